@@ -1,0 +1,112 @@
+//! The touchscreen kiosk: the controller behind the Slint UI, printing off the UI thread,
+//! and start-up (windowed, or headless for screenshots and the start-up benchmark).
+
+pub mod controller;
+pub mod headless;
+pub mod printing;
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use anyhow::Context;
+use slint::ComponentHandle;
+
+pub use controller::{Clock, Controller};
+use printing::{NoPrinter, PrintQueue, PrintSink, SerialSink, VirtualSink};
+
+use crate::catalogue::Catalogue;
+use crate::config::{Config, FlowControl, PrinterKind};
+use crate::printer::{Profile, VirtualPrinter};
+use crate::store::Store;
+use crate::ui::{App, Theme};
+
+/// Where the kiosk keeps its database inside the data directory.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("kiosk.sqlite3")
+}
+
+/// Opens the store and loads the shipped catalogue on first start.
+pub fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let path = database_path(data_dir);
+    let mut store =
+        Store::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
+    if store.load_catalogue_if_empty(&Catalogue::default_embedded())? {
+        log::info!("loaded the shipped catalogue into {}", path.display());
+    }
+    Ok(store)
+}
+
+/// The printer profile the config names; unknown names are refused at start.
+pub fn profile_for(config: &Config) -> anyhow::Result<Profile> {
+    Profile::by_name(&config.printer.profile)
+        .ok_or_else(|| anyhow::anyhow!("unknown printer profile {:?}", config.printer.profile))
+}
+
+/// The print sink the config asks for.
+pub fn sink_for(config: &Config, data_dir: &Path, profile: &Profile) -> Box<dyn PrintSink> {
+    match config.printer.kind {
+        PrinterKind::Virtual => Box::new(VirtualSink(VirtualPrinter::new(
+            printing::receipts_dir(data_dir),
+            profile.dots,
+        ))),
+        PrinterKind::Serial => Box::new(SerialSink {
+            port: config.printer.port.clone(),
+            baud: config.printer.baud,
+            flow: match config.printer.flow_control {
+                FlowControl::None => serialport::FlowControl::None,
+                FlowControl::Xonxoff => serialport::FlowControl::Software,
+                FlowControl::Rtscts => serialport::FlowControl::Hardware,
+            },
+        }),
+        PrinterKind::None => Box::new(NoPrinter),
+    }
+}
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(chrono::Utc::now)
+}
+
+/// Scales the layout to the window: 1.0 at 1080 on the short side, never so small that
+/// text and targets become unusable on an 800×480 panel.
+pub fn scale_for(width: u32, height: u32) -> f32 {
+    (width.min(height) as f32 / 1080.0).clamp(0.62, 1.6)
+}
+
+/// Sets the window size and the matching layout scale.
+pub fn set_size(app: &App, width: u32, height: u32) {
+    app.global::<Theme>().set_scale(scale_for(width, height));
+    app.window()
+        .set_size(slint::PhysicalSize::new(width, height));
+}
+
+/// A kiosk UI with its controller; drop both together.
+pub struct Kiosk {
+    /// The Slint component.
+    pub app: App,
+    /// The behaviour behind it.
+    pub controller: Rc<Controller>,
+}
+
+impl Kiosk {
+    /// Builds the UI and its controller from a config and data directory.
+    pub fn new(config: Config, data_dir: &Path, clock: Clock) -> anyhow::Result<Kiosk> {
+        let profile = profile_for(&config)?;
+        let store = open_store(data_dir)?;
+        let sink = sink_for(&config, data_dir, &profile);
+        let app = App::new().context("cannot create the kiosk window")?;
+        let (w, h) = (config.kiosk.width, config.kiosk.height);
+        let controller =
+            Controller::attach(&app, config, profile, store, PrintQueue::start(sink), clock)?;
+        set_size(&app, w, h);
+        Ok(Kiosk { app, controller })
+    }
+
+    /// Shows the window and runs until it is closed.
+    pub fn run(self) -> anyhow::Result<()> {
+        self.app.run().context("the UI event loop failed")
+    }
+}

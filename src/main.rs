@@ -1,0 +1,229 @@
+//! The `motcua` command line: one binary, several roles.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use motcua::config::Config;
+use motcua::kiosk::{self, headless, Kiosk};
+use motcua::printer;
+
+#[derive(Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "Queue-ticket kiosk for a Vietnamese commune's one-stop shop (bộ phận một cửa)",
+    long_about = "Queue-ticket kiosk for a Vietnamese commune's one-stop shop (bộ phận một cửa).\n\nWithout a subcommand it runs the demo: the kiosk in a window with a virtual printer, \
+                  everything kept under --data-dir."
+)]
+struct Cli {
+    /// Directory for everything the kiosk keeps: database, receipts, demo config.
+    #[arg(long, global = true, default_value = "motcua-data")]
+    data_dir: PathBuf,
+    /// Configuration file (TOML). Default: <data-dir>/motcua.toml.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Window size in pixels, WIDTHxHEIGHT (overrides the config), e.g. 1920x1080.
+    #[arg(long, global = true, value_parser = parse_size)]
+    size: Option<(u32, u32)>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the kiosk in a window with a virtual printer that saves each receipt as its exact
+    /// ESC/POS bytes and a PNG preview under <data-dir>/receipts. Writes a commented default
+    /// config into the data directory on first start. This is what runs with no subcommand.
+    Demo(RunArgs),
+    /// Run the kiosk as installed on the board: the config must exist (see deploy/), the
+    /// printer is the one it names.
+    Kiosk(RunArgs),
+    /// Tools for the thermal printer.
+    Printer {
+        #[command(subcommand)]
+        command: PrinterCommand,
+    },
+    /// Print the commented default configuration to stdout.
+    DefaultConfig {
+        /// The demo's variant (issues tickets at any hour).
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+#[derive(Args, Default)]
+struct RunArgs {
+    /// Render the first screen to this PNG file without opening a window, then exit.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// Render the first frame off-screen, print the time since start and the resident memory,
+    /// then exit (used by `cargo bench --bench startup`).
+    #[arg(long, hide = true)]
+    first_frame_benchmark: bool,
+}
+
+#[derive(Subcommand)]
+enum PrinterCommand {
+    /// Render an ESC/POS byte file the way a printer would, to a PNG.
+    Decode {
+        /// The .bin file (e.g. one of <data-dir>/receipts/*.bin).
+        file: PathBuf,
+        /// Where to write the picture.
+        #[arg(long)]
+        png: PathBuf,
+        /// Paper width in dots (576 for 80 mm, 384 for 58 mm).
+        #[arg(long, default_value_t = 576)]
+        dots: u16,
+    },
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, got {s:?}"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad width in {s:?}"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad height in {s:?}"))?;
+    if !(200..=8000).contains(&w) || !(200..=8000).contains(&h) {
+        return Err(format!("size {w}x{h} is out of range (200..8000)"));
+    }
+    Ok((w, h))
+}
+
+fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli, started) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("motcua: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
+    let config_path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| cli.data_dir.join("motcua.toml"));
+    match cli.command {
+        None => run_kiosk(
+            &cli.data_dir,
+            &config_path,
+            cli.size,
+            true,
+            RunArgs::default(),
+            started,
+        ),
+        Some(Command::Demo(args)) => {
+            run_kiosk(&cli.data_dir, &config_path, cli.size, true, args, started)
+        }
+        Some(Command::Kiosk(args)) => {
+            run_kiosk(&cli.data_dir, &config_path, cli.size, false, args, started)
+        }
+        Some(Command::Printer {
+            command: PrinterCommand::Decode { file, png, dots },
+        }) => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let decoded = printer::decode(&bytes);
+            for w in &decoded.warnings {
+                eprintln!("warning: {w}");
+            }
+            for line in decoded.text_lines() {
+                println!("{line}");
+            }
+            let picture = printer::render_png(
+                &decoded,
+                dots,
+                motcua::assets::FONT_REGULAR,
+                motcua::assets::FONT_BOLD,
+            );
+            std::fs::write(&png, picture)
+                .with_context(|| format!("cannot write {}", png.display()))?;
+            Ok(())
+        }
+        Some(Command::DefaultConfig { demo }) => {
+            print!("{}", Config::default_toml(demo));
+            Ok(())
+        }
+    }
+}
+
+fn load_config(path: &Path, demo: bool) -> anyhow::Result<Config> {
+    if demo && !path.exists() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, Config::default_toml(true))
+            .with_context(|| format!("cannot write the default config {}", path.display()))?;
+        log::info!("wrote a commented default config to {}", path.display());
+    }
+    if !path.exists() {
+        anyhow::bail!(
+            "config file {} not found: copy deploy/kiosk.toml there, or print a commented default with `motcua default-config`",
+            path.display()
+        );
+    }
+    Ok(Config::load(path)?)
+}
+
+fn run_kiosk(
+    data_dir: &Path,
+    config_path: &Path,
+    size: Option<(u32, u32)>,
+    demo: bool,
+    args: RunArgs,
+    started: std::time::Instant,
+) -> anyhow::Result<()> {
+    let mut config = load_config(config_path, demo)?;
+    if let Some((w, h)) = size {
+        config.kiosk.width = w;
+        config.kiosk.height = h;
+    }
+    let offscreen = args.screenshot.is_some() || args.first_frame_benchmark;
+    let window = if offscreen {
+        Some(headless::install()?)
+    } else {
+        None
+    };
+    let kiosk = Kiosk::new(config, data_dir, kiosk::system_clock())?;
+    let Some(window) = window else {
+        return kiosk.run();
+    };
+    let (w, h, rgb) = headless::render(&window);
+    if args.first_frame_benchmark {
+        let elapsed = started.elapsed();
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or("0")
+                .to_string()
+        };
+        println!(
+            "first_frame_us={} width={w} height={h} rss_kb={} hwm_kb={}",
+            elapsed.as_micros(),
+            field("VmRSS:"),
+            field("VmHWM:")
+        );
+    }
+    if let Some(path) = args.screenshot {
+        headless::write_png(&path, w, h, &rgb)?;
+        println!("{}", path.display());
+    }
+    drop(kiosk);
+    Ok(())
+}

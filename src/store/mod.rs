@@ -1,0 +1,459 @@
+//! The kiosk's local SQLite store: catalogue copy, tickets, the clock high-water mark and the outbox.
+//!
+//! Durability comes first: WAL with `synchronous=FULL`, so a ticket's commit is on disk
+//! before it is printed or shown, and each ticket is one `BEGIN IMMEDIATE` transaction, so
+//! a power cut at any instant leaves all of a ticket or none of it.
+
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use rusqlite::types::Type;
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+
+use crate::catalogue::Catalogue;
+use crate::domain::clock::{business_date, effective_time, ClockStatus};
+use crate::domain::priority::PriorityGroup;
+use crate::domain::ticket::{Ticket, TicketState};
+
+pub use schema::SCHEMA_VERSION;
+
+/// Outbox event kind written with every ticket.
+pub const EVENT_TICKET_ISSUED: &str = "ticket.issued";
+
+/// How long a writer waits for another connection's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A field as the kiosk lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRow {
+    /// Field code, e.g. "HT".
+    pub code: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// English name.
+    pub name_en: String,
+    /// Icon code point as hex.
+    pub icon: String,
+}
+
+/// A freshly issued ticket and how many are waiting before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    /// The committed ticket.
+    pub ticket: Ticket,
+    /// Waiting tickets in the same queue and business date, issued before it.
+    pub ahead: u32,
+}
+
+/// An event waiting in the outbox for the office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// Event uuid (idempotency key at the office).
+    pub id: String,
+    /// Event kind, e.g. [`EVENT_TICKET_ISSUED`].
+    pub kind: String,
+    /// JSON payload.
+    pub payload: String,
+    /// Effective time of the event.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An open store file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const TICKET_COLUMNS: &str = "id, queue, number, business_date, issued_at, wall_clock, clock_status, field, priority, state, printed_at";
+
+impl Store {
+    /// Opens (creating if needed) and migrates the store at `path`; refuses a file from a newer version.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        Self::open_inner(&path).with_context(|| format!("store {}", path.display()))
+    }
+
+    fn open_inner(path: &Path) -> Result<Store> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Refuse before changing anything, even the journal mode.
+        schema::check_version(&conn)?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            bail!("cannot switch to WAL journal mode (got {mode:?}); is the file on a filesystem without shared memory?");
+        }
+        // FULL: the WAL is fsynced at each commit, so a committed ticket survives a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        schema::migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file this store was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Loads `cat` if the store has no fields yet; returns whether it did (later starts keep the office's data).
+    pub fn load_catalogue_if_empty(&mut self, cat: &Catalogue) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n: i64 = tx.query_row("SELECT COUNT(*) FROM field", [], |r| r.get(0))?;
+        if n > 0 {
+            return Ok(false);
+        }
+        {
+            let mut ins_field = tx.prepare(
+                "INSERT INTO field(code, position, name_vi, name_en, icon) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (i, f) in cat.fields.iter().enumerate() {
+                ins_field.execute(params![f.code, i as i64, f.name_vi, f.name_en, f.icon])?;
+            }
+            let mut ins_proc = tx.prepare(
+                "INSERT INTO procedure(id, field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (i, p) in cat.procedures.iter().enumerate() {
+                let docs = p
+                    .documents_vi
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()?;
+                ins_proc.execute(params![
+                    i as i64 + 1,
+                    p.field,
+                    p.code,
+                    p.name_vi,
+                    p.name_en,
+                    p.processing_days,
+                    p.fee_vi,
+                    p.sourced,
+                    docs
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Fields in catalogue order.
+    pub fn fields(&self) -> Result<Vec<FieldRow>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT code, name_vi, name_en, icon FROM field ORDER BY position")?;
+        let rows = st.query_map([], |r| {
+            Ok(FieldRow {
+                code: r.get(0)?,
+                name_vi: r.get(1)?,
+                name_en: r.get(2)?,
+                icon: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Issues the next ticket of `queue` in one durable transaction (see the module comment).
+    ///
+    /// `now` is the board's clock reading; the ticket is stamped with the effective time
+    /// (never earlier than any earlier ticket) and numbered within that time's business date.
+    pub fn issue_ticket(
+        &mut self,
+        queue: &str,
+        field: &str,
+        priority: PriorityGroup,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> Result<Issued> {
+        if queue.is_empty() || field.is_empty() {
+            bail!("issue_ticket: queue and field must not be empty");
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let high_water: Option<String> = tx
+            .query_row("SELECT high_water FROM clock WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let high_water = high_water.as_deref().map(parse_ts).transpose()?;
+        let eff = effective_time(now, high_water);
+        let date = business_date(eff.at, tz);
+        let date_s = fmt_date(date);
+        let number: i64 = tx.query_row(
+            "INSERT INTO queue_day(queue, business_date, last_number) VALUES (?1, ?2, 1)
+             ON CONFLICT(queue, business_date) DO UPDATE SET last_number = last_number + 1
+             RETURNING last_number",
+            params![queue, date_s],
+            |r| r.get(0),
+        )?;
+        let ticket = Ticket {
+            id: uuid::Uuid::new_v4().to_string(),
+            queue: queue.to_string(),
+            number: u32::try_from(number).context("ticket number out of range")?,
+            business_date: date,
+            issued_at: eff.at,
+            wall_clock: now,
+            clock_status: eff.status,
+            field: field.to_string(),
+            priority,
+            state: TicketState::Waiting,
+            printed_at: None,
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO ticket({TICKET_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"
+            ),
+            params![
+                ticket.id,
+                ticket.queue,
+                number,
+                date_s,
+                fmt_ts(ticket.issued_at),
+                fmt_ts(ticket.wall_clock),
+                ticket.clock_status.code(),
+                ticket.field,
+                ticket.priority.code(),
+                ticket.state.code(),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO outbox(id, kind, payload, created_at, sent_at) VALUES (?1, ?2, ?3, ?4, NULL)",
+            params![
+                uuid::Uuid::new_v4().to_string(),
+                EVENT_TICKET_ISSUED,
+                serde_json::to_string(&ticket)?,
+                fmt_ts(eff.at),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO clock(id, high_water) VALUES (1, ?1)
+             ON CONFLICT(id) DO UPDATE SET high_water = excluded.high_water",
+            params![fmt_ts(eff.at)],
+        )?;
+        let ahead = count_waiting(&tx, queue, &date_s, Some(&ticket.id))?;
+        tx.commit()?;
+        Ok(Issued { ticket, ahead })
+    }
+
+    /// Records that the receipt of ticket `id` was printed.
+    pub fn mark_printed(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE ticket SET printed_at = ?1 WHERE id = ?2",
+            params![fmt_ts(at), id],
+        )?;
+        if n == 0 {
+            bail!("mark_printed: no ticket {id}");
+        }
+        Ok(())
+    }
+
+    /// The ticket with this id.
+    pub fn ticket(&self, id: &str) -> Result<Option<Ticket>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {TICKET_COLUMNS} FROM ticket WHERE id = ?1"),
+                [id],
+                ticket_from_row,
+            )
+            .optional()?)
+    }
+
+    /// All tickets of a business date, in issue order.
+    pub fn tickets_on(&self, date: NaiveDate) -> Result<Vec<Ticket>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {TICKET_COLUMNS} FROM ticket WHERE business_date = ?1 ORDER BY issued_at, rowid"
+        ))?;
+        let rows = st.query_map([fmt_date(date)], ticket_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Waiting tickets in `queue` on `date`: what a ticket issued now would have ahead of it.
+    pub fn waiting_ahead(&self, queue: &str, date: NaiveDate) -> Result<u32> {
+        count_waiting(&self.conn, queue, &fmt_date(date), None)
+    }
+
+    /// The effective-time high-water mark, if any ticket was ever issued.
+    pub fn high_water(&self) -> Result<Option<DateTime<Utc>>> {
+        let s: Option<String> = self
+            .conn
+            .query_row("SELECT high_water FROM clock WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        s.as_deref().map(parse_ts).transpose()
+    }
+
+    /// The value of a connection pragma such as `journal_mode` or `synchronous`, for `doctor` and tests.
+    pub fn pragma(&self, name: &str) -> Result<String> {
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            bail!("not a pragma name: {name:?}");
+        }
+        let v: rusqlite::types::Value =
+            self.conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
+        Ok(match v {
+            rusqlite::types::Value::Null => String::new(),
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            rusqlite::types::Value::Real(f) => f.to_string(),
+            rusqlite::types::Value::Text(t) => t,
+            rusqlite::types::Value::Blob(_) => "<blob>".to_string(),
+        })
+    }
+
+    /// Events not yet sent to the office, oldest first.
+    pub fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxEvent>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, kind, payload, created_at FROM outbox WHERE sent_at IS NULL
+             ORDER BY created_at, rowid LIMIT ?1",
+        )?;
+        let rows = st.query_map([limit], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, payload, created_at) = row?;
+            out.push(OutboxEvent {
+                id,
+                kind,
+                payload,
+                created_at: parse_ts(&created_at)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// SQLite's `integrity_check` and `foreign_key_check`; an error lists what is wrong.
+    pub fn integrity_check(&self) -> Result<()> {
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let problems: Vec<String> = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if problems != ["ok"] {
+            bail!("store integrity check failed: {}", problems.join("; "));
+        }
+        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let fk: Vec<String> = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !fk.is_empty() {
+            bail!(
+                "store foreign key check failed in tables: {}",
+                fk.join(", ")
+            );
+        }
+        Ok(())
+    }
+}
+
+fn count_waiting(conn: &Connection, queue: &str, date: &str, except: Option<&str>) -> Result<u32> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM ticket
+         WHERE queue = ?1 AND business_date = ?2 AND state = 'waiting' AND id IS NOT ?3",
+        params![queue, date, except],
+        |r| r.get(0),
+    )?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Fixed-width RFC 3339 (nanoseconds, `Z`) so text order is time order in SQL.
+fn fmt_ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    Ok(DateTime::parse_from_rfc3339(s)
+        .with_context(|| format!("bad timestamp {s:?} in store"))?
+        .with_timezone(&Utc))
+}
+
+fn fmt_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn conversion_error(
+    idx: usize,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e))
+}
+
+#[derive(Debug)]
+struct BadCode(String);
+
+impl std::fmt::Display for BadCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown code {:?}", self.0)
+    }
+}
+
+impl std::error::Error for BadCode {}
+
+fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
+    let ts = |i: usize| -> rusqlite::Result<DateTime<Utc>> {
+        let s: String = r.get(i)?;
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| conversion_error(i, e))
+    };
+    let code = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let date: String = r.get(3)?;
+    let printed_at: Option<String> = r.get(10)?;
+    let clock = code(6)?;
+    let priority = code(8)?;
+    let state = code(9)?;
+    Ok(Ticket {
+        id: r.get(0)?,
+        queue: r.get(1)?,
+        number: r.get(2)?,
+        business_date: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+            .map_err(|e| conversion_error(3, e))?,
+        issued_at: ts(4)?,
+        wall_clock: ts(5)?,
+        clock_status: ClockStatus::from_code(&clock)
+            .ok_or_else(|| conversion_error(6, BadCode(clock)))?,
+        field: r.get(7)?,
+        priority: PriorityGroup::from_code(&priority)
+            .ok_or_else(|| conversion_error(8, BadCode(priority)))?,
+        state: TicketState::from_code(&state).ok_or_else(|| conversion_error(9, BadCode(state)))?,
+        printed_at: printed_at
+            .map(|s| {
+                DateTime::parse_from_rfc3339(&s)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| conversion_error(10, e))
+            })
+            .transpose()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_sort_as_text() {
+        let a = DateTime::parse_from_rfc3339("2025-06-01T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let b = a + chrono::TimeDelta::nanoseconds(1);
+        let c = a + chrono::TimeDelta::hours(30);
+        assert!(fmt_ts(a) < fmt_ts(b) && fmt_ts(b) < fmt_ts(c));
+        assert_eq!(fmt_ts(a).len(), fmt_ts(c).len());
+        assert_eq!(parse_ts(&fmt_ts(b)).unwrap(), b);
+    }
+}

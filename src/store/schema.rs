@@ -1,0 +1,105 @@
+//! Schema and migrations, versioned with `PRAGMA user_version`.
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Schema version this build writes; a file with a higher one is refused.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Marks the file as ours ("MOTC") so another program's SQLite file is not mistaken for a store.
+pub const APPLICATION_ID: i64 = 0x4D4F_5443;
+
+/// Migration `i` brings a file from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[V1];
+
+const V1: &str = "
+CREATE TABLE field (
+    code     TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    name_vi  TEXT NOT NULL,
+    name_en  TEXT NOT NULL,
+    icon     TEXT NOT NULL
+);
+CREATE TABLE procedure (
+    id              INTEGER PRIMARY KEY,         -- catalogue order
+    field           TEXT NOT NULL REFERENCES field(code),
+    code            TEXT,                        -- national code; some seed entries have none
+    name_vi         TEXT NOT NULL,
+    name_en         TEXT NOT NULL,
+    processing_days TEXT NOT NULL,
+    fee_vi          TEXT NOT NULL,
+    sourced         INTEGER NOT NULL,
+    documents_vi    TEXT                         -- JSON array, or NULL when unknown
+);
+CREATE INDEX procedure_by_field ON procedure(field, id);
+CREATE TABLE ticket (
+    id            TEXT PRIMARY KEY,              -- uuid v4
+    queue         TEXT NOT NULL,
+    number        INTEGER NOT NULL CHECK (number >= 1),
+    business_date TEXT NOT NULL,                 -- YYYY-MM-DD, office local
+    issued_at     TEXT NOT NULL,                 -- effective time, RFC 3339 UTC, fixed width
+    wall_clock    TEXT NOT NULL,
+    clock_status  TEXT NOT NULL,
+    field         TEXT NOT NULL,
+    priority      TEXT NOT NULL,
+    state         TEXT NOT NULL DEFAULT 'waiting',
+    printed_at    TEXT,
+    UNIQUE (queue, business_date, number)
+);
+CREATE INDEX ticket_by_day_state ON ticket(business_date, queue, state);
+CREATE TABLE queue_day (
+    queue         TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    last_number   INTEGER NOT NULL CHECK (last_number >= 0),
+    PRIMARY KEY (queue, business_date)
+) WITHOUT ROWID;
+CREATE TABLE clock (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    high_water TEXT NOT NULL
+);
+CREATE TABLE outbox (
+    id         TEXT PRIMARY KEY,                 -- event uuid: the office dedups on it
+    kind       TEXT NOT NULL,
+    payload    TEXT NOT NULL,                    -- JSON
+    created_at TEXT NOT NULL,
+    sent_at    TEXT
+);
+CREATE INDEX outbox_unsent ON outbox(created_at) WHERE sent_at IS NULL;
+";
+
+/// Reads the file's schema version, refusing files we must not touch.
+pub fn check_version(conn: &Connection) -> Result<i64> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .context("cannot read the store (is it an SQLite database?)")?;
+    let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if app_id != 0 && app_id != APPLICATION_ID {
+        bail!("this SQLite file belongs to another program (application_id {app_id:#x}); refusing to use it as the motcua store");
+    }
+    if version > SCHEMA_VERSION {
+        bail!(
+            "the store was written by a newer motcua (schema version {version}, this build knows up to {SCHEMA_VERSION}); \
+             refusing to open it so nothing is damaged: install the newer firmware, or move the file aside to start afresh"
+        );
+    }
+    Ok(version)
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`], each step in one transaction so a power cut leaves the old or the new schema.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        let version = check_version(&tx)?;
+        if version >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        let step = MIGRATIONS[usize::try_from(version).context("negative schema version")?];
+        tx.execute_batch(step)
+            .with_context(|| format!("migrating the store from schema version {version}"))?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        log::info!("store schema migrated to version {}", version + 1);
+    }
+}

@@ -1,0 +1,335 @@
+//! The store on a real SQLite file: persistence, numbering, business dates and clock trouble.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use motcua::catalogue::Catalogue;
+use motcua::domain::clock::{ClockStatus, PLAUSIBLE_FLOOR};
+use motcua::domain::priority::PriorityGroup;
+use motcua::domain::ticket::TicketState;
+use motcua::store::{Store, EVENT_TICKET_ISSUED, SCHEMA_VERSION};
+use std::path::PathBuf;
+
+const TZ: Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.sqlite");
+    (dir, path)
+}
+
+fn issue(store: &mut Store, queue: &str, at: &str) -> motcua::store::Issued {
+    let field = match queue {
+        "A" => "HT",
+        "B" => "CT",
+        _ => "DD",
+    };
+    store
+        .issue_ticket(queue, field, PriorityGroup::None, utc(at), TZ)
+        .unwrap()
+}
+
+#[test]
+fn tickets_survive_reopen_and_numbering_continues() {
+    let (_dir, path) = temp_db();
+    let mut ids = Vec::new();
+    {
+        let mut store = Store::open(&path).unwrap();
+        for (i, q) in ["A", "A", "B", "A", "B"].iter().enumerate() {
+            let t = issue(&mut store, q, &format!("2025-06-02T02:0{i}:00Z"));
+            ids.push(t.ticket.id);
+        }
+    }
+    let mut store = Store::open(&path).unwrap();
+    let day = store.tickets_on(date(2025, 6, 2)).unwrap();
+    let got: Vec<_> = day.iter().map(|t| t.display_number()).collect();
+    assert_eq!(got, ["A001", "A002", "B001", "A003", "B002"]);
+    assert_eq!(day.iter().map(|t| t.id.clone()).collect::<Vec<_>>(), ids);
+    assert!(day.iter().all(|t| t.state == TicketState::Waiting));
+
+    let next = issue(&mut store, "A", "2025-06-02T03:00:00Z");
+    assert_eq!(next.ticket.display_number(), "A004");
+    assert_eq!(next.ahead, 3);
+    assert_eq!(store.waiting_ahead("A", date(2025, 6, 2)).unwrap(), 4);
+    assert_eq!(store.waiting_ahead("B", date(2025, 6, 2)).unwrap(), 2);
+    assert_eq!(store.waiting_ahead("C", date(2025, 6, 2)).unwrap(), 0);
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn ticket_fields_are_stored_exactly() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let now = utc("2025-06-02T02:03:04.123456789Z");
+    let issued = store
+        .issue_ticket("C", "XD", PriorityGroup::Pregnant, now, TZ)
+        .unwrap();
+    let t = &issued.ticket;
+    assert_eq!(issued.ahead, 0);
+    assert_eq!(
+        (t.queue.as_str(), t.number, t.field.as_str()),
+        ("C", 1, "XD")
+    );
+    assert_eq!(t.business_date, date(2025, 6, 2));
+    assert_eq!((t.issued_at, t.wall_clock), (now, now));
+    assert_eq!(t.clock_status, ClockStatus::Ok);
+    assert_eq!(t.priority, PriorityGroup::Pregnant);
+    assert_eq!(uuid::Uuid::parse_str(&t.id).unwrap().get_version_num(), 4);
+    assert_eq!(store.ticket(&t.id).unwrap().as_ref(), Some(t));
+    assert_eq!(store.ticket("nope").unwrap(), None);
+
+    let printed = utc("2025-06-02T02:03:06Z");
+    store.mark_printed(&t.id, printed).unwrap();
+    assert_eq!(
+        store.ticket(&t.id).unwrap().unwrap().printed_at,
+        Some(printed)
+    );
+    assert!(store.mark_printed("nope", printed).is_err());
+    assert_eq!(store.high_water().unwrap(), Some(now));
+}
+
+#[test]
+fn each_ticket_writes_its_outbox_event() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let a = issue(&mut store, "A", "2025-06-02T02:00:00Z").ticket;
+    let b = issue(&mut store, "B", "2025-06-02T02:01:00Z").ticket;
+    let events = store.outbox_pending(10).unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e.kind == EVENT_TICKET_ISSUED));
+    assert_ne!(events[0].id, events[1].id);
+    let payload: motcua::domain::ticket::Ticket = serde_json::from_str(&events[0].payload).unwrap();
+    assert_eq!(payload, a);
+    let payload: motcua::domain::ticket::Ticket = serde_json::from_str(&events[1].payload).unwrap();
+    assert_eq!(payload, b);
+    assert_eq!(events[1].created_at, b.issued_at);
+}
+
+#[test]
+fn business_day_rolls_over_at_local_midnight() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let a1 = issue(&mut store, "A", "2025-06-02T16:59:58Z").ticket;
+    let a2 = issue(&mut store, "A", "2025-06-02T16:59:59Z").ticket;
+    let a3 = issue(&mut store, "A", "2025-06-02T17:00:00Z").ticket; // 00:00 on 3 June in Hà Nội
+    assert_eq!((a1.business_date, a1.number), (date(2025, 6, 2), 1));
+    assert_eq!((a2.business_date, a2.number), (date(2025, 6, 2), 2));
+    assert_eq!((a3.business_date, a3.number), (date(2025, 6, 3), 1));
+    assert_eq!(store.tickets_on(date(2025, 6, 2)).unwrap().len(), 2);
+    assert_eq!(store.tickets_on(date(2025, 6, 3)).unwrap().len(), 1);
+    // Yesterday's waiting tickets are not "ahead" today.
+    assert_eq!(issue(&mut store, "A", "2025-06-03T01:00:00Z").ahead, 1);
+}
+
+#[test]
+fn clock_jumping_back_across_midnight_neither_restarts_nor_duplicates() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let t1 = issue(&mut store, "A", "2025-06-02T16:58:00Z").ticket; // 23:58 on 2 June
+    let t2 = issue(&mut store, "A", "2025-06-02T17:05:00Z").ticket; // 00:05 on 3 June
+    assert_eq!((t2.business_date, t2.number), (date(2025, 6, 3), 1));
+    // NTP (or a hand) steps the clock back to 23:50 on 2 June.
+    let t3 = issue(&mut store, "A", "2025-06-02T16:50:00Z").ticket;
+    assert_eq!(t3.clock_status, ClockStatus::Backwards);
+    assert_eq!(t3.business_date, date(2025, 6, 3), "date must not go back");
+    assert_eq!(
+        t3.number, 2,
+        "numbering must neither restart nor reuse 2 June's numbers"
+    );
+    assert_eq!(t3.issued_at, t2.issued_at);
+    assert_eq!(t3.wall_clock, utc("2025-06-02T16:50:00Z"));
+    let t4 = issue(&mut store, "A", "2025-06-02T16:59:00Z").ticket;
+    assert_eq!((t4.business_date, t4.number), (date(2025, 6, 3), 3));
+    // The clock recovers.
+    let t5 = issue(&mut store, "A", "2025-06-02T17:10:00Z").ticket;
+    assert_eq!((t5.number, t5.clock_status), (4, ClockStatus::Ok));
+    let all = [&t1, &t2, &t3, &t4, &t5];
+    assert!(all.windows(2).all(|w| w[0].issued_at <= w[1].issued_at));
+    assert_eq!(store.tickets_on(date(2025, 6, 2)).unwrap().len(), 1);
+    let day3: Vec<u32> = store
+        .tickets_on(date(2025, 6, 3))
+        .unwrap()
+        .iter()
+        .map(|t| t.number)
+        .collect();
+    assert_eq!(day3, [1, 2, 3, 4]);
+}
+
+#[test]
+fn boot_in_1970_after_real_tickets_keeps_counting_on_the_last_date() {
+    let (_dir, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        issue(&mut store, "B", "2025-06-02T09:00:00Z");
+        issue(&mut store, "B", "2025-06-02T09:30:00Z");
+    }
+    // Power cut; the board has no RTC battery and boots in 1970.
+    let mut store = Store::open(&path).unwrap();
+    let t = issue(&mut store, "B", "1970-01-01T00:00:12Z").ticket;
+    assert_eq!(t.clock_status, ClockStatus::Implausible);
+    assert_eq!((t.business_date, t.number), (date(2025, 6, 2), 3));
+    assert_eq!(t.issued_at, utc("2025-06-02T09:30:00Z"));
+    assert_eq!(t.wall_clock, utc("1970-01-01T00:00:12Z"));
+    assert_eq!(store.tickets_on(date(1970, 1, 1)).unwrap().len(), 0);
+    assert_eq!(
+        store.high_water().unwrap(),
+        Some(utc("2025-06-02T09:30:00Z"))
+    );
+}
+
+#[test]
+fn boot_in_1970_on_a_fresh_store() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.high_water().unwrap(), None);
+    let t1 = issue(&mut store, "A", "1970-01-01T00:00:05Z").ticket;
+    let t2 = issue(&mut store, "A", "1970-01-01T00:01:05Z").ticket;
+    assert_eq!(t1.clock_status, ClockStatus::Implausible);
+    assert_eq!(t1.issued_at, PLAUSIBLE_FLOOR);
+    assert_eq!((t1.business_date, t1.number), (date(2025, 1, 1), 1));
+    assert_eq!((t2.business_date, t2.number), (date(2025, 1, 1), 2));
+    // Once the clock is set, real dates take over.
+    let t3 = issue(&mut store, "A", "2025-06-02T02:00:00Z").ticket;
+    assert_eq!((t3.business_date, t3.number), (date(2025, 6, 2), 1));
+}
+
+#[test]
+fn catalogue_loads_once() {
+    let (_dir, path) = temp_db();
+    let cat = Catalogue::default_embedded();
+    {
+        let mut store = Store::open(&path).unwrap();
+        assert!(store.fields().unwrap().is_empty());
+        assert!(store.load_catalogue_if_empty(&cat).unwrap());
+        assert!(!store.load_catalogue_if_empty(&cat).unwrap());
+    }
+    // The office later renames a field; a restart must not overwrite it.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE field SET name_vi = 'Hộ tịch (đổi)' WHERE code = 'HT'",
+            [],
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert!(!store.load_catalogue_if_empty(&cat).unwrap());
+    let fields = store.fields().unwrap();
+    let codes: Vec<_> = fields.iter().map(|f| f.code.clone()).collect();
+    let expected: Vec<_> = cat.fields.iter().map(|f| f.code.clone()).collect();
+    assert_eq!(codes, expected, "catalogue order");
+    assert_eq!(fields[0].name_vi, "Hộ tịch (đổi)");
+    assert_eq!(fields[1].name_vi, "Chứng thực");
+    assert_eq!(fields[0].icon, "f1a2");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM procedure", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as usize, cat.procedures.len());
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn durability_pragmas_are_in_effect() {
+    let (_dir, path) = temp_db();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.pragma("journal_mode").unwrap(), "wal");
+    assert_eq!(store.pragma("synchronous").unwrap(), "2", "2 = FULL");
+    assert_eq!(store.pragma("foreign_keys").unwrap(), "1");
+    assert_ne!(store.pragma("busy_timeout").unwrap(), "0");
+    assert_eq!(
+        store.pragma("user_version").unwrap(),
+        SCHEMA_VERSION.to_string()
+    );
+    assert!(store.pragma("journal_mode; DROP TABLE ticket").is_err());
+    drop(store);
+    // WAL is a property of the file: a plain connection sees it too.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn store_from_a_newer_version_is_refused() {
+    let (_dir, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        issue(&mut store, "A", "2025-06-02T02:00:00Z");
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let err = Store::open(&path).err().expect("must be refused");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("newer motcua"), "{msg}");
+    assert!(msg.contains(&path.display().to_string()), "{msg}");
+    // Refusing did not touch the file.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION + 1);
+}
+
+#[test]
+fn another_programs_database_is_refused() {
+    let (_dir, path) = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA application_id = 1234; CREATE TABLE t(x);")
+            .unwrap();
+    }
+    let msg = format!("{:#}", Store::open(&path).err().unwrap());
+    assert!(msg.contains("another program"), "{msg}");
+}
+
+#[test]
+fn garbage_file_is_refused_clearly() {
+    let (_dir, path) = temp_db();
+    std::fs::write(
+        &path,
+        b"this is not a database, just some bytes of text....",
+    )
+    .unwrap();
+    let msg = format!("{:#}", Store::open(&path).err().unwrap());
+    assert!(msg.contains("kiosk.sqlite"), "{msg}");
+}
+
+#[test]
+fn reopen_keeps_high_water_and_calling_order() {
+    let (_dir, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        issue(&mut store, "A", "2025-06-02T02:00:00Z");
+        issue(&mut store, "A", "2025-06-02T04:00:00Z");
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.high_water().unwrap(),
+        Some(utc("2025-06-02T04:00:00Z"))
+    );
+    let t = issue(&mut store, "A", "2025-06-02T03:00:00Z").ticket;
+    assert_eq!(t.issued_at, utc("2025-06-02T04:00:00Z"));
+    let order: Vec<u32> = store
+        .tickets_on(date(2025, 6, 2))
+        .unwrap()
+        .iter()
+        .map(|t| t.number)
+        .collect();
+    assert_eq!(order, [1, 2, 3]);
+    assert_eq!(
+        Utc.with_ymd_and_hms(2025, 6, 2, 4, 0, 0).unwrap(),
+        store.high_water().unwrap().unwrap()
+    );
+}

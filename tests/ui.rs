@@ -1,0 +1,252 @@
+//! UI flows with the Slint testing backend: a ticket in three taps by accessible labels,
+//! the language toggle, the idle timeout with mocked time, the closed screen, and
+//! screenshots of every screen at three sizes (written to target/screenshots/).
+//!
+//! Slint keeps one platform per process and its UI on one thread, so everything runs in
+//! one test function, step by step.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use i_slint_backend_testing::{
+    mock_elapsed_time, ElementHandle, TestingBackend, TestingBackendOptions,
+};
+use slint::ComponentHandle;
+
+use motcua::config::Config;
+use motcua::kiosk::{self, Kiosk};
+use motcua::ui::{App, Kiosk as KioskGlobal, Page, PrintState};
+
+/// A clock the test moves by hand.
+struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    fn new(at: DateTime<Utc>) -> TestClock {
+        TestClock(Arc::new(Mutex::new(at)))
+    }
+    fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap() = at;
+    }
+    fn clock(&self) -> kiosk::Clock {
+        let c = self.0.clone();
+        Arc::new(move || *c.lock().unwrap())
+    }
+}
+
+/// 08:30 on Wednesday 25 November 2026 in Asia/Ho_Chi_Minh (UTC+7).
+fn wednesday_morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 1, 30, 0).unwrap()
+}
+
+/// 19:00 the same Wednesday: closed until Thursday 07:00.
+fn wednesday_evening() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
+}
+
+fn find(app: &App, label: &str) -> ElementHandle {
+    let found: Vec<_> = ElementHandle::find_by_accessible_label(app, label).collect();
+    assert!(
+        !found.is_empty(),
+        "no element labelled {label:?} on page {:?}",
+        page(app)
+    );
+    found.into_iter().next().unwrap()
+}
+
+fn exists(app: &App, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app, label)
+        .next()
+        .is_some()
+}
+
+fn tap(app: &App, label: &str) {
+    find(app, label).invoke_accessible_default_action();
+}
+
+fn page(app: &App) -> Page {
+    app.global::<KioskGlobal>().get_page()
+}
+
+/// Lets the print worker (a real thread) finish and the UI collect its outcome.
+fn wait_for_print(app: &App) -> PrintState {
+    for _ in 0..200 {
+        mock_elapsed_time(Duration::from_millis(50));
+        let state = app.global::<KioskGlobal>().get_print_state();
+        if state != PrintState::Printing {
+            return state;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    app.global::<KioskGlobal>().get_print_state()
+}
+
+fn screenshots_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("screenshots")
+}
+
+fn snapshot(app: &App, name: &str) {
+    let buffer = app.window().take_snapshot().expect("snapshot");
+    let dir = screenshots_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let size = app.window().size();
+    let path = dir.join(format!("{name}-{}x{}.png", size.width, size.height));
+    let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let mut enc = png::Encoder::new(file, buffer.width(), buffer.height());
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header()
+        .unwrap()
+        .write_image_data(buffer.as_bytes())
+        .unwrap();
+}
+
+fn demo_config() -> Config {
+    let mut config = Config::default();
+    config.kiosk.idle_timeout_seconds = 30;
+    config.kiosk.confirmation_seconds = 10;
+    config
+}
+
+#[test]
+fn kiosk_ui_flows() {
+    // The software renderer, not the mock one: layout uses the embedded fonts' real metrics
+    // and snapshots are real pictures.
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    let clock = TestClock::new(wednesday_morning());
+    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+
+    // Home is Vietnamese by default.
+    assert_eq!(page(app), Page::Home);
+    assert!(exists(app, "Lấy số thứ tự"));
+    assert!(exists(app, "English"));
+
+    // Three taps: take a number, the field, no priority.
+    tap(app, "Lấy số thứ tự");
+    assert_eq!(page(app), Page::Fields);
+    tap(app, "Hộ tịch");
+    assert_eq!(page(app), Page::Priority);
+    tap(app, "Không — lấy số thường");
+    assert_eq!(page(app), Page::Ticket);
+    assert!(exists(app, "Số thứ tự của bạn A001"));
+    let ticket = app.global::<KioskGlobal>().get_ticket();
+    assert_eq!(ticket.field.as_str(), "Hộ tịch");
+    assert_eq!(ticket.ahead, 0);
+    assert_eq!(ticket.time.as_str(), "08:30");
+    assert_eq!(wait_for_print(app), PrintState::Printed);
+    let receipts: Vec<_> = std::fs::read_dir(data.path().join("receipts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        receipts.iter().any(|f| f.ends_with("-A001.bin")),
+        "{receipts:?}"
+    );
+    assert!(
+        receipts.iter().any(|f| f.ends_with("-A001.png")),
+        "{receipts:?}"
+    );
+
+    // A tap anywhere finishes; a second citizen declares a priority group.
+    app.global::<KioskGlobal>().invoke_go_home();
+    assert_eq!(page(app), Page::Home);
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Người cao tuổi (từ 60 tuổi)");
+    assert!(exists(app, "Số thứ tự của bạn A002"));
+    let ticket = app.global::<KioskGlobal>().get_ticket();
+    assert_eq!(ticket.ahead, 1);
+    assert_eq!(ticket.priority.as_str(), "elderly");
+    assert!(ticket.wait_minutes > 0);
+
+    // The confirmation returns home by itself.
+    mock_elapsed_time(Duration::from_secs(11));
+    assert_eq!(page(app), Page::Home);
+    assert_eq!(app.global::<KioskGlobal>().get_ticket().number.as_str(), "");
+
+    // Another queue numbers on its own.
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Chứng thực");
+    tap(app, "Không — lấy số thường");
+    assert!(exists(app, "Số thứ tự của bạn B001"));
+    app.global::<KioskGlobal>().invoke_go_home();
+
+    // English and back.
+    tap(app, "English");
+    assert!(exists(app, "Take a queue number"));
+    assert!(exists(app, "Tiếng Việt"));
+    tap(app, "Take a queue number");
+    assert!(exists(app, "Civil status registration"));
+    tap(app, "Tiếng Việt");
+    assert!(exists(app, "Hộ tịch"));
+    assert!(exists(app, "Chọn lĩnh vực thủ tục") || page(app) == Page::Fields);
+
+    // Idle: 30 s without a touch clears the choice and returns home.
+    tap(app, "Hộ tịch");
+    assert_eq!(page(app), Page::Priority);
+    mock_elapsed_time(Duration::from_secs(29));
+    assert_eq!(page(app), Page::Priority);
+    mock_elapsed_time(Duration::from_secs(2));
+    assert_eq!(page(app), Page::Home);
+    assert_eq!(app.global::<KioskGlobal>().get_chosen_field().as_str(), "");
+    // Back from the priority page goes to the fields, home from the fields goes home.
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Quay lại");
+    assert_eq!(page(app), Page::Fields);
+    tap(app, "Trang chủ");
+    assert_eq!(page(app), Page::Home);
+
+    // Outside service hours: no ticket, a time to come back.
+    clock.set(wednesday_evening());
+    mock_elapsed_time(Duration::from_secs(1));
+    tap(app, "Lấy số thứ tự");
+    assert_eq!(page(app), Page::Closed);
+    let reopen = app.global::<KioskGlobal>().get_reopen();
+    assert_eq!(reopen.time.as_str(), "07:00");
+    assert_eq!(reopen.date.as_str(), "26/11/2026");
+    assert_eq!(reopen.weekday, 4);
+    app.global::<KioskGlobal>().invoke_go_home();
+    clock.set(wednesday_morning() + chrono::Duration::minutes(5));
+
+    // Screenshots of every screen, in Vietnamese, at the three sizes.
+    for (w, h) in [(1080, 1920), (1920, 1080), (800, 480)] {
+        kiosk::set_size(app, w, h);
+        mock_elapsed_time(Duration::from_millis(300));
+        app.global::<KioskGlobal>().invoke_go_home();
+        snapshot(app, "home");
+        tap(app, "Lấy số thứ tự");
+        snapshot(app, "fields");
+        tap(app, "Chứng thực");
+        snapshot(app, "priority");
+        tap(app, "Phụ nữ mang thai");
+        assert_eq!(wait_for_print(app), PrintState::Printed);
+        snapshot(app, "ticket");
+        app.global::<KioskGlobal>().invoke_go_home();
+        clock.set(wednesday_evening());
+        mock_elapsed_time(Duration::from_secs(1));
+        snapshot(app, "home-closed");
+        tap(app, "Lấy số thứ tự");
+        snapshot(app, "closed");
+        clock.set(wednesday_morning() + chrono::Duration::minutes(10));
+    }
+    // The English home screen, for the README.
+    kiosk::set_size(app, 1080, 1920);
+    app.global::<KioskGlobal>().invoke_go_home();
+    tap(app, "English");
+    snapshot(app, "home-en");
+    tap(app, "Tiếng Việt");
+}
