@@ -159,6 +159,23 @@ fn kiosk_ui_flows() {
         receipts.iter().any(|f| f.ends_with("-A001.png")),
         "{receipts:?}"
     );
+    // The bytes the printer got decode back to the Vietnamese on screen, exactly (NFC).
+    let bin = receipts.iter().find(|f| f.ends_with("-A001.bin")).unwrap();
+    let bytes = std::fs::read(data.path().join("receipts").join(bin)).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err() || bytes.is_ascii(),
+        "never UTF-8 on the wire"
+    );
+    let decoded = motcua::printer::decode(&bytes);
+    assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+    let lines = decoded.text_lines();
+    for expected in ["UBND xã Tân Tiến — Bộ phận một cửa", "Hộ tịch", "A001"] {
+        let expected = expected.replace('—', "-");
+        assert!(
+            lines.iter().any(|l| l.contains(&expected)),
+            "{expected:?} not in {lines:?}"
+        );
+    }
 
     // A tap anywhere finishes; a second citizen declares a priority group.
     app.global::<KioskGlobal>().invoke_go_home();
@@ -221,6 +238,27 @@ fn kiosk_ui_flows() {
     assert_eq!(reopen.weekday, 4);
     app.global::<KioskGlobal>().invoke_go_home();
     clock.set(wednesday_morning() + chrono::Duration::minutes(5));
+
+    // A store that cannot write (here: another process holds the write lock) gets a clear
+    // message, not a frozen screen or a number that was never recorded.
+    {
+        let other = rusqlite::Connection::open(kiosk::database_path(data.path())).unwrap();
+        other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        tap(app, "Lấy số thứ tự");
+        tap(app, "Hộ tịch");
+        tap(app, "Không — lấy số thường");
+        assert_eq!(page(app), Page::Error);
+        assert!(exists(app, "Trang chủ"));
+        snapshot(app, "error");
+        other.execute_batch("ROLLBACK").unwrap();
+        tap(app, "Trang chủ");
+        tap(app, "Lấy số thứ tự");
+        tap(app, "Hộ tịch");
+        tap(app, "Không — lấy số thường");
+        // A002 went to the elderly citizen above; the failed attempt used no number.
+        assert!(exists(app, "Số thứ tự của bạn A003"));
+        app.global::<KioskGlobal>().invoke_go_home();
+    }
 
     // Screenshots of every screen, in Vietnamese, at the three sizes.
     for (w, h) in [(1080, 1920), (1920, 1080), (800, 480)] {

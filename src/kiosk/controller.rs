@@ -262,7 +262,7 @@ impl Controller {
             Err(e) => {
                 // The store refused (disk full, corrupt file): say so rather than pretend.
                 log::error!("could not issue a ticket: {e:#}");
-                self.go_home();
+                self.set_page(Page::Error);
             }
         }
     }
