@@ -191,6 +191,11 @@ fn run_kiosk(
         config.kiosk.width = w;
         config.kiosk.height = h;
     }
+    if config.kiosk.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        // The linuxkms backend reads the panel rotation from the environment at start;
+        // the desktop backend ignores it. Touch needs a matching libinput calibration (deploy/).
+        std::env::set_var("SLINT_KMS_ROTATION", config.kiosk.rotation.to_string());
+    }
     let offscreen = args.screenshot.is_some() || args.first_frame_benchmark;
     let window = if offscreen {
         Some(headless::install()?)

@@ -1,0 +1,82 @@
+//! The command line as an installer meets it: the demo's first start, off-screen rendering,
+//! a broken config refused with file and line, and the byte decoder.
+
+use std::process::Command;
+
+fn motcua() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+#[test]
+fn demo_writes_its_config_and_renders_the_home_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("home.png");
+    let out = motcua()
+        .args(["demo", "--size", "800x480", "--screenshot"])
+        .arg(&png)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config = std::fs::read_to_string(dir.path().join("motcua.toml")).unwrap();
+    assert!(config.contains("always_open = true"), "{config}");
+    assert!(dir.path().join("kiosk.sqlite3").exists());
+    let decoder = png::Decoder::new(std::fs::File::open(&png).unwrap());
+    let reader = decoder.read_info().unwrap();
+    assert_eq!((reader.info().width, reader.info().height), (800, 480));
+}
+
+#[test]
+fn a_broken_config_is_refused_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &path,
+        "[office]\nname = \"UBND xã Tân Tiến\"\n\n[hours]\nsessions = [{ start = \"07:00\", end = \"25:00\" }]\n",
+    )
+    .unwrap();
+    let out = motcua()
+        .arg("kiosk")
+        .arg("--config")
+        .arg(&path)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:5:", path.display())),
+        "the message must name the file and line 5: {err}"
+    );
+    // Nothing was created from a config that was refused.
+    assert!(!dir.path().join("kiosk.sqlite3").exists());
+}
+
+#[test]
+fn the_kiosk_refuses_to_start_without_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = motcua()
+        .arg("kiosk")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not found"), "{err}");
+}
+
+#[test]
+fn bad_sizes_are_refused() {
+    let out = motcua().args(["demo", "--size", "big"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WIDTHxHEIGHT"));
+}
