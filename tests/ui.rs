@@ -209,7 +209,13 @@ fn kiosk_ui_flows() {
     assert!(exists(app, "Civil status registration"));
     tap(app, "Tiếng Việt");
     assert!(exists(app, "Hộ tịch"));
-    assert!(exists(app, "Chọn lĩnh vực thủ tục") || page(app) == Page::Fields);
+    assert!(exists(app, "Chọn lĩnh vực thủ tục"));
+    // A citizen who switched to English and walked away: the next one meets Vietnamese.
+    tap(app, "English");
+    mock_elapsed_time(Duration::from_secs(31));
+    assert_eq!(page(app), Page::Home);
+    assert!(exists(app, "Lấy số thứ tự"));
+    tap(app, "Lấy số thứ tự");
 
     // Idle: 30 s without a touch clears the choice and returns home.
     tap(app, "Hộ tịch");

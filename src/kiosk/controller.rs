@@ -143,12 +143,21 @@ impl Controller {
     fn restart_idle(&self) {
         let secs = self.config.kiosk.idle_timeout_seconds.max(1) as u64;
         let app = self.app.clone();
+        let default_language = match self.config.kiosk.language {
+            Language::Vi => "vi",
+            Language::En => "en",
+        };
         self.idle.start(
             TimerMode::SingleShot,
             Duration::from_secs(secs),
             move || {
                 if let Some(app) = app.upgrade() {
-                    app.global::<Kiosk>().invoke_go_home();
+                    let g = app.global::<Kiosk>();
+                    g.invoke_go_home();
+                    // The next citizen meets the kiosk in its default language.
+                    if g.get_language() != default_language {
+                        g.invoke_toggle_language();
+                    }
                 }
             },
         );
