@@ -287,6 +287,29 @@ fn kiosk_ui_flows() {
         snapshot(app, "closed");
         clock.set(wednesday_morning() + chrono::Duration::minutes(10));
     }
+    // A kiosk without a working printer: the ticket is still valid and the screen says
+    // to photograph it.
+    drop(kiosk);
+    let data2 = tempfile::tempdir().unwrap();
+    let mut config = demo_config();
+    config.printer.kind = motcua::config::PrinterKind::None;
+    let kiosk = Kiosk::new(config, data2.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Không — lấy số thường");
+    assert!(exists(app, "Số thứ tự của bạn A001"));
+    assert_eq!(wait_for_print(app), PrintState::Failed);
+    snapshot(app, "ticket-print-failed");
+    let store = motcua::store::Store::open(kiosk::database_path(data2.path())).unwrap();
+    let tickets = store
+        .tickets_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap())
+        .unwrap();
+    assert_eq!(tickets.len(), 1, "the unprinted ticket is kept");
+    assert!(tickets[0].printed_at.is_none());
+    app.global::<KioskGlobal>().invoke_go_home();
+
     // The English home screen, for the README.
     kiosk::set_size(app, 1080, 1920);
     app.global::<KioskGlobal>().invoke_go_home();
