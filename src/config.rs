@@ -778,8 +778,15 @@ impl Ctx<'_> {
             p.flow_control = f;
         }
         if let Some(prof) = raw.profile {
-            if prof.get_ref().trim().is_empty() {
-                return Err(self.error(prof.span(), "printer.profile must not be empty"));
+            if crate::printer::Profile::by_name(prof.get_ref()).is_none() {
+                return Err(self.error(
+                    prof.span(),
+                    format!(
+                        "printer.profile {:?} is unknown: use one of {}",
+                        prof.get_ref(),
+                        crate::printer::Profile::NAMES.join(", ")
+                    ),
+                ));
             }
             p.profile = prof.into_inner();
         }

@@ -196,6 +196,19 @@ fn run_kiosk(
         // the desktop backend ignores it. Touch needs a matching libinput calibration (deploy/).
         std::env::set_var("SLINT_KMS_ROTATION", config.kiosk.rotation.to_string());
     }
+    let store = kiosk::open_store(data_dir)?;
+    if let Some((queue, code)) = kiosk::unknown_fields(&config, &store)?.into_iter().next() {
+        let text = std::fs::read_to_string(config_path).unwrap_or_default();
+        let line = text
+            .lines()
+            .position(|l| l.contains(&format!("\"{code}\"")))
+            .map_or(0, |i| i + 1);
+        anyhow::bail!(
+            "{}:{line}: queue {queue} lists the field code {code:?}, which is not in the catalogue",
+            config_path.display()
+        );
+    }
+    drop(store);
     let offscreen = args.screenshot.is_some() || args.first_frame_benchmark;
     let window = if offscreen {
         Some(headless::install()?)

@@ -80,3 +80,42 @@ fn bad_sizes_are_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("WIDTHxHEIGHT"));
 }
+
+#[test]
+fn an_unknown_field_code_or_printer_profile_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &path,
+        "[office]\nname = \"UBND xã Tân Tiến\"\n\n[[queues]]\nprefix = \"A\"\nfields = [\"HT\", \"HTX\"]\n",
+    )
+    .unwrap();
+    let out = motcua()
+        .arg("kiosk")
+        .arg("--config")
+        .arg(&path)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:6:", path.display())), "{err}");
+    assert!(err.contains("HTX"), "{err}");
+
+    std::fs::write(&path, "[printer]\nprofile = \"epson-80\"\n").unwrap();
+    let out = motcua()
+        .arg("kiosk")
+        .arg("--config")
+        .arg(&path)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:2:", path.display())), "{err}");
+    assert!(
+        err.contains("epson-80mm"),
+        "the message lists the known profiles: {err}"
+    );
+}

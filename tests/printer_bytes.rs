@@ -191,7 +191,7 @@ fn reference_slip() -> TicketSlip {
         ahead: 5,
         wait_minutes: Some(15),
         qr_payload: "https://motcua.tantien.gov.vn/q/A012?d=20261125&k=7f3a9c2e1b".into(),
-        priority: Some("Người cao tuổi".into()),
+        priority: true,
     }
 }
 
@@ -200,7 +200,7 @@ const REFERENCE_LINES: [&str; 10] = [
     "SỐ THỨ TỰ CỦA BẠN",
     "Hộ tịch: khai sinh, kết hôn, khai tử",
     "A012",
-    "Ưu tiên: Người cao tuổi",
+    "SỐ ƯU TIÊN",
     "Có 5 người đang chờ trước bạn",
     "Thời gian chờ dự kiến: khoảng 15 phút",
     "Lấy số lúc 08:15, ngày 25/11/2026",
@@ -281,7 +281,7 @@ fn ticket_wording_follows_the_queue_state() {
     let slip = TicketSlip {
         ahead: 0,
         wait_minutes: None,
-        priority: None,
+        priority: false,
         ..reference_slip()
     };
     let lines = decode(&ticket_bytes(&slip, &Profile::epson_80mm())).text_lines();
@@ -291,7 +291,7 @@ fn ticket_wording_follows_the_queue_state() {
     );
     assert!(!lines
         .iter()
-        .any(|l| l.contains("Thời gian") || l.contains("Ưu tiên")));
+        .any(|l| l.contains("Thời gian") || l.contains("ƯU TIÊN")));
 }
 
 #[test]

@@ -146,6 +146,9 @@ fn kiosk_ui_flows() {
     assert_eq!(ticket.field.as_str(), "Hộ tịch");
     assert_eq!(ticket.ahead, 0);
     assert_eq!(ticket.time.as_str(), "08:30");
+    // The second tap of a double tap does not hide the number just shown.
+    app.global::<KioskGlobal>().invoke_ticket_tapped();
+    assert_eq!(page(app), Page::Ticket);
     assert_eq!(wait_for_print(app), PrintState::Printed);
     let receipts: Vec<_> = std::fs::read_dir(data.path().join("receipts"))
         .unwrap()
@@ -178,7 +181,8 @@ fn kiosk_ui_flows() {
     }
 
     // A tap anywhere finishes; a second citizen declares a priority group.
-    app.global::<KioskGlobal>().invoke_go_home();
+    mock_elapsed_time(Duration::from_secs(2));
+    app.global::<KioskGlobal>().invoke_ticket_tapped();
     assert_eq!(page(app), Page::Home);
     tap(app, "Lấy số thứ tự");
     tap(app, "Hộ tịch");
@@ -187,6 +191,9 @@ fn kiosk_ui_flows() {
     let ticket = app.global::<KioskGlobal>().get_ticket();
     assert_eq!(ticket.ahead, 1);
     assert_eq!(ticket.priority.as_str(), "elderly");
+    // Others can read the screen: it says "priority", never which group.
+    assert!(exists(app, "Số ưu tiên") || !exists(app, "Người cao tuổi (từ 60 tuổi)"));
+    assert!(!exists(app, "Người cao tuổi (từ 60 tuổi)"));
     assert!(ticket.wait_minutes > 0);
 
     // The confirmation returns home by itself.
@@ -286,6 +293,11 @@ fn kiosk_ui_flows() {
         tap(app, "Lấy số thứ tự");
         snapshot(app, "closed");
         clock.set(wednesday_morning() + chrono::Duration::minutes(10));
+        mock_elapsed_time(Duration::from_secs(1));
+        // The error page's flow is tested above; here only its look at each size.
+        app.global::<KioskGlobal>().set_page(Page::Error);
+        snapshot(app, "error");
+        app.global::<KioskGlobal>().invoke_go_home();
     }
     // A kiosk without a working printer: the ticket is still valid and the screen says
     // to photograph it.
@@ -295,20 +307,31 @@ fn kiosk_ui_flows() {
     config.printer.kind = motcua::config::PrinterKind::None;
     let kiosk = Kiosk::new(config, data2.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
-    kiosk::set_size(app, 1080, 1920);
-    tap(app, "Lấy số thứ tự");
-    tap(app, "Hộ tịch");
-    tap(app, "Không — lấy số thường");
-    assert!(exists(app, "Số thứ tự của bạn A001"));
-    assert_eq!(wait_for_print(app), PrintState::Failed);
-    snapshot(app, "ticket-print-failed");
+    for (i, (w, h)) in [(1080, 1920), (1920, 1080), (800, 480)]
+        .into_iter()
+        .enumerate()
+    {
+        kiosk::set_size(app, w, h);
+        // The layout scale follows the size on the next turn of the event loop.
+        mock_elapsed_time(Duration::from_millis(100));
+        tap(app, "Lấy số thứ tự");
+        tap(app, "Hộ tịch");
+        tap(app, "Không — lấy số thường");
+        assert!(exists(app, &format!("Số thứ tự của bạn A00{}", i + 1)));
+        assert_eq!(wait_for_print(app), PrintState::Failed);
+        snapshot(app, "ticket-print-failed");
+        // Without paper the number stays up past the usual 10 s, for a photograph.
+        mock_elapsed_time(Duration::from_secs(12));
+        assert_eq!(page(app), Page::Ticket);
+        mock_elapsed_time(Duration::from_secs(20));
+        assert_eq!(page(app), Page::Home);
+    }
     let store = motcua::store::Store::open(kiosk::database_path(data2.path())).unwrap();
     let tickets = store
         .tickets_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap())
         .unwrap();
-    assert_eq!(tickets.len(), 1, "the unprinted ticket is kept");
-    assert!(tickets[0].printed_at.is_none());
-    app.global::<KioskGlobal>().invoke_go_home();
+    assert_eq!(tickets.len(), 3, "the unprinted tickets are kept");
+    assert!(tickets.iter().all(|t| t.printed_at.is_none()));
 
     // The English home screen, for the README.
     kiosk::set_size(app, 1080, 1920);

@@ -19,6 +19,9 @@ use crate::printer::{ticket_bytes, Profile, TicketSlip};
 use crate::store::{FieldRow, Store};
 use crate::ui::{App, FieldItem, Kiosk, Page, PrintState, ReopenInfo, TicketInfo};
 
+/// How long a ticket on screen ignores taps after it appears.
+const TAP_GUARD: Duration = Duration::from_millis(1500);
+
 /// The wall clock, injectable so tests can stand at any instant.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -47,6 +50,9 @@ pub struct Controller {
     state: RefCell<State>,
     idle: Timer,
     confirmation: Timer,
+    /// Runs for a moment after a ticket appears: the second tap of a double tap must not
+    /// dismiss the number the citizen has not yet read.
+    tap_guard: Timer,
     tick: Timer,
 }
 
@@ -81,9 +87,12 @@ impl Controller {
             }),
             idle: Timer::default(),
             confirmation: Timer::default(),
+            tap_guard: Timer::default(),
             tick: Timer::default(),
         });
         ctrl.wire(app);
+        app.global::<Kiosk>()
+            .set_office_name(ctrl.config.office.name.clone().into());
         ctrl.set_language(language);
         ctrl.refresh_clock();
         ctrl.go_home();
@@ -117,6 +126,11 @@ impl Controller {
             }
         });
         g.on_go_home(with(&w, |c| c.go_home()));
+        g.on_ticket_tapped(with(&w, |c| {
+            if !c.tap_guard.running() {
+                c.go_home();
+            }
+        }));
         g.on_go_back(with(&w, |c| c.go_back()));
         g.on_toggle_language(with(&w, |c| {
             let next = match c.state.borrow().language {
@@ -143,28 +157,25 @@ impl Controller {
     fn restart_idle(&self) {
         let secs = self.config.kiosk.idle_timeout_seconds.max(1) as u64;
         let app = self.app.clone();
-        let default_language = match self.config.kiosk.language {
-            Language::Vi => "vi",
-            Language::En => "en",
-        };
         self.idle.start(
             TimerMode::SingleShot,
             Duration::from_secs(secs),
             move || {
                 if let Some(app) = app.upgrade() {
-                    let g = app.global::<Kiosk>();
-                    g.invoke_go_home();
-                    // The next citizen meets the kiosk in its default language.
-                    if g.get_language() != default_language {
-                        g.invoke_toggle_language();
-                    }
+                    app.global::<Kiosk>().invoke_go_home();
                 }
             },
         );
     }
 
+    /// Home is where every session ends: nothing of it stays for the next citizen, who
+    /// also meets the kiosk in its configured language.
     fn go_home(&self) {
         self.confirmation.stop();
+        self.tap_guard.stop();
+        if self.state.borrow().language != self.config.kiosk.language {
+            self.set_language(self.config.kiosk.language);
+        }
         {
             let mut s = self.state.borrow_mut();
             s.field = None;
@@ -306,7 +317,7 @@ impl Controller {
             ahead: issued.ahead,
             wait_minutes: (issued.ahead > 0).then_some(wait),
             qr_payload: self.config.office.ticket_url.replace("{id}", &ticket.id),
-            priority: (priority != PriorityGroup::None).then(|| priority.name_vi().to_string()),
+            priority: priority != PriorityGroup::None,
         };
         self.printer.submit(Job {
             ticket_id: ticket.id.clone(),
@@ -340,17 +351,24 @@ impl Controller {
             g.set_print_state(PrintState::Printing);
         }
         self.set_page(Page::Ticket);
+        self.tap_guard
+            .start(TimerMode::SingleShot, TAP_GUARD, || {});
+        self.return_home_after(self.config.kiosk.confirmation_seconds);
+        Ok(())
+    }
+
+    /// Leaves the ticket on screen for `secs`, then goes home.
+    fn return_home_after(&self, secs: u32) {
         let app = self.app.clone();
         self.confirmation.start(
             TimerMode::SingleShot,
-            Duration::from_secs(self.config.kiosk.confirmation_seconds.max(1) as u64),
+            Duration::from_secs(secs.max(1) as u64),
             move || {
                 if let Some(app) = app.upgrade() {
                     app.global::<Kiosk>().invoke_go_home();
                 }
             },
         );
-        Ok(())
     }
 
     /// The receipt is always Vietnamese, whatever the screen shows.
@@ -392,6 +410,10 @@ impl Controller {
                         } else {
                             PrintState::Failed
                         });
+                        if !ok {
+                            // No paper in hand: leave time to photograph the number.
+                            self.return_home_after(self.config.kiosk.idle_timeout_seconds);
+                        }
                     }
                 }
             }

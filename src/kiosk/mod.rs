@@ -19,7 +19,7 @@ use crate::catalogue::Catalogue;
 use crate::config::{Config, FlowControl, PrinterKind};
 use crate::printer::{Profile, VirtualPrinter};
 use crate::store::Store;
-use crate::ui::{App, Theme};
+use crate::ui::App;
 
 /// Where the kiosk keeps its database inside the data directory.
 pub fn database_path(data_dir: &Path) -> PathBuf {
@@ -37,6 +37,18 @@ pub fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
         log::info!("loaded the shipped catalogue into {}", path.display());
     }
     Ok(store)
+}
+
+/// Field codes the config's queues name that the catalogue in the store does not know, as
+/// (queue prefix, code): a typo would otherwise silently hide a field from citizens.
+pub fn unknown_fields(config: &Config, store: &Store) -> anyhow::Result<Vec<(String, String)>> {
+    let known: Vec<String> = store.fields()?.into_iter().map(|f| f.code).collect();
+    Ok(config
+        .queues
+        .iter()
+        .flat_map(|q| q.fields.iter().map(move |f| (q.prefix.clone(), f.clone())))
+        .filter(|(_, f)| !known.contains(f))
+        .collect())
 }
 
 /// The printer profile the config names; unknown names are refused at start.
@@ -70,15 +82,8 @@ pub fn system_clock() -> Clock {
     Arc::new(chrono::Utc::now)
 }
 
-/// Scales the layout to the window: 1.0 at 1080 on the short side, never so small that
-/// text and targets become unusable on an 800×480 panel.
-pub fn scale_for(width: u32, height: u32) -> f32 {
-    (width.min(height) as f32 / 1080.0).clamp(0.62, 1.6)
-}
-
-/// Sets the window size and the matching layout scale.
+/// Sets the window size; the layout scale follows it (ui/main.slint).
 pub fn set_size(app: &App, width: u32, height: u32) {
-    app.global::<Theme>().set_scale(scale_for(width, height));
     app.window()
         .set_size(slint::PhysicalSize::new(width, height));
 }

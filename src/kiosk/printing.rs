@@ -79,6 +79,8 @@ pub struct Outcome {
 pub struct PrintQueue {
     jobs: Sender<Job>,
     outcomes: Receiver<Outcome>,
+    /// Tickets sent to the worker and not yet reported, so a dead worker's jobs are failed.
+    pending: std::cell::RefCell<Vec<String>>,
 }
 
 impl PrintQueue {
@@ -90,7 +92,12 @@ impl PrintQueue {
             .name("printer".into())
             .spawn(move || {
                 for job in job_rx {
-                    let result = sink.print(&job.stem, &job.bytes);
+                    // A sink that panics must not take the worker with it: the next ticket
+                    // would wait for a printer thread that no longer exists.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        sink.print(&job.stem, &job.bytes)
+                    }))
+                    .unwrap_or_else(|_| Err("the printer driver panicked".into()));
                     if out_tx
                         .send(Outcome {
                             ticket_id: job.ticket_id,
@@ -103,12 +110,17 @@ impl PrintQueue {
                 }
             })
             .expect("spawn printer thread");
-        PrintQueue { jobs, outcomes }
+        PrintQueue {
+            jobs,
+            outcomes,
+            pending: Default::default(),
+        }
     }
 
     /// Queues a job; never blocks.
     pub fn submit(&self, job: Job) {
-        // The worker only stops when the queue is dropped, so a send cannot fail while we live.
+        self.pending.borrow_mut().push(job.ticket_id.clone());
+        // A send fails only if the worker died; `finished` then reports the job as failed.
         let _ = self.jobs.send(job);
     }
 
@@ -117,8 +129,23 @@ impl PrintQueue {
         let mut done = Vec::new();
         loop {
             match self.outcomes.try_recv() {
-                Ok(o) => done.push(o),
-                Err(TryRecvError::Empty) | Err(TryRecvError::Disconnected) => return done,
+                Ok(o) => {
+                    self.pending.borrow_mut().retain(|id| *id != o.ticket_id);
+                    done.push(o);
+                }
+                Err(TryRecvError::Empty) => return done,
+                Err(TryRecvError::Disconnected) => {
+                    done.extend(
+                        self.pending
+                            .borrow_mut()
+                            .drain(..)
+                            .map(|ticket_id| Outcome {
+                                ticket_id,
+                                result: Err("the printer thread has stopped".into()),
+                            }),
+                    );
+                    return done;
+                }
             }
         }
     }
@@ -127,4 +154,60 @@ impl PrintQueue {
 /// The directory the virtual printer writes receipts to.
 pub fn receipts_dir(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("receipts")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Panics;
+    impl PrintSink for Panics {
+        fn print(&mut self, stem: &str, _bytes: &[u8]) -> Result<(), String> {
+            if stem == "boom" {
+                panic!("driver bug");
+            }
+            Ok(())
+        }
+    }
+
+    fn wait(q: &PrintQueue, n: usize) -> Vec<Outcome> {
+        let mut all = Vec::new();
+        for _ in 0..500 {
+            all.extend(q.finished());
+            if all.len() >= n {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        all
+    }
+
+    fn job(id: &str, stem: &str) -> Job {
+        Job {
+            ticket_id: id.into(),
+            stem: stem.into(),
+            bytes: vec![0x1b, 0x40],
+        }
+    }
+
+    #[test]
+    fn a_panicking_driver_fails_its_job_and_the_worker_goes_on() {
+        let q = PrintQueue::start(Box::new(Panics));
+        q.submit(job("t1", "boom"));
+        q.submit(job("t2", "ok"));
+        let out = wait(&q, 2);
+        assert_eq!(out.len(), 2);
+        assert!(out[0].result.is_err());
+        assert!(out[1].result.is_ok());
+        assert!(q.pending.borrow().is_empty());
+    }
+
+    #[test]
+    fn no_printer_fails_every_job() {
+        let q = PrintQueue::start(Box::new(NoPrinter));
+        q.submit(job("t1", "a"));
+        let out = wait(&q, 1);
+        assert_eq!(out[0].ticket_id, "t1");
+        assert!(out[0].result.is_err());
+    }
 }

@@ -73,6 +73,9 @@ impl Profile {
         }
     }
 
+    /// The names `by_name` knows, for error messages and docs.
+    pub const NAMES: [&'static str; 2] = ["epson-80mm", "generic-58mm"];
+
     /// The built-in profile with this configuration name.
     pub fn by_name(name: &str) -> Option<Profile> {
         match name {

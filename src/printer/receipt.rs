@@ -10,7 +10,8 @@ use super::profile::{Profile, FONT_A_CELL_WIDTH};
 
 /// The ticket is always Vietnamese, whatever language the kiosk screen shows.
 const HEADING: &str = "SỐ THỨ TỰ CỦA BẠN";
-const PRIORITY_LABEL: &str = "Ưu tiên";
+/// Only the fact of priority is printed: the group (disability, pregnancy) is sensitive.
+const PRIORITY_LABEL: &str = "SỐ ƯU TIÊN";
 const NEXT_IN_LINE: &str = "Bạn là người tiếp theo";
 const NOTE_CALL: &str = "Vui lòng chờ gọi số trên màn hình và loa.";
 const NOTE_PRIVACY: &str = "Phiếu không chứa thông tin cá nhân.";
@@ -47,8 +48,8 @@ pub struct TicketSlip {
     pub wait_minutes: Option<u32>,
     /// What the QR code holds (a status-page URL; no personal data).
     pub qr_payload: String,
-    /// Priority group, e.g. "Người cao tuổi"; printed when present.
-    pub priority: Option<String>,
+    /// Whether the citizen declared a priority group; which group is never printed.
+    pub priority: bool,
 }
 
 /// The complete ESC/POS job for one ticket on the given printer.
@@ -69,12 +70,8 @@ pub fn ticket_bytes(slip: &TicketSlip, profile: &Profile) -> Vec<u8> {
     p.line(&slip.number);
     p.size(1, 1).bold(false);
 
-    if let Some(priority) = slip.priority.as_deref().map(str::trim) {
-        if !priority.is_empty() {
-            p.bold(true);
-            lines(&mut p, &format!("{PRIORITY_LABEL}: {priority}"), columns);
-            p.bold(false);
-        }
+    if slip.priority {
+        p.bold(true).line(PRIORITY_LABEL).bold(false);
     }
     p.lf();
 
