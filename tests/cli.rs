@@ -119,3 +119,32 @@ fn an_unknown_field_code_or_printer_profile_is_refused_with_its_line() {
         "the message lists the known profiles: {err}"
     );
 }
+
+#[test]
+fn printer_decode_renders_a_byte_file_and_prints_its_text() {
+    let hex = include_str!("golden/ticket-epson-80mm.hex");
+    let bytes: Vec<u8> = hex
+        .split_whitespace()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("ticket.bin");
+    let png = dir.path().join("ticket.png");
+    std::fs::write(&bin, bytes).unwrap();
+    let out = motcua()
+        .args(["printer", "decode"])
+        .arg(&bin)
+        .arg("--png")
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("SỐ THỨ TỰ CỦA BẠN"), "{text}");
+    assert!(text.contains("A012"), "{text}");
+    assert!(png.exists());
+}

@@ -162,6 +162,14 @@ fn kiosk_ui_flows() {
         receipts.iter().any(|f| f.ends_with("-A001.png")),
         "{receipts:?}"
     );
+    // Keep the receipt's preview beside the screenshots, to look at.
+    let png = receipts.iter().find(|f| f.ends_with("-A001.png")).unwrap();
+    std::fs::create_dir_all(screenshots_dir()).unwrap();
+    std::fs::copy(
+        data.path().join("receipts").join(png),
+        screenshots_dir().join("receipt-A001.png"),
+    )
+    .unwrap();
     // The bytes the printer got decode back to the Vietnamese on screen, exactly (NFC).
     let bin = receipts.iter().find(|f| f.ends_with("-A001.bin")).unwrap();
     let bytes = std::fs::read(data.path().join("receipts").join(bin)).unwrap();

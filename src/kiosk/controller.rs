@@ -94,6 +94,7 @@ impl Controller {
         app.global::<Kiosk>()
             .set_office_name(ctrl.config.office.name.clone().into());
         ctrl.set_language(language);
+        ctrl.show_hours();
         ctrl.refresh_clock();
         ctrl.go_home();
         let weak = Rc::downgrade(&ctrl);
@@ -469,7 +470,6 @@ impl Controller {
         let Some(app) = self.ui() else { return };
         let g = app.global::<Kiosk>();
         let now = self.now();
-        let hours = &self.config.hours;
         if now < PLAUSIBLE_FLOOR {
             // A clock we cannot trust is not shown to citizens.
             g.set_time_text("--:--".into());
@@ -487,20 +487,34 @@ impl Controller {
             }
             Availability::Closed { .. } => g.set_open(false),
         }
-        let sessions: Vec<String> = hours
-            .sessions
+    }
+
+    /// The configured hours as the closed page states them; they never change while running.
+    fn show_hours(&self) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let hours = &self.config.hours;
+        let mut sessions = hours.sessions.clone();
+        sessions.sort_by_key(|s| s.start);
+        let sessions: Vec<String> = sessions
             .iter()
             .map(|s| format!("{}–{}", s.start.format("%H:%M"), s.end.format("%H:%M")))
             .collect();
         g.set_sessions_text(sessions.join(", ").into());
-        if let (Some(first), Some(last)) = (
-            hours.days.iter().min_by_key(|d| d.number_from_monday()),
-            hours.days.iter().max_by_key(|d| d.number_from_monday()),
-        ) {
-            g.set_first_day(first.number_from_monday() as i32);
-            g.set_last_day(last.number_from_monday() as i32);
-        }
+        let (first, last) = day_range(&hours.days).unwrap_or((0, 0));
+        g.set_first_day(first as i32);
+        g.set_last_day(last as i32);
     }
+}
+
+/// Service days as a range "Monday to Friday" (1 = Monday); `None` when they are not
+/// consecutive, and the closed page then gives only the sessions and the next opening.
+fn day_range(days: &[chrono::Weekday]) -> Option<(u32, u32)> {
+    let mut n: Vec<u32> = days.iter().map(|d| d.number_from_monday()).collect();
+    n.sort_unstable();
+    n.dedup();
+    let (first, last) = (*n.first()?, *n.last()?);
+    (last - first + 1 == n.len() as u32).then_some((first, last))
 }
 
 /// A catalogue icon is a hex code point of the embedded Material Icons font.
@@ -518,5 +532,25 @@ fn with(w: &Weak<Controller>, f: impl Fn(&Controller) + 'static) -> impl Fn() + 
         if let Some(c) = w.upgrade() {
             f(&c)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Weekday::*;
+
+    #[test]
+    fn service_days_read_as_a_range_only_when_consecutive() {
+        assert_eq!(day_range(&[Mon, Tue, Wed, Thu, Fri]), Some((1, 5)));
+        assert_eq!(day_range(&[Sat, Mon, Tue, Wed, Thu, Fri]), Some((1, 6)));
+        assert_eq!(day_range(&[Mon, Tue, Thu]), None);
+        assert_eq!(day_range(&[]), None);
+    }
+
+    #[test]
+    fn icons_are_code_points() {
+        assert_eq!(icon_char("e638"), "\u{e638}");
+        assert_eq!(icon_char("zz"), "");
     }
 }
