@@ -1,12 +1,29 @@
 //! The command line as an installer meets it: the demo's first start, off-screen rendering,
 //! a broken config refused with file and line, and the byte decoder.
 
+use std::path::Path;
 use std::process::Command;
 
 fn motcua() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_motcua"));
     c.env("RUST_LOG", "warn");
     c
+}
+
+/// `motcua kiosk` with this config file and data directory; returns (success, stderr).
+fn kiosk(config: &Path, data_dir: &Path) -> (bool, String) {
+    let out = motcua()
+        .arg("kiosk")
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -42,16 +59,8 @@ fn a_broken_config_is_refused_with_file_and_line() {
         "[office]\nname = \"UBND xã Tân Tiến\"\n\n[hours]\nsessions = [{ start = \"07:00\", end = \"25:00\" }]\n",
     )
     .unwrap();
-    let out = motcua()
-        .arg("kiosk")
-        .arg("--config")
-        .arg(&path)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (ok, err) = kiosk(&path, dir.path());
+    assert!(!ok);
     assert!(
         err.contains(&format!("{}:5:", path.display())),
         "the message must name the file and line 5: {err}"
@@ -63,14 +72,8 @@ fn a_broken_config_is_refused_with_file_and_line() {
 #[test]
 fn the_kiosk_refuses_to_start_without_a_config() {
     let dir = tempfile::tempdir().unwrap();
-    let out = motcua()
-        .arg("kiosk")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (ok, err) = kiosk(&dir.path().join("motcua.toml"), dir.path());
+    assert!(!ok);
     assert!(err.contains("not found"), "{err}");
 }
 
@@ -90,16 +93,8 @@ fn an_unknown_field_code_or_printer_profile_is_refused_with_its_line() {
         "[office]\nname = \"UBND xã Tân Tiến\"\n\n[[queues]]\nprefix = \"A\"\nfields = [\"HT\", \"HTX\"]\n",
     )
     .unwrap();
-    let out = motcua()
-        .arg("kiosk")
-        .arg("--config")
-        .arg(&path)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (ok, err) = kiosk(&path, dir.path());
+    assert!(!ok);
     assert!(err.contains(&format!("{}:6:", path.display())), "{err}");
     assert!(err.contains("HTX"), "{err}");
 

@@ -244,8 +244,12 @@ impl Controller {
         }
     }
 
+    /// The field's name in the screen's current language.
     fn field_name(&self, code: &str) -> String {
-        let lang = self.state.borrow().language;
+        self.field_name_in(code, self.state.borrow().language)
+    }
+
+    fn field_name_in(&self, code: &str, lang: Language) -> String {
         self.fields
             .iter()
             .find(|f| f.code == code)
@@ -312,7 +316,8 @@ impl Controller {
 
         let slip = TicketSlip {
             office: self.config.office.name.clone(),
-            field: self.fields_name_vi(field),
+            // The receipt is always Vietnamese, whatever the screen shows.
+            field: self.field_name_in(field, Language::Vi),
             number: ticket.display_number(),
             issued_local: local,
             ahead: issued.ahead,
@@ -372,15 +377,7 @@ impl Controller {
         );
     }
 
-    /// The receipt is always Vietnamese, whatever the screen shows.
-    fn fields_name_vi(&self, code: &str) -> String {
-        self.fields
-            .iter()
-            .find(|f| f.code == code)
-            .map(|f| f.name_vi.clone())
-            .unwrap_or_else(|| code.to_string())
-    }
-
+    /// Records what the printer thread reported and updates the ticket on screen.
     fn collect_print_outcomes(&self) {
         for outcome in self.printer.finished() {
             let ok = outcome.result.is_ok();
