@@ -67,6 +67,18 @@ struct RunArgs {
 
 #[derive(Subcommand)]
 enum PrinterCommand {
+    /// Ask a serial printer for its real-time status (DLE EOT 1, 2, 4) and say what it means.
+    Status {
+        /// Serial device, e.g. /dev/ttyUSB0.
+        #[arg(long)]
+        port: String,
+        /// Line speed.
+        #[arg(long, default_value_t = 19200)]
+        baud: u32,
+        /// Flow control: none, xonxoff or rtscts.
+        #[arg(long, default_value = "none")]
+        flow: String,
+    },
     /// Render an ESC/POS byte file the way a printer would, to a PNG.
     Decode {
         /// The .bin file (e.g. one of <data-dir>/receipts/*.bin).
@@ -130,6 +142,40 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
         }
         Some(Command::Kiosk(args)) => {
             run_kiosk(&cli.data_dir, &config_path, cli.size, false, args, started)
+        }
+        Some(Command::Printer {
+            command: PrinterCommand::Status { port, baud, flow },
+        }) => {
+            let flow = match flow.as_str() {
+                "none" => motcua::config::FlowControl::None,
+                "xonxoff" => motcua::config::FlowControl::Xonxoff,
+                "rtscts" => motcua::config::FlowControl::Rtscts,
+                other => anyhow::bail!("--flow {other:?}: use none, xonxoff or rtscts"),
+            };
+            let mut printer = printer::serial::SerialPrinter::new(
+                printer::serial::SerialSettings::new(&port, baud, kiosk::serial_flow(flow)),
+            );
+            let report = printer.report();
+            let state = match &report {
+                Ok(r) => printer::status::interpret(r),
+                Err(_) => printer::status::PrinterState::NotAnswering,
+            };
+            let hex = |b: Option<u8>| b.map_or("none".to_string(), |b| format!("0x{b:02X}"));
+            match report {
+                Ok(r) => println!(
+                    "{port}: {state} ({}); DLE EOT 1 = {}, 2 = {}, 4 = {}",
+                    state.describe_vi(),
+                    hex(r.printer),
+                    hex(r.offline_cause),
+                    hex(r.paper)
+                ),
+                Err(e) => println!("{port}: {state} ({}): {e}", state.describe_vi()),
+            }
+            if state.can_print() {
+                Ok(())
+            } else {
+                anyhow::bail!("the printer cannot print: {state}")
+            }
         }
         Some(Command::Printer {
             command: PrinterCommand::Decode { file, png, dots },

@@ -17,6 +17,7 @@ use printing::{NoPrinter, PrintQueue, PrintSink, SerialSink, VirtualSink};
 
 use crate::catalogue::Catalogue;
 use crate::config::{Config, FlowControl, PrinterKind};
+use crate::printer::serial::{SerialPrinter, SerialSettings};
 use crate::printer::{Profile, VirtualPrinter};
 use crate::store::Store;
 use crate::ui::App;
@@ -64,16 +65,21 @@ pub fn sink_for(config: &Config, data_dir: &Path, profile: &Profile) -> Box<dyn 
             printing::receipts_dir(data_dir),
             profile.dots,
         ))),
-        PrinterKind::Serial => Box::new(SerialSink {
-            port: config.printer.port.clone(),
-            baud: config.printer.baud,
-            flow: match config.printer.flow_control {
-                FlowControl::None => serialport::FlowControl::None,
-                FlowControl::Xonxoff => serialport::FlowControl::Software,
-                FlowControl::Rtscts => serialport::FlowControl::Hardware,
-            },
-        }),
+        PrinterKind::Serial => Box::new(SerialSink(SerialPrinter::new(SerialSettings::new(
+            config.printer.port.clone(),
+            config.printer.baud,
+            serial_flow(config.printer.flow_control),
+        )))),
         PrinterKind::None => Box::new(NoPrinter),
+    }
+}
+
+/// The serial crate's name for the configured flow control.
+pub fn serial_flow(flow: FlowControl) -> serialport::FlowControl {
+    match flow {
+        FlowControl::None => serialport::FlowControl::None,
+        FlowControl::Xonxoff => serialport::FlowControl::Software,
+        FlowControl::Rtscts => serialport::FlowControl::Hardware,
     }
 }
 

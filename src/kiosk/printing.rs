@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread;
 
+use crate::printer::serial::SerialPrinter;
+use crate::printer::status::PrinterState;
 use crate::printer::VirtualPrinter;
 
 /// Where print jobs go.
@@ -34,25 +36,21 @@ impl PrintSink for NoPrinter {
     }
 }
 
-/// A serial thermal printer, written in one go; faults and status come with the printer issue.
-pub struct SerialSink {
-    /// Device path, e.g. /dev/ttyUSB0.
-    pub port: String,
-    /// Line speed.
-    pub baud: u32,
-    /// Flow control as configured.
-    pub flow: serialport::FlowControl,
-}
+/// A serial thermal printer: status checked before each job, nothing sent to a printer
+/// that cannot print, reconnect after errors (see `printer::serial`).
+pub struct SerialSink(pub SerialPrinter);
 
 impl PrintSink for SerialSink {
     fn print(&mut self, _stem: &str, bytes: &[u8]) -> Result<(), String> {
-        let mut port = serialport::new(&self.port, self.baud)
-            .flow_control(self.flow)
-            .timeout(std::time::Duration::from_secs(10))
-            .open()
-            .map_err(|e| format!("{}: {e}", self.port))?;
-        std::io::Write::write_all(&mut port, bytes).map_err(|e| format!("{}: {e}", self.port))?;
-        std::io::Write::flush(&mut port).map_err(|e| format!("{}: {e}", self.port))
+        match self.0.print(bytes) {
+            Ok(state) => {
+                if state == PrinterState::PaperNearEnd {
+                    log::warn!("printer: {}", state.describe_vi());
+                }
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
     }
 }
 

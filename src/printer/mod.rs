@@ -6,6 +6,8 @@ pub mod escpos;
 pub mod profile;
 pub mod receipt;
 pub mod render;
+pub mod serial;
+pub mod status;
 pub mod tcvn3;
 pub mod virtual_printer;
 
