@@ -341,6 +341,14 @@ fn kiosk_ui_flows() {
     assert_eq!(tickets.len(), 3, "the unprinted tickets are kept");
     assert!(tickets.iter().all(|t| t.printed_at.is_none()));
 
+    // A printer that needs staff shows a small notice on the home screen.
+    kiosk::set_size(app, 1080, 1920);
+    mock_elapsed_time(Duration::from_millis(100));
+    app.global::<KioskGlobal>()
+        .set_printer_notice("paper_near_end".into());
+    snapshot(app, "home-printer-notice");
+    app.global::<KioskGlobal>().set_printer_notice("".into());
+
     // The English home screen, for the README.
     kiosk::set_size(app, 1080, 1920);
     app.global::<KioskGlobal>().invoke_go_home();

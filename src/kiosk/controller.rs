@@ -15,6 +15,7 @@ use crate::domain::clock::PLAUSIBLE_FLOOR;
 use crate::domain::hours::{availability, Availability};
 use crate::domain::priority::PriorityGroup;
 use crate::domain::wait::estimate_wait_minutes;
+use crate::printer::status::PrinterState;
 use crate::printer::{ticket_bytes, Profile, TicketSlip};
 use crate::store::{FieldRow, Store};
 use crate::ui::{App, FieldItem, Kiosk, Page, PrintState, ReopenInfo, TicketInfo};
@@ -379,6 +380,21 @@ impl Controller {
 
     /// Records what the printer thread reported and updates the ticket on screen.
     fn collect_print_outcomes(&self) {
+        if let Some(state) = self.printer.state_change() {
+            if state.can_print() && state != PrinterState::PaperNearEnd {
+                log::info!("printer: {state}");
+            } else {
+                log::warn!("printer: {state} ({})", state.describe_vi());
+            }
+            if let Some(app) = self.ui() {
+                let notice = if state == PrinterState::Ready {
+                    ""
+                } else {
+                    state.code()
+                };
+                app.global::<Kiosk>().set_printer_notice(notice.into());
+            }
+        }
         for outcome in self.printer.finished() {
             let ok = outcome.result.is_ok();
             match &outcome.result {

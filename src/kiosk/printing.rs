@@ -1,7 +1,8 @@
 //! Printing off the UI thread: a worker owns the printer and reports each job's outcome.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::thread;
 
 use crate::printer::serial::SerialPrinter;
@@ -12,7 +13,16 @@ use crate::printer::VirtualPrinter;
 pub trait PrintSink: Send {
     /// Sends one whole job; `stem` names it (time and ticket number) for sinks that keep files.
     fn print(&mut self, stem: &str, bytes: &[u8]) -> Result<(), String>;
+
+    /// The printer's state, for sinks that can ask (a serial printer); asked after each
+    /// job and every few seconds while idle.
+    fn status(&mut self) -> Option<PrinterState> {
+        None
+    }
 }
+
+/// How often an idle worker asks the printer for its state.
+pub const STATUS_POLL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The demo's printer: the exact bytes and a PNG preview in a directory.
 pub struct VirtualSink(pub VirtualPrinter);
@@ -52,6 +62,10 @@ impl PrintSink for SerialSink {
             Err(e) => Err(e.to_string()),
         }
     }
+
+    fn status(&mut self) -> Option<PrinterState> {
+        Some(self.0.status())
+    }
 }
 
 /// One receipt to print for a ticket.
@@ -77,6 +91,7 @@ pub struct Outcome {
 pub struct PrintQueue {
     jobs: Sender<Job>,
     outcomes: Receiver<Outcome>,
+    states: Receiver<PrinterState>,
     /// Tickets sent to the worker and not yet reported, so a dead worker's jobs are failed.
     pending: std::cell::RefCell<Vec<String>>,
 }
@@ -86,24 +101,39 @@ impl PrintQueue {
     pub fn start(mut sink: Box<dyn PrintSink>) -> PrintQueue {
         let (jobs, job_rx) = mpsc::channel::<Job>();
         let (out_tx, outcomes) = mpsc::channel();
+        let (state_tx, states) = mpsc::channel();
         thread::Builder::new()
             .name("printer".into())
             .spawn(move || {
-                for job in job_rx {
-                    // A sink that panics must not take the worker with it: the next ticket
-                    // would wait for a printer thread that no longer exists.
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        sink.print(&job.stem, &job.bytes)
-                    }))
-                    .unwrap_or_else(|_| Err("the printer driver panicked".into()));
-                    if out_tx
-                        .send(Outcome {
-                            ticket_id: job.ticket_id,
-                            result,
-                        })
-                        .is_err()
-                    {
-                        break;
+                let mut last: Option<PrinterState> = None;
+                loop {
+                    match job_rx.recv_timeout(STATUS_POLL) {
+                        Ok(job) => {
+                            // A sink that panics must not take the worker with it: the next
+                            // ticket would wait for a printer thread that no longer exists.
+                            let result = catch_unwind(AssertUnwindSafe(|| {
+                                sink.print(&job.stem, &job.bytes)
+                            }))
+                            .unwrap_or_else(|_| Err("the printer driver panicked".into()));
+                            let outcome = Outcome {
+                                ticket_id: job.ticket_id,
+                                result,
+                            };
+                            if out_tx.send(outcome).is_err() {
+                                return;
+                            }
+                        }
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                    let state = catch_unwind(AssertUnwindSafe(|| sink.status()))
+                        .ok()
+                        .flatten();
+                    if state.is_some() && state != last {
+                        last = state;
+                        if state_tx.send(state.expect("checked")).is_err() {
+                            return;
+                        }
                     }
                 }
             })
@@ -111,6 +141,7 @@ impl PrintQueue {
         PrintQueue {
             jobs,
             outcomes,
+            states,
             pending: Default::default(),
         }
     }
@@ -120,6 +151,11 @@ impl PrintQueue {
         self.pending.borrow_mut().push(job.ticket_id.clone());
         // A send fails only if the worker died; `finished` then reports the job as failed.
         let _ = self.jobs.send(job);
+    }
+
+    /// The printer's latest state if it changed since the last call.
+    pub fn state_change(&self) -> Option<PrinterState> {
+        self.states.try_iter().last()
     }
 
     /// The outcomes that arrived since the last call.
@@ -198,6 +234,46 @@ mod tests {
         assert!(out[0].result.is_err());
         assert!(out[1].result.is_ok());
         assert!(q.pending.borrow().is_empty());
+    }
+
+    /// Reports the state the test put in the shared cell.
+    struct Watched(std::sync::Arc<std::sync::Mutex<PrinterState>>);
+    impl PrintSink for Watched {
+        fn print(&mut self, _stem: &str, _bytes: &[u8]) -> Result<(), String> {
+            Ok(())
+        }
+        fn status(&mut self) -> Option<PrinterState> {
+            Some(*self.0.lock().unwrap())
+        }
+    }
+
+    #[test]
+    fn state_changes_are_reported_after_each_job() {
+        let cell = std::sync::Arc::new(std::sync::Mutex::new(PrinterState::Ready));
+        let q = PrintQueue::start(Box::new(Watched(cell.clone())));
+        q.submit(job("t1", "a"));
+        assert_eq!(wait(&q, 1).len(), 1);
+        let mut seen = None;
+        for _ in 0..200 {
+            seen = seen.or(q.state_change());
+            if seen.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(seen, Some(PrinterState::Ready));
+        *cell.lock().unwrap() = PrinterState::PaperNearEnd;
+        q.submit(job("t2", "b"));
+        assert_eq!(wait(&q, 1).len(), 1);
+        let mut seen = None;
+        for _ in 0..200 {
+            seen = seen.or(q.state_change());
+            if seen.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(seen, Some(PrinterState::PaperNearEnd));
     }
 
     #[test]
