@@ -129,9 +129,9 @@ impl PrintQueue {
                     let state = catch_unwind(AssertUnwindSafe(|| sink.status()))
                         .ok()
                         .flatten();
-                    if state.is_some() && state != last {
-                        last = state;
-                        if state_tx.send(state.expect("checked")).is_err() {
+                    if let Some(now) = state.filter(|s| Some(*s) != last) {
+                        last = Some(now);
+                        if state_tx.send(now).is_err() {
                             return;
                         }
                     }
