@@ -327,6 +327,8 @@ fn kiosk_ui_flows() {
         tap(app, "Không — lấy số thường");
         assert!(exists(app, &format!("Số thứ tự của bạn A00{}", i + 1)));
         assert_eq!(wait_for_print(app), PrintState::Failed);
+        // The QR the paper would have carried is on screen instead.
+        assert!(exists(app, "Mã QR của phiếu"));
         snapshot(app, "ticket-print-failed");
         // Without paper the number stays up past the usual 10 s, for a photograph.
         mock_elapsed_time(Duration::from_secs(12));

@@ -187,6 +187,7 @@ impl Controller {
             g.set_chosen_field(SharedString::new());
             // The last ticket leaves the screen: nothing of it stays for the next citizen.
             g.set_ticket(TicketInfo::default());
+            g.set_ticket_qr(slint::Image::default());
             g.set_print_state(PrintState::Idle);
             g.set_page(Page::Home);
         }
@@ -315,6 +316,7 @@ impl Controller {
             issued.ahead
         );
 
+        let qr_payload = self.config.office.ticket_url_for(&ticket.id);
         let slip = TicketSlip {
             office: self.config.office.name.clone(),
             // The receipt is always Vietnamese, whatever the screen shows.
@@ -323,7 +325,7 @@ impl Controller {
             issued_local: local,
             ahead: issued.ahead,
             wait_minutes: (issued.ahead > 0).then_some(wait),
-            qr_payload: self.config.office.ticket_url.replace("{id}", &ticket.id),
+            qr_payload: qr_payload.clone(),
             priority: priority != PriorityGroup::None,
         };
         self.printer.submit(Job {
@@ -356,6 +358,7 @@ impl Controller {
                 },
             });
             g.set_print_state(PrintState::Printing);
+            g.set_ticket_qr(super::qr::qr_image(&qr_payload));
         }
         self.set_page(Page::Ticket);
         self.tap_guard

@@ -4,6 +4,7 @@
 pub mod controller;
 pub mod headless;
 pub mod printing;
+pub mod qr;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
