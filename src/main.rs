@@ -86,9 +86,30 @@ enum PrinterCommand {
         /// Where to write the picture.
         #[arg(long)]
         png: PathBuf,
-        /// Paper width in dots (576 for 80 mm, 384 for 58 mm).
-        #[arg(long, default_value_t = 576)]
-        dots: u16,
+        /// Paper width in dots (576 for 80 mm, 384 for 58 mm); default: the profile's.
+        #[arg(long)]
+        dots: Option<u16>,
+        /// Printer profile whose code-page numbers the bytes use (see assets/printers/).
+        #[arg(long, default_value = "epson-tm-t20")]
+        profile: String,
+    },
+    /// Write the calibration page for a profile: the whole Vietnamese alphabet in every
+    /// candidate text mode, each labelled, so the installer sees which one prints right.
+    /// With --out the bytes go to a file (decode it with `printer decode`); with --port they
+    /// go to the serial printer.
+    Test {
+        /// Printer profile (see assets/printers/).
+        #[arg(long, default_value = "generic-80mm")]
+        profile: String,
+        /// Serial device of the printer.
+        #[arg(long, conflicts_with = "out")]
+        port: Option<String>,
+        /// Line speed.
+        #[arg(long, default_value_t = 19200)]
+        baud: u32,
+        /// Write the bytes to this file instead of a printer.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -178,11 +199,20 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             }
         }
         Some(Command::Printer {
-            command: PrinterCommand::Decode { file, png, dots },
+            command:
+                PrinterCommand::Decode {
+                    file,
+                    png,
+                    dots,
+                    profile,
+                },
         }) => {
+            let profile = printer::Profile::by_name(&profile)
+                .ok_or_else(|| anyhow::anyhow!("unknown profile {profile:?}"))?;
+            let dots = dots.unwrap_or(profile.dots);
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let decoded = printer::decode(&bytes);
+            let decoded = printer::decode_with_modes(&bytes, &profile.modes);
             for w in &decoded.warnings {
                 eprintln!("warning: {w}");
             }
@@ -197,6 +227,47 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             );
             std::fs::write(&png, picture)
                 .with_context(|| format!("cannot write {}", png.display()))?;
+            Ok(())
+        }
+        Some(Command::Printer {
+            command:
+                PrinterCommand::Test {
+                    profile,
+                    port,
+                    baud,
+                    out,
+                },
+        }) => {
+            let profile = printer::Profile::by_name(&profile).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown profile {profile:?}: use one of {}",
+                    printer::Profile::NAMES.join(", ")
+                )
+            })?;
+            let bytes = printer::calibration_bytes(&profile);
+            match (port, out) {
+                (_, Some(out)) => {
+                    std::fs::write(&out, &bytes)
+                        .with_context(|| format!("cannot write {}", out.display()))?;
+                    println!("{}: {} bytes", out.display(), bytes.len());
+                }
+                (Some(port), None) => {
+                    let mut p =
+                        printer::serial::SerialPrinter::new(printer::serial::SerialSettings::new(
+                            &port,
+                            baud,
+                            serialport::FlowControl::None,
+                        ));
+                    let state = p
+                        .print(&bytes)
+                        .map_err(|e| anyhow::anyhow!("{port}: {e}"))?;
+                    println!(
+                        "{port}: calibration page sent ({} bytes), printer {state}",
+                        bytes.len()
+                    );
+                }
+                (None, None) => anyhow::bail!("say where the page goes: --port PATH or --out FILE"),
+            }
             Ok(())
         }
         Some(Command::DefaultConfig { demo }) => {

@@ -143,3 +143,34 @@ fn printer_decode_renders_a_byte_file_and_prints_its_text() {
     assert!(text.contains("A012"), "{text}");
     assert!(png.exists());
 }
+
+#[test]
+fn printer_test_writes_a_calibration_page_that_decodes_to_the_alphabet() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("cal.bin");
+    let out = motcua()
+        .args(["printer", "test", "--profile", "epson-tm-t20", "--out"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = dir.path().join("cal.png");
+    let out = motcua()
+        .args(["printer", "decode", "--profile", "epson-tm-t20"])
+        .arg(&bin)
+        .arg("--png")
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("MODE 1: TCVN-3 (ESC t 30/31)"), "{text}");
+    assert!(text.contains("MODE 2: CP1258 (ESC t 52)"), "{text}");
+    // Both sections carry the hardest letters intact.
+    assert_eq!(text.matches("ư ừ ử ữ ứ ự Ư Ừ Ử Ữ Ứ Ự").count(), 2, "{text}");
+    assert!(png.exists());
+}

@@ -62,10 +62,11 @@ pub fn profile_for(config: &Config) -> anyhow::Result<Profile> {
 /// The print sink the config asks for.
 pub fn sink_for(config: &Config, data_dir: &Path, profile: &Profile) -> Box<dyn PrintSink> {
     match config.printer.kind {
-        PrinterKind::Virtual => Box::new(VirtualSink(VirtualPrinter::new(
-            printing::receipts_dir(data_dir),
-            profile.dots,
-        ))),
+        // The preview decodes the page numbers the way this model would.
+        PrinterKind::Virtual => Box::new(VirtualSink(
+            VirtualPrinter::new(printing::receipts_dir(data_dir), profile.dots)
+                .with_modes(&profile.modes),
+        )),
         PrinterKind::Serial => Box::new(SerialSink(SerialPrinter::new(SerialSettings::new(
             config.printer.port.clone(),
             config.printer.baud,

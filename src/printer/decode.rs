@@ -8,6 +8,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use super::escpos::Align;
+use super::profile::TextMode;
 
 /// Page 30 "TCVN-3-1" (lowercase), bytes 0x80–0xFF, 16 a row; `_` marks an undefined byte.
 #[rustfmt::skip]
@@ -34,6 +35,77 @@ const TCVN3_UPPER: [&str; 8] = [
     "_ỎÕÓỌỒỔỖỐỘỜỞỠỚỢÙ", // Ex
     "_ỦŨÚỤỪỬỮỨỰỲỶỸÝỴ_", // Fx
 ];
+
+/// Windows-1258 (CP1258), bytes 0x80–0xFF, typed from the code chart independently of the
+/// (byte, code point) list in `cp1258.rs`. `_` is undefined; the tone marks are combining
+/// characters (CC grave, D2 hook, DE tilde, EC acute, F2 dot below), so they are escaped.
+#[rustfmt::skip]
+const CP1258: [&str; 8] = [
+    "€_‚ƒ„…†‡ˆ‰_‹Œ___", // 8x
+    "_‘’“”•–—˜™_›œ__Ÿ", // 9x
+    "\u{A0}¡¢£¤¥¦§¨©ª«¬\u{AD}®¯", // Ax
+    "°±²³´µ¶·¸¹º»¼½¾¿", // Bx
+    "ÀÁÂĂÄÅÆÇÈÉÊË\u{300}ÍÎÏ", // Cx
+    "ĐÑ\u{309}ÓÔƠÖ×ØÙÚÛÜƯ\u{303}ß", // Dx
+    "àáâăäåæçèéêë\u{301}íîï", // Ex
+    "đñ\u{323}óôơö÷øùúûüư₫ÿ", // Fx
+];
+
+/// What the decoder does with the high bytes after `ESC t n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePage {
+    /// TCVN-3 lowercase page ("TCVN-3-1").
+    Tcvn3Lower,
+    /// TCVN-3 capitals page ("TCVN-3-2").
+    Tcvn3Upper,
+    /// Windows-1258.
+    Cp1258,
+}
+
+/// Which `ESC t` number means which page; the numbers differ between printer models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// `ESC t` number → page. Numbers not listed are unknown to the decoder.
+    pub pages: Vec<(u8, CodePage)>,
+}
+
+impl Default for DecodeOptions {
+    /// Epson's numbering: 30/31 TCVN-3, 52 CP1258.
+    fn default() -> DecodeOptions {
+        DecodeOptions {
+            pages: vec![
+                (30, CodePage::Tcvn3Lower),
+                (31, CodePage::Tcvn3Upper),
+                (52, CodePage::Cp1258),
+            ],
+        }
+    }
+}
+
+impl DecodeOptions {
+    /// The pages of these text modes (e.g. a profile's candidate modes).
+    pub fn for_modes(modes: &[TextMode]) -> DecodeOptions {
+        let mut pages = Vec::new();
+        for m in modes {
+            match *m {
+                TextMode::Tcvn3 {
+                    lower_page,
+                    upper_page,
+                } => {
+                    pages.push((lower_page, CodePage::Tcvn3Lower));
+                    pages.push((upper_page, CodePage::Tcvn3Upper));
+                }
+                TextMode::Cp1258 { page } => pages.push((page, CodePage::Cp1258)),
+                TextMode::Raster => {}
+            }
+        }
+        DecodeOptions { pages }
+    }
+
+    fn page(&self, n: u8) -> Option<CodePage> {
+        self.pages.iter().find(|(k, _)| *k == n).map(|(_, p)| *p)
+    }
+}
 
 const UNDEFINED: char = '_';
 /// What an undefined byte becomes in decoded text, so a comparison with the input fails.
@@ -95,18 +167,33 @@ impl Decoded {
     }
 }
 
-/// Decodes with Epson's page numbers for TCVN-3 (30 lower, 31 upper).
+/// Decodes with Epson's page numbers (30/31 TCVN-3, 52 CP1258).
 pub fn decode(bytes: &[u8]) -> Decoded {
-    decode_with_pages(bytes, 30, 31)
+    decode_with_options(bytes, &DecodeOptions::default())
 }
 
-/// Decodes for a printer that has TCVN-3 under other `ESC t` numbers.
+/// Decodes for a printer that has TCVN-3 under other `ESC t` numbers (and no CP1258).
 pub fn decode_with_pages(bytes: &[u8], tcvn3_lower: u8, tcvn3_upper: u8) -> Decoded {
+    decode_with_modes(
+        bytes,
+        &[TextMode::Tcvn3 {
+            lower_page: tcvn3_lower,
+            upper_page: tcvn3_upper,
+        }],
+    )
+}
+
+/// Decodes with the pages of these text modes (e.g. `&profile.modes`).
+pub fn decode_with_modes(bytes: &[u8], modes: &[TextMode]) -> Decoded {
+    decode_with_options(bytes, &DecodeOptions::for_modes(modes))
+}
+
+/// Decodes with an explicit `ESC t` number → page map.
+pub fn decode_with_options(bytes: &[u8], options: &DecodeOptions) -> Decoded {
     let mut d = Decoder {
         bytes,
         pos: 0,
-        tcvn3_lower,
-        tcvn3_upper,
+        options: options.clone(),
         st: State::default(),
         line: String::new(),
         line_style: None,
@@ -161,8 +248,7 @@ impl Default for State {
 struct Decoder<'a> {
     bytes: &'a [u8],
     pos: usize,
-    tcvn3_lower: u8,
-    tcvn3_upper: u8,
+    options: DecodeOptions,
     st: State,
     line: String,
     line_style: Option<Style>,
@@ -283,15 +369,16 @@ impl<'a> Decoder<'a> {
     }
 
     fn page_char(&self, b: u8) -> Result<char, String> {
-        let table = if self.st.page == self.tcvn3_lower {
-            &TCVN3_LOWER
-        } else if self.st.page == self.tcvn3_upper {
-            &TCVN3_UPPER
-        } else {
-            return Err(format!(
-                "code page {} is unknown to the decoder",
-                self.st.page
-            ));
+        let table = match self.options.page(self.st.page) {
+            Some(CodePage::Tcvn3Lower) => &TCVN3_LOWER,
+            Some(CodePage::Tcvn3Upper) => &TCVN3_UPPER,
+            Some(CodePage::Cp1258) => &CP1258,
+            None => {
+                return Err(format!(
+                    "code page {} is unknown to the decoder",
+                    self.st.page
+                ))
+            }
         };
         let i = usize::from(b.wrapping_sub(0x80));
         match table[i / 16].chars().nth(i % 16) {
@@ -662,6 +749,28 @@ mod tests {
             }
         }
         assert_eq!(upper[0xA7 - 0x80], '\u{0110}');
+    }
+
+    #[test]
+    fn cp1258_table_is_well_formed() {
+        for row in CP1258.iter() {
+            assert_eq!(row.chars().count(), 16, "{row}");
+        }
+        let all: Vec<char> = CP1258.concat().chars().collect();
+        assert_eq!(all.iter().filter(|&&c| c == UNDEFINED).count(), 9);
+        assert_eq!(all[0xCC - 0x80], '\u{0300}');
+        assert_eq!(all[0xD0 - 0x80], '\u{0110}');
+        assert_eq!(all[0xFE - 0x80], '\u{20AB}');
+    }
+
+    #[test]
+    fn cp1258_split_marks_compose() {
+        let d = decode(b"\x1bt\x34Th\xfd\xd2 t\xfbc \xd0\xe3\xf2ng\n");
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        // 0xFB is û in CP1258; the test only checks composition of the split marks.
+        assert_eq!(d.text_lines(), ["Thử tûc Đặng"]);
+        let d = decode_with_modes(b"\x1bt\x5e\xe1\n", &[TextMode::Cp1258 { page: 94 }]);
+        assert_eq!(d.text_lines(), ["á"]);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! A small ESC/POS command builder: only the commands a queue ticket needs, each spelled
 //! once as a named constant.
 
+use super::cp1258::Cp1258Writer;
 use super::profile::TextMode;
+use super::raster_text::render_line;
 use super::tcvn3::Tcvn3Writer;
+use unicode_normalization::UnicodeNormalization;
 
 const ESC: u8 = 0x1B;
 const GS: u8 = 0x1D;
@@ -21,6 +24,14 @@ const EMPHASIZED: [u8; 2] = [ESC, b'E'];
 const CHARACTER_SIZE: [u8; 2] = [GS, b'!'];
 /// `ESC d n`: print and feed n lines.
 const FEED_LINES: [u8; 2] = [ESC, b'd'];
+/// `ESC J n`: feed n dots.
+const FEED_DOTS: [u8; 2] = [ESC, b'J'];
+/// Paper left between two raster text lines (times the height multiplier), in dots.
+const RASTER_LINE_GAP_DOTS: u8 = 5;
+/// Invisible characters that carry no meaning on paper.
+const INVISIBLE: &[char] = &[
+    '\u{00AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}',
+];
 /// `GS V m n` with m = 66: feed to the cutter plus n dots, then partial cut.
 const CUT_AFTER_FEED: [u8; 3] = [GS, b'V', 66];
 /// `GS v 0 m`: raster bit image, normal density.
@@ -74,6 +85,9 @@ impl Align {
 #[derive(Debug, Clone)]
 enum TextWriter {
     Tcvn3(Tcvn3Writer),
+    Cp1258(Cp1258Writer),
+    /// Lines are collected and drawn as images by [`EscPos::lf`]; only ASCII reaches `write`.
+    Raster,
 }
 
 impl TextWriter {
@@ -83,24 +97,32 @@ impl TextWriter {
                 lower_page,
                 upper_page,
             } => TextWriter::Tcvn3(Tcvn3Writer::new(lower_page, upper_page)),
+            TextMode::Cp1258 { page } => TextWriter::Cp1258(Cp1258Writer::new(page)),
+            TextMode::Raster => TextWriter::Raster,
         }
     }
 
     fn reset(&mut self) {
         match self {
             TextWriter::Tcvn3(w) => w.reset(),
+            TextWriter::Cp1258(w) => w.reset(),
+            TextWriter::Raster => {}
         }
     }
 
     fn write(&mut self, text: &str, out: &mut Vec<u8>) {
         match self {
             TextWriter::Tcvn3(w) => w.write(text, out),
+            TextWriter::Cp1258(w) => w.write(text, out),
+            TextWriter::Raster => out.extend(text.bytes().filter(|b| (0x20..0x7F).contains(b))),
         }
     }
 
     fn unencodable(&self) -> usize {
         match self {
             TextWriter::Tcvn3(w) => w.unencodable(),
+            TextWriter::Cp1258(w) => w.unencodable(),
+            TextWriter::Raster => 0,
         }
     }
 }
@@ -110,19 +132,71 @@ impl TextWriter {
 pub struct EscPos {
     buf: Vec<u8>,
     text: TextWriter,
+    /// Paper width in dots (raster text is kept within it).
+    dots: u16,
+    /// The current line in raster mode, drawn at the next `lf`.
+    pending: String,
+    bold: bool,
+    width: u8,
+    height: u8,
 }
 
 impl EscPos {
     /// An empty job whose text is encoded for `mode`.
+    ///
+    /// Paper is assumed 576 dots wide; see [`EscPos::with_paper`].
     pub fn new(mode: &TextMode) -> EscPos {
+        EscPos::with_paper(mode, 576)
+    }
+
+    /// An empty job for paper `dots` wide (matters for raster text only).
+    pub fn with_paper(mode: &TextMode, dots: u16) -> EscPos {
         EscPos {
             buf: Vec::with_capacity(512),
             text: TextWriter::new(mode),
+            dots,
+            pending: String::new(),
+            bold: false,
+            width: 1,
+            height: 1,
+        }
+    }
+
+    /// Raster mode: sends the pending line, as text when it is plain ASCII (which every
+    /// code page has), otherwise drawn from the embedded font.
+    fn flush_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let line: String = std::mem::take(&mut self.pending)
+            .nfc()
+            .filter_map(|c| match c {
+                '\u{A0}' | '\u{202F}' | '\u{2007}' | '\u{2009}' | '\t' | '\n' | '\r' => Some(' '),
+                c if c.is_control() || INVISIBLE.contains(&c) => None,
+                c => Some(c),
+            })
+            .collect();
+        if line.chars().all(|c| (' '..='~').contains(&c)) {
+            self.buf.extend_from_slice(line.as_bytes());
+            return;
+        }
+        match render_line(&line, self.bold, self.width, self.height, self.dots) {
+            Some(img) => {
+                self.raster(img.width_bytes, img.height, &img.bits);
+                // A little paper between lines, as the line spacing would give.
+                self.buf.extend_from_slice(&FEED_DOTS);
+                self.buf.push(RASTER_LINE_GAP_DOTS * self.height.max(1));
+            }
+            None => log::error!("could not draw {line:?}"),
         }
     }
 
     /// `ESC @`; the printer is back on code page 0 afterwards, so the text writer forgets its page.
     pub fn init(&mut self) -> &mut Self {
+        self.flush_pending();
+        self.bold = false;
+        self.width = 1;
+        self.height = 1;
         self.buf.extend_from_slice(&INITIALIZE);
         self.text.reset();
         self
@@ -145,6 +219,7 @@ impl EscPos {
     pub fn bold(&mut self, on: bool) -> &mut Self {
         self.buf.extend_from_slice(&EMPHASIZED);
         self.buf.push(u8::from(on));
+        self.bold = on;
         self
     }
 
@@ -154,12 +229,18 @@ impl EscPos {
         let h = height.clamp(*SIZE_RANGE.start(), *SIZE_RANGE.end()) - 1;
         self.buf.extend_from_slice(&CHARACTER_SIZE);
         self.buf.push(w << 4 | h);
+        self.width = w + 1;
+        self.height = h + 1;
         self
     }
 
     /// Text on the current line, encoded for the printer (never raw UTF-8, never control bytes).
     pub fn text(&mut self, text: &str) -> &mut Self {
-        self.text.write(text, &mut self.buf);
+        if matches!(self.text, TextWriter::Raster) {
+            self.pending.push_str(text);
+        } else {
+            self.text.write(text, &mut self.buf);
+        }
         self
     }
 
@@ -170,12 +251,22 @@ impl EscPos {
 
     /// `LF`: print the line (or feed one empty line).
     pub fn lf(&mut self) -> &mut Self {
+        if !self.pending.is_empty() {
+            let before = self.buf.len();
+            self.flush_pending();
+            let drawn = self.buf[before..].starts_with(&RASTER_IMAGE);
+            if drawn {
+                // The image already advanced the paper; an LF would add an empty line.
+                return self;
+            }
+        }
         self.buf.push(LF);
         self
     }
 
     /// `ESC d n`: print and feed `lines` lines.
     pub fn feed(&mut self, lines: u8) -> &mut Self {
+        self.flush_pending();
         self.buf.extend_from_slice(&FEED_LINES);
         self.buf.push(lines);
         self
@@ -183,6 +274,7 @@ impl EscPos {
 
     /// A QR code (model 2, level M) drawn by the printer, `module` dots per module (1–16).
     pub fn qr(&mut self, payload: &str, module: u8) -> &mut Self {
+        self.flush_pending();
         let data = qr_data(payload);
         self.symbol(QR_FN_MODEL, &[QR_MODEL_2, 0]);
         self.symbol(
@@ -235,6 +327,7 @@ impl EscPos {
 
     /// `GS v 0`: a 1-bit image, `width_bytes` × 8 dots wide, rows top to bottom.
     pub fn raster(&mut self, width_bytes: u16, height: u16, bits: &[u8]) -> &mut Self {
+        self.flush_pending();
         let expected = usize::from(width_bytes) * usize::from(height);
         if bits.len() != expected {
             log::error!(
@@ -252,6 +345,7 @@ impl EscPos {
 
     /// `GS V 66 n`: feed past the cutter plus `extra_dots`, then cut.
     pub fn cut(&mut self, extra_dots: u8) -> &mut Self {
+        self.flush_pending();
         self.buf.extend_from_slice(&CUT_AFTER_FEED);
         self.buf.push(extra_dots);
         self
@@ -273,7 +367,8 @@ impl EscPos {
     }
 
     /// The finished job.
-    pub fn into_bytes(self) -> Vec<u8> {
+    pub fn into_bytes(mut self) -> Vec<u8> {
+        self.flush_pending();
         self.buf
     }
 

@@ -55,7 +55,7 @@ pub struct TicketSlip {
 /// The complete ESC/POS job for one ticket on the given printer.
 pub fn ticket_bytes(slip: &TicketSlip, profile: &Profile) -> Vec<u8> {
     let columns = usize::from(profile.columns().max(1));
-    let mut p = EscPos::new(&profile.text_mode);
+    let mut p = EscPos::with_paper(&profile.text_mode, profile.dots);
     p.init().cancel_kanji().align(Align::Center);
 
     p.bold(true);

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::decode::decode;
+use super::decode::{decode_with_options, DecodeOptions};
+use super::profile::TextMode;
 use super::render::render_png;
 
 /// Distinguishes temporary files of concurrent prints within this process.
@@ -17,12 +18,24 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 pub struct VirtualPrinter {
     dir: PathBuf,
     dots: u16,
+    pages: DecodeOptions,
 }
 
 impl VirtualPrinter {
     /// A printer with paper `dots` wide that saves into `dir` (created on first print).
     pub fn new(dir: PathBuf, dots: u16) -> VirtualPrinter {
-        VirtualPrinter { dir, dots }
+        VirtualPrinter {
+            dir,
+            dots,
+            pages: DecodeOptions::default(),
+        }
+    }
+
+    /// The same printer reading `ESC t` numbers as these modes do (e.g. `&profile.modes`);
+    /// without this, Epson's numbering applies (30/31 TCVN-3, 52 CP1258).
+    pub fn with_modes(mut self, modes: &[TextMode]) -> VirtualPrinter {
+        self.pages = DecodeOptions::for_modes(modes);
+        self
     }
 
     /// The directory jobs are saved in.
@@ -42,7 +55,7 @@ impl VirtualPrinter {
             ));
         }
         fs::create_dir_all(&self.dir)?;
-        let decoded = decode(bytes);
+        let decoded = decode_with_options(bytes, &self.pages);
         for w in &decoded.warnings {
             log::warn!("receipt {stem}: {w}");
         }
