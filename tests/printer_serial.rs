@@ -339,3 +339,30 @@ fn printer_status_command_reports_the_decoded_state() {
         "{text}"
     );
 }
+
+#[test]
+fn a_replugged_adapter_is_found_again_under_its_stable_name() {
+    // udev gives the printer a stable name (/dev/motcua-printer) that follows the adapter
+    // across unplug and replug; here a symlink plays that part.
+    let dir = tempfile::tempdir().unwrap();
+    let stable = dir.path().join("motcua-printer");
+    let first = SimPrinter::start(19200);
+    std::os::unix::fs::symlink(&first.path, &stable).unwrap();
+    let mut p = SerialPrinter::new(SerialSettings::new(
+        stable.to_str().unwrap(),
+        19200,
+        FlowControl::None,
+    ));
+    assert_eq!(p.status(), PrinterState::Ready);
+
+    first.unplug();
+    assert_eq!(p.status(), PrinterState::NotAnswering);
+
+    let second = SimPrinter::start(19200);
+    std::fs::remove_file(&stable).unwrap();
+    std::os::unix::fs::symlink(&second.path, &stable).unwrap();
+    assert_eq!(p.status(), PrinterState::Ready, "reconnected by itself");
+    let job = ticket();
+    p.print(&job).unwrap();
+    assert_eq!(second.wait_for(job.len()), job);
+}
