@@ -70,8 +70,11 @@ enum PrinterCommand {
     /// Ask a serial printer for its real-time status (DLE EOT 1, 2, 4) and say what it means.
     Status {
         /// Serial device, e.g. /dev/ttyUSB0.
-        #[arg(long)]
-        port: String,
+        #[arg(long, required_unless_present = "tcp")]
+        port: Option<String>,
+        /// Network printer, HOST:PORT (usually port 9100).
+        #[arg(long, conflicts_with = "port")]
+        tcp: Option<String>,
         /// Line speed.
         #[arg(long, default_value_t = 19200)]
         baud: u32,
@@ -104,6 +107,9 @@ enum PrinterCommand {
         /// Serial device of the printer.
         #[arg(long, conflicts_with = "out")]
         port: Option<String>,
+        /// Network printer, HOST:PORT (usually port 9100).
+        #[arg(long, conflicts_with_all = ["out", "port"])]
+        tcp: Option<String>,
         /// Line speed.
         #[arg(long, default_value_t = 19200)]
         baud: u32,
@@ -165,7 +171,13 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             run_kiosk(&cli.data_dir, &config_path, cli.size, false, args, started)
         }
         Some(Command::Printer {
-            command: PrinterCommand::Status { port, baud, flow },
+            command:
+                PrinterCommand::Status {
+                    port,
+                    tcp,
+                    baud,
+                    flow,
+                },
         }) => {
             let flow = match flow.as_str() {
                 "none" => motcua::config::FlowControl::None,
@@ -173,9 +185,20 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                 "rtscts" => motcua::config::FlowControl::Rtscts,
                 other => anyhow::bail!("--flow {other:?}: use none, xonxoff or rtscts"),
             };
-            let mut printer = printer::serial::SerialPrinter::new(
-                printer::serial::SerialSettings::new(&port, baud, kiosk::serial_flow(flow)),
-            );
+            let (mut printer, port) = match (port, tcp) {
+                (_, Some(address)) => (printer::serial::SerialPrinter::tcp(&address), address),
+                (Some(port), None) => (
+                    printer::serial::SerialPrinter::new(printer::serial::SerialSettings::new(
+                        &port,
+                        baud,
+                        kiosk::serial_flow(flow),
+                    )),
+                    port,
+                ),
+                (None, None) => {
+                    anyhow::bail!("say where the printer is: --port PATH or --tcp HOST:PORT")
+                }
+            };
             let report = printer.report();
             let state = match &report {
                 Ok(r) => printer::status::interpret(r),
@@ -234,6 +257,7 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                 PrinterCommand::Test {
                     profile,
                     port,
+                    tcp,
                     baud,
                     out,
                 },
@@ -245,19 +269,27 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                 )
             })?;
             let bytes = printer::calibration_bytes(&profile);
-            match (port, out) {
+            let printer_and_name = match (port, tcp) {
+                (_, Some(address)) => {
+                    Some((printer::serial::SerialPrinter::tcp(&address), address))
+                }
+                (Some(port), None) => Some((
+                    printer::serial::SerialPrinter::new(printer::serial::SerialSettings::new(
+                        &port,
+                        baud,
+                        serialport::FlowControl::None,
+                    )),
+                    port,
+                )),
+                (None, None) => None,
+            };
+            match (printer_and_name, out) {
                 (_, Some(out)) => {
                     std::fs::write(&out, &bytes)
                         .with_context(|| format!("cannot write {}", out.display()))?;
                     println!("{}: {} bytes", out.display(), bytes.len());
                 }
-                (Some(port), None) => {
-                    let mut p =
-                        printer::serial::SerialPrinter::new(printer::serial::SerialSettings::new(
-                            &port,
-                            baud,
-                            serialport::FlowControl::None,
-                        ));
+                (Some((mut p, port)), None) => {
                     let state = p
                         .print(&bytes)
                         .map_err(|e| anyhow::anyhow!("{port}: {e}"))?;
@@ -266,7 +298,11 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                         bytes.len()
                     );
                 }
-                (None, None) => anyhow::bail!("say where the page goes: --port PATH or --out FILE"),
+                (None, None) => {
+                    anyhow::bail!(
+                        "say where the page goes: --port PATH, --tcp HOST:PORT or --out FILE"
+                    )
+                }
             }
             Ok(())
         }

@@ -12,6 +12,9 @@ use serialport::{FlowControl, SerialPort, TTYPort};
 use motcua::printer::serial::{PrintError, SerialPrinter, SerialSettings};
 use motcua::printer::status::PrinterState;
 
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Paper {
     Ok,
@@ -120,6 +123,11 @@ fn answer(sim: &Sim, n: u8) -> u8 {
 
 fn run(mut master: TTYPort, state: Arc<Mutex<Sim>>, stop: Arc<AtomicBool>, baud: u32) {
     master.set_timeout(Duration::from_millis(10)).unwrap();
+    serve(&mut master, state, stop, baud);
+}
+
+/// The printer's side of the line, whatever carries it (pty master or TCP socket).
+fn serve(master: &mut dyn ReadWrite, state: Arc<Mutex<Sim>>, stop: Arc<AtomicBool>, baud: u32) {
     let mut pending: Vec<u8> = Vec::new();
     let mut holding = false;
     let mut buf = [0u8; 256];
@@ -132,7 +140,14 @@ fn run(mut master: TTYPort, state: Arc<Mutex<Sim>>, stop: Arc<AtomicBool>, baud:
         }
         let n = match master.read(&mut buf) {
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => 0,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                ) =>
+            {
+                0
+            }
             // No slave open yet (or any more): wait for the kiosk to open it.
             Err(_) => {
                 std::thread::sleep(Duration::from_millis(5));
@@ -365,4 +380,43 @@ fn a_replugged_adapter_is_found_again_under_its_stable_name() {
     let job = ticket();
     p.print(&job).unwrap();
     assert_eq!(second.wait_for(job.len()), job);
+}
+
+#[test]
+fn a_network_printer_on_port_9100_works_the_same_way() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let state = Arc::new(Mutex::new(Sim {
+        paper: Paper::Ok,
+        cover_open: false,
+        silent: false,
+        garbage: false,
+        hold: false,
+        data: Vec::new(),
+    }));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (st, sp) = (state.clone(), stop.clone());
+    let server = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(10)))
+            .unwrap();
+        serve(&mut socket, st, sp, 1_000_000);
+    });
+    let mut p = SerialPrinter::tcp(&address);
+    assert_eq!(p.status(), PrinterState::Ready);
+    let job = ticket();
+    p.print(&job).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while state.lock().unwrap().data.len() < job.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(state.lock().unwrap().data, job);
+    state.lock().unwrap().paper = Paper::Out;
+    assert!(matches!(
+        p.print(&job),
+        Err(PrintError::NotReady(PrinterState::PaperOut))
+    ));
+    stop.store(true, Ordering::SeqCst);
+    server.join().unwrap();
 }

@@ -1,6 +1,6 @@
-//! A thermal printer on a serial line: status before each job, the job written with the
-//! configured flow control, and a reconnect after any I/O error (a USB-serial adapter that
-//! was unplugged comes back under the same path).
+//! A thermal printer on a serial line (or a TCP socket, port 9100 on Ethernet printers):
+//! status before each job, the job written with the configured flow control, and a reconnect
+//! after any I/O error (a USB-serial adapter that was unplugged comes back under the same path).
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -58,29 +58,110 @@ impl std::fmt::Display for PrintError {
     }
 }
 
-/// A serial printer, opened lazily and reopened after errors.
+/// The byte stream to a printer: what status queries and jobs need of it.
+pub trait Line: Read + Write + Send {
+    /// Drops whatever arrived and was not read yet.
+    fn discard_input(&mut self) -> std::io::Result<()>;
+    /// How long a read (and, where the line has one, a write) may block.
+    fn set_line_timeout(&mut self, timeout: Duration) -> std::io::Result<()>;
+}
+
+impl Line for Box<dyn SerialPort> {
+    fn discard_input(&mut self) -> std::io::Result<()> {
+        self.clear(ClearBuffer::Input).map_err(std::io::Error::from)
+    }
+    fn set_line_timeout(&mut self, timeout: Duration) -> std::io::Result<()> {
+        self.set_timeout(timeout).map_err(std::io::Error::from)
+    }
+}
+
+impl Line for std::net::TcpStream {
+    fn discard_input(&mut self) -> std::io::Result<()> {
+        self.set_nonblocking(true)?;
+        let mut buf = [0u8; 256];
+        let result = loop {
+            match self.read(&mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        self.set_nonblocking(false)?;
+        result
+    }
+    fn set_line_timeout(&mut self, timeout: Duration) -> std::io::Result<()> {
+        self.set_read_timeout(Some(timeout))?;
+        self.set_write_timeout(Some(timeout))
+    }
+}
+
+/// Where the printer is.
+#[derive(Clone, Debug)]
+enum Endpoint {
+    Serial(SerialSettings),
+    Tcp(String),
+}
+
+/// A printer on a serial line or TCP socket, opened lazily and reopened after errors.
 pub struct SerialPrinter {
-    settings: SerialSettings,
-    port: Option<Box<dyn SerialPort>>,
+    endpoint: Endpoint,
+    answer_timeout: Duration,
+    write_timeout: Duration,
+    port: Option<Box<dyn Line>>,
 }
 
 impl SerialPrinter {
     /// A printer at these settings; nothing is opened yet.
     pub fn new(settings: SerialSettings) -> SerialPrinter {
         SerialPrinter {
-            settings,
+            answer_timeout: settings.answer_timeout,
+            write_timeout: settings.write_timeout,
+            endpoint: Endpoint::Serial(settings),
             port: None,
         }
     }
 
-    fn port(&mut self) -> std::io::Result<&mut Box<dyn SerialPort>> {
+    /// A network printer at `host:port` (usually port 9100).
+    pub fn tcp(address: impl Into<String>) -> SerialPrinter {
+        let defaults = SerialSettings::new("", 0, FlowControl::None);
+        SerialPrinter {
+            endpoint: Endpoint::Tcp(address.into()),
+            answer_timeout: defaults.answer_timeout,
+            write_timeout: defaults.write_timeout,
+            port: None,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match &self.endpoint {
+            Endpoint::Serial(s) => &s.port,
+            Endpoint::Tcp(a) => a,
+        }
+    }
+
+    fn port(&mut self) -> std::io::Result<&mut Box<dyn Line>> {
         if self.port.is_none() {
-            let port = serialport::new(&self.settings.port, self.settings.baud)
-                .flow_control(self.settings.flow)
-                .timeout(self.settings.answer_timeout)
-                .open()
-                .map_err(std::io::Error::from)?;
-            self.port = Some(port);
+            let line: Box<dyn Line> = match &self.endpoint {
+                Endpoint::Serial(s) => Box::new(
+                    serialport::new(&s.port, s.baud)
+                        .flow_control(s.flow)
+                        .timeout(s.answer_timeout)
+                        .open()
+                        .map_err(std::io::Error::from)?,
+                ),
+                Endpoint::Tcp(address) => {
+                    use std::net::ToSocketAddrs;
+                    let addr = address.to_socket_addrs()?.next().ok_or_else(|| {
+                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such address")
+                    })?;
+                    let stream =
+                        std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+                    stream.set_nodelay(true)?;
+                    Box::new(stream)
+                }
+            };
+            self.port = Some(line);
         }
         Ok(self.port.as_mut().expect("just opened"))
     }
@@ -90,7 +171,7 @@ impl SerialPrinter {
         match self.report() {
             Ok(r) => interpret(&r),
             Err(e) => {
-                log::debug!("printer {}: {e}", self.settings.port);
+                log::debug!("printer {}: {e}", self.name());
                 self.port = None;
                 PrinterState::NotAnswering
             }
@@ -99,7 +180,7 @@ impl SerialPrinter {
 
     /// The raw answers; an I/O error means the port is gone.
     pub fn report(&mut self) -> std::io::Result<StatusReport> {
-        let timeout = self.settings.answer_timeout;
+        let timeout = self.answer_timeout;
         let port = self.port()?;
         Ok(StatusReport {
             printer: ask(port, &QUERY_PRINTER, timeout)?,
@@ -114,7 +195,7 @@ impl SerialPrinter {
         if !state.can_print() {
             return Err(PrintError::NotReady(state));
         }
-        let write_timeout = self.settings.write_timeout;
+        let write_timeout = self.write_timeout;
         let result = self
             .port()
             .and_then(|port| write_all_within(port, bytes, write_timeout));
@@ -129,17 +210,11 @@ impl SerialPrinter {
 }
 
 /// Sends one query and waits for a status-shaped byte; `None` after the timeout.
-fn ask(
-    port: &mut Box<dyn SerialPort>,
-    query: &[u8],
-    timeout: Duration,
-) -> std::io::Result<Option<u8>> {
+fn ask(port: &mut Box<dyn Line>, query: &[u8], timeout: Duration) -> std::io::Result<Option<u8>> {
     // Old answers and line noise must not be taken for this query's answer; short reads so
     // the deadline below is kept whatever timeout a previous write left on the port.
-    port.clear(ClearBuffer::Input)
-        .map_err(std::io::Error::from)?;
-    port.set_timeout(Duration::from_millis(20))
-        .map_err(std::io::Error::from)?;
+    port.discard_input()?;
+    port.set_line_timeout(Duration::from_millis(20))?;
     port.write_all(query)?;
     port.flush()?;
     let deadline = Instant::now() + timeout;
@@ -154,7 +229,12 @@ fn ask(
                     return Ok(Some(b));
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+            // A serial port reports a read timeout as TimedOut, a socket as WouldBlock.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                ) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -164,11 +244,11 @@ fn ask(
 
 /// Writes everything, failing if the printer holds the line longer than `timeout`.
 fn write_all_within(
-    port: &mut Box<dyn SerialPort>,
+    port: &mut Box<dyn Line>,
     mut bytes: &[u8],
     timeout: Duration,
 ) -> std::io::Result<()> {
-    port.set_timeout(timeout).map_err(std::io::Error::from)?;
+    port.set_line_timeout(timeout)?;
     while !bytes.is_empty() {
         match port.write(bytes) {
             Ok(0) => {
