@@ -112,6 +112,8 @@ pub enum PrinterKind {
     Virtual,
     /// A thermal printer on a serial port.
     Serial,
+    /// A network thermal printer; `port` is its `host:port` (usually port 9100).
+    Tcp,
     /// No printer: the ticket is shown on screen only.
     None,
 }
@@ -133,7 +135,7 @@ pub enum FlowControl {
 pub struct Printer {
     /// Kind of printer.
     pub kind: PrinterKind,
-    /// Serial device path.
+    /// Serial device path, or `host:port` for a network printer.
     pub port: String,
     /// Baud rate (1200..=115200).
     pub baud: u32,
@@ -385,9 +387,10 @@ impl Config {
         s.push_str(
             "\n[printer]\n\
              # \"virtual\" saves each receipt as ESC/POS bytes and a PNG preview,\n\
-             # \"serial\" prints on a thermal printer, \"none\" shows the ticket on screen only.\n\
+             # \"serial\" prints on a thermal printer, \"tcp\" on a network one (port 9100),\n\
+             # \"none\" shows the ticket on screen only.\n\
              kind = \"virtual\"\n\
-             # Serial device of the printer (kind = \"serial\").\n",
+             # Serial device of the printer (kind = \"serial\"), or \"host:9100\" (kind = \"tcp\").\n",
         );
         s.push_str(&format!("port = {}\n", toml_str(&def.printer.port)));
         s.push_str(
@@ -478,7 +481,7 @@ struct RawQueue {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPrinter {
-    kind: Option<PrinterKind>,
+    kind: Option<Spanned<PrinterKind>>,
     port: Option<Spanned<String>>,
     baud: Option<Spanned<u32>>,
     flow_control: Option<FlowControl>,
@@ -753,8 +756,28 @@ impl Ctx<'_> {
     fn printer(&self, raw: Option<RawPrinter>) -> Res<Printer> {
         let mut p = Printer::default();
         let Some(raw) = raw else { return Ok(p) };
+        let kind_span = raw.kind.as_ref().map(|k| k.span());
         if let Some(k) = raw.kind {
-            p.kind = k;
+            p.kind = k.into_inner();
+        }
+        if p.kind == PrinterKind::Tcp {
+            let valid = raw.port.as_ref().is_some_and(|port| {
+                port.get_ref()
+                    .rsplit_once(':')
+                    .is_some_and(|(host, n)| !host.is_empty() && n.parse::<u16>().is_ok())
+            });
+            if !valid {
+                let span = raw
+                    .port
+                    .as_ref()
+                    .map(|p| p.span())
+                    .or(kind_span)
+                    .unwrap_or(0..0);
+                return Err(self.error(
+                    span,
+                    "printer.port must be \"host:port\" for a network printer, e.g. \"192.168.1.50:9100\"",
+                ));
+            }
         }
         if let Some(port) = raw.port {
             if port.get_ref().trim().is_empty() {
@@ -876,6 +899,17 @@ mod tests {
     }
 
     /// Asserts the error is on `line` and its message contains `needle`.
+    #[test]
+    fn a_network_printer_takes_host_and_port() {
+        let c = Config::parse(
+            "[printer]\nkind = \"tcp\"\nport = \"192.168.1.50:9100\"\n",
+            "k.toml",
+        )
+        .unwrap();
+        assert_eq!(c.printer.kind, PrinterKind::Tcp);
+        assert_eq!(c.printer.port, "192.168.1.50:9100");
+    }
+
     fn assert_err(text: &str, line: usize, needle: &str) {
         let e = err(text);
         assert_eq!(e.line, line, "wrong line for: {e}");
@@ -967,6 +1001,12 @@ mod tests {
     #[test]
     fn bad_enum_value() {
         assert_err("[printer]\nbaud = 9600\nkind = \"usb\"\n", 3, "usb");
+        assert_err(
+            "[printer]\nkind = \"tcp\"\nport = \"/dev/ttyUSB0\"\n",
+            3,
+            "host:port",
+        );
+        assert_err("[printer]\nkind = \"tcp\"\n", 2, "host:port");
         assert_err("[printer]\nflow_control = \"xon\"\n", 2, "xon");
         assert_err("[kiosk]\nlanguage = \"fr\"\n", 2, "fr");
     }

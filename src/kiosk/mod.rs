@@ -72,6 +72,7 @@ pub fn sink_for(config: &Config, data_dir: &Path, profile: &Profile) -> Box<dyn 
             config.printer.baud,
             serial_flow(config.printer.flow_control),
         )))),
+        PrinterKind::Tcp => Box::new(SerialSink(SerialPrinter::tcp(config.printer.port.clone()))),
         PrinterKind::None => Box::new(NoPrinter),
     }
 }
