@@ -343,6 +343,45 @@ fn kiosk_ui_flows() {
     assert_eq!(tickets.len(), 3, "the unprinted tickets are kept");
     assert!(tickets.iter().all(|t| t.printed_at.is_none()));
 
+    // A printer that hangs (a driver stuck in a write) never holds up the touchscreen: the
+    // next citizens get their numbers while the first job is still stuck.
+    {
+        struct Stuck(std::sync::mpsc::Receiver<()>);
+        impl motcua::kiosk::printing::PrintSink for Stuck {
+            fn print(&mut self, _stem: &str, _bytes: &[u8]) -> Result<(), String> {
+                let _ = self.0.recv();
+                Ok(())
+            }
+        }
+        let (release, stuck) = std::sync::mpsc::channel();
+        let data3 = tempfile::tempdir().unwrap();
+        let kiosk3 = Kiosk::with_sink(
+            demo_config(),
+            data3.path(),
+            clock.clock(),
+            Box::new(Stuck(stuck)),
+        )
+        .unwrap();
+        let app3 = &kiosk3.app;
+        for n in 1..=3 {
+            tap(app3, "Lấy số thứ tự");
+            tap(app3, "Hộ tịch");
+            tap(app3, "Không — lấy số thường");
+            assert!(exists(app3, &format!("Số thứ tự của bạn A00{n}")));
+            mock_elapsed_time(Duration::from_millis(500));
+            assert_eq!(
+                app3.global::<KioskGlobal>().get_print_state(),
+                PrintState::Printing
+            );
+            mock_elapsed_time(Duration::from_secs(2));
+            app3.global::<KioskGlobal>().invoke_ticket_tapped();
+            assert_eq!(page(app3), Page::Home);
+        }
+        for _ in 0..3 {
+            release.send(()).unwrap();
+        }
+    }
+
     // A printer that needs staff shows a small notice on the home screen.
     kiosk::set_size(app, 1080, 1920);
     mock_elapsed_time(Duration::from_millis(100));

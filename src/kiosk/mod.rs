@@ -109,8 +109,19 @@ impl Kiosk {
     /// Builds the UI and its controller from a config and data directory.
     pub fn new(config: Config, data_dir: &Path, clock: Clock) -> anyhow::Result<Kiosk> {
         let profile = profile_for(&config)?;
-        let store = open_store(data_dir)?;
         let sink = sink_for(&config, data_dir, &profile);
+        Kiosk::with_sink(config, data_dir, clock, sink)
+    }
+
+    /// Like `new`, with the print sink given (tests put a misbehaving printer here).
+    pub fn with_sink(
+        config: Config,
+        data_dir: &Path,
+        clock: Clock,
+        sink: Box<dyn PrintSink>,
+    ) -> anyhow::Result<Kiosk> {
+        let profile = profile_for(&config)?;
+        let store = open_store(data_dir)?;
         let app = App::new().context("cannot create the kiosk window")?;
         let (w, h) = (config.kiosk.width, config.kiosk.height);
         let controller =
