@@ -34,6 +34,20 @@ struct Sim {
     data: Vec<u8>,
 }
 
+impl Sim {
+    /// A printer with paper, cover closed, answering cleanly.
+    fn ready() -> Arc<Mutex<Sim>> {
+        Arc::new(Mutex::new(Sim {
+            paper: Paper::Ok,
+            cover_open: false,
+            silent: false,
+            garbage: false,
+            hold: false,
+            data: Vec::new(),
+        }))
+    }
+}
+
 struct SimPrinter {
     state: Arc<Mutex<Sim>>,
     stop: Arc<AtomicBool>,
@@ -47,14 +61,7 @@ impl SimPrinter {
         let path = slave.name().expect("slave name");
         // The kiosk side opens the slave by path, as it opens /dev/ttyUSB0.
         drop(slave);
-        let state = Arc::new(Mutex::new(Sim {
-            paper: Paper::Ok,
-            cover_open: false,
-            silent: false,
-            garbage: false,
-            hold: false,
-            data: Vec::new(),
-        }));
+        let state = Sim::ready();
         let stop = Arc::new(AtomicBool::new(false));
         let (st, sp) = (state.clone(), stop.clone());
         let thread = std::thread::spawn(move || run(master, st, sp, baud));
@@ -386,14 +393,7 @@ fn a_replugged_adapter_is_found_again_under_its_stable_name() {
 fn a_network_printer_on_port_9100_works_the_same_way() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap().to_string();
-    let state = Arc::new(Mutex::new(Sim {
-        paper: Paper::Ok,
-        cover_open: false,
-        silent: false,
-        garbage: false,
-        hold: false,
-        data: Vec::new(),
-    }));
+    let state = Sim::ready();
     let stop = Arc::new(AtomicBool::new(false));
     let (st, sp) = (state.clone(), stop.clone());
     let server = std::thread::spawn(move || {

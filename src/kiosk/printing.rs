@@ -247,33 +247,28 @@ mod tests {
         }
     }
 
+    /// The next state change the worker reports, waiting up to a second.
+    fn next_state(q: &PrintQueue) -> Option<PrinterState> {
+        for _ in 0..200 {
+            if let Some(s) = q.state_change() {
+                return Some(s);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        None
+    }
+
     #[test]
     fn state_changes_are_reported_after_each_job() {
         let cell = std::sync::Arc::new(std::sync::Mutex::new(PrinterState::Ready));
         let q = PrintQueue::start(Box::new(Watched(cell.clone())));
         q.submit(job("t1", "a"));
         assert_eq!(wait(&q, 1).len(), 1);
-        let mut seen = None;
-        for _ in 0..200 {
-            seen = seen.or(q.state_change());
-            if seen.is_some() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        assert_eq!(seen, Some(PrinterState::Ready));
+        assert_eq!(next_state(&q), Some(PrinterState::Ready));
         *cell.lock().unwrap() = PrinterState::PaperNearEnd;
         q.submit(job("t2", "b"));
         assert_eq!(wait(&q, 1).len(), 1);
-        let mut seen = None;
-        for _ in 0..200 {
-            seen = seen.or(q.state_change());
-            if seen.is_some() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        assert_eq!(seen, Some(PrinterState::PaperNearEnd));
+        assert_eq!(next_state(&q), Some(PrinterState::PaperNearEnd));
     }
 
     #[test]
