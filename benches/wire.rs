@@ -1,4 +1,4 @@
-//! The serial line is the bottleneck: bytes and transfer time of the standard ticket in each
+//! The serial line is the bottleneck: bytes and transfer time of the reference ticket in each
 //! text mode, beside a full-page raster of the same ticket. `cargo bench --bench wire`.
 //!
 //! Transfer time = bytes × 10 bits ÷ baud (8N1, no flow-control pauses). Also times the
@@ -6,25 +6,12 @@
 
 use std::time::Instant;
 
-use motcua::printer::{decode_with_modes, render, ticket_bytes, Profile, TextMode, TicketSlip};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use motcua::printer::{decode_with_modes, render, ticket_bytes, Profile, TextMode};
 
 const BAUDS: [u32; 4] = [9600, 19200, 38400, 115200];
-
-fn slip() -> TicketSlip {
-    TicketSlip {
-        office: "UBND xã Tân Tiến — Bộ phận một cửa".into(),
-        field: "Hộ tịch".into(),
-        number: "A012".into(),
-        issued_local: chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
-            .unwrap()
-            .and_hms_opt(8, 15, 0)
-            .unwrap(),
-        ahead: 3,
-        wait_minutes: Some(18),
-        qr_payload: "http://motcua.local/ve/5b2f0c1e-8d7a-4c1b-9f3e-2a6d4e8b1c07".into(),
-        priority: true,
-    }
-}
 
 fn row(label: &str, bytes: usize, encode_us: Option<f64>) {
     let times: Vec<String> = BAUDS
@@ -60,7 +47,7 @@ fn main() {
     ];
     println!("| mode | bytes | 9600 | 19200 | 38400 | 115200 | encode |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    let s = slip();
+    let s = common::reference_slip();
     for (label, profile) in &modes {
         let bytes = ticket_bytes(&s, profile);
         let runs = 200;

@@ -349,26 +349,14 @@ fn run_kiosk(
         // the desktop backend ignores it. Touch needs a matching libinput calibration (deploy/).
         std::env::set_var("SLINT_KMS_ROTATION", config.kiosk.rotation.to_string());
     }
-    let store = kiosk::open_store(data_dir)?;
-    if let Some((queue, code)) = kiosk::unknown_fields(&config, &store)?.into_iter().next() {
-        let text = std::fs::read_to_string(config_path).unwrap_or_default();
-        let line = text
-            .lines()
-            .position(|l| l.contains(&format!("\"{code}\"")))
-            .map_or(0, |i| i + 1);
-        anyhow::bail!(
-            "{}:{line}: queue {queue} lists the field code {code:?}, which is not in the catalogue",
-            config_path.display()
-        );
-    }
-    drop(store);
     let offscreen = args.screenshot.is_some() || args.first_frame_benchmark;
     let window = if offscreen {
         Some(headless::install()?)
     } else {
         None
     };
-    let kiosk = Kiosk::new(config, data_dir, kiosk::system_clock())?;
+    let kiosk = Kiosk::new(config, data_dir, kiosk::system_clock())
+        .map_err(|e| with_config_line(e, config_path))?;
     let Some(window) = window else {
         return kiosk.run();
     };
@@ -397,4 +385,17 @@ fn run_kiosk(
     }
     drop(kiosk);
     Ok(())
+}
+
+/// Points an unknown field code at its line in the config file, like every other config error.
+fn with_config_line(e: anyhow::Error, config_path: &Path) -> anyhow::Error {
+    let Some(unknown) = e.downcast_ref::<kiosk::UnknownField>() else {
+        return e;
+    };
+    let text = std::fs::read_to_string(config_path).unwrap_or_default();
+    let line = text
+        .lines()
+        .position(|l| l.contains(&format!("\"{}\"", unknown.code)))
+        .map_or(0, |i| i + 1);
+    anyhow::anyhow!("{}:{line}: {unknown}", config_path.display())
 }

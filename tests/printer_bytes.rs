@@ -1,6 +1,8 @@
 //! The bytes we send to the thermal printer, checked by decoding them with the independent
 //! decoder (its own TCVN-3 tables) and by reading the rendered QR code back.
 
+mod common;
+use common::{reference_slip, REFERENCE_LINES};
 use std::path::{Path, PathBuf};
 
 use motcua::printer::{
@@ -178,35 +180,6 @@ fn esc_t_switches_only_when_case_changes() {
     w.encode("tiến");
     assert_eq!(w.encode("độ"), [0xAE, 0xE9]);
 }
-
-fn reference_slip() -> TicketSlip {
-    TicketSlip {
-        office: "Ủy ban nhân dân xã Tân Tiến".into(),
-        field: "Hộ tịch: khai sinh, kết hôn, khai tử".into(),
-        number: "A012".into(),
-        issued_local: chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
-            .unwrap()
-            .and_hms_opt(8, 15, 0)
-            .unwrap(),
-        ahead: 5,
-        wait_minutes: Some(15),
-        qr_payload: "https://motcua.tantien.gov.vn/q/A012?d=20261125&k=7f3a9c2e1b".into(),
-        priority: true,
-    }
-}
-
-const REFERENCE_LINES: [&str; 10] = [
-    "Ủy ban nhân dân xã Tân Tiến",
-    "SỐ THỨ TỰ CỦA BẠN",
-    "Hộ tịch: khai sinh, kết hôn, khai tử",
-    "A012",
-    "SỐ ƯU TIÊN",
-    "Có 5 người đang chờ trước bạn",
-    "Thời gian chờ dự kiến: khoảng 15 phút",
-    "Lấy số lúc 08:15, ngày 25/11/2026",
-    "Vui lòng chờ gọi số trên màn hình và loa.",
-    "Phiếu không chứa thông tin cá nhân.",
-];
 
 /// Every text line fits the paper without the printer's own wrapping.
 fn assert_lines_fit(blocks: &[Block], profile: &Profile) {

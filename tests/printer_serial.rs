@@ -2,6 +2,8 @@
 //! master side: it consumes bytes at the line's speed, answers `DLE EOT n`, honours XON/XOFF,
 //! and can run out of paper, open its cover, go silent, send garbage or disappear.
 
+mod common;
+use common::reference_slip;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -206,20 +208,7 @@ fn printer(sim: &SimPrinter, baud: u32, flow: FlowControl) -> SerialPrinter {
 }
 
 fn ticket() -> Vec<u8> {
-    let slip = motcua::printer::TicketSlip {
-        office: "UBND xã Tân Tiến — Bộ phận một cửa".into(),
-        field: "Hộ tịch".into(),
-        number: "A012".into(),
-        issued_local: chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
-            .unwrap()
-            .and_hms_opt(8, 15, 0)
-            .unwrap(),
-        ahead: 3,
-        wait_minutes: Some(18),
-        qr_payload: "http://motcua.local/ve/5b2f0c1e-8d7a-4c1b-9f3e-2a6d4e8b1c07".into(),
-        priority: false,
-    };
-    motcua::printer::ticket_bytes(&slip, &motcua::printer::Profile::epson_80mm())
+    motcua::printer::ticket_bytes(&reference_slip(), &motcua::printer::Profile::epson_80mm())
 }
 
 #[test]

@@ -3,11 +3,13 @@
 //! within the byte budget in every mode of every shipped profile, and the calibration page
 //! decodes to the exact alphabet in every section.
 
+mod common;
+use common::{reference_slip, REFERENCE_LINES};
 use std::path::{Path, PathBuf};
 
 use motcua::printer::{
     calibration_bytes, decode_with_modes, ticket_bytes, vietnamese_alphabet, Block, Cp1258Writer,
-    Profile, TextMode, TicketSlip, VirtualPrinter,
+    Profile, TextMode, VirtualPrinter,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -137,35 +139,6 @@ fn sentences_and_typography_roundtrip() {
         assert_eq!(one_line(&bytes, mode), text);
     }
 }
-
-fn reference_slip() -> TicketSlip {
-    TicketSlip {
-        office: "Ủy ban nhân dân xã Tân Tiến".into(),
-        field: "Hộ tịch: khai sinh, kết hôn, khai tử".into(),
-        number: "A012".into(),
-        issued_local: chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
-            .unwrap()
-            .and_hms_opt(8, 15, 0)
-            .unwrap(),
-        ahead: 5,
-        wait_minutes: Some(15),
-        qr_payload: "https://motcua.tantien.gov.vn/q/A012?d=20261125&k=7f3a9c2e1b".into(),
-        priority: true,
-    }
-}
-
-const REFERENCE_LINES: [&str; 10] = [
-    "Ủy ban nhân dân xã Tân Tiến",
-    "SỐ THỨ TỰ CỦA BẠN",
-    "Hộ tịch: khai sinh, kết hôn, khai tử",
-    "A012",
-    "SỐ ƯU TIÊN",
-    "Có 5 người đang chờ trước bạn",
-    "Thời gian chờ dự kiến: khoảng 15 phút",
-    "Lấy số lúc 08:15, ngày 25/11/2026",
-    "Vui lòng chờ gọi số trên màn hình và loa.",
-    "Phiếu không chứa thông tin cá nhân.",
-];
 
 #[test]
 fn reference_ticket_in_every_mode_of_every_profile() {

@@ -41,16 +41,41 @@ pub fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// Field codes the config's queues name that the catalogue in the store does not know, as
-/// (queue prefix, code): a typo would otherwise silently hide a field from citizens.
-pub fn unknown_fields(config: &Config, store: &Store) -> anyhow::Result<Vec<(String, String)>> {
+/// A queue in the config names a field code the catalogue does not know: a typo that would
+/// otherwise silently hide a field from citizens. The caller adds the config file and line.
+#[derive(Debug)]
+pub struct UnknownField {
+    /// The queue's prefix.
+    pub queue: String,
+    /// The code as written in the config.
+    pub code: String,
+}
+
+impl std::fmt::Display for UnknownField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "queue {} lists the field code {:?}, which is not in the catalogue",
+            self.queue, self.code
+        )
+    }
+}
+
+impl std::error::Error for UnknownField {}
+
+/// The first field code of the config's queues that the store's catalogue does not know.
+fn check_fields(config: &Config, store: &Store) -> anyhow::Result<()> {
     let known: Vec<String> = store.fields()?.into_iter().map(|f| f.code).collect();
-    Ok(config
-        .queues
-        .iter()
-        .flat_map(|q| q.fields.iter().map(move |f| (q.prefix.clone(), f.clone())))
-        .filter(|(_, f)| !known.contains(f))
-        .collect())
+    for q in &config.queues {
+        if let Some(code) = q.fields.iter().find(|f| !known.contains(f)) {
+            return Err(UnknownField {
+                queue: q.prefix.clone(),
+                code: code.clone(),
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The printer profile the config names; unknown names are refused at start.
@@ -122,6 +147,7 @@ impl Kiosk {
     ) -> anyhow::Result<Kiosk> {
         let profile = profile_for(&config)?;
         let store = open_store(data_dir)?;
+        check_fields(&config, &store)?;
         let app = App::new().context("cannot create the kiosk window")?;
         let (w, h) = (config.kiosk.width, config.kiosk.height);
         let controller =

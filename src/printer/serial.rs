@@ -12,6 +12,11 @@ use super::status::{
     QUERY_PRINTER,
 };
 
+/// A printer answers a status query within a few milliseconds; 300 ms allows for USB adapters.
+const ANSWER_TIMEOUT: Duration = Duration::from_millis(300);
+/// How long a printer may hold the line (XOFF, CTS) before the job counts as failed.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How to reach the printer.
 #[derive(Clone, Debug)]
 pub struct SerialSettings {
@@ -34,8 +39,8 @@ impl SerialSettings {
             port: port.into(),
             baud,
             flow,
-            answer_timeout: Duration::from_millis(300),
-            write_timeout: Duration::from_secs(5),
+            answer_timeout: ANSWER_TIMEOUT,
+            write_timeout: WRITE_TIMEOUT,
         }
     }
 }
@@ -124,11 +129,10 @@ impl SerialPrinter {
 
     /// A network printer at `host:port` (usually port 9100).
     pub fn tcp(address: impl Into<String>) -> SerialPrinter {
-        let defaults = SerialSettings::new("", 0, FlowControl::None);
         SerialPrinter {
             endpoint: Endpoint::Tcp(address.into()),
-            answer_timeout: defaults.answer_timeout,
-            write_timeout: defaults.write_timeout,
+            answer_timeout: ANSWER_TIMEOUT,
+            write_timeout: WRITE_TIMEOUT,
             port: None,
         }
     }
