@@ -117,6 +117,25 @@ enum PrinterCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Pretend to be a thermal printer, for trying the kiosk without one: opens a
+    /// pseudo-terminal (or listens on TCP), prints its path, answers status queries and
+    /// appends what it receives to --out. Faults are typed on stdin, one per line: `paper
+    /// ok|near-end|out`, `cover open|closed`, `silent on|off`, `garbage on|off`, `hold
+    /// on|off`, `hold-at BYTES MS`, `received`, `unplug`.
+    Simulate {
+        /// Listen on this TCP address (e.g. 127.0.0.1:9100) instead of a pseudo-terminal.
+        #[arg(long)]
+        tcp: Option<String>,
+        /// Also make this symlink to the pseudo-terminal (e.g. /tmp/motcua-printer).
+        #[arg(long, conflicts_with = "tcp")]
+        link: Option<PathBuf>,
+        /// The speed at which the simulated printer takes bytes.
+        #[arg(long, default_value_t = 19200)]
+        baud: u32,
+        /// Append the received job bytes here (decode them with `printer decode`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -306,11 +325,68 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Printer {
+            command:
+                PrinterCommand::Simulate {
+                    tcp,
+                    link,
+                    baud,
+                    out,
+                },
+        }) => simulate(tcp, link, baud, out),
         Some(Command::DefaultConfig { demo }) => {
             print!("{}", Config::default_toml(demo));
             Ok(())
         }
     }
+}
+
+/// `printer simulate`: the first line on stdout says where the printer is.
+fn simulate(
+    tcp: Option<String>,
+    link: Option<PathBuf>,
+    baud: u32,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let sink: Box<dyn std::io::Write + Send> = match &out {
+        Some(path) => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        ),
+        None => Box::new(std::io::sink()),
+    };
+    let endpoint = match tcp {
+        Some(address) => {
+            let listener = std::net::TcpListener::bind(&address)
+                .with_context(|| format!("cannot listen on {address}"))?;
+            println!("tcp {}", listener.local_addr()?);
+            std::io::stdout().flush()?;
+            printer::simulator::Endpoint::Tcp(listener)
+        }
+        None => {
+            use serialport::SerialPort;
+            let (mut master, slave) =
+                serialport::TTYPort::pair().context("cannot open a pseudo-terminal")?;
+            let path = slave.name().context("the pseudo-terminal has no name")?;
+            // The kiosk opens the slave by its path, as it opens /dev/ttyUSB0.
+            drop(slave);
+            master.set_timeout(std::time::Duration::from_millis(10))?;
+            if let Some(link) = &link {
+                let _ = std::fs::remove_file(link);
+                std::os::unix::fs::symlink(&path, link)
+                    .with_context(|| format!("cannot create the link {}", link.display()))?;
+            }
+            println!("port {path}");
+            std::io::stdout().flush()?;
+            printer::simulator::Endpoint::Pty(Box::new(master))
+        }
+    };
+    printer::simulator::run(endpoint, baud, sink);
+    Ok(())
 }
 
 fn load_config(path: &Path, demo: bool) -> anyhow::Result<Config> {

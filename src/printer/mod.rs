@@ -10,6 +10,7 @@ pub mod raster_text;
 pub mod receipt;
 pub mod render;
 pub mod serial;
+pub mod simulator;
 pub mod status;
 pub mod tcvn3;
 pub mod virtual_printer;

@@ -52,6 +52,9 @@ pub enum PrintError {
     NotReady(PrinterState),
     /// The line failed while sending; the printer may hold part of the job.
     Io(std::io::Error),
+    /// The job was sent, but afterwards the printer could not print (paper ran out, cover
+    /// opened, unplugged): the slip may be cut short, so the ticket counts as not printed.
+    Interrupted(PrinterState),
 }
 
 impl std::fmt::Display for PrintError {
@@ -59,6 +62,7 @@ impl std::fmt::Display for PrintError {
         match self {
             PrintError::NotReady(s) => write!(f, "printer not ready: {s}"),
             PrintError::Io(e) => write!(f, "serial line: {e}"),
+            PrintError::Interrupted(s) => write!(f, "printer stopped during the job: {s}"),
         }
     }
 }
@@ -193,24 +197,56 @@ impl SerialPrinter {
         })
     }
 
-    /// Checks the status, then sends the whole job.
+    /// Checks the status, sends the whole job, and checks again once the wire has carried
+    /// it; the state returned is the one after the job.
     pub fn print(&mut self, bytes: &[u8]) -> Result<PrinterState, PrintError> {
         let state = self.status();
         if !state.can_print() {
             return Err(PrintError::NotReady(state));
         }
         let write_timeout = self.write_timeout;
+        let started = Instant::now();
         let result = self
             .port()
             .and_then(|port| write_all_within(port, bytes, write_timeout));
         match result {
-            Ok(()) => Ok(state),
+            Ok(()) => {
+                // The kernel takes the job long before the wire has carried it, and some
+                // USB-serial drivers (and ptys) do not wait in tcdrain: without this pause
+                // the next status query queues behind the job and times out as if the
+                // printer were gone.
+                if let Endpoint::Serial(s) = &self.endpoint {
+                    let on_wire = wire_time(bytes.len(), s.baud);
+                    if let Some(rest) = on_wire.checked_sub(started.elapsed()) {
+                        std::thread::sleep(rest);
+                    }
+                }
+                // A printer still busy with the job (holding the line with XOFF, its buffer
+                // full) answers late: only a real fault, or silence past the write timeout,
+                // fails the job.
+                let deadline = Instant::now() + write_timeout;
+                loop {
+                    let after = self.status();
+                    if after.can_print() {
+                        return Ok(after);
+                    }
+                    if after != PrinterState::NotAnswering || Instant::now() >= deadline {
+                        return Err(PrintError::Interrupted(after));
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
             Err(e) => {
                 self.port = None;
                 Err(PrintError::Io(e))
             }
         }
     }
+}
+
+/// How long `len` bytes take on a serial line: 10 bits a byte (start, 8 data, stop).
+pub fn wire_time(len: usize, baud: u32) -> Duration {
+    Duration::from_micros(len as u64 * 10_000_000 / baud.max(1) as u64)
 }
 
 /// Sends one query and waits for a status-shaped byte; `None` after the timeout.
