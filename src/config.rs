@@ -71,7 +71,33 @@ pub struct Config {
     pub printer: Printer,
     /// Touchscreen.
     pub kiosk: Kiosk,
+    /// The staff's view behind a long press and a PIN.
+    pub admin: Admin,
 }
+
+/// `[admin]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admin {
+    /// Argon2 hash of the PIN (`motcua admin-pin`); `None` keeps the admin view shut.
+    pub pin_hash: Option<String>,
+    /// Wrong PINs before the keypad locks.
+    pub max_attempts: u32,
+    /// Minutes the keypad stays locked.
+    pub lockout_minutes: u32,
+}
+
+impl Default for Admin {
+    fn default() -> Self {
+        Admin {
+            pin_hash: None,
+            max_attempts: 5,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+/// The hash of the demo's admin PIN, 1234; a real office sets its own.
+pub const DEMO_PIN_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Skcnd4ZxqHzgxpqei8+JUg$CiOeiE+ZbSlOc3CjXH0tkYn1X0TPEtMraYPniaJUk2c";
 
 /// `[office]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +242,7 @@ impl Default for Config {
             queues: default_queues(&Catalogue::default_embedded()),
             printer: Printer::default(),
             kiosk: Kiosk::default(),
+            admin: Admin::default(),
         }
     }
 }
@@ -424,6 +451,23 @@ impl Config {
             "confirmation_seconds = {}\n",
             def.kiosk.confirmation_seconds
         ));
+        s.push_str(
+            "\n[admin]\n\
+             # Staff open the admin view (printer state, reprints) by holding the office name\n\
+             # for 3 seconds and typing the PIN. Make the hash with `motcua admin-pin`;\n\
+             # without one the admin view stays shut.\n",
+        );
+        if demo {
+            s.push_str("# DEMO ONLY: the PIN is 1234.\n");
+            s.push_str(&format!("pin_hash = {}\n", toml_str(DEMO_PIN_HASH)));
+        } else {
+            s.push_str("# pin_hash = \"$argon2id$...\"\n");
+        }
+        s.push_str("# Wrong PINs before the keypad locks, and for how many minutes.\n");
+        s.push_str(&format!(
+            "max_attempts = {}\nlockout_minutes = {}\n",
+            def.admin.max_attempts, def.admin.lockout_minutes
+        ));
         s
     }
 }
@@ -443,6 +487,15 @@ struct RawConfig {
     queues: Option<Spanned<Vec<RawQueue>>>,
     printer: Option<RawPrinter>,
     kiosk: Option<RawKiosk>,
+    admin: Option<RawAdmin>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdmin {
+    pin_hash: Option<Spanned<String>>,
+    max_attempts: Option<Spanned<u32>>,
+    lockout_minutes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -523,13 +576,39 @@ impl Ctx<'_> {
         let queues = self.queues(raw.queues)?;
         let printer = self.printer(raw.printer)?;
         let kiosk = self.kiosk(raw.kiosk)?;
+        let admin = self.admin(raw.admin)?;
         Ok(Config {
             office,
             hours,
             queues,
             printer,
             kiosk,
+            admin,
         })
+    }
+
+    fn admin(&self, raw: Option<RawAdmin>) -> Res<Admin> {
+        let mut a = Admin::default();
+        let Some(raw) = raw else { return Ok(a) };
+        if let Some(h) = raw.pin_hash {
+            let v = h.get_ref().trim();
+            if !crate::kiosk::admin::hash_is_valid(v) {
+                return Err(self.error(
+                    h.span(),
+                    "admin.pin_hash is not an Argon2 hash: make one with `motcua admin-pin`",
+                ));
+            }
+            a.pin_hash = Some(v.to_string());
+        }
+        a.max_attempts =
+            self.at_least(raw.max_attempts, a.max_attempts, 1, "admin.max_attempts")?;
+        a.lockout_minutes = self.at_least(
+            raw.lockout_minutes,
+            a.lockout_minutes,
+            1,
+            "admin.lockout_minutes",
+        )?;
+        Ok(a)
     }
 
     fn office(&self, raw: Option<RawOffice>) -> Res<Office> {
@@ -972,7 +1051,14 @@ mod tests {
         let c = Config::parse(&text, "t.toml").unwrap();
         let mut expected = Config::default();
         expected.hours.always_open = true;
+        expected.admin.pin_hash = Some(DEMO_PIN_HASH.to_string());
         assert_eq!(c, expected);
+        assert!(crate::kiosk::admin::verify_pin(DEMO_PIN_HASH, "1234"));
+    }
+
+    #[test]
+    fn a_pin_that_is_not_a_hash_is_refused_with_its_line() {
+        assert_err("[admin]\npin_hash = \"1234\"\n", 2, "motcua admin-pin");
     }
 
     #[test]

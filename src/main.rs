@@ -46,6 +46,9 @@ enum Command {
         #[command(subcommand)]
         command: PrinterCommand,
     },
+    /// Turn an admin PIN (4 to 8 digits, read from stdin) into the `pin_hash` line for the
+    /// [admin] section of the config; the PIN itself is stored nowhere.
+    AdminPin,
     /// Print the commented default configuration to stdout.
     DefaultConfig {
         /// The demo's variant (issues tickets at any hour).
@@ -334,6 +337,15 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                     out,
                 },
         }) => simulate(tcp, link, baud, out),
+        Some(Command::AdminPin) => {
+            let mut pin = String::new();
+            std::io::stdin()
+                .read_line(&mut pin)
+                .context("cannot read the PIN from stdin")?;
+            let hash = motcua::kiosk::admin::hash_pin(pin.trim())?;
+            println!("pin_hash = \"{hash}\"");
+            Ok(())
+        }
         Some(Command::DefaultConfig { demo }) => {
             print!("{}", Config::default_toml(demo));
             Ok(())

@@ -255,6 +255,7 @@ fn ticket_wording_follows_the_queue_state() {
         ahead: 0,
         wait_minutes: None,
         priority: false,
+        reprint: false,
         ..reference_slip()
     };
     let lines = decode(&ticket_bytes(&slip, &Profile::epson_80mm())).text_lines();
@@ -431,4 +432,17 @@ proptest! {
         assert_clean_text_bytes(&bytes[..bytes.len() - 1]);
         assert_no_utf8_or_entities(&bytes, &text);
     }
+}
+
+#[test]
+fn a_reprint_says_so_and_keeps_the_number() {
+    let slip = TicketSlip {
+        reprint: true,
+        ..reference_slip()
+    };
+    let lines = decode(&ticket_bytes(&slip, &Profile::epson_80mm())).text_lines();
+    assert!(lines.contains(&"BẢN IN LẠI".to_string()), "{lines:?}");
+    assert!(lines.contains(&"A012".to_string()), "{lines:?}");
+    let first = decode(&ticket_bytes(&reference_slip(), &Profile::epson_80mm())).text_lines();
+    assert!(!first.iter().any(|l| l.contains("IN LẠI")));
 }

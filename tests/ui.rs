@@ -5,6 +5,8 @@
 //! Slint keeps one platform per process and its UI on one thread, so everything runs in
 //! one test function, step by step.
 
+mod simulated_printer;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,6 +30,9 @@ impl TestClock {
     }
     fn set(&self, at: DateTime<Utc>) {
         *self.0.lock().unwrap() = at;
+    }
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
     }
     fn clock(&self) -> kiosk::Clock {
         let c = self.0.clone();
@@ -396,4 +401,164 @@ fn kiosk_ui_flows() {
     tap(app, "English");
     snapshot(app, "home-en");
     tap(app, "Tiếng Việt");
+
+    serial_printer_faults_and_the_admin_view(&clock);
+}
+
+/// Holds a point of the screen for `hold`, as a finger would.
+fn long_press(app: &App, label: &str, hold: Duration) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let e = find(app, label);
+    let (pos, size) = (e.absolute_position(), e.size());
+    let position = slint::LogicalPosition::new(pos.x + size.width / 2.0, pos.y + size.height / 2.0);
+    app.window().dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: PointerEventButton::Left,
+    });
+    mock_elapsed_time(hold);
+    app.window().dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: PointerEventButton::Left,
+    });
+}
+
+fn type_pin(app: &App, pin: &str) {
+    for d in pin.chars() {
+        tap(app, &d.to_string());
+    }
+    tap(app, "Đồng ý");
+    // Argon2 runs on a thread; the UI collects its answer on a tick.
+    for _ in 0..400 {
+        mock_elapsed_time(Duration::from_millis(250));
+        if app.global::<KioskGlobal>().get_pin_message() != "checking" {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the PIN check never finished");
+}
+
+/// Waits for the admin view to report the outcome of what it sent.
+fn wait_for_admin(app: &App) -> String {
+    for _ in 0..400 {
+        mock_elapsed_time(Duration::from_millis(250));
+        let m = app.global::<KioskGlobal>().get_admin_message();
+        if m != "sent" {
+            return m.to_string();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    app.global::<KioskGlobal>().get_admin_message().to_string()
+}
+
+/// The kiosk against a simulated serial printer in its own process: a ticket while the
+/// paper is out is shown with its QR and kept; the next prints; staff open the admin view
+/// with a long press and a PIN, see the printer's state and reprint the kept ticket once.
+fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
+    let sim = simulated_printer::SimPrinter::start(38400);
+    let mut config = demo_config();
+    config.printer.kind = motcua::config::PrinterKind::Serial;
+    config.printer.port = sim.path.clone();
+    config.printer.baud = 38400;
+    config.printer.profile = "epson-tm-t20".into();
+    config.admin.pin_hash = Some(motcua::kiosk::admin::hash_pin("2468").unwrap());
+    config.admin.max_attempts = 3;
+    let office = config.office.name.clone();
+    let data = tempfile::tempdir().unwrap();
+    let kiosk = Kiosk::new(config, data.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    mock_elapsed_time(Duration::from_millis(100));
+
+    sim.command("paper out");
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Không — lấy số thường");
+    assert_eq!(wait_for_print(app), PrintState::Failed);
+    assert!(exists(app, "Mã QR của phiếu"));
+    app.global::<KioskGlobal>().invoke_go_home();
+    assert_eq!(
+        app.global::<KioskGlobal>().get_printer_notice(),
+        "paper_out",
+        "staff see the fault on the home screen"
+    );
+
+    sim.command("paper ok");
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Không — lấy số thường");
+    assert_eq!(wait_for_print(app), PrintState::Printed);
+    app.global::<KioskGlobal>().invoke_go_home();
+    let text = |bytes: &[u8]| {
+        motcua::printer::decode_with_modes(
+            bytes,
+            &motcua::printer::Profile::by_name("epson-tm-t20")
+                .unwrap()
+                .modes,
+        )
+        .text_lines()
+    };
+    let lines = text(&sim.received());
+    assert!(lines.contains(&"A002".to_string()), "{lines:?}");
+    assert!(
+        !lines.contains(&"A001".to_string()),
+        "nothing reached a printer without paper"
+    );
+
+    // A tap on the office name does nothing; holding it for 3 s opens the PIN pad.
+    long_press(app, &office, Duration::from_millis(500));
+    assert_eq!(page(app), Page::Home);
+    long_press(app, &office, Duration::from_millis(3100));
+    assert_eq!(page(app), Page::AdminPin);
+    type_pin(app, "1111");
+    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "wrong");
+    assert_eq!(app.global::<KioskGlobal>().get_pin_attempts_left(), 2);
+    snapshot(app, "admin-pin-wrong");
+    type_pin(app, "2468");
+    assert_eq!(page(app), Page::Admin);
+    let g = app.global::<KioskGlobal>();
+    assert_eq!(g.get_printer_state(), "ready");
+    assert_eq!(
+        g.get_kept_total(),
+        1,
+        "the ticket that did not print is kept"
+    );
+    assert!(exists(app, "In lại A001"));
+    snapshot(app, "admin");
+
+    tap(app, "In lại A001");
+    assert_eq!(wait_for_admin(app), "printed");
+    assert_eq!(g.get_kept_total(), 0);
+    snapshot(app, "admin-reprinted");
+    let lines = text(&sim.received());
+    let count = |n: &str| lines.iter().filter(|l| l.as_str() == n).count();
+    assert_eq!((count("A001"), count("A002")), (1, 1), "{lines:?}");
+    assert_eq!(count("BẢN IN LẠI"), 1);
+
+    // A printer fault while staff watch: the admin view follows it.
+    sim.command("cover open");
+    tap(app, "In phiếu thử");
+    assert_eq!(wait_for_admin(app), "failed");
+    assert_eq!(g.get_printer_state(), "cover_open");
+    snapshot(app, "admin-cover-open");
+    sim.command("cover closed");
+
+    // The admin view closes by itself when left alone, like every screen.
+    mock_elapsed_time(Duration::from_secs(31));
+    assert_eq!(page(app), Page::Home);
+
+    // Three wrong PINs lock the pad; the right PIN is then refused until the lock ends.
+    long_press(app, &office, Duration::from_millis(3100));
+    for _ in 0..3 {
+        type_pin(app, "0000");
+    }
+    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "locked");
+    snapshot(app, "admin-pin-locked");
+    type_pin(app, "2468");
+    assert_eq!(page(app), Page::AdminPin);
+    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "locked");
+    clock.set(clock.now() + chrono::TimeDelta::minutes(16));
+    type_pin(app, "2468");
+    assert_eq!(page(app), Page::Admin);
+    app.global::<KioskGlobal>().invoke_go_home();
 }

@@ -9,19 +9,24 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
+use super::admin::{verify_pin, Attempt, PinGuard};
 use super::printing::{Job, PrintQueue};
 use crate::config::{Config, Language};
-use crate::domain::clock::PLAUSIBLE_FLOOR;
+use crate::domain::clock::{business_date, effective_time, PLAUSIBLE_FLOOR};
 use crate::domain::hours::{availability, Availability};
 use crate::domain::priority::PriorityGroup;
+use crate::domain::ticket::Ticket;
 use crate::domain::wait::estimate_wait_minutes;
 use crate::printer::status::PrinterState;
 use crate::printer::{ticket_bytes, Profile, TicketSlip};
 use crate::store::{FieldRow, Store};
-use crate::ui::{App, FieldItem, Kiosk, Page, PrintState, ReopenInfo, TicketInfo};
+use crate::ui::{App, FieldItem, KeptTicket, Kiosk, Page, PrintState, ReopenInfo, TicketInfo};
 
 /// How long a ticket on screen ignores taps after it appears.
 const TAP_GUARD: Duration = Duration::from_millis(1500);
+
+/// The job id of the admin view's test ticket (no ticket in the store behind it).
+const TEST_JOB: &str = "test-print";
 
 /// The wall clock, injectable so tests can stand at any instant.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -37,6 +42,16 @@ struct State {
     language: Language,
     field: Option<String>,
     last_ticket: Option<LastTicket>,
+    /// Digits typed on the PIN pad; never shown, cleared on every exit.
+    pin: String,
+    pin_guard: PinGuard,
+    /// The Argon2 check runs off the UI thread; its answer arrives here.
+    pin_check: Option<std::sync::mpsc::Receiver<bool>>,
+    /// The printer's last reported state and when it was read.
+    printer_state: Option<PrinterState>,
+    printer_checked: Option<DateTime<Utc>>,
+    /// Jobs sent from the admin view, whose outcome it reports.
+    admin_jobs: Vec<String>,
 }
 
 /// Everything the controller needs; built by `kiosk::run` or by tests.
@@ -73,6 +88,7 @@ impl Controller {
             .filter(|f| config.queue_for_field(&f.code).is_some())
             .collect();
         let language = config.kiosk.language;
+        let pin_guard = PinGuard::new(config.admin.max_attempts, config.admin.lockout_minutes);
         let ctrl = Rc::new(Controller {
             app: app.as_weak(),
             config,
@@ -85,6 +101,12 @@ impl Controller {
                 language,
                 field: None,
                 last_ticket: None,
+                pin: String::new(),
+                pin_guard,
+                pin_check: None,
+                printer_state: None,
+                printer_checked: None,
+                admin_jobs: Vec::new(),
             }),
             idle: Timer::default(),
             confirmation: Timer::default(),
@@ -92,8 +114,9 @@ impl Controller {
             tick: Timer::default(),
         });
         ctrl.wire(app);
-        app.global::<Kiosk>()
-            .set_office_name(ctrl.config.office.name.clone().into());
+        let g = app.global::<Kiosk>();
+        g.set_office_name(ctrl.config.office.name.clone().into());
+        g.set_printer_line(printer_line(&ctrl.config, &ctrl.profile).into());
         ctrl.set_language(language);
         ctrl.show_hours();
         ctrl.refresh_clock();
@@ -106,6 +129,7 @@ impl Controller {
                 if let Some(c) = weak.upgrade() {
                     c.refresh_clock();
                     c.collect_print_outcomes();
+                    c.collect_pin_check();
                 }
             });
         Ok(ctrl)
@@ -142,6 +166,24 @@ impl Controller {
             c.set_language(next);
         }));
         g.on_activity(with(&w, |c| c.restart_idle()));
+        g.on_admin_requested(with(&w, |c| c.admin_requested()));
+        let w4 = w.clone();
+        g.on_pin_key(move |key| {
+            if let Some(c) = w4.upgrade() {
+                c.pin_key(&key)
+            }
+        });
+        let w5 = w.clone();
+        g.on_reprint(move |id| {
+            if let Some(c) = w5.upgrade() {
+                c.reprint(&[id.to_string()])
+            }
+        });
+        g.on_reprint_all(with(&w, |c| {
+            let ids: Vec<String> = c.kept_tickets().into_iter().map(|t| t.id).collect();
+            c.reprint(&ids);
+        }));
+        g.on_test_print(with(&w, |c| c.test_print()));
     }
 
     fn ui(&self) -> Option<App> {
@@ -181,10 +223,16 @@ impl Controller {
         {
             let mut s = self.state.borrow_mut();
             s.field = None;
+            s.pin.clear();
+            s.pin_check = None;
+            s.admin_jobs.clear();
         }
         if let Some(app) = self.ui() {
             let g = app.global::<Kiosk>();
             g.set_chosen_field(SharedString::new());
+            g.set_pin_length(0);
+            g.set_pin_message(SharedString::new());
+            g.set_admin_message(SharedString::new());
             // The last ticket leaves the screen: nothing of it stays for the next citizen.
             g.set_ticket(TicketInfo::default());
             g.set_ticket_qr(slint::Image::default());
@@ -317,26 +365,8 @@ impl Controller {
         );
 
         let qr_payload = self.config.office.ticket_url_for(&ticket.id);
-        let slip = TicketSlip {
-            office: self.config.office.name.clone(),
-            // The receipt is always Vietnamese, whatever the screen shows.
-            field: self.field_name_in(field, Language::Vi),
-            number: ticket.display_number(),
-            issued_local: local,
-            ahead: issued.ahead,
-            wait_minutes: (issued.ahead > 0).then_some(wait),
-            qr_payload: qr_payload.clone(),
-            priority: priority != PriorityGroup::None,
-        };
-        self.printer.submit(Job {
-            ticket_id: ticket.id.clone(),
-            stem: format!(
-                "{}-{}",
-                local.format("%Y%m%d-%H%M%S"),
-                ticket.display_number()
-            ),
-            bytes: ticket_bytes(&slip, &self.profile),
-        });
+        self.printer
+            .submit(self.receipt_job(&ticket, issued.ahead, wait, false));
 
         self.state.borrow_mut().last_ticket = Some(LastTicket {
             id: ticket.id.clone(),
@@ -367,6 +397,36 @@ impl Controller {
         Ok(())
     }
 
+    /// The receipt of a ticket; a reprint says so on the slip.
+    fn receipt_job(&self, ticket: &Ticket, ahead: u32, wait: u32, reprint: bool) -> Job {
+        let local = ticket
+            .issued_at
+            .with_timezone(&self.config.tz())
+            .naive_local();
+        let slip = TicketSlip {
+            office: self.config.office.name.clone(),
+            // The receipt is always Vietnamese, whatever the screen shows.
+            field: self.field_name_in(&ticket.field, Language::Vi),
+            number: ticket.display_number(),
+            issued_local: local,
+            ahead,
+            wait_minutes: (ahead > 0).then_some(wait),
+            qr_payload: self.config.office.ticket_url_for(&ticket.id),
+            priority: ticket.priority != PriorityGroup::None,
+            reprint,
+        };
+        Job {
+            ticket_id: ticket.id.clone(),
+            stem: format!(
+                "{}-{}{}",
+                local.format("%Y%m%d-%H%M%S"),
+                ticket.display_number(),
+                if reprint { "-reprint" } else { "" }
+            ),
+            bytes: ticket_bytes(&slip, &self.profile),
+        }
+    }
+
     /// Leaves the ticket on screen for `secs`, then goes home.
     fn return_home_after(&self, secs: u32) {
         let app = self.app.clone();
@@ -383,11 +443,18 @@ impl Controller {
 
     /// Records what the printer thread reported and updates the ticket on screen.
     fn collect_print_outcomes(&self) {
-        if let Some(state) = self.printer.state_change() {
-            if state.can_print() && state != PrinterState::PaperNearEnd {
-                log::info!("printer: {state}");
-            } else {
-                log::warn!("printer: {state} ({})", state.describe_vi());
+        if let Some(state) = self.printer.latest_state() {
+            let changed = {
+                let mut s = self.state.borrow_mut();
+                s.printer_checked = Some(self.now());
+                s.printer_state.replace(state) != Some(state)
+            };
+            if changed {
+                if state.can_print() && state != PrinterState::PaperNearEnd {
+                    log::info!("printer: {state}");
+                } else {
+                    log::warn!("printer: {state} ({})", state.describe_vi());
+                }
             }
             if let Some(app) = self.ui() {
                 let notice = if state == PrinterState::Ready {
@@ -398,8 +465,26 @@ impl Controller {
                 app.global::<Kiosk>().set_printer_notice(notice.into());
             }
         }
+        let mut admin_outcome = None;
         for outcome in self.printer.finished() {
             let ok = outcome.result.is_ok();
+            let from_admin = {
+                let mut s = self.state.borrow_mut();
+                let before = s.admin_jobs.len();
+                s.admin_jobs.retain(|id| *id != outcome.ticket_id);
+                s.admin_jobs.len() < before
+            };
+            if from_admin {
+                // One failure among several reprints is what staff must hear about.
+                admin_outcome = Some(admin_outcome.unwrap_or(true) && ok);
+            }
+            if outcome.ticket_id == TEST_JOB {
+                match &outcome.result {
+                    Ok(()) => log::info!("test ticket printed"),
+                    Err(e) => log::warn!("test ticket not printed: {e}"),
+                }
+                continue;
+            }
             match &outcome.result {
                 Ok(()) => {
                     if let Err(e) = self
@@ -434,6 +519,251 @@ impl Controller {
                     }
                 }
             }
+        }
+        if let Some(app) = self.ui() {
+            let g = app.global::<Kiosk>();
+            if g.get_page() == Page::Admin {
+                if let Some(ok) = admin_outcome {
+                    g.set_admin_message(if ok { "printed" } else { "failed" }.into());
+                }
+                self.refresh_admin();
+            }
+        }
+    }
+
+    fn admin_requested(&self) {
+        let page = self.ui().map(|a| a.global::<Kiosk>().get_page());
+        if matches!(page, Some(Page::AdminPin | Page::Admin)) {
+            return;
+        }
+        if self.config.admin.pin_hash.is_none() {
+            log::info!("admin view asked for, but no admin.pin_hash is configured");
+            return;
+        }
+        log::info!("admin PIN pad opened");
+        self.state.borrow_mut().pin.clear();
+        if let Some(app) = self.ui() {
+            let g = app.global::<Kiosk>();
+            g.set_pin_length(0);
+            g.set_pin_message(SharedString::new());
+        }
+        self.show_lock_if_locked();
+        self.set_page(Page::AdminPin);
+    }
+
+    /// Shows the lock message when the keypad is locked; true if it is.
+    fn show_lock_if_locked(&self) -> bool {
+        let attempt = self.state.borrow_mut().pin_guard.check(self.now());
+        match attempt {
+            Attempt::Allowed => false,
+            Attempt::LockedUntil(until) => {
+                if let Some(app) = self.ui() {
+                    let g = app.global::<Kiosk>();
+                    let local = until.with_timezone(&self.config.tz());
+                    g.set_pin_locked_until(local.format("%H:%M").to_string().into());
+                    g.set_pin_message("locked".into());
+                }
+                true
+            }
+        }
+    }
+
+    fn pin_key(&self, key: &str) {
+        if self.state.borrow().pin_check.is_some() {
+            return; // a check is running: keys wait for its answer
+        }
+        match key {
+            "back" => {
+                self.state.borrow_mut().pin.pop();
+            }
+            "ok" => return self.check_pin(),
+            digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
+                let mut s = self.state.borrow_mut();
+                if s.pin.len() < *super::admin::PIN_LENGTH.end() {
+                    s.pin.push_str(digit);
+                }
+            }
+            _ => return,
+        }
+        if let Some(app) = self.ui() {
+            let g = app.global::<Kiosk>();
+            g.set_pin_length(self.state.borrow().pin.len() as i32);
+            if g.get_pin_message() == "wrong" {
+                g.set_pin_message(SharedString::new());
+            }
+        }
+    }
+
+    fn check_pin(&self) {
+        if self.show_lock_if_locked() {
+            self.state.borrow_mut().pin.clear();
+            if let Some(app) = self.ui() {
+                app.global::<Kiosk>().set_pin_length(0);
+            }
+            return;
+        }
+        let Some(hash) = self.config.admin.pin_hash.clone() else {
+            return;
+        };
+        let pin = std::mem::take(&mut self.state.borrow_mut().pin);
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Argon2 takes a noticeable moment on the board: the screen must keep answering.
+        std::thread::spawn(move || {
+            let _ = tx.send(verify_pin(&hash, &pin));
+        });
+        self.state.borrow_mut().pin_check = Some(rx);
+        if let Some(app) = self.ui() {
+            app.global::<Kiosk>().set_pin_message("checking".into());
+        }
+    }
+
+    fn collect_pin_check(&self) {
+        let answer = {
+            let s = self.state.borrow();
+            match &s.pin_check {
+                Some(rx) => match rx.try_recv() {
+                    Ok(ok) => Some(ok),
+                    Err(std::sync::mpsc::TryRecvError::Empty) => return,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(false),
+                },
+                None => return,
+            }
+        };
+        self.state.borrow_mut().pin_check = None;
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        g.set_pin_length(0);
+        if g.get_page() != Page::AdminPin {
+            return; // the pad was left (idle, home) while the check ran
+        }
+        if answer == Some(true) {
+            log::info!("admin view opened");
+            self.state.borrow_mut().pin_guard.succeeded();
+            g.set_pin_message(SharedString::new());
+            g.set_admin_message(SharedString::new());
+            self.refresh_admin();
+            self.set_page(Page::Admin);
+        } else {
+            let now = self.now();
+            let attempt = self.state.borrow_mut().pin_guard.failed(now);
+            log::warn!("wrong admin PIN");
+            match attempt {
+                Attempt::Allowed => {
+                    g.set_pin_attempts_left(self.state.borrow().pin_guard.attempts_left() as i32);
+                    g.set_pin_message("wrong".into());
+                }
+                Attempt::LockedUntil(_) => {
+                    log::warn!("admin PIN pad locked after too many wrong PINs");
+                    self.show_lock_if_locked();
+                }
+            }
+        }
+    }
+
+    /// Today's tickets whose receipt did not print.
+    fn kept_tickets(&self) -> Vec<Ticket> {
+        let store = self.store.borrow();
+        let effective = effective_time(self.now(), store.high_water().ok().flatten()).at;
+        let today = business_date(effective, self.config.tz());
+        store.unprinted_on(today).unwrap_or_else(|e| {
+            log::error!("cannot list the unprinted tickets: {e:#}");
+            Vec::new()
+        })
+    }
+
+    /// Puts the printer's state and the kept tickets on the admin page.
+    fn refresh_admin(&self) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let (state, checked) = {
+            let s = self.state.borrow();
+            (s.printer_state, s.printer_checked)
+        };
+        g.set_printer_state(state.map_or("unknown", |s| s.code()).into());
+        g.set_printer_checked(
+            checked
+                .map(|t| {
+                    t.with_timezone(&self.config.tz())
+                        .format("%H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default()
+                .into(),
+        );
+        let kept = self.kept_tickets();
+        let tz = self.config.tz();
+        let items: Vec<KeptTicket> = kept
+            .iter()
+            .map(|t| KeptTicket {
+                id: t.id.clone().into(),
+                number: t.display_number().into(),
+                time: t
+                    .issued_at
+                    .with_timezone(&tz)
+                    .format("%H:%M")
+                    .to_string()
+                    .into(),
+                field: self.field_name(&t.field).into(),
+            })
+            .collect();
+        g.set_kept_total(items.len() as i32);
+        g.set_kept(ModelRc::new(VecModel::from(items)));
+    }
+
+    /// Sends reprints of kept tickets; each counts as printed only when it prints.
+    fn reprint(&self, ids: &[String]) {
+        let mut sent = 0;
+        for id in ids {
+            let ticket = match self.store.borrow().ticket(id) {
+                Ok(Some(t)) => t,
+                Ok(None) => continue,
+                Err(e) => {
+                    log::error!("cannot read ticket {id}: {e:#}");
+                    continue;
+                }
+            };
+            if ticket.printed_at.is_some() {
+                continue; // printed meanwhile: a second slip would be a duplicate
+            }
+            let ahead = self.store.borrow().waiting_before(&ticket).unwrap_or(0);
+            let wait = self.config.queue(&ticket.queue).map_or(0, |q| {
+                estimate_wait_minutes(ahead, q.service_minutes, q.counters)
+            });
+            log::info!("reprint of ticket {} sent", ticket.display_number());
+            self.state.borrow_mut().admin_jobs.push(ticket.id.clone());
+            self.printer
+                .submit(self.receipt_job(&ticket, ahead, wait, true));
+            sent += 1;
+        }
+        if sent > 0 {
+            if let Some(app) = self.ui() {
+                app.global::<Kiosk>().set_admin_message("sent".into());
+            }
+        }
+    }
+
+    /// A sample receipt in the configured text mode, so staff see that printing works.
+    fn test_print(&self) {
+        let local = self.now().with_timezone(&self.config.tz()).naive_local();
+        let slip = TicketSlip {
+            office: self.config.office.name.clone(),
+            field: "Trang in thử".into(),
+            number: "A000".into(),
+            issued_local: local,
+            ahead: 0,
+            wait_minutes: None,
+            qr_payload: self.config.office.ticket_url_for("test"),
+            priority: false,
+            reprint: false,
+        };
+        self.state.borrow_mut().admin_jobs.push(TEST_JOB.into());
+        self.printer.submit(Job {
+            ticket_id: TEST_JOB.into(),
+            stem: format!("{}-test", local.format("%Y%m%d-%H%M%S")),
+            bytes: ticket_bytes(&slip, &self.profile),
+        });
+        if let Some(app) = self.ui() {
+            app.global::<Kiosk>().set_admin_message("sent".into());
         }
     }
 
@@ -520,6 +850,18 @@ impl Controller {
         let (first, last) = day_range(&hours.days).unwrap_or((0, 0));
         g.set_first_day(first as i32);
         g.set_last_day(last as i32);
+    }
+}
+
+/// How the printer is reached, for the admin view.
+fn printer_line(config: &Config, profile: &Profile) -> String {
+    use crate::config::PrinterKind;
+    let p = &config.printer;
+    match p.kind {
+        PrinterKind::Serial => format!("serial {} · {} baud · {}", p.port, p.baud, profile.name),
+        PrinterKind::Tcp => format!("tcp {} · {}", p.port, profile.name),
+        PrinterKind::Virtual => format!("virtual · {}", profile.name),
+        PrinterKind::None => "none".to_string(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The touchscreen kiosk: the controller behind the Slint UI, printing off the UI thread,
 //! and start-up (windowed, or headless for screenshots and the start-up benchmark).
 
+pub mod admin;
 pub mod controller;
 pub mod headless;
 pub mod printing;

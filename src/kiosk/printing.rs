@@ -34,6 +34,10 @@ impl PrintSink for VirtualSink {
             .map(|_| ())
             .map_err(|e| format!("virtual printer: {e}"))
     }
+
+    fn status(&mut self) -> Option<PrinterState> {
+        Some(PrinterState::Ready)
+    }
 }
 
 /// A kiosk configured without a printer: every job "fails" so the screen tells the citizen
@@ -105,7 +109,6 @@ impl PrintQueue {
         thread::Builder::new()
             .name("printer".into())
             .spawn(move || {
-                let mut last: Option<PrinterState> = None;
                 loop {
                     match job_rx.recv_timeout(STATUS_POLL) {
                         Ok(job) => {
@@ -129,8 +132,7 @@ impl PrintQueue {
                     let state = catch_unwind(AssertUnwindSafe(|| sink.status()))
                         .ok()
                         .flatten();
-                    if let Some(now) = state.filter(|s| Some(*s) != last) {
-                        last = Some(now);
+                    if let Some(now) = state {
                         if state_tx.send(now).is_err() {
                             return;
                         }
@@ -153,8 +155,9 @@ impl PrintQueue {
         let _ = self.jobs.send(job);
     }
 
-    /// The printer's latest state if it changed since the last call.
-    pub fn state_change(&self) -> Option<PrinterState> {
+    /// The printer's latest state if it was read since the last call (after each job and
+    /// every [`STATUS_POLL`] while idle).
+    pub fn latest_state(&self) -> Option<PrinterState> {
         self.states.try_iter().last()
     }
 
@@ -247,10 +250,10 @@ mod tests {
         }
     }
 
-    /// The next state change the worker reports, waiting up to a second.
+    /// The next state the worker reports, waiting up to a second.
     fn next_state(q: &PrintQueue) -> Option<PrinterState> {
         for _ in 0..200 {
-            if let Some(s) = q.state_change() {
+            if let Some(s) = q.latest_state() {
                 return Some(s);
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
@@ -259,7 +262,7 @@ mod tests {
     }
 
     #[test]
-    fn state_changes_are_reported_after_each_job() {
+    fn the_state_is_read_after_each_job() {
         let cell = std::sync::Arc::new(std::sync::Mutex::new(PrinterState::Ready));
         let q = PrintQueue::start(Box::new(Watched(cell.clone())));
         q.submit(job("t1", "a"));

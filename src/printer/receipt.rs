@@ -12,6 +12,8 @@ use super::profile::{Profile, FONT_A_CELL_WIDTH};
 const HEADING: &str = "SỐ THỨ TỰ CỦA BẠN";
 /// Only the fact of priority is printed: the group (disability, pregnancy) is sensitive.
 const PRIORITY_LABEL: &str = "SỐ ƯU TIÊN";
+/// Marks a copy printed later from the admin view, so two slips with one number are explained.
+const REPRINT_LABEL: &str = "BẢN IN LẠI";
 const NEXT_IN_LINE: &str = "Bạn là người tiếp theo";
 const NOTE_CALL: &str = "Vui lòng chờ gọi số trên màn hình và loa.";
 const NOTE_PRIVACY: &str = "Phiếu không chứa thông tin cá nhân.";
@@ -50,6 +52,8 @@ pub struct TicketSlip {
     pub qr_payload: String,
     /// Whether the citizen declared a priority group; which group is never printed.
     pub priority: bool,
+    /// A copy reprinted by staff after the first print failed.
+    pub reprint: bool,
 }
 
 /// The complete ESC/POS job for one ticket on the given printer.
@@ -72,6 +76,9 @@ pub fn ticket_bytes(slip: &TicketSlip, profile: &Profile) -> Vec<u8> {
 
     if slip.priority {
         p.bold(true).line(PRIORITY_LABEL).bold(false);
+    }
+    if slip.reprint {
+        p.line(REPRINT_LABEL);
     }
     p.lf();
 

@@ -278,6 +278,32 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Tickets of a business date whose receipt has not been printed, in issue order: the
+    /// jobs the admin view keeps for a reprint.
+    pub fn unprinted_on(&self, date: NaiveDate) -> Result<Vec<Ticket>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {TICKET_COLUMNS} FROM ticket
+             WHERE business_date = ?1 AND printed_at IS NULL ORDER BY issued_at, rowid"
+        ))?;
+        let rows = st.query_map([fmt_date(date)], ticket_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Waiting tickets of the same queue and day issued before `ticket`, for a reprint.
+    pub fn waiting_before(&self, ticket: &Ticket) -> Result<u32> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM ticket
+             WHERE queue = ?1 AND business_date = ?2 AND state = 'waiting' AND issued_at < ?3",
+            params![
+                ticket.queue,
+                fmt_date(ticket.business_date),
+                fmt_ts(ticket.issued_at)
+            ],
+            |r| r.get(0),
+        )?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
     /// Waiting tickets in `queue` on `date`: what a ticket issued now would have ahead of it.
     pub fn waiting_ahead(&self, queue: &str, date: NaiveDate) -> Result<u32> {
         count_waiting(&self.conn, queue, &fmt_date(date), None)

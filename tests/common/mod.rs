@@ -18,6 +18,7 @@ pub fn reference_slip() -> TicketSlip {
         wait_minutes: Some(15),
         qr_payload: "https://motcua.tantien.gov.vn/q/A012?d=20261125&k=7f3a9c2e1b".into(),
         priority: true,
+        reprint: false,
     }
 }
 

@@ -1,0 +1,193 @@
+//! The staff's way into the kiosk: a PIN kept only as an Argon2 hash, and a guard that
+//! locks the keypad after repeated wrong PINs so a citizen cannot guess it at the screen.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// Shortest and longest PIN: a four-digit PIN with a lockout is enough at a lobby screen,
+/// and staff must be able to remember it.
+pub const PIN_LENGTH: std::ops::RangeInclusive<usize> = 4..=8;
+
+/// Why a PIN cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinError {
+    /// Not 4 to 8 digits.
+    Shape,
+}
+
+impl std::fmt::Display for PinError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PinError::Shape => write!(
+                f,
+                "the PIN must be {} to {} digits",
+                PIN_LENGTH.start(),
+                PIN_LENGTH.end()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PinError {}
+
+/// Whether `pin` is digits only, of an allowed length.
+pub fn pin_is_well_formed(pin: &str) -> bool {
+    PIN_LENGTH.contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The PHC string (`$argon2id$…`) of a PIN, with a fresh random salt.
+pub fn hash_pin(pin: &str) -> Result<String, PinError> {
+    if !pin_is_well_formed(pin) {
+        return Err(PinError::Shape);
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .expect("Argon2 with default parameters accepts any PIN")
+        .to_string())
+}
+
+/// Whether a PHC string is one this kiosk can check a PIN against.
+pub fn hash_is_valid(hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| h.algorithm.as_str().starts_with("argon2"))
+}
+
+/// Whether `pin` matches `hash`; a malformed hash matches nothing.
+pub fn verify_pin(hash: &str, pin: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    Argon2::default()
+        .verify_password(pin.as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// Counts wrong PINs and locks the keypad for a while after too many.
+#[derive(Debug, Clone)]
+pub struct PinGuard {
+    max_attempts: u32,
+    lockout: TimeDelta,
+    failures: u32,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+/// What the guard says about a PIN attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The PIN may be checked.
+    Allowed,
+    /// Too many wrong PINs: no check until then.
+    LockedUntil(DateTime<Utc>),
+}
+
+impl PinGuard {
+    /// A guard allowing `max_attempts` wrong PINs before locking for `lockout_minutes`.
+    pub fn new(max_attempts: u32, lockout_minutes: u32) -> PinGuard {
+        PinGuard {
+            max_attempts: max_attempts.max(1),
+            lockout: TimeDelta::minutes(lockout_minutes.into()),
+            failures: 0,
+            locked_until: None,
+        }
+    }
+
+    /// Whether a PIN may be checked at `now`.
+    pub fn check(&mut self, now: DateTime<Utc>) -> Attempt {
+        match self.locked_until {
+            // A clock that jumps backwards must not extend the lock for ever: the lock
+            // never lasts longer than its length from now.
+            Some(until) if now < until && until - now <= self.lockout => {
+                Attempt::LockedUntil(until)
+            }
+            Some(_) => {
+                self.locked_until = None;
+                self.failures = 0;
+                Attempt::Allowed
+            }
+            None => Attempt::Allowed,
+        }
+    }
+
+    /// Records a wrong PIN; the answer says whether the keypad is now locked.
+    pub fn failed(&mut self, now: DateTime<Utc>) -> Attempt {
+        self.failures += 1;
+        if self.failures >= self.max_attempts {
+            let until = now + self.lockout;
+            self.locked_until = Some(until);
+            Attempt::LockedUntil(until)
+        } else {
+            Attempt::Allowed
+        }
+    }
+
+    /// Wrong PINs left before the lock.
+    pub fn attempts_left(&self) -> u32 {
+        self.max_attempts.saturating_sub(self.failures)
+    }
+
+    /// The right PIN clears the count.
+    pub fn succeeded(&mut self) {
+        self.failures = 0;
+        self.locked_until = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(min: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap() + TimeDelta::minutes(min)
+    }
+
+    #[test]
+    fn a_hashed_pin_verifies_and_others_do_not() {
+        let h = hash_pin("2468").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(hash_is_valid(&h));
+        assert!(verify_pin(&h, "2468"));
+        assert!(!verify_pin(&h, "2469"));
+        assert!(!verify_pin("not a hash", "2468"));
+        assert_ne!(h, hash_pin("2468").unwrap(), "salted");
+    }
+
+    #[test]
+    fn pins_are_four_to_eight_digits() {
+        assert_eq!(hash_pin("123"), Err(PinError::Shape));
+        assert_eq!(hash_pin("123456789"), Err(PinError::Shape));
+        assert_eq!(hash_pin("12a4"), Err(PinError::Shape));
+        assert!(pin_is_well_formed("00000000"));
+    }
+
+    #[test]
+    fn the_keypad_locks_after_too_many_wrong_pins_and_unlocks_later() {
+        let mut g = PinGuard::new(3, 15);
+        assert_eq!(g.check(t(0)), Attempt::Allowed);
+        assert_eq!(g.failed(t(0)), Attempt::Allowed);
+        assert_eq!(g.failed(t(1)), Attempt::Allowed);
+        assert_eq!(g.attempts_left(), 1);
+        assert_eq!(g.failed(t(2)), Attempt::LockedUntil(t(17)));
+        assert_eq!(g.check(t(10)), Attempt::LockedUntil(t(17)));
+        assert_eq!(g.check(t(17)), Attempt::Allowed);
+        assert_eq!(g.attempts_left(), 3);
+    }
+
+    #[test]
+    fn a_clock_jumping_back_does_not_lock_for_ever() {
+        let mut g = PinGuard::new(1, 15);
+        g.failed(t(0));
+        assert_eq!(g.check(t(-600)), Attempt::Allowed);
+    }
+
+    #[test]
+    fn the_right_pin_clears_the_count() {
+        let mut g = PinGuard::new(3, 15);
+        g.failed(t(0));
+        g.failed(t(0));
+        g.succeeded();
+        assert_eq!(g.attempts_left(), 3);
+    }
+}
