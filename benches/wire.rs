@@ -75,4 +75,28 @@ fn main() {
         full,
         None,
     );
+
+    // Each shipped profile in its default mode: what the kiosk sends by default, and how long
+    // it takes at 9600 baud and at the fastest speed the model is set to.
+    println!();
+    println!("| profile | default mode | bytes | 9600 | at max baud |");
+    println!("| --- | --- | ---: | ---: | ---: |");
+    for name in Profile::NAMES.iter().filter(|n| **n != "epson-80mm") {
+        let p = Profile::by_name(name).unwrap();
+        let n = ticket_bytes(&s, &p).len();
+        let mode = match p.text_mode {
+            TextMode::Tcvn3 {
+                lower_page,
+                upper_page,
+            } => format!("TCVN-3 {lower_page}/{upper_page}"),
+            TextMode::Cp1258 { page } => format!("CP1258 {page}"),
+            TextMode::Raster => "raster".into(),
+        };
+        println!(
+            "| {name} | {mode} | {n} | {:.2} s | {:.3} s at {} |",
+            n as f64 * 10.0 / 9600.0,
+            n as f64 * 10.0 / p.max_baud as f64,
+            p.max_baud
+        );
+    }
 }

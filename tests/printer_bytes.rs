@@ -349,31 +349,49 @@ fn raster_qr_profile_renders_the_same_payload() {
     assert_eq!(read_qr(w, h, &bitmap.pixels), slip.qr_payload);
 }
 
-/// Golden bytes of the reference ticket on the Epson profile.
+/// Golden bytes of the reference ticket on every shipped profile (the alias `epson-80mm`
+/// is the TM-T20's file).
 ///
-/// Any change to the ticket's bytes fails this test on purpose: look at the new
-/// `target/ticket.png` first, then regenerate deliberately with
+/// Any change to a ticket's bytes fails this test on purpose: look at the new pictures in
+/// `target/golden/` first, then regenerate deliberately with
 /// `MOTCUA_BLESS_GOLDEN=1 cargo test --test printer_bytes golden` and commit the new
-/// `tests/golden/ticket-epson-80mm.hex` together with the change that caused it.
+/// `tests/golden/ticket-*.hex` together with the change that caused it.
 #[test]
-fn golden_reference_ticket_bytes() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/ticket-epson-80mm.hex");
-    let bytes = ticket_bytes(&reference_slip(), &Profile::epson_80mm());
-    let hex: String = bytes
-        .chunks(32)
-        .map(|row| {
-            let cells: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
-            cells.join(" ") + "\n"
-        })
-        .collect();
-    if std::env::var_os("MOTCUA_BLESS_GOLDEN").is_some() {
-        std::fs::write(&path, &hex).unwrap();
+fn golden_reference_ticket_bytes_per_profile() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let pictures = target_dir().join("golden");
+    std::fs::create_dir_all(&pictures).unwrap();
+    let mut changed = Vec::new();
+    for name in Profile::NAMES.iter().filter(|n| **n != "epson-80mm") {
+        let profile = Profile::by_name(name).unwrap();
+        let bytes = ticket_bytes(&reference_slip(), &profile);
+        let hex: String = bytes
+            .chunks(32)
+            .map(|row| {
+                let cells: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+                cells.join(" ") + "\n"
+            })
+            .collect();
+        let path = golden.join(format!("ticket-{name}.hex"));
+        if std::env::var_os("MOTCUA_BLESS_GOLDEN").is_some() {
+            std::fs::write(&path, &hex).unwrap();
+        }
+        let png = motcua::printer::render_png(
+            &motcua::printer::decode_with_modes(&bytes, &profile.modes),
+            profile.dots,
+            motcua::assets::FONT_REGULAR,
+            motcua::assets::FONT_BOLD,
+        );
+        std::fs::write(pictures.join(format!("ticket-{name}.png")), png).unwrap();
+        match std::fs::read_to_string(&path) {
+            Ok(expected) if expected == hex => {}
+            Ok(_) => changed.push(format!("{name}: bytes changed")),
+            Err(e) => changed.push(format!("{}: {e}", path.display())),
+        }
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (see this test's doc comment)", path.display()));
-    assert_eq!(
-        hex, expected,
-        "ticket bytes changed (see this test's doc comment)"
+    assert!(
+        changed.is_empty(),
+        "{changed:#?} (see this test's doc comment)"
     );
 }
 
