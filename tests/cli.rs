@@ -117,7 +117,7 @@ fn an_unknown_field_code_or_printer_profile_is_refused_with_its_line() {
 
 #[test]
 fn printer_decode_renders_a_byte_file_and_prints_its_text() {
-    let hex = include_str!("golden/ticket-epson-80mm.hex");
+    let hex = include_str!("golden/ticket-epson-tm-t20.hex");
     let bytes: Vec<u8> = hex
         .split_whitespace()
         .map(|b| u8::from_str_radix(b, 16).unwrap())
@@ -173,4 +173,41 @@ fn printer_test_writes_a_calibration_page_that_decodes_to_the_alphabet() {
     // Both sections carry the hardest letters intact.
     assert_eq!(text.matches("ư ừ ử ữ ứ ự Ư Ừ Ử Ữ Ứ Ự").count(), 2, "{text}");
     assert!(png.exists());
+}
+
+/// Runs `motcua admin-pin` with `pin` on stdin; returns (success, stdout, stderr).
+fn admin_pin(pin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = motcua()
+        .arg("admin-pin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{pin}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn admin_pin_prints_a_config_line_that_the_kiosk_accepts() {
+    let (ok, line, err) = admin_pin("2468");
+    assert!(ok, "{err}");
+    assert!(line.starts_with("pin_hash = \"$argon2id$"), "{line}");
+    assert!(!line.contains("2468"));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, format!("[admin]\n{line}")).unwrap();
+    let parsed = motcua::config::Config::load(&config).unwrap();
+    let hash = parsed.admin.pin_hash.unwrap();
+    assert!(motcua::kiosk::admin::verify_pin(&hash, "2468"));
+
+    let (ok, _, err) = admin_pin("12");
+    assert!(!ok);
+    assert!(err.contains("4 to 8 digits"), "{err}");
 }
