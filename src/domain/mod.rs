@@ -1,9 +1,14 @@
 //! Pure business rules: no I/O, no clock reads, so each rule is unit-testable on its own.
 
 pub mod clock;
+pub mod collate;
+pub mod dossier;
+pub mod dossier_code;
 pub mod hours;
+pub mod mask;
 pub mod numbering;
 pub mod priority;
+pub mod telex;
 pub mod text;
 pub mod ticket;
 pub mod wait;
