@@ -57,6 +57,16 @@ pub struct Procedure {
     /// Usual documents to bring, if known.
     #[serde(default)]
     pub documents_vi: Option<Vec<String>>,
+    /// Where to submit it, in Vietnamese.
+    #[serde(default)]
+    pub submit_at_vi: Option<String>,
+    /// The online public-service page, when it can be done online.
+    #[serde(default)]
+    pub online_url: Option<String>,
+    /// The procedure's name reveals sensitive facts (health, family, religion, a complaint):
+    /// a dossier lookup never shows it on the public screen.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// Fields and procedures, in display order.

@@ -73,6 +73,29 @@ pub struct Config {
     pub kiosk: Kiosk,
     /// The staff's view behind a long press and a PIN.
     pub admin: Admin,
+    /// Dossier lookup at the kiosk.
+    pub lookup: Lookup,
+}
+
+/// `[lookup]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// Wrong second factors allowed per dossier code within the window.
+    pub max_attempts: u32,
+    /// The window, in minutes.
+    pub attempt_window_minutes: u32,
+    /// Prefix of the queue whose counter hands out results; `None`: the first queue.
+    pub result_queue: Option<String>,
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Lookup {
+            max_attempts: 5,
+            attempt_window_minutes: 60,
+            result_queue: None,
+        }
+    }
 }
 
 /// `[admin]`.
@@ -243,6 +266,7 @@ impl Default for Config {
             printer: Printer::default(),
             kiosk: Kiosk::default(),
             admin: Admin::default(),
+            lookup: Lookup::default(),
         }
     }
 }
@@ -468,6 +492,20 @@ impl Config {
             "max_attempts = {}\nlockout_minutes = {}\n",
             def.admin.max_attempts, def.admin.lockout_minutes
         ));
+        s.push_str(
+            "\n[lookup]\n\
+             # A dossier's details need its lookup secret or the phone's last 4 digits; wrong\n\
+             # answers are limited per dossier code within a window of minutes.\n",
+        );
+        s.push_str(&format!(
+            "max_attempts = {}\nattempt_window_minutes = {}\n",
+            def.lookup.max_attempts, def.lookup.attempt_window_minutes
+        ));
+        s.push_str(
+            "# Prefix of the queue whose counter hands out results (a dossier that is ready\n\
+             # offers a ticket for it); left out: the first queue.\n\
+             # result_queue = \"A\"\n",
+        );
         s
     }
 }
@@ -488,6 +526,15 @@ struct RawConfig {
     printer: Option<RawPrinter>,
     kiosk: Option<RawKiosk>,
     admin: Option<RawAdmin>,
+    lookup: Option<RawLookup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLookup {
+    max_attempts: Option<Spanned<u32>>,
+    attempt_window_minutes: Option<Spanned<u32>>,
+    result_queue: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -577,6 +624,7 @@ impl Ctx<'_> {
         let printer = self.printer(raw.printer)?;
         let kiosk = self.kiosk(raw.kiosk)?;
         let admin = self.admin(raw.admin)?;
+        let lookup = self.lookup(raw.lookup, &queues)?;
         Ok(Config {
             office,
             hours,
@@ -584,7 +632,34 @@ impl Ctx<'_> {
             printer,
             kiosk,
             admin,
+            lookup,
         })
+    }
+
+    fn lookup(&self, raw: Option<RawLookup>, queues: &[Queue]) -> Res<Lookup> {
+        let mut l = Lookup::default();
+        let Some(raw) = raw else { return Ok(l) };
+        l.max_attempts =
+            self.at_least(raw.max_attempts, l.max_attempts, 1, "lookup.max_attempts")?;
+        l.attempt_window_minutes = self.at_least(
+            raw.attempt_window_minutes,
+            l.attempt_window_minutes,
+            1,
+            "lookup.attempt_window_minutes",
+        )?;
+        if let Some(q) = raw.result_queue {
+            if !queues.iter().any(|x| x.prefix == *q.get_ref()) {
+                return Err(self.error(
+                    q.span(),
+                    format!(
+                        "lookup.result_queue {:?} is not the prefix of a queue",
+                        q.get_ref()
+                    ),
+                ));
+            }
+            l.result_queue = Some(q.into_inner());
+        }
+        Ok(l)
     }
 
     fn admin(&self, raw: Option<RawAdmin>) -> Res<Admin> {
@@ -1062,6 +1137,17 @@ mod tests {
         let c = Config::parse(text, "deploy/kiosk.toml").unwrap();
         assert_eq!(c.printer.kind, PrinterKind::Serial);
         assert_eq!(c.admin.pin_hash, None, "each office sets its own PIN");
+    }
+
+    #[test]
+    fn the_result_queue_must_exist() {
+        assert_err(
+            "[lookup]\nresult_queue = \"Z\"\n",
+            2,
+            "not the prefix of a queue",
+        );
+        let c = Config::parse("[lookup]\nresult_queue = \"B\"\n", "t.toml").unwrap();
+        assert_eq!(c.lookup.result_queue.as_deref(), Some("B"));
     }
 
     #[test]

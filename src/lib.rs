@@ -5,6 +5,7 @@ pub mod assets;
 pub mod catalogue;
 pub mod config;
 pub mod domain;
+pub mod dossier_import;
 pub mod kiosk;
 pub mod printer;
 pub mod store;

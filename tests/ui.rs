@@ -15,7 +15,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use i_slint_backend_testing::{
     mock_elapsed_time, ElementHandle, TestingBackend, TestingBackendOptions,
 };
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 use motcua::config::Config;
 use motcua::kiosk::{self, Kiosk};
@@ -403,6 +403,7 @@ fn kiosk_ui_flows() {
     tap(app, "Tiếng Việt");
 
     serial_printer_faults_and_the_admin_view(&clock);
+    dossier_lookup(&clock);
 }
 
 /// Holds a point of the screen for `hold`, as a finger would.
@@ -561,4 +562,285 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     type_pin(app, "2468");
     assert_eq!(page(app), Page::Admin);
     app.global::<KioskGlobal>().invoke_go_home();
+}
+
+/// Every text on screen (Text elements carry their text as their accessible label).
+fn screen_text(app: &App) -> String {
+    i_slint_backend_testing::ElementQuery::from_root(app)
+        .match_descendants()
+        .find_all()
+        .iter()
+        .filter_map(|e| e.accessible_label())
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Taps the on-screen keyboard, one key per character.
+fn type_keys(app: &App, text: &str) {
+    for c in text.chars() {
+        tap(app, &c.to_string());
+    }
+}
+
+/// Types `text` as a keyboard-wedge scanner does, then Enter.
+fn scan(app: &App, text: &str) {
+    use slint::platform::WindowEvent;
+    for c in text.chars().chain(std::iter::once('\n')) {
+        let text: slint::SharedString = c.to_string().into();
+        app.window()
+            .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+        app.window()
+            .dispatch_event(WindowEvent::KeyReleased { text });
+    }
+}
+
+fn record(
+    code: &str,
+    status: &str,
+    procedure: &str,
+    phone: &str,
+    secret: &str,
+) -> motcua::dossier_import::DossierRecord {
+    use motcua::domain::dossier::DossierStatus;
+    let t = |d: u32, h: u32| {
+        Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap() - chrono::TimeDelta::hours(7)
+    };
+    let status = DossierStatus::from_code(status).unwrap();
+    motcua::dossier_import::DossierRecord {
+        code: motcua::domain::dossier_code::parse_code(code).unwrap(),
+        status,
+        procedure_code: procedure.into(),
+        applicant_name: "Nguyễn Văn An".into(),
+        received_at: t(20, 8),
+        due_at: Some(t(24, 16)),
+        finished_at: (status == DossierStatus::Ready).then(|| t(23, 10)),
+        note: "Thiếu bản sao giấy khai sinh của mẹ".into(),
+        pickup_place: "Quầy số 2, Bộ phận một cửa".into(),
+        secret: secret.into(),
+        phone_last4: phone.into(),
+    }
+}
+
+/// The lookup at the touchscreen: the code alone shows the status and nothing personal; the
+/// second factor opens the masked details; wrong factors are limited; a scanned receipt goes
+/// straight to the result; a ready dossier gives a result ticket in one tap.
+fn dossier_lookup(clock: &TestClock) {
+    clock.set(wednesday_morning());
+    let data = tempfile::tempdir().unwrap();
+    {
+        let mut store = kiosk::open_store(data.path()).unwrap();
+        store
+            .import_dossiers(
+                &[
+                    record(
+                        "H15.50.05.13-261120-0975",
+                        "processing",
+                        "1.001193",
+                        "4321",
+                        "7KQ2",
+                    ),
+                    record(
+                        "H15.50.05.13-261120-0976",
+                        "ready",
+                        "1.001699",
+                        "5555",
+                        "AB12",
+                    ),
+                    record(
+                        "H15.50.05.13-261120-0977",
+                        "supplement_requested",
+                        "1.000894",
+                        "9999",
+                        "",
+                    ),
+                ],
+                wednesday_morning(),
+            )
+            .unwrap();
+    }
+    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    mock_elapsed_time(Duration::from_millis(100));
+    let g = app.global::<KioskGlobal>();
+    let private = [
+        "Nguyễn",
+        "Văn An",
+        "4321",
+        "7KQ2",
+        "khai sinh",
+        "Thiếu bản sao",
+    ];
+    let assert_nothing_private = |when: &str| {
+        let text = screen_text(app);
+        for p in private {
+            assert!(!text.contains(p), "{when}: {p:?} on screen:\n{text}");
+        }
+    };
+
+    // The code alone: status, return date, overdue, where to collect; nothing personal.
+    tap(app, "Tra cứu hồ sơ");
+    assert_eq!(page(app), Page::Lookup);
+    snapshot(app, "lookup");
+    type_keys(app, "H15.50.05.13-261120-0975");
+    assert_eq!(g.get_lookup_input(), "H15.50.05.13-261120-0975");
+    tap(app, "Tra cứu");
+    assert_eq!(page(app), Page::Dossier);
+    let d = g.get_dossier();
+    assert_eq!(
+        (d.status.as_str(), d.overdue, d.details),
+        ("processing", true, false)
+    );
+    assert_eq!(
+        (d.due_time.as_str(), d.due_date.as_str()),
+        ("16:00", "24/11/2026")
+    );
+    assert!(screen_text(app).contains("Đang xử lý"));
+    assert!(screen_text(app).contains("Quầy số 2"));
+    assert_nothing_private("code only");
+    snapshot(app, "dossier-status");
+
+    // The status slip carries no name, no phone, no procedure.
+    tap(app, "In tình trạng hồ sơ");
+    for _ in 0..200 {
+        mock_elapsed_time(Duration::from_millis(100));
+        if g.get_slip_state() != "sent" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(g.get_slip_state(), "printed");
+    let receipts = kiosk::printing::receipts_dir(data.path());
+    let slip = std::fs::read_dir(&receipts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-status.bin"))
+        .expect("the status slip was printed");
+    let lines = motcua::printer::decode(&std::fs::read(slip).unwrap())
+        .text_lines()
+        .join("\n");
+    assert!(
+        lines.contains("H15.50.05.13-261120-0975") && lines.contains("Quá hạn"),
+        "{lines}"
+    );
+    for p in private.iter().chain(&["Đăng ký"]) {
+        assert!(!lines.contains(p), "{p:?} on the slip:\n{lines}");
+    }
+
+    // A wrong second factor, then the right one: masked name, procedure, note, steps.
+    tap(app, "Xem chi tiết (họ tên, thủ tục, các bước)");
+    assert_eq!(page(app), Page::Factor);
+    type_keys(app, "1111");
+    tap(app, "Đồng ý");
+    assert_eq!(g.get_factor_message(), "wrong");
+    assert_eq!(g.get_factor_attempts_left(), 4);
+    type_keys(app, "7KQ2");
+    assert_nothing_private("typing the secret");
+    tap(app, "Đồng ý");
+    assert_eq!(page(app), Page::Dossier);
+    let d = g.get_dossier();
+    assert!(d.details);
+    assert_eq!(d.masked_name, "Ng*** V** An");
+    assert_eq!(d.procedure, "Đăng ký khai sinh");
+    let text = screen_text(app);
+    assert!(
+        text.contains("Ng*** V** An") && text.contains("Thiếu bản sao"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Nguyễn Văn An") && !text.contains("4321"),
+        "{text}"
+    );
+    assert_eq!(g.get_dossier_steps().row_count(), 2);
+    snapshot(app, "dossier-details");
+
+    // Home clears it all.
+    app.global::<KioskGlobal>().invoke_go_home();
+    assert_eq!(g.get_dossier().code, "");
+    assert_eq!(g.get_dossier_steps().row_count(), 0);
+
+    // Five wrong answers for one dossier, then even the right one is refused.
+    tap(app, "Tra cứu hồ sơ");
+    type_keys(app, "H15.50.05.13-261120-0977");
+    tap(app, "Tra cứu");
+    tap(app, "Xem chi tiết (họ tên, thủ tục, các bước)");
+    for n in (0..5).rev() {
+        type_keys(app, "0000");
+        tap(app, "Đồng ý");
+        if n > 0 {
+            assert_eq!(g.get_factor_attempts_left(), n);
+        }
+    }
+    assert_eq!(g.get_factor_message(), "limited");
+    snapshot(app, "factor-limited");
+    // A fresh start does not reset the limit: it is in the store.
+    app.global::<KioskGlobal>().invoke_go_home();
+    tap(app, "Tra cứu hồ sơ");
+    type_keys(app, "H15.50.05.13-261120-0977");
+    tap(app, "Tra cứu");
+    tap(app, "Xem chi tiết (họ tên, thủ tục, các bước)");
+    assert_eq!(g.get_factor_message(), "limited");
+    assert!(!exists(app, "Đồng ý"), "no keyboard while limited");
+
+    // Unknown and malformed codes say what to do.
+    app.global::<KioskGlobal>().invoke_go_home();
+    tap(app, "Tra cứu hồ sơ");
+    type_keys(app, "H15.50.05.13-261120-0999");
+    tap(app, "Tra cứu");
+    assert_eq!(
+        (page(app), g.get_lookup_error().as_str()),
+        (Page::Lookup, "not_found")
+    );
+    snapshot(app, "lookup-not-found");
+    for _ in 0..24 {
+        tap(app, "Xóa");
+    }
+    type_keys(app, "1.001193");
+    tap(app, "Tra cứu");
+    assert_eq!(g.get_lookup_error(), "procedure");
+
+    // A receipt's QR under the scanner, from the home screen: straight to the details.
+    app.global::<KioskGlobal>().invoke_go_home();
+    scan(
+        app,
+        "https://dichvucong.example.vn/tra-cuu?ma=h15.50.05.13-261120-0976&key=ab12",
+    );
+    assert_eq!(page(app), Page::Dossier);
+    let d = g.get_dossier();
+    assert_eq!((d.status.as_str(), d.details), ("ready", true));
+    assert_eq!(
+        d.procedure, "",
+        "a sensitive procedure is never named on screen"
+    );
+    assert_eq!(d.timeliness, "early");
+    snapshot(app, "dossier-ready");
+    tap(app, "Lấy số để nhận kết quả");
+    assert_eq!(page(app), Page::Ticket);
+    assert!(exists(app, "Số thứ tự của bạn A001"));
+    app.global::<KioskGlobal>().invoke_go_home();
+
+    // The log holds outcomes and keyed hashes, never a code, name or phone.
+    drop(kiosk);
+    let store = motcua::store::Store::open(kiosk::database_path(data.path())).unwrap();
+    let log = store.lookup_log().unwrap();
+    assert!(log.len() >= 10, "{log:?}");
+    for (_, key, _) in &log {
+        assert!(!key.contains("H15") && key.len() == 32, "{key}");
+    }
+    let outcomes: Vec<&str> = log.iter().map(|(_, _, o)| o.as_str()).collect();
+    for o in ["found", "details", "wrong_factor", "limited", "not_found"] {
+        assert!(outcomes.contains(&o), "{o} in {outcomes:?}");
+    }
+
+    // The compact panel.
+    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 800, 480);
+    mock_elapsed_time(Duration::from_millis(100));
+    tap(app, "Tra cứu hồ sơ");
+    type_keys(app, "H15.50.05.13-261120-0975");
+    snapshot(app, "lookup");
+    tap(app, "Tra cứu");
+    snapshot(app, "dossier-status");
 }

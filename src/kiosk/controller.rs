@@ -13,20 +13,33 @@ use super::admin::{verify_pin, Attempt, PinGuard};
 use super::printing::{Job, PrintQueue};
 use crate::config::{Config, Language};
 use crate::domain::clock::{business_date, effective_time, PLAUSIBLE_FLOOR};
+use crate::domain::dossier_code::{extract, parse_code, CodeError, MAX_CODE_LEN};
 use crate::domain::hours::{availability, Availability};
 use crate::domain::priority::PriorityGroup;
 use crate::domain::ticket::Ticket;
 use crate::domain::wait::estimate_wait_minutes;
+use crate::dossier_import::DossierRecord;
 use crate::printer::status::PrinterState;
+use crate::printer::{status_slip_bytes, StatusSlip};
 use crate::printer::{ticket_bytes, Profile, TicketSlip};
+use crate::store::LookupOutcome;
 use crate::store::{FieldRow, Store};
-use crate::ui::{App, FieldItem, KeptTicket, Kiosk, Page, PrintState, ReopenInfo, TicketInfo};
+use crate::ui::{
+    App, DossierInfo, FieldItem, KeptTicket, Kiosk, Page, PrintState, ReopenInfo, StepInfo,
+    TicketInfo,
+};
 
 /// How long a ticket on screen ignores taps after it appears.
 const TAP_GUARD: Duration = Duration::from_millis(1500);
 
 /// The job id of the admin view's test ticket (no ticket in the store behind it).
 const TEST_JOB: &str = "test-print";
+/// Job ids of dossier status slips start with this (no ticket behind them either).
+const SLIP_JOB: &str = "slip:";
+/// A scanner's line longer than this is noise, not a receipt.
+const SCAN_MAX: usize = 512;
+/// The second factor is at most this long (a secret of up to 32 characters).
+const FACTOR_MAX: usize = 32;
 
 /// The wall clock, injectable so tests can stand at any instant.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -52,6 +65,14 @@ struct State {
     printer_checked: Option<DateTime<Utc>>,
     /// Jobs sent from the admin view, whose outcome it reports.
     admin_jobs: Vec<String>,
+    /// The code typed on the lookup keyboard.
+    lookup_input: String,
+    /// The dossier on screen (canonical code) and whether its details are open.
+    dossier: Option<(String, bool)>,
+    /// The second factor typed so far; never shown.
+    factor_input: String,
+    /// What the scanner typed since its last Enter.
+    scan: String,
 }
 
 /// Everything the controller needs; built by `kiosk::run` or by tests.
@@ -107,6 +128,10 @@ impl Controller {
                 printer_state: None,
                 printer_checked: None,
                 admin_jobs: Vec::new(),
+                lookup_input: String::new(),
+                dossier: None,
+                factor_input: String::new(),
+                scan: String::new(),
             }),
             idle: Timer::default(),
             confirmation: Timer::default(),
@@ -184,6 +209,28 @@ impl Controller {
             c.reprint(&ids);
         }));
         g.on_test_print(with(&w, |c| c.test_print()));
+        g.on_open_lookup(with(&w, |c| c.open_lookup()));
+        let w6 = w.clone();
+        g.on_lookup_key(move |k| {
+            if let Some(c) = w6.upgrade() {
+                c.lookup_key(&k)
+            }
+        });
+        g.on_open_factor(with(&w, |c| c.open_factor()));
+        let w7 = w.clone();
+        g.on_factor_key(move |k| {
+            if let Some(c) = w7.upgrade() {
+                c.factor_key(&k)
+            }
+        });
+        g.on_print_status(with(&w, |c| c.print_status()));
+        g.on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
+        let w8 = w.clone();
+        g.on_scanner_text(move |t| {
+            if let Some(c) = w8.upgrade() {
+                c.scanner_text(&t)
+            }
+        });
     }
 
     fn ui(&self) -> Option<App> {
@@ -226,6 +273,10 @@ impl Controller {
             s.pin.clear();
             s.pin_check = None;
             s.admin_jobs.clear();
+            s.lookup_input.clear();
+            s.dossier = None;
+            s.factor_input.clear();
+            s.scan.clear();
         }
         if let Some(app) = self.ui() {
             let g = app.global::<Kiosk>();
@@ -233,6 +284,14 @@ impl Controller {
             g.set_pin_length(0);
             g.set_pin_message(SharedString::new());
             g.set_admin_message(SharedString::new());
+            // Nothing of a dossier stays for the next person at the screen.
+            g.set_lookup_input(SharedString::new());
+            g.set_lookup_error(SharedString::new());
+            g.set_dossier(DossierInfo::default());
+            g.set_dossier_steps(ModelRc::default());
+            g.set_factor_length(0);
+            g.set_factor_message(SharedString::new());
+            g.set_slip_state(SharedString::new());
             // The last ticket leaves the screen: nothing of it stays for the next citizen.
             g.set_ticket(TicketInfo::default());
             g.set_ticket_qr(slint::Image::default());
@@ -249,6 +308,14 @@ impl Controller {
         };
         match page {
             Page::Priority => self.set_page(Page::Fields),
+            Page::Dossier => self.set_page(Page::Lookup),
+            Page::Factor => {
+                self.state.borrow_mut().factor_input.clear();
+                if let Some(app) = self.ui() {
+                    app.global::<Kiosk>().set_factor_length(0);
+                }
+                self.set_page(Page::Dossier)
+            }
             _ => self.go_home(),
         }
     }
@@ -478,6 +545,18 @@ impl Controller {
                 // One failure among several reprints is what staff must hear about.
                 admin_outcome = Some(admin_outcome.unwrap_or(true) && ok);
             }
+            if outcome.ticket_id.starts_with(SLIP_JOB) {
+                if let Err(e) = &outcome.result {
+                    log::warn!("status slip not printed: {e}");
+                }
+                if let Some(app) = self.ui() {
+                    let g = app.global::<Kiosk>();
+                    if g.get_page() == Page::Dossier {
+                        g.set_slip_state(if ok { "printed" } else { "failed" }.into());
+                    }
+                }
+                continue;
+            }
             if outcome.ticket_id == TEST_JOB {
                 match &outcome.result {
                     Ok(()) => log::info!("test ticket printed"),
@@ -528,6 +607,378 @@ impl Controller {
                 }
                 self.refresh_admin();
             }
+        }
+    }
+
+    fn open_lookup(&self) {
+        self.state.borrow_mut().lookup_input.clear();
+        if let Some(app) = self.ui() {
+            let g = app.global::<Kiosk>();
+            g.set_lookup_input(SharedString::new());
+            g.set_lookup_error(SharedString::new());
+        }
+        self.set_page(Page::Lookup);
+    }
+
+    fn lookup_key(&self, key: &str) {
+        match key {
+            "back" => {
+                self.state.borrow_mut().lookup_input.pop();
+            }
+            "ok" => {
+                let typed = self.state.borrow().lookup_input.clone();
+                return self.look_up(parse_code(&typed).map(|c| (c, None)));
+            }
+            k if k.chars().count() == 1 => {
+                let mut s = self.state.borrow_mut();
+                if s.lookup_input.len() < MAX_CODE_LEN {
+                    s.lookup_input.push_str(k);
+                }
+            }
+            _ => return,
+        }
+        if let Some(app) = self.ui() {
+            let g = app.global::<Kiosk>();
+            g.set_lookup_input(self.state.borrow().lookup_input.clone().into());
+            g.set_lookup_error(SharedString::new());
+        }
+    }
+
+    /// Keys from a keyboard-wedge scanner: collected until Enter, then looked up.
+    fn scanner_text(&self, text: &str) {
+        let page = match self.ui() {
+            Some(app) => app.global::<Kiosk>().get_page(),
+            None => return,
+        };
+        if !matches!(
+            page,
+            Page::Home | Page::Lookup | Page::Dossier | Page::Factor
+        ) {
+            // Mid-ticket or in the admin view a scan would yank the screen away.
+            self.state.borrow_mut().scan.clear();
+            return;
+        }
+        self.restart_idle();
+        if text == "\n" || text == "\r" {
+            let scanned = std::mem::take(&mut self.state.borrow_mut().scan);
+            if scanned.trim().is_empty() {
+                return;
+            }
+            log::info!("scanner read {} characters", scanned.chars().count());
+            let found = extract(&scanned)
+                .map(|s| (s.code, s.secret))
+                .ok_or(CodeError::BadShape);
+            if let Some(app) = self.ui() {
+                app.global::<Kiosk>().set_lookup_input(SharedString::new());
+            }
+            self.state.borrow_mut().lookup_input.clear();
+            return self.look_up(found);
+        }
+        let mut s = self.state.borrow_mut();
+        if s.scan.len() + text.len() <= SCAN_MAX {
+            s.scan.push_str(text);
+        }
+    }
+
+    /// Shows the dossier for a parsed code, or says why there is none. A secret that came
+    /// with the code (a scanned receipt's QR) counts as a second-factor attempt.
+    fn look_up(
+        &self,
+        parsed: Result<(crate::domain::dossier_code::DossierCode, Option<String>), CodeError>,
+    ) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let (code, secret) = match parsed {
+            Ok(found) => found,
+            Err(e) => {
+                g.set_lookup_error(
+                    match e {
+                        CodeError::Empty => "empty",
+                        CodeError::TooLong => "too_long",
+                        CodeError::ProcedureCode => "procedure",
+                        CodeError::BadShape => "shape",
+                        CodeError::BadDate => "date",
+                    }
+                    .into(),
+                );
+                self.set_page(Page::Lookup);
+                return;
+            }
+        };
+        let now = self.now();
+        let found = self.store.borrow().dossier(code.as_str());
+        let dossier = match found {
+            Ok(Some(d)) => d,
+            Ok(None) => {
+                self.log_lookup(code.as_str(), LookupOutcome::NotFound);
+                g.set_lookup_input(code.as_str().into());
+                self.state.borrow_mut().lookup_input = code.as_str().to_string();
+                g.set_lookup_error("not_found".into());
+                self.set_page(Page::Lookup);
+                return;
+            }
+            Err(e) => {
+                log::error!("dossier lookup failed: {e:#}");
+                self.set_page(Page::Error);
+                return;
+            }
+        };
+        self.log_lookup(code.as_str(), LookupOutcome::Found);
+        self.state.borrow_mut().dossier = Some((code.as_str().to_string(), false));
+        g.set_slip_state(SharedString::new());
+        g.set_factor_message(SharedString::new());
+        self.show_dossier(&dossier, false, now);
+        self.set_page(Page::Dossier);
+        if let Some(secret) = secret {
+            self.check_factor(&secret);
+        }
+    }
+
+    fn log_lookup(&self, code: &str, outcome: LookupOutcome) {
+        let mut store = self.store.borrow_mut();
+        let logged = store
+            .code_key(code)
+            .and_then(|key| store.log_lookup(&key, outcome, self.now()));
+        if let Err(e) = logged {
+            log::error!("cannot log a lookup: {e:#}");
+        }
+    }
+
+    /// Puts a dossier on screen; the details only when `details` (the second factor matched).
+    fn show_dossier(&self, d: &DossierRecord, details: bool, now: DateTime<Utc>) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let tz = self.config.tz();
+        let public = super::lookup::public_status(d, now, tz, &self.config.hours.sessions);
+        let mut info = DossierInfo {
+            code: d.code.as_str().into(),
+            status: public.status.code().into(),
+            due_time: public
+                .due
+                .map(|t| t.format("%H:%M").to_string())
+                .unwrap_or_default()
+                .into(),
+            due_date: public
+                .due
+                .map(|t| t.format("%d/%m/%Y").to_string())
+                .unwrap_or_default()
+                .into(),
+            overdue: public.overdue,
+            timeliness: public
+                .timeliness
+                .map(|t| match t {
+                    crate::domain::dossier::Timeliness::Early => "early",
+                    crate::domain::dossier::Timeliness::OnTime => "on_time",
+                    crate::domain::dossier::Timeliness::Late => "late",
+                })
+                .unwrap_or_default()
+                .into(),
+            pickup: public.pickup_place.into(),
+            ..DossierInfo::default()
+        };
+        let mut steps = Vec::new();
+        if details {
+            let more = super::lookup::details(d);
+            info.details = true;
+            info.masked_name = more.masked_name.into();
+            info.note = more.note.into();
+            let procedure = self
+                .store
+                .borrow()
+                .procedure_by_code(&d.procedure_code)
+                .ok()
+                .flatten();
+            if let Some(p) = procedure.filter(|p| !p.sensitive) {
+                info.procedure = match self.state.borrow().language {
+                    Language::Vi => p.name_vi,
+                    Language::En => p.name_en,
+                }
+                .into();
+            }
+            let stored = self.store.borrow().dossier_steps(d.code.as_str());
+            steps = stored
+                .unwrap_or_else(|e| {
+                    log::error!("cannot read a dossier's steps: {e:#}");
+                    Vec::new()
+                })
+                .into_iter()
+                .map(|s| StepInfo {
+                    status: s.status.code().into(),
+                    time: s
+                        .at
+                        .with_timezone(&tz)
+                        .format("%H:%M %d/%m/%Y")
+                        .to_string()
+                        .into(),
+                })
+                .collect();
+        }
+        g.set_dossier(info);
+        g.set_dossier_steps(ModelRc::new(VecModel::from(steps)));
+    }
+
+    fn open_factor(&self) {
+        if self.state.borrow().dossier.is_none() {
+            return;
+        }
+        self.state.borrow_mut().factor_input.clear();
+        if let Some(app) = self.ui() {
+            let g = app.global::<Kiosk>();
+            g.set_factor_length(0);
+            let limited = self.factor_attempts_left().is_some_and(|n| n == 0);
+            if limited {
+                if let Some((code, _)) = self.state.borrow().dossier.clone() {
+                    self.log_lookup(&code, LookupOutcome::Limited);
+                }
+            }
+            g.set_factor_message(if limited { "limited" } else { "" }.into());
+        }
+        self.set_page(Page::Factor);
+    }
+
+    fn factor_key(&self, key: &str) {
+        match key {
+            "back" => {
+                self.state.borrow_mut().factor_input.pop();
+            }
+            "ok" => {
+                let typed = std::mem::take(&mut self.state.borrow_mut().factor_input);
+                if let Some(app) = self.ui() {
+                    app.global::<Kiosk>().set_factor_length(0);
+                }
+                return self.check_factor(&typed);
+            }
+            k if k.chars().count() == 1 => {
+                let mut s = self.state.borrow_mut();
+                if s.factor_input.len() < FACTOR_MAX {
+                    s.factor_input.push_str(k);
+                }
+            }
+            _ => return,
+        }
+        if let Some(app) = self.ui() {
+            let g = app.global::<Kiosk>();
+            g.set_factor_length(self.state.borrow().factor_input.chars().count() as i32);
+        }
+    }
+
+    /// Wrong second factors left for the dossier on screen within the window.
+    fn factor_attempts_left(&self) -> Option<u32> {
+        let code = self.state.borrow().dossier.as_ref()?.0.clone();
+        let since = self.now()
+            - chrono::TimeDelta::minutes(self.config.lookup.attempt_window_minutes.into());
+        let mut store = self.store.borrow_mut();
+        let failed = store
+            .code_key(&code)
+            .and_then(|key| store.failed_attempts(&key, since));
+        match failed {
+            Ok(n) => Some(self.config.lookup.max_attempts.saturating_sub(n)),
+            Err(e) => {
+                log::error!("cannot count lookup attempts: {e:#}");
+                Some(0) // fail closed: no details without a working limiter
+            }
+        }
+    }
+
+    fn check_factor(&self, given: &str) {
+        let Some(code) = self.state.borrow().dossier.as_ref().map(|d| d.0.clone()) else {
+            return;
+        };
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let now = self.now();
+        if self.factor_attempts_left() == Some(0) {
+            self.log_lookup(&code, LookupOutcome::Limited);
+            g.set_factor_message("limited".into());
+            self.set_page(Page::Factor);
+            return;
+        }
+        let dossier = match self.store.borrow().dossier(&code) {
+            Ok(Some(d)) => d,
+            _ => return self.go_home(),
+        };
+        if super::lookup::second_factor_matches(&dossier, given) {
+            self.log_lookup(&code, LookupOutcome::Details);
+            self.state.borrow_mut().dossier = Some((code, true));
+            g.set_factor_message(SharedString::new());
+            self.show_dossier(&dossier, true, now);
+            self.set_page(Page::Dossier);
+            return;
+        }
+        self.log_lookup(&code, LookupOutcome::WrongFactor);
+        {
+            let mut store = self.store.borrow_mut();
+            if let Err(e) = store
+                .code_key(&code)
+                .and_then(|key| store.record_failed_attempt(&key, now))
+            {
+                log::error!("cannot record a lookup attempt: {e:#}");
+            }
+        }
+        match self.factor_attempts_left() {
+            Some(0) | None => g.set_factor_message("limited".into()),
+            Some(n) => {
+                g.set_factor_attempts_left(n as i32);
+                g.set_factor_message("wrong".into());
+            }
+        }
+        self.set_page(Page::Factor);
+    }
+
+    /// A status slip of the dossier on screen: no name, no phone, no procedure.
+    fn print_status(&self) {
+        let Some(code) = self.state.borrow().dossier.as_ref().map(|d| d.0.clone()) else {
+            return;
+        };
+        let dossier = match self.store.borrow().dossier(&code) {
+            Ok(Some(d)) => d,
+            _ => return,
+        };
+        let now = self.now();
+        let tz = self.config.tz();
+        let public = super::lookup::public_status(&dossier, now, tz, &self.config.hours.sessions);
+        let slip = StatusSlip {
+            office: self.config.office.name.clone(),
+            code: code.clone(),
+            status_vi: public.status.label_vi().to_string(),
+            due_local: public.due,
+            verdict_vi: if public.overdue {
+                Some("Quá hạn".to_string())
+            } else {
+                public
+                    .timeliness
+                    .map(|t| format!("Kết quả: {}", t.label_vi().to_lowercase()))
+            },
+            pickup_place: public.pickup_place,
+            printed_local: now.with_timezone(&tz).naive_local(),
+        };
+        let id = format!("{SLIP_JOB}{}", uuid::Uuid::new_v4());
+        self.printer.submit(Job {
+            ticket_id: id,
+            stem: format!("{}-status", now.with_timezone(&tz).format("%Y%m%d-%H%M%S")),
+            bytes: status_slip_bytes(&slip, &self.profile),
+        });
+        if let Some(app) = self.ui() {
+            app.global::<Kiosk>().set_slip_state("sent".into());
+        }
+    }
+
+    /// A ready dossier: one tap takes a number for the counter that hands out results.
+    fn take_result_ticket(&self) {
+        let queue = match &self.config.lookup.result_queue {
+            Some(prefix) => self.config.queue(prefix),
+            None => self.config.queues.first(),
+        };
+        let Some(field) = queue.and_then(|q| q.fields.first()).cloned() else {
+            log::error!("no queue for results is configured");
+            return;
+        };
+        if self.show_closed_if_closed() {
+            return;
+        }
+        if let Err(e) = self.issue(&field, PriorityGroup::None) {
+            log::error!("could not issue a result ticket: {e:#}");
+            self.set_page(Page::Error);
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod controller;
 pub mod headless;
+pub mod lookup;
 pub mod printing;
 pub mod qr;
 

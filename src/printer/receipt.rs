@@ -132,6 +132,74 @@ pub fn ticket_bytes(slip: &TicketSlip, profile: &Profile) -> Vec<u8> {
     p.into_bytes()
 }
 
+/// A dossier's status on paper, printed on request at the lookup screen: no name, no phone,
+/// no procedure, nothing a stranger finding the slip could use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusSlip {
+    /// Name of the office.
+    pub office: String,
+    /// The dossier code.
+    pub code: String,
+    /// The status in Vietnamese.
+    pub status_vi: String,
+    /// The promised return time, office-local.
+    pub due_local: Option<chrono::NaiveDateTime>,
+    /// "Quá hạn", or the timeliness of a resolved dossier; `None` when nothing to say.
+    pub verdict_vi: Option<String>,
+    /// Where to collect the result.
+    pub pickup_place: String,
+    /// When the slip was printed, office-local.
+    pub printed_local: chrono::NaiveDateTime,
+}
+
+/// The complete ESC/POS job for a dossier status slip.
+pub fn status_slip_bytes(slip: &StatusSlip, profile: &Profile) -> Vec<u8> {
+    let columns = usize::from(profile.columns().max(1));
+    let mut p = EscPos::with_paper(&profile.text_mode, profile.dots);
+    p.init().cancel_kanji().align(Align::Center);
+    p.bold(true);
+    lines(&mut p, &slip.office, columns);
+    p.lf().size(1, 2);
+    p.line("TÌNH TRẠNG HỒ SƠ");
+    p.size(1, 1).bold(false).lf();
+    lines(&mut p, &format!("Mã hồ sơ: {}", slip.code), columns);
+    p.bold(true);
+    lines(&mut p, &slip.status_vi, columns);
+    p.bold(false);
+    if let Some(due) = slip.due_local {
+        let due = format!(
+            "Hẹn trả: {}, ngày\u{A0}{}",
+            due.format("%H:%M"),
+            due.format("%d/%m/%Y")
+        );
+        lines(&mut p, &due, columns);
+    }
+    if let Some(v) = &slip.verdict_vi {
+        lines(&mut p, v, columns);
+    }
+    if !slip.pickup_place.is_empty() {
+        lines(
+            &mut p,
+            &format!("Nơi nhận kết quả: {}", slip.pickup_place),
+            columns,
+        );
+    }
+    p.lf();
+    let printed = format!(
+        "In lúc\u{A0}{}, ngày\u{A0}{}",
+        slip.printed_local.format("%H:%M"),
+        slip.printed_local.format("%d/%m/%Y")
+    );
+    lines(&mut p, &printed, columns);
+    lines(&mut p, NOTE_PRIVACY, columns);
+    if profile.cutter {
+        p.cut(CUT_EXTRA_DOTS);
+    } else {
+        p.feed(TEAR_OFF_FEED_LINES);
+    }
+    p.into_bytes()
+}
+
 /// Prints `text` word-wrapped, one LF-terminated line each.
 fn lines(p: &mut EscPos, text: &str, columns: usize) {
     for line in wrap(text, columns) {

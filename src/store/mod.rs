@@ -4,7 +4,10 @@
 //! before it is printed or shown, and each ticket is one `BEGIN IMMEDIATE` transaction, so
 //! a power cut at any instant leaves all of a ticket or none of it.
 
+mod dossiers;
 mod schema;
+
+pub use dossiers::{ImportCounts, LookupOutcome, Step};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -120,8 +123,9 @@ impl Store {
                 ins_field.execute(params![f.code, i as i64, f.name_vi, f.name_en, f.icon])?;
             }
             let mut ins_proc = tx.prepare(
-                "INSERT INTO procedure(id, field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO procedure(id, field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi,
+                                       submit_at_vi, online_url, sensitive)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             for (i, p) in cat.procedures.iter().enumerate() {
                 let docs = p
@@ -138,12 +142,29 @@ impl Store {
                     p.processing_days,
                     p.fee_vi,
                     p.sourced,
-                    docs
+                    docs,
+                    p.submit_at_vi,
+                    p.online_url,
+                    p.sensitive
                 ])?;
             }
         }
         tx.commit()?;
         Ok(true)
+    }
+
+    /// The catalogue's procedure with this national code.
+    pub fn procedure_by_code(&self, code: &str) -> Result<Option<crate::catalogue::Procedure>> {
+        self.conn
+            .query_row(
+                "SELECT field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi,
+                        submit_at_vi, online_url, sensitive
+                 FROM procedure WHERE code = ?1 ORDER BY id LIMIT 1",
+                [code],
+                procedure_from_row,
+            )
+            .optional()?
+            .transpose()
     }
 
     /// Fields in catalogue order.
@@ -410,6 +431,29 @@ fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
 
 fn fmt_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
+}
+
+fn procedure_from_row(r: &Row) -> rusqlite::Result<Result<crate::catalogue::Procedure>> {
+    let docs: Option<String> = r.get(7)?;
+    let p = crate::catalogue::Procedure {
+        field: r.get(0)?,
+        code: r.get(1)?,
+        name_vi: r.get(2)?,
+        name_en: r.get(3)?,
+        processing_days: r.get(4)?,
+        fee_vi: r.get(5)?,
+        sourced: r.get(6)?,
+        documents_vi: None,
+        submit_at_vi: r.get(8)?,
+        online_url: r.get(9)?,
+        sensitive: r.get(10)?,
+    };
+    Ok(
+        match docs.as_deref().map(serde_json::from_str).transpose() {
+            Ok(documents_vi) => Ok(crate::catalogue::Procedure { documents_vi, ..p }),
+            Err(e) => Err(anyhow::anyhow!("bad documents list in store: {e}")),
+        },
+    )
 }
 
 fn conversion_error(

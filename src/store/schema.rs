@@ -4,13 +4,13 @@ use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema version this build writes; a file with a higher one is refused.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Marks the file as ours ("MOTC") so another program's SQLite file is not mistaken for a store.
 pub const APPLICATION_ID: i64 = 0x4D4F_5443;
 
 /// Migration `i` brings a file from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 const V1: &str = "
 CREATE TABLE field (
@@ -65,6 +65,52 @@ CREATE TABLE outbox (
     sent_at    TEXT
 );
 CREATE INDEX outbox_unsent ON outbox(created_at) WHERE sent_at IS NULL;
+";
+
+/// Dossiers for the lookup, their steps, the attempt limiter and the lookup log; the
+/// catalogue learns where to submit, the online address and which procedures are sensitive.
+const V2: &str = "
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE dossier (
+    code           TEXT PRIMARY KEY,             -- canonical upper case
+    status         TEXT NOT NULL,
+    procedure_code TEXT NOT NULL,
+    applicant_name TEXT NOT NULL,
+    received_at    TEXT NOT NULL,
+    due_at         TEXT,
+    finished_at    TEXT,
+    note           TEXT NOT NULL,
+    pickup_place   TEXT NOT NULL,
+    secret         TEXT NOT NULL,
+    phone_last4    TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE dossier_step (
+    code     TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    status   TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    PRIMARY KEY (code, position)
+) WITHOUT ROWID;
+-- Wrong second factors, by a keyed hash of the dossier code (no code in clear).
+CREATE TABLE lookup_attempt (
+    code_key TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX lookup_attempt_by_key ON lookup_attempt(code_key, at);
+-- What was looked up and how it went, without personal data.
+CREATE TABLE lookup_log (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    code_key TEXT NOT NULL,
+    outcome  TEXT NOT NULL
+);
+ALTER TABLE procedure ADD COLUMN submit_at_vi TEXT;
+ALTER TABLE procedure ADD COLUMN online_url TEXT;
+ALTER TABLE procedure ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// Reads the file's schema version, refusing files we must not touch.
