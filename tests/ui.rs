@@ -843,4 +843,9 @@ fn dossier_lookup(clock: &TestClock) {
     snapshot(app, "lookup");
     tap(app, "Tra cứu");
     snapshot(app, "dossier-status");
+    kiosk::set_size(app, 1920, 1080);
+    mock_elapsed_time(Duration::from_millis(100));
+    snapshot(app, "dossier-status");
+    app.global::<KioskGlobal>().invoke_go_back();
+    snapshot(app, "lookup");
 }
