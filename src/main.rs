@@ -46,6 +46,11 @@ enum Command {
         #[command(subcommand)]
         command: PrinterCommand,
     },
+    /// Load data into the kiosk's store (until the office sync brings it).
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Turn an admin PIN (4 to 8 digits, read from stdin) into the `pin_hash` line for the
     /// [admin] section of the config; the PIN itself is stored nowhere.
     AdminPin,
@@ -66,6 +71,18 @@ struct RunArgs {
     /// then exit (used by `cargo bench --bench startup`).
     #[arg(long, hide = true)]
     first_frame_benchmark: bool,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Dossiers from CSV (UTF-8, header row) or JSON (an array of objects) with the columns
+    /// code,status,procedure_code,applicant_name,received_at,due_at,finished_at,note,
+    /// pickup_place,secret,phone_last4. Bad rows are reported with their line and skipped;
+    /// importing the same file again changes nothing.
+    Dossiers {
+        /// The .csv or .json file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -337,6 +354,9 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                     out,
                 },
         }) => simulate(tcp, link, baud, out),
+        Some(Command::Import {
+            what: ImportCommand::Dossiers { file },
+        }) => import_dossiers(&file, &cli.data_dir),
         Some(Command::AdminPin) => {
             let mut pin = String::new();
             std::io::stdin()
@@ -351,6 +371,41 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `import dossiers`: good rows go in, bad rows are listed as `FILE:LINE: what`.
+fn import_dossiers(file: &Path, data_dir: &Path) -> anyhow::Result<()> {
+    use motcua::dossier_import::{parse, Format};
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 (byte {}); save the file as UTF-8 (in a spreadsheet: CSV UTF-8)",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parsed = parse(&text, Format::detect(name, &text))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    for e in &parsed.errors {
+        eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+    }
+    let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
+    let mut store = motcua::kiosk::open_store(data_dir)?;
+    let counts = store.import_dossiers(&records, chrono::Utc::now())?;
+    println!(
+        "{}: {} new, {} updated, {} unchanged; {} rows refused",
+        file.display(),
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+        parsed.errors.len()
+    );
+    if !parsed.errors.is_empty() {
+        // The good rows are in; a non-zero status tells a script that some were not.
+        anyhow::bail!("{} rows refused (listed above)", parsed.errors.len());
+    }
+    Ok(())
 }
 
 /// `printer simulate`: the first line on stdout says where the printer is.

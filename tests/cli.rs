@@ -211,3 +211,88 @@ fn admin_pin_prints_a_config_line_that_the_kiosk_accepts() {
     assert!(!ok);
     assert!(err.contains("4 to 8 digits"), "{err}");
 }
+
+#[test]
+fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("dossiers.csv");
+    std::fs::write(
+        &csv,
+        "code,status,procedure_code,applicant_name,received_at,due_at,finished_at,note,pickup_place,secret,phone_last4\n\
+         h15.50.05.13-261120-0975,processing,1.001193,Nguyễn Văn An,2026-11-20T08:15:00+07:00,2026-11-24T16:00:00+07:00,,\"Thiếu bản sao, giấy khai sinh\",Quầy 2,7KQ2,4321\n\
+         H15.50.05.13-261120-0976,teleported,1.001193,Trần Thị Bình,2026-11-20T08:20:00+07:00,,,,,,\n\
+         H15.50.05.13-261120-0977,ready,1.000894,Lê Văn Cường,2026-11-20T09:00:00+07:00,2026-11-25T10:00:00+07:00,2026-11-24T15:00:00+07:00,,Quầy 1,AB12,\n\
+         1.001193,received,,X,2026-11-20T09:00:00+07:00,,,,,,\n",
+    )
+    .unwrap();
+    let run = || {
+        motcua()
+            .args(["import", "dossiers"])
+            .arg(&csv)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert!(!out.status.success(), "some rows were refused");
+    assert!(stdout.contains("2 new, 0 updated, 0 unchanged; 2 rows refused"), "{stdout}");
+    assert!(stderr.contains("dossiers.csv:3:") && stderr.contains("status"), "{stderr}");
+    assert!(stderr.contains("dossiers.csv:5:"), "{stderr}");
+    // Personal data stays out of the messages.
+    assert!(!stderr.contains("Trần Thị Bình"), "{stderr}");
+
+    let again = run();
+    let stdout = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(stdout.contains("0 new, 0 updated, 2 unchanged"), "{stdout}");
+
+    let store = motcua::store::Store::open(dir.path().join("kiosk.sqlite3")).unwrap();
+    assert_eq!(store.dossier_count().unwrap(), 2);
+    let d = store.dossier("H15.50.05.13-261120-0975").unwrap().unwrap();
+    assert_eq!(d.note, "Thiếu bản sao, giấy khai sinh");
+    assert_eq!(d.secret, "7KQ2");
+
+    // The same data as JSON, with one status changed: one update, a new step.
+    let json = dir.path().join("changes.json");
+    std::fs::write(
+        &json,
+        r#"[
+  {"code": "H15.50.05.13-261120-0975", "status": "ready", "procedure_code": "1.001193",
+   "applicant_name": "Nguyễn Văn An", "received_at": "2026-11-20T08:15:00+07:00",
+   "due_at": "2026-11-24T16:00:00+07:00", "finished_at": "2026-11-24T11:00:00+07:00",
+   "note": "Thiếu bản sao, giấy khai sinh", "pickup_place": "Quầy 2", "secret": "7KQ2", "phone_last4": "4321"}
+]"#,
+    )
+    .unwrap();
+    let out = motcua()
+        .args(["import", "dossiers"])
+        .arg(&json)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("0 new, 1 updated, 0 unchanged; 0 rows refused"), "{stdout}");
+    let store = motcua::store::Store::open(dir.path().join("kiosk.sqlite3")).unwrap();
+    let steps = store.dossier_steps("H15.50.05.13-261120-0975").unwrap();
+    let statuses: Vec<&str> = steps.iter().map(|s| s.status.code()).collect();
+    assert_eq!(statuses, ["received", "processing", "ready"]);
+
+    // A file that is not UTF-8 is refused whole, with what to do.
+    let latin = dir.path().join("latin1.csv");
+    std::fs::write(&latin, b"code,status,received_at\n\xe9\n").unwrap();
+    let out = motcua()
+        .args(["import", "dossiers"])
+        .arg(&latin)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
+}

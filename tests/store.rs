@@ -333,3 +333,26 @@ fn reopen_keeps_high_water_and_calling_order() {
         store.high_water().unwrap().unwrap()
     );
 }
+
+#[test]
+fn lookup_attempts_and_the_code_key_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.sqlite3");
+    let at = chrono::Utc::now();
+    let key = {
+        let mut store = Store::open(&path).unwrap();
+        let key = store.code_key("H15.50.05.13-261120-0975").unwrap();
+        assert_ne!(key, store.code_key("H15.50.05.13-261120-0976").unwrap());
+        store.record_failed_attempt(&key, at).unwrap();
+        store.record_failed_attempt(&key, at).unwrap();
+        key
+    };
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.code_key("H15.50.05.13-261120-0975").unwrap(), key);
+    let hour_ago = at - chrono::TimeDelta::hours(1);
+    assert_eq!(store.failed_attempts(&key, hour_ago).unwrap(), 2);
+    assert_eq!(store.failed_attempts(&key, at).unwrap(), 0, "only newer ones count");
+    // Another kiosk's store has its own secret: the keys tell nothing across kiosks.
+    let other = Store::open(dir.path().join("other.sqlite3")).unwrap().code_key("H15.50.05.13-261120-0975");
+    assert_ne!(other.unwrap(), key);
+}

@@ -8,6 +8,7 @@ pub mod hours;
 pub mod mask;
 pub mod numbering;
 pub mod priority;
+pub mod search;
 pub mod telex;
 pub mod text;
 pub mod ticket;
