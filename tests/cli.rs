@@ -240,8 +240,14 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
         String::from_utf8_lossy(&out.stderr).to_string(),
     );
     assert!(!out.status.success(), "some rows were refused");
-    assert!(stdout.contains("2 new, 0 updated, 0 unchanged; 2 rows refused"), "{stdout}");
-    assert!(stderr.contains("dossiers.csv:3:") && stderr.contains("status"), "{stderr}");
+    assert!(
+        stdout.contains("2 new, 0 updated, 0 unchanged; 2 rows refused"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("dossiers.csv:3:") && stderr.contains("status"),
+        "{stderr}"
+    );
     assert!(stderr.contains("dossiers.csv:5:"), "{stderr}");
     // Personal data stays out of the messages.
     assert!(!stderr.contains("Trần Thị Bình"), "{stderr}");
@@ -276,8 +282,15 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("0 new, 1 updated, 0 unchanged; 0 rows refused"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("0 new, 1 updated, 0 unchanged; 0 rows refused"),
+        "{stdout}"
+    );
     let store = motcua::store::Store::open(dir.path().join("kiosk.sqlite3")).unwrap();
     let steps = store.dossier_steps("H15.50.05.13-261120-0975").unwrap();
     let statuses: Vec<&str> = steps.iter().map(|s| s.status.code()).collect();

@@ -351,8 +351,14 @@ fn lookup_attempts_and_the_code_key_survive_a_restart() {
     assert_eq!(store.code_key("H15.50.05.13-261120-0975").unwrap(), key);
     let hour_ago = at - chrono::TimeDelta::hours(1);
     assert_eq!(store.failed_attempts(&key, hour_ago).unwrap(), 2);
-    assert_eq!(store.failed_attempts(&key, at).unwrap(), 0, "only newer ones count");
+    assert_eq!(
+        store.failed_attempts(&key, at).unwrap(),
+        0,
+        "only newer ones count"
+    );
     // Another kiosk's store has its own secret: the keys tell nothing across kiosks.
-    let other = Store::open(dir.path().join("other.sqlite3")).unwrap().code_key("H15.50.05.13-261120-0975");
+    let other = Store::open(dir.path().join("other.sqlite3"))
+        .unwrap()
+        .code_key("H15.50.05.13-261120-0975");
     assert_ne!(other.unwrap(), key);
 }
