@@ -57,6 +57,9 @@ pub struct Procedure {
     /// Usual documents to bring, if known.
     #[serde(default)]
     pub documents_vi: Option<Vec<String>>,
+    /// The processing time in words, in Vietnamese, as the kiosk shows it.
+    #[serde(default)]
+    pub processing_vi: Option<String>,
     /// Where to submit it, in Vietnamese.
     #[serde(default)]
     pub submit_at_vi: Option<String>,

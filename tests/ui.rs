@@ -404,6 +404,7 @@ fn kiosk_ui_flows() {
 
     serial_printer_faults_and_the_admin_view(&clock);
     dossier_lookup(&clock);
+    procedure_catalogue(&clock);
 }
 
 /// Holds a point of the screen for `hold`, as a finger would.
@@ -848,4 +849,142 @@ fn dossier_lookup(clock: &TestClock) {
     snapshot(app, "dossier-status");
     app.global::<KioskGlobal>().invoke_go_back();
     snapshot(app, "lookup");
+}
+
+/// The catalogue: a field's procedures, a procedure's details with its online QR and the
+/// printed checklist; search as you type with Telex on and off.
+fn procedure_catalogue(clock: &TestClock) {
+    clock.set(wednesday_morning());
+    let data = tempfile::tempdir().unwrap();
+    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    mock_elapsed_time(Duration::from_millis(100));
+    let g = app.global::<KioskGlobal>();
+
+    tap(app, "Thủ tục hành chính");
+    assert_eq!(page(app), Page::Catalogue);
+    snapshot(app, "catalogue");
+    tap(app, "Hộ tịch");
+    assert_eq!(page(app), Page::Procedures);
+    let names: Vec<String> = g
+        .get_procedures()
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
+    assert_eq!(names.len(), 8, "{names:?}");
+    let mut sorted = names.clone();
+    motcua::domain::collate::sort(&mut sorted);
+    assert_eq!(names, sorted, "Vietnamese alphabetical order");
+    snapshot(app, "procedures");
+    tap(app, "Đăng ký khai sinh");
+    assert_eq!(page(app), Page::Procedure);
+    let p = g.get_procedure();
+    assert_eq!(p.code, "1.001193");
+    assert!(p.online);
+    assert!(p
+        .documents
+        .iter()
+        .any(|d| d == "Giấy chứng sinh (hoặc văn bản của người làm chứng)"));
+    assert!(exists(
+        app,
+        "Có thể nộp trực tuyến: quét mã bằng điện thoại."
+    ));
+    snapshot(app, "procedure");
+
+    tap(app, "In danh mục giấy tờ");
+    for _ in 0..200 {
+        mock_elapsed_time(Duration::from_millis(100));
+        if g.get_checklist_state() != "sent" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(g.get_checklist_state(), "printed");
+    let receipts = kiosk::printing::receipts_dir(data.path());
+    let slip = std::fs::read_dir(&receipts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-checklist.bin"))
+        .expect("the checklist was printed");
+    let decoded = motcua::printer::decode(&std::fs::read(slip).unwrap());
+    let lines = decoded.text_lines().join("\n");
+    assert!(lines.contains("Đăng ký khai sinh"), "{lines}");
+    assert!(lines.contains("[ ] Tờ khai đăng ký khai sinh"), "{lines}");
+    assert!(lines.contains("Lệ phí: Miễn phí nếu đúng hạn"), "{lines}");
+
+    // Back to the list, back to the fields, then search.
+    app.global::<KioskGlobal>().invoke_go_back();
+    assert_eq!(page(app), Page::Procedures);
+    app.global::<KioskGlobal>().invoke_go_back();
+    assert_eq!(page(app), Page::Catalogue);
+    tap(app, "Tìm thủ tục");
+    assert_eq!(page(app), Page::Search);
+    assert_eq!(g.get_search_total(), 40, "an empty search lists everything");
+    // Plain letters find the accented name.
+    search_type(app, "dang ky ket hon");
+    assert_eq!(
+        g.get_procedures().row_data(0).unwrap().name,
+        "Đăng ký kết hôn"
+    );
+    snapshot(app, "search");
+    // Telex composes Vietnamese as it is typed.
+    for _ in 0..15 {
+        tap(app, "Xóa");
+    }
+    assert_eq!(g.get_search_text(), "");
+    search_type(app, "ddawng kys khai tuwr");
+    assert_eq!(g.get_search_text(), "đăng ký khai tử");
+    assert_eq!(
+        g.get_procedures().row_data(0).unwrap().name,
+        "Đăng ký khai tử"
+    );
+    snapshot(app, "search-telex");
+    // With Telex off, keys are letters.
+    for _ in 0..20 {
+        tap(app, "Xóa");
+    }
+    tap(app, "Telex: bật");
+    for c in "dd".chars() {
+        tap(app, &c.to_string());
+    }
+    assert_eq!(g.get_search_text(), "dd");
+    assert_eq!(g.get_search_total(), 0);
+    assert!(exists(
+        app,
+        "Không tìm thấy thủ tục nào. Hãy gõ ít chữ hơn hoặc chữ khác."
+    ));
+    tap(app, "Telex: tắt");
+
+    // Home clears the search.
+    app.global::<KioskGlobal>().invoke_go_home();
+    assert_eq!(g.get_search_text(), "");
+
+    for (w, h) in [(800, 480), (1920, 1080)] {
+        kiosk::set_size(app, w, h);
+        mock_elapsed_time(Duration::from_millis(100));
+        snapshot(app, "home");
+        tap(app, "Thủ tục hành chính");
+        snapshot(app, "catalogue");
+        tap(app, "Tìm thủ tục");
+        search_type(app, "ket hon");
+        snapshot(app, "search");
+        app.global::<KioskGlobal>().invoke_go_home();
+        tap(app, "Thủ tục hành chính");
+        tap(app, "Hộ tịch");
+        tap(app, "Đăng ký khai sinh");
+        snapshot(app, "procedure");
+        app.global::<KioskGlobal>().invoke_go_home();
+    }
+}
+
+/// Types on the search keyboard: letters by their key, spaces with the space bar.
+fn search_type(app: &App, text: &str) {
+    for c in text.chars() {
+        if c == ' ' {
+            tap(app, "Dấu cách");
+        } else {
+            tap(app, &c.to_string());
+        }
+    }
 }

@@ -11,22 +11,26 @@ use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
 use super::admin::{verify_pin, Attempt, PinGuard};
 use super::printing::{Job, PrintQueue};
+use crate::catalogue::Procedure;
 use crate::config::{Config, Language};
 use crate::domain::clock::{business_date, effective_time, PLAUSIBLE_FLOOR};
+use crate::domain::collate;
 use crate::domain::dossier_code::{extract, parse_code, CodeError, MAX_CODE_LEN};
 use crate::domain::hours::{availability, Availability};
 use crate::domain::priority::PriorityGroup;
+use crate::domain::search::SearchIndex;
+use crate::domain::telex::Telex;
 use crate::domain::ticket::Ticket;
 use crate::domain::wait::estimate_wait_minutes;
 use crate::dossier_import::DossierRecord;
 use crate::printer::status::PrinterState;
-use crate::printer::{status_slip_bytes, StatusSlip};
+use crate::printer::{checklist_bytes, status_slip_bytes, ChecklistSlip, StatusSlip};
 use crate::printer::{ticket_bytes, Profile, TicketSlip};
 use crate::store::LookupOutcome;
 use crate::store::{FieldRow, Store};
 use crate::ui::{
-    App, DossierInfo, FieldItem, KeptTicket, Kiosk, Page, PrintState, ReopenInfo, StepInfo,
-    TicketInfo,
+    App, DossierInfo, FieldItem, KeptTicket, Kiosk, Page, PrintState, ProcedureInfo, ProcedureItem,
+    ReopenInfo, StepInfo, TicketInfo,
 };
 
 /// How long a ticket on screen ignores taps after it appears.
@@ -73,6 +77,14 @@ struct State {
     factor_input: String,
     /// What the scanner typed since its last Enter.
     scan: String,
+    /// The search keyboard's composition.
+    telex: Telex,
+    /// The list a procedure was opened from, for "back".
+    procedure_from: Page,
+    /// The field whose procedures are listed.
+    catalogue_field: Option<String>,
+    /// The procedure on screen.
+    open_procedure: Option<i64>,
 }
 
 /// Everything the controller needs; built by `kiosk::run` or by tests.
@@ -82,6 +94,12 @@ pub struct Controller {
     profile: Profile,
     store: RefCell<Store>,
     fields: Vec<FieldRow>,
+    /// Every field, for the catalogue (also those no queue serves).
+    all_fields: Vec<FieldRow>,
+    /// The catalogue's procedures with their ids, and the search index over their names
+    /// (the index's positions are positions in this list).
+    procedures: Vec<(i64, Procedure)>,
+    search: SearchIndex,
     clock: Clock,
     printer: PrintQueue,
     state: RefCell<State>,
@@ -103,11 +121,20 @@ impl Controller {
         printer: PrintQueue,
         clock: Clock,
     ) -> anyhow::Result<Rc<Controller>> {
-        let fields: Vec<FieldRow> = store
-            .fields()?
-            .into_iter()
+        let all_fields = store.fields()?;
+        let fields: Vec<FieldRow> = all_fields
+            .iter()
             .filter(|f| config.queue_for_field(&f.code).is_some())
+            .cloned()
             .collect();
+        let procedures = store.procedures()?;
+        let search = SearchIndex::new(procedures.iter().map(|(_, p)| {
+            (
+                p.code.clone().unwrap_or_default(),
+                p.name_vi.clone(),
+                p.field.clone(),
+            )
+        }));
         let language = config.kiosk.language;
         let pin_guard = PinGuard::new(config.admin.max_attempts, config.admin.lockout_minutes);
         let ctrl = Rc::new(Controller {
@@ -116,6 +143,9 @@ impl Controller {
             profile,
             store: RefCell::new(store),
             fields,
+            all_fields,
+            procedures,
+            search,
             clock,
             printer,
             state: RefCell::new(State {
@@ -132,6 +162,10 @@ impl Controller {
                 dossier: None,
                 factor_input: String::new(),
                 scan: String::new(),
+                telex: Telex::new(),
+                procedure_from: Page::Procedures,
+                catalogue_field: None,
+                open_procedure: None,
             }),
             idle: Timer::default(),
             confirmation: Timer::default(),
@@ -225,6 +259,27 @@ impl Controller {
         });
         g.on_print_status(with(&w, |c| c.print_status()));
         g.on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
+        g.on_open_catalogue(with(&w, |c| c.open_catalogue()));
+        let w9 = w.clone();
+        g.on_open_field(move |code| {
+            if let Some(c) = w9.upgrade() {
+                c.open_field(&code)
+            }
+        });
+        let w10 = w.clone();
+        g.on_open_procedure(move |id| {
+            if let Some(c) = w10.upgrade() {
+                c.open_procedure(id.into())
+            }
+        });
+        g.on_open_search(with(&w, |c| c.open_search()));
+        let w11 = w.clone();
+        g.on_search_key(move |k| {
+            if let Some(c) = w11.upgrade() {
+                c.search_key(&k)
+            }
+        });
+        g.on_print_checklist(with(&w, |c| c.print_checklist()));
         let w8 = w.clone();
         g.on_scanner_text(move |t| {
             if let Some(c) = w8.upgrade() {
@@ -277,6 +332,8 @@ impl Controller {
             s.dossier = None;
             s.factor_input.clear();
             s.scan.clear();
+            s.telex.clear();
+            s.catalogue_field = None;
         }
         if let Some(app) = self.ui() {
             let g = app.global::<Kiosk>();
@@ -292,6 +349,9 @@ impl Controller {
             g.set_factor_length(0);
             g.set_factor_message(SharedString::new());
             g.set_slip_state(SharedString::new());
+            g.set_search_text(SharedString::new());
+            g.set_procedures(ModelRc::default());
+            g.set_checklist_state(SharedString::new());
             // The last ticket leaves the screen: nothing of it stays for the next citizen.
             g.set_ticket(TicketInfo::default());
             g.set_ticket_qr(slint::Image::default());
@@ -309,6 +369,11 @@ impl Controller {
         match page {
             Page::Priority => self.set_page(Page::Fields),
             Page::Dossier => self.set_page(Page::Lookup),
+            Page::Procedures | Page::Search => self.open_catalogue(),
+            Page::Procedure => {
+                let from = self.state.borrow().procedure_from;
+                self.set_page(from)
+            }
             Page::Factor => {
                 self.state.borrow_mut().factor_input.clear();
                 if let Some(app) = self.ui() {
@@ -551,8 +616,11 @@ impl Controller {
                 }
                 if let Some(app) = self.ui() {
                     let g = app.global::<Kiosk>();
-                    if g.get_page() == Page::Dossier {
-                        g.set_slip_state(if ok { "printed" } else { "failed" }.into());
+                    let said = if ok { "printed" } else { "failed" };
+                    match g.get_page() {
+                        Page::Dossier => g.set_slip_state(said.into()),
+                        Page::Procedure => g.set_checklist_state(said.into()),
+                        _ => {}
                     }
                 }
                 continue;
@@ -982,6 +1050,194 @@ impl Controller {
         }
     }
 
+    fn procedure_name(&self, p: &Procedure) -> String {
+        match self.state.borrow().language {
+            Language::Vi => p.name_vi.clone(),
+            Language::En => p.name_en.clone(),
+        }
+    }
+
+    fn procedure_items(
+        &self,
+        positions: impl IntoIterator<Item = usize>,
+    ) -> ModelRc<ProcedureItem> {
+        let items: Vec<ProcedureItem> = positions
+            .into_iter()
+            .filter_map(|i| self.procedures.get(i))
+            .map(|(id, p)| ProcedureItem {
+                id: *id as i32,
+                name: self.procedure_name(p).into(),
+            })
+            .collect();
+        ModelRc::new(VecModel::from(items))
+    }
+
+    fn open_catalogue(&self) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let lang = self.state.borrow().language;
+        let items: Vec<FieldItem> = self
+            .all_fields
+            .iter()
+            // A field with no procedure in the catalogue would open an empty list.
+            .filter(|f| self.procedures.iter().any(|(_, p)| p.field == f.code))
+            .map(|f| FieldItem {
+                code: f.code.clone().into(),
+                name: match lang {
+                    Language::Vi => f.name_vi.clone(),
+                    Language::En => f.name_en.clone(),
+                }
+                .into(),
+                icon: icon_char(&f.icon).into(),
+            })
+            .collect();
+        g.set_catalogue_fields(ModelRc::new(VecModel::from(items)));
+        self.state.borrow_mut().catalogue_field = None;
+        self.set_page(Page::Catalogue);
+    }
+
+    /// A field's procedures, in Vietnamese alphabetical order.
+    fn open_field(&self, code: &str) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let mut positions: Vec<usize> = (0..self.procedures.len())
+            .filter(|&i| self.procedures[i].1.field == code)
+            .collect();
+        positions.sort_by(|&a, &b| {
+            collate::compare(&self.procedures[a].1.name_vi, &self.procedures[b].1.name_vi)
+        });
+        g.set_procedures(self.procedure_items(positions));
+        g.set_procedures_title(self.field_name_of_all(code).into());
+        {
+            let mut s = self.state.borrow_mut();
+            s.catalogue_field = Some(code.to_string());
+            s.procedure_from = Page::Procedures;
+        }
+        self.set_page(Page::Procedures);
+    }
+
+    fn field_name_of_all(&self, code: &str) -> String {
+        let lang = self.state.borrow().language;
+        self.all_fields
+            .iter()
+            .find(|f| f.code == code)
+            .map(|f| match lang {
+                Language::Vi => f.name_vi.clone(),
+                Language::En => f.name_en.clone(),
+            })
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    fn open_search(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.telex.clear();
+            s.procedure_from = Page::Search;
+        }
+        self.run_search();
+        self.set_page(Page::Search);
+    }
+
+    fn search_key(&self, key: &str) {
+        {
+            let mut s = self.state.borrow_mut();
+            match key {
+                "back" => s.telex.backspace(),
+                "telex" => {
+                    let on = !s.telex.is_enabled();
+                    s.telex.set_enabled(on);
+                }
+                k => {
+                    for c in k.chars() {
+                        s.telex.push(c);
+                    }
+                }
+            }
+        }
+        self.run_search();
+    }
+
+    /// Results for the text typed so far, best first, then in Vietnamese order.
+    fn run_search(&self) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let (text, telex) = {
+            let s = self.state.borrow();
+            (s.telex.text(), s.telex.is_enabled())
+        };
+        let hits = self.search.search(&text, usize::MAX);
+        g.set_search_text(text.into());
+        g.set_telex(telex);
+        g.set_search_total(hits.len() as i32);
+        g.set_procedures(self.procedure_items(hits));
+    }
+
+    fn open_procedure(&self, id: i64) {
+        let Some((_, p)) = self.procedures.iter().find(|(i, _)| *i == id) else {
+            return;
+        };
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let lang = self.state.borrow().language;
+        let processing = match lang {
+            Language::Vi => p.processing_vi.clone().unwrap_or(p.processing_days.clone()),
+            Language::En => p.processing_days.clone(),
+        };
+        let documents: Vec<SharedString> = p
+            .documents_vi
+            .iter()
+            .flatten()
+            .map(|d| d.as_str().into())
+            .collect();
+        g.set_procedure(ProcedureInfo {
+            name: self.procedure_name(p).into(),
+            code: p.code.clone().unwrap_or_default().into(),
+            processing: processing.into(),
+            fee: p.fee_vi.clone().into(),
+            submit_at: p.submit_at_vi.clone().unwrap_or_default().into(),
+            online: p.online_url.is_some(),
+            documents: ModelRc::new(VecModel::from(documents)),
+        });
+        g.set_procedure_qr(
+            p.online_url
+                .as_deref()
+                .map(super::qr::qr_image)
+                .unwrap_or_default(),
+        );
+        g.set_checklist_state(SharedString::new());
+        self.state.borrow_mut().open_procedure = Some(id);
+        self.set_page(Page::Procedure);
+    }
+
+    /// The open procedure's checklist, printed (always Vietnamese, like every slip).
+    fn print_checklist(&self) {
+        let Some(id) = self.state.borrow().open_procedure else {
+            return;
+        };
+        let Some((_, p)) = self.procedures.iter().find(|(i, _)| *i == id) else {
+            return;
+        };
+        let slip = ChecklistSlip {
+            office: self.config.office.name.clone(),
+            procedure: p.name_vi.clone(),
+            code: p.code.clone(),
+            documents: p.documents_vi.clone().unwrap_or_default(),
+            processing: p.processing_vi.clone().unwrap_or(p.processing_days.clone()),
+            fee: p.fee_vi.clone(),
+            submit_at: p.submit_at_vi.clone().unwrap_or_default(),
+            online_url: p.online_url.clone(),
+        };
+        let now = self.now().with_timezone(&self.config.tz());
+        self.printer.submit(Job {
+            ticket_id: format!("{SLIP_JOB}{}", uuid::Uuid::new_v4()),
+            stem: format!("{}-checklist", now.format("%Y%m%d-%H%M%S")),
+            bytes: checklist_bytes(&slip, &self.profile),
+        });
+        if let Some(app) = self.ui() {
+            app.global::<Kiosk>().set_checklist_state("sent".into());
+        }
+    }
+
     fn admin_requested(&self) {
         let page = self.ui().map(|a| a.global::<Kiosk>().get_page());
         if matches!(page, Some(Page::AdminPin | Page::Admin)) {
@@ -1252,6 +1508,26 @@ impl Controller {
         let field = self.state.borrow().field.clone();
         if let Some(code) = field {
             g.set_chosen_field(self.field_name(&code).into());
+        }
+        // Catalogue pages follow the language too.
+        let (field, procedure) = {
+            let s = self.state.borrow();
+            (s.catalogue_field.clone(), s.open_procedure)
+        };
+        match g.get_page() {
+            Page::Catalogue => self.open_catalogue(),
+            Page::Procedures => {
+                if let Some(f) = field {
+                    self.open_field(&f)
+                }
+            }
+            Page::Search => self.run_search(),
+            Page::Procedure => {
+                if let Some(id) = procedure {
+                    self.open_procedure(id)
+                }
+            }
+            _ => {}
         }
         let last = self.state.borrow().last_ticket.clone();
         if let Some(last) = last {

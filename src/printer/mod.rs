@@ -29,7 +29,9 @@ pub use escpos::{Align, EscPos};
 /// Printer models.
 pub use profile::{Profile, TextMode};
 /// The queue ticket layout.
-pub use receipt::{status_slip_bytes, ticket_bytes, StatusSlip, TicketSlip};
+pub use receipt::{
+    checklist_bytes, status_slip_bytes, ticket_bytes, ChecklistSlip, StatusSlip, TicketSlip,
+};
 /// Decoded job → picture.
 pub use render::{render, render_png, Bitmap};
 /// Unicode → TCVN-3 with page switching.

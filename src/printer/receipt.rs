@@ -200,6 +200,79 @@ pub fn status_slip_bytes(slip: &StatusSlip, profile: &Profile) -> Vec<u8> {
     p.into_bytes()
 }
 
+/// A procedure's checklist on paper: what to bring, how long, the fee, where to submit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistSlip {
+    /// Name of the office.
+    pub office: String,
+    /// The procedure's name.
+    pub procedure: String,
+    /// Its national code, if any.
+    pub code: Option<String>,
+    /// Documents to bring; empty when the catalogue does not list them.
+    pub documents: Vec<String>,
+    /// Processing time in words.
+    pub processing: String,
+    /// The fee in words.
+    pub fee: String,
+    /// Where to submit.
+    pub submit_at: String,
+    /// The online service's address, printed as a QR code.
+    pub online_url: Option<String>,
+}
+
+/// The complete ESC/POS job for a procedure checklist.
+pub fn checklist_bytes(slip: &ChecklistSlip, profile: &Profile) -> Vec<u8> {
+    let columns = usize::from(profile.columns().max(1));
+    let mut p = EscPos::with_paper(&profile.text_mode, profile.dots);
+    p.init().cancel_kanji().align(Align::Center);
+    p.bold(true);
+    lines(&mut p, &slip.office, columns);
+    p.lf();
+    lines(&mut p, &slip.procedure, columns);
+    p.bold(false);
+    if let Some(code) = &slip.code {
+        lines(&mut p, &format!("Mã thủ tục: {code}"), columns);
+    }
+    p.lf().align(Align::Left).bold(true);
+    p.line("Giấy tờ cần mang:");
+    p.bold(false);
+    if slip.documents.is_empty() {
+        lines(&mut p, "Hỏi tại quầy để biết giấy tờ cần mang.", columns);
+    }
+    for d in &slip.documents {
+        // "[ ] " leaves a box to tick at home; continuation lines are indented under it.
+        let wrapped = wrap(d, columns.saturating_sub(4).max(8));
+        for (i, line) in wrapped.iter().enumerate() {
+            p.line(&format!("{}{line}", if i == 0 { "[ ] " } else { "    " }));
+        }
+    }
+    p.lf();
+    lines(
+        &mut p,
+        &format!("Thời hạn giải quyết: {}", slip.processing),
+        columns,
+    );
+    lines(&mut p, &format!("Lệ phí: {}", slip.fee), columns);
+    lines(&mut p, &format!("Nơi nộp: {}", slip.submit_at), columns);
+    if let Some(url) = &slip.online_url {
+        p.lf().align(Align::Center);
+        lines(&mut p, "Nộp trực tuyến: quét mã bằng điện thoại", columns);
+        let module = qr_module(url, profile.dots);
+        if profile.native_qr {
+            p.qr(url, module);
+        } else {
+            p.qr_raster(url, module);
+        }
+    }
+    if profile.cutter {
+        p.cut(CUT_EXTRA_DOTS);
+    } else {
+        p.feed(TEAR_OFF_FEED_LINES);
+    }
+    p.into_bytes()
+}
+
 /// Prints `text` word-wrapped, one LF-terminated line each.
 fn lines(p: &mut EscPos, text: &str, columns: usize) {
     for line in wrap(text, columns) {

@@ -124,8 +124,8 @@ impl Store {
             }
             let mut ins_proc = tx.prepare(
                 "INSERT INTO procedure(id, field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi,
-                                       submit_at_vi, online_url, sensitive)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                       submit_at_vi, online_url, sensitive, processing_vi)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             for (i, p) in cat.procedures.iter().enumerate() {
                 let docs = p
@@ -145,7 +145,8 @@ impl Store {
                     docs,
                     p.submit_at_vi,
                     p.online_url,
-                    p.sensitive
+                    p.sensitive,
+                    p.processing_vi
                 ])?;
             }
         }
@@ -157,14 +158,28 @@ impl Store {
     pub fn procedure_by_code(&self, code: &str) -> Result<Option<crate::catalogue::Procedure>> {
         self.conn
             .query_row(
-                "SELECT field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi,
-                        submit_at_vi, online_url, sensitive
-                 FROM procedure WHERE code = ?1 ORDER BY id LIMIT 1",
+                &format!(
+                    "SELECT {PROCEDURE_COLUMNS} FROM procedure WHERE code = ?1 ORDER BY id LIMIT 1"
+                ),
                 [code],
                 procedure_from_row,
             )
             .optional()?
             .transpose()
+    }
+
+    /// Every procedure with its catalogue id, in catalogue order.
+    pub fn procedures(&self) -> Result<Vec<(i64, crate::catalogue::Procedure)>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {PROCEDURE_COLUMNS}, id FROM procedure ORDER BY id"
+        ))?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(12)?, procedure_from_row(r)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, p) = row?;
+            out.push((id, p?));
+        }
+        Ok(out)
     }
 
     /// Fields in catalogue order.
@@ -433,6 +448,8 @@ fn fmt_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+const PROCEDURE_COLUMNS: &str = "field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi, submit_at_vi, online_url, sensitive, processing_vi";
+
 fn procedure_from_row(r: &Row) -> rusqlite::Result<Result<crate::catalogue::Procedure>> {
     let docs: Option<String> = r.get(7)?;
     let p = crate::catalogue::Procedure {
@@ -447,6 +464,7 @@ fn procedure_from_row(r: &Row) -> rusqlite::Result<Result<crate::catalogue::Proc
         submit_at_vi: r.get(8)?,
         online_url: r.get(9)?,
         sensitive: r.get(10)?,
+        processing_vi: r.get(11)?,
     };
     Ok(
         match docs.as_deref().map(serde_json::from_str).transpose() {

@@ -108,6 +108,7 @@ CREATE TABLE lookup_log (
     code_key TEXT NOT NULL,
     outcome  TEXT NOT NULL
 );
+ALTER TABLE procedure ADD COLUMN processing_vi TEXT;
 ALTER TABLE procedure ADD COLUMN submit_at_vi TEXT;
 ALTER TABLE procedure ADD COLUMN online_url TEXT;
 ALTER TABLE procedure ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0;
