@@ -373,6 +373,27 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
     }
 }
 
+/// The demo's first start puts sample dossiers in the store and says how to look them up.
+fn load_demo_dossiers(data_dir: &Path) -> anyhow::Result<()> {
+    let mut store = kiosk::open_store(data_dir)?;
+    if store.dossier_count()? > 0 {
+        return Ok(());
+    }
+    let samples = kiosk::demo::sample_dossiers(chrono::Utc::now());
+    store.import_dossiers(&samples, chrono::Utc::now())?;
+    println!("Demo dossiers for Tra cứu hồ sơ (code, then lookup code or phone's last 4):");
+    for d in &samples {
+        println!(
+            "  {}  {:<22} {} / {}",
+            d.code,
+            d.status.label_vi(),
+            d.secret,
+            d.phone_last4
+        );
+    }
+    Ok(())
+}
+
 /// `import dossiers`: good rows go in, bad rows are listed as `FILE:LINE: what`.
 fn import_dossiers(file: &Path, data_dir: &Path) -> anyhow::Result<()> {
     use motcua::dossier_import::{parse, Format};
@@ -498,6 +519,9 @@ fn run_kiosk(
     } else {
         None
     };
+    if demo {
+        load_demo_dossiers(data_dir)?;
+    }
     let kiosk = Kiosk::new(config, data_dir, kiosk::system_clock())
         .map_err(|e| with_config_line(e, config_path))?;
     let Some(window) = window else {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod controller;
+pub mod demo;
 pub mod headless;
 pub mod lookup;
 pub mod printing;

@@ -107,7 +107,7 @@ impl Store {
             for r in records {
                 let code = r.code.as_str();
                 let old = get
-                    .query_row([code], |row| dossier_from_row(row))
+                    .query_row([code], dossier_from_row)
                     .optional()?
                     .transpose()?;
                 match &old {
@@ -132,7 +132,7 @@ impl Store {
                     r.phone_last4,
                     now_s,
                 ])?;
-                let status_changed = old.as_ref().map_or(true, |o| o.status != r.status);
+                let status_changed = old.as_ref().is_none_or(|o| o.status != r.status);
                 if status_changed {
                     let last: Option<i64> = last_step.query_row([code], |row| row.get(0))?;
                     let mut position = last.map_or(0, |p| p + 1);
@@ -166,7 +166,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code = ?1"),
                 [code],
-                |row| dossier_from_row(row),
+                dossier_from_row,
             )
             .optional()?
             .transpose()
