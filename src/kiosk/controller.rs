@@ -198,18 +198,10 @@ impl Controller {
         let g = app.global::<Kiosk>();
         let w = Rc::downgrade(self);
         g.on_take_ticket(with(&w, |c| c.take_ticket()));
-        let w2 = w.clone();
-        g.on_choose_field(move |code| {
-            if let Some(c) = w2.upgrade() {
-                c.choose_field(&code)
-            }
-        });
-        let w3 = w.clone();
-        g.on_choose_priority(move |code| {
-            if let Some(c) = w3.upgrade() {
-                c.choose_priority(&code)
-            }
-        });
+        g.on_choose_field(with_arg(&w, |c, code: SharedString| c.choose_field(&code)));
+        g.on_choose_priority(with_arg(&w, |c, code: SharedString| {
+            c.choose_priority(&code)
+        }));
         g.on_go_home(with(&w, |c| c.go_home()));
         g.on_ticket_tapped(with(&w, |c| {
             if !c.tap_guard.running() {
@@ -226,66 +218,28 @@ impl Controller {
         }));
         g.on_activity(with(&w, |c| c.restart_idle()));
         g.on_admin_requested(with(&w, |c| c.admin_requested()));
-        let w4 = w.clone();
-        g.on_pin_key(move |key| {
-            if let Some(c) = w4.upgrade() {
-                c.pin_key(&key)
-            }
-        });
-        let w5 = w.clone();
-        g.on_reprint(move |id| {
-            if let Some(c) = w5.upgrade() {
-                c.reprint(&[id.to_string()])
-            }
-        });
+        g.on_pin_key(with_arg(&w, |c, key: SharedString| c.pin_key(&key)));
+        g.on_reprint(with_arg(&w, |c, id: SharedString| {
+            c.reprint(&[id.to_string()])
+        }));
         g.on_reprint_all(with(&w, |c| {
             let ids: Vec<String> = c.kept_tickets().into_iter().map(|t| t.id).collect();
             c.reprint(&ids);
         }));
         g.on_test_print(with(&w, |c| c.test_print()));
         g.on_open_lookup(with(&w, |c| c.open_lookup()));
-        let w6 = w.clone();
-        g.on_lookup_key(move |k| {
-            if let Some(c) = w6.upgrade() {
-                c.lookup_key(&k)
-            }
-        });
+        g.on_lookup_key(with_arg(&w, |c, k: SharedString| c.lookup_key(&k)));
         g.on_open_factor(with(&w, |c| c.open_factor()));
-        let w7 = w.clone();
-        g.on_factor_key(move |k| {
-            if let Some(c) = w7.upgrade() {
-                c.factor_key(&k)
-            }
-        });
+        g.on_factor_key(with_arg(&w, |c, k: SharedString| c.factor_key(&k)));
         g.on_print_status(with(&w, |c| c.print_status()));
         g.on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
         g.on_open_catalogue(with(&w, |c| c.open_catalogue()));
-        let w9 = w.clone();
-        g.on_open_field(move |code| {
-            if let Some(c) = w9.upgrade() {
-                c.open_field(&code)
-            }
-        });
-        let w10 = w.clone();
-        g.on_open_procedure(move |id| {
-            if let Some(c) = w10.upgrade() {
-                c.open_procedure(id.into())
-            }
-        });
+        g.on_open_field(with_arg(&w, |c, code: SharedString| c.open_field(&code)));
+        g.on_open_procedure(with_arg(&w, |c, id: i32| c.open_procedure(id.into())));
         g.on_open_search(with(&w, |c| c.open_search()));
-        let w11 = w.clone();
-        g.on_search_key(move |k| {
-            if let Some(c) = w11.upgrade() {
-                c.search_key(&k)
-            }
-        });
+        g.on_search_key(with_arg(&w, |c, k: SharedString| c.search_key(&k)));
         g.on_print_checklist(with(&w, |c| c.print_checklist()));
-        let w8 = w.clone();
-        g.on_scanner_text(move |t| {
-            if let Some(c) = w8.upgrade() {
-                c.scanner_text(&t)
-            }
-        });
+        g.on_scanner_text(with_arg(&w, |c, t: SharedString| c.scanner_text(&t)));
     }
 
     fn ui(&self) -> Option<App> {
@@ -1609,6 +1563,16 @@ fn icon_char(hex: &str) -> String {
         .and_then(char::from_u32)
         .map(String::from)
         .unwrap_or_default()
+}
+
+/// Like [`with`], for callbacks that carry an argument.
+fn with_arg<T>(w: &Weak<Controller>, f: impl Fn(&Controller, T) + 'static) -> impl Fn(T) + 'static {
+    let w = w.clone();
+    move |arg| {
+        if let Some(c) = w.upgrade() {
+            f(&c, arg)
+        }
+    }
 }
 
 fn with(w: &Weak<Controller>, f: impl Fn(&Controller) + 'static) -> impl Fn() + 'static {
