@@ -46,6 +46,16 @@ use super::{collate, text};
 /// Query words beyond this many are ignored (the match masks are 32 bits wide).
 pub const MAX_QUERY_WORDS: usize = 32;
 
+/// How matches are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Best match first (the classes above), then Vietnamese collation order.
+    Relevance,
+    /// Vietnamese collation order only, like a printed index: what the kiosk lists, so a
+    /// citizen scanning the results finds them where the alphabet says.
+    Alphabetical,
+}
+
 /// The catalogue prepared for fast search.
 #[derive(Debug, Clone)]
 pub struct SearchIndex {
@@ -179,6 +189,11 @@ impl SearchIndex {
 
     /// Indices (insertion order) of the best `limit` matches for `query`, best first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<usize> {
+        self.search_ordered(query, limit, Order::Relevance)
+    }
+
+    /// Like [`SearchIndex::search`], in the order asked for.
+    pub fn search_ordered(&self, query: &str, limit: usize, order: Order) -> Vec<usize> {
         if limit == 0 {
             return Vec::new();
         }
@@ -246,7 +261,12 @@ impl SearchIndex {
                     .iter()
                     .fold(0, |m, w| m | accent_mask[*w as usize])
                     == all;
-            let key = class << 40 | u64::from(!accents_match) << 32 | u64::from(item.rank);
+            let key = match order {
+                Order::Relevance => {
+                    class << 40 | u64::from(!accents_match) << 32 | u64::from(item.rank)
+                }
+                Order::Alphabetical => u64::from(item.rank),
+            };
             hits.push((key, index as u32));
         }
 
@@ -709,5 +729,33 @@ mod tests {
         fn arbitrary_queries_never_panic(q in "\\PC{0,40}") {
             let _ = index().search(&q, 5);
         }
+    }
+
+    #[test]
+    fn alphabetical_order_ignores_the_match_class() {
+        let idx = SearchIndex::new(
+            [
+                "Liên thông đăng ký khai tử",
+                "Đăng ký khai tử",
+                "Cấp bản sao khai tử",
+            ]
+            .iter()
+            .map(|n| (String::new(), n.to_string(), "HT".to_string())),
+        );
+        let names = |order| -> Vec<&str> {
+            idx.search_ordered("khai tu", 10, order)
+                .into_iter()
+                .map(|i| idx.get(i).unwrap().name)
+                .collect()
+        };
+        assert_eq!(
+            names(Order::Alphabetical),
+            [
+                "Cấp bản sao khai tử",
+                "Đăng ký khai tử",
+                "Liên thông đăng ký khai tử"
+            ]
+        );
+        assert_eq!(names(Order::Relevance).len(), 3);
     }
 }

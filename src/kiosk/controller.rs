@@ -18,7 +18,7 @@ use crate::domain::collate;
 use crate::domain::dossier_code::{extract, parse_code, CodeError, MAX_CODE_LEN};
 use crate::domain::hours::{availability, Availability};
 use crate::domain::priority::PriorityGroup;
-use crate::domain::search::SearchIndex;
+use crate::domain::search::{Order, SearchIndex};
 use crate::domain::telex::Telex;
 use crate::domain::ticket::Ticket;
 use crate::domain::wait::estimate_wait_minutes;
@@ -1111,7 +1111,7 @@ impl Controller {
         self.run_search();
     }
 
-    /// Results for the text typed so far, best first, then in Vietnamese order.
+    /// Results for the text typed so far, in Vietnamese alphabetical order.
     fn run_search(&self) {
         let Some(app) = self.ui() else { return };
         let g = app.global::<Kiosk>();
@@ -1119,7 +1119,9 @@ impl Controller {
             let s = self.state.borrow();
             (s.telex.text(), s.telex.is_enabled())
         };
-        let hits = self.search.search(&text, usize::MAX);
+        let hits = self
+            .search
+            .search_ordered(&text, usize::MAX, Order::Alphabetical);
         g.set_search_text(text.into());
         g.set_telex(telex);
         g.set_search_total(hits.len() as i32);
