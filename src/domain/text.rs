@@ -65,4 +65,35 @@ mod tests {
     fn folds_every_vowel_family() {
         assert_eq!(fold("ăâêôơư ĂÂÊÔƠƯ đĐ"), "aaeoou aaeoou dd");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_is_stable_and_plain(s in "\\PC{0,40}") {
+            let f = fold(&s);
+            // Folding twice changes nothing, and the result carries no marks and no đ.
+            proptest::prop_assert_eq!(fold(&f), f.clone());
+            let marked = f.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c));
+            proptest::prop_assert!(!marked, "marks left in {:?}", f);
+            proptest::prop_assert!(!f.contains(['đ', 'Đ']));
+            proptest::prop_assert!(!f.contains("  ") && f.trim() == f);
+            // Composed and decomposed input fold alike.
+            let nfd: String = s.nfd().collect();
+            proptest::prop_assert_eq!(fold(&nfd), f.clone());
+            proptest::prop_assert_eq!(fold(&nfc(&s)), f);
+        }
+
+        #[test]
+        fn folding_drops_only_marks_from_vietnamese(
+            s in "[aăâbcdđeêghiklmnoôơpqrstuưvxyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ ]{0,40}"
+        ) {
+            let f = fold(&s);
+            let words: Vec<&str> = s.split_whitespace().collect();
+            let folded: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
+            proptest::prop_assert_eq!(words.len(), folded.len());
+            for (w, g) in words.iter().zip(&folded) {
+                proptest::prop_assert_eq!(w.chars().count(), g.chars().count());
+                proptest::prop_assert!(g.chars().all(|c| c.is_ascii_lowercase()));
+            }
+        }
+    }
 }
