@@ -7,6 +7,7 @@ pub mod config;
 pub mod domain;
 pub mod dossier_import;
 pub mod kiosk;
+pub mod office;
 pub mod printer;
 pub mod store;
 

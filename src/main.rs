@@ -46,6 +46,11 @@ enum Command {
         #[command(subcommand)]
         command: PrinterCommand,
     },
+    /// The office database: enrol and revoke kiosks.
+    Office {
+        #[command(subcommand)]
+        command: OfficeCommand,
+    },
     /// Load data into the kiosk's store (until the office sync brings it).
     Import {
         #[command(subcommand)]
@@ -71,6 +76,28 @@ struct RunArgs {
     /// then exit (used by `cargo bench --bench startup`).
     #[arg(long, hide = true)]
     first_frame_benchmark: bool,
+}
+
+#[derive(Subcommand)]
+enum OfficeCommand {
+    /// Enrol a kiosk: prints its token once (the database keeps only a hash of it).
+    EnrollDevice {
+        /// The office database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// A name staff recognise, e.g. "Kiosk sảnh".
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a kiosk's token (by the name or id it was enrolled with).
+    RevokeDevice {
+        /// The office database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The device's name or id.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -354,6 +381,26 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                     out,
                 },
         }) => simulate(tcp, link, baud, out),
+        Some(Command::Office {
+            command: OfficeCommand::EnrollDevice { db, name },
+        }) => {
+            let mut store = motcua::office::OfficeStore::open(&db)?;
+            let (device, token) = store.enroll_device(&name, chrono::Utc::now())?;
+            println!("device {} ({})", device.name, device.id);
+            println!("token {token}");
+            eprintln!("Keep the token: it is shown only now. Put it in the kiosk's config.");
+            Ok(())
+        }
+        Some(Command::Office {
+            command: OfficeCommand::RevokeDevice { db, name },
+        }) => {
+            let mut store = motcua::office::OfficeStore::open(&db)?;
+            match store.revoke_device(&name, chrono::Utc::now())? {
+                0 => anyhow::bail!("no active device named {name:?} in {}", db.display()),
+                n => println!("revoked {n} device(s) named {name:?}"),
+            }
+            Ok(())
+        }
         Some(Command::Import {
             what: ImportCommand::Dossiers { file },
         }) => import_dossiers(&file, &cli.data_dir),

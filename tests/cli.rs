@@ -309,3 +309,46 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
 }
+
+#[test]
+fn office_enrols_and_revokes_a_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = motcua()
+        .args(["office", "enroll-device", "--name", "Kiosk sảnh", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let token = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("token "))
+        .expect("a token line")
+        .to_string();
+    assert_eq!(token.len(), 64);
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    assert_eq!(
+        store.device_for_token(&token).unwrap().unwrap().name,
+        "Kiosk sảnh"
+    );
+    drop(store);
+
+    let revoke = |name: &str| {
+        motcua()
+            .args(["office", "revoke-device", "--name", name, "--db"])
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    assert!(revoke("Kiosk sảnh").status.success());
+    let again = revoke("Kiosk sảnh");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no active device"));
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    assert!(store.device_for_token(&token).unwrap().is_none());
+}
