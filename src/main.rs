@@ -167,8 +167,8 @@ enum PrinterCommand {
     /// Pretend to be a thermal printer, for trying the kiosk without one: opens a
     /// pseudo-terminal (or listens on TCP), prints its path, answers status queries and
     /// appends what it receives to --out. Faults are typed on stdin, one per line: `paper
-    /// ok|near-end|out`, `cover open|closed`, `silent on|off`, `garbage on|off`, `hold
-    /// on|off`, `hold-at BYTES MS`, `received`, `unplug`.
+    /// ok|near-end|out`, `paper-out-at BYTES`, `cover open|closed`, `silent on|off`, `garbage
+    /// on|off`, `hold on|off`, `hold-at BYTES MS`, `received`, `state`, `unplug` (or `quit`).
     Simulate {
         /// Listen on this TCP address (e.g. 127.0.0.1:9100) instead of a pseudo-terminal.
         #[arg(long)]

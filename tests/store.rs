@@ -362,3 +362,41 @@ fn lookup_attempts_and_the_code_key_survive_a_restart() {
         .code_key("H15.50.05.13-261120-0975");
     assert_ne!(other.unwrap(), key);
 }
+
+#[test]
+fn a_store_from_before_the_catalogue_details_hides_procedures_until_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.sqlite3");
+    let cat = motcua::catalogue::Catalogue::default_embedded();
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.load_catalogue_if_empty(&cat).unwrap();
+    }
+    // What the version 2 migration leaves in a version 1 store: no details, all hidden.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "UPDATE procedure SET processing_vi = NULL, submit_at_vi = NULL, online_url = NULL, sensitive = 1",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let birth = store.procedure_by_code("1.001193").unwrap().unwrap();
+    assert!(birth.sensitive, "hidden until its details are known");
+    assert_eq!(
+        store.fill_catalogue_details(&cat).unwrap(),
+        cat.procedures.len()
+    );
+    let birth = store.procedure_by_code("1.001193").unwrap().unwrap();
+    assert!(!birth.sensitive);
+    assert!(birth.online_url.is_some());
+    assert!(
+        store
+            .procedure_by_code("1.001699")
+            .unwrap()
+            .unwrap()
+            .sensitive,
+        "disability stays hidden"
+    );
+    assert_eq!(store.fill_catalogue_details(&cat).unwrap(), 0, "once");
+}

@@ -512,6 +512,9 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     assert_eq!(page(app), Page::Home);
     long_press(app, &office, Duration::from_millis(3100));
     assert_eq!(page(app), Page::AdminPin);
+    // OK on an empty pad is not a wrong PIN: no strike towards the lock.
+    tap(app, "Đồng ý");
+    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "");
     type_pin(app, "1111");
     assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "wrong");
     assert_eq!(app.global::<KioskGlobal>().get_pin_attempts_left(), 2);
@@ -528,6 +531,8 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     assert!(exists(app, "In lại A001"));
     snapshot(app, "admin");
 
+    tap(app, "In lại A001");
+    // A second tap while the copy is on its way prints nothing more.
     tap(app, "In lại A001");
     assert_eq!(wait_for_admin(app), "printed");
     assert_eq!(g.get_kept_total(), 0);
@@ -587,7 +592,12 @@ fn type_keys(app: &App, text: &str) {
 /// Types `text` as a keyboard-wedge scanner does, then Enter.
 fn scan(app: &App, text: &str) {
     use slint::platform::WindowEvent;
-    for c in text.chars().chain(std::iter::once('\n')) {
+    // A scanner presses Shift (which Slint delivers as U+0010) before each capital.
+    let keys = text.chars().flat_map(|c| {
+        let shift = c.is_uppercase().then_some('\u{10}');
+        shift.into_iter().chain(std::iter::once(c))
+    });
+    for c in keys.chain(std::iter::once('\n')) {
         let text: slint::SharedString = c.to_string().into();
         app.window()
             .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
@@ -805,7 +815,7 @@ fn dossier_lookup(clock: &TestClock) {
     app.global::<KioskGlobal>().invoke_go_home();
     scan(
         app,
-        "https://dichvucong.example.vn/tra-cuu?ma=h15.50.05.13-261120-0976&key=ab12",
+        "https://dichvucong.example.vn/tra-cuu?ma=H15.50.05.13-261120-0976&key=AB12",
     );
     assert_eq!(page(app), Page::Dossier);
     let d = g.get_dossier();

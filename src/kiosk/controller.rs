@@ -36,8 +36,8 @@ use crate::ui::{
 /// How long a ticket on screen ignores taps after it appears.
 const TAP_GUARD: Duration = Duration::from_millis(1500);
 
-/// The job id of the admin view's test ticket (no ticket in the store behind it).
-const TEST_JOB: &str = "test-print";
+/// Job ids of the admin view's test tickets start with this (no ticket in the store).
+const TEST_JOB: &str = "test:";
 /// Job ids of dossier status slips start with this (no ticket behind them either).
 const SLIP_JOB: &str = "slip:";
 /// A scanner's line longer than this is noise, not a receipt.
@@ -77,6 +77,8 @@ struct State {
     factor_input: String,
     /// What the scanner typed since its last Enter.
     scan: String,
+    /// The scanner's line grew past [`SCAN_MAX`]: noise, dropped at Enter.
+    scan_overflow: bool,
     /// The search keyboard's composition.
     telex: Telex,
     /// The list a procedure was opened from, for "back".
@@ -162,6 +164,7 @@ impl Controller {
                 dossier: None,
                 factor_input: String::new(),
                 scan: String::new(),
+                scan_overflow: false,
                 telex: Telex::new(),
                 procedure_from: Page::Procedures,
                 catalogue_field: None,
@@ -181,8 +184,8 @@ impl Controller {
         ctrl.refresh_clock();
         ctrl.go_home();
         let weak = Rc::downgrade(&ctrl);
-        // One tick a second keeps the clock on screen current and collects print outcomes;
-        // a print finishes within a tick of the worker reporting it.
+        // A tick every 250 ms keeps the clock on screen current and collects print outcomes
+        // and PIN checks, so each is seen within a quarter second of the worker finishing.
         ctrl.tick
             .start(TimerMode::Repeated, Duration::from_millis(250), move || {
                 if let Some(c) = weak.upgrade() {
@@ -273,9 +276,6 @@ impl Controller {
     fn go_home(&self) {
         self.confirmation.stop();
         self.tap_guard.stop();
-        if self.state.borrow().language != self.config.kiosk.language {
-            self.set_language(self.config.kiosk.language);
-        }
         {
             let mut s = self.state.borrow_mut();
             s.field = None;
@@ -286,7 +286,9 @@ impl Controller {
             s.dossier = None;
             s.factor_input.clear();
             s.scan.clear();
-            s.telex.clear();
+            s.scan_overflow = false;
+            // A fresh composer: the next citizen does not inherit Telex switched off.
+            s.telex = Telex::new();
             s.catalogue_field = None;
         }
         if let Some(app) = self.ui() {
@@ -310,7 +312,12 @@ impl Controller {
             g.set_ticket(TicketInfo::default());
             g.set_ticket_qr(slint::Image::default());
             g.set_print_state(PrintState::Idle);
+            g.set_telex(true);
             g.set_page(Page::Home);
+        }
+        // After the page change, so the language switch does not redraw the page just left.
+        if self.state.borrow().language != self.config.kiosk.language {
+            self.set_language(self.config.kiosk.language);
         }
         self.idle.stop();
     }
@@ -529,7 +536,9 @@ impl Controller {
 
     /// Records what the printer thread reported and updates the ticket on screen.
     fn collect_print_outcomes(&self) {
+        let mut news = false;
         if let Some(state) = self.printer.latest_state() {
+            news = true;
             let changed = {
                 let mut s = self.state.borrow_mut();
                 s.printer_checked = Some(self.now());
@@ -553,6 +562,7 @@ impl Controller {
         }
         let mut admin_outcome = None;
         for outcome in self.printer.finished() {
+            news = true;
             let ok = outcome.result.is_ok();
             let from_admin = {
                 let mut s = self.state.borrow_mut();
@@ -579,7 +589,7 @@ impl Controller {
                 }
                 continue;
             }
-            if outcome.ticket_id == TEST_JOB {
+            if outcome.ticket_id.starts_with(TEST_JOB) {
                 match &outcome.result {
                     Ok(()) => log::info!("test ticket printed"),
                     Err(e) => log::warn!("test ticket not printed: {e}"),
@@ -623,7 +633,9 @@ impl Controller {
         }
         if let Some(app) = self.ui() {
             let g = app.global::<Kiosk>();
-            if g.get_page() == Page::Admin {
+            // Only on news: rebuilding the list every tick would recreate its buttons under
+            // a finger.
+            if news && g.get_page() == Page::Admin {
                 if let Some(ok) = admin_outcome {
                     g.set_admin_message(if ok { "printed" } else { "failed" }.into());
                 }
@@ -677,13 +689,21 @@ impl Controller {
             Page::Home | Page::Lookup | Page::Dossier | Page::Factor
         ) {
             // Mid-ticket or in the admin view a scan would yank the screen away.
-            self.state.borrow_mut().scan.clear();
+            let mut s = self.state.borrow_mut();
+            s.scan.clear();
+            s.scan_overflow = false;
             return;
         }
         self.restart_idle();
         if text == "\n" || text == "\r" {
-            let scanned = std::mem::take(&mut self.state.borrow_mut().scan);
-            if scanned.trim().is_empty() {
+            let (scanned, overflow) = {
+                let mut s = self.state.borrow_mut();
+                (
+                    std::mem::take(&mut s.scan),
+                    std::mem::replace(&mut s.scan_overflow, false),
+                )
+            };
+            if overflow || scanned.trim().is_empty() {
                 return;
             }
             log::info!("scanner read {} characters", scanned.chars().count());
@@ -696,9 +716,17 @@ impl Controller {
             self.state.borrow_mut().lookup_input.clear();
             return self.look_up(found);
         }
+        // The scanner presses Shift before capitals: Slint delivers modifiers and other
+        // special keys as control characters or in U+F700–U+F8FF; they are not text.
+        let text: String = text
+            .chars()
+            .filter(|c| !c.is_control() && !('\u{F700}'..='\u{F8FF}').contains(c))
+            .collect();
         let mut s = self.state.borrow_mut();
         if s.scan.len() + text.len() <= SCAN_MAX {
-            s.scan.push_str(text);
+            s.scan.push_str(&text);
+        } else {
+            s.scan_overflow = true;
         }
     }
 
@@ -928,14 +956,18 @@ impl Controller {
             return;
         }
         self.log_lookup(&code, LookupOutcome::WrongFactor);
-        {
+        let recorded = {
             let mut store = self.store.borrow_mut();
-            if let Err(e) = store
+            store
                 .code_key(&code)
                 .and_then(|key| store.record_failed_attempt(&key, now))
-            {
-                log::error!("cannot record a lookup attempt: {e:#}");
-            }
+        };
+        if let Err(e) = recorded {
+            // An attempt that cannot be counted must not be free: stop here.
+            log::error!("cannot record a lookup attempt: {e:#}");
+            g.set_factor_message("limited".into());
+            self.set_page(Page::Factor);
+            return;
         }
         match self.factor_attempts_left() {
             Some(0) | None => g.set_factor_message("limited".into()),
@@ -1239,6 +1271,8 @@ impl Controller {
             "back" => {
                 self.state.borrow_mut().pin.pop();
             }
+            // Too short to be a PIN: not worth an Argon2 check, nor a strike towards the lock.
+            "ok" if self.state.borrow().pin.len() < *super::admin::PIN_LENGTH.start() => return,
             "ok" => return self.check_pin(),
             digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
                 let mut s = self.state.borrow_mut();
@@ -1385,8 +1419,10 @@ impl Controller {
                     continue;
                 }
             };
-            if ticket.printed_at.is_some() {
-                continue; // printed meanwhile: a second slip would be a duplicate
+            // Printed meanwhile, or a copy already on its way: a second slip would be a
+            // duplicate.
+            if ticket.printed_at.is_some() || self.printer.is_pending(&ticket.id) {
+                continue;
             }
             let ahead = self.store.borrow().waiting_before(&ticket).unwrap_or(0);
             let wait = self.config.queue(&ticket.queue).map_or(0, |q| {
@@ -1419,9 +1455,10 @@ impl Controller {
             priority: false,
             reprint: false,
         };
-        self.state.borrow_mut().admin_jobs.push(TEST_JOB.into());
+        let id = format!("{TEST_JOB}{}", uuid::Uuid::new_v4());
+        self.state.borrow_mut().admin_jobs.push(id.clone());
         self.printer.submit(Job {
-            ticket_id: TEST_JOB.into(),
+            ticket_id: id,
             stem: format!("{}-test", local.format("%Y%m%d-%H%M%S")),
             bytes: ticket_bytes(&slip, &self.profile),
         });

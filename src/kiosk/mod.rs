@@ -38,8 +38,13 @@ pub fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
     let path = database_path(data_dir);
     let mut store =
         Store::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
-    if store.load_catalogue_if_empty(&Catalogue::default_embedded())? {
+    let shipped = Catalogue::default_embedded();
+    if store.load_catalogue_if_empty(&shipped)? {
         log::info!("loaded the shipped catalogue into {}", path.display());
+    }
+    let filled = store.fill_catalogue_details(&shipped)?;
+    if filled > 0 {
+        log::info!("filled in the details of {filled} procedures from the shipped catalogue");
     }
     Ok(store)
 }

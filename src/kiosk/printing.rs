@@ -155,6 +155,11 @@ impl PrintQueue {
         let _ = self.jobs.send(job);
     }
 
+    /// Whether a job for this ticket is queued or printing.
+    pub fn is_pending(&self, ticket_id: &str) -> bool {
+        self.pending.borrow().iter().any(|id| id == ticket_id)
+    }
+
     /// The printer's latest state if it was read since the last call (after each job and
     /// every [`STATUS_POLL`] while idle).
     pub fn latest_state(&self) -> Option<PrinterState> {

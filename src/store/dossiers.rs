@@ -64,11 +64,13 @@ impl LookupOutcome {
 
 const DOSSIER_COLUMNS: &str = "code, status, procedure_code, applicant_name, received_at, due_at, finished_at, note, pickup_place, secret, phone_last4";
 
-/// When a step happened: a finished dossier's finish time, a new one's reception, else now.
+/// When a step happened: a new dossier's reception, the finish time for the step that ended
+/// processing, else when the kiosk learnt of it (a hand-over has no time of its own).
 fn step_time(r: &DossierRecord, now: DateTime<Utc>) -> DateTime<Utc> {
     match r.status {
         DossierStatus::Received => r.received_at,
-        s if s.is_finished() || s == DossierStatus::Ready => r.finished_at.unwrap_or(now),
+        DossierStatus::Returned => now,
+        s if s.is_resolved() => r.finished_at.unwrap_or(now),
         _ => now,
     }
 }

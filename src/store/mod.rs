@@ -168,6 +168,34 @@ impl Store {
             .transpose()
     }
 
+    /// Fills in what a store from before schema version 2 lacks (processing time in words,
+    /// where to submit, the online address, the sensitive flag) from `cat`, matching
+    /// procedures by field and name; returns how many were filled.
+    pub fn fill_catalogue_details(&mut self, cat: &Catalogue) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut filled = 0;
+        {
+            let mut st = tx.prepare(
+                "UPDATE procedure SET processing_vi = ?1, submit_at_vi = ?2, online_url = ?3, sensitive = ?4
+                 WHERE processing_vi IS NULL AND field = ?5 AND name_vi = ?6",
+            )?;
+            for p in cat.procedures.iter().filter(|p| p.processing_vi.is_some()) {
+                filled += st.execute(params![
+                    p.processing_vi,
+                    p.submit_at_vi,
+                    p.online_url,
+                    p.sensitive,
+                    p.field,
+                    p.name_vi
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(filled)
+    }
+
     /// Every procedure with its catalogue id, in catalogue order.
     pub fn procedures(&self) -> Result<Vec<(i64, crate::catalogue::Procedure)>> {
         let mut st = self.conn.prepare(&format!(

@@ -112,6 +112,9 @@ ALTER TABLE procedure ADD COLUMN processing_vi TEXT;
 ALTER TABLE procedure ADD COLUMN submit_at_vi TEXT;
 ALTER TABLE procedure ADD COLUMN online_url TEXT;
 ALTER TABLE procedure ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0;
+-- Procedures from before this version are hidden from the lookup until their details are
+-- known (Store::fill_catalogue_details): a sensitive name must never show by default.
+UPDATE procedure SET sensitive = 1;
 ";
 
 /// Reads the file's schema version, refusing files we must not touch.
