@@ -393,7 +393,7 @@ impl Controller {
     }
 
     fn field_name_in(&self, code: &str, lang: Language) -> String {
-        self.fields
+        self.all_fields
             .iter()
             .find(|f| f.code == code)
             .map(|f| match lang {
@@ -1093,25 +1093,13 @@ impl Controller {
             collate::compare(&self.procedures[a].1.name_vi, &self.procedures[b].1.name_vi)
         });
         g.set_procedures(self.procedure_items(positions));
-        g.set_procedures_title(self.field_name_of_all(code).into());
+        g.set_procedures_title(self.field_name(code).into());
         {
             let mut s = self.state.borrow_mut();
             s.catalogue_field = Some(code.to_string());
             s.procedure_from = Page::Procedures;
         }
         self.set_page(Page::Procedures);
-    }
-
-    fn field_name_of_all(&self, code: &str) -> String {
-        let lang = self.state.borrow().language;
-        self.all_fields
-            .iter()
-            .find(|f| f.code == code)
-            .map(|f| match lang {
-                Language::Vi => f.name_vi.clone(),
-                Language::En => f.name_en.clone(),
-            })
-            .unwrap_or_else(|| code.to_string())
     }
 
     fn open_search(&self) {

@@ -56,15 +56,8 @@ pub struct SerialSink(pub SerialPrinter);
 
 impl PrintSink for SerialSink {
     fn print(&mut self, _stem: &str, bytes: &[u8]) -> Result<(), String> {
-        match self.0.print(bytes) {
-            Ok(state) => {
-                if state == PrinterState::PaperNearEnd {
-                    log::warn!("printer: {}", state.describe_vi());
-                }
-                Ok(())
-            }
-            Err(e) => Err(e.to_string()),
-        }
+        // The state after the job reaches the log through the worker's status report.
+        self.0.print(bytes).map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn status(&mut self) -> Option<PrinterState> {

@@ -222,15 +222,19 @@ impl SerialPrinter {
                     }
                 }
                 // A printer still busy with the job (holding the line with XOFF, its buffer
-                // full) answers late: only a real fault, or silence past the write timeout,
-                // fails the job.
+                // full) answers late: only a definite fault, or trouble lasting past the write
+                // timeout, fails the job.
                 let deadline = Instant::now() + write_timeout;
                 loop {
                     let after = self.status();
                     if after.can_print() {
                         return Ok(after);
                     }
-                    if after != PrinterState::NotAnswering || Instant::now() >= deadline {
+                    // Paper out and cover open are definite; silence or a passing "offline"
+                    // (the feed button, the cutter) are waited out.
+                    let passing =
+                        matches!(after, PrinterState::NotAnswering | PrinterState::Offline);
+                    if !passing || Instant::now() >= deadline {
                         return Err(PrintError::Interrupted(after));
                     }
                     std::thread::sleep(Duration::from_millis(50));
