@@ -46,11 +46,9 @@ enum Command {
         #[command(subcommand)]
         command: PrinterCommand,
     },
-    /// The office database: enrol and revoke kiosks.
-    Office {
-        #[command(subcommand)]
-        command: OfficeCommand,
-    },
+    /// The office server: `motcua office --db office.sqlite3 --listen 0.0.0.0:8080` serves
+    /// the HTTP API (docs/api.md); the subcommands enrol and revoke kiosks.
+    Office(OfficeArgs),
     /// Load data into the kiosk's store (until the office sync brings it).
     Import {
         #[command(subcommand)]
@@ -76,6 +74,19 @@ struct RunArgs {
     /// then exit (used by `cargo bench --bench startup`).
     #[arg(long, hide = true)]
     first_frame_benchmark: bool,
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct OfficeArgs {
+    #[command(subcommand)]
+    command: Option<OfficeCommand>,
+    /// The office database file (created if missing).
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Address and port to serve the API on.
+    #[arg(long, default_value = "0.0.0.0:8080")]
+    listen: String,
 }
 
 #[derive(Subcommand)]
@@ -381,9 +392,26 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                     out,
                 },
         }) => simulate(tcp, link, baud, out),
-        Some(Command::Office {
-            command: OfficeCommand::EnrollDevice { db, name },
-        }) => {
+        Some(Command::Office(OfficeArgs {
+            command: None,
+            db,
+            listen,
+        })) => {
+            let db = db.context("say which database: motcua office --db office.sqlite3")?;
+            let addr = motcua::office::api::spawn(&db, &listen)?;
+            println!(
+                "office API on http://{addr} (endpoints under /api/v1/, database {})",
+                db.display()
+            );
+            loop {
+                // The API runs on its own threads; this one only keeps the process alive.
+                std::thread::park();
+            }
+        }
+        Some(Command::Office(OfficeArgs {
+            command: Some(OfficeCommand::EnrollDevice { db, name }),
+            ..
+        })) => {
             let mut store = motcua::office::OfficeStore::open(&db)?;
             let (device, token) = store.enroll_device(&name, chrono::Utc::now())?;
             println!("device {} ({})", device.name, device.id);
@@ -391,9 +419,10 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             eprintln!("Keep the token: it is shown only now. Put it in the kiosk's config.");
             Ok(())
         }
-        Some(Command::Office {
-            command: OfficeCommand::RevokeDevice { db, name },
-        }) => {
+        Some(Command::Office(OfficeArgs {
+            command: Some(OfficeCommand::RevokeDevice { db, name }),
+            ..
+        })) => {
             let mut store = motcua::office::OfficeStore::open(&db)?;
             match store.revoke_device(&name, chrono::Utc::now())? {
                 0 => anyhow::bail!("no active device named {name:?} in {}", db.display()),
