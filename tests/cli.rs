@@ -212,6 +212,17 @@ fn admin_pin_prints_a_config_line_that_the_kiosk_accepts() {
     assert!(err.contains("4 to 8 digits"), "{err}");
 }
 
+/// `motcua import dossiers FILE --data-dir DIR`.
+fn import(data_dir: &Path, file: &Path) -> std::process::Output {
+    motcua()
+        .args(["import", "dossiers"])
+        .arg(file)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
@@ -225,15 +236,7 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
          1.001193,received,,X,2026-11-20T09:00:00+07:00,,,,,,\n",
     )
     .unwrap();
-    let run = || {
-        motcua()
-            .args(["import", "dossiers"])
-            .arg(&csv)
-            .arg("--data-dir")
-            .arg(dir.path())
-            .output()
-            .unwrap()
-    };
+    let run = || import(dir.path(), &csv);
     let out = run();
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -274,13 +277,7 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
 ]"#,
     )
     .unwrap();
-    let out = motcua()
-        .args(["import", "dossiers"])
-        .arg(&json)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = import(dir.path(), &json);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         out.status.success(),
@@ -299,13 +296,7 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
     // A file that is not UTF-8 is refused whole, with what to do.
     let latin = dir.path().join("latin1.csv");
     std::fs::write(&latin, b"code,status,received_at\n\xe9\n").unwrap();
-    let out = motcua()
-        .args(["import", "dossiers"])
-        .arg(&latin)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = import(dir.path(), &latin);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
 }
