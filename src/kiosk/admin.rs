@@ -64,12 +64,14 @@ pub fn verify_pin(hash: &str, pin: &str) -> bool {
         .is_ok()
 }
 
-/// Counts wrong PINs and locks the keypad for a while after too many.
+/// Counts wrong PINs and locks the keypad for a while after too many within the lockout's
+/// length: a typo last week does not count towards today's lock.
 #[derive(Debug, Clone)]
 pub struct PinGuard {
     max_attempts: u32,
     lockout: TimeDelta,
-    failures: u32,
+    /// When the recent wrong PINs were typed.
+    failures: Vec<DateTime<Utc>>,
     locked_until: Option<DateTime<Utc>>,
 }
 
@@ -88,7 +90,7 @@ impl PinGuard {
         PinGuard {
             max_attempts: max_attempts.max(1),
             lockout: TimeDelta::minutes(lockout_minutes.into()),
-            failures: 0,
+            failures: Vec::new(),
             locked_until: None,
         }
     }
@@ -103,7 +105,7 @@ impl PinGuard {
             }
             Some(_) => {
                 self.locked_until = None;
-                self.failures = 0;
+                self.failures.clear();
                 Attempt::Allowed
             }
             None => Attempt::Allowed,
@@ -112,8 +114,12 @@ impl PinGuard {
 
     /// Records a wrong PIN; the answer says whether the keypad is now locked.
     pub fn failed(&mut self, now: DateTime<Utc>) -> Attempt {
-        self.failures += 1;
-        if self.failures >= self.max_attempts {
+        // Older ones have lapsed; "newer" ones come from a clock that jumped back.
+        let window = self.lockout;
+        self.failures
+            .retain(|t| *t > now - window && *t <= now + window);
+        self.failures.push(now);
+        if self.failures.len() as u32 >= self.max_attempts {
             let until = now + self.lockout;
             self.locked_until = Some(until);
             Attempt::LockedUntil(until)
@@ -124,12 +130,12 @@ impl PinGuard {
 
     /// Wrong PINs left before the lock.
     pub fn attempts_left(&self) -> u32 {
-        self.max_attempts.saturating_sub(self.failures)
+        self.max_attempts.saturating_sub(self.failures.len() as u32)
     }
 
     /// The right PIN clears the count.
     pub fn succeeded(&mut self) {
-        self.failures = 0;
+        self.failures.clear();
         self.locked_until = None;
     }
 }
@@ -173,6 +179,19 @@ mod tests {
         assert_eq!(g.check(t(10)), Attempt::LockedUntil(t(17)));
         assert_eq!(g.check(t(17)), Attempt::Allowed);
         assert_eq!(g.attempts_left(), 3);
+    }
+
+    #[test]
+    fn old_wrong_pins_lapse() {
+        let mut g = PinGuard::new(3, 15);
+        g.failed(t(0));
+        g.failed(t(1));
+        assert_eq!(
+            g.failed(t(30)),
+            Attempt::Allowed,
+            "the first two have lapsed"
+        );
+        assert_eq!(g.attempts_left(), 2);
     }
 
     #[test]
