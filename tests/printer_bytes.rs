@@ -2,7 +2,7 @@
 //! decoder (its own TCVN-3 tables) and by reading the rendered QR code back.
 
 mod common;
-use common::{reference_slip, REFERENCE_LINES};
+use common::{read_png, reference_slip, REFERENCE_LINES};
 use std::path::{Path, PathBuf};
 
 use motcua::printer::{
@@ -289,16 +289,6 @@ fn long_texts_wrap_on_narrow_paper() {
 /// `target/` next to Cargo.toml: the rendered tickets are left there to look at.
 fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target")
-}
-
-fn read_png(path: &Path) -> (usize, usize, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Grayscale);
-    buf.truncate(info.buffer_size());
-    (info.width as usize, info.height as usize, buf)
 }
 
 fn read_qr(width: usize, height: usize, gray: &[u8]) -> String {

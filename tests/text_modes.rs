@@ -4,7 +4,7 @@
 //! decodes to the exact alphabet in every section.
 
 mod common;
-use common::{reference_slip, REFERENCE_LINES};
+use common::{read_png, reference_slip, REFERENCE_LINES};
 use std::path::{Path, PathBuf};
 
 use motcua::printer::{
@@ -255,16 +255,6 @@ fn calibration_page_renders() {
             .unwrap();
         assert!(bin.with_extension("png").exists());
     }
-}
-
-fn read_png(path: &Path) -> (usize, usize, Vec<u8>) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Grayscale);
-    buf.truncate(info.buffer_size());
-    (info.width as usize, info.height as usize, buf)
 }
 
 #[test]

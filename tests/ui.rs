@@ -714,20 +714,8 @@ fn dossier_lookup(clock: &TestClock) {
 
     // The status slip carries no name, no phone, no procedure.
     tap(app, "In tình trạng hồ sơ");
-    for _ in 0..200 {
-        mock_elapsed_time(Duration::from_millis(100));
-        if g.get_slip_state() != "sent" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(g.get_slip_state(), "printed");
-    let receipts = kiosk::printing::receipts_dir(data.path());
-    let slip = std::fs::read_dir(&receipts)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with("-status.bin"))
-        .expect("the status slip was printed");
+    wait_until_printed(|| g.get_slip_state());
+    let slip = printed_file(data.path(), "-status.bin").expect("the status slip was printed");
     let lines = motcua::printer::decode(&std::fs::read(slip).unwrap())
         .text_lines()
         .join("\n");
@@ -903,20 +891,8 @@ fn procedure_catalogue(clock: &TestClock) {
     snapshot(app, "procedure");
 
     tap(app, "In danh mục giấy tờ");
-    for _ in 0..200 {
-        mock_elapsed_time(Duration::from_millis(100));
-        if g.get_checklist_state() != "sent" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(g.get_checklist_state(), "printed");
-    let receipts = kiosk::printing::receipts_dir(data.path());
-    let slip = std::fs::read_dir(&receipts)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with("-checklist.bin"))
-        .expect("the checklist was printed");
+    wait_until_printed(|| g.get_checklist_state());
+    let slip = printed_file(data.path(), "-checklist.bin").expect("the checklist was printed");
     let decoded = motcua::printer::decode(&std::fs::read(slip).unwrap());
     let lines = decoded.text_lines().join("\n");
     assert!(lines.contains("Đăng ký khai sinh"), "{lines}");
@@ -1002,4 +978,24 @@ fn search_type(app: &App, text: &str) {
             tap(app, &c.to_string());
         }
     }
+}
+
+/// Lets the print worker finish a slip and the UI collect it; `state` reads the slip's state.
+fn wait_until_printed(state: impl Fn() -> slint::SharedString) {
+    for _ in 0..200 {
+        mock_elapsed_time(Duration::from_millis(100));
+        if state() != "sent" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(state(), "printed");
+}
+
+/// The virtual printer's file whose name ends with `suffix`.
+fn printed_file(data_dir: &Path, suffix: &str) -> Option<PathBuf> {
+    std::fs::read_dir(kiosk::printing::receipts_dir(data_dir))
+        .ok()?
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(suffix))
 }

@@ -35,3 +35,14 @@ pub const REFERENCE_LINES: [&str; 10] = [
     "Vui lòng chờ gọi số trên màn hình và loa.",
     "Phiếu không chứa thông tin cá nhân.",
 ];
+
+/// A grayscale PNG as (width, height, pixels): how the tests read rendered receipts back.
+pub fn read_png(path: &std::path::Path) -> (usize, usize, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    buf.truncate(info.buffer_size());
+    (info.width as usize, info.height as usize, buf)
+}
