@@ -14,19 +14,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
 
+use super::protocol::*;
 use super::store::{Applied, Device, OfficeStore};
-
-/// The protocol this office speaks.
-pub const PROTOCOL: u32 = 1;
-/// Requests larger than this are refused with 413: a day of a kiosk's events is far less.
-pub const MAX_BODY: usize = 1 << 20;
-/// Events in one push, at most.
-pub const MAX_EVENTS: usize = 1000;
-/// The largest offline block a kiosk may reserve.
-pub const MAX_BLOCK: u32 = 1000;
 
 type Shared = Arc<Mutex<OfficeStore>>;
 
@@ -48,95 +39,6 @@ impl From<anyhow::Error> for ApiError {
             "the office could not do that; see its log".into(),
         )
     }
-}
-
-/// The body of every error answer.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ErrorBody {
-    /// What went wrong.
-    pub error: String,
-}
-
-/// `GET /api/v1/health`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Health {
-    /// "ok".
-    pub status: String,
-    /// The protocol spoken.
-    pub protocol: u32,
-    /// The office's clock, RFC 3339: kiosks correct a wrong board clock with it.
-    pub time: String,
-}
-
-/// One kiosk event (the outbox row).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EventIn {
-    /// The event's uuid: the office applies it once.
-    pub id: String,
-    /// e.g. "ticket.issued".
-    pub kind: String,
-    /// The event's data.
-    pub payload: serde_json::Value,
-}
-
-/// `POST /api/v1/events`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PushEvents {
-    /// The protocol the kiosk speaks.
-    pub protocol: u32,
-    /// Events, oldest first.
-    pub events: Vec<EventIn>,
-}
-
-/// The answer to a push.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Acked {
-    /// Every event id received, new or replayed: the kiosk may mark them sent.
-    pub acked: Vec<String>,
-    /// How many were new.
-    pub applied: usize,
-}
-
-/// `POST /api/v1/numbers`: the next number of the shared sequence.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct NumberRequest {
-    /// The protocol the kiosk speaks.
-    pub protocol: u32,
-    /// The ticket the number is for (a retry gets the same number).
-    pub ticket_id: String,
-    /// Queue prefix.
-    pub queue: String,
-    /// Business date.
-    pub business_date: NaiveDate,
-}
-
-/// A granted number.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct NumberGranted {
-    /// The number.
-    pub number: u32,
-}
-
-/// `POST /api/v1/blocks`: a block to issue from while offline.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct BlockRequest {
-    /// The protocol the kiosk speaks.
-    pub protocol: u32,
-    /// Queue prefix.
-    pub queue: String,
-    /// Business date.
-    pub business_date: NaiveDate,
-    /// How many numbers.
-    pub size: u32,
-}
-
-/// A reserved block.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct BlockGranted {
-    /// First number.
-    pub first: u32,
-    /// Last number.
-    pub last: u32,
 }
 
 /// The API's routes over an office database.

@@ -3,6 +3,7 @@
 //! kiosk's sync loop comes next.
 
 pub mod api;
+pub mod protocol;
 pub mod store;
 
 pub use store::{Applied, Device, NumberBlock, OfficeStore};

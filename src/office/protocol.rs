@@ -1,0 +1,208 @@
+//! The wire types of the office API, protocol 1 (docs/api.md), shared by the office server
+//! and the kiosk's sync client so the two cannot drift apart. Unknown fields are ignored on
+//! both sides (serde's default), so a newer peer's additions do not break an older one.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// The protocol this build speaks.
+pub const PROTOCOL: u32 = 1;
+/// Requests larger than this are refused with 413.
+pub const MAX_BODY: usize = 1 << 20;
+/// Events in one push, at most.
+pub const MAX_EVENTS: usize = 1000;
+/// The largest offline block a kiosk may reserve.
+pub const MAX_BLOCK: u32 = 1000;
+/// Dossiers in one page of changes, at most (and the default).
+pub const MAX_CHANGES: u32 = 5000;
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: String,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Health {
+    /// "ok".
+    pub status: String,
+    /// The protocol spoken.
+    pub protocol: u32,
+    /// The office's clock, RFC 3339: kiosks correct a wrong board clock with it.
+    pub time: String,
+}
+
+/// One kiosk event (the outbox row).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventIn {
+    /// The event's uuid: the office applies it once.
+    pub id: String,
+    /// e.g. "ticket.issued".
+    pub kind: String,
+    /// The event's data.
+    pub payload: serde_json::Value,
+}
+
+/// `POST /api/v1/events`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PushEvents {
+    /// The protocol the kiosk speaks.
+    pub protocol: u32,
+    /// Events, oldest first.
+    pub events: Vec<EventIn>,
+}
+
+/// The answer to a push.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Acked {
+    /// Every event id received, new or replayed: the kiosk may mark them sent.
+    pub acked: Vec<String>,
+    /// How many were new.
+    pub applied: usize,
+}
+
+/// `POST /api/v1/numbers`: the next number of the shared sequence.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NumberRequest {
+    /// The protocol the kiosk speaks.
+    pub protocol: u32,
+    /// The ticket the number is for (a retry gets the same number).
+    pub ticket_id: String,
+    /// Queue prefix.
+    pub queue: String,
+    /// Business date.
+    pub business_date: NaiveDate,
+}
+
+/// A granted number.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NumberGranted {
+    /// The number.
+    pub number: u32,
+}
+
+/// `POST /api/v1/blocks`: a block to issue from while offline.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BlockRequest {
+    /// The protocol the kiosk speaks.
+    pub protocol: u32,
+    /// Queue prefix.
+    pub queue: String,
+    /// Business date.
+    pub business_date: NaiveDate,
+    /// The kiosk's block number for this queue and day (0, 1, …): asking again for the same
+    /// `seq` returns the same block, a new `seq` a further one.
+    #[serde(default)]
+    pub seq: u32,
+    /// How many numbers.
+    pub size: u32,
+}
+
+/// A reserved block.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BlockGranted {
+    /// First number.
+    pub first: u32,
+    /// Last number.
+    pub last: u32,
+}
+
+/// `POST /api/v1/changes`: what changed at the office since the kiosk's cursor.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ChangesRequest {
+    /// The protocol the kiosk speaks.
+    pub protocol: u32,
+    /// The cursor of the last answer applied (0 at first).
+    #[serde(default)]
+    pub since: u64,
+    /// Dossiers per page (default and maximum [`MAX_CHANGES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// The answer to `changes`. Empty parts are left out, so an idle poll is a few bytes.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Changes {
+    /// The office's clock, RFC 3339.
+    pub time: String,
+    /// Pass as `since` next time, once everything here is stored.
+    pub cursor: u64,
+    /// More dossiers wait: ask again at once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
+    /// Dossiers changed since the cursor: a JSON array in the dossier import format
+    /// (`dossier_import::write_json`), so the kiosk validates them like an imported file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dossiers: Option<Box<RawValue>>,
+    /// The whole catalogue, when it changed (the `assets/catalogue.json` format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<Box<RawValue>>,
+    /// Settings the office pushes to every kiosk, when they changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+    /// Today's queues at the office, when they changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<QueueStatus>,
+}
+
+/// Settings an office pushes to its kiosks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// A notice line for the home screen in Vietnamese (empty: none).
+    #[serde(default)]
+    pub notice_vi: String,
+    /// The same notice in English (empty: the Vietnamese one is shown).
+    #[serde(default)]
+    pub notice_en: String,
+}
+
+/// One queue's state at the office on a business day, over all kiosks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueStatus {
+    /// Queue prefix.
+    pub queue: String,
+    /// Business date.
+    pub business_date: NaiveDate,
+    /// Tickets issued so far (all kiosks).
+    pub issued: u32,
+    /// Tickets still waiting.
+    pub waiting: u32,
+    /// The number being served, if a counter called one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving: Option<u32>,
+}
+
+/// `PUT /api/v1/dossiers/{code}` (integration token): one dossier in the import format.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DossierPut {
+    /// The protocol the integration speaks.
+    pub protocol: u32,
+    /// One object in the dossier import format.
+    pub dossier: Box<RawValue>,
+}
+
+/// `POST /api/v1/dossiers` (integration token): many dossiers.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DossiersPost {
+    /// The protocol the integration speaks.
+    pub protocol: u32,
+    /// An array in the dossier import format.
+    pub dossiers: Box<RawValue>,
+}
+
+/// What an upsert did; rows with errors were skipped, the others stored.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Upserted {
+    /// Dossiers the office did not have.
+    pub inserted: usize,
+    /// Dossiers whose data changed.
+    pub updated: usize,
+    /// Dossiers already stored exactly so.
+    pub unchanged: usize,
+    /// One message per refused row, with its 1-based line in the body's JSON text.
+    #[serde(default)]
+    pub errors: Vec<String>,
+}
