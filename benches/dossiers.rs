@@ -3,41 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{TimeDelta, TimeZone, Utc};
-use motcua::domain::dossier::DossierStatus;
-use motcua::domain::dossier_code::parse_code;
+use chrono::Utc;
 use motcua::dossier_import::{parse, write_csv, DossierRecord, Format};
 use motcua::store::{LookupOutcome, Store};
 
-const STATUSES: [DossierStatus; 5] = [
-    DossierStatus::Received,
-    DossierStatus::Processing,
-    DossierStatus::SupplementRequested,
-    DossierStatus::Ready,
-    DossierStatus::Returned,
-];
-
-/// The i-th synthetic dossier: 2,000 a day over 500 days, names and notes of real length.
-fn record(i: u64) -> DossierRecord {
-    let day =
-        Utc.with_ymd_and_hms(2025, 1, 1, 1, 0, 0).unwrap() + TimeDelta::days((i / 2000) as i64);
-    let code = format!("H15.50.05.13-{}-{:04}", day.format("%y%m%d"), i % 2000 + 1);
-    let status = STATUSES[(i % 5) as usize];
-    DossierRecord {
-        code: parse_code(&code).unwrap(),
-        status,
-        procedure_code: "1.001193".into(),
-        applicant_name: format!("Nguyễn Văn Thành {i}"),
-        received_at: day,
-        due_at: Some(day + TimeDelta::days(3)),
-        finished_at: matches!(status, DossierStatus::Ready | DossierStatus::Returned)
-            .then(|| day + TimeDelta::days(2)),
-        note: "Thiếu bản sao giấy khai sinh của mẹ".into(),
-        pickup_place: "Quầy số 2, Bộ phận một cửa".into(),
-        secret: format!("{:04X}", i % 65536),
-        phone_last4: format!("{:04}", i % 10000),
-    }
-}
+mod common;
+use common::record;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]

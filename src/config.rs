@@ -75,6 +75,43 @@ pub struct Config {
     pub admin: Admin,
     /// Dossier lookup at the kiosk.
     pub lookup: Lookup,
+    /// The office server this kiosk syncs with.
+    pub sync: Sync,
+}
+
+/// `[sync]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sync {
+    /// The office server's address, e.g. "http://192.168.1.10:8080"; `None`: this kiosk
+    /// works alone and numbers its own tickets.
+    pub office_url: Option<String>,
+    /// The device token from `motcua office enroll-device`.
+    pub token: Option<String>,
+    /// Seconds between polls while all is well.
+    pub interval_seconds: u32,
+    /// Numbers per queue and day reserved for issuing while the office is unreachable.
+    pub block_size: u32,
+    /// How long a ticket waits for the office's number before taking one from the block.
+    pub number_timeout_ms: u32,
+}
+
+impl Default for Sync {
+    fn default() -> Self {
+        Sync {
+            office_url: None,
+            token: None,
+            interval_seconds: 5,
+            block_size: 300,
+            number_timeout_ms: 300,
+        }
+    }
+}
+
+impl Sync {
+    /// The office address and token, when this kiosk syncs.
+    pub fn office(&self) -> Option<(&str, &str)> {
+        Some((self.office_url.as_deref()?, self.token.as_deref()?))
+    }
 }
 
 /// `[lookup]`.
@@ -267,6 +304,7 @@ impl Default for Config {
             kiosk: Kiosk::default(),
             admin: Admin::default(),
             lookup: Lookup::default(),
+            sync: Sync::default(),
         }
     }
 }
@@ -506,6 +544,31 @@ impl Config {
              # offers a ticket for it); left out: the first queue.\n\
              # result_queue = \"A\"\n",
         );
+        s.push_str(
+            "\n[sync]\n\
+             # The office server this kiosk syncs with (tickets, dossiers, catalogue, clock).\n\
+             # Make the token at the office: motcua office enroll-device --name \"Kiosk sảnh\"\n\
+             # Left out: the kiosk works alone and numbers its own tickets.\n\
+             # office_url = \"http://192.168.1.10:8080\"\n\
+             # token = \"…\"\n",
+        );
+        s.push_str("# Seconds between polls while all is well.\n");
+        s.push_str(&format!(
+            "interval_seconds = {}\n",
+            def.sync.interval_seconds
+        ));
+        s.push_str(
+            "# Numbers per queue and day reserved at the office for issuing while it cannot be\n\
+             # reached (offline numbers start at 501, so staff can tell them apart).\n",
+        );
+        s.push_str(&format!("block_size = {}\n", def.sync.block_size));
+        s.push_str(
+            "# Milliseconds a ticket waits for the office's number before using the block.\n",
+        );
+        s.push_str(&format!(
+            "number_timeout_ms = {}\n",
+            def.sync.number_timeout_ms
+        ));
         s
     }
 }
@@ -527,6 +590,17 @@ struct RawConfig {
     kiosk: Option<RawKiosk>,
     admin: Option<RawAdmin>,
     lookup: Option<RawLookup>,
+    sync: Option<RawSync>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSync {
+    office_url: Option<Spanned<String>>,
+    token: Option<Spanned<String>>,
+    interval_seconds: Option<Spanned<u32>>,
+    block_size: Option<Spanned<u32>>,
+    number_timeout_ms: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -625,6 +699,7 @@ impl Ctx<'_> {
         let kiosk = self.kiosk(raw.kiosk)?;
         let admin = self.admin(raw.admin)?;
         let lookup = self.lookup(raw.lookup, &queues)?;
+        let sync = self.sync(raw.sync)?;
         Ok(Config {
             office,
             hours,
@@ -633,7 +708,73 @@ impl Ctx<'_> {
             kiosk,
             admin,
             lookup,
+            sync,
         })
+    }
+
+    fn sync(&self, raw: Option<RawSync>) -> Res<Sync> {
+        let mut y = Sync::default();
+        let Some(raw) = raw else { return Ok(y) };
+        if let Some(url) = &raw.office_url {
+            let v = url.get_ref().trim().trim_end_matches('/');
+            let rest = v
+                .strip_prefix("http://")
+                .or_else(|| v.strip_prefix("https://"));
+            if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
+                return Err(self.error(
+                    url.span(),
+                    "sync.office_url must be an address such as \"http://192.168.1.10:8080\"",
+                ));
+            }
+            y.office_url = Some(v.to_string());
+        }
+        if let Some(t) = &raw.token {
+            let v = t.get_ref().trim();
+            if v.is_empty() || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(self.error(
+                    t.span(),
+                    "sync.token must be the token `motcua office enroll-device` printed",
+                ));
+            }
+            y.token = Some(v.to_string());
+        }
+        match (&raw.office_url, &raw.token) {
+            (Some(u), None) => {
+                return Err(self.error(
+                    u.span(),
+                    "sync.office_url needs sync.token too (from `motcua office enroll-device`)",
+                ))
+            }
+            (None, Some(t)) => {
+                return Err(self.error(t.span(), "sync.token needs sync.office_url too"))
+            }
+            _ => {}
+        }
+        y.interval_seconds = self.at_least(
+            raw.interval_seconds,
+            y.interval_seconds,
+            1,
+            "sync.interval_seconds",
+        )?;
+        if let Some(b) = &raw.block_size {
+            if *b.get_ref() > crate::office::protocol::MAX_BLOCK {
+                return Err(self.error(
+                    b.span(),
+                    format!(
+                        "sync.block_size must be at most {}",
+                        crate::office::protocol::MAX_BLOCK
+                    ),
+                ));
+            }
+        }
+        y.block_size = self.at_least(raw.block_size, y.block_size, 10, "sync.block_size")?;
+        y.number_timeout_ms = self.at_least(
+            raw.number_timeout_ms,
+            y.number_timeout_ms,
+            50,
+            "sync.number_timeout_ms",
+        )?;
+        Ok(y)
     }
 
     fn lookup(&self, raw: Option<RawLookup>, queues: &[Queue]) -> Res<Lookup> {
@@ -1404,6 +1545,47 @@ mod tests {
         );
         std::fs::write(&path, Config::default_toml(false)).unwrap();
         assert_eq!(Config::load(&path).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn sync_needs_an_address_and_a_token_together() {
+        let c = Config::parse(
+            "[sync]\noffice_url = \"http://10.0.0.2:8080/\"\ntoken = \"ab12\"\nblock_size = 50\n",
+            "x.toml",
+        )
+        .unwrap();
+        assert_eq!(c.sync.office(), Some(("http://10.0.0.2:8080", "ab12")));
+        assert_eq!(c.sync.block_size, 50);
+        assert_eq!(Config::default().sync.office(), None, "alone by default");
+        for (text, want) in [
+            (
+                "[sync]\noffice_url = \"http://x:1\"\n",
+                "2:14: sync.office_url needs sync.token",
+            ),
+            (
+                "[sync]\ntoken = \"ab\"\n",
+                "2:9: sync.token needs sync.office_url",
+            ),
+            (
+                "[sync]\noffice_url = \"10.0.0.2\"\ntoken = \"ab\"\n",
+                "2:14: sync.office_url must be",
+            ),
+            (
+                "[sync]\noffice_url = \"http://x\"\ntoken = \"a b\"\n",
+                "3:9: sync.token must be",
+            ),
+            (
+                "[sync]\nblock_size = 5000\n",
+                "2:14: sync.block_size must be at most 1000",
+            ),
+            (
+                "[sync]\nnumber_timeout_ms = 0\n",
+                "2:21: sync.number_timeout_ms must be at least 50",
+            ),
+        ] {
+            let e = Config::parse(text, "x.toml").unwrap_err().to_string();
+            assert!(e.contains(want), "{text:?}: {e}");
+        }
     }
 
     #[test]

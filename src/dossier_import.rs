@@ -297,7 +297,10 @@ pub fn write_json(records: &[DossierRecord]) -> String {
                     Value::String(s.to_string())
                 }
             };
-            let time = |t: &Option<DateTime<Utc>>| t.as_ref().map_or(Value::Null, |t| Value::String(format_time(t)));
+            let time = |t: &Option<DateTime<Utc>>| {
+                t.as_ref()
+                    .map_or(Value::Null, |t| Value::String(format_time(t)))
+            };
             let values = [
                 text(r.code.as_str()),
                 text(r.status.code()),

@@ -10,6 +10,7 @@ pub mod kiosk;
 pub mod office;
 pub mod printer;
 pub mod store;
+pub mod sync;
 
 /// The Slint UI compiled from ui/main.slint.
 pub mod ui {

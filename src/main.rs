@@ -91,7 +91,8 @@ struct OfficeArgs {
 
 #[derive(Subcommand)]
 enum OfficeCommand {
-    /// Enrol a kiosk: prints its token once (the database keeps only a hash of it).
+    /// Enrol a kiosk (or, with --integration, a system that sends dossiers): prints its
+    /// token once (the database keeps only a hash of it).
     EnrollDevice {
         /// The office database file (created if missing).
         #[arg(long)]
@@ -99,6 +100,9 @@ enum OfficeCommand {
         /// A name staff recognise, e.g. "Kiosk sảnh".
         #[arg(long)]
         name: String,
+        /// The token may only write dossiers (PUT/POST /api/v1/dossiers), not act as a kiosk.
+        #[arg(long)]
+        integration: bool,
     },
     /// Revoke a kiosk's token (by the name or id it was enrolled with).
     RevokeDevice {
@@ -108,6 +112,45 @@ enum OfficeCommand {
         /// The device's name or id.
         #[arg(long)]
         name: String,
+    },
+    /// Load data into the office database; kiosks pull it at their next poll.
+    Import {
+        #[command(subcommand)]
+        what: OfficeImportCommand,
+    },
+    /// Set the notice every kiosk shows on its home screen (an empty text clears it).
+    SetNotice {
+        /// The office database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// The notice in Vietnamese.
+        #[arg(long)]
+        vi: String,
+        /// The notice in English (empty: kiosks show the Vietnamese one).
+        #[arg(long, default_value = "")]
+        en: String,
+    },
+    /// Send kiosks a catalogue of fields and procedures (the assets/catalogue.json format);
+    /// a file a kiosk could not load is refused.
+    SetCatalogue {
+        /// The .json file.
+        file: PathBuf,
+        /// The office database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfficeImportCommand {
+    /// Dossiers from CSV or JSON, the format of `motcua import dossiers`. Bad rows are
+    /// reported with their line and skipped; importing the same file again changes nothing.
+    Dossiers {
+        /// The .csv or .json file.
+        file: PathBuf,
+        /// The office database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
     },
 }
 
@@ -409,14 +452,32 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             }
         }
         Some(Command::Office(OfficeArgs {
-            command: Some(OfficeCommand::EnrollDevice { db, name }),
+            command:
+                Some(OfficeCommand::EnrollDevice {
+                    db,
+                    name,
+                    integration,
+                }),
             ..
         })) => {
+            use motcua::office::Role;
+            let role = if integration {
+                Role::Integration
+            } else {
+                Role::Kiosk
+            };
             let mut store = motcua::office::OfficeStore::open(&db)?;
-            let (device, token) = store.enroll_device(&name, chrono::Utc::now())?;
+            let (device, token) = store.enroll_device(&name, role, chrono::Utc::now())?;
             println!("device {} ({})", device.name, device.id);
+            println!("role {}", role.code());
             println!("token {token}");
-            eprintln!("Keep the token: it is shown only now. Put it in the kiosk's config.");
+            eprintln!(
+                "Keep the token: it is shown only now. Put it in the {}.",
+                match role {
+                    Role::Kiosk => "kiosk's config",
+                    Role::Integration => "integration's settings",
+                }
+            );
             Ok(())
         }
         Some(Command::Office(OfficeArgs {
@@ -430,9 +491,65 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Office(OfficeArgs {
+            command:
+                Some(OfficeCommand::Import {
+                    what: OfficeImportCommand::Dossiers { file, db },
+                }),
+            ..
+        })) => import_dossier_file(&file, |records| {
+            motcua::office::OfficeStore::open(&db)?.upsert_dossiers(records, chrono::Utc::now())
+        }),
+        Some(Command::Office(OfficeArgs {
+            command: Some(OfficeCommand::SetNotice { db, vi, en }),
+            ..
+        })) => {
+            let mut store = motcua::office::OfficeStore::open(&db)?;
+            let settings = motcua::office::protocol::Settings {
+                notice_vi: vi,
+                notice_en: en,
+            };
+            if !store.set_settings(&settings)? {
+                println!("notice unchanged");
+            } else if store.settings()?.notice_vi.is_empty() {
+                println!("notice cleared; kiosks drop it at their next poll");
+            } else {
+                println!("notice set; kiosks show it from their next poll");
+            }
+            Ok(())
+        }
+        Some(Command::Office(OfficeArgs {
+            command: Some(OfficeCommand::SetCatalogue { file, db }),
+            ..
+        })) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {} (UTF-8 JSON expected)", file.display()))?;
+            let catalogue = motcua::catalogue::Catalogue::from_json(&text).with_context(|| {
+                format!(
+                    "{} refused (the office keeps its current catalogue)",
+                    file.display()
+                )
+            })?;
+            let mut store = motcua::office::OfficeStore::open(&db)?;
+            let changed = store.set_catalogue(&text)?;
+            println!(
+                "{}: {} fields, {} procedures; {}",
+                file.display(),
+                catalogue.fields.len(),
+                catalogue.procedures.len(),
+                if changed {
+                    "kiosks take it at their next poll"
+                } else {
+                    "unchanged"
+                }
+            );
+            Ok(())
+        }
         Some(Command::Import {
             what: ImportCommand::Dossiers { file },
-        }) => import_dossiers(&file, &cli.data_dir),
+        }) => import_dossier_file(&file, |records| {
+            motcua::kiosk::open_store(&cli.data_dir)?.import_dossiers(records, chrono::Utc::now())
+        }),
         Some(Command::AdminPin) => {
             let mut pin = String::new();
             std::io::stdin()
@@ -450,28 +567,66 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
 }
 
 /// The demo's first start puts sample dossiers in the store and says how to look them up.
-fn load_demo_dossiers(data_dir: &Path) -> anyhow::Result<()> {
-    let mut store = kiosk::open_store(data_dir)?;
-    if store.dossier_count()? > 0 {
-        return Ok(());
+/// The demo's office, in this process on 127.0.0.1: its database and a kiosk token live in
+/// the data directory, the sample dossiers are loaded into it on first start (the kiosk gets
+/// them by syncing), and the config is pointed at it unless it names an office already.
+fn start_demo_office(
+    data_dir: &Path,
+    config: &mut motcua::config::Config,
+) -> anyhow::Result<motcua::office::OfficeHandle> {
+    use motcua::office::{OfficeStore, Role};
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let db = data_dir.join("office.sqlite3");
+    let token_file = data_dir.join("demo-kiosk.token");
+    let mut office = OfficeStore::open(&db)?;
+    let token = match std::fs::read_to_string(&token_file) {
+        Ok(t) if !t.trim().is_empty() => t.trim().to_string(),
+        _ => {
+            let (_, token) = office.enroll_device("Kiosk demo", Role::Kiosk, chrono::Utc::now())?;
+            std::fs::write(&token_file, &token)
+                .with_context(|| format!("cannot write {}", token_file.display()))?;
+            token
+        }
+    };
+    if office.dossier_count()? == 0 {
+        let samples = kiosk::demo::sample_dossiers(chrono::Utc::now());
+        office.upsert_dossiers(&samples, chrono::Utc::now())?;
+        println!("Demo dossiers for Tra cứu hồ sơ (code, then lookup code or phone's last 4):");
+        for d in &samples {
+            println!(
+                "  {}  {:<22} {} / {}",
+                d.code,
+                d.status.label_vi(),
+                d.secret,
+                d.phone_last4
+            );
+        }
     }
-    let samples = kiosk::demo::sample_dossiers(chrono::Utc::now());
-    store.import_dossiers(&samples, chrono::Utc::now())?;
-    println!("Demo dossiers for Tra cứu hồ sơ (code, then lookup code or phone's last 4):");
-    for d in &samples {
-        println!(
-            "  {}  {:<22} {} / {}",
-            d.code,
-            d.status.label_vi(),
-            d.secret,
-            d.phone_last4
-        );
+    drop(office);
+    let handle = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
+    if config.sync.office().is_none() {
+        config.sync.office_url = Some(handle.url());
+        config.sync.token = Some(token);
     }
-    Ok(())
+    println!(
+        "Demo office server on {} (database {}); the kiosk syncs with {}",
+        handle.url(),
+        db.display(),
+        config.sync.office_url.as_deref().unwrap_or("-")
+    );
+    Ok(handle)
 }
 
-/// `import dossiers`: good rows go in, bad rows are listed as `FILE:LINE: what`.
-fn import_dossiers(file: &Path, data_dir: &Path) -> anyhow::Result<()> {
+/// `import dossiers` and `office import dossiers`: good rows go to `store` (called only for
+/// a usable file, so a refused file creates no database), bad rows are listed as
+/// `FILE:LINE: what`.
+fn import_dossier_file(
+    file: &Path,
+    store: impl FnOnce(
+        &[motcua::dossier_import::DossierRecord],
+    ) -> anyhow::Result<motcua::store::ImportCounts>,
+) -> anyhow::Result<()> {
     use motcua::dossier_import::{parse, Format};
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -484,23 +639,29 @@ fn import_dossiers(file: &Path, data_dir: &Path) -> anyhow::Result<()> {
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let parsed = parse(&text, Format::detect(name, &text))
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    // A row with several problems has one error each, all on its line.
+    let refused = parsed
+        .errors
+        .iter()
+        .map(|e| e.line)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     for e in &parsed.errors {
         eprintln!("{}:{}: {}", file.display(), e.line, e.message);
     }
     let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
-    let mut store = motcua::kiosk::open_store(data_dir)?;
-    let counts = store.import_dossiers(&records, chrono::Utc::now())?;
+    let counts = store(&records)?;
     println!(
         "{}: {} new, {} updated, {} unchanged; {} rows refused",
         file.display(),
         counts.inserted,
         counts.updated,
         counts.unchanged,
-        parsed.errors.len()
+        refused
     );
-    if !parsed.errors.is_empty() {
+    if refused > 0 {
         // The good rows are in; a non-zero status tells a script that some were not.
-        anyhow::bail!("{} rows refused (listed above)", parsed.errors.len());
+        anyhow::bail!("{refused} rows refused (listed above)");
     }
     Ok(())
 }
@@ -595,9 +756,12 @@ fn run_kiosk(
     } else {
         None
     };
-    if demo {
-        load_demo_dossiers(data_dir)?;
-    }
+    // Lives as long as the kiosk: the demo's office serves until the window closes.
+    let _office = if demo {
+        Some(start_demo_office(data_dir, &mut config)?)
+    } else {
+        None
+    };
     let kiosk = Kiosk::new(config, data_dir, kiosk::system_clock())
         .map_err(|e| with_config_line(e, config_path))?;
     let Some(window) = window else {

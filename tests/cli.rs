@@ -1,5 +1,6 @@
 //! The command line as an installer meets it: the demo's first start, off-screen rendering,
-//! a broken config refused with file and line, and the byte decoder.
+//! a broken config refused with file and line, the byte decoder, imports, and the office's
+//! enrolment, dossier import, notice and catalogue commands.
 
 use std::path::Path;
 use std::process::Command;
@@ -316,6 +317,7 @@ fn office_enrols_and_revokes_a_kiosk() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.lines().any(|l| l == "role kiosk"), "{stdout}");
     let token = stdout
         .lines()
         .find_map(|l| l.strip_prefix("token "))
@@ -342,4 +344,157 @@ fn office_enrols_and_revokes_a_kiosk() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("no active device"));
     let store = motcua::office::OfficeStore::open(&db).unwrap();
     assert!(store.device_for_token(&token).unwrap().is_none());
+}
+
+/// `motcua office ARGS… --db DB`.
+fn office(db: &Path, args: &[&str]) -> std::process::Output {
+    motcua()
+        .arg("office")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn office_import_dossiers_reports_like_the_kiosk_import_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let csv = dir.path().join("hoso.csv");
+    std::fs::write(
+        &csv,
+        "code,status,procedure_code,applicant_name,received_at,secret,phone_last4\n\
+         h15.50.05.13-261120-0975,processing,1.001193,Nguyễn Văn An,2026-11-20T08:15:00+07:00,7KQ2,4321\n\
+         H15.50.05.13-261120-0976,teleported,1.001193,Trần Thị Bình,2026-11-20T08:20:00+07:00,,98765\n\
+         H15.50.05.13-261120-0977,ready,1.000894,Lê Văn Cường,2026-11-20T09:00:00+07:00,AB12,\n",
+    )
+    .unwrap();
+    let file = csv.to_str().unwrap();
+    let out = office(&db, &["import", "dossiers", file]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert!(!out.status.success(), "a row was refused");
+    assert!(
+        stdout.contains("2 new, 0 updated, 0 unchanged; 1 rows refused"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("hoso.csv:3:") && stderr.contains("status"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("phone_last4"), "{stderr}");
+    assert!(
+        !stderr.contains("Trần Thị Bình") && !stderr.contains("98765"),
+        "{stderr}"
+    );
+
+    let again = office(&db, &["import", "dossiers", file]);
+    let stdout = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(stdout.contains("0 new, 0 updated, 2 unchanged"), "{stdout}");
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    assert_eq!(store.dossier_count().unwrap(), 2);
+    assert_eq!(store.rev().unwrap(), 2, "the second run changed nothing");
+    let d = store.dossier("H15.50.05.13-261120-0975").unwrap().unwrap();
+    assert_eq!(
+        (d.secret.as_str(), d.phone_last4.as_str()),
+        ("7KQ2", "4321")
+    );
+    drop(store);
+
+    // A file refused whole creates nothing.
+    let other = dir.path().join("other.sqlite3");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"code\": 1}").unwrap();
+    let out = office(&other, &["import", "dossiers", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("array"));
+    assert!(!other.exists());
+}
+
+#[test]
+fn office_sets_the_notice_and_refuses_a_broken_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = office(&db, &["set-notice", "--vi", "Nghỉ lễ ngày 2/9"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    let settings = store.settings().unwrap();
+    assert_eq!(
+        (settings.notice_vi.as_str(), settings.notice_en.as_str()),
+        ("Nghỉ lễ ngày 2/9", "")
+    );
+    drop(store);
+    let out = office(&db, &["set-notice", "--vi", ""]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cleared"));
+
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/catalogue.json");
+    let out = office(&db, &["set-catalogue", good.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("procedures"));
+    let stored = motcua::office::OfficeStore::open(&db)
+        .unwrap()
+        .catalogue()
+        .unwrap()
+        .unwrap();
+
+    // A procedure in a field that does not exist: refused, the stored one kept.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"fields": [{"code": "HT", "name_vi": "Hộ tịch", "name_en": "Civil status", "icon": "f1a2"}],
+            "procedures": [{"field": "XX", "code": null, "name_vi": "Thủ tục", "name_en": "P",
+                            "processing_days": "1", "fee_vi": "0", "sourced": false}]}"#,
+    )
+    .unwrap();
+    let out = office(&db, &["set-catalogue", broken.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("broken.json") && err.contains("unknown field \"XX\""),
+        "{err}"
+    );
+    std::fs::write(&broken, "{\"fields\": [").unwrap();
+    let out = office(&db, &["set-catalogue", broken.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    assert_eq!(store.catalogue().unwrap().unwrap(), stored);
+}
+
+#[test]
+fn office_enrols_an_integration_whose_token_has_that_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let out = office(
+        &db,
+        &[
+            "enroll-device",
+            "--name",
+            "Cổng dịch vụ công",
+            "--integration",
+        ],
+    );
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.lines().any(|l| l == "role integration"), "{stdout}");
+    let token = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("token "))
+        .unwrap();
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    assert_eq!(
+        store.device_for_token(token).unwrap().unwrap().role,
+        motcua::office::Role::Integration
+    );
 }

@@ -1,11 +1,14 @@
 //! The office API over real HTTP on 127.0.0.1: the `motcua office` process on a real SQLite
-//! file, called with ureq as the kiosk will. Health without a token, tokens checked, events
-//! applied once, numbers and blocks shared without overlap, and bad requests answered with a
-//! 4xx and a message, never a crash.
+//! file, called with ureq as the kiosk will. Health without a token, tokens and their roles
+//! checked, events applied once, online numbers and offline blocks without overlap, dossiers
+//! written by an integration and paged out to kiosks, settings and the catalogue sent once,
+//! queue status from reported tickets, bad requests answered with a 4xx and a message, never
+//! a crash; and an office run inside the test process, stopped and restarted on its port.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -14,6 +17,7 @@ struct Office {
     child: Child,
     base: String,
     token: String,
+    db: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -30,12 +34,19 @@ fn motcua() -> Command {
     c
 }
 
-fn enroll(db: &std::path::Path, name: &str) -> String {
-    let out = motcua()
-        .args(["office", "enroll-device", "--name", name, "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
+fn enroll(db: &Path, name: &str) -> String {
+    enroll_as(db, name, false)
+}
+
+/// `motcua office enroll-device`, as a kiosk or an integration; returns the token.
+fn enroll_as(db: &Path, name: &str, integration: bool) -> String {
+    let mut cmd = motcua();
+    cmd.args(["office", "enroll-device", "--name", name, "--db"])
+        .arg(db);
+    if integration {
+        cmd.arg("--integration");
+    }
+    let out = cmd.output().unwrap();
     assert!(out.status.success());
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -67,6 +78,7 @@ fn start() -> Office {
         child,
         base,
         token,
+        db,
         _dir: dir,
     }
 }
@@ -138,8 +150,9 @@ fn events_need_a_token_and_apply_once() {
 }
 
 #[test]
-fn numbers_and_blocks_come_from_one_counter() {
+fn online_numbers_count_from_one_and_offline_blocks_from_501_by_seq() {
     let o = start();
+    let k2 = enroll(&o.db, "Kiosk tầng 2");
     let num = |ticket: &str| {
         post(
             &o,
@@ -148,20 +161,32 @@ fn numbers_and_blocks_come_from_one_counter() {
             &json!({"protocol": 1, "ticket_id": ticket, "queue": "A", "business_date": "2026-11-25"}),
         )
     };
+    let block = |token: &str, seq: Option<u32>| {
+        let mut req =
+            json!({"protocol": 1, "queue": "A", "business_date": "2026-11-25", "size": 50});
+        if let Some(seq) = seq {
+            req["seq"] = json!(seq);
+        }
+        let (status, b) = post(&o, "/api/v1/blocks", Some(token), &req);
+        assert_eq!(status, 200, "{b}");
+        (b["first"].as_u64().unwrap(), b["last"].as_u64().unwrap())
+    };
     assert_eq!(num("t1").1["number"], 1);
     assert_eq!(num("t1").1["number"], 1, "a retry keeps its number");
-    let (status, b) = post(
-        &o,
-        "/api/v1/blocks",
-        Some(&o.token),
-        &json!({"protocol": 1, "queue": "A", "business_date": "2026-11-25", "size": 50}),
-    );
-    assert_eq!(status, 200, "{b}");
+    assert_eq!(block(&o.token, Some(0)), (501, 550));
     assert_eq!(
-        (b["first"].as_u64(), b["last"].as_u64()),
-        (Some(2), Some(51))
+        block(&o.token, Some(0)),
+        (501, 550),
+        "a retry gets the same block"
     );
-    assert_eq!(num("t2").1["number"], 52);
+    assert_eq!(block(&o.token, None), (501, 550), "seq defaults to 0");
+    assert_eq!(
+        block(&o.token, Some(1)),
+        (551, 600),
+        "a new seq, a further block"
+    );
+    assert_eq!(block(&k2, Some(0)), (601, 650), "another kiosk's block 0");
+    assert_eq!(num("t2").1["number"], 2, "online numbers go on from 2");
 }
 
 #[test]
@@ -222,4 +247,560 @@ fn bad_requests_get_a_4xx_with_a_message_and_the_office_goes_on() {
         .call()
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
+}
+
+/// PUTs `body` with `token`; returns the status and the JSON answer.
+fn put(o: &Office, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut req = agent().put(format!("{}{path}", o.base));
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let mut resp = req.send_json(body).unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_json().unwrap_or(Value::Null))
+}
+
+/// POSTs a raw text body as JSON; returns the status and the answer's text.
+fn post_text(o: &Office, path: &str, token: &str, body: &str) -> (u16, String) {
+    let mut resp = agent()
+        .post(format!("{}{path}", o.base))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(body)
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_to_string().unwrap())
+}
+
+/// One poll for changes, which must succeed.
+fn changes(o: &Office, since: u64, limit: Option<u32>) -> Value {
+    let mut req = json!({"protocol": 1, "since": since});
+    if let Some(l) = limit {
+        req["limit"] = json!(l);
+    }
+    let (status, v) = post(o, "/api/v1/changes", Some(&o.token), &req);
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
+/// The codes of the dossiers in a changes answer, in order.
+fn codes(v: &Value) -> Vec<String> {
+    v["dossiers"].as_array().map_or(Vec::new(), |a| {
+        a.iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    })
+}
+
+/// The office's business date now (its default zone, Asia/Ho_Chi_Minh).
+fn today() -> chrono::NaiveDate {
+    motcua::domain::clock::business_date(chrono::Utc::now(), motcua::office::api::DEFAULT_TIME_ZONE)
+}
+
+/// A POST written on a plain socket, to see every byte of the answer: (head, body).
+fn raw_exchange(o: &Office, path: &str, token: &str, body: &str) -> (String, Vec<u8>) {
+    let addr = o.base.trim_start_matches("http://");
+    let mut sock = std::net::TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        sock,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    sock.read_to_end(&mut answer).unwrap();
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete HTTP answer");
+    (
+        String::from_utf8_lossy(&answer[..split + 4]).into_owned(),
+        answer[split + 4..].to_vec(),
+    )
+}
+
+/// A dossier object in the import format.
+fn dossier(code: &str, status: &str) -> Value {
+    json!({"code": code, "status": status, "procedure_code": "1.001193",
+           "applicant_name": "Nguyễn Văn An", "received_at": "2026-11-20T08:15:00+07:00",
+           "pickup_place": "Quầy 2", "secret": "7KQ2", "phone_last4": "4321"})
+}
+
+#[test]
+fn twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny() {
+    let o = start();
+    let csv = o.db.with_file_name("hoso.csv");
+    let mut text = String::from("code,status,received_at,applicant_name,secret,phone_last4\n");
+    let want: Vec<String> = (0..12_000)
+        .map(|i| format!("H15.50.05.13-261120-{i:05}"))
+        .collect();
+    for (i, code) in want.iter().enumerate() {
+        text.push_str(&format!(
+            "{code},processing,2026-11-20T08:15:00+07:00,Nguyễn Văn {i},K{i:04},{:04}\n",
+            i % 10_000
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = motcua()
+        .args(["office", "import", "dossiers"])
+        .arg(&csv)
+        .arg("--db")
+        .arg(&o.db)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("12000 new, 0 updated, 0 unchanged; 0 rows refused"),
+        "{stdout}"
+    );
+
+    // Pages of the default (and largest) size, in the order they were written.
+    let mut since = 0;
+    let mut got = Vec::new();
+    let mut pages = Vec::new();
+    loop {
+        let v = changes(&o, since, if since == 0 { None } else { Some(9_999) });
+        let page = codes(&v);
+        pages.push((
+            page.len(),
+            v["more"].as_bool().unwrap_or(false),
+            v["cursor"].as_u64().unwrap(),
+        ));
+        got.extend(page);
+        since = v["cursor"].as_u64().unwrap();
+        if !v["more"].as_bool().unwrap_or(false) {
+            break;
+        }
+    }
+    assert_eq!(
+        pages,
+        [
+            (5000, true, 5000),
+            (5000, true, 10_000),
+            (2000, false, 12_000)
+        ]
+    );
+    assert_eq!(got, want);
+    // A smaller page when asked.
+    let v = changes(&o, 11_990, Some(4));
+    assert_eq!(codes(&v), want[11_990..11_994]);
+    assert_eq!(
+        (v["more"].as_bool(), v["cursor"].as_u64()),
+        (Some(true), Some(11_994))
+    );
+
+    // Nothing new: the answer, head and all, is a few bytes.
+    let (head, body) = raw_exchange(
+        &o,
+        "/api/v1/changes",
+        &o.token,
+        &format!("{{\"protocol\":1,\"since\":{since}}}"),
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["cursor", "time"], "{v}");
+    assert_eq!(v["cursor"], 12_000);
+    assert!(body.len() <= 100, "{} body bytes", body.len());
+    assert!(
+        head.len() + body.len() <= 300,
+        "{} bytes: {head}",
+        head.len() + body.len()
+    );
+
+    // Importing the same file again changes nothing, so kiosks get nothing again.
+    let again = motcua()
+        .args(["office", "import", "dossiers"])
+        .arg(&csv)
+        .arg("--db")
+        .arg(&o.db)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 new, 0 updated, 12000 unchanged"));
+    assert!(codes(&changes(&o, since, None)).is_empty());
+}
+
+#[test]
+fn an_integration_writes_dossiers_one_or_many_and_bad_rows_are_listed() {
+    let o = start();
+    let bridge = enroll_as(&o.db, "Cổng dịch vụ công", true);
+    let code = "H15.50.05.13-261120-0975";
+
+    let (status, v) = put(
+        &o,
+        &format!("/api/v1/dossiers/{}", code.to_lowercase()),
+        Some(&bridge),
+        &json!({"protocol": 1, "dossier": dossier(code, "processing")}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["inserted"].as_u64(), v["errors"].as_array().map(Vec::len)),
+        (Some(1), Some(0))
+    );
+    let (_, v) = put(
+        &o,
+        &format!("/api/v1/dossiers/{code}"),
+        Some(&bridge),
+        &json!({"protocol": 1, "dossier": dossier(code, "processing")}),
+    );
+    assert_eq!(v["unchanged"], 1, "idempotent");
+    let (status, v) = put(
+        &o,
+        "/api/v1/dossiers/H15.50.05.13-261120-0976",
+        Some(&bridge),
+        &json!({"protocol": 1, "dossier": dossier(code, "ready")}),
+    );
+    assert_eq!(status, 400, "the path and the object name other dossiers");
+    assert!(v["error"].as_str().unwrap().contains("path"), "{v}");
+    let mut bad = dossier(code, "teleported");
+    bad["phone_last4"] = json!("98765");
+    let (status, v) = put(
+        &o,
+        &format!("/api/v1/dossiers/{code}"),
+        Some(&bridge),
+        &json!({"protocol": 1, "dossier": bad}),
+    );
+    assert_eq!(status, 400);
+    let msg = v["error"].as_str().unwrap();
+    // ureq sends pretty-printed JSON: the object starts on line 2 of the body.
+    assert!(
+        msg.contains("line 2: status") && msg.contains("phone_last4"),
+        "{msg}"
+    );
+    assert!(!msg.contains("98765"), "phone digits never echoed: {msg}");
+
+    // Many at once, pretty-printed: the bad row is named by its line in the body.
+    let body = r#"{
+  "protocol": 1,
+  "dossiers": [
+    {"code": "H15.50.05.13-261120-0975", "status": "ready", "received_at": "2026-11-20T08:15:00+07:00",
+     "applicant_name": "Nguyễn Văn An", "procedure_code": "1.001193", "pickup_place": "Quầy 2",
+     "secret": "7KQ2", "phone_last4": "4321", "finished_at": "2026-11-24T11:00:00+07:00"},
+    {"code": "H15.50.05.13-261120-0976", "status": "received", "received_at": "2026-11-20T09:00:00+07:00"},
+    {"code": "H15.50.05.13-261120-0977", "status": "received", "received_at": "yesterday",
+     "secret": "X1"}
+  ]
+}"#;
+    let (status, text) = post_text(&o, "/api/v1/dossiers", &bridge, body);
+    assert_eq!(status, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (v["inserted"].as_u64(), v["updated"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let errors: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors.iter().all(|e| e.starts_with("line 8: ")),
+        "{errors:?}"
+    );
+    assert!(!text.contains("X1"), "secrets never echoed: {text}");
+
+    let (status, v) = post(
+        &o,
+        "/api/v1/dossiers",
+        Some(&bridge),
+        &json!({"protocol": 1, "dossiers": {"code": code}}),
+    );
+    assert_eq!(status, 400);
+    assert!(v["error"].as_str().unwrap().contains("array"), "{v}");
+    let (status, text) = post_text(
+        &o,
+        "/api/v1/dossiers",
+        &bridge,
+        "{\"protocol\": 1, \"dossiers\": [",
+    );
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("error"), "{text}");
+    let (status, _) = post_text(&o, "/api/v1/dossiers", &bridge, "{\"protocol\": 1}");
+    assert_eq!(status, 422, "a missing field");
+    let (status, v) = post(
+        &o,
+        "/api/v1/dossiers",
+        Some(&bridge),
+        &json!({"protocol": 0, "dossiers": []}),
+    );
+    assert_eq!(status, 400, "{v}");
+
+    // The kiosk pulls what the integration wrote.
+    let v = changes(&o, 0, None);
+    assert_eq!(
+        codes(&v),
+        ["H15.50.05.13-261120-0975", "H15.50.05.13-261120-0976"]
+    );
+    assert_eq!(v["dossiers"][0]["status"], "ready");
+}
+
+#[test]
+fn tokens_only_open_the_routes_of_their_role() {
+    let o = start();
+    let bridge = enroll_as(&o.db, "Cổng dịch vụ công", true);
+    let code = "H15.50.05.13-261120-0975";
+    let put_body = json!({"protocol": 1, "dossier": dossier(code, "processing")});
+    let (status, v) = put(
+        &o,
+        &format!("/api/v1/dossiers/{code}"),
+        Some(&o.token),
+        &put_body,
+    );
+    assert_eq!(status, 403);
+    assert!(v["error"].as_str().unwrap().contains("integration"), "{v}");
+    let (status, _) = post(
+        &o,
+        "/api/v1/dossiers",
+        Some(&o.token),
+        &json!({"protocol": 1, "dossiers": [dossier(code, "processing")]}),
+    );
+    assert_eq!(status, 403);
+    let (status, _) = put(&o, &format!("/api/v1/dossiers/{code}"), None, &put_body);
+    assert_eq!(status, 401);
+    for (path, body) in [
+        ("/api/v1/events", json!({"protocol": 1, "events": []})),
+        (
+            "/api/v1/numbers",
+            json!({"protocol": 1, "ticket_id": "t1", "queue": "A", "business_date": "2026-11-25"}),
+        ),
+        (
+            "/api/v1/blocks",
+            json!({"protocol": 1, "queue": "A", "business_date": "2026-11-25", "size": 5}),
+        ),
+        ("/api/v1/changes", json!({"protocol": 1, "since": 0})),
+    ] {
+        let (status, v) = post(&o, path, Some(&bridge), &body);
+        assert_eq!(status, 403, "{path}: {v}");
+        assert!(
+            v["error"].as_str().unwrap().contains("only write dossiers"),
+            "{v}"
+        );
+    }
+    // Malformed bodies on the new routes: a 4xx with a message.
+    let (status, text) = post_text(&o, "/api/v1/changes", &o.token, "{\"since\": ");
+    assert_eq!(status, 400, "{text}");
+    let (status, text) = post_text(
+        &o,
+        "/api/v1/changes",
+        &o.token,
+        "{\"protocol\": 1, \"since\": -1}",
+    );
+    assert_eq!(status, 422, "{text}");
+    assert!(changes(&o, 0, None)["cursor"].is_u64(), "still serving");
+}
+
+/// `motcua office` subcommand on the test's database; returns stdout, asserting success.
+fn office_cli(o: &Office, args: &[&str]) -> String {
+    let out = motcua()
+        .arg("office")
+        .args(args)
+        .arg("--db")
+        .arg(&o.db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn settings_and_the_catalogue_reach_each_kiosk_once() {
+    let o = start();
+    let v = changes(&o, 0, None);
+    assert!(
+        v.get("settings").is_none() && v.get("catalogue").is_none(),
+        "{v}"
+    );
+    office_cli(
+        &o,
+        &[
+            "set-notice",
+            "--vi",
+            "Nghỉ lễ ngày 2/9",
+            "--en",
+            "Closed on 2 September",
+        ],
+    );
+    let catalogue = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/catalogue.json");
+    office_cli(&o, &["set-catalogue", catalogue.to_str().unwrap()]);
+
+    let v = changes(&o, 0, None);
+    assert_eq!(
+        v["settings"],
+        json!({"notice_vi": "Nghỉ lễ ngày 2/9", "notice_en": "Closed on 2 September"})
+    );
+    let sent: motcua::catalogue::Catalogue =
+        serde_json::from_value(v["catalogue"].clone()).unwrap();
+    assert_eq!(
+        sent,
+        motcua::catalogue::Catalogue::from_json(&std::fs::read_to_string(&catalogue).unwrap())
+            .unwrap()
+    );
+    let cursor = v["cursor"].as_u64().unwrap();
+    let v = changes(&o, cursor, None);
+    assert!(
+        v.get("settings").is_none() && v.get("catalogue").is_none(),
+        "sent once: {v}"
+    );
+
+    // The same notice again is no change; a cleared one is.
+    assert!(office_cli(
+        &o,
+        &[
+            "set-notice",
+            "--vi",
+            "Nghỉ lễ ngày 2/9",
+            "--en",
+            "Closed on 2 September"
+        ]
+    )
+    .contains("unchanged"));
+    assert!(changes(&o, cursor, None).get("settings").is_none());
+    office_cli(&o, &["set-notice", "--vi", ""]);
+    let v = changes(&o, cursor, None);
+    assert_eq!(v["settings"], json!({"notice_vi": "", "notice_en": ""}));
+    assert!(v.get("catalogue").is_none());
+}
+
+/// A `ticket.issued` event as the kiosk's outbox holds it (its `Ticket` through serde).
+fn issued(event: &str, ticket: &str, queue: &str, number: u32, state: &str) -> Value {
+    let t = motcua::domain::ticket::Ticket {
+        id: ticket.into(),
+        queue: queue.into(),
+        number,
+        business_date: today(),
+        issued_at: chrono::Utc::now(),
+        wall_clock: chrono::Utc::now(),
+        clock_status: motcua::domain::clock::ClockStatus::Ok,
+        field: "HT".into(),
+        priority: motcua::domain::priority::PriorityGroup::None,
+        state: motcua::domain::ticket::TicketState::from_code(state).unwrap(),
+        printed_at: None,
+    };
+    json!({"id": event, "kind": "ticket.issued", "payload": t})
+}
+
+#[test]
+fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted() {
+    let o = start();
+    let k2 = enroll(&o.db, "Kiosk tầng 2");
+    let v = changes(&o, 0, None);
+    assert!(v.get("queues").is_none(), "no tickets yet: {v}");
+    let cursor = v["cursor"].as_u64().unwrap();
+
+    let (status, v) = post(
+        &o,
+        "/api/v1/events",
+        Some(&o.token),
+        &json!({"protocol": 1, "events": [
+            issued("e1", "t1", "A", 1, "waiting"),
+            issued("e2", "t2", "A", 2, "waiting"),
+            issued("e3", "t3", "B", 1, "waiting"),
+        ]}),
+    );
+    assert_eq!((status, v["applied"].as_u64()), (200, Some(3)), "{v}");
+    // The second kiosk, offline for a while, reports from its block, and one number it
+    // should never have printed.
+    let (status, v) = post(
+        &o,
+        "/api/v1/events",
+        Some(&k2),
+        &json!({"protocol": 1, "events": [
+            issued("e4", "t4", "A", 501, "called"),
+            issued("e5", "t5", "A", 2, "waiting"),
+            {"id": "e6", "kind": "ticket.issued", "payload": {"queue": "A"}},
+        ]}),
+    );
+    assert_eq!(
+        (status, v["applied"].as_u64()),
+        (200, Some(3)),
+        "a clash never fails a push: {v}"
+    );
+
+    let v = changes(&o, cursor, None);
+    let date = today().to_string();
+    assert_eq!(
+        v["queues"],
+        json!([
+            {"queue": "A", "business_date": date, "issued": 4, "waiting": 3},
+            {"queue": "B", "business_date": date, "issued": 1, "waiting": 1},
+        ])
+    );
+    assert!(changes(&o, v["cursor"].as_u64().unwrap(), None)
+        .get("queues")
+        .is_none());
+    let store = motcua::office::OfficeStore::open(&o.db).unwrap();
+    assert_eq!(store.conflicts().unwrap(), 1);
+    assert_eq!(store.event_count().unwrap(), 6);
+}
+
+#[test]
+fn an_office_in_this_process_stops_and_restarts_on_its_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let token = {
+        let mut store = motcua::office::OfficeStore::open(&db).unwrap();
+        store
+            .enroll_device(
+                "Kiosk sảnh",
+                motcua::office::Role::Kiosk,
+                chrono::Utc::now(),
+            )
+            .unwrap()
+            .1
+    };
+    let tz = motcua::office::api::DEFAULT_TIME_ZONE;
+    let office = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", tz).unwrap();
+    let addr = office.addr();
+    let health = |agent: &ureq::Agent| {
+        agent
+            .get(format!("http://{addr}/api/v1/health"))
+            .call()
+            .map(|r| r.status().as_u16())
+    };
+    // One agent keeps its connection open across the stop, as a kiosk's would.
+    let kiosk = agent();
+    assert_eq!(health(&kiosk).unwrap(), 200);
+    let number = |agent: &ureq::Agent| {
+        let mut resp = agent
+            .post(format!("http://{addr}/api/v1/numbers"))
+            .header("Authorization", &format!("Bearer {token}"))
+            .send_json(json!({"protocol": 1, "ticket_id": "t1", "queue": "A", "business_date": "2026-11-25"}))
+            .unwrap();
+        resp.body_mut().read_json::<Value>().unwrap()["number"].clone()
+    };
+    assert_eq!(number(&kiosk), 1);
+
+    let stopping = Instant::now();
+    office.shutdown();
+    assert!(
+        stopping.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        stopping.elapsed()
+    );
+    assert!(health(&agent()).is_err(), "nothing listens after the stop");
+
+    let office = motcua::office::api::spawn_with_shutdown(&db, &addr.to_string(), tz).unwrap();
+    assert_eq!(office.addr(), addr);
+    assert_eq!(office.url(), format!("http://{addr}"));
+    assert_eq!(health(&kiosk).unwrap(), 200, "the same client reconnects");
+    assert_eq!(number(&kiosk), 1, "the same database behind it");
+    drop(office);
+    assert!(
+        health(&agent()).is_err(),
+        "dropping the handle stops it too"
+    );
 }

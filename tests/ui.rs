@@ -405,6 +405,101 @@ fn kiosk_ui_flows() {
     serial_printer_faults_and_the_admin_view(&clock);
     dossier_lookup(&clock);
     procedure_catalogue(&clock);
+    office_sync();
+}
+
+/// Pumps the UI's timers until `cond` holds (the sync runs on its own thread).
+fn pump_until(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..1000 {
+        if cond() {
+            return;
+        }
+        mock_elapsed_time(Duration::from_millis(250));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// The kiosk with a real office server in this process: the office's notice on the home
+/// screen, a ticket numbered by the office, and the admin view's sync card online and, once
+/// the office is gone, offline with the next ticket from the reserved block.
+fn office_sync() {
+    use motcua::office::protocol::Settings;
+    use motcua::office::{OfficeStore, Role};
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("office.sqlite3");
+    let token = {
+        let mut o = OfficeStore::open(&db).unwrap();
+        o.set_settings(&Settings {
+            notice_vi: "Chiều thứ Sáu 28/11 bộ phận một cửa nghỉ họp".into(),
+            notice_en: "Closed on Friday afternoon 28/11 for a meeting".into(),
+        })
+        .unwrap();
+        o.enroll_device("Kiosk sảnh", Role::Kiosk, chrono::Utc::now())
+            .unwrap()
+            .1
+    };
+    let office =
+        motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", chrono_tz::Asia::Ho_Chi_Minh)
+            .unwrap();
+    let mut config = demo_config();
+    // The office's clock is the real one, and the kiosk follows it: open whatever the hour.
+    config.hours.always_open = true;
+    config.admin.pin_hash = Some(motcua::kiosk::admin::hash_pin("2468").unwrap());
+    config.sync.office_url = Some(office.url());
+    config.sync.token = Some(token);
+    let name = config.office.name.clone();
+    let kiosk_dir = data.path().join("kiosk");
+    let clock = TestClock::new(chrono::Utc::now());
+    let kiosk = Kiosk::new(config, &kiosk_dir, clock.clock()).unwrap();
+    let app = &kiosk.app;
+    let g = app.global::<KioskGlobal>();
+    kiosk::set_size(app, 1080, 1920);
+    pump_until("the office's notice", || g.get_office_notice() != "");
+    assert_eq!(
+        g.get_office_notice(),
+        "Chiều thứ Sáu 28/11 bộ phận một cửa nghỉ họp"
+    );
+    snapshot(app, "home-office-notice");
+
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Không — lấy số thường");
+    assert_eq!(g.get_ticket().number, "A001", "the office's sequence");
+    g.invoke_go_home();
+
+    long_press(app, &name, Duration::from_millis(3100));
+    type_pin(app, "2468");
+    assert_eq!(page(app), Page::Admin);
+    pump_until("the ticket to reach the office", || {
+        g.get_sync_state() == "online" && g.get_sync_pending() == 0 && g.get_sync_last() != ""
+    });
+    assert_eq!(g.get_sync_office(), office.url().as_str());
+    snapshot(app, "admin-sync");
+    g.invoke_go_home();
+
+    office.shutdown();
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Không — lấy số thường");
+    assert_eq!(
+        g.get_ticket().number,
+        "A501",
+        "the reserved block, as the office is gone"
+    );
+    g.invoke_go_home();
+    long_press(app, &name, Duration::from_millis(3100));
+    type_pin(app, "2468");
+    pump_until("the admin view to show the outage", || {
+        g.get_sync_state() == "offline" && g.get_sync_error() != ""
+    });
+    assert_eq!(
+        g.get_sync_pending(),
+        1,
+        "the offline ticket waits in the outbox"
+    );
+    snapshot(app, "admin-sync-offline");
+    g.invoke_go_home();
 }
 
 /// Holds a point of the screen for `hold`, as a finger would.

@@ -27,7 +27,8 @@ use crate::printer::status::PrinterState;
 use crate::printer::{checklist_bytes, status_slip_bytes, ChecklistSlip, StatusSlip};
 use crate::printer::{ticket_bytes, Profile, TicketSlip};
 use crate::store::LookupOutcome;
-use crate::store::{FieldRow, Store};
+use crate::store::{FieldRow, Numbering, Store};
+use crate::sync::{SyncHandle, SyncStatus};
 use crate::ui::{
     App, DossierInfo, FieldItem, KeptTicket, Kiosk, Page, PrintState, ProcedureInfo, ProcedureItem,
     ReopenInfo, StepInfo, TicketInfo,
@@ -89,12 +90,9 @@ struct State {
     open_procedure: Option<i64>,
 }
 
-/// Everything the controller needs; built by `kiosk::run` or by tests.
-pub struct Controller {
-    app: slint::Weak<App>,
-    config: Config,
-    profile: Profile,
-    store: RefCell<Store>,
+/// The catalogue as loaded from the store for the pages.
+struct CatalogueView {
+    /// Fields a queue serves, for the ticket flow.
     fields: Vec<FieldRow>,
     /// Every field, for the catalogue (also those no queue serves).
     all_fields: Vec<FieldRow>,
@@ -102,7 +100,46 @@ pub struct Controller {
     /// (the index's positions are positions in this list).
     procedures: Vec<(i64, Procedure)>,
     search: SearchIndex,
+}
+
+impl CatalogueView {
+    fn load(store: &Store, config: &Config) -> anyhow::Result<CatalogueView> {
+        let all_fields = store.fields()?;
+        let fields: Vec<FieldRow> = all_fields
+            .iter()
+            .filter(|f| config.queue_for_field(&f.code).is_some())
+            .cloned()
+            .collect();
+        let procedures = store.procedures()?;
+        let search = SearchIndex::new(procedures.iter().map(|(_, p)| {
+            (
+                p.code.clone().unwrap_or_default(),
+                p.name_vi.clone(),
+                p.field.clone(),
+            )
+        }));
+        Ok(CatalogueView {
+            fields,
+            all_fields,
+            procedures,
+            search,
+        })
+    }
+}
+
+/// Everything the controller needs; built by `kiosk::run` or by tests.
+pub struct Controller {
+    app: slint::Weak<App>,
+    config: Config,
+    profile: Profile,
+    store: RefCell<Store>,
+    /// The catalogue as the pages show it; replaced when the office sends a new one.
+    cat: RefCell<CatalogueView>,
+    /// The catalogue generation `cat` was loaded at.
+    cat_generation: std::cell::Cell<u64>,
     clock: Clock,
+    /// The sync with the office, when the config names one.
+    sync: Option<SyncHandle>,
     printer: PrintQueue,
     state: RefCell<State>,
     idle: Timer,
@@ -122,21 +159,9 @@ impl Controller {
         store: Store,
         printer: PrintQueue,
         clock: Clock,
+        sync: Option<SyncHandle>,
     ) -> anyhow::Result<Rc<Controller>> {
-        let all_fields = store.fields()?;
-        let fields: Vec<FieldRow> = all_fields
-            .iter()
-            .filter(|f| config.queue_for_field(&f.code).is_some())
-            .cloned()
-            .collect();
-        let procedures = store.procedures()?;
-        let search = SearchIndex::new(procedures.iter().map(|(_, p)| {
-            (
-                p.code.clone().unwrap_or_default(),
-                p.name_vi.clone(),
-                p.field.clone(),
-            )
-        }));
+        let cat = CatalogueView::load(&store, &config)?;
         let language = config.kiosk.language;
         let pin_guard = PinGuard::new(config.admin.max_attempts, config.admin.lockout_minutes);
         let ctrl = Rc::new(Controller {
@@ -144,11 +169,10 @@ impl Controller {
             config,
             profile,
             store: RefCell::new(store),
-            fields,
-            all_fields,
-            procedures,
-            search,
+            cat: RefCell::new(cat),
+            cat_generation: std::cell::Cell::new(0),
             clock,
+            sync,
             printer,
             state: RefCell::new(State {
                 language,
@@ -192,6 +216,7 @@ impl Controller {
                     c.refresh_clock();
                     c.collect_print_outcomes();
                     c.collect_pin_check();
+                    c.follow_sync();
                 }
             });
         Ok(ctrl)
@@ -346,8 +371,72 @@ impl Controller {
         }
     }
 
+    /// The board clock, corrected by the office's once the sync knows it.
     fn now(&self) -> DateTime<Utc> {
-        (self.clock)()
+        let board = (self.clock)();
+        self.sync.as_ref().map_or(board, |s| s.now(board))
+    }
+
+    /// How the next ticket of `queue` is numbered (see `SyncHandle::numbering`).
+    fn numbering(&self, queue: &str, now: DateTime<Utc>) -> Numbering {
+        match &self.sync {
+            Some(sync) => sync.numbering(&self.store.borrow(), queue, now, self.config.tz()),
+            None => Numbering::Local,
+        }
+    }
+
+    /// Shows what the sync learnt: the office's notice, its catalogue (reloaded only at
+    /// home, so no page changes under a citizen's finger) and, in the admin view, its state.
+    fn follow_sync(&self) {
+        let Some(sync) = &self.sync else { return };
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let status = sync.status();
+        let notice = match self.state.borrow().language {
+            Language::En if !status.settings.notice_en.is_empty() => &status.settings.notice_en,
+            _ => &status.settings.notice_vi,
+        };
+        if g.get_office_notice().as_str() != notice.as_str() {
+            g.set_office_notice(notice.as_str().into());
+        }
+        if status.catalogue_generation != self.cat_generation.get() && g.get_page() == Page::Home {
+            match CatalogueView::load(&self.store.borrow(), &self.config) {
+                Ok(cat) => {
+                    *self.cat.borrow_mut() = cat;
+                    log::info!("showing the catalogue the office sent");
+                }
+                Err(e) => log::error!("cannot load the office's catalogue: {e:#}"),
+            }
+            self.cat_generation.set(status.catalogue_generation);
+            self.set_language(self.state.borrow().language);
+        }
+        if g.get_page() == Page::Admin {
+            self.show_sync_status(&status);
+        }
+    }
+
+    fn show_sync_status(&self, status: &SyncStatus) {
+        let Some(app) = self.ui() else { return };
+        let g = app.global::<Kiosk>();
+        let Some(sync) = &self.sync else {
+            g.set_sync_state(SharedString::new());
+            return;
+        };
+        g.set_sync_state(if status.online { "online" } else { "offline" }.into());
+        g.set_sync_office(sync.office().into());
+        g.set_sync_last(
+            status
+                .last_ok
+                .map(|t| {
+                    t.with_timezone(&self.config.tz())
+                        .format("%H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default()
+                .into(),
+        );
+        g.set_sync_pending(i32::try_from(status.pending).unwrap_or(i32::MAX));
+        g.set_sync_error(status.last_error.clone().unwrap_or_default().into());
     }
 
     /// Service hours apply only when the clock can be trusted: a board that booted in 1970
@@ -393,7 +482,9 @@ impl Controller {
     }
 
     fn field_name_in(&self, code: &str, lang: Language) -> String {
-        self.all_fields
+        self.cat
+            .borrow()
+            .all_fields
             .iter()
             .find(|f| f.code == code)
             .map(|f| match lang {
@@ -442,10 +533,19 @@ impl Controller {
             .ok_or_else(|| anyhow::anyhow!("field {field} has no queue"))?
             .clone();
         let tz = self.config.tz();
-        let issued =
-            self.store
-                .borrow_mut()
-                .issue_ticket(&queue.prefix, field, priority, self.now(), tz)?;
+        let now = self.now();
+        let numbering = self.numbering(&queue.prefix, now);
+        let issued = self.store.borrow_mut().issue_ticket_with(
+            &queue.prefix,
+            field,
+            priority,
+            now,
+            tz,
+            numbering,
+        )?;
+        if let Some(sync) = &self.sync {
+            sync.kick();
+        }
         let ticket = issued.ticket;
         let wait = estimate_wait_minutes(issued.ahead, queue.service_minutes, queue.counters);
         let local = ticket.issued_at.with_timezone(&tz).naive_local();
@@ -1047,9 +1147,10 @@ impl Controller {
         &self,
         positions: impl IntoIterator<Item = usize>,
     ) -> ModelRc<ProcedureItem> {
+        let cat = self.cat.borrow();
         let items: Vec<ProcedureItem> = positions
             .into_iter()
-            .filter_map(|i| self.procedures.get(i))
+            .filter_map(|i| cat.procedures.get(i))
             .map(|(id, p)| ProcedureItem {
                 id: *id as i32,
                 name: self.procedure_name(p).into(),
@@ -1062,11 +1163,12 @@ impl Controller {
         let Some(app) = self.ui() else { return };
         let g = app.global::<Kiosk>();
         let lang = self.state.borrow().language;
-        let items: Vec<FieldItem> = self
+        let cat = self.cat.borrow();
+        let items: Vec<FieldItem> = cat
             .all_fields
             .iter()
             // A field with no procedure in the catalogue would open an empty list.
-            .filter(|f| self.procedures.iter().any(|(_, p)| p.field == f.code))
+            .filter(|f| cat.procedures.iter().any(|(_, p)| p.field == f.code))
             .map(|f| FieldItem {
                 code: f.code.clone().into(),
                 name: match lang {
@@ -1077,6 +1179,7 @@ impl Controller {
                 icon: icon_char(&f.icon).into(),
             })
             .collect();
+        drop(cat);
         g.set_catalogue_fields(ModelRc::new(VecModel::from(items)));
         self.state.borrow_mut().catalogue_field = None;
         self.set_page(Page::Catalogue);
@@ -1086,12 +1189,14 @@ impl Controller {
     fn open_field(&self, code: &str) {
         let Some(app) = self.ui() else { return };
         let g = app.global::<Kiosk>();
-        let mut positions: Vec<usize> = (0..self.procedures.len())
-            .filter(|&i| self.procedures[i].1.field == code)
-            .collect();
-        positions.sort_by(|&a, &b| {
-            collate::compare(&self.procedures[a].1.name_vi, &self.procedures[b].1.name_vi)
-        });
+        let positions: Vec<usize> = {
+            let procs = &self.cat.borrow().procedures;
+            let mut positions: Vec<usize> = (0..procs.len())
+                .filter(|&i| procs[i].1.field == code)
+                .collect();
+            positions.sort_by(|&a, &b| collate::compare(&procs[a].1.name_vi, &procs[b].1.name_vi));
+            positions
+        };
         g.set_procedures(self.procedure_items(positions));
         g.set_procedures_title(self.field_name(code).into());
         {
@@ -1140,6 +1245,8 @@ impl Controller {
             (s.telex.text(), s.telex.is_enabled())
         };
         let hits = self
+            .cat
+            .borrow()
             .search
             .search_ordered(&text, usize::MAX, Order::Alphabetical);
         g.set_search_text(text.into());
@@ -1149,7 +1256,8 @@ impl Controller {
     }
 
     fn open_procedure(&self, id: i64) {
-        let Some((_, p)) = self.procedures.iter().find(|(i, _)| *i == id) else {
+        let cat = self.cat.borrow();
+        let Some((_, p)) = cat.procedures.iter().find(|(i, _)| *i == id) else {
             return;
         };
         let Some(app) = self.ui() else { return };
@@ -1190,7 +1298,8 @@ impl Controller {
         let Some(id) = self.state.borrow().open_procedure else {
             return;
         };
-        let Some((_, p)) = self.procedures.iter().find(|(i, _)| *i == id) else {
+        let cat = self.cat.borrow();
+        let Some((_, p)) = cat.procedures.iter().find(|(i, _)| *i == id) else {
             return;
         };
         let slip = ChecklistSlip {
@@ -1393,6 +1502,8 @@ impl Controller {
             .collect();
         g.set_kept_total(items.len() as i32);
         g.set_kept(ModelRc::new(VecModel::from(items)));
+        let status = self.sync.as_ref().map(|s| s.status()).unwrap_or_default();
+        self.show_sync_status(&status);
     }
 
     /// Sends reprints of kept tickets; each counts as printed only when it prints.
@@ -1473,6 +1584,8 @@ impl Controller {
             .into(),
         );
         let items: Vec<FieldItem> = self
+            .cat
+            .borrow()
             .fields
             .iter()
             .map(|f| FieldItem {

@@ -156,10 +156,18 @@ impl Kiosk {
         let profile = profile_for(&config)?;
         let store = open_store(data_dir)?;
         check_fields(&config, &store)?;
+        let sync = crate::sync::SyncHandle::start(&config, database_path(data_dir), clock.clone())?;
         let app = App::new().context("cannot create the kiosk window")?;
         let (w, h) = (config.kiosk.width, config.kiosk.height);
-        let controller =
-            Controller::attach(&app, config, profile, store, PrintQueue::start(sink), clock)?;
+        let controller = Controller::attach(
+            &app,
+            config,
+            profile,
+            store,
+            PrintQueue::start(sink),
+            clock,
+            sync,
+        )?;
         set_size(&app, w, h);
         Ok(Kiosk { app, controller })
     }

@@ -1,9 +1,10 @@
 //! The office server's side (issue 5, in progress): the office database that owns the
-//! shared ticket sequence and applies kiosk events exactly once, and its HTTP API. The
-//! kiosk's sync loop comes next.
+//! shared ticket sequence, applies kiosk events exactly once and keeps what kiosks pull
+//! (dossiers, settings, the catalogue), and its HTTP API.
 
 pub mod api;
 pub mod protocol;
 pub mod store;
 
-pub use store::{Applied, Device, NumberBlock, OfficeStore};
+pub use api::OfficeHandle;
+pub use store::{Applied, Device, NumberBlock, OfficeStore, Role, BLOCK_BASE};

@@ -6,8 +6,10 @@
 
 mod dossiers;
 mod schema;
+mod sync;
 
 pub use dossiers::{ImportCounts, LookupOutcome, Step};
+pub use sync::BlockState;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -51,6 +53,63 @@ pub struct Issued {
     pub ticket: Ticket,
     /// Waiting tickets in the same queue and business date, issued before it.
     pub ahead: u32,
+    /// Where its number came from.
+    pub source: NumberSource,
+}
+
+/// How a new ticket is to be numbered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Numbering {
+    /// This kiosk works alone: its own counter per queue and day.
+    Local,
+    /// The office granted `number` to `ticket_id` on `business_date`.
+    Office {
+        /// The id the number was asked for; the ticket gets it.
+        ticket_id: String,
+        /// The day the number belongs to.
+        business_date: NaiveDate,
+        /// The number.
+        number: u32,
+    },
+    /// The office did not answer in time: the next number of a block it reserved for us.
+    Block,
+}
+
+/// Where a ticket's number came from, as stored in `ticket.number_source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberSource {
+    /// The kiosk's own counter (no office).
+    Local,
+    /// The office's shared sequence.
+    Office,
+    /// A block the office reserved for this kiosk.
+    Block,
+    /// Past every block while the office was gone: unique on this kiosk only.
+    Overflow,
+}
+
+impl NumberSource {
+    /// Stable storage code.
+    pub fn code(self) -> &'static str {
+        match self {
+            NumberSource::Local => "local",
+            NumberSource::Office => "office",
+            NumberSource::Block => "block",
+            NumberSource::Overflow => "overflow",
+        }
+    }
+
+    /// Inverse of [`code`](Self::code).
+    pub fn from_code(code: &str) -> Option<NumberSource> {
+        [
+            NumberSource::Local,
+            NumberSource::Office,
+            NumberSource::Block,
+            NumberSource::Overflow,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
 }
 
 /// An event waiting in the outbox for the office.
@@ -115,41 +174,7 @@ impl Store {
         if n > 0 {
             return Ok(false);
         }
-        {
-            let mut ins_field = tx.prepare(
-                "INSERT INTO field(code, position, name_vi, name_en, icon) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (i, f) in cat.fields.iter().enumerate() {
-                ins_field.execute(params![f.code, i as i64, f.name_vi, f.name_en, f.icon])?;
-            }
-            let mut ins_proc = tx.prepare(
-                "INSERT INTO procedure(id, field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi,
-                                       submit_at_vi, online_url, sensitive, processing_vi)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
-            for (i, p) in cat.procedures.iter().enumerate() {
-                let docs = p
-                    .documents_vi
-                    .as_ref()
-                    .map(serde_json::to_string)
-                    .transpose()?;
-                ins_proc.execute(params![
-                    i as i64 + 1,
-                    p.field,
-                    p.code,
-                    p.name_vi,
-                    p.name_en,
-                    p.processing_days,
-                    p.fee_vi,
-                    p.sourced,
-                    docs,
-                    p.submit_at_vi,
-                    p.online_url,
-                    p.sensitive,
-                    p.processing_vi
-                ])?;
-            }
-        }
+        insert_catalogue(&tx, cat)?;
         tx.commit()?;
         Ok(true)
     }
@@ -226,10 +251,8 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Issues the next ticket of `queue` in one durable transaction (see the module comment).
-    ///
-    /// `now` is the board's clock reading; the ticket is stamped with the effective time
-    /// (never earlier than any earlier ticket) and numbered within that time's business date.
+    /// Issues the next ticket of `queue` from this kiosk's own counter (a kiosk that works
+    /// alone); see [`issue_ticket_with`](Self::issue_ticket_with).
     pub fn issue_ticket(
         &mut self,
         queue: &str,
@@ -237,6 +260,31 @@ impl Store {
         priority: PriorityGroup,
         now: DateTime<Utc>,
         tz: Tz,
+    ) -> Result<Issued> {
+        self.issue_ticket_with(queue, field, priority, now, tz, Numbering::Local)
+    }
+
+    /// The business date a ticket issued at board time `now` would get.
+    pub fn business_date_at(&self, now: DateTime<Utc>, tz: Tz) -> Result<NaiveDate> {
+        Ok(business_date(
+            effective_time(now, self.high_water()?).at,
+            tz,
+        ))
+    }
+
+    /// Issues the next ticket of `queue` in one durable transaction (see the module comment),
+    /// numbered as `numbering` says.
+    ///
+    /// `now` is the board's clock reading; the ticket is stamped with the effective time
+    /// (never earlier than any earlier ticket) and numbered within that time's business date.
+    pub fn issue_ticket_with(
+        &mut self,
+        queue: &str,
+        field: &str,
+        priority: PriorityGroup,
+        now: DateTime<Utc>,
+        tz: Tz,
+        numbering: Numbering,
     ) -> Result<Issued> {
         if queue.is_empty() || field.is_empty() {
             bail!("issue_ticket: queue and field must not be empty");
@@ -253,17 +301,40 @@ impl Store {
         let eff = effective_time(now, high_water);
         let date = business_date(eff.at, tz);
         let date_s = fmt_date(date);
-        let number: i64 = tx.query_row(
-            "INSERT INTO queue_day(queue, business_date, last_number) VALUES (?1, ?2, 1)
-             ON CONFLICT(queue, business_date) DO UPDATE SET last_number = last_number + 1
-             RETURNING last_number",
-            params![queue, date_s],
-            |r| r.get(0),
-        )?;
+        let (id, number, source) = match numbering {
+            Numbering::Local => (
+                uuid::Uuid::new_v4().to_string(),
+                local_number(&tx, queue, &date_s)?,
+                NumberSource::Local,
+            ),
+            // A grant for another day (midnight passed meanwhile) or a number this kiosk
+            // already used (it issued past its block while the office was gone) is not used.
+            Numbering::Office {
+                ticket_id,
+                business_date,
+                number,
+            } if business_date == date && !number_taken(&tx, queue, &date_s, number)? => {
+                (ticket_id, number, NumberSource::Office)
+            }
+            other => {
+                let id = match other {
+                    Numbering::Office { ticket_id, .. } => ticket_id,
+                    _ => uuid::Uuid::new_v4().to_string(),
+                };
+                match block_number(&tx, queue, &date_s)? {
+                    Some(n) => (id, n, NumberSource::Block),
+                    None => (
+                        id,
+                        overflow_number(&tx, queue, &date_s)?,
+                        NumberSource::Overflow,
+                    ),
+                }
+            }
+        };
         let ticket = Ticket {
-            id: uuid::Uuid::new_v4().to_string(),
+            id,
             queue: queue.to_string(),
-            number: u32::try_from(number).context("ticket number out of range")?,
+            number,
             business_date: date,
             issued_at: eff.at,
             wall_clock: now,
@@ -275,7 +346,8 @@ impl Store {
         };
         tx.execute(
             &format!(
-                "INSERT INTO ticket({TICKET_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)"
+                "INSERT INTO ticket({TICKET_COLUMNS}, number_source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11)"
             ),
             params![
                 ticket.id,
@@ -288,14 +360,17 @@ impl Store {
                 ticket.field,
                 ticket.priority.code(),
                 ticket.state.code(),
+                source.code(),
             ],
         )?;
+        let mut payload = serde_json::to_value(&ticket)?;
+        payload["number_source"] = source.code().into();
         tx.execute(
             "INSERT INTO outbox(id, kind, payload, created_at, sent_at) VALUES (?1, ?2, ?3, ?4, NULL)",
             params![
                 uuid::Uuid::new_v4().to_string(),
                 EVENT_TICKET_ISSUED,
-                serde_json::to_string(&ticket)?,
+                payload.to_string(),
                 fmt_ts(eff.at),
             ],
         )?;
@@ -306,7 +381,24 @@ impl Store {
         )?;
         let ahead = count_waiting(&tx, queue, &date_s, Some(&ticket.id))?;
         tx.commit()?;
-        Ok(Issued { ticket, ahead })
+        Ok(Issued {
+            ticket,
+            ahead,
+            source,
+        })
+    }
+
+    /// Where the number of ticket `id` came from.
+    pub fn number_source(&self, id: &str) -> Result<Option<NumberSource>> {
+        let code: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT number_source FROM ticket WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(code.as_deref().and_then(NumberSource::from_code))
     }
 
     /// Records that the receipt of ticket `id` was printed.
@@ -449,6 +541,113 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Writes `cat` into empty field and procedure tables.
+fn insert_catalogue(tx: &Connection, cat: &Catalogue) -> Result<()> {
+    {
+        let mut ins_field = tx.prepare(
+            "INSERT INTO field(code, position, name_vi, name_en, icon) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (i, f) in cat.fields.iter().enumerate() {
+            ins_field.execute(params![f.code, i as i64, f.name_vi, f.name_en, f.icon])?;
+        }
+        let mut ins_proc = tx.prepare(
+            "INSERT INTO procedure(id, field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi,
+                                   submit_at_vi, online_url, sensitive, processing_vi)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        for (i, p) in cat.procedures.iter().enumerate() {
+            let docs = p
+                .documents_vi
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?;
+            ins_proc.execute(params![
+                i as i64 + 1,
+                p.field,
+                p.code,
+                p.name_vi,
+                p.name_en,
+                p.processing_days,
+                p.fee_vi,
+                p.sourced,
+                docs,
+                p.submit_at_vi,
+                p.online_url,
+                p.sensitive,
+                p.processing_vi
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The kiosk's own next number, skipping any this kiosk already used another way.
+fn local_number(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
+    loop {
+        let n: i64 = conn.query_row(
+            "INSERT INTO queue_day(queue, business_date, last_number) VALUES (?1, ?2, 1)
+             ON CONFLICT(queue, business_date) DO UPDATE SET last_number = last_number + 1
+             RETURNING last_number",
+            params![queue, date],
+            |r| r.get(0),
+        )?;
+        let n = u32::try_from(n).context("ticket number out of range")?;
+        if !number_taken(conn, queue, date, n)? {
+            return Ok(n);
+        }
+    }
+}
+
+fn number_taken(conn: &Connection, queue: &str, date: &str, number: u32) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM ticket WHERE queue = ?1 AND business_date = ?2 AND number = ?3",
+            params![queue, date, number],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// The next unused number of this kiosk's blocks for the queue and day, oldest block first.
+fn block_number(conn: &Connection, queue: &str, date: &str) -> Result<Option<u32>> {
+    loop {
+        let next: Option<(i64, i64)> = conn
+            .query_row(
+                "SELECT seq, next_number FROM number_block
+                 WHERE queue = ?1 AND business_date = ?2 AND next_number <= last_number
+                 ORDER BY seq LIMIT 1",
+                params![queue, date],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((seq, n)) = next else {
+            return Ok(None);
+        };
+        conn.execute(
+            "UPDATE number_block SET next_number = next_number + 1
+             WHERE queue = ?1 AND business_date = ?2 AND seq = ?3",
+            params![queue, date, seq],
+        )?;
+        let n = u32::try_from(n).context("block number out of range")?;
+        if !number_taken(conn, queue, date, n)? {
+            return Ok(Some(n));
+        }
+    }
+}
+
+/// Past every number this kiosk knows of for the queue and day: unique here, and with a
+/// single kiosk unique everywhere; with several, two kiosks past their blocks may collide.
+fn overflow_number(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
+    let n: i64 = conn.query_row(
+        "SELECT MAX(COALESCE((SELECT MAX(number) FROM ticket WHERE queue = ?1 AND business_date = ?2), 0),
+                    COALESCE((SELECT MAX(last_number) FROM number_block WHERE queue = ?1 AND business_date = ?2), 0)) + 1",
+        params![queue, date],
+        |r| r.get(0),
+    )?;
+    u32::try_from(n).context("ticket number out of range")
 }
 
 fn count_waiting(conn: &Connection, queue: &str, date: &str, except: Option<&str>) -> Result<u32> {

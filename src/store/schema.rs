@@ -4,13 +4,13 @@ use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema version this build writes; a file with a higher one is refused.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Marks the file as ours ("MOTC") so another program's SQLite file is not mistaken for a store.
 pub const APPLICATION_ID: i64 = 0x4D4F_5443;
 
 /// Migration `i` brings a file from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = "
 CREATE TABLE field (
@@ -115,6 +115,29 @@ ALTER TABLE procedure ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0;
 -- Procedures from before this version are hidden from the lookup until their details are
 -- known (Store::fill_catalogue_details): a sensitive name must never show by default.
 UPDATE procedure SET sensitive = 1;
+";
+
+/// Sync with the office: where each ticket's number came from, the blocks of numbers the
+/// office reserved for this kiosk, and the office's view of the queues.
+const V3: &str = "
+ALTER TABLE ticket ADD COLUMN number_source TEXT NOT NULL DEFAULT 'local';
+CREATE TABLE number_block (
+    queue         TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    seq           INTEGER NOT NULL,              -- the kiosk's block number for that queue and day
+    first_number  INTEGER NOT NULL,
+    last_number   INTEGER NOT NULL,
+    next_number   INTEGER NOT NULL,              -- last_number + 1 once used up
+    PRIMARY KEY (queue, business_date, seq)
+) WITHOUT ROWID;
+CREATE TABLE office_queue (
+    queue         TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    issued        INTEGER NOT NULL,
+    waiting       INTEGER NOT NULL,
+    serving       INTEGER,
+    PRIMARY KEY (queue, business_date)
+) WITHOUT ROWID;
 ";
 
 /// Reads the file's schema version, refusing files we must not touch.

@@ -1,0 +1,184 @@
+//! The kiosk's HTTP client for the office API (ureq, blocking: it runs on the sync thread,
+//! or on a short-lived thread for a ticket's number, never on the UI thread).
+
+use std::fmt;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::office::protocol::{
+    Acked, BlockGranted, BlockRequest, Changes, ChangesRequest, ErrorBody, EventIn, NumberGranted,
+    NumberRequest, PushEvents, PROTOCOL,
+};
+
+/// Largest answer read: a page of 5,000 dossiers is about 2 MB.
+const MAX_ANSWER: u64 = 64 << 20;
+
+/// Why a call to the office failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    /// No answer: the office is down, the network is gone, or it took too long.
+    Unreachable(String),
+    /// The office answered with an error status and message.
+    Office {
+        /// HTTP status.
+        status: u16,
+        /// The office's message.
+        message: String,
+    },
+    /// The answer could not be understood.
+    BadAnswer(String),
+}
+
+impl fmt::Display for SyncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SyncError::Unreachable(e) => write!(f, "office unreachable: {e}"),
+            SyncError::Office { status, message } => {
+                write!(f, "office refused ({status}): {message}")
+            }
+            SyncError::BadAnswer(e) => write!(f, "office answer not understood: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SyncError {}
+
+/// A connection to one office with one device token.
+#[derive(Clone)]
+pub struct OfficeClient {
+    agent: ureq::Agent,
+    quick: ureq::Agent,
+    base: String,
+    auth: String,
+}
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .timeout_connect(Some(timeout.min(Duration::from_secs(3))))
+        .user_agent("motcua")
+        .build()
+        .into()
+}
+
+impl OfficeClient {
+    /// A client for the office at `base` ("http://host:port"); number requests give up after
+    /// `number_timeout`.
+    pub fn new(base: &str, token: &str, number_timeout: Duration) -> OfficeClient {
+        OfficeClient::with_timeouts(base, token, Duration::from_secs(30), number_timeout)
+    }
+
+    /// Like `new`, with the limit for every other request given too.
+    pub fn with_timeouts(
+        base: &str,
+        token: &str,
+        request_timeout: Duration,
+        number_timeout: Duration,
+    ) -> OfficeClient {
+        OfficeClient {
+            agent: agent(request_timeout),
+            quick: agent(number_timeout),
+            base: base.trim_end_matches('/').to_string(),
+            auth: format!("Bearer {token}"),
+        }
+    }
+
+    /// The office's address.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn post<Q: Serialize, A: DeserializeOwned>(
+        &self,
+        agent: &ureq::Agent,
+        path: &str,
+        body: &Q,
+    ) -> Result<A, SyncError> {
+        let url = format!("{}{path}", self.base);
+        // Compact JSON: every byte of a push crosses the office's network.
+        let bytes = serde_json::to_vec(body).map_err(|e| SyncError::BadAnswer(e.to_string()))?;
+        let mut resp = agent
+            .post(&url)
+            .header("authorization", &self.auth)
+            .header("content-type", "application/json")
+            .send(&bytes[..])
+            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let reader = resp.body_mut().with_config().limit(MAX_ANSWER);
+        if (200..300).contains(&status) {
+            return reader
+                .read_json()
+                .map_err(|e| SyncError::BadAnswer(e.to_string()));
+        }
+        let text = reader.read_to_string().unwrap_or_default();
+        let message = serde_json::from_str::<ErrorBody>(&text)
+            .map(|b| b.error)
+            .unwrap_or_else(|_| text.chars().take(200).collect());
+        Err(SyncError::Office { status, message })
+    }
+
+    /// Delivers outbox events; returns the ids the office acknowledged.
+    pub fn push(&self, events: Vec<EventIn>) -> Result<Acked, SyncError> {
+        self.post(
+            &self.agent,
+            "/api/v1/events",
+            &PushEvents {
+                protocol: PROTOCOL,
+                events,
+            },
+        )
+    }
+
+    /// What changed since `since`.
+    pub fn changes(&self, since: u64) -> Result<Changes, SyncError> {
+        self.post(
+            &self.agent,
+            "/api/v1/changes",
+            &ChangesRequest {
+                protocol: PROTOCOL,
+                since,
+                limit: None,
+            },
+        )
+    }
+
+    /// Block `seq` of this kiosk for a queue and day.
+    pub fn block(
+        &self,
+        queue: &str,
+        date: NaiveDate,
+        seq: u32,
+        size: u32,
+    ) -> Result<BlockGranted, SyncError> {
+        self.post(
+            &self.agent,
+            "/api/v1/blocks",
+            &BlockRequest {
+                protocol: PROTOCOL,
+                queue: queue.to_string(),
+                business_date: date,
+                seq,
+                size,
+            },
+        )
+    }
+
+    /// The office's next number for a ticket, within the number timeout.
+    pub fn number(&self, ticket_id: &str, queue: &str, date: NaiveDate) -> Result<u32, SyncError> {
+        let g: NumberGranted = self.post(
+            &self.quick,
+            "/api/v1/numbers",
+            &NumberRequest {
+                protocol: PROTOCOL,
+                ticket_id: ticket_id.to_string(),
+                queue: queue.to_string(),
+                business_date: date,
+            },
+        )?;
+        Ok(g.number)
+    }
+}

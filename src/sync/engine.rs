@@ -1,0 +1,441 @@
+//! The kiosk's sync loop: one round pushes the outbox, pulls what changed at the office,
+//! learns the office's clock and tops up the blocks of numbers for offline issuing. The loop
+//! runs on its own thread with its own connection to the store, so the UI never waits on the
+//! network; failures back off (1 s doubling to 60 s) and the outbox keeps everything.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
+
+use super::client::{OfficeClient, SyncError};
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::dossier_import::{self, Format};
+use crate::office::protocol::{EventIn, Settings, MAX_EVENTS};
+use crate::store::{Numbering, Store};
+
+/// Events per push.
+const PUSH_BATCH: u32 = 500;
+/// Dossiers per store transaction: a ticket waits at most one batch for the write lock.
+const IMPORT_BATCH: usize = 2000;
+/// Calendar days ahead that blocks are held for, today included: a Friday's blocks cover a
+/// Monday, so a kiosk cut off over a weekend still issues unique numbers.
+const BLOCK_DAYS: i64 = 4;
+/// A clock difference smaller than this is network jitter, not a wrong board clock.
+const CLOCK_TOLERANCE: TimeDelta = TimeDelta::seconds(2);
+/// The longest wait between tries after failures.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The wall clock, injectable so tests can stand at any instant.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// What the sync is doing, for the admin view and the ticket path.
+#[derive(Debug, Clone, Default)]
+pub struct SyncStatus {
+    /// The last round succeeded (the office can be asked for numbers).
+    pub online: bool,
+    /// When the last round succeeded (office time).
+    pub last_ok: Option<DateTime<Utc>>,
+    /// Why the last round failed, if it did.
+    pub last_error: Option<String>,
+    /// Events not yet delivered.
+    pub pending: u32,
+    /// Office clock minus board clock, once known and beyond jitter.
+    pub clock_offset: Option<TimeDelta>,
+    /// The office's settings as last stored.
+    pub settings: Settings,
+    /// Bumped whenever the office sent a new catalogue.
+    pub catalogue_generation: u64,
+    /// Rounds that succeeded since start.
+    pub rounds: u64,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundReport {
+    /// Events the office acknowledged.
+    pub pushed: usize,
+    /// Dossiers stored (new or changed).
+    pub dossiers: usize,
+    /// Rows the office sent that failed validation (logged, skipped).
+    pub rejected: usize,
+    /// Blocks newly reserved.
+    pub blocks: usize,
+    /// A new catalogue was stored.
+    pub catalogue: bool,
+    /// New settings were stored.
+    pub settings: Option<Settings>,
+    /// Office clock minus board clock, measured this round.
+    pub offset: Option<TimeDelta>,
+    /// Pages of changes fetched.
+    pub pages: usize,
+}
+
+/// The parts of the config a round needs.
+#[derive(Debug, Clone)]
+pub struct RoundConfig {
+    /// Queue prefixes to hold blocks for.
+    pub queues: Vec<String>,
+    /// Numbers per block.
+    pub block_size: u32,
+    /// The office's time zone (business dates).
+    pub tz: Tz,
+}
+
+impl RoundConfig {
+    /// From the kiosk's config.
+    pub fn from_config(c: &Config) -> RoundConfig {
+        RoundConfig {
+            queues: c.queues.iter().map(|q| q.prefix.clone()).collect(),
+            block_size: c.sync.block_size,
+            tz: c.office.time_zone,
+        }
+    }
+}
+
+/// One sync round against the office (see the module comment). Everything is stored before
+/// the cursor moves, so a failure anywhere repeats work but loses nothing.
+pub fn round(
+    store: &mut Store,
+    client: &OfficeClient,
+    cfg: &RoundConfig,
+    board: &dyn Fn() -> DateTime<Utc>,
+) -> anyhow::Result<RoundReport> {
+    let mut report = RoundReport::default();
+    loop {
+        let events = store.outbox_pending(PUSH_BATCH.min(MAX_EVENTS as u32))?;
+        if events.is_empty() {
+            break;
+        }
+        let wire = events
+            .into_iter()
+            .map(|e| {
+                Ok(EventIn {
+                    id: e.id,
+                    kind: e.kind,
+                    payload: serde_json::from_str(&e.payload)
+                        .context("an outbox payload is not JSON")?,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let acked = client.push(wire)?;
+        if acked.acked.is_empty() {
+            anyhow::bail!("the office acknowledged none of the events sent");
+        }
+        report.pushed += store.mark_sent(&acked.acked, board())?;
+    }
+
+    let mut cursor = store.sync_cursor()?;
+    loop {
+        let before = board();
+        let started = Instant::now();
+        let changes = client.changes(cursor)?;
+        let rtt = started.elapsed();
+        report.pages += 1;
+        let office_now = DateTime::parse_from_rfc3339(&changes.time)
+            .map_err(|e| SyncError::BadAnswer(format!("office time {:?}: {e}", changes.time)))?
+            .with_timezone(&Utc);
+        if rtt < Duration::from_secs(1) {
+            let midpoint = before + TimeDelta::from_std(rtt / 2).unwrap_or_default();
+            report.offset = Some(office_now - midpoint);
+            if store.correct_clock(office_now)? {
+                log::warn!("the board clock ran ahead of the office's; corrected to {office_now}");
+            }
+        }
+        if let Some(raw) = &changes.dossiers {
+            let parsed = dossier_import::parse(raw.get(), Format::Json)
+                .map_err(|e| SyncError::BadAnswer(format!("dossiers: {e}")))?;
+            if !parsed.errors.is_empty() {
+                report.rejected += parsed.errors.len();
+                log::warn!(
+                    "{} dossier rows from the office refused, first: {}",
+                    parsed.errors.len(),
+                    parsed.errors[0]
+                );
+            }
+            let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
+            for chunk in records.chunks(IMPORT_BATCH) {
+                let c = store.import_dossiers(chunk, board())?;
+                report.dossiers += c.inserted + c.updated;
+            }
+        }
+        if let Some(raw) = &changes.catalogue {
+            let cat = Catalogue::from_json(raw.get())
+                .map_err(|e| SyncError::BadAnswer(format!("catalogue: {e:#}")))?;
+            store.replace_catalogue(&cat)?;
+            report.catalogue = true;
+        }
+        if let Some(s) = &changes.settings {
+            store.set_office_settings(s)?;
+            report.settings = Some(s.clone());
+        }
+        if !changes.queues.is_empty() {
+            store.set_office_queues(&changes.queues)?;
+        }
+        if changes.cursor != cursor {
+            store.set_sync_cursor(changes.cursor)?;
+        }
+        cursor = changes.cursor;
+        if !changes.more {
+            break;
+        }
+    }
+
+    let now = corrected(board(), report.offset);
+    let today = store.business_date_at(now, cfg.tz)?;
+    for day in 0..BLOCK_DAYS {
+        let date = today + TimeDelta::days(day);
+        for q in &cfg.queues {
+            report.blocks += top_up(store, client, cfg, q, date, day == 0)?;
+        }
+    }
+    Ok(report)
+}
+
+/// Reserves the first block of a day, and a further one for today once a quarter is left.
+fn top_up(
+    store: &mut Store,
+    client: &OfficeClient,
+    cfg: &RoundConfig,
+    queue: &str,
+    date: NaiveDate,
+    today: bool,
+) -> anyhow::Result<usize> {
+    let state = store.block_state(queue, date)?;
+    let low = state.remaining < cfg.block_size / 4;
+    if state.blocks > 0 && !(today && low) {
+        return Ok(0);
+    }
+    let b = client.block(queue, date, state.blocks, cfg.block_size)?;
+    store.add_block(queue, date, state.blocks, b.first, b.last)?;
+    Ok(1)
+}
+
+/// The board clock corrected by the office's, when they differ beyond jitter.
+pub fn corrected(board: DateTime<Utc>, offset: Option<TimeDelta>) -> DateTime<Utc> {
+    match offset {
+        Some(o) if o.abs() >= CLOCK_TOLERANCE => board + o,
+        _ => board,
+    }
+}
+
+struct Shared {
+    status: Mutex<SyncStatus>,
+    wake: Mutex<bool>,
+    cond: Condvar,
+    stop: AtomicBool,
+}
+
+/// The running sync loop; dropping it stops the loop.
+pub struct SyncHandle {
+    shared: Arc<Shared>,
+    client: OfficeClient,
+    number_timeout: Duration,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SyncHandle {
+    /// Starts the loop for the kiosk whose store is at `store_path`; `None` when the config
+    /// names no office.
+    pub fn start(
+        config: &Config,
+        store_path: PathBuf,
+        board: Clock,
+    ) -> anyhow::Result<Option<SyncHandle>> {
+        let Some((url, token)) = config.sync.office() else {
+            return Ok(None);
+        };
+        let number_timeout = Duration::from_millis(u64::from(config.sync.number_timeout_ms));
+        let client = OfficeClient::new(url, token, number_timeout);
+        let mut store = Store::open(&store_path)?;
+        let shared = Arc::new(Shared {
+            status: Mutex::new(SyncStatus {
+                settings: store.office_settings()?,
+                pending: store.outbox_unsent()?,
+                ..SyncStatus::default()
+            }),
+            wake: Mutex::new(false),
+            cond: Condvar::new(),
+            stop: AtomicBool::new(false),
+        });
+        let cfg = RoundConfig::from_config(config);
+        let interval = Duration::from_secs(u64::from(config.sync.interval_seconds));
+        let thread = {
+            let shared = shared.clone();
+            let client = client.clone();
+            std::thread::Builder::new()
+                .name("sync".into())
+                .spawn(move || run(&shared, &mut store, &client, &cfg, &*board, interval))?
+        };
+        log::info!("syncing with the office at {url}");
+        Ok(Some(SyncHandle {
+            shared,
+            client,
+            number_timeout,
+            thread: Some(thread),
+        }))
+    }
+
+    /// A copy of the current status.
+    pub fn status(&self) -> SyncStatus {
+        lock(&self.shared.status).clone()
+    }
+
+    /// Asks for a round now (a ticket was issued: push it).
+    pub fn kick(&self) {
+        wake(&self.shared);
+    }
+
+    /// The office's number for a new ticket, if the office is online and answers within the
+    /// number timeout; otherwise `None` at once or after the timeout, and the ticket takes a
+    /// number from its block.
+    pub fn online_number(&self, ticket_id: &str, queue: &str, date: NaiveDate) -> Option<u32> {
+        if !lock(&self.shared.status).online {
+            return None;
+        }
+        let (tx, rx) = mpsc::channel();
+        let client = self.client.clone();
+        let (id, q) = (ticket_id.to_string(), queue.to_string());
+        // A thread of its own bounds the wait whatever the resolver or socket does; a late
+        // answer is dropped (that number stays unused at the office).
+        std::thread::spawn(move || {
+            let _ = tx.send(client.number(&id, &q, date));
+        });
+        match rx.recv_timeout(self.number_timeout + Duration::from_millis(20)) {
+            Ok(Ok(n)) => Some(n),
+            Ok(Err(e)) => {
+                self.went_offline(e.to_string());
+                None
+            }
+            Err(_) => {
+                self.went_offline("no number from the office in time".into());
+                None
+            }
+        }
+    }
+
+    /// How a new ticket of `queue` issued at `now` is numbered: the office's number when it
+    /// answers in time, else the next number of a reserved block.
+    pub fn numbering(&self, store: &Store, queue: &str, now: DateTime<Utc>, tz: Tz) -> Numbering {
+        let date = match store.business_date_at(now, tz) {
+            Ok(d) => d,
+            Err(e) => {
+                log::error!("cannot read the business date: {e:#}");
+                return Numbering::Block;
+            }
+        };
+        let ticket_id = uuid::Uuid::new_v4().to_string();
+        match self.online_number(&ticket_id, queue, date) {
+            Some(number) => Numbering::Office {
+                ticket_id,
+                business_date: date,
+                number,
+            },
+            None => Numbering::Block,
+        }
+    }
+
+    fn went_offline(&self, why: String) {
+        log::warn!("{why}; numbering from the block");
+        let mut s = lock(&self.shared.status);
+        s.online = false;
+        s.last_error = Some(why);
+        drop(s);
+        wake(&self.shared);
+    }
+
+    /// The office's address.
+    pub fn office(&self) -> &str {
+        self.client.base()
+    }
+
+    /// `board` corrected by the office's clock.
+    pub fn now(&self, board: DateTime<Utc>) -> DateTime<Utc> {
+        corrected(board, lock(&self.shared.status).clock_offset)
+    }
+}
+
+impl Drop for SyncHandle {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        wake(&self.shared);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn wake(shared: &Shared) {
+    *lock(&shared.wake) = true;
+    shared.cond.notify_all();
+}
+
+fn run(
+    shared: &Shared,
+    store: &mut Store,
+    client: &OfficeClient,
+    cfg: &RoundConfig,
+    board: &(dyn Fn() -> DateTime<Utc> + Send + Sync),
+    interval: Duration,
+) {
+    let mut failures: u32 = 0;
+    while !shared.stop.load(Ordering::SeqCst) {
+        let result = round(store, client, cfg, board);
+        let pending = store.outbox_unsent().unwrap_or(u32::MAX);
+        let wait = {
+            let mut s = lock(&shared.status);
+            s.pending = pending;
+            match result {
+                Ok(r) => {
+                    if failures > 0 {
+                        log::info!("sync with the office restored");
+                    }
+                    failures = 0;
+                    s.online = true;
+                    s.last_error = None;
+                    s.rounds += 1;
+                    if let Some(o) = r.offset {
+                        s.clock_offset = (o.abs() >= CLOCK_TOLERANCE).then_some(o);
+                    }
+                    s.last_ok = Some(corrected(board(), s.clock_offset));
+                    if let Some(settings) = r.settings {
+                        s.settings = settings;
+                    }
+                    if r.catalogue {
+                        s.catalogue_generation += 1;
+                    }
+                    interval
+                }
+                Err(e) => {
+                    let msg = format!("{e:#}");
+                    if failures == 0 {
+                        log::warn!("sync failed: {msg}");
+                    }
+                    failures = failures.saturating_add(1);
+                    s.online = false;
+                    s.last_error = Some(msg);
+                    Duration::from_secs(1 << (failures.min(7) - 1)).min(MAX_BACKOFF)
+                }
+            }
+        };
+        let mut woken = lock(&shared.wake);
+        if !*woken {
+            woken = shared
+                .cond
+                .wait_timeout_while(woken, wait, |w| !*w)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+        *woken = false;
+    }
+}

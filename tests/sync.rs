@@ -1,0 +1,672 @@
+//! The kiosk's sync engine against a real office server on 127.0.0.1 (in this process, or
+//! the `motcua office` process when it must be killed), with real SQLite files on both
+//! sides: numbering across kiosks online and offline, a day offline converging, the office
+//! killed mid-push, faults (500, garbage, timeouts, lost answers), dossiers, settings,
+//! catalogue and the clock coming from the office.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Tz;
+use motcua::config::Config;
+use motcua::domain::priority::PriorityGroup;
+use motcua::dossier_import::{parse, Format};
+use motcua::office::api::{spawn_with_shutdown, OfficeHandle};
+use motcua::office::protocol::Settings;
+use motcua::office::{OfficeStore, Role};
+use motcua::store::{NumberSource, Store};
+use motcua::sync::{round, OfficeClient, RoundConfig, SyncHandle};
+
+const TZ: Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+/// An office database with its directory.
+struct OfficeDb {
+    dir: tempfile::TempDir,
+}
+
+impl OfficeDb {
+    fn new() -> OfficeDb {
+        OfficeDb {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("office.sqlite3")
+    }
+
+    fn open(&self) -> OfficeStore {
+        OfficeStore::open(self.path()).unwrap()
+    }
+
+    fn enroll(&self, name: &str) -> String {
+        self.open()
+            .enroll_device(name, Role::Kiosk, Utc::now())
+            .unwrap()
+            .1
+    }
+
+    fn serve(&self, listen: &str) -> OfficeHandle {
+        spawn_with_shutdown(&self.path(), listen, TZ).unwrap()
+    }
+}
+
+/// A kiosk's data directory and config.
+struct KioskSide {
+    dir: tempfile::TempDir,
+    config: Config,
+}
+
+impl KioskSide {
+    fn new(office_url: &str, token: &str) -> KioskSide {
+        let dir = tempfile::tempdir().unwrap();
+        motcua::kiosk::open_store(dir.path()).unwrap();
+        let mut config = Config::default();
+        config.sync.office_url = Some(office_url.to_string());
+        config.sync.token = Some(token.to_string());
+        config.sync.interval_seconds = 1;
+        KioskSide { dir, config }
+    }
+
+    fn db(&self) -> PathBuf {
+        motcua::kiosk::database_path(self.dir.path())
+    }
+
+    fn store(&self) -> Store {
+        Store::open(self.db()).unwrap()
+    }
+
+    fn start(&self, clock: motcua::sync::engine::Clock) -> SyncHandle {
+        SyncHandle::start(&self.config, self.db(), clock)
+            .unwrap()
+            .expect("an office is configured")
+    }
+
+    fn field(&self, queue: &str) -> String {
+        self.config
+            .queues
+            .iter()
+            .find(|q| q.prefix == queue)
+            .unwrap()
+            .fields[0]
+            .clone()
+    }
+
+    /// Issues a ticket the way the controller does.
+    fn issue(
+        &self,
+        store: &mut Store,
+        sync: &SyncHandle,
+        queue: &str,
+        now: DateTime<Utc>,
+    ) -> motcua::store::Issued {
+        let numbering = sync.numbering(store, queue, now, TZ);
+        let issued = store
+            .issue_ticket_with(
+                queue,
+                &self.field(queue),
+                PriorityGroup::None,
+                now,
+                TZ,
+                numbering,
+            )
+            .unwrap();
+        sync.kick();
+        issued
+    }
+}
+
+fn real_clock() -> motcua::sync::engine::Clock {
+    Arc::new(Utc::now)
+}
+
+fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn wait_online(sync: &SyncHandle) {
+    wait_until("the first sync", Duration::from_secs(20), || {
+        sync.status().online
+    });
+}
+
+fn wait_drained(sync: &SyncHandle) {
+    wait_until("the outbox to drain", Duration::from_secs(120), || {
+        let s = sync.status();
+        s.online && s.pending == 0
+    });
+}
+
+/// Every (queue, date, number) the kiosk stores hold, checked for repeats.
+fn assert_unique(stores: &[&Store], dates: &[NaiveDate]) -> usize {
+    let mut seen = HashSet::new();
+    for store in stores {
+        for d in dates {
+            for t in store.tickets_on(*d).unwrap() {
+                assert!(
+                    seen.insert((t.queue.clone(), t.business_date, t.number)),
+                    "{} printed twice on {}",
+                    t.display_number(),
+                    t.business_date
+                );
+            }
+        }
+    }
+    seen.len()
+}
+
+fn days_from(d: NaiveDate, n: i64) -> Vec<NaiveDate> {
+    (0..n).map(|i| d + TimeDelta::days(i)).collect()
+}
+
+#[test]
+fn online_numbers_follow_the_office_sequence_across_two_kiosks() {
+    let office = OfficeDb::new();
+    let server = office.serve("127.0.0.1:0");
+    let k1 = KioskSide::new(&server.url(), &office.enroll("K1"));
+    let k2 = KioskSide::new(&server.url(), &office.enroll("K2"));
+    let (s1, s2) = (k1.start(real_clock()), k2.start(real_clock()));
+    wait_online(&s1);
+    wait_online(&s2);
+    let (mut st1, mut st2) = (k1.store(), k2.store());
+    let mut numbers = Vec::new();
+    for _ in 0..10 {
+        for (k, st, s) in [(&k1, &mut st1, &s1), (&k2, &mut st2, &s2)] {
+            let issued = k.issue(st, s, "A", Utc::now());
+            assert_eq!(issued.source, NumberSource::Office);
+            numbers.push(issued.ticket.number);
+        }
+    }
+    assert_eq!(
+        numbers,
+        (1..=20).collect::<Vec<_>>(),
+        "one sequence, in order"
+    );
+    wait_drained(&s1);
+    wait_drained(&s2);
+    let o = office.open();
+    assert_eq!(o.ticket_count().unwrap(), 20);
+    assert_eq!(o.conflicts().unwrap(), 0);
+    // Each kiosk holds blocks for four days and every queue, from 501 up, disjoint.
+    let today = st1.business_date_at(Utc::now(), TZ).unwrap();
+    for d in days_from(today, 4) {
+        for q in ["A", "B", "C", "D"] {
+            assert_eq!(st1.block_state(q, d).unwrap().blocks, 1, "{q} {d}");
+            assert_eq!(st2.block_state(q, d).unwrap().remaining, 300, "{q} {d}");
+        }
+    }
+}
+
+#[test]
+fn two_kiosks_issuing_concurrently_through_an_outage_never_share_a_number() {
+    let office = OfficeDb::new();
+    let server = office.serve("127.0.0.1:0");
+    let addr = server.addr();
+    let kiosks: Vec<KioskSide> = ["K1", "K2"]
+        .iter()
+        .map(|n| KioskSide::new(&server.url(), &office.enroll(n)))
+        .collect();
+    let syncs: Vec<SyncHandle> = kiosks.iter().map(|k| k.start(real_clock())).collect();
+    syncs.iter().for_each(wait_online);
+
+    // Both kiosks issue at once: 60 tickets online, then the office goes away and each
+    // issues 60 more from its blocks, then the office comes back and they issue 60 more.
+    let phase = Arc::new(std::sync::Barrier::new(3));
+    let mut server = Some(server);
+    let sources = std::thread::scope(|scope| {
+        let workers: Vec<_> = kiosks
+            .iter()
+            .zip(&syncs)
+            .map(|(k, s)| {
+                let phase = phase.clone();
+                scope.spawn(move || {
+                    let mut store = k.store();
+                    let mut sources = Vec::new();
+                    for _ in 0..3 {
+                        for i in 0..60 {
+                            let q = ["A", "B"][i % 2];
+                            sources.push(k.issue(&mut store, s, q, Utc::now()).source);
+                        }
+                        phase.wait();
+                        phase.wait();
+                    }
+                    sources
+                })
+            })
+            .collect();
+        phase.wait();
+        server.take().unwrap().shutdown();
+        phase.wait();
+        phase.wait();
+        let back = office.serve(&addr.to_string());
+        syncs.iter().for_each(|s| s.kick());
+        syncs.iter().for_each(wait_online);
+        phase.wait();
+        phase.wait();
+        phase.wait();
+        let sources: Vec<Vec<NumberSource>> =
+            workers.into_iter().map(|w| w.join().unwrap()).collect();
+        server = Some(back);
+        sources
+    });
+    for s in &sources {
+        assert!(s[..60].iter().all(|x| *x == NumberSource::Office), "{s:?}");
+        assert!(
+            s[60..120].iter().all(|x| *x == NumberSource::Block),
+            "{s:?}"
+        );
+        assert!(s[120..].iter().all(|x| *x == NumberSource::Office), "{s:?}");
+    }
+    syncs.iter().for_each(wait_drained);
+    let stores: Vec<Store> = kiosks.iter().map(|k| k.store()).collect();
+    let today = stores[0].business_date_at(Utc::now(), TZ).unwrap();
+    let n = assert_unique(
+        &stores.iter().collect::<Vec<_>>(),
+        &days_from(today - TimeDelta::days(1), 3),
+    );
+    assert_eq!(n, 360);
+    let o = office.open();
+    assert_eq!(o.ticket_count().unwrap(), 360);
+    assert_eq!(o.conflicts().unwrap(), 0);
+    drop(server);
+}
+
+#[test]
+fn a_day_offline_with_a_thousand_tickets_converges_without_loss_or_repeat() {
+    let office = OfficeDb::new();
+    let server = office.serve("127.0.0.1:0");
+    let addr = server.addr();
+    let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
+    // The kiosk's board clock stands at 07:30 office time today and is moved through the day.
+    let start = Utc::now();
+    let offset = Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let clock: motcua::sync::engine::Clock = {
+        let offset = offset.clone();
+        Arc::new(move || start + TimeDelta::seconds(offset.load(Ordering::SeqCst)))
+    };
+    let sync = kiosk.start(clock.clone());
+    wait_online(&sync);
+    server.shutdown();
+    let mut store = kiosk.store();
+    for i in 0..1000 {
+        // A ticket every 30 s: about eight hours, maybe past midnight (blocks cover it too).
+        offset.store(i * 30, Ordering::SeqCst);
+        let q = ["A", "B", "C", "D"][i as usize % 4];
+        let issued = kiosk.issue(&mut store, &sync, q, clock());
+        assert_eq!(issued.source, NumberSource::Block, "ticket {i}");
+        assert!(issued.ticket.number >= 501, "offline numbers start at 501");
+    }
+    assert!(!sync.status().online);
+    assert_eq!(
+        store.outbox_unsent().unwrap(),
+        1000,
+        "all kept while offline"
+    );
+    // The next morning the office is back.
+    let server = office.serve(&addr.to_string());
+    sync.kick();
+    wait_drained(&sync);
+    let o = office.open();
+    assert_eq!(o.ticket_count().unwrap(), 1000);
+    assert_eq!(o.event_count().unwrap(), 1000);
+    assert_eq!(o.conflicts().unwrap(), 0);
+    let today = store.business_date_at(start, TZ).unwrap();
+    assert_eq!(assert_unique(&[&store], &days_from(today, 2)), 1000);
+    drop(server);
+}
+
+/// A running `motcua office` process.
+struct OfficeProcess(Child);
+
+impl OfficeProcess {
+    fn start(db: &Path, listen: &str) -> (OfficeProcess, SocketAddr) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .env("RUST_LOG", "warn")
+            .args(["office", "--listen", listen, "--db"])
+            .arg(db)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("http://"))
+            .expect("the address")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap();
+        (OfficeProcess(child), addr)
+    }
+}
+
+impl Drop for OfficeProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_office_killed_mid_push_and_restarted_ends_with_every_ticket_once() {
+    let office = OfficeDb::new();
+    let token = office.enroll("K1");
+    let (proc1, addr) = OfficeProcess::start(&office.path(), "127.0.0.1:0");
+    let kiosk = KioskSide::new(&format!("http://{addr}"), &token);
+    // 3,000 tickets issued while the kiosk is not syncing, then pushed in batches of 500.
+    let mut store = kiosk.store();
+    for i in 0..3000 {
+        store
+            .issue_ticket(
+                ["A", "B"][i % 2],
+                ["HT", "CT"][i % 2],
+                PriorityGroup::None,
+                Utc::now(),
+                TZ,
+            )
+            .unwrap();
+    }
+    let sync = kiosk.start(real_clock());
+    let watcher = office.open();
+    wait_until("the first batch to land", Duration::from_secs(60), || {
+        watcher.event_count().unwrap() > 0
+    });
+    drop(proc1); // SIGKILL, mid-push
+    let landed = watcher.event_count().unwrap();
+    eprintln!("{landed} of 3000 events had landed when the office was killed");
+    let (_proc2, _) = OfficeProcess::start(&office.path(), &addr.to_string());
+    sync.kick();
+    wait_drained(&sync);
+    assert_eq!(watcher.event_count().unwrap(), 3000);
+    assert_eq!(watcher.ticket_count().unwrap(), 3000);
+    assert_eq!(watcher.conflicts().unwrap(), 0);
+}
+
+/// What the fault server does with each request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Fault {
+    /// Forward to the office and pass the answer back.
+    Pass = 0,
+    /// Answer 500.
+    ServerError = 1,
+    /// Answer 200 with a body that is not JSON.
+    Garbage = 2,
+    /// Say nothing until the client gives up.
+    Hang = 3,
+    /// Forward to the office, then close without the answer (the office applied it).
+    LoseAnswer = 4,
+}
+
+/// An HTTP server on 127.0.0.1 that misbehaves on purpose in front of the real office.
+struct FaultServer {
+    addr: SocketAddr,
+    mode: Arc<AtomicU8>,
+}
+
+impl FaultServer {
+    fn start(office: SocketAddr) -> FaultServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mode = Arc::new(AtomicU8::new(Fault::Pass as u8));
+        let m = mode.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let m = m.clone();
+                std::thread::spawn(move || {
+                    let _ = serve_one(conn, office, m.load(Ordering::SeqCst));
+                });
+            }
+        });
+        FaultServer { addr, mode }
+    }
+
+    fn set(&self, f: Fault) {
+        self.mode.store(f as u8, Ordering::SeqCst);
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Reads one HTTP request (head and body by Content-Length).
+fn read_request(conn: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = conn.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(buf);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap_or(0));
+            while buf.len() < end + 4 + len {
+                let n = conn.read(&mut chunk)?;
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Ok(buf);
+        }
+    }
+}
+
+fn serve_one(mut conn: TcpStream, office: SocketAddr, mode: u8) -> std::io::Result<()> {
+    let request = read_request(&mut conn)?;
+    let reply = |conn: &mut TcpStream, status: &str, body: &str| {
+        write!(
+            conn,
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    match mode {
+        m if m == Fault::ServerError as u8 => reply(
+            &mut conn,
+            "500 Internal Server Error",
+            "{\"error\":\"disk on fire\"}",
+        ),
+        m if m == Fault::Garbage as u8 => reply(&mut conn, "200 OK", "<html>captive portal</html>"),
+        m if m == Fault::Hang as u8 => {
+            std::thread::sleep(Duration::from_secs(5));
+            Ok(())
+        }
+        _ => {
+            // Ask the office to close after answering, so its answer ends at EOF.
+            let text =
+                String::from_utf8_lossy(&request).replacen("\r\n", "\r\nconnection: close\r\n", 1);
+            let mut upstream = TcpStream::connect(office)?;
+            upstream.write_all(text.as_bytes())?;
+            let mut answer = Vec::new();
+            upstream.read_to_end(&mut answer)?;
+            if mode == Fault::LoseAnswer as u8 {
+                return Ok(());
+            }
+            conn.write_all(&answer)
+        }
+    }
+}
+
+#[test]
+fn faults_lose_nothing_and_a_lost_answer_is_not_applied_twice() {
+    let office = OfficeDb::new();
+    let server = office.serve("127.0.0.1:0");
+    let token = office.enroll("K1");
+    let faults = FaultServer::start(server.addr());
+    let kiosk = KioskSide::new(&faults.url(), &token);
+    let client = OfficeClient::with_timeouts(
+        &faults.url(),
+        &token,
+        Duration::from_millis(800),
+        Duration::from_millis(300),
+    );
+    let cfg = RoundConfig::from_config(&kiosk.config);
+    let mut store = kiosk.store();
+    for i in 0..20 {
+        store
+            .issue_ticket(
+                ["A", "B"][i % 2],
+                ["HT", "CT"][i % 2],
+                PriorityGroup::None,
+                Utc::now(),
+                TZ,
+            )
+            .unwrap();
+    }
+    for (fault, want) in [
+        (Fault::ServerError, "office refused (500): disk on fire"),
+        (Fault::Garbage, "office answer not understood"),
+        (Fault::Hang, "office unreachable"),
+        (Fault::LoseAnswer, "office unreachable"),
+    ] {
+        faults.set(fault);
+        let err = round(&mut store, &client, &cfg, &Utc::now).unwrap_err();
+        assert!(format!("{err:#}").contains(want), "{err:#}");
+        assert_eq!(store.outbox_unsent().unwrap(), 20, "nothing marked sent");
+    }
+    // The lost answer's events reached the office once; the retry is a replay.
+    let o = office.open();
+    assert_eq!(o.event_count().unwrap(), 20);
+    faults.set(Fault::Pass);
+    let report = round(&mut store, &client, &cfg, &Utc::now).unwrap();
+    assert_eq!(report.pushed, 20);
+    assert_eq!(store.outbox_unsent().unwrap(), 0);
+    assert_eq!(o.event_count().unwrap(), 20);
+    assert_eq!(o.ticket_count().unwrap(), 20);
+    // A ticket's number: a hanging office costs at most the number timeout, then the block.
+    let sync = kiosk.start(real_clock());
+    wait_online(&sync);
+    faults.set(Fault::Hang);
+    let started = Instant::now();
+    let issued = kiosk.issue(&mut store, &sync, "A", Utc::now());
+    let waited = started.elapsed();
+    assert_eq!(issued.source, NumberSource::Block);
+    assert!(
+        waited < Duration::from_secs(2),
+        "waited {waited:?} for a hanging office"
+    );
+    // Once the office is known to be gone, tickets do not wait at all.
+    assert!(!sync.status().online);
+    assert_eq!(
+        kiosk.issue(&mut store, &sync, "A", Utc::now()).source,
+        NumberSource::Block
+    );
+    faults.set(Fault::Pass);
+    drop(server);
+}
+
+#[test]
+fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk() {
+    let office = OfficeDb::new();
+    let server = office.serve("127.0.0.1:0");
+    let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
+    let sync = kiosk.start(real_clock());
+    wait_online(&sync);
+    let code = "H15.50.05.13-261120-0975";
+    let record = |status: &str| {
+        let text = format!(
+            "code,status,procedure_code,applicant_name,received_at,due_at,secret,phone_last4\n\
+             {code},{status},1.001,Nguyễn Văn An,2026-11-20T08:00:00+07:00,2026-11-27T16:00:00+07:00,K7Q2,0975\n"
+        );
+        let parsed = parse(&text, Format::Csv).unwrap();
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        parsed.records.into_iter().map(|r| r.1).collect::<Vec<_>>()
+    };
+    let mut o = office.open();
+    o.upsert_dossiers(&record("processing"), Utc::now())
+        .unwrap();
+    sync.kick();
+    let store = kiosk.store();
+    wait_until("the dossier", Duration::from_secs(10), || {
+        store.dossier(code).unwrap().is_some()
+    });
+    assert_eq!(
+        store.dossier(code).unwrap().unwrap().status.code(),
+        "processing"
+    );
+    o.upsert_dossiers(&record("ready"), Utc::now()).unwrap();
+    sync.kick();
+    wait_until("the status change", Duration::from_secs(10), || {
+        store.dossier(code).unwrap().unwrap().status.code() == "ready"
+    });
+    let steps: Vec<&str> = store
+        .dossier_steps(code)
+        .unwrap()
+        .iter()
+        .map(|s| s.status.code())
+        .collect();
+    assert_eq!(steps, ["received", "processing", "ready"]);
+
+    o.set_settings(&Settings {
+        notice_vi: "Chiều thứ Sáu nghỉ họp".into(),
+        notice_en: String::new(),
+    })
+    .unwrap();
+    let mut cat = motcua::catalogue::Catalogue::default_embedded();
+    cat.procedures.truncate(5);
+    o.set_catalogue(&serde_json::to_string(&cat).unwrap())
+        .unwrap();
+    sync.kick();
+    wait_until("settings and catalogue", Duration::from_secs(10), || {
+        let s = sync.status();
+        s.settings.notice_vi == "Chiều thứ Sáu nghỉ họp" && s.catalogue_generation == 1
+    });
+    assert_eq!(store.procedures().unwrap().len(), 5);
+    // Restarted, the kiosk still has them (and does not fetch them again).
+    drop(sync);
+    let again = kiosk.start(real_clock());
+    wait_online(&again);
+    assert_eq!(again.status().settings.notice_vi, "Chiều thứ Sáu nghỉ họp");
+    assert_eq!(again.status().catalogue_generation, 0);
+    drop(server);
+}
+
+#[test]
+fn a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office() {
+    let office = OfficeDb::new();
+    let server = office.serve("127.0.0.1:0");
+    let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
+    let ahead = TimeDelta::days(365);
+    let board: motcua::sync::engine::Clock = Arc::new(move || Utc::now() + ahead);
+    let mut store = kiosk.store();
+    // Before the first sync the kiosk believes its board clock.
+    let wrong = store
+        .issue_ticket("A", "HT", PriorityGroup::None, board(), TZ)
+        .unwrap();
+    let sync = kiosk.start(board.clone());
+    wait_online(&sync);
+    let now = sync.now(board());
+    assert!(
+        (now - Utc::now()).abs() < TimeDelta::seconds(5),
+        "corrected to {now}"
+    );
+    assert!(store.high_water().unwrap().unwrap() < Utc::now() + TimeDelta::minutes(2));
+    let right = kiosk.issue(&mut store, &sync, "A", sync.now(board()));
+    assert_eq!(
+        right.ticket.business_date,
+        store.business_date_at(Utc::now(), TZ).unwrap()
+    );
+    assert!(right.ticket.business_date < wrong.ticket.business_date);
+    drop(server);
+}
