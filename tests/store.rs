@@ -400,3 +400,74 @@ fn a_store_from_before_the_catalogue_details_hides_procedures_until_filled() {
     );
     assert_eq!(store.fill_catalogue_details(&cat).unwrap(), 0, "once");
 }
+
+#[test]
+fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
+    use motcua::store::{NumberSource, Numbering};
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let at = utc("2026-11-25T02:00:00Z");
+    let day = date(2026, 11, 25);
+    let office = |n: u32| Numbering::Office {
+        ticket_id: format!("t{n}"),
+        business_date: day,
+        number: n,
+    };
+    let mut issue = |store: &mut Store, numbering: Numbering| {
+        let i = store
+            .issue_ticket_with("A", "HT", PriorityGroup::None, at, TZ, numbering)
+            .unwrap();
+        (i.ticket.number, i.source)
+    };
+    assert_eq!(issue(&mut store, office(1)), (1, NumberSource::Office));
+    assert_eq!(
+        store.ticket("t1").unwrap().unwrap().number,
+        1,
+        "the id asked for"
+    );
+    // No block yet: past everything this kiosk knows.
+    assert_eq!(
+        issue(&mut store, Numbering::Block),
+        (2, NumberSource::Overflow)
+    );
+    store.add_block("A", day, 0, 501, 502).unwrap();
+    store.add_block("A", day, 0, 900, 999).unwrap(); // the same seq again: ignored
+    store.add_block("A", day, 1, 601, 601).unwrap();
+    assert_eq!(store.block_state("A", day).unwrap().remaining, 3);
+    assert_eq!(
+        issue(&mut store, Numbering::Block),
+        (501, NumberSource::Block)
+    );
+    assert_eq!(
+        issue(&mut store, Numbering::Block),
+        (502, NumberSource::Block)
+    );
+    assert_eq!(
+        issue(&mut store, Numbering::Block),
+        (601, NumberSource::Block)
+    );
+    assert_eq!(
+        issue(&mut store, Numbering::Block),
+        (602, NumberSource::Overflow)
+    );
+    // The office grants a number this kiosk already used (it overflowed): not used again.
+    store.add_block("A", day, 2, 700, 700).unwrap();
+    assert_eq!(issue(&mut store, office(2)), (700, NumberSource::Block));
+    // A grant for another day (midnight passed while asking) is not used either.
+    let stale = Numbering::Office {
+        ticket_id: "late".into(),
+        business_date: date(2026, 11, 24),
+        number: 3,
+    };
+    assert_eq!(issue(&mut store, stale), (701, NumberSource::Overflow));
+    // The kiosk's own counter skips numbers taken another way.
+    assert_eq!(issue(&mut store, Numbering::Local).0, 3);
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.tickets_on(day).unwrap().len(), 9);
+    assert_eq!(store.outbox_unsent().unwrap(), 9);
+    assert_eq!(
+        store.number_source("t1").unwrap(),
+        Some(NumberSource::Office)
+    );
+}
