@@ -499,7 +499,17 @@ fn office_sync() {
         "the offline ticket waits in the outbox"
     );
     snapshot(app, "admin-sync-offline");
+    for (w, h) in [(800, 480), (1920, 1080)] {
+        kiosk::set_size(app, w, h);
+        mock_elapsed_time(Duration::from_millis(250));
+        snapshot(app, "admin-sync-offline");
+    }
+    kiosk::set_size(app, 1080, 1920);
     g.invoke_go_home();
+    tap(app, "English");
+    pump_until("the English notice", || g.get_office_notice().starts_with("Closed"));
+    snapshot(app, "home-office-notice-en");
+    tap(app, "Tiếng Việt");
 }
 
 /// Holds a point of the screen for `hold`, as a finger would.
