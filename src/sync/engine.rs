@@ -132,16 +132,22 @@ pub fn round(
     }
 
     let mut cursor = store.sync_cursor()?;
+    let before = board();
+    let started = Instant::now();
+    let mut page = client.changes(cursor);
+    let rtt = started.elapsed();
     loop {
-        let before = board();
-        let started = Instant::now();
-        let changes = client.changes(cursor)?;
-        let rtt = started.elapsed();
+        let changes = page?;
         report.pages += 1;
+        // The next page is fetched while this one is stored: office and kiosk work at once.
+        let prefetch = changes.more.then(|| {
+            let (client, next) = (client.clone(), changes.cursor);
+            std::thread::spawn(move || client.changes(next))
+        });
         let office_now = DateTime::parse_from_rfc3339(&changes.time)
             .map_err(|e| SyncError::BadAnswer(format!("office time {:?}: {e}", changes.time)))?
             .with_timezone(&Utc);
-        if rtt < Duration::from_secs(1) {
+        if report.pages == 1 && rtt < Duration::from_secs(1) {
             let midpoint = before + TimeDelta::from_std(rtt / 2).unwrap_or_default();
             report.offset = Some(office_now - midpoint);
             if store.correct_clock(office_now)? {
@@ -182,8 +188,13 @@ pub fn round(
             store.set_sync_cursor(changes.cursor)?;
         }
         cursor = changes.cursor;
-        if !changes.more {
-            break;
+        match prefetch {
+            Some(next) => {
+                page = next
+                    .join()
+                    .unwrap_or_else(|_| Err(SyncError::BadAnswer("the fetch thread failed".into())))
+            }
+            None => break,
         }
     }
 
