@@ -415,6 +415,17 @@ impl Controller {
         }
     }
 
+    /// "HH:MM:SS" in the office's zone, or "" for never.
+    fn time_of_day(&self, t: Option<DateTime<Utc>>) -> SharedString {
+        t.map(|t| {
+            t.with_timezone(&self.config.tz())
+                .format("%H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+        .into()
+    }
+
     fn show_sync_status(&self, status: &SyncStatus) {
         let Some(app) = self.ui() else { return };
         let g = app.global::<Kiosk>();
@@ -424,17 +435,7 @@ impl Controller {
         };
         g.set_sync_state(if status.online { "online" } else { "offline" }.into());
         g.set_sync_office(sync.office().into());
-        g.set_sync_last(
-            status
-                .last_ok
-                .map(|t| {
-                    t.with_timezone(&self.config.tz())
-                        .format("%H:%M:%S")
-                        .to_string()
-                })
-                .unwrap_or_default()
-                .into(),
-        );
+        g.set_sync_last(self.time_of_day(status.last_ok));
         g.set_sync_pending(i32::try_from(status.pending).unwrap_or(i32::MAX));
         g.set_sync_error(status.last_error.clone().unwrap_or_default().into());
     }
@@ -1474,16 +1475,7 @@ impl Controller {
             (s.printer_state, s.printer_checked)
         };
         g.set_printer_state(state.map_or("unknown", |s| s.code()).into());
-        g.set_printer_checked(
-            checked
-                .map(|t| {
-                    t.with_timezone(&self.config.tz())
-                        .format("%H:%M:%S")
-                        .to_string()
-                })
-                .unwrap_or_default()
-                .into(),
-        );
+        g.set_printer_checked(self.time_of_day(checked));
         let kept = self.kept_tickets();
         let tz = self.config.tz();
         let items: Vec<KeptTicket> = kept
