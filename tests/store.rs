@@ -471,3 +471,43 @@ fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
         Some(NumberSource::Office)
     );
 }
+
+#[test]
+fn people_ahead_count_the_other_kiosks_tickets_the_office_reported() {
+    use motcua::office::protocol::QueueStatus;
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(issue(&mut store, "A", "2026-11-25T02:00:00Z").ahead, 0);
+    // The office counts 7 waiting in A, this kiosk's first ticket among them (it was sent).
+    store
+        .mark_sent(
+            &store
+                .outbox_pending(10)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.id)
+                .collect::<Vec<_>>(),
+            utc("2026-11-25T02:00:01Z"),
+        )
+        .unwrap();
+    store
+        .set_office_queues(&[QueueStatus {
+            queue: "A".into(),
+            business_date: date(2026, 11, 25),
+            issued: 7,
+            waiting: 7,
+            serving: None,
+        }])
+        .unwrap();
+    assert_eq!(issue(&mut store, "A", "2026-11-25T02:01:00Z").ahead, 7);
+    assert_eq!(
+        issue(&mut store, "A", "2026-11-25T02:02:00Z").ahead,
+        8,
+        "the unsent one too"
+    );
+    assert_eq!(
+        issue(&mut store, "B", "2026-11-25T02:03:00Z").ahead,
+        0,
+        "queues apart"
+    );
+}

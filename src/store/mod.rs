@@ -379,7 +379,8 @@ impl Store {
              ON CONFLICT(id) DO UPDATE SET high_water = excluded.high_water",
             params![fmt_ts(eff.at)],
         )?;
-        let ahead = count_waiting(&tx, queue, &date_s, Some(&ticket.id))?;
+        let ahead = count_waiting(&tx, queue, &date_s, Some(&ticket.id))?
+            .max(office_waiting(&tx, queue, &date_s)?.saturating_sub(1));
         tx.commit()?;
         Ok(Issued {
             ticket,
@@ -648,6 +649,23 @@ fn overflow_number(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
         |r| r.get(0),
     )?;
     u32::try_from(n).context("ticket number out of range")
+}
+
+/// Who waits in the queue over all kiosks, as far as this kiosk knows: the office's count at
+/// the last sync plus this kiosk's tickets not yet sent to it (the new one included).
+fn office_waiting(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
+    let n: Option<i64> = conn
+        .query_row(
+            "SELECT waiting + (SELECT COUNT(*) FROM outbox
+                               WHERE sent_at IS NULL AND kind = ?3
+                                 AND json_extract(payload, '$.queue') = ?1
+                                 AND json_extract(payload, '$.business_date') = ?2)
+             FROM office_queue WHERE queue = ?1 AND business_date = ?2",
+            params![queue, date, EVENT_TICKET_ISSUED],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(n.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))
 }
 
 fn count_waiting(conn: &Connection, queue: &str, date: &str, except: Option<&str>) -> Result<u32> {
