@@ -47,7 +47,8 @@ enum Command {
         command: PrinterCommand,
     },
     /// The office server: `motcua office --db office.sqlite3 --listen 0.0.0.0:8080` serves
-    /// the HTTP API (docs/api.md); the subcommands enrol and revoke kiosks.
+    /// the HTTP API (docs/api.md); `--db postgres://USER@HOST/DATABASE` keeps the data on
+    /// PostgreSQL instead. The subcommands enrol and revoke kiosks and load data.
     Office(OfficeArgs),
     /// Load data into the kiosk's store (until the office sync brings it).
     Import {
@@ -81,8 +82,8 @@ struct RunArgs {
 struct OfficeArgs {
     #[command(subcommand)]
     command: Option<OfficeCommand>,
-    /// The office database file (created if missing).
-    #[arg(long)]
+    /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+    #[arg(long, value_name = "FILE|URL")]
     db: Option<PathBuf>,
     /// Address and port to serve the API on.
     #[arg(long, default_value = "0.0.0.0:8080")]
@@ -94,8 +95,8 @@ enum OfficeCommand {
     /// Enrol a kiosk (or, with --integration, a system that sends dossiers): prints its
     /// token once (the database keeps only a hash of it).
     EnrollDevice {
-        /// The office database file (created if missing).
-        #[arg(long)]
+        /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
         db: PathBuf,
         /// A name staff recognise, e.g. "Kiosk sảnh".
         #[arg(long)]
@@ -106,8 +107,8 @@ enum OfficeCommand {
     },
     /// Revoke a kiosk's token (by the name or id it was enrolled with).
     RevokeDevice {
-        /// The office database file.
-        #[arg(long)]
+        /// The office database: a SQLite file or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
         db: PathBuf,
         /// The device's name or id.
         #[arg(long)]
@@ -120,8 +121,8 @@ enum OfficeCommand {
     },
     /// Set the notice every kiosk shows on its home screen (an empty text clears it).
     SetNotice {
-        /// The office database file (created if missing).
-        #[arg(long)]
+        /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
         db: PathBuf,
         /// The notice in Vietnamese.
         #[arg(long)]
@@ -135,8 +136,8 @@ enum OfficeCommand {
     SetCatalogue {
         /// The .json file.
         file: PathBuf,
-        /// The office database file (created if missing).
-        #[arg(long)]
+        /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
         db: PathBuf,
     },
 }
@@ -148,8 +149,8 @@ enum OfficeImportCommand {
     Dossiers {
         /// The .csv or .json file.
         file: PathBuf,
-        /// The office database file (created if missing).
-        #[arg(long)]
+        /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
         db: PathBuf,
     },
 }
@@ -440,11 +441,13 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             db,
             listen,
         })) => {
-            let db = db.context("say which database: motcua office --db office.sqlite3")?;
+            let db = db.context(
+                "say which database: motcua office --db office.sqlite3 (or --db postgres://…)",
+            )?;
             let addr = motcua::office::api::spawn(&db, &listen)?;
             println!(
                 "office API on http://{addr} (endpoints under /api/v1/, database {})",
-                db.display()
+                motcua::office::DbTarget::parse(&db)
             );
             loop {
                 // The API runs on its own threads; this one only keeps the process alive.
@@ -486,7 +489,10 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
         })) => {
             let mut store = motcua::office::OfficeStore::open(&db)?;
             match store.revoke_device(&name, chrono::Utc::now())? {
-                0 => anyhow::bail!("no active device named {name:?} in {}", db.display()),
+                0 => anyhow::bail!(
+                    "no active device named {name:?} in {}",
+                    motcua::office::DbTarget::parse(&db)
+                ),
                 n => println!("revoked {n} device(s) named {name:?}"),
             }
             Ok(())

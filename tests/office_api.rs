@@ -1,24 +1,46 @@
 //! The office API over real HTTP on 127.0.0.1: the `motcua office` process on a real SQLite
-//! file, called with ureq as the kiosk will. Health without a token, tokens and their roles
+//! file and on a real PostgreSQL database (every test runs on both), called with ureq as the
+//! kiosk will. Health without a token, tokens and their roles
 //! checked, events applied once, online numbers and offline blocks without overlap, dossiers
 //! written by an integration and paged out to kiosks, settings and the catalogue sent once,
 //! queue status from reported tickets, bad requests answered with a 4xx and a message, never
-//! a crash; and an office run inside the test process, stopped and restarted on its port.
+//! a crash; an office run inside the test process, stopped and restarted on its port; and two
+//! office processes on one database handing out numbers at once.
+
+mod office_db;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use office_db::{both_backends, Backend, TestDb};
 use serde_json::{json, Value};
+
+both_backends! {
+    health_answers_without_a_token_and_gives_the_time,
+    events_need_a_token_and_apply_once,
+    online_numbers_count_from_one_and_offline_blocks_from_501_by_seq,
+    bad_requests_get_a_4xx_with_a_message_and_the_office_goes_on,
+    twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny,
+    an_integration_writes_dossiers_one_or_many_and_bad_rows_are_listed,
+    tokens_only_open_the_routes_of_their_role,
+    settings_and_the_catalogue_reach_each_kiosk_once,
+    queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted,
+    an_office_in_this_process_stops_and_restarts_on_its_port,
+    two_office_processes_on_one_database_never_give_a_number_twice,
+    text_with_a_nul_character_is_refused_alike_on_both_backends,
+}
 
 /// A running `motcua office` with one enrolled kiosk.
 struct Office {
     child: Child,
     base: String,
     token: String,
-    db: PathBuf,
-    _dir: tempfile::TempDir,
+    /// Dropped after the process, so a PostgreSQL database is dropped once nothing uses it;
+    /// shared by the offices of one test.
+    db: Arc<TestDb>,
 }
 
 impl Drop for Office {
@@ -34,36 +56,55 @@ fn motcua() -> Command {
     c
 }
 
-fn enroll(db: &Path, name: &str) -> String {
+fn enroll(db: &TestDb, name: &str) -> String {
     enroll_as(db, name, false)
 }
 
 /// `motcua office enroll-device`, as a kiosk or an integration; returns the token.
-fn enroll_as(db: &Path, name: &str, integration: bool) -> String {
+fn enroll_as(db: &TestDb, name: &str, integration: bool) -> String {
     let mut cmd = motcua();
     cmd.args(["office", "enroll-device", "--name", name, "--db"])
-        .arg(db);
+        .arg(db.target());
     if integration {
         cmd.arg("--integration");
     }
     let out = cmd.output().unwrap();
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .find_map(|l| l.strip_prefix("token ").map(str::to_string))
         .unwrap()
 }
 
-fn start() -> Office {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
+fn start(b: Backend) -> Office {
+    let db = TestDb::new(b);
     let token = enroll(&db, "Kiosk sảnh");
-    let mut child = motcua()
+    serve(Arc::new(db), token)
+}
+
+/// `motcua office` on `db`, whose kiosk has `token`.
+fn serve(db: Arc<TestDb>, token: String) -> Office {
+    let child = motcua()
         .args(["office", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
+        .arg(db.target())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let (child, base) = read_address(child);
+    Office {
+        child,
+        base,
+        token,
+        db,
+    }
+}
+
+/// The base URL the office prints on its first line.
+fn read_address(mut child: Child) -> (Child, String) {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -74,13 +115,7 @@ fn start() -> Office {
         .expect("the address")
         .trim_end_matches('/')
         .to_string();
-    Office {
-        child,
-        base,
-        token,
-        db,
-        _dir: dir,
-    }
+    (child, base)
 }
 
 fn agent() -> ureq::Agent {
@@ -102,9 +137,8 @@ fn post(o: &Office, path: &str, token: Option<&str>, body: &Value) -> (u16, Valu
     (status, resp.body_mut().read_json().unwrap_or(Value::Null))
 }
 
-#[test]
-fn health_answers_without_a_token_and_gives_the_time() {
-    let o = start();
+fn health_answers_without_a_token_and_gives_the_time(b: Backend) {
+    let o = start(b);
     let mut resp = agent()
         .get(format!("{}/api/v1/health", o.base))
         .call()
@@ -124,9 +158,8 @@ fn health_answers_without_a_token_and_gives_the_time() {
     );
 }
 
-#[test]
-fn events_need_a_token_and_apply_once() {
-    let o = start();
+fn events_need_a_token_and_apply_once(b: Backend) {
+    let o = start(b);
     let push = json!({"protocol": 1, "events": [
         {"id": "e-1", "kind": "ticket.issued", "payload": {"number": 1}},
         {"id": "e-2", "kind": "ticket.issued", "payload": {"number": 2}},
@@ -149,9 +182,8 @@ fn events_need_a_token_and_apply_once() {
     );
 }
 
-#[test]
-fn online_numbers_count_from_one_and_offline_blocks_from_501_by_seq() {
-    let o = start();
+fn online_numbers_count_from_one_and_offline_blocks_from_501_by_seq(b: Backend) {
+    let o = start(b);
     let k2 = enroll(&o.db, "Kiosk tầng 2");
     let num = |ticket: &str| {
         post(
@@ -189,9 +221,8 @@ fn online_numbers_count_from_one_and_offline_blocks_from_501_by_seq() {
     assert_eq!(num("t2").1["number"], 2, "online numbers go on from 2");
 }
 
-#[test]
-fn bad_requests_get_a_4xx_with_a_message_and_the_office_goes_on() {
-    let o = start();
+fn bad_requests_get_a_4xx_with_a_message_and_the_office_goes_on(b: Backend) {
+    let o = start(b);
     let raw = |body: &str| {
         let mut resp = agent()
             .post(format!("{}/api/v1/events", o.base))
@@ -329,10 +360,9 @@ fn dossier(code: &str, status: &str) -> Value {
            "pickup_place": "Quầy 2", "secret": "7KQ2", "phone_last4": "4321"})
 }
 
-#[test]
-fn twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny() {
-    let o = start();
-    let csv = o.db.with_file_name("hoso.csv");
+fn twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny(b: Backend) {
+    let o = start(b);
+    let csv = o.db.dir().join("hoso.csv");
     let mut text = String::from("code,status,received_at,applicant_name,secret,phone_last4\n");
     let want: Vec<String> = (0..12_000)
         .map(|i| format!("H15.50.05.13-261120-{i:05}"))
@@ -348,7 +378,7 @@ fn twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny() {
         .args(["office", "import", "dossiers"])
         .arg(&csv)
         .arg("--db")
-        .arg(&o.db)
+        .arg(o.db.target())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -421,16 +451,15 @@ fn twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny() {
         .args(["office", "import", "dossiers"])
         .arg(&csv)
         .arg("--db")
-        .arg(&o.db)
+        .arg(o.db.target())
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 new, 0 updated, 12000 unchanged"));
     assert!(codes(&changes(&o, since, None)).is_empty());
 }
 
-#[test]
-fn an_integration_writes_dossiers_one_or_many_and_bad_rows_are_listed() {
-    let o = start();
+fn an_integration_writes_dossiers_one_or_many_and_bad_rows_are_listed(b: Backend) {
+    let o = start(b);
     let bridge = enroll_as(&o.db, "Cổng dịch vụ công", true);
     let code = "H15.50.05.13-261120-0975";
 
@@ -544,9 +573,8 @@ fn an_integration_writes_dossiers_one_or_many_and_bad_rows_are_listed() {
     assert_eq!(v["dossiers"][0]["status"], "ready");
 }
 
-#[test]
-fn tokens_only_open_the_routes_of_their_role() {
-    let o = start();
+fn tokens_only_open_the_routes_of_their_role(b: Backend) {
+    let o = start(b);
     let bridge = enroll_as(&o.db, "Cổng dịch vụ công", true);
     let code = "H15.50.05.13-261120-0975";
     let put_body = json!({"protocol": 1, "dossier": dossier(code, "processing")});
@@ -605,7 +633,7 @@ fn office_cli(o: &Office, args: &[&str]) -> String {
         .arg("office")
         .args(args)
         .arg("--db")
-        .arg(&o.db)
+        .arg(o.db.target())
         .output()
         .unwrap();
     assert!(
@@ -616,9 +644,8 @@ fn office_cli(o: &Office, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
-fn settings_and_the_catalogue_reach_each_kiosk_once() {
-    let o = start();
+fn settings_and_the_catalogue_reach_each_kiosk_once(b: Backend) {
+    let o = start(b);
     let v = changes(&o, 0, None);
     assert!(
         v.get("settings").is_none() && v.get("catalogue").is_none(),
@@ -693,9 +720,8 @@ fn issued(event: &str, ticket: &str, queue: &str, number: u32, state: &str) -> V
     json!({"id": event, "kind": "ticket.issued", "payload": t})
 }
 
-#[test]
-fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted() {
-    let o = start();
+fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted(b: Backend) {
+    let o = start(b);
     let k2 = enroll(&o.db, "Kiosk tầng 2");
     let v = changes(&o, 0, None);
     assert!(v.get("queues").is_none(), "no tickets yet: {v}");
@@ -742,17 +768,15 @@ fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted() {
     assert!(changes(&o, v["cursor"].as_u64().unwrap(), None)
         .get("queues")
         .is_none());
-    let store = motcua::office::OfficeStore::open(&o.db).unwrap();
+    let store = motcua::office::OfficeStore::open(o.db.target()).unwrap();
     assert_eq!(store.conflicts().unwrap(), 1);
     assert_eq!(store.event_count().unwrap(), 6);
 }
 
-#[test]
-fn an_office_in_this_process_stops_and_restarts_on_its_port() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
+fn an_office_in_this_process_stops_and_restarts_on_its_port(b: Backend) {
+    let db = TestDb::new(b);
     let token = {
-        let mut store = motcua::office::OfficeStore::open(&db).unwrap();
+        let mut store = motcua::office::OfficeStore::open(db.target()).unwrap();
         store
             .enroll_device(
                 "Kiosk sảnh",
@@ -763,7 +787,7 @@ fn an_office_in_this_process_stops_and_restarts_on_its_port() {
             .1
     };
     let tz = motcua::office::api::DEFAULT_TIME_ZONE;
-    let office = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", tz).unwrap();
+    let office = motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", tz).unwrap();
     let addr = office.addr();
     let health = |agent: &ureq::Agent| {
         agent
@@ -793,7 +817,8 @@ fn an_office_in_this_process_stops_and_restarts_on_its_port() {
     );
     assert!(health(&agent()).is_err(), "nothing listens after the stop");
 
-    let office = motcua::office::api::spawn_with_shutdown(&db, &addr.to_string(), tz).unwrap();
+    let office =
+        motcua::office::api::spawn_with_shutdown(db.target(), &addr.to_string(), tz).unwrap();
     assert_eq!(office.addr(), addr);
     assert_eq!(office.url(), format!("http://{addr}"));
     assert_eq!(health(&kiosk).unwrap(), 200, "the same client reconnects");
@@ -803,4 +828,149 @@ fn an_office_in_this_process_stops_and_restarts_on_its_port() {
         health(&agent()).is_err(),
         "dropping the handle stops it too"
     );
+}
+
+fn two_office_processes_on_one_database_never_give_a_number_twice(b: Backend) {
+    let o1 = start(b);
+    let k2 = enroll(&o1.db, "Kiosk tầng 2");
+    let o2 = serve(o1.db.clone(), k2);
+    let date = "2026-11-25";
+    // Each office gets numbers and blocks for its kiosk at the same time; every fourth ticket
+    // id is asked of both, as a kiosk retrying through the other office would.
+    /// What one office handed out: (ticket, number) and (first, last) of blocks.
+    type Handed = (Vec<(String, u64)>, Vec<(u64, u64)>);
+    let answers: Vec<Handed> = std::thread::scope(|scope| {
+        let workers: Vec<_> = [&o1, &o2]
+            .into_iter()
+            .enumerate()
+            .map(|(w, o)| {
+                scope.spawn(move || {
+                    let mut numbers = Vec::new();
+                    let mut blocks = Vec::new();
+                    for i in 0..80u32 {
+                        if i % 10 == 9 {
+                            let (status, v) = post(
+                                o,
+                                "/api/v1/blocks",
+                                Some(&o.token),
+                                &json!({"protocol": 1, "queue": "A", "business_date": date, "seq": i / 10, "size": 5}),
+                            );
+                            assert_eq!(status, 200, "{v}");
+                            blocks.push((v["first"].as_u64().unwrap(), v["last"].as_u64().unwrap()));
+                            continue;
+                        }
+                        let ticket = if i % 4 == 0 {
+                            format!("shared-{i}")
+                        } else {
+                            format!("office{w}-{i}")
+                        };
+                        let (status, v) = post(
+                            o,
+                            "/api/v1/numbers",
+                            Some(&o.token),
+                            &json!({"protocol": 1, "ticket_id": ticket, "queue": "A", "business_date": date}),
+                        );
+                        assert_eq!(status, 200, "{v}");
+                        numbers.push((ticket, v["number"].as_u64().unwrap()));
+                    }
+                    (numbers, blocks)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let mut by_ticket = std::collections::HashMap::new();
+    for (numbers, _) in &answers {
+        for (ticket, n) in numbers {
+            let first = *by_ticket.entry(ticket.clone()).or_insert(*n);
+            assert_eq!(first, *n, "ticket {ticket} got two numbers");
+        }
+    }
+    // Online numbers are one sequence without gaps, blocks one run from 501: nothing twice.
+    let mut online: Vec<u64> = by_ticket.values().copied().collect();
+    online.sort_unstable();
+    assert_eq!(online, (1..=online.len() as u64).collect::<Vec<_>>());
+    let mut offline: Vec<u64> = answers
+        .iter()
+        .flat_map(|(_, blocks)| blocks.iter().flat_map(|(first, last)| *first..=*last))
+        .collect();
+    offline.sort_unstable();
+    assert_eq!(offline, (501..501 + 2 * 8 * 5).collect::<Vec<_>>());
+}
+
+fn text_with_a_nul_character_is_refused_alike_on_both_backends(b: Backend) {
+    let o = start(b);
+    let (status, v) = post(
+        &o,
+        "/api/v1/events",
+        Some(&o.token),
+        &json!({"protocol": 1, "events": [{"id": "e\u{0}1", "kind": "ticket.issued", "payload": {}}]}),
+    );
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("NUL"), "{v}");
+    let (status, _) = post(
+        &o,
+        "/api/v1/numbers",
+        Some(&o.token),
+        &json!({"protocol": 1, "ticket_id": "t\u{0}", "queue": "A", "business_date": "2026-11-25"}),
+    );
+    assert_eq!(status, 400);
+    // In a reported ticket the event is kept and the ticket not counted, as for any
+    // unreadable payload.
+    let (status, v) = post(
+        &o,
+        "/api/v1/events",
+        Some(&o.token),
+        &json!({"protocol": 1, "events": [issued("e1", "t\u{0}1", "A", 1, "waiting")]}),
+    );
+    assert_eq!((status, v["applied"].as_u64()), (200, Some(1)), "{v}");
+    let bridge = enroll_as(&o.db, "Cổng dịch vụ công", true);
+    let mut bad = dossier("H15.50.05.13-261120-0001", "received");
+    bad["applicant_name"] = json!("Nguyễn\u{0}Văn An");
+    let (status, v) = post(
+        &o,
+        "/api/v1/dossiers",
+        Some(&bridge),
+        &json!({"protocol": 1, "dossiers": [bad, dossier("H15.50.05.13-261120-0002", "received")]}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["inserted"], 1, "{v}");
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{v}");
+    assert!(errors[0].as_str().unwrap().contains("NUL"), "{v}");
+    let store = motcua::office::OfficeStore::open(o.db.target()).unwrap();
+    assert_eq!(
+        (
+            store.ticket_count().unwrap(),
+            store.dossier_count().unwrap()
+        ),
+        (0, 1)
+    );
+}
+
+#[test]
+fn a_postgres_url_that_cannot_be_used_is_named_without_its_password() {
+    // Port 1 on loopback: nothing listens, so the connection is refused at once.
+    let url = "postgres://motcua:pw-4711@127.0.0.1:1/office";
+    for args in [
+        &["office", "enroll-device", "--name", "K1", "--db", url][..],
+        &["office", "--listen", "127.0.0.1:0", "--db", url][..],
+        &[
+            "office",
+            "set-notice",
+            "--vi",
+            "x",
+            "--db",
+            "postgres://motcua:pw-4711@127.0.0.1:port/office",
+        ][..],
+    ] {
+        let out = motcua().args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr.contains("postgres://motcua:***@127.0.0.1:"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("4711"), "the password shows: {stderr}");
+    }
 }

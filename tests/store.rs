@@ -413,7 +413,7 @@ fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
         business_date: day,
         number: n,
     };
-    let mut issue = |store: &mut Store, numbering: Numbering| {
+    let issue = |store: &mut Store, numbering: Numbering| {
         let i = store
             .issue_ticket_with("A", "HT", PriorityGroup::None, at, TZ, numbering)
             .unwrap();

@@ -1,13 +1,16 @@
 //! The kiosk's sync engine against a real office server on 127.0.0.1 (in this process, or
-//! the `motcua office` process when it must be killed), with real SQLite files on both
-//! sides: numbering across kiosks online and offline, a day offline converging, the office
+//! the `motcua office` process when it must be killed), with real SQLite files on the
+//! kiosks' side and, on the office's, a SQLite file or a PostgreSQL database (every test runs
+//! on both): numbering across kiosks online and offline, a day offline converging, the office
 //! killed mid-push, faults (500, garbage, timeouts, lost answers), dossiers, settings,
 //! catalogue and the clock coming from the office.
+
+mod office_db;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
@@ -23,27 +26,37 @@ use motcua::office::protocol::Settings;
 use motcua::office::{OfficeStore, Role};
 use motcua::store::{NumberSource, Store};
 use motcua::sync::{round, OfficeClient, RoundConfig, SyncHandle};
+use office_db::{both_backends, Backend, TestDb};
+
+both_backends! {
+    online_numbers_follow_the_office_sequence_across_two_kiosks,
+    two_kiosks_issuing_concurrently_through_an_outage_never_share_a_number,
+    a_day_offline_with_a_thousand_tickets_converges_without_loss_or_repeat,
+    the_office_killed_mid_push_and_restarted_ends_with_every_ticket_once,
+    faults_lose_nothing_and_a_lost_answer_is_not_applied_twice,
+    dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk,
+    a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office,
+}
 
 const TZ: Tz = chrono_tz::Asia::Ho_Chi_Minh;
 
-/// An office database with its directory.
+/// An office database on the test's backend.
 struct OfficeDb {
-    dir: tempfile::TempDir,
+    db: TestDb,
 }
 
 impl OfficeDb {
-    fn new() -> OfficeDb {
-        OfficeDb {
-            dir: tempfile::tempdir().unwrap(),
-        }
+    fn new(b: Backend) -> OfficeDb {
+        OfficeDb { db: TestDb::new(b) }
     }
 
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("office.sqlite3")
+    /// The SQLite file or the PostgreSQL URL.
+    fn target(&self) -> &str {
+        self.db.target()
     }
 
     fn open(&self) -> OfficeStore {
-        OfficeStore::open(self.path()).unwrap()
+        OfficeStore::open(self.target()).unwrap()
     }
 
     fn enroll(&self, name: &str) -> String {
@@ -54,7 +67,7 @@ impl OfficeDb {
     }
 
     fn serve(&self, listen: &str) -> OfficeHandle {
-        spawn_with_shutdown(&self.path(), listen, TZ).unwrap()
+        spawn_with_shutdown(self.target(), listen, TZ).unwrap()
     }
 }
 
@@ -141,10 +154,12 @@ fn wait_online(sync: &SyncHandle) {
     });
 }
 
-fn wait_drained(sync: &SyncHandle) {
+/// Until the kiosk's outbox is empty (read from its store: the status's count is as of the
+/// last round) and the sync is online.
+fn wait_drained(kiosk: &KioskSide, sync: &SyncHandle) {
+    let store = kiosk.store();
     wait_until("the outbox to drain", Duration::from_secs(120), || {
-        let s = sync.status();
-        s.online && s.pending == 0
+        sync.status().online && store.outbox_unsent().unwrap() == 0
     });
 }
 
@@ -170,9 +185,8 @@ fn days_from(d: NaiveDate, n: i64) -> Vec<NaiveDate> {
     (0..n).map(|i| d + TimeDelta::days(i)).collect()
 }
 
-#[test]
-fn online_numbers_follow_the_office_sequence_across_two_kiosks() {
-    let office = OfficeDb::new();
+fn online_numbers_follow_the_office_sequence_across_two_kiosks(b: Backend) {
+    let office = OfficeDb::new(b);
     let server = office.serve("127.0.0.1:0");
     let k1 = KioskSide::new(&server.url(), &office.enroll("K1"));
     let k2 = KioskSide::new(&server.url(), &office.enroll("K2"));
@@ -193,8 +207,8 @@ fn online_numbers_follow_the_office_sequence_across_two_kiosks() {
         (1..=20).collect::<Vec<_>>(),
         "one sequence, in order"
     );
-    wait_drained(&s1);
-    wait_drained(&s2);
+    wait_drained(&k1, &s1);
+    wait_drained(&k2, &s2);
     let o = office.open();
     assert_eq!(o.ticket_count().unwrap(), 20);
     assert_eq!(o.conflicts().unwrap(), 0);
@@ -208,9 +222,8 @@ fn online_numbers_follow_the_office_sequence_across_two_kiosks() {
     }
 }
 
-#[test]
-fn two_kiosks_issuing_concurrently_through_an_outage_never_share_a_number() {
-    let office = OfficeDb::new();
+fn two_kiosks_issuing_concurrently_through_an_outage_never_share_a_number(b: Backend) {
+    let office = OfficeDb::new(b);
     let server = office.serve("127.0.0.1:0");
     let addr = server.addr();
     let kiosks: Vec<KioskSide> = ["K1", "K2"]
@@ -268,7 +281,10 @@ fn two_kiosks_issuing_concurrently_through_an_outage_never_share_a_number() {
         );
         assert!(s[120..].iter().all(|x| *x == NumberSource::Office), "{s:?}");
     }
-    syncs.iter().for_each(wait_drained);
+    kiosks
+        .iter()
+        .zip(&syncs)
+        .for_each(|(k, s)| wait_drained(k, s));
     let stores: Vec<Store> = kiosks.iter().map(|k| k.store()).collect();
     let today = stores[0].business_date_at(Utc::now(), TZ).unwrap();
     let n = assert_unique(
@@ -282,9 +298,8 @@ fn two_kiosks_issuing_concurrently_through_an_outage_never_share_a_number() {
     drop(server);
 }
 
-#[test]
-fn a_day_offline_with_a_thousand_tickets_converges_without_loss_or_repeat() {
-    let office = OfficeDb::new();
+fn a_day_offline_with_a_thousand_tickets_converges_without_loss_or_repeat(b: Backend) {
+    let office = OfficeDb::new(b);
     let server = office.serve("127.0.0.1:0");
     let addr = server.addr();
     let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
@@ -316,7 +331,7 @@ fn a_day_offline_with_a_thousand_tickets_converges_without_loss_or_repeat() {
     // The next morning the office is back.
     let server = office.serve(&addr.to_string());
     sync.kick();
-    wait_drained(&sync);
+    wait_drained(&kiosk, &sync);
     let o = office.open();
     assert_eq!(o.ticket_count().unwrap(), 1000);
     assert_eq!(o.event_count().unwrap(), 1000);
@@ -330,7 +345,7 @@ fn a_day_offline_with_a_thousand_tickets_converges_without_loss_or_repeat() {
 struct OfficeProcess(Child);
 
 impl OfficeProcess {
-    fn start(db: &Path, listen: &str) -> (OfficeProcess, SocketAddr) {
+    fn start(db: &str, listen: &str) -> (OfficeProcess, SocketAddr) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
             .env("RUST_LOG", "warn")
             .args(["office", "--listen", listen, "--db"])
@@ -360,11 +375,10 @@ impl Drop for OfficeProcess {
     }
 }
 
-#[test]
-fn the_office_killed_mid_push_and_restarted_ends_with_every_ticket_once() {
-    let office = OfficeDb::new();
+fn the_office_killed_mid_push_and_restarted_ends_with_every_ticket_once(b: Backend) {
+    let office = OfficeDb::new(b);
     let token = office.enroll("K1");
-    let (proc1, addr) = OfficeProcess::start(&office.path(), "127.0.0.1:0");
+    let (proc1, addr) = OfficeProcess::start(office.target(), "127.0.0.1:0");
     let kiosk = KioskSide::new(&format!("http://{addr}"), &token);
     // 3,000 tickets issued while the kiosk is not syncing, then pushed in batches of 500.
     let mut store = kiosk.store();
@@ -387,9 +401,9 @@ fn the_office_killed_mid_push_and_restarted_ends_with_every_ticket_once() {
     drop(proc1); // SIGKILL, mid-push
     let landed = watcher.event_count().unwrap();
     eprintln!("{landed} of 3000 events had landed when the office was killed");
-    let (_proc2, _) = OfficeProcess::start(&office.path(), &addr.to_string());
+    let (_proc2, _) = OfficeProcess::start(office.target(), &addr.to_string());
     sync.kick();
-    wait_drained(&sync);
+    wait_drained(&kiosk, &sync);
     assert_eq!(watcher.event_count().unwrap(), 3000);
     assert_eq!(watcher.ticket_count().unwrap(), 3000);
     assert_eq!(watcher.conflicts().unwrap(), 0);
@@ -508,9 +522,8 @@ fn serve_one(mut conn: TcpStream, office: SocketAddr, mode: u8) -> std::io::Resu
     }
 }
 
-#[test]
-fn faults_lose_nothing_and_a_lost_answer_is_not_applied_twice() {
-    let office = OfficeDb::new();
+fn faults_lose_nothing_and_a_lost_answer_is_not_applied_twice(b: Backend) {
+    let office = OfficeDb::new(b);
     let server = office.serve("127.0.0.1:0");
     let token = office.enroll("K1");
     let faults = FaultServer::start(server.addr());
@@ -576,9 +589,8 @@ fn faults_lose_nothing_and_a_lost_answer_is_not_applied_twice() {
     drop(server);
 }
 
-#[test]
-fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk() {
-    let office = OfficeDb::new();
+fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk(b: Backend) {
+    let office = OfficeDb::new(b);
     let server = office.serve("127.0.0.1:0");
     let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
     let sync = kiosk.start(real_clock());
@@ -642,9 +654,8 @@ fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk() {
     drop(server);
 }
 
-#[test]
-fn a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office() {
-    let office = OfficeDb::new();
+fn a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office(b: Backend) {
+    let office = OfficeDb::new(b);
     let server = office.serve("127.0.0.1:0");
     let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
     let ahead = TimeDelta::days(365);

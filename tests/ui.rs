@@ -507,7 +507,9 @@ fn office_sync() {
     kiosk::set_size(app, 1080, 1920);
     g.invoke_go_home();
     tap(app, "English");
-    pump_until("the English notice", || g.get_office_notice().starts_with("Closed"));
+    pump_until("the English notice", || {
+        g.get_office_notice().starts_with("Closed")
+    });
     snapshot(app, "home-office-notice-en");
     tap(app, "Tiếng Việt");
 }

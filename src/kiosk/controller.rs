@@ -436,7 +436,13 @@ impl Controller {
         g.set_sync_state(if status.online { "online" } else { "offline" }.into());
         g.set_sync_office(sync.office().into());
         g.set_sync_last(self.time_of_day(status.last_ok));
-        g.set_sync_pending(i32::try_from(status.pending).unwrap_or(i32::MAX));
+        // The store's count is current; the status's is as of the sync's last round.
+        let pending = self
+            .store
+            .borrow()
+            .outbox_unsent()
+            .unwrap_or(status.pending);
+        g.set_sync_pending(i32::try_from(pending).unwrap_or(i32::MAX));
         g.set_sync_error(status.last_error.clone().unwrap_or_default().into());
     }
 

@@ -4,8 +4,8 @@
 //! name the protocol version they speak; unknown fields are ignored, so newer kiosks still
 //! talk to this office, and an older protocol gets a clear 400 rather than a guess.
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,6 +16,7 @@ use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use chrono::Utc;
 use chrono_tz::Tz;
@@ -25,7 +26,7 @@ use serde_json::value::RawValue;
 use super::protocol::*;
 use super::store::{Applied, Device, OfficeStore, Role};
 use crate::domain::dossier_code::parse_code;
-use crate::dossier_import::{parse, FileError, Format, Parsed};
+use crate::dossier_import::{parse, DossierRecord, FileError, Format, Parsed, RowError};
 
 /// The office's time zone when none is given: business dates are Vietnamese days.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -82,8 +83,9 @@ pub fn router(store: OfficeStore, tz: Tz) -> Router {
 }
 
 /// Serves the API on `listen` in threads of its own until the process ends (the
-/// `motcua office` command); returns the bound address.
-pub fn spawn(db: &Path, listen: &str) -> anyhow::Result<SocketAddr> {
+/// `motcua office` command); returns the bound address. `db` is a SQLite file or a
+/// `postgres://` URL, as for [`OfficeStore::open`].
+pub fn spawn(db: impl AsRef<OsStr>, listen: &str) -> anyhow::Result<SocketAddr> {
     let handle = spawn_with_shutdown(db, listen, DEFAULT_TIME_ZONE)?;
     let addr = handle.addr();
     handle.detach();
@@ -92,7 +94,12 @@ pub fn spawn(db: &Path, listen: &str) -> anyhow::Result<SocketAddr> {
 
 /// Serves the API on `listen` (e.g. "127.0.0.1:0") in threads of its own until the handle
 /// is shut down or dropped: an office inside another process, for the demo and tests.
-pub fn spawn_with_shutdown(db: &Path, listen: &str, tz: Tz) -> anyhow::Result<OfficeHandle> {
+/// `db` is a SQLite file or a `postgres://` URL.
+pub fn spawn_with_shutdown(
+    db: impl AsRef<OsStr>,
+    listen: &str,
+    tz: Tz,
+) -> anyhow::Result<OfficeHandle> {
     let store = OfficeStore::open(db)?;
     // std's bind sets SO_REUSEADDR on Unix, so a stopped office can be restarted on its port
     // at once, whatever connections linger in TIME_WAIT.
@@ -128,6 +135,10 @@ fn serve(listener: std::net::TcpListener, app: Router, stop: tokio::sync::onesho
                 return;
             }
         };
+        // Without TCP_NODELAY a small answer can wait ~40 ms for a delayed ACK (Nagle).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let result = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = graceful_rx.await;
@@ -215,6 +226,15 @@ fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         .map_err(|e| ApiError(e.status(), e.body_text()))
 }
 
+/// Refuses text the office database cannot store (PostgreSQL has no NUL in text), so both
+/// backends answer the same 400 rather than one of them a 500.
+fn check_text(what: &str, values: &[&str]) -> Result<(), ApiError> {
+    if values.iter().any(|v| v.contains('\0')) {
+        return Err(bad(format!("{what} must not contain a NUL character")));
+    }
+    Ok(())
+}
+
 fn check_protocol(p: u32) -> Result<(), ApiError> {
     if p == PROTOCOL {
         return Ok(());
@@ -289,6 +309,9 @@ async fn push_events(
     {
         return Err(bad(format!("an event without id or kind ({:?})", e.id)));
     }
+    for e in &req.events {
+        check_text("an event's id and kind", &[&e.id, &e.kind])?;
+    }
     let now = Utc::now();
     let (acked, applied) = with_store(&app.store, move |s| {
         let payloads: Vec<String> = req.events.iter().map(|e| e.payload.to_string()).collect();
@@ -321,6 +344,7 @@ async fn next_number(
     if req.ticket_id.trim().is_empty() || req.queue.trim().is_empty() {
         return Err(bad("ticket_id and queue must not be empty"));
     }
+    check_text("ticket_id and queue", &[&req.ticket_id, &req.queue])?;
     let number = with_store(&app.store, move |s| {
         s.next_number(&req.ticket_id, &req.queue, req.business_date)
     })
@@ -341,6 +365,7 @@ async fn reserve_block(
             "size must be 1 to {MAX_BLOCK}, queue not empty"
         )));
     }
+    check_text("queue", &[&req.queue])?;
     let b = with_store(&app.store, move |s| {
         s.reserve_block(&dev, &req.queue, req.business_date, req.seq, req.size)
     })
@@ -430,6 +455,35 @@ fn row_errors(body: &str, part: &str, parsed: &Parsed) -> Vec<String> {
         .collect()
 }
 
+/// Moves records with a NUL character in a text (which the office database cannot store)
+/// from the accepted rows to the errors, without repeating the value.
+fn refuse_nul(parsed: &mut Parsed) {
+    let has_nul = |r: &DossierRecord| {
+        [
+            r.code.as_str(),
+            &r.procedure_code,
+            &r.applicant_name,
+            &r.note,
+            &r.pickup_place,
+            &r.secret,
+            &r.phone_last4,
+        ]
+        .iter()
+        .any(|v| v.contains('\0'))
+    };
+    let (refused, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut parsed.records)
+        .into_iter()
+        .partition(|(_, r)| has_nul(r));
+    parsed.records = kept;
+    parsed
+        .errors
+        .extend(refused.into_iter().map(|(line, _)| RowError {
+            line,
+            message: "a value contains a NUL character".into(),
+        }));
+    parsed.errors.sort_by_key(|e| e.line);
+}
+
 async fn put_dossier(
     State(app): State<App>,
     UrlPath(code): UrlPath<String>,
@@ -442,8 +496,9 @@ async fn put_dossier(
     let wanted = parse_code(&code)
         .map_err(|e| bad(format!("the code in the path is not a dossier code: {e}")))?;
     // The object alone as a one-row import: its lines are the body's lines.
-    let parsed = parse(&format!("[{}]", req.dossier.get()), Format::Json)
+    let mut parsed = parse(&format!("[{}]", req.dossier.get()), Format::Json)
         .map_err(|e| bad(format!("dossier: {e}")))?;
+    refuse_nul(&mut parsed);
     let errors = row_errors(text, req.dossier.get(), &parsed);
     if !errors.is_empty() {
         return Err(bad(errors.join("; ")));
@@ -478,12 +533,13 @@ async fn post_dossiers(
     let (text, req): (&str, DossiersPostIn) = json_body(&headers, &bytes)?;
     check_protocol(req.protocol)?;
     let raw = req.dossiers.get();
-    let parsed = parse(raw, Format::Json).map_err(|e| match e {
+    let mut parsed = parse(raw, Format::Json).map_err(|e| match e {
         FileError::JsonNotArray { found } => bad(format!(
             "dossiers must be an array of objects in the dossier import format, not {found}"
         )),
         other => bad(format!("dossiers: {other}")),
     })?;
+    refuse_nul(&mut parsed);
     let errors = row_errors(text, raw, &parsed);
     let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
     let now = Utc::now();

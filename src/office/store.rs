@@ -1,7 +1,9 @@
-//! The office database on SQLite: enrolled devices and their tokens, kiosk events applied
-//! exactly once, the shared ticket sequence per queue and business day, the blocks of numbers
-//! reserved for kiosks to issue from while the office cannot be reached, the tickets kiosks
-//! report, and what kiosks pull: dossiers, settings and the catalogue.
+//! The office database: enrolled devices and their tokens, kiosk events applied exactly once,
+//! the shared ticket sequence per queue and business day, the blocks of numbers reserved for
+//! kiosks to issue from while the office cannot be reached, the tickets kiosks report, and
+//! what kiosks pull: dossiers, settings and the catalogue. On SQLite (one file, WAL) or on
+//! PostgreSQL (one server for many communes): the logic and SQL below are written once over
+//! the small query layer in [`super::db`].
 //!
 //! Numbering across kiosks: online numbers count 1, 2, 3… per (queue, business day); offline
 //! blocks are carved from a region of their own starting at [`BLOCK_BASE`], so a citizen can
@@ -13,26 +15,34 @@
 //! written, the settings or the catalogue replaced, a ticket reported); each dossier keeps the
 //! rev of its last change, so a kiosk asks for everything after the cursor it last stored.
 //!
-//! The SQL stays portable (ON CONFLICT, RETURNING, no SQLite-only functions) so that a
-//! PostgreSQL backend can follow behind the same API.
+//! Concurrency: SQLite lets one writer in at a time. On PostgreSQL several office processes
+//! may share a database, so every transaction that hands out numbers first locks its
+//! (queue, day) row (`lock_day`), and every transaction that raises the rev first locks the
+//! rev row (`lock_rev`): numbers, blocks and revs are then computed from committed data
+//! nobody else can change until the commit.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use blake2::{Blake2b512, Digest};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::db::{sql_params, Conn, DbTarget, Param, PgConn, Row, Tx};
 use super::protocol::{Changes, QueueStatus, Settings, MAX_CHANGES};
 use crate::domain::dossier::DossierStatus;
 use crate::domain::dossier_code::parse_code;
 use crate::dossier_import::{write_json, DossierRecord};
 use crate::store::{ImportCounts, EVENT_TICKET_ISSUED};
 
-/// Marks the file as an office database ("MOTO").
+/// Marks the file as an office database ("MOTO"); on PostgreSQL, the lock that keeps two
+/// offices starting at once from both creating the tables.
 const APPLICATION_ID: i64 = 0x4D4F_544F;
 /// Schema version this build writes.
 const SCHEMA_VERSION: i64 = 2;
@@ -152,6 +162,120 @@ CREATE TABLE catalogue (
 );
 ";
 
+/// The tables of a PostgreSQL database, created at once at [`SCHEMA_VERSION`]: the SQLite
+/// schema after its migrations, with 64-bit integers (what the shared SQL binds) and text
+/// where SQLite has text, so the same statements read and write both. `motcua_meta` says
+/// whose tables these are and at which version, as SQLite's `application_id` and
+/// `user_version` do for a file.
+const POSTGRES_SCHEMA: &str = "
+CREATE TABLE motcua_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE device (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT,
+    role        TEXT NOT NULL DEFAULT 'kiosk'
+);
+CREATE TABLE event (
+    id          TEXT PRIMARY KEY,
+    device_id   TEXT NOT NULL REFERENCES device(id),
+    kind        TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE TABLE queue_day (
+    queue         TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    last_number   BIGINT NOT NULL,
+    next_block    BIGINT,
+    PRIMARY KEY (queue, business_date)
+);
+CREATE TABLE number_grant (
+    ticket_id     TEXT PRIMARY KEY,
+    queue         TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    number        BIGINT NOT NULL,
+    UNIQUE (queue, business_date, number)
+);
+CREATE TABLE number_block (
+    device_id     TEXT NOT NULL REFERENCES device(id),
+    queue         TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    seq           BIGINT NOT NULL,
+    first_number  BIGINT NOT NULL,
+    last_number   BIGINT NOT NULL,
+    PRIMARY KEY (device_id, queue, business_date, seq)
+);
+CREATE INDEX number_block_by_day ON number_block (queue, business_date, first_number);
+CREATE TABLE ticket (
+    id            TEXT PRIMARY KEY,
+    device_id     TEXT NOT NULL REFERENCES device(id),
+    queue         TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    number        BIGINT NOT NULL,
+    issued_at     TEXT NOT NULL,
+    field         TEXT NOT NULL,
+    priority      TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    conflict      BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX ticket_by_number ON ticket (business_date, queue, number);
+CREATE TABLE dossier (
+    code           TEXT PRIMARY KEY,
+    status         TEXT NOT NULL,
+    procedure_code TEXT NOT NULL,
+    applicant_name TEXT NOT NULL,
+    received_at    TEXT NOT NULL,
+    due_at         TEXT,
+    finished_at    TEXT,
+    note           TEXT NOT NULL,
+    pickup_place   TEXT NOT NULL,
+    secret         TEXT NOT NULL,
+    phone_last4    TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    rev            BIGINT NOT NULL
+);
+CREATE INDEX dossier_by_rev ON dossier (rev);
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('rev', 0), ('queues_rev', 0);
+CREATE TABLE settings (
+    id        BIGINT PRIMARY KEY CHECK (id = 1),
+    notice_vi TEXT NOT NULL,
+    notice_en TEXT NOT NULL,
+    rev       BIGINT NOT NULL
+);
+CREATE TABLE catalogue (
+    id   BIGINT PRIMARY KEY CHECK (id = 1),
+    body TEXT NOT NULL,
+    rev  BIGINT NOT NULL
+);
+";
+
+/// The tables an office database has: on PostgreSQL a database that holds one of these but
+/// no `motcua_meta` belongs to something else, and is left alone.
+const TABLES: &[&str] = &[
+    "device",
+    "event",
+    "queue_day",
+    "number_grant",
+    "number_block",
+    "ticket",
+    "dossier",
+    "meta",
+    "settings",
+    "catalogue",
+];
+
+/// `motcua_meta.application` of an office database.
+const POSTGRES_APPLICATION: &str = "motcua-office";
+
 const DOSSIER_COLUMNS: &str = "code, status, procedure_code, applicant_name, received_at, due_at, finished_at, note, pickup_place, secret, phone_last4";
 
 /// What a device may do with its token.
@@ -226,7 +350,10 @@ struct IssuedTicket {
 
 /// The office database.
 pub struct OfficeStore {
-    conn: Connection,
+    /// A RefCell because PostgreSQL's client needs `&mut` even to read, while the store's
+    /// readers take `&self`; the store is used from one thread at a time (the API holds it
+    /// behind a Mutex).
+    conn: RefCell<Conn>,
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -249,54 +376,154 @@ fn token_hash(token: &str) -> String {
     digest[..32].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl OfficeStore {
-    /// Opens (creating or upgrading if needed) the office database at `path`.
-    pub fn open(path: impl AsRef<Path>) -> Result<OfficeStore> {
-        let path = path.as_ref();
-        let mut conn = Connection::open(path)
-            .with_context(|| format!("cannot open the office database {}", path.display()))?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if app_id != 0 && app_id != APPLICATION_ID {
-            bail!(
-                "{} is not an office database (application_id {app_id:#x}); is it a kiosk's store?",
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Opens (creating or upgrading) an office database file.
+fn open_sqlite(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)
+        .with_context(|| format!("cannot open the office database {}", path.display()))?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // Bulk reads and writes use a few statements per chunk size (`chunk_len`).
+    conn.set_prepared_statement_cache_capacity(64);
+    let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if app_id != 0 && app_id != APPLICATION_ID {
+        bail!(
+            "{} is not an office database (application_id {app_id:#x}); is it a kiosk's store?",
+            path.display()
+        );
+    }
+    if version > SCHEMA_VERSION {
+        bail!(
+            "{} was written by a newer motcua (schema {version}); refusing to touch it",
+            path.display()
+        );
+    }
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if version < SCHEMA_VERSION {
+        // One transaction for every step: a failed upgrade leaves the old file as it was.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let from: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            tx.execute_batch(step).with_context(|| {
+                format!(
+                    "cannot upgrade the office database {} to schema {}",
+                    path.display(),
+                    i + 1
+                )
+            })?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        if from > 0 {
+            log::info!(
+                "upgraded the office database {} from schema {from} to {SCHEMA_VERSION}",
                 path.display()
             );
         }
-        if version > SCHEMA_VERSION {
-            bail!(
-                "{} was written by a newer motcua (schema {version}); refusing to touch it",
-                path.display()
-            );
-        }
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        if version < SCHEMA_VERSION {
-            // One transaction for every step: a failed upgrade leaves the old file as it was.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let from: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            for (i, step) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-                tx.execute_batch(step).with_context(|| {
-                    format!(
-                        "cannot upgrade the office database {} to schema {}",
-                        path.display(),
-                        i + 1
-                    )
-                })?;
-            }
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-            tx.commit()?;
-            if from > 0 {
-                log::info!(
-                    "upgraded the office database {} from schema {from} to {SCHEMA_VERSION}",
-                    path.display()
+    }
+    Ok(conn)
+}
+
+/// Checks (creating on first use) the tables of a PostgreSQL office database, all in one
+/// transaction under an advisory lock, so two offices starting at once create them once.
+fn prepare_postgres(conn: &mut Conn, label: &str) -> Result<()> {
+    conn.write(|tx| {
+        tx.execute("SELECT pg_advisory_xact_lock(?1)", sql_params![APPLICATION_ID])?;
+        let list = TABLES
+            .iter()
+            .chain(&["motcua_meta"])
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let present: Vec<String> = tx
+            .query(
+                &format!(
+                    "SELECT c.relname::text FROM pg_catalog.pg_class c
+                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = current_schema() AND c.relname::text IN ({list})"
+                ),
+                &[],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_>>()?;
+        if !present.iter().any(|t| t == "motcua_meta") {
+            if let Some(other) = present.first() {
+                bail!(
+                    "{label} already has a table named {other:?} that is not motcua's; give the office a database of its own"
                 );
             }
+            tx.batch(POSTGRES_SCHEMA)
+                .with_context(|| format!("cannot create the office tables in {label}"))?;
+            tx.execute(
+                "INSERT INTO motcua_meta (key, value) VALUES ('application', ?1), ('schema_version', ?2)",
+                sql_params![POSTGRES_APPLICATION, SCHEMA_VERSION.to_string().as_str()],
+            )?;
+            log::info!("created the office tables in {label} (schema {SCHEMA_VERSION})");
+            return Ok(());
         }
-        Ok(OfficeStore { conn })
+        let meta = |tx: &mut Tx, key: &str| -> Result<Option<String>> {
+            tx.query_opt("SELECT value FROM motcua_meta WHERE key = ?1", sql_params![key])?
+                .map(|r| r.text(0))
+                .transpose()
+        };
+        let app = meta(tx, "application")?;
+        if app.as_deref() != Some(POSTGRES_APPLICATION) {
+            bail!(
+                "{label} is not an office database (motcua_meta says application {app:?})"
+            );
+        }
+        let version: i64 = meta(tx, "schema_version")?
+            .and_then(|v| v.parse().ok())
+            .with_context(|| format!("{label} has no readable schema_version in motcua_meta"))?;
+        if version > SCHEMA_VERSION {
+            bail!(
+                "{label} was written by a newer motcua (schema {version}); refusing to touch it"
+            );
+        }
+        if version < SCHEMA_VERSION {
+            // PostgreSQL databases start at version 2; migrations come here when it rises.
+            bail!("{label} has the unknown office schema {version}");
+        }
+        Ok(())
+    })
+}
+
+impl OfficeStore {
+    /// Opens (creating or upgrading if needed) the office database: a `postgres://` or
+    /// `postgresql://` URL is PostgreSQL, anything else a SQLite file.
+    pub fn open(target: impl AsRef<OsStr>) -> Result<OfficeStore> {
+        let target = DbTarget::parse(target);
+        let conn = match &target {
+            DbTarget::Sqlite(path) => Conn::Sqlite(open_sqlite(path)?),
+            DbTarget::Postgres(url) => {
+                let mut conn = Conn::Postgres(Box::new(PgConn::connect(url)?));
+                prepare_postgres(&mut conn, &target.to_string())?;
+                conn
+            }
+        };
+        Ok(OfficeStore {
+            conn: RefCell::new(conn),
+        })
+    }
+
+    fn write<T>(&self, f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
+        self.conn.borrow_mut().write(f)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.conn.borrow_mut().read(f)
+    }
+
+    /// One number from a one-row query.
+    fn read_count(&self, sql: &str) -> Result<u64> {
+        self.read(|tx| Ok(count(tx.query_one(sql, &[])?.int(0)?)))
     }
 
     /// Enrols a device; returns it and its token, which is shown once and stored hashed.
@@ -317,44 +544,50 @@ impl OfficeStore {
             .chain(uuid::Uuid::new_v4().as_bytes())
             .map(|b| format!("{b:02x}"))
             .collect();
-        self.conn.execute(
-            "INSERT INTO device (id, name, token_hash, created_at, role) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, name, token_hash(&token), ts(now), role.code()],
-        )?;
+        let (hash, created) = (token_hash(&token), ts(now));
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO device (id, name, token_hash, created_at, role) VALUES (?1, ?2, ?3, ?4, ?5)",
+                sql_params![&id, &name, &hash, &created, role.code()],
+            )
+        })?;
         Ok((Device { id, name, role }, token))
     }
 
     /// Revokes every device with this name or id; returns how many.
     pub fn revoke_device(&mut self, name_or_id: &str, now: DateTime<Utc>) -> Result<usize> {
-        Ok(self.conn.execute(
-            "UPDATE device SET revoked_at = ?2
-             WHERE (id = ?1 OR name = ?1) AND revoked_at IS NULL",
-            params![name_or_id.trim(), ts(now)],
-        )?)
+        let now = ts(now);
+        let n = self.write(|tx| {
+            tx.execute(
+                "UPDATE device SET revoked_at = ?2
+                 WHERE (id = ?1 OR name = ?1) AND revoked_at IS NULL",
+                sql_params![name_or_id.trim(), &now],
+            )
+        })?;
+        Ok(n as usize)
     }
 
     /// The device a token belongs to, unless revoked.
     pub fn device_for_token(&self, token: &str) -> Result<Option<Device>> {
-        let row: Option<(String, String, String)> = self
-            .conn
-            .query_row(
+        let hash = token_hash(token);
+        let row = self.read(|tx| {
+            tx.query_opt(
                 "SELECT id, name, role FROM device WHERE token_hash = ?1 AND revoked_at IS NULL",
-                [token_hash(token)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                sql_params![&hash],
             )
-            .optional()?;
-        Ok(
-            row.and_then(|(id, name, role)| match Role::from_code(&role) {
-                Some(role) => Some(Device { id, name, role }),
-                None => {
-                    // Written by a newer office: grant nothing rather than guess.
-                    log::warn!(
-                        "device {name:?} has the unknown role {role:?}; its token is refused"
-                    );
-                    None
-                }
-            }),
-        )
+        })?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let (id, name, role) = (row.text(0)?, row.text(1)?, row.text(2)?);
+        Ok(match Role::from_code(&role) {
+            Some(role) => Some(Device { id, name, role }),
+            None => {
+                // Written by a newer office: grant nothing rather than guess.
+                log::warn!("device {name:?} has the unknown role {role:?}; its token is refused");
+                None
+            }
+        })
     }
 
     /// Records a kiosk event once: a second delivery of the same id is a replay. A new
@@ -379,20 +612,21 @@ impl OfficeStore {
         events: &[(&str, &str, &str)],
         now: DateTime<Utc>,
     ) -> Result<Vec<Applied>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut out = Vec::with_capacity(events.len());
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO event (id, device_id, kind, payload, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING",
-            )?;
-            let now = ts(now);
+        let now = ts(now);
+        self.write(|tx| {
+            // Pushes take turns from the start: a reported ticket is checked against every
+            // ticket committed before it, and two offices inserting the same event ids in
+            // different orders cannot deadlock.
+            lock_rev(tx)?;
+            let mut out = Vec::with_capacity(events.len());
             for (event_id, kind, payload) in events {
-                let inserted = insert.execute(params![event_id, device.id, kind, payload, now])?;
+                let inserted = tx.execute(
+                    "INSERT INTO event (id, device_id, kind, payload, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+                    sql_params![*event_id, &device.id, *kind, *payload, &now],
+                )?;
                 if inserted == 1 && *kind == EVENT_TICKET_ISSUED {
-                    record_ticket(&tx, device, event_id, payload)?;
+                    record_ticket(tx, device, event_id, payload)?;
                 }
                 out.push(if inserted == 1 {
                     Applied::New
@@ -400,63 +634,47 @@ impl OfficeStore {
                     Applied::Replay
                 });
             }
-        }
-        tx.commit()?;
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// How many events were applied (replays excluded).
     pub fn event_count(&self) -> Result<u64> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM event", [], |r| r.get(0))?;
-        Ok(n as u64)
+        self.read_count("SELECT COUNT(*) FROM event")
     }
 
     /// How many reported tickets (all days) arrived with a number another ticket already held.
     pub fn conflicts(&self) -> Result<u64> {
-        let n: i64 =
-            self.conn
-                .query_row("SELECT COALESCE(SUM(conflict), 0) FROM ticket", [], |r| {
-                    r.get(0)
-                })?;
-        Ok(n as u64)
+        self.read_count("SELECT COUNT(*) FROM ticket WHERE conflict <> 0")
     }
 
     /// How many tickets kiosks have reported (all days).
     pub fn ticket_count(&self) -> Result<u64> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM ticket", [], |r| r.get(0))?;
-        Ok(n as u64)
+        self.read_count("SELECT COUNT(*) FROM ticket")
     }
 
     /// The next online number for a queue and day, jumping over offline blocks; the same
     /// ticket id always gets the same number, so a retried request does not burn one.
     pub fn next_number(&mut self, ticket_id: &str, queue: &str, date: NaiveDate) -> Result<u32> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let granted: Option<i64> = tx
-            .query_row(
+        let date = day(date);
+        let number = self.write(|tx| {
+            // The day's row first: another office's grant for this ticket, if any, is
+            // committed and visible once the lock is ours.
+            let (last, _) = lock_day(tx, queue, &date)?;
+            if let Some(row) = tx.query_opt(
                 "SELECT number FROM number_grant WHERE ticket_id = ?1",
-                [ticket_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let number = match granted {
-            Some(n) => n,
-            None => {
-                let n = next_online(&tx, queue, date)?;
-                tx.execute(
-                    "INSERT INTO number_grant (ticket_id, queue, business_date, number)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![ticket_id, queue, day(date), n],
-                )?;
-                n
+                sql_params![ticket_id],
+            )? {
+                return row.int(0);
             }
-        };
-        tx.commit()?;
+            let n = next_online(tx, queue, &date, last)?;
+            tx.execute(
+                "INSERT INTO number_grant (ticket_id, queue, business_date, number)
+                 VALUES (?1, ?2, ?3, ?4)",
+                sql_params![ticket_id, queue, &date, n],
+            )?;
+            Ok(n)
+        })?;
         u32::try_from(number).context("ticket number out of range")
     }
 
@@ -473,50 +691,33 @@ impl OfficeStore {
         if size == 0 {
             bail!("a number block needs at least one number");
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(i64, i64)> = tx
-            .query_row(
+        let date = day(date);
+        let (first, last) = self.write(|tx| {
+            let (last_online, next_block) = lock_day(tx, queue, &date)?;
+            if let Some(row) = tx.query_opt(
                 "SELECT first_number, last_number FROM number_block
                  WHERE device_id = ?1 AND queue = ?2 AND business_date = ?3 AND seq = ?4",
-                params![device.id, queue, day(date), seq],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (first, last) = match existing {
-            Some(b) => b,
-            None => {
-                let (last_online, next_block): (i64, Option<i64>) = tx
-                    .query_row(
-                        "SELECT last_number, next_block FROM queue_day
-                         WHERE queue = ?1 AND business_date = ?2",
-                        params![queue, day(date)],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?
-                    .unwrap_or((0, None));
-                // Past every block and every online number given so far: online numbers
-                // jump over the block from now on.
-                let first = next_block
-                    .unwrap_or(i64::from(BLOCK_BASE))
-                    .max(last_online + 1);
-                let last = first + i64::from(size) - 1;
-                tx.execute(
-                    "INSERT INTO queue_day (queue, business_date, last_number, next_block)
-                     VALUES (?1, ?2, 0, ?3)
-                     ON CONFLICT(queue, business_date) DO UPDATE SET next_block = excluded.next_block",
-                    params![queue, day(date), last + 1],
-                )?;
-                tx.execute(
-                    "INSERT INTO number_block (device_id, queue, business_date, seq, first_number, last_number)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![device.id, queue, day(date), seq, first, last],
-                )?;
-                (first, last)
+                sql_params![&device.id, queue, &date, seq],
+            )? {
+                return Ok((row.int(0)?, row.int(1)?));
             }
-        };
-        tx.commit()?;
+            // Past every block and every online number given so far: online numbers jump
+            // over the block from now on.
+            let first = next_block
+                .unwrap_or(i64::from(BLOCK_BASE))
+                .max(last_online + 1);
+            let last = first + i64::from(size) - 1;
+            tx.execute(
+                "UPDATE queue_day SET next_block = ?3 WHERE queue = ?1 AND business_date = ?2",
+                sql_params![queue, &date, last + 1],
+            )?;
+            tx.execute(
+                "INSERT INTO number_block (device_id, queue, business_date, seq, first_number, last_number)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                sql_params![&device.id, queue, &date, seq, first, last],
+            )?;
+            Ok((first, last))
+        })?;
         Ok(NumberBlock {
             first: u32::try_from(first).context("block out of range")?,
             last: u32::try_from(last).context("block out of range")?,
@@ -524,41 +725,43 @@ impl OfficeStore {
     }
 
     /// Stores dossiers in one transaction: new ones inserted, changed ones updated, identical
-    /// ones left alone (no new rev, so kiosks are not sent them again); idempotent.
+    /// ones left alone (no new rev, so kiosks are not sent them again); idempotent. Rows are
+    /// read and written many per statement: on PostgreSQL each statement is a round trip.
     pub fn upsert_dossiers(
         &mut self,
         records: &[DossierRecord],
         now: DateTime<Utc>,
     ) -> Result<ImportCounts> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let start = read_meta(&tx, "rev")?;
-        let mut rev = start;
-        let mut counts = ImportCounts::default();
-        {
-            let mut get = tx.prepare(&format!(
-                "SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code = ?1"
-            ))?;
-            let mut put = tx.prepare(&format!(
-                "INSERT INTO dossier ({DOSSIER_COLUMNS}, updated_at, rev)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT(code) DO UPDATE SET
-                    status = excluded.status, procedure_code = excluded.procedure_code,
-                    applicant_name = excluded.applicant_name, received_at = excluded.received_at,
-                    due_at = excluded.due_at, finished_at = excluded.finished_at,
-                    note = excluded.note, pickup_place = excluded.pickup_place,
-                    secret = excluded.secret, phone_last4 = excluded.phone_last4,
-                    updated_at = excluded.updated_at, rev = excluded.rev"
-            ))?;
-            let now_s = ts(now);
+        let now = ts(now);
+        self.write(|tx| {
+            let start = lock_rev(tx)?;
+            let mut codes: Vec<&str> = records.iter().map(|r| r.code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let mut stored: HashMap<String, DossierRecord> = HashMap::with_capacity(codes.len());
+            let mut rest = &codes[..];
+            while !rest.is_empty() {
+                let (chunk, after) = rest.split_at(chunk_len(rest.len()));
+                rest = after;
+                let sql = format!(
+                    "SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code IN ({})",
+                    placeholders(1, chunk.len())
+                );
+                let params: Vec<Param> = chunk.iter().map(|c| Param::from(*c)).collect();
+                for row in tx.query(&sql, &params)? {
+                    let r = dossier_from_row(&row)?;
+                    stored.insert(r.code.as_str().to_string(), r);
+                }
+            }
+            // In the given order, each record against what the ones before it left, as if
+            // written one by one; only each code's last change is written.
+            let mut rev = start;
+            let mut counts = ImportCounts::default();
+            let mut writes: Vec<(&DossierRecord, i64)> = Vec::new();
+            let mut position: HashMap<&str, usize> = HashMap::new();
             for r in records {
                 let code = r.code.as_str();
-                let old = get
-                    .query_row([code], dossier_from_row)
-                    .optional()?
-                    .transpose()?;
-                match &old {
+                match stored.get(code) {
                     Some(old) if old == r => {
                         counts.unchanged += 1;
                         continue;
@@ -566,55 +769,50 @@ impl OfficeStore {
                     Some(_) => counts.updated += 1,
                     None => counts.inserted += 1,
                 }
-                // One rev per dossier, so a page of changes can end between any two.
+                // One rev per change, so a page of changes can end between any two.
                 rev += 1;
-                put.execute(params![
-                    code,
-                    r.status.code(),
-                    r.procedure_code,
-                    r.applicant_name,
-                    ts(r.received_at),
-                    r.due_at.map(ts),
-                    r.finished_at.map(ts),
-                    r.note,
-                    r.pickup_place,
-                    r.secret,
-                    r.phone_last4,
-                    now_s,
-                    rev,
-                ])?;
+                stored.insert(code.to_string(), r.clone());
+                match position.get(code) {
+                    Some(&i) => writes[i] = (r, rev),
+                    None => {
+                        position.insert(code, writes.len());
+                        writes.push((r, rev));
+                    }
+                }
             }
-        }
-        if rev != start {
-            write_meta(&tx, "rev", rev)?;
-        }
-        tx.commit()?;
-        Ok(counts)
+            let mut rest = &writes[..];
+            while !rest.is_empty() {
+                let (chunk, after) = rest.split_at(chunk_len(rest.len()));
+                rest = after;
+                write_dossiers(tx, chunk, &now)?;
+            }
+            if rev != start {
+                write_meta(tx, "rev", rev)?;
+            }
+            Ok(counts)
+        })
     }
 
     /// The dossier with this canonical code.
     pub fn dossier(&self, code: &str) -> Result<Option<DossierRecord>> {
-        self.conn
-            .query_row(
+        self.read(|tx| {
+            tx.query_opt(
                 &format!("SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code = ?1"),
-                [code],
-                dossier_from_row,
-            )
-            .optional()?
+                sql_params![code],
+            )?
+            .map(|row| dossier_from_row(&row))
             .transpose()
+        })
     }
 
     /// How many dossiers the office holds.
     pub fn dossier_count(&self) -> Result<u64> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM dossier", [], |r| r.get(0))?;
-        Ok(n as u64)
+        self.read_count("SELECT COUNT(*) FROM dossier")
     }
 
     /// The change counter: what a kiosk that is up to date holds as its cursor.
     pub fn rev(&self) -> Result<u64> {
-        Ok(read_meta(&self.conn, "rev")? as u64)
+        self.read(|tx| Ok(count(read_meta(tx, "rev")?)))
     }
 
     /// Replaces the settings pushed to kiosks (notices NFC-normalised and trimmed); returns
@@ -624,29 +822,26 @@ impl OfficeStore {
             notice_vi: crate::domain::text::nfc(settings.notice_vi.trim()),
             notice_en: crate::domain::text::nfc(settings.notice_en.trim()),
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let old = settings_row(&tx)?.map(|(s, _)| s);
-        if old.as_ref() == Some(&clean) {
-            return Ok(false);
-        }
-        let rev = bump_rev(&tx)?;
-        tx.execute(
-            "INSERT INTO settings (id, notice_vi, notice_en, rev) VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT(id) DO UPDATE SET notice_vi = excluded.notice_vi,
-                notice_en = excluded.notice_en, rev = excluded.rev",
-            params![clean.notice_vi, clean.notice_en, rev],
-        )?;
-        tx.commit()?;
-        Ok(true)
+        self.write(|tx| {
+            lock_rev(tx)?;
+            let old = settings_row(tx)?.map(|(s, _)| s);
+            if old.as_ref() == Some(&clean) {
+                return Ok(false);
+            }
+            let rev = bump_rev(tx)?;
+            tx.execute(
+                "INSERT INTO settings (id, notice_vi, notice_en, rev) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET notice_vi = excluded.notice_vi,
+                    notice_en = excluded.notice_en, rev = excluded.rev",
+                sql_params![&clean.notice_vi, &clean.notice_en, rev],
+            )?;
+            Ok(true)
+        })
     }
 
     /// The settings pushed to kiosks (empty notices until set).
     pub fn settings(&self) -> Result<Settings> {
-        Ok(settings_row(&self.conn)?
-            .map(|(s, _)| s)
-            .unwrap_or_default())
+        Ok(self.read(settings_row)?.map(|(s, _)| s).unwrap_or_default())
     }
 
     /// Replaces the catalogue sent to kiosks after checking it as a kiosk will
@@ -656,31 +851,32 @@ impl OfficeStore {
         crate::catalogue::Catalogue::from_json(json)?;
         let value: serde_json::Value = serde_json::from_str(json)?;
         let body = value.to_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let old: Option<String> = tx
-            .query_row("SELECT body FROM catalogue WHERE id = 1", [], |r| r.get(0))
-            .optional()?;
-        if old.as_deref() == Some(body.as_str()) {
-            return Ok(false);
-        }
-        let rev = bump_rev(&tx)?;
-        tx.execute(
-            "INSERT INTO catalogue (id, body, rev) VALUES (1, ?1, ?2)
-             ON CONFLICT(id) DO UPDATE SET body = excluded.body, rev = excluded.rev",
-            params![body, rev],
-        )?;
-        tx.commit()?;
-        Ok(true)
+        self.write(|tx| {
+            lock_rev(tx)?;
+            let old = tx
+                .query_opt("SELECT body FROM catalogue WHERE id = 1", &[])?
+                .map(|r| r.text(0))
+                .transpose()?;
+            if old.as_deref() == Some(body.as_str()) {
+                return Ok(false);
+            }
+            let rev = bump_rev(tx)?;
+            tx.execute(
+                "INSERT INTO catalogue (id, body, rev) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, rev = excluded.rev",
+                sql_params![&body, rev],
+            )?;
+            Ok(true)
+        })
     }
 
     /// The catalogue sent to kiosks (compact JSON), if one was set.
     pub fn catalogue(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT body FROM catalogue WHERE id = 1", [], |r| r.get(0))
-            .optional()?)
+        self.read(|tx| {
+            tx.query_opt("SELECT body FROM catalogue WHERE id = 1", &[])?
+                .map(|r| r.text(0))
+                .transpose()
+        })
     }
 
     /// What changed after `since`, for a kiosk: at most `limit` dossiers (default and maximum
@@ -694,77 +890,133 @@ impl OfficeStore {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Changes> {
-        // One read transaction: a snapshot, so a dossier committed meanwhile (by the import
-        // command, say) is either below the cursor and here, or above it.
-        let tx = self.conn.transaction()?;
-        let current = read_meta(&tx, "rev")? as u64;
-        let since = if since > current {
-            // The kiosk's cursor comes from another database (this one was replaced): send
-            // everything again rather than nothing until the counter catches up.
-            log::warn!("a kiosk's cursor {since} is past this office's {current}: resending all");
-            0
-        } else {
-            since
-        };
-        let limit = limit.unwrap_or(MAX_CHANGES).clamp(1, MAX_CHANGES);
-        let mut records = Vec::new();
-        let mut last_rev = 0u64;
-        let mut more = false;
-        {
-            let mut st = tx.prepare(&format!(
-                "SELECT {DOSSIER_COLUMNS}, rev FROM dossier WHERE rev > ?1 ORDER BY rev LIMIT ?2"
-            ))?;
-            let mut rows = st.query(params![since as i64, i64::from(limit) + 1])?;
-            while let Some(row) = rows.next()? {
-                if records.len() == limit as usize {
-                    more = true;
-                    break;
-                }
-                records.push(dossier_from_row(row)??);
-                last_rev = row.get::<_, i64>(11)? as u64;
+        // One snapshot: a dossier committed meanwhile (by the import command, say) is either
+        // below the cursor and here, or above it.
+        self.read(|tx| {
+            let current = count(read_meta(tx, "rev")?);
+            let since = if since > current {
+                // The kiosk's cursor comes from another database (this one was replaced):
+                // send everything again rather than nothing until the counter catches up.
+                log::warn!(
+                    "a kiosk's cursor {since} is past this office's {current}: resending all"
+                );
+                0
+            } else {
+                since
+            };
+            let limit = limit.unwrap_or(MAX_CHANGES).clamp(1, MAX_CHANGES);
+            let rows = tx.query(
+                &format!(
+                    "SELECT {DOSSIER_COLUMNS}, rev FROM dossier WHERE rev > ?1 ORDER BY rev LIMIT ?2"
+                ),
+                sql_params![i64::try_from(since)?, i64::from(limit) + 1],
+            )?;
+            let more = rows.len() > limit as usize;
+            let mut records = Vec::with_capacity(rows.len().min(limit as usize));
+            let mut last_rev = 0u64;
+            for row in rows.iter().take(limit as usize) {
+                records.push(dossier_from_row(row)?);
+                last_rev = count(row.int(11)?);
             }
-        }
-        let cursor = if more { last_rev } else { current };
-        let fresh = |rev: i64| since < rev as u64 && rev as u64 <= cursor;
-        let dossiers = if records.is_empty() {
-            None
-        } else {
-            Some(RawValue::from_string(write_json(&records))?)
-        };
-        let catalogue = match tx
-            .query_row("SELECT body, rev FROM catalogue WHERE id = 1", [], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            let cursor = if more { last_rev } else { current };
+            let fresh = |rev: i64| since < count(rev) && count(rev) <= cursor;
+            let dossiers = if records.is_empty() {
+                None
+            } else {
+                Some(RawValue::from_string(write_json(&records))?)
+            };
+            let catalogue = match tx.query_opt("SELECT body, rev FROM catalogue WHERE id = 1", &[])?
+            {
+                Some(row) if fresh(row.int(1)?) => Some(RawValue::from_string(row.text(0)?)?),
+                _ => None,
+            };
+            let settings = match settings_row(tx)? {
+                Some((s, rev)) if fresh(rev) => Some(s),
+                _ => None,
+            };
+            let queues = if fresh(read_meta(tx, "queues_rev")?) {
+                queue_status(tx, today)?
+            } else {
+                Vec::new()
+            };
+            Ok(Changes {
+                time: now.to_rfc3339(),
+                cursor,
+                more,
+                dossiers,
+                catalogue,
+                settings,
+                queues,
             })
-            .optional()?
-        {
-            Some((body, rev)) if fresh(rev) => Some(RawValue::from_string(body)?),
-            _ => None,
-        };
-        let settings = match settings_row(&tx)? {
-            Some((s, rev)) if fresh(rev) => Some(s),
-            _ => None,
-        };
-        let queues = if fresh(read_meta(&tx, "queues_rev")?) {
-            queue_status(&tx, today)?
-        } else {
-            Vec::new()
-        };
-        tx.commit()?;
-        Ok(Changes {
-            time: now.to_rfc3339(),
-            cursor,
-            more,
-            dossiers,
-            catalogue,
-            settings,
-            queues,
         })
     }
 }
 
+/// Rows per statement when many are read or written: a few fixed sizes, so each has one
+/// prepared statement, and 256 × 13 parameters stay within both databases' limits.
+fn chunk_len(remaining: usize) -> usize {
+    [256, 64, 8, 1]
+        .into_iter()
+        .find(|&n| n <= remaining)
+        .unwrap_or(1)
+}
+
+/// `?from, ?from+1, …`, `n` of them.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Inserts or replaces dossiers (distinct codes) with their revs in one statement.
+fn write_dossiers(tx: &mut Tx, rows: &[(&DossierRecord, i64)], now: &str) -> Result<()> {
+    const COLUMNS: usize = 13;
+    let times: Vec<(String, Option<String>, Option<String>)> = rows
+        .iter()
+        .map(|(r, _)| (ts(r.received_at), r.due_at.map(ts), r.finished_at.map(ts)))
+        .collect();
+    let mut params: Vec<Param> = Vec::with_capacity(rows.len() * COLUMNS);
+    for ((r, rev), (received, due, finished)) in rows.iter().zip(&times) {
+        params.extend_from_slice(sql_params![
+            r.code.as_str(),
+            r.status.code(),
+            &r.procedure_code,
+            &r.applicant_name,
+            received,
+            due.as_deref(),
+            finished.as_deref(),
+            &r.note,
+            &r.pickup_place,
+            &r.secret,
+            &r.phone_last4,
+            now,
+            *rev,
+        ]);
+    }
+    let values = (0..rows.len())
+        .map(|i| format!("({})", placeholders(i * COLUMNS + 1, COLUMNS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    tx.execute(
+        &format!(
+            "INSERT INTO dossier ({DOSSIER_COLUMNS}, updated_at, rev) VALUES {values}
+             ON CONFLICT (code) DO UPDATE SET
+                status = excluded.status, procedure_code = excluded.procedure_code,
+                applicant_name = excluded.applicant_name, received_at = excluded.received_at,
+                due_at = excluded.due_at, finished_at = excluded.finished_at,
+                note = excluded.note, pickup_place = excluded.pickup_place,
+                secret = excluded.secret, phone_last4 = excluded.phone_last4,
+                updated_at = excluded.updated_at, rev = excluded.rev"
+        ),
+        &params,
+    )?;
+    Ok(())
+}
+
 /// Stores a reported ticket. A payload that cannot be read, or a number another ticket
 /// already holds, is logged and never fails the push: the event is kept either way.
-fn record_ticket(tx: &Transaction, device: &Device, event_id: &str, payload: &str) -> Result<()> {
+fn record_ticket(tx: &mut Tx, device: &Device, event_id: &str, payload: &str) -> Result<()> {
     let t: IssuedTicket = match serde_json::from_str(payload) {
         Ok(t) => t,
         Err(e) => {
@@ -782,26 +1034,36 @@ fn record_ticket(tx: &Transaction, device: &Device, event_id: &str, payload: &st
         );
         return Ok(());
     }
-    let holder: Option<String> = tx
-        .query_row(
+    let texts = [&t.id, &t.queue, &t.field, &t.priority, &t.state];
+    if texts.iter().any(|s| s.contains('\0')) {
+        log::warn!(
+            "event {event_id} from {:?}: ticket.issued with a NUL character; event kept, ticket not counted",
+            device.name
+        );
+        return Ok(());
+    }
+    let date = day(t.business_date);
+    let holder = tx
+        .query_opt(
             "SELECT id FROM ticket WHERE business_date = ?1 AND queue = ?2 AND number = ?3 AND id <> ?4",
-            params![day(t.business_date), t.queue, t.number, t.id],
-            |r| r.get(0),
-        )
-        .optional()?;
+            sql_params![&date, &t.queue, t.number, &t.id],
+        )?
+        .map(|r| r.text(0))
+        .transpose()?;
+    let issued_at = ts(t.issued_at);
     let inserted = tx.execute(
         "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority, state, conflict)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO NOTHING",
-        params![
-            t.id,
-            device.id,
-            t.queue,
-            day(t.business_date),
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+        sql_params![
+            &t.id,
+            &device.id,
+            &t.queue,
+            &date,
             t.number,
-            ts(t.issued_at),
-            t.field,
-            t.priority,
-            t.state,
+            &issued_at,
+            &t.field,
+            &t.priority,
+            &t.state,
             i64::from(holder.is_some()),
         ],
     )?;
@@ -824,114 +1086,132 @@ fn record_ticket(tx: &Transaction, device: &Device, event_id: &str, payload: &st
     Ok(())
 }
 
-/// The next online number: one past the last, jumping over every offline block in the way.
-fn next_online(tx: &Transaction, queue: &str, date: NaiveDate) -> Result<i64> {
-    let last: Option<i64> = tx
-        .query_row(
-            "SELECT last_number FROM queue_day WHERE queue = ?1 AND business_date = ?2",
-            params![queue, day(date)],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let mut n = last.unwrap_or(0) + 1;
+/// Locks the (queue, day) row, creating it if needed, and returns its last online number and
+/// where the next block starts: on PostgreSQL the insert-or-update holds the row until the
+/// commit, so two offices hand out numbers of one day in turn.
+fn lock_day(tx: &mut Tx, queue: &str, date: &str) -> Result<(i64, Option<i64>)> {
+    let row = tx.query_one(
+        "INSERT INTO queue_day (queue, business_date, last_number) VALUES (?1, ?2, 0)
+         ON CONFLICT (queue, business_date) DO UPDATE SET last_number = queue_day.last_number
+         RETURNING last_number, next_block",
+        sql_params![queue, date],
+    )?;
+    Ok((row.int(0)?, row.opt_int(1)?))
+}
+
+/// The next online number after `last`, jumping over every offline block in the way; the
+/// day's row must be locked ([`lock_day`]).
+fn next_online(tx: &mut Tx, queue: &str, date: &str, last: i64) -> Result<i64> {
+    let mut n = last + 1;
     // Blocks may touch each other, so jump until n lies in none.
-    while let Some(end) = tx.query_row(
-        "SELECT MAX(last_number) FROM number_block
-         WHERE queue = ?1 AND business_date = ?2 AND first_number <= ?3 AND last_number >= ?3",
-        params![queue, day(date), n],
-        |r| r.get::<_, Option<i64>>(0),
-    )? {
+    while let Some(end) = tx
+        .query_one(
+            "SELECT MAX(last_number) FROM number_block
+             WHERE queue = ?1 AND business_date = ?2 AND first_number <= ?3 AND last_number >= ?3",
+            sql_params![queue, date, n],
+        )?
+        .opt_int(0)?
+    {
         n = end + 1;
     }
     tx.execute(
-        "INSERT INTO queue_day (queue, business_date, last_number) VALUES (?1, ?2, ?3)
-         ON CONFLICT(queue, business_date) DO UPDATE SET last_number = excluded.last_number",
-        params![queue, day(date), n],
+        "UPDATE queue_day SET last_number = ?3 WHERE queue = ?1 AND business_date = ?2",
+        sql_params![queue, date, n],
     )?;
     Ok(n)
 }
 
-fn read_meta(conn: &Connection, key: &str) -> Result<i64> {
-    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
+fn read_meta(tx: &mut Tx, key: &str) -> Result<i64> {
+    tx.query_one("SELECT value FROM meta WHERE key = ?1", sql_params![key])?
+        .int(0)
 }
 
-fn write_meta(conn: &Connection, key: &str, value: i64) -> Result<()> {
-    conn.execute(
+fn write_meta(tx: &mut Tx, key: &str, value: i64) -> Result<()> {
+    tx.execute(
         "UPDATE meta SET value = ?2 WHERE key = ?1",
-        params![key, value],
+        sql_params![key, value],
     )?;
     Ok(())
 }
 
+/// Locks the change counter until the commit and returns it: whoever raises the rev holds
+/// it, so revs are handed out in commit order and a kiosk's cursor never skips a change.
+fn lock_rev(tx: &mut Tx) -> Result<i64> {
+    tx.query_one(
+        "UPDATE meta SET value = value WHERE key = 'rev' RETURNING value",
+        &[],
+    )?
+    .int(0)
+}
+
 /// Raises the change counter by one and returns the new rev.
-fn bump_rev(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
+fn bump_rev(tx: &mut Tx) -> Result<i64> {
+    tx.query_one(
         "UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value",
-        [],
-        |r| r.get(0),
-    )?)
+        &[],
+    )?
+    .int(0)
 }
 
-fn settings_row(conn: &Connection) -> Result<Option<(Settings, i64)>> {
-    Ok(conn
-        .query_row(
-            "SELECT notice_vi, notice_en, rev FROM settings WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    Settings {
-                        notice_vi: r.get(0)?,
-                        notice_en: r.get(1)?,
-                    },
-                    r.get(2)?,
-                ))
+fn settings_row(tx: &mut Tx) -> Result<Option<(Settings, i64)>> {
+    tx.query_opt(
+        "SELECT notice_vi, notice_en, rev FROM settings WHERE id = 1",
+        &[],
+    )?
+    .map(|r| {
+        Ok((
+            Settings {
+                notice_vi: r.text(0)?,
+                notice_en: r.text(1)?,
             },
-        )
-        .optional()?)
+            r.int(2)?,
+        ))
+    })
+    .transpose()
 }
 
-/// Each queue's tickets on `date`, over all kiosks.
-fn queue_status(conn: &Connection, date: NaiveDate) -> Result<Vec<QueueStatus>> {
-    let mut st = conn.prepare(
-        "SELECT queue, COUNT(*), SUM(CASE WHEN state = 'waiting' THEN 1 ELSE 0 END)
-         FROM ticket WHERE business_date = ?1 GROUP BY queue ORDER BY queue",
-    )?;
-    let rows = st.query_map([day(date)], |r| {
-        Ok(QueueStatus {
-            queue: r.get(0)?,
-            business_date: date,
-            issued: r.get(1)?,
-            waiting: r.get(2)?,
-            serving: None,
+/// Each queue's tickets on `date`, over all kiosks, by queue prefix (sorted here, since
+/// PostgreSQL's collation may not order text as SQLite does).
+fn queue_status(tx: &mut Tx, date: NaiveDate) -> Result<Vec<QueueStatus>> {
+    let mut out = tx
+        .query(
+            "SELECT queue, COUNT(*), COUNT(CASE WHEN state = 'waiting' THEN 1 END)
+             FROM ticket WHERE business_date = ?1 GROUP BY queue",
+            sql_params![&day(date)],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(QueueStatus {
+                queue: r.text(0)?,
+                business_date: date,
+                issued: u32::try_from(r.int(1)?)?,
+                waiting: u32::try_from(r.int(2)?)?,
+                serving: None,
+            })
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by(|a, b| a.queue.cmp(&b.queue));
+    Ok(out)
 }
 
-fn dossier_from_row(row: &rusqlite::Row) -> rusqlite::Result<Result<DossierRecord>> {
-    let get = |i: usize| row.get::<_, String>(i);
-    let opt = |i: usize| row.get::<_, Option<String>>(i);
-    let (code, status) = (get(0)?, get(1)?);
-    let (received, due, finished) = (get(4)?, opt(5)?, opt(6)?);
-    let rest = (get(2)?, get(3)?, get(7)?, get(8)?, get(9)?, get(10)?);
-    Ok((|| {
-        Ok(DossierRecord {
-            code: parse_code(&code)
-                .with_context(|| format!("bad dossier code {code:?} in the office database"))?,
-            status: DossierStatus::from_code(&status).with_context(|| {
-                format!("unknown dossier status {status:?} in the office database")
-            })?,
-            procedure_code: rest.0,
-            applicant_name: rest.1,
-            received_at: parse_ts(&received)?,
-            due_at: due.as_deref().map(parse_ts).transpose()?,
-            finished_at: finished.as_deref().map(parse_ts).transpose()?,
-            note: rest.2,
-            pickup_place: rest.3,
-            secret: rest.4,
-            phone_last4: rest.5,
-        })
-    })())
+fn dossier_from_row(row: &Row) -> Result<DossierRecord> {
+    let code = row.text(0)?;
+    let status = row.text(1)?;
+    Ok(DossierRecord {
+        code: parse_code(&code)
+            .with_context(|| format!("bad dossier code {code:?} in the office database"))?,
+        status: DossierStatus::from_code(&status)
+            .with_context(|| format!("unknown dossier status {status:?} in the office database"))?,
+        procedure_code: row.text(2)?,
+        applicant_name: row.text(3)?,
+        received_at: parse_ts(&row.text(4)?)?,
+        due_at: row.opt_text(5)?.as_deref().map(parse_ts).transpose()?,
+        finished_at: row.opt_text(6)?.as_deref().map(parse_ts).transpose()?,
+        note: row.text(7)?,
+        pickup_place: row.text(8)?,
+        secret: row.text(9)?,
+        phone_last4: row.text(10)?,
+    })
 }
 
 #[cfg(test)]
@@ -939,15 +1219,28 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::office::test_db::{both_backends, Backend, TestDb};
+
+    both_backends! {
+        tokens_identify_devices_with_their_role_until_revoked_and_survive_a_reopen,
+        an_event_is_applied_once,
+        online_numbers_count_from_one_and_blocks_from_the_offline_region,
+        online_numbers_jump_over_blocks_after_500_and_blocks_start_past_them,
+        no_number_is_given_twice_whatever_the_interleaving,
+        reported_tickets_are_counted_once_and_clashing_numbers_kept_and_counted,
+        dossier_upserts_are_idempotent_and_only_changes_raise_the_rev,
+        changes_page_by_rev_and_send_settings_and_catalogue_once,
+        two_offices_on_one_database_never_give_a_number_or_a_rev_twice,
+    }
 
     fn d() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
     }
 
-    fn open() -> (tempfile::TempDir, OfficeStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let s = OfficeStore::open(dir.path().join("o.sqlite3")).unwrap();
-        (dir, s)
+    fn open(b: Backend) -> (TestDb, OfficeStore) {
+        let db = TestDb::new(b);
+        let s = OfficeStore::open(db.target()).unwrap();
+        (db, s)
     }
 
     fn kiosk(s: &mut OfficeStore, name: &str) -> Device {
@@ -1002,12 +1295,11 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn tokens_identify_devices_with_their_role_until_revoked_and_survive_a_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("office.sqlite3");
+    fn tokens_identify_devices_with_their_role_until_revoked_and_survive_a_reopen(b: Backend) {
+        let db = TestDb::new(b);
+        let path = db.target();
         let (token, bridge) = {
-            let mut s = OfficeStore::open(&path).unwrap();
+            let mut s = OfficeStore::open(path).unwrap();
             let (dev, token) = s
                 .enroll_device("Kiosk sảnh", Role::Kiosk, Utc::now())
                 .unwrap();
@@ -1019,7 +1311,7 @@ mod tests {
                 .unwrap();
             (token, bridge)
         };
-        let mut s = OfficeStore::open(&path).unwrap();
+        let mut s = OfficeStore::open(path).unwrap();
         assert_eq!(
             s.device_for_token(&token).unwrap().unwrap().role,
             Role::Kiosk
@@ -1032,9 +1324,8 @@ mod tests {
         assert_eq!(s.device_for_token(&token).unwrap(), None);
     }
 
-    #[test]
-    fn an_event_is_applied_once() {
-        let (_dir, mut s) = open();
+    fn an_event_is_applied_once(b: Backend) {
+        let (_db, mut s) = open(b);
         let dev = kiosk(&mut s, "K1");
         let now = Utc::now();
         assert_eq!(
@@ -1050,9 +1341,8 @@ mod tests {
         assert_eq!(s.event_count().unwrap(), 1);
     }
 
-    #[test]
-    fn online_numbers_count_from_one_and_blocks_from_the_offline_region() {
-        let (_dir, mut s) = open();
+    fn online_numbers_count_from_one_and_blocks_from_the_offline_region(b: Backend) {
+        let (_db, mut s) = open(b);
         let k1 = kiosk(&mut s, "K1");
         let k2 = kiosk(&mut s, "K2");
         assert_eq!(s.next_number("t1", "A", d()).unwrap(), 1);
@@ -1093,9 +1383,8 @@ mod tests {
         assert!(s.reserve_block(&k1, "C", d(), 0, 0).is_err());
     }
 
-    #[test]
-    fn online_numbers_jump_over_blocks_after_500_and_blocks_start_past_them() {
-        let (_dir, mut s) = open();
+    fn online_numbers_jump_over_blocks_after_500_and_blocks_start_past_them(b: Backend) {
+        let (_db, mut s) = open(b);
         let k1 = kiosk(&mut s, "K1");
         let k2 = kiosk(&mut s, "K2");
         let b1 = s.reserve_block(&k1, "A", d(), 0, 50).unwrap();
@@ -1123,10 +1412,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn no_number_is_given_twice_whatever_the_interleaving() {
+    fn no_number_is_given_twice_whatever_the_interleaving(b: Backend) {
         for seed in [1u64, 7, 0x9E37_79B9_7F4A_7C15] {
-            let (_dir, mut s) = open();
+            let (_db, mut s) = open(b);
             let devices: Vec<Device> = (0..4).map(|i| kiosk(&mut s, &format!("K{i}"))).collect();
             let mut rng = Rng(seed);
             let mut taken: HashSet<u32> = HashSet::new();
@@ -1250,9 +1538,8 @@ mod tests {
         assert!(conn.prepare("SELECT seq FROM number_block").is_err());
     }
 
-    #[test]
-    fn reported_tickets_are_counted_once_and_clashing_numbers_kept_and_counted() {
-        let (_dir, mut s) = open();
+    fn reported_tickets_are_counted_once_and_clashing_numbers_kept_and_counted(b: Backend) {
+        let (_db, mut s) = open(b);
         let k1 = kiosk(&mut s, "K1");
         let k2 = kiosk(&mut s, "K2");
         let now = Utc::now();
@@ -1326,9 +1613,8 @@ mod tests {
             .is_empty());
     }
 
-    #[test]
-    fn dossier_upserts_are_idempotent_and_only_changes_raise_the_rev() {
-        let (_dir, mut s) = open();
+    fn dossier_upserts_are_idempotent_and_only_changes_raise_the_rev(b: Backend) {
+        let (_db, mut s) = open(b);
         let now = Utc::now();
         let first: Vec<DossierRecord> = (1..=3)
             .map(|i| record(i, DossierStatus::Received))
@@ -1357,11 +1643,26 @@ mod tests {
             [second[1].code.as_str(), second[3].code.as_str()]
         );
         assert_eq!((c.cursor, c.more), (5, false));
+
+        // The same dossier several times in one call counts as if written one by one.
+        let mut ready = record(9, DossierStatus::Received);
+        let received = ready.clone();
+        ready.status = DossierStatus::Ready;
+        let c = s
+            .upsert_dossiers(&[received.clone(), ready.clone(), ready.clone()], now)
+            .unwrap();
+        assert_eq!((c.inserted, c.updated, c.unchanged), (1, 1, 1));
+        assert_eq!(s.rev().unwrap(), 7);
+        assert_eq!(s.dossier(ready.code.as_str()).unwrap().unwrap(), ready);
+        let c = s.changes(5, None, d(), now).unwrap();
+        assert_eq!(
+            (codes(&c), c.cursor),
+            (vec![ready.code.as_str().to_string()], 7)
+        );
     }
 
-    #[test]
-    fn changes_page_by_rev_and_send_settings_and_catalogue_once() {
-        let (_dir, mut s) = open();
+    fn changes_page_by_rev_and_send_settings_and_catalogue_once(b: Backend) {
+        let (_db, mut s) = open(b);
         let now = Utc::now();
         let all: Vec<DossierRecord> = (1..=10)
             .map(|i| record(i, DossierStatus::Received))
@@ -1443,5 +1744,222 @@ mod tests {
         crate::store::Store::open(&kiosk).unwrap();
         let err = OfficeStore::open(&kiosk).err().unwrap().to_string();
         assert!(err.contains("not an office database"), "{err}");
+    }
+
+    /// Two offices on one database (two processes in production: here two connections on
+    /// two threads) hand out numbers, blocks and revs at the same time.
+    fn two_offices_on_one_database_never_give_a_number_or_a_rev_twice(b: Backend) {
+        let db = TestDb::new(b);
+        let mut first = OfficeStore::open(db.target()).unwrap();
+        let devices = [kiosk(&mut first, "K1"), kiosk(&mut first, "K2")];
+        drop(first);
+        /// What one office handed out: (ticket, number) and blocks.
+        type Handed = (Vec<(String, u32)>, Vec<NumberBlock>);
+        let results: Vec<Handed> = std::thread::scope(|scope| {
+            let workers: Vec<_> = devices
+                .iter()
+                .enumerate()
+                .map(|(w, dev)| {
+                    let target = db.target().to_string();
+                    scope.spawn(move || {
+                        let mut s = OfficeStore::open(&target).unwrap();
+                        let mut numbers = Vec::new();
+                        let mut blocks = Vec::new();
+                        for i in 0..150u32 {
+                            // Every third ticket id is shared: both offices are asked for
+                            // it, as when a kiosk retries through another office.
+                            let ticket = if i % 3 == 0 {
+                                format!("shared-{i}")
+                            } else {
+                                format!("w{w}-{i}")
+                            };
+                            numbers
+                                .push((ticket.clone(), s.next_number(&ticket, "A", d()).unwrap()));
+                            if i % 10 == 0 {
+                                blocks.push(s.reserve_block(dev, "A", d(), i / 10, 7).unwrap());
+                            }
+                            if i % 5 == 0 {
+                                let mut r = record(1000 * w + i as usize, DossierStatus::Received);
+                                r.note = format!("office {w}");
+                                s.upsert_dossiers(&[r], Utc::now()).unwrap();
+                                let payload =
+                                    issued(&format!("w{w}-t{i}"), "B", 1 + i, d(), "waiting");
+                                s.apply_event(
+                                    dev,
+                                    &format!("w{w}-e{i}"),
+                                    "ticket.issued",
+                                    &payload,
+                                    Utc::now(),
+                                )
+                                .unwrap();
+                            }
+                        }
+                        (numbers, blocks)
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        let mut by_ticket: std::collections::HashMap<String, u32> = Default::default();
+        let mut taken = HashSet::new();
+        for (numbers, _) in &results {
+            for (ticket, n) in numbers {
+                match by_ticket.get(ticket) {
+                    Some(m) => assert_eq!(m, n, "ticket {ticket} got two numbers"),
+                    None => {
+                        by_ticket.insert(ticket.clone(), *n);
+                        assert!(taken.insert(*n), "{n} given twice");
+                    }
+                }
+            }
+        }
+        for (_, blocks) in &results {
+            for block in blocks {
+                for n in block.first..=block.last {
+                    assert!(taken.insert(n), "{n} given twice (block {block:?})");
+                }
+            }
+        }
+        assert_eq!(by_ticket.len(), 250);
+        // Every change got a rev of its own: paging from 0 sends each dossier once.
+        let mut s = OfficeStore::open(db.target()).unwrap();
+        assert_eq!(
+            s.rev().unwrap(),
+            60 + 60,
+            "30 dossiers and 30 tickets per office"
+        );
+        assert_eq!(
+            s.conflicts().unwrap(),
+            30,
+            "office 1's tickets clash with office 0's"
+        );
+        let mut since = 0;
+        let mut seen = Vec::new();
+        loop {
+            let c = s.changes(since, Some(7), d(), Utc::now()).unwrap();
+            seen.extend(codes(&c));
+            since = c.cursor;
+            if !c.more {
+                break;
+            }
+        }
+        let distinct: HashSet<&String> = seen.iter().collect();
+        assert_eq!((seen.len(), distinct.len()), (60, 60));
+    }
+
+    mod postgres_only {
+        use super::*;
+
+        /// Connects to the test database directly, past the store.
+        fn raw(db: &TestDb) -> ::postgres::Client {
+            ::postgres::Client::connect(db.target(), ::postgres::NoTls).unwrap()
+        }
+
+        #[test]
+        fn a_newer_schema_is_refused_and_a_database_of_another_program_left_alone() {
+            let db = TestDb::new(Backend::Postgres);
+            drop(OfficeStore::open(db.target()).unwrap());
+            raw(&db)
+                .batch_execute("UPDATE motcua_meta SET value = '3' WHERE key = 'schema_version'")
+                .unwrap();
+            let err = format!("{:#}", OfficeStore::open(db.target()).err().unwrap());
+            assert!(err.contains("newer motcua (schema 3)"), "{err}");
+
+            let other = TestDb::new(Backend::Postgres);
+            raw(&other)
+                .batch_execute("CREATE TABLE ticket (id INTEGER PRIMARY KEY, title TEXT)")
+                .unwrap();
+            let err = format!("{:#}", OfficeStore::open(other.target()).err().unwrap());
+            assert!(err.contains("\"ticket\" that is not motcua's"), "{err}");
+            let tables: i64 = raw(&other)
+                .query_one(
+                    "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(tables, 1, "nothing created beside it");
+        }
+
+        #[test]
+        fn a_connection_the_server_closed_is_opened_again() {
+            let db = TestDb::new(Backend::Postgres);
+            let mut s = OfficeStore::open(db.target()).unwrap();
+            kiosk(&mut s, "K1");
+            let mut admin = raw(&db);
+            admin
+                .batch_execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                )
+                .unwrap();
+            let others = |admin: &mut ::postgres::Client| -> i64 {
+                admin
+                    .query_one(
+                        "SELECT COUNT(*) FROM pg_stat_activity
+                         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                        &[],
+                    )
+                    .unwrap()
+                    .get(0)
+            };
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while others(&mut admin) > 0 {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the office's connection lives on"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            // The request that meets the loss fails; the next one gets through.
+            assert!(s.next_number("t1", "A", d()).is_err());
+            assert!(s.next_number("t1", "A", d()).unwrap() >= 1);
+            assert_eq!(s.rev().unwrap(), 0);
+        }
+
+        #[test]
+        fn offices_starting_at_once_create_the_tables_once() {
+            let db = TestDb::new(Backend::Postgres);
+            std::thread::scope(|scope| {
+                let opens: Vec<_> = (0..4)
+                    .map(|_| scope.spawn(|| OfficeStore::open(db.target()).map(|_| ())))
+                    .collect();
+                for o in opens {
+                    o.join().unwrap().unwrap();
+                }
+            });
+            let version: String = raw(&db)
+                .query_one(
+                    "SELECT value FROM motcua_meta WHERE key = 'schema_version'",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(version, SCHEMA_VERSION.to_string());
+        }
+
+        #[test]
+        fn a_server_that_cannot_be_used_is_named_without_the_password() {
+            let db = TestDb::new(Backend::Postgres);
+            let config: ::postgres::Config = db.target().parse().unwrap();
+            let host = match &config.get_hosts()[0] {
+                ::postgres::config::Host::Tcp(h) => h.clone(),
+                #[allow(unreachable_patterns)]
+                _ => "127.0.0.1".into(),
+            };
+            let port = config.get_ports().first().copied().unwrap_or(5432);
+            let wrong = format!("postgres://motcua:wrong-pw-4711@{host}:{port}/postgres");
+            let refused = "postgres://motcua:pw-4711@127.0.0.1:1/office".to_string();
+            let unparsable = "postgres://motcua:pw-4711@127.0.0.1:port/office".to_string();
+            for (url, want) in [
+                (&wrong, "cannot connect to the office database postgres://motcua:***@"),
+                (&refused, "cannot connect to the office database postgres://motcua:***@127.0.0.1:1/office"),
+                (&unparsable, "is not a PostgreSQL URL the office can use"),
+            ] {
+                let err = format!("{:#}", OfficeStore::open(url).err().unwrap());
+                assert!(err.contains(want), "{err}");
+                assert!(!err.contains("4711"), "the password shows: {err}");
+            }
+        }
     }
 }
