@@ -768,6 +768,12 @@ impl Ctx<'_> {
             }
         }
         y.block_size = self.at_least(raw.block_size, y.block_size, 10, "sync.block_size")?;
+        if let Some(t) = &raw.number_timeout_ms {
+            // A touch must never hang on the network for long.
+            if *t.get_ref() > 2000 {
+                return Err(self.error(t.span(), "sync.number_timeout_ms must be at most 2000"));
+            }
+        }
         y.number_timeout_ms = self.at_least(
             raw.number_timeout_ms,
             y.number_timeout_ms,
@@ -1581,6 +1587,10 @@ mod tests {
             (
                 "[sync]\nnumber_timeout_ms = 0\n",
                 "2:21: sync.number_timeout_ms must be at least 50",
+            ),
+            (
+                "[sync]\nnumber_timeout_ms = 30000\n",
+                "2:21: sync.number_timeout_ms must be at most 2000",
             ),
         ] {
             let e = Config::parse(text, "x.toml").unwrap_err().to_string();

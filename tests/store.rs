@@ -425,10 +425,10 @@ fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
         1,
         "the id asked for"
     );
-    // No block yet: past everything this kiosk knows.
+    // No block yet: from 9001, apart from the office's numbers and blocks.
     assert_eq!(
         issue(&mut store, Numbering::Block),
-        (2, NumberSource::Overflow)
+        (9001, NumberSource::Overflow)
     );
     store.add_block("A", day, 0, 501, 502).unwrap();
     store.add_block("A", day, 0, 900, 999).unwrap(); // the same seq again: ignored
@@ -448,20 +448,20 @@ fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
     );
     assert_eq!(
         issue(&mut store, Numbering::Block),
-        (602, NumberSource::Overflow)
+        (9002, NumberSource::Overflow)
     );
-    // The office grants a number this kiosk already used (it overflowed): not used again.
+    // A granted number this kiosk already holds is not used again.
     store.add_block("A", day, 2, 700, 700).unwrap();
-    assert_eq!(issue(&mut store, office(2)), (700, NumberSource::Block));
+    assert_eq!(issue(&mut store, office(501)), (700, NumberSource::Block));
     // A grant for another day (midnight passed while asking) is not used either.
     let stale = Numbering::Office {
         ticket_id: "late".into(),
         business_date: date(2026, 11, 24),
         number: 3,
     };
-    assert_eq!(issue(&mut store, stale), (701, NumberSource::Overflow));
+    assert_eq!(issue(&mut store, stale), (9003, NumberSource::Overflow));
     // The kiosk's own counter skips numbers taken another way.
-    assert_eq!(issue(&mut store, Numbering::Local).0, 3);
+    assert_eq!(issue(&mut store, Numbering::Local).0, 2);
     drop(store);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.tickets_on(day).unwrap().len(), 9);

@@ -651,6 +651,24 @@ fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk(b: Back
     wait_online(&again);
     assert_eq!(again.status().settings.notice_vi, "Chiều thứ Sáu nghỉ họp");
     assert_eq!(again.status().catalogue_generation, 0);
+    // A catalogue without a field a queue serves (HT, queue A) would stop the kiosk from
+    // starting: it is not taken, and the sync goes on.
+    let mut broken = motcua::catalogue::Catalogue::default_embedded();
+    broken.fields.retain(|f| f.code != "HT");
+    broken.procedures.retain(|p| p.field != "HT");
+    o.set_catalogue(&serde_json::to_string(&broken).unwrap())
+        .unwrap();
+    let rounds = again.status().rounds;
+    again.kick();
+    wait_until(
+        "a round past the catalogue",
+        Duration::from_secs(10),
+        || again.status().rounds > rounds + 1,
+    );
+    assert_eq!(again.status().catalogue_generation, 0);
+    assert!(again.status().online);
+    assert_eq!(store.procedures().unwrap().len(), 5);
+    assert!(store.fields().unwrap().iter().any(|f| f.code == "HT"));
     drop(server);
 }
 

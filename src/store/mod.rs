@@ -639,13 +639,19 @@ fn block_number(conn: &Connection, queue: &str, date: &str) -> Result<Option<u32
     }
 }
 
-/// Past every number this kiosk knows of for the queue and day: unique here, and with a
-/// single kiosk unique everywhere; with several, two kiosks past their blocks may collide.
+/// Numbers issued with no block left start here, far above the office's online numbers and
+/// the blocks it carves from 501, so they meet neither; staff can tell them apart.
+pub const OVERFLOW_BASE: u32 = 9001;
+
+/// Past every number this kiosk knows of for the queue and day, from [`OVERFLOW_BASE`]:
+/// unique here, and with a single kiosk unique everywhere; with several, two kiosks past
+/// their blocks on the same day may collide.
 fn overflow_number(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
     let n: i64 = conn.query_row(
-        "SELECT MAX(COALESCE((SELECT MAX(number) FROM ticket WHERE queue = ?1 AND business_date = ?2), 0),
-                    COALESCE((SELECT MAX(last_number) FROM number_block WHERE queue = ?1 AND business_date = ?2), 0)) + 1",
-        params![queue, date],
+        "SELECT MAX(?3,
+                    COALESCE((SELECT MAX(number) FROM ticket WHERE queue = ?1 AND business_date = ?2), 0) + 1,
+                    COALESCE((SELECT MAX(last_number) FROM number_block WHERE queue = ?1 AND business_date = ?2), 0) + 1)",
+        params![queue, date, OVERFLOW_BASE],
         |r| r.get(0),
     )?;
     u32::try_from(n).context("ticket number out of range")

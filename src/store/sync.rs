@@ -163,10 +163,12 @@ impl Store {
             .optional()?)
     }
 
-    /// Brings a high-water mark that ran ahead of the office's clock (a board clock that
-    /// jumped forward) back to it; returns whether it did. Numbering stays unique: numbers
-    /// count per business date, and a date's counter is never reset.
-    pub fn correct_clock(&mut self, office_now: DateTime<Utc>) -> Result<bool> {
+    /// Brings a high-water mark that ran into a later business day than the office's clock
+    /// (a board clock that jumped forward) back to the office's time; returns whether it did.
+    /// Within the same day the mark is kept, so issue times never go backwards and calling
+    /// order stays fair; numbering stays unique either way, as numbers count per business
+    /// date and a date's counter is never reset.
+    pub fn correct_clock(&mut self, office_now: DateTime<Utc>, tz: chrono_tz::Tz) -> Result<bool> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -176,7 +178,10 @@ impl Store {
             })
             .optional()?;
         let ahead = match hw.as_deref().map(parse_ts).transpose()? {
-            Some(hw) => hw > office_now + chrono::TimeDelta::minutes(1),
+            Some(hw) => {
+                crate::domain::clock::business_date(hw, tz)
+                    > crate::domain::clock::business_date(office_now, tz)
+            }
             None => false,
         };
         if ahead {

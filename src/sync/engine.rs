@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -24,9 +23,9 @@ use crate::store::{Numbering, Store};
 const PUSH_BATCH: u32 = 500;
 /// Dossiers per store transaction: a ticket waits at most one batch for the write lock.
 const IMPORT_BATCH: usize = 2000;
-/// Calendar days ahead that blocks are held for, today included: a Friday's blocks cover a
-/// Monday, so a kiosk cut off over a weekend still issues unique numbers.
-const BLOCK_DAYS: i64 = 4;
+/// Calendar days ahead that blocks are held for, today included: enough for a kiosk cut off
+/// over the longest holiday (Tết) to still issue unique numbers when the office reopens.
+const BLOCK_DAYS: i64 = 10;
 /// A clock difference smaller than this is network jitter, not a wrong board clock.
 const CLOCK_TOLERANCE: TimeDelta = TimeDelta::seconds(2);
 /// The longest wait between tries after failures.
@@ -46,7 +45,11 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Events not yet delivered.
     pub pending: u32,
-    /// Office clock minus board clock, once known and beyond jitter.
+    /// The office's time at a known instant of this process's monotonic clock, once the
+    /// board's clock was found off by more than jitter: the time then runs on from it, so a
+    /// board clock stepped later (NTP, an RTC read) cannot drag it along.
+    pub office_clock: Option<(DateTime<Utc>, Instant)>,
+    /// Office clock minus board clock at the last measurement.
     pub clock_offset: Option<TimeDelta>,
     /// The office's settings as last stored.
     pub settings: Settings,
@@ -73,6 +76,8 @@ pub struct RoundReport {
     pub settings: Option<Settings>,
     /// Office clock minus board clock, measured this round.
     pub offset: Option<TimeDelta>,
+    /// The office's time and the monotonic instant it was measured at, this round.
+    pub office_clock: Option<(DateTime<Utc>, Instant)>,
     /// Pages of changes fetched.
     pub pages: usize,
 }
@@ -84,6 +89,8 @@ pub struct RoundConfig {
     pub queues: Vec<String>,
     /// Numbers per block.
     pub block_size: u32,
+    /// Field codes the queues serve: a catalogue from the office without one is not taken.
+    pub fields: Vec<String>,
     /// The office's time zone (business dates).
     pub tz: Tz,
 }
@@ -94,6 +101,7 @@ impl RoundConfig {
         RoundConfig {
             queues: c.queues.iter().map(|q| q.prefix.clone()).collect(),
             block_size: c.sync.block_size,
+            fields: c.queues.iter().flat_map(|q| q.fields.clone()).collect(),
             tz: c.office.time_zone,
         }
     }
@@ -125,10 +133,12 @@ pub fn round(
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let acked = client.push(wire)?;
-        if acked.acked.is_empty() {
+        let marked = store.mark_sent(&acked.acked, board())?;
+        if marked == 0 {
+            // Pushing the same batch again would never end.
             anyhow::bail!("the office acknowledged none of the events sent");
         }
-        report.pushed += store.mark_sent(&acked.acked, board())?;
+        report.pushed += marked;
     }
 
     let mut cursor = store.sync_cursor()?;
@@ -147,12 +157,26 @@ pub fn round(
         let office_now = DateTime::parse_from_rfc3339(&changes.time)
             .map_err(|e| SyncError::BadAnswer(format!("office time {:?}: {e}", changes.time)))?
             .with_timezone(&Utc);
-        if report.pages == 1 && rtt < Duration::from_secs(1) {
-            let midpoint = before + TimeDelta::from_std(rtt / 2).unwrap_or_default();
-            report.offset = Some(office_now - midpoint);
-            if store.correct_clock(office_now)? {
-                log::warn!("the board clock ran ahead of the office's; corrected to {office_now}");
+        if report.pages == 1 {
+            if rtt < Duration::from_secs(1) {
+                let midpoint = before + TimeDelta::from_std(rtt / 2).unwrap_or_default();
+                report.offset = Some(office_now - midpoint);
+                report.office_clock = Some((office_now, started + rtt / 2));
+                if store.correct_clock(office_now, cfg.tz)? {
+                    log::warn!(
+                        "the board clock ran a day or more ahead of the office's; corrected to {office_now}"
+                    );
+                }
             }
+            // Blocks before the rest of the pull: a first sync of many dossiers must not
+            // leave the kiosk without numbers for the office's absence.
+            top_up_all(
+                store,
+                client,
+                cfg,
+                corrected(board(), report.offset),
+                &mut report,
+            )?;
         }
         if let Some(raw) = &changes.dossiers {
             let parsed = dossier_import::parse(raw.get(), Format::Json)
@@ -174,8 +198,16 @@ pub fn round(
         if let Some(raw) = &changes.catalogue {
             let cat = Catalogue::from_json(raw.get())
                 .map_err(|e| SyncError::BadAnswer(format!("catalogue: {e:#}")))?;
-            store.replace_catalogue(&cat)?;
-            report.catalogue = true;
+            // Taking it would leave a queue's field unknown, and the kiosk would refuse to start.
+            match cfg.fields.iter().find(|f| cat.field(f).is_none()) {
+                Some(missing) => log::warn!(
+                    "the office's catalogue lacks the field {missing:?} a queue serves; keeping this kiosk's catalogue"
+                ),
+                None => {
+                    store.replace_catalogue(&cat)?;
+                    report.catalogue = true;
+                }
+            }
         }
         if let Some(s) = &changes.settings {
             store.set_office_settings(s)?;
@@ -198,7 +230,17 @@ pub fn round(
         }
     }
 
-    let now = corrected(board(), report.offset);
+    Ok(report)
+}
+
+/// Holds blocks for every queue from today (as `now` dates it) for [`BLOCK_DAYS`].
+fn top_up_all(
+    store: &mut Store,
+    client: &OfficeClient,
+    cfg: &RoundConfig,
+    now: DateTime<Utc>,
+    report: &mut RoundReport,
+) -> anyhow::Result<()> {
     let today = store.business_date_at(now, cfg.tz)?;
     for day in 0..BLOCK_DAYS {
         let date = today + TimeDelta::days(day);
@@ -206,7 +248,7 @@ pub fn round(
             report.blocks += top_up(store, client, cfg, q, date, day == 0)?;
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Reserves the first block of a day, and a further one for today once a quarter is left.
@@ -248,8 +290,12 @@ pub struct SyncHandle {
     shared: Arc<Shared>,
     client: OfficeClient,
     number_timeout: Duration,
-    thread: Option<JoinHandle<()>>,
+    /// Closed by the sync thread when it ends.
+    finished: Mutex<Option<mpsc::Receiver<()>>>,
 }
+
+/// How long dropping the handle waits for a round in progress before leaving it behind.
+const STOP_WAIT: Duration = Duration::from_secs(2);
 
 impl SyncHandle {
     /// Starts the loop for the kiosk whose store is at `store_path`; `None` when the config
@@ -277,19 +323,23 @@ impl SyncHandle {
         });
         let cfg = RoundConfig::from_config(config);
         let interval = Duration::from_secs(u64::from(config.sync.interval_seconds));
-        let thread = {
+        let (done, finished) = mpsc::channel::<()>();
+        {
             let shared = shared.clone();
             let client = client.clone();
             std::thread::Builder::new()
                 .name("sync".into())
-                .spawn(move || run(&shared, &mut store, &client, &cfg, &*board, interval))?
+                .spawn(move || {
+                    run(&shared, &mut store, &client, &cfg, &*board, interval);
+                    drop(done);
+                })?;
         };
         log::info!("syncing with the office at {url}");
         Ok(Some(SyncHandle {
             shared,
             client,
             number_timeout,
-            thread: Some(thread),
+            finished: Mutex::new(Some(finished)),
         }))
     }
 
@@ -307,8 +357,13 @@ impl SyncHandle {
     /// number timeout; otherwise `None` at once or after the timeout, and the ticket takes a
     /// number from its block.
     pub fn online_number(&self, ticket_id: &str, queue: &str, date: NaiveDate) -> Option<u32> {
-        if !lock(&self.shared.status).online {
-            return None;
+        {
+            // Before the first round has answered, the office is worth asking too.
+            let s = lock(&self.shared.status);
+            let untried = s.rounds == 0 && s.last_error.is_none();
+            if !s.online && !untried {
+                return None;
+            }
         }
         let (tx, rx) = mpsc::channel();
         let client = self.client.clone();
@@ -366,9 +421,13 @@ impl SyncHandle {
         self.client.base()
     }
 
-    /// `board` corrected by the office's clock.
+    /// The time: the office's, run on by the monotonic clock, once the board's was found
+    /// wrong; else `board`.
     pub fn now(&self, board: DateTime<Utc>) -> DateTime<Utc> {
-        corrected(board, lock(&self.shared.status).clock_offset)
+        match lock(&self.shared.status).office_clock {
+            Some((at, instant)) => at + TimeDelta::from_std(instant.elapsed()).unwrap_or_default(),
+            None => board,
+        }
     }
 }
 
@@ -376,8 +435,10 @@ impl Drop for SyncHandle {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         wake(&self.shared);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        // A round stuck in a slow request must not hold up the kiosk's exit: after a short
+        // wait the thread is left to end by itself (its work is all in the store).
+        if let Some(f) = lock(&self.finished).take() {
+            let _ = f.recv_timeout(STOP_WAIT);
         }
     }
 }
@@ -416,7 +477,9 @@ fn run(
                     s.last_error = None;
                     s.rounds += 1;
                     if let Some(o) = r.offset {
-                        s.clock_offset = (o.abs() >= CLOCK_TOLERANCE).then_some(o);
+                        let off = o.abs() >= CLOCK_TOLERANCE;
+                        s.clock_offset = off.then_some(o);
+                        s.office_clock = if off { r.office_clock } else { None };
                     }
                     s.last_ok = Some(corrected(board(), s.clock_offset));
                     if let Some(settings) = r.settings {
