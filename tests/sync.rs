@@ -136,6 +136,21 @@ impl KioskSide {
     }
 }
 
+/// `n` tickets in queues A and B numbered by the kiosk itself (as before it syncs).
+fn issue_alone(store: &mut Store, n: usize) {
+    for i in 0..n {
+        store
+            .issue_ticket(
+                ["A", "B"][i % 2],
+                ["HT", "CT"][i % 2],
+                PriorityGroup::None,
+                Utc::now(),
+                TZ,
+            )
+            .unwrap();
+    }
+}
+
 fn real_clock() -> motcua::sync::engine::Clock {
     Arc::new(Utc::now)
 }
@@ -382,17 +397,7 @@ fn the_office_killed_mid_push_and_restarted_ends_with_every_ticket_once(b: Backe
     let kiosk = KioskSide::new(&format!("http://{addr}"), &token);
     // 3,000 tickets issued while the kiosk is not syncing, then pushed in batches of 500.
     let mut store = kiosk.store();
-    for i in 0..3000 {
-        store
-            .issue_ticket(
-                ["A", "B"][i % 2],
-                ["HT", "CT"][i % 2],
-                PriorityGroup::None,
-                Utc::now(),
-                TZ,
-            )
-            .unwrap();
-    }
+    issue_alone(&mut store, 3000);
     let sync = kiosk.start(real_clock());
     let watcher = office.open();
     wait_until("the first batch to land", Duration::from_secs(60), || {
@@ -536,17 +541,7 @@ fn faults_lose_nothing_and_a_lost_answer_is_not_applied_twice(b: Backend) {
     );
     let cfg = RoundConfig::from_config(&kiosk.config);
     let mut store = kiosk.store();
-    for i in 0..20 {
-        store
-            .issue_ticket(
-                ["A", "B"][i % 2],
-                ["HT", "CT"][i % 2],
-                PriorityGroup::None,
-                Utc::now(),
-                TZ,
-            )
-            .unwrap();
-    }
+    issue_alone(&mut store, 20);
     for (fault, want) in [
         (Fault::ServerError, "office refused (500): disk on fire"),
         (Fault::Garbage, "office answer not understood"),
