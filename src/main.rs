@@ -131,6 +131,46 @@ enum OfficeCommand {
         #[arg(long, default_value = "")]
         en: String,
     },
+    /// Create a clerk account for the counter console (the password is read from stdin,
+    /// typed twice at a terminal); --replace gives an existing one a new password.
+    AddClerk {
+        /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
+        db: PathBuf,
+        /// Login name: a-z, 0-9, '.', '_', '-'.
+        #[arg(long)]
+        username: String,
+        /// Full name, shown on the console and in the reports.
+        #[arg(long)]
+        name: String,
+        /// May see the reports.
+        #[arg(long)]
+        lead: bool,
+        /// Replace the account if it exists (new password, name and role).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Set the queues clerks pick from: the [[queues]] of a kiosk config (kiosk.toml).
+    SetQueues {
+        /// The kiosk's config file.
+        file: PathBuf,
+        /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
+        db: PathBuf,
+    },
+    /// Set the calling order: how many priority tickets may go in a row while ordinary ones
+    /// wait, and the wait after which an ordinary ticket goes next.
+    SetCalling {
+        /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, value_name = "FILE|URL")]
+        db: PathBuf,
+        /// Priority calls in a row while ordinary tickets wait (0: priority never jumps).
+        #[arg(long, default_value_t = 3)]
+        max_priority_in_row: u32,
+        /// Minutes an ordinary ticket may wait before it goes next.
+        #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=600))]
+        max_wait_minutes: u32,
+    },
     /// Send kiosks a catalogue of fields and procedures (the assets/catalogue.json format);
     /// a file a kiosk could not load is refused.
     SetCatalogue {
@@ -525,6 +565,73 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Office(OfficeArgs {
+            command:
+                Some(OfficeCommand::AddClerk {
+                    db,
+                    username,
+                    name,
+                    lead,
+                    replace,
+                }),
+            ..
+        })) => {
+            let password = read_password()?;
+            let mut store = motcua::office::OfficeStore::open(&db)?;
+            let clerk = store.add_clerk(
+                &username,
+                &name,
+                &password,
+                lead,
+                replace,
+                chrono::Utc::now(),
+            )?;
+            println!(
+                "clerk {} ({}){}: log in at /counter on the office server",
+                clerk.username,
+                clerk.name,
+                if clerk.lead {
+                    ", lead: sees /reports"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        Some(Command::Office(OfficeArgs {
+            command: Some(OfficeCommand::SetQueues { file, db }),
+            ..
+        })) => {
+            let config = Config::load(&file)?;
+            let queues = office_queues(&config);
+            motcua::office::OfficeStore::open(&db)?.set_queues(&queues)?;
+            let list: Vec<&str> = queues.iter().map(|q| q.prefix.as_str()).collect();
+            println!(
+                "queues {} set; clerks pick from them at login",
+                list.join(", ")
+            );
+            Ok(())
+        }
+        Some(Command::Office(OfficeArgs {
+            command:
+                Some(OfficeCommand::SetCalling {
+                    db,
+                    max_priority_in_row,
+                    max_wait_minutes,
+                }),
+            ..
+        })) => {
+            motcua::office::OfficeStore::open(&db)?.set_call_policy(
+                motcua::domain::calling::CallPolicy {
+                    max_priority_in_row,
+                    max_wait: chrono::TimeDelta::minutes(max_wait_minutes.into()),
+                },
+            )?;
+            println!(
+                "calling: at most {max_priority_in_row} priority tickets in a row while others wait; an ordinary ticket waiting {max_wait_minutes} min goes next"
+            );
+            Ok(())
+        }
+        Some(Command::Office(OfficeArgs {
             command: Some(OfficeCommand::SetCatalogue { file, db }),
             ..
         })) => {
@@ -609,6 +716,17 @@ fn start_demo_office(
             );
         }
     }
+    office.set_queues(&office_queues(config))?;
+    if office.clerk_credentials("demo")?.is_none() {
+        office.add_clerk(
+            "demo",
+            "Cán bộ demo",
+            "demo1234",
+            true,
+            false,
+            chrono::Utc::now(),
+        )?;
+    }
     drop(office);
     let handle = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
     if config.sync.office().is_none() {
@@ -621,7 +739,46 @@ fn start_demo_office(
         db.display(),
         config.sync.office_url.as_deref().unwrap_or("-")
     );
+    println!(
+        "  counter console {0}/counter (user demo, password demo1234), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports",
+        handle.url()
+    );
     Ok(handle)
+}
+
+/// A kiosk config's queues as the office keeps them.
+fn office_queues(config: &Config) -> Vec<motcua::office::counters::QueueDef> {
+    config
+        .queues
+        .iter()
+        .map(|q| motcua::office::counters::QueueDef {
+            prefix: q.prefix.clone(),
+            fields: q.fields.clone(),
+        })
+        .collect()
+}
+
+/// A new password from stdin; at a terminal it is asked twice and must match.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    let terminal = stdin.is_terminal();
+    let mut lines = stdin.lock().lines();
+    let mut ask = |prompt: &str| -> anyhow::Result<String> {
+        if terminal {
+            eprint!("{prompt}");
+        }
+        let line = lines
+            .next()
+            .context("no password on stdin")?
+            .context("cannot read the password from stdin")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    };
+    let password = ask("Password (shown as you type): ")?;
+    if terminal && ask("Again: ")? != password {
+        anyhow::bail!("the two passwords differ; nothing changed");
+    }
+    Ok(password)
 }
 
 /// `import dossiers` and `office import dossiers`: good rows go to `store` (called only for

@@ -497,6 +497,8 @@ fn people_ahead_count_the_other_kiosks_tickets_the_office_reported() {
             issued: 7,
             waiting: 7,
             serving: None,
+            service_seconds: None,
+            counters_open: None,
         }])
         .unwrap();
     assert_eq!(issue(&mut store, "A", "2026-11-25T02:01:00Z").ahead, 7);

@@ -10,6 +10,7 @@ pub mod mask;
 pub mod numbering;
 pub mod priority;
 pub mod search;
+pub mod speech;
 pub mod telex;
 pub mod text;
 pub mod ticket;

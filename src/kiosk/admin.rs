@@ -42,11 +42,17 @@ pub fn hash_pin(pin: &str) -> Result<String, PinError> {
     if !pin_is_well_formed(pin) {
         return Err(PinError::Shape);
     }
+    Ok(hash_secret(pin))
+}
+
+/// The argon2id PHC string of any secret (a PIN, a clerk's password), with a fresh salt;
+/// [`verify_pin`] checks either.
+pub fn hash_secret(secret: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default()
-        .hash_password(pin.as_bytes(), &salt)
-        .expect("Argon2 with default parameters accepts any PIN")
-        .to_string())
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .expect("Argon2 with default parameters accepts any secret")
+        .to_string()
 }
 
 /// Whether a PHC string is one this kiosk can check a PIN against.

@@ -36,16 +36,40 @@ const GRACE: Duration = Duration::from_secs(5);
 
 type Shared = Arc<Mutex<OfficeStore>>;
 
+/// What every handler shares.
 #[derive(Clone)]
-struct App {
-    store: Shared,
+pub(super) struct App {
+    pub(super) store: Shared,
     /// Business dates ("today" in `changes`) are days in this zone.
-    tz: Tz,
+    pub(super) tz: Tz,
+    /// Rises with every change a page shows, waking the live streams.
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Failed clerk logins per username.
+    pub(super) logins: super::web::Logins,
+}
+
+impl App {
+    /// Wakes the live streams: something they show may have changed.
+    pub(super) fn changed(&self) {
+        self.changes.send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    /// A receiver woken by [`changed`](Self::changed).
+    pub(super) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
 }
 
 /// An error as the API reports it: a status and a message for the installer's log.
 #[derive(Debug)]
 pub struct ApiError(StatusCode, String);
+
+impl ApiError {
+    /// Its status and message.
+    pub fn parts(self) -> (StatusCode, String) {
+        (self.0, self.1)
+    }
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -69,8 +93,11 @@ pub fn router(store: OfficeStore, tz: Tz) -> Router {
     let app = App {
         store: Arc::new(Mutex::new(store)),
         tz,
+        changes: Arc::new(tokio::sync::watch::channel(0).0),
+        logins: Default::default(),
     };
     Router::new()
+        .merge(super::web::routes())
         .route("/api/v1/health", get(health))
         .route("/api/v1/events", post(push_events))
         .route("/api/v1/numbers", post(next_number))
@@ -246,7 +273,7 @@ fn check_protocol(p: u32) -> Result<(), ApiError> {
 }
 
 /// Runs `f` on the database off the async threads.
-async fn with_store<T: Send + 'static>(
+pub(super) async fn with_store<T: Send + 'static>(
     store: &Shared,
     f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -330,6 +357,10 @@ async fn push_events(
         Ok((acked, applied))
     })
     .await?;
+    if applied > 0 {
+        // New tickets: the counters' waiting counts changed.
+        app.changed();
+    }
     Ok(Json(Acked { acked, applied }))
 }
 

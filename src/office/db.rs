@@ -90,8 +90,10 @@ pub(crate) fn redact(url: &str) -> String {
 pub(super) enum Param<'a> {
     Int(i64),
     Text(&'a str),
-    /// A NULL in a text column (the only kind of NULL the office writes).
+    /// A NULL in a text column.
     Null,
+    /// A NULL in an integer column (PostgreSQL types its parameters).
+    NullInt,
 }
 
 impl From<i64> for Param<'_> {
@@ -118,6 +120,12 @@ impl<'a> From<&'a String> for Param<'a> {
     }
 }
 
+impl From<Option<i64>> for Param<'_> {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Param::NullInt, Param::Int)
+    }
+}
+
 impl<'a> From<Option<&'a str>> for Param<'a> {
     fn from(v: Option<&'a str>) -> Self {
         v.map_or(Param::Null, Param::Text)
@@ -129,7 +137,7 @@ impl rusqlite::ToSql for Param<'_> {
         Ok(match self {
             Param::Int(v) => ToSqlOutput::from(*v),
             Param::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-            Param::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Param::Null | Param::NullInt => ToSqlOutput::Borrowed(ValueRef::Null),
         })
     }
 }
@@ -502,6 +510,8 @@ impl Tx<'_> {
 
 /// A NULL for a text column.
 static NULL_TEXT: Option<&str> = None;
+/// A NULL for an integer column.
+static NULL_INT: Option<i64> = None;
 
 fn pg_params<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
     params
@@ -510,6 +520,7 @@ fn pg_params<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
             Param::Int(v) => v as &(dyn ToSql + Sync),
             Param::Text(s) => s as &(dyn ToSql + Sync),
             Param::Null => &NULL_TEXT as &(dyn ToSql + Sync),
+            Param::NullInt => &NULL_INT as &(dyn ToSql + Sync),
         })
         .collect()
 }

@@ -1,11 +1,15 @@
-//! The office server's side (issue 5, in progress): the office database that owns the
-//! shared ticket sequence, applies kiosk events exactly once and keeps what kiosks pull
-//! (dossiers, settings, the catalogue), on SQLite or PostgreSQL, and its HTTP API.
+//! The office server: the office database that owns the shared ticket sequence, applies
+//! kiosk events exactly once and keeps what kiosks pull (dossiers, settings, the
+//! catalogue), on SQLite or PostgreSQL; the counters (clerks, calls, the display board,
+//! ratings, reports); its HTTP API and web pages.
 
 pub mod api;
+pub mod counters;
 mod db;
 pub mod protocol;
+pub mod reports;
 pub mod store;
+mod web;
 
 pub use api::OfficeHandle;
 pub use db::DbTarget;

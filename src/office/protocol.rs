@@ -173,6 +173,12 @@ pub struct QueueStatus {
     /// The number being served, if a counter called one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving: Option<u32>,
+    /// The moving average of the day's service times in seconds, once any was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_seconds: Option<u32>,
+    /// Counters open and not paused serving this queue now (absent from older offices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counters_open: Option<u32>,
 }
 
 /// `PUT /api/v1/dossiers/{code}` (integration token): one dossier in the import format.

@@ -34,6 +34,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::counters::queue_service;
 use super::db::{sql_params, Conn, DbTarget, Param, PgConn, Row, Tx};
 use super::protocol::{Changes, QueueStatus, Settings, MAX_CHANGES};
 use crate::domain::dossier::DossierStatus;
@@ -45,13 +46,13 @@ use crate::store::{ImportCounts, EVENT_TICKET_ISSUED};
 /// offices starting at once from both creating the tables.
 const APPLICATION_ID: i64 = 0x4D4F_544F;
 /// Schema version this build writes.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// The first number of the offline region: online numbers start at 1, offline blocks here.
 pub const BLOCK_BASE: u32 = 501;
 
 /// Migration `i` brings a file from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = "
 CREATE TABLE device (
@@ -162,8 +163,77 @@ CREATE TABLE catalogue (
 );
 ";
 
-/// The tables of a PostgreSQL database, created at once at [`SCHEMA_VERSION`]: the SQLite
-/// schema after its migrations, with 64-bit integers (what the shared SQL binds) and text
+/// Version 3: the counters. Tickets learn where they wait (`serve_queue`, `for_counter`:
+/// a transfer changes these, never the number or the issue time), who called them and when;
+/// clerks, their sessions, each counter's state, the log of calls the board announces, the
+/// ratings, and the office's own settings (the queues clerks pick from, the calling policy).
+const V3: &str = "
+ALTER TABLE ticket ADD COLUMN serve_queue TEXT NOT NULL DEFAULT '';
+UPDATE ticket SET serve_queue = queue;
+ALTER TABLE ticket ADD COLUMN for_counter INTEGER;
+ALTER TABLE ticket ADD COLUMN counter INTEGER;
+ALTER TABLE ticket ADD COLUMN clerk_id TEXT;
+ALTER TABLE ticket ADD COLUMN first_called_at TEXT;
+ALTER TABLE ticket ADD COLUMN called_at TEXT;
+ALTER TABLE ticket ADD COLUMN calls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ticket ADD COLUMN started_at TEXT;
+ALTER TABLE ticket ADD COLUMN finished_at TEXT;
+ALTER TABLE ticket ADD COLUMN no_show_at TEXT;
+CREATE INDEX ticket_by_state ON ticket (business_date, state);
+CREATE TABLE clerk (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,             -- argon2id PHC string
+    lead          INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL,
+    disabled_at   TEXT
+);
+CREATE TABLE clerk_session (
+    token_hash TEXT PRIMARY KEY,
+    clerk_id   TEXT NOT NULL REFERENCES clerk(id),
+    counter    INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    last_seen  TEXT NOT NULL
+);
+CREATE TABLE counter_state (
+    counter    INTEGER PRIMARY KEY,
+    clerk_id   TEXT,
+    queues     TEXT NOT NULL DEFAULT '',     -- served queue prefixes, comma-separated
+    open       INTEGER NOT NULL DEFAULT 0,
+    paused     INTEGER NOT NULL DEFAULT 0,
+    streak     INTEGER NOT NULL DEFAULT 0,   -- priority calls in a row (domain::calling)
+    current    TEXT,                         -- the ticket called or served here
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE call_log (
+    id            INTEGER PRIMARY KEY,
+    ticket_id     TEXT NOT NULL,
+    label         TEXT NOT NULL,
+    counter       INTEGER NOT NULL,
+    clerk_id      TEXT,
+    action        TEXT NOT NULL,
+    at            TEXT NOT NULL,
+    business_date TEXT NOT NULL
+);
+CREATE INDEX call_log_by_day ON call_log (business_date, id);
+CREATE TABLE rating (
+    ticket_id TEXT PRIMARY KEY,
+    counter   INTEGER NOT NULL,
+    clerk_id  TEXT,
+    score     TEXT NOT NULL,
+    reasons   TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+CREATE TABLE office_config (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
+/// The tables of a PostgreSQL database at version 2 (new ones then take [`POSTGRES_V3`] in
+/// the same transaction): the SQLite schema after its migrations, with 64-bit integers (what the shared SQL binds) and text
 /// where SQLite has text, so the same statements read and write both. `motcua_meta` says
 /// whose tables these are and at which version, as SQLite's `application_id` and
 /// `user_version` do for a file.
@@ -258,6 +328,72 @@ CREATE TABLE catalogue (
 );
 ";
 
+/// PostgreSQL's step from version 2 to 3 ([`V3`] in its types); new databases run it too.
+const POSTGRES_V3: &str = "
+ALTER TABLE ticket ADD COLUMN serve_queue TEXT NOT NULL DEFAULT '';
+UPDATE ticket SET serve_queue = queue;
+ALTER TABLE ticket ADD COLUMN for_counter BIGINT;
+ALTER TABLE ticket ADD COLUMN counter BIGINT;
+ALTER TABLE ticket ADD COLUMN clerk_id TEXT;
+ALTER TABLE ticket ADD COLUMN first_called_at TEXT;
+ALTER TABLE ticket ADD COLUMN called_at TEXT;
+ALTER TABLE ticket ADD COLUMN calls BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ticket ADD COLUMN started_at TEXT;
+ALTER TABLE ticket ADD COLUMN finished_at TEXT;
+ALTER TABLE ticket ADD COLUMN no_show_at TEXT;
+CREATE INDEX ticket_by_state ON ticket (business_date, state);
+CREATE TABLE clerk (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    lead          BIGINT NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL,
+    disabled_at   TEXT
+);
+CREATE TABLE clerk_session (
+    token_hash TEXT PRIMARY KEY,
+    clerk_id   TEXT NOT NULL REFERENCES clerk(id),
+    counter    BIGINT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    last_seen  TEXT NOT NULL
+);
+CREATE TABLE counter_state (
+    counter    BIGINT PRIMARY KEY,
+    clerk_id   TEXT,
+    queues     TEXT NOT NULL DEFAULT '',
+    open       BIGINT NOT NULL DEFAULT 0,
+    paused     BIGINT NOT NULL DEFAULT 0,
+    streak     BIGINT NOT NULL DEFAULT 0,
+    current    TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE call_log (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ticket_id     TEXT NOT NULL,
+    label         TEXT NOT NULL,
+    counter       BIGINT NOT NULL,
+    clerk_id      TEXT,
+    action        TEXT NOT NULL,
+    at            TEXT NOT NULL,
+    business_date TEXT NOT NULL
+);
+CREATE INDEX call_log_by_day ON call_log (business_date, id);
+CREATE TABLE rating (
+    ticket_id TEXT PRIMARY KEY,
+    counter   BIGINT NOT NULL,
+    clerk_id  TEXT,
+    score     TEXT NOT NULL,
+    reasons   TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+CREATE TABLE office_config (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
 /// The tables an office database has: on PostgreSQL a database that holds one of these but
 /// no `motcua_meta` belongs to something else, and is left alone.
 const TABLES: &[&str] = &[
@@ -271,6 +407,12 @@ const TABLES: &[&str] = &[
     "meta",
     "settings",
     "catalogue",
+    "clerk",
+    "clerk_session",
+    "counter_state",
+    "call_log",
+    "rating",
+    "office_config",
 ];
 
 /// `motcua_meta.application` of an office database.
@@ -356,27 +498,37 @@ pub struct OfficeStore {
     conn: RefCell<Conn>,
 }
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(super) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
-fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+pub(super) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
     Ok(DateTime::parse_from_rfc3339(s)
         .with_context(|| format!("bad timestamp {s:?} in the office database"))?
         .with_timezone(&Utc))
 }
 
-fn day(d: NaiveDate) -> String {
+pub(super) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// A fresh token: 256 random bits in hex.
+pub(super) fn new_token() -> String {
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .chain(uuid::Uuid::new_v4().as_bytes())
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Tokens are 256 random bits, so a fast hash is enough: nothing to brute-force.
-fn token_hash(token: &str) -> String {
+pub(super) fn token_hash(token: &str) -> String {
     let digest = Blake2b512::digest(token.as_bytes());
     digest[..32].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn count(n: i64) -> u64 {
+pub(super) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
@@ -460,6 +612,7 @@ fn prepare_postgres(conn: &mut Conn, label: &str) -> Result<()> {
                 );
             }
             tx.batch(POSTGRES_SCHEMA)
+                .and_then(|()| tx.batch(POSTGRES_V3))
                 .with_context(|| format!("cannot create the office tables in {label}"))?;
             tx.execute(
                 "INSERT INTO motcua_meta (key, value) VALUES ('application', ?1), ('schema_version', ?2)",
@@ -487,9 +640,18 @@ fn prepare_postgres(conn: &mut Conn, label: &str) -> Result<()> {
                 "{label} was written by a newer motcua (schema {version}); refusing to touch it"
             );
         }
-        if version < SCHEMA_VERSION {
-            // PostgreSQL databases start at version 2; migrations come here when it rises.
+        if version != 2 && version < SCHEMA_VERSION {
+            // PostgreSQL databases start at version 2.
             bail!("{label} has the unknown office schema {version}");
+        }
+        if version == 2 {
+            tx.batch(POSTGRES_V3)
+                .with_context(|| format!("cannot upgrade the office tables in {label} to schema 3"))?;
+            tx.execute(
+                "UPDATE motcua_meta SET value = ?1 WHERE key = 'schema_version'",
+                sql_params![SCHEMA_VERSION.to_string().as_str()],
+            )?;
+            log::info!("upgraded the office tables in {label} from schema 2 to {SCHEMA_VERSION}");
         }
         Ok(())
     })
@@ -513,11 +675,11 @@ impl OfficeStore {
         })
     }
 
-    fn write<T>(&self, f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
+    pub(super) fn write<T>(&self, f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
         self.conn.borrow_mut().write(f)
     }
 
-    fn read<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+    pub(super) fn read<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         self.conn.borrow_mut().read(f)
     }
 
@@ -538,12 +700,7 @@ impl OfficeStore {
             bail!("a device needs a name, e.g. \"Kiosk sảnh\"");
         }
         let id = uuid::Uuid::new_v4().to_string();
-        let token: String = uuid::Uuid::new_v4()
-            .as_bytes()
-            .iter()
-            .chain(uuid::Uuid::new_v4().as_bytes())
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let token = new_token();
         let (hash, created) = (token_hash(&token), ts(now));
         self.write(|tx| {
             tx.execute(
@@ -935,7 +1092,7 @@ impl OfficeStore {
                 _ => None,
             };
             let queues = if fresh(read_meta(tx, "queues_rev")?) {
-                queue_status(tx, today)?
+                queue_status(tx, today, now)?
             } else {
                 Vec::new()
             };
@@ -1052,8 +1209,8 @@ fn record_ticket(tx: &mut Tx, device: &Device, event_id: &str, payload: &str) ->
         .transpose()?;
     let issued_at = ts(t.issued_at);
     let inserted = tx.execute(
-        "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority, state, conflict)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority, state, conflict, serve_queue)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3) ON CONFLICT (id) DO NOTHING",
         sql_params![
             &t.id,
             &device.id,
@@ -1121,12 +1278,12 @@ fn next_online(tx: &mut Tx, queue: &str, date: &str, last: i64) -> Result<i64> {
     Ok(n)
 }
 
-fn read_meta(tx: &mut Tx, key: &str) -> Result<i64> {
+pub(super) fn read_meta(tx: &mut Tx, key: &str) -> Result<i64> {
     tx.query_one("SELECT value FROM meta WHERE key = ?1", sql_params![key])?
         .int(0)
 }
 
-fn write_meta(tx: &mut Tx, key: &str, value: i64) -> Result<()> {
+pub(super) fn write_meta(tx: &mut Tx, key: &str, value: i64) -> Result<()> {
     tx.execute(
         "UPDATE meta SET value = ?2 WHERE key = ?1",
         sql_params![key, value],
@@ -1145,7 +1302,7 @@ fn lock_rev(tx: &mut Tx) -> Result<i64> {
 }
 
 /// Raises the change counter by one and returns the new rev.
-fn bump_rev(tx: &mut Tx) -> Result<i64> {
+pub(super) fn bump_rev(tx: &mut Tx) -> Result<i64> {
     tx.query_one(
         "UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value",
         &[],
@@ -1172,7 +1329,7 @@ fn settings_row(tx: &mut Tx) -> Result<Option<(Settings, i64)>> {
 
 /// Each queue's tickets on `date`, over all kiosks, by queue prefix (sorted here, since
 /// PostgreSQL's collation may not order text as SQLite does).
-fn queue_status(tx: &mut Tx, date: NaiveDate) -> Result<Vec<QueueStatus>> {
+fn queue_status(tx: &mut Tx, date: NaiveDate, now: DateTime<Utc>) -> Result<Vec<QueueStatus>> {
     let mut out = tx
         .query(
             "SELECT queue, COUNT(*), COUNT(CASE WHEN state = 'waiting' THEN 1 END)
@@ -1187,9 +1344,17 @@ fn queue_status(tx: &mut Tx, date: NaiveDate) -> Result<Vec<QueueStatus>> {
                 issued: u32::try_from(r.int(1)?)?,
                 waiting: u32::try_from(r.int(2)?)?,
                 serving: None,
+                service_seconds: None,
+                counters_open: None,
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    for q in &mut out {
+        let (serving, service, open) = queue_service(tx, &q.queue, date, now)?;
+        q.serving = serving;
+        q.service_seconds = service;
+        q.counters_open = Some(open);
+    }
     out.sort_by(|a, b| a.queue.cmp(&b.queue));
     Ok(out)
 }
@@ -1595,14 +1760,18 @@ mod tests {
                     business_date: d(),
                     issued: 4,
                     waiting: 3,
-                    serving: None
+                    serving: None,
+                    service_seconds: None,
+                    counters_open: Some(0),
                 },
                 QueueStatus {
                     queue: "B".into(),
                     business_date: d(),
                     issued: 1,
                     waiting: 1,
-                    serving: None
+                    serving: None,
+                    service_seconds: None,
+                    counters_open: Some(0),
                 },
             ]
         );

@@ -126,8 +126,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut st = tx.prepare(
-                "INSERT OR REPLACE INTO office_queue (queue, business_date, issued, waiting, serving)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO office_queue (queue, business_date, issued, waiting, serving, service_seconds, counters_open)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for q in queues {
                 st.execute(params![
@@ -135,7 +135,9 @@ impl Store {
                     fmt_date(q.business_date),
                     q.issued,
                     q.waiting,
-                    q.serving
+                    q.serving,
+                    q.service_seconds,
+                    q.counters_open
                 ])?;
             }
         }
@@ -148,7 +150,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT issued, waiting, serving FROM office_queue WHERE queue = ?1 AND business_date = ?2",
+                "SELECT issued, waiting, serving, service_seconds, counters_open FROM office_queue
+                 WHERE queue = ?1 AND business_date = ?2",
                 params![queue, fmt_date(date)],
                 |r| {
                     Ok(QueueStatus {
@@ -157,6 +160,8 @@ impl Store {
                         issued: r.get(0)?,
                         waiting: r.get(1)?,
                         serving: r.get(2)?,
+                        service_seconds: r.get(3)?,
+                        counters_open: r.get(4)?,
                     })
                 },
             )

@@ -1,0 +1,414 @@
+/* motcua: helpers shared by the office pages (served at /static/motcua.js).
+ *
+ * Exposes `window.Motcua` (and the shortcuts `t`, `api`, `stream`):
+ *   t(key, vars)                 translated text in the current language
+ *   addStrings({vi:{…}, en:{…}}) merge a page's dictionary into the shared one
+ *   lang() / setLang(l, opts)    current language ('vi' default, 'en')
+ *   onLangChange(fn)             re-render hook after setLang
+ *   applyI18n(root)              fill [data-i18n], [data-i18n-attr] elements
+ *   api(method, path, body)      JSON fetch; throws Error{code, status, detail}
+ *   errorText(err)               the user-facing message for an error
+ *   stream(view, params, onSnapshot, onStatus) live SSE snapshots, reconnecting
+ *   hhmm(iso), minutesSince(iso), localDate(d)   time formatting (browser local time)
+ *   el(tag, attrs, ...children)  DOM builder (text goes through textContent: safe)
+ *   showMessage(elem, text, kind, detail)  a toast that hides itself
+ *   priorityName(code), queueName(q)       names in the current language
+ */
+'use strict';
+
+(function () {
+  const LANGS = ['vi', 'en'];
+  const STORAGE_KEY = 'motcua.lang';
+
+  // Shared strings: error codes, priority groups, connection states, common words.
+  const strings = {
+    vi: {
+      'app.name': 'Một cửa',
+      'lang.toggle': 'English',
+      'lang.toggle.aria': 'Chuyển sang tiếng Anh',
+      'conn.connected': 'Đã kết nối',
+      'conn.connecting': 'Đang kết nối…',
+      'conn.reconnecting': 'Đang kết nối lại…',
+      'counter.n': 'Quầy {n}',
+      'none': '—',
+
+      'err.bad_login': 'Sai tên đăng nhập hoặc mật khẩu.',
+      'err.locked': 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau 5 phút.',
+      'err.counter_taken': 'Quầy này đang do cán bộ khác sử dụng.',
+      'err.bad_request': 'Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin.',
+      'err.nobody_waiting': 'Không còn ai đang chờ ở các hàng của quầy.',
+      'err.paused': 'Quầy đang tạm dừng. Bấm “Tiếp tục” để gọi số.',
+      'err.not_started': 'Số hiện tại đã được gọi nhưng chưa bắt đầu phục vụ: bấm “Bắt đầu” hoặc “Vắng mặt”.',
+      'err.no_current': 'Quầy chưa có số nào đang gọi hoặc đang phục vụ.',
+      'err.not_recallable': 'Số này không còn gọi lại được (quá 15 phút hoặc đã xử lý).',
+      'err.busy': 'Quầy đang có số khác: hãy hoàn thành số hiện tại trước.',
+      'err.not_pending': 'Không còn lượt đánh giá nào đang chờ ở quầy này.',
+      'err.unauthorized': 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
+      'err.forbidden': 'Bạn không có quyền thực hiện thao tác này.',
+      'err.not_found': 'Không tìm thấy.',
+      'err.network': 'Mất kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
+      'err.server': 'Máy chủ gặp lỗi. Vui lòng thử lại sau.',
+      'err.unknown': 'Đã có lỗi xảy ra. Vui lòng thử lại.',
+
+      'priority.none': 'Không ưu tiên',
+      'priority.elderly': 'Người cao tuổi',
+      'priority.disabled': 'Người khuyết tật',
+      'priority.pregnant': 'Phụ nữ mang thai',
+      'priority.young_child': 'Người đi cùng trẻ dưới 6 tuổi',
+      'priority.meritorious': 'Người có công',
+    },
+    en: {
+      'app.name': 'One-stop shop',
+      'lang.toggle': 'Tiếng Việt',
+      'lang.toggle.aria': 'Switch to Vietnamese',
+      'conn.connected': 'Connected',
+      'conn.connecting': 'Connecting…',
+      'conn.reconnecting': 'Reconnecting…',
+      'counter.n': 'Counter {n}',
+      'none': '—',
+
+      'err.bad_login': 'Wrong username or password.',
+      'err.locked': 'Too many wrong passwords: this account is locked. Try again in 5 minutes.',
+      'err.counter_taken': 'Another clerk is signed in at this counter.',
+      'err.bad_request': 'Invalid request. Please check the details.',
+      'err.nobody_waiting': 'Nobody is waiting in this counter’s queues.',
+      'err.paused': 'The counter is paused. Press “Resume” to call tickets.',
+      'err.not_started': 'The current ticket was called but not started: press “Start” or “No-show”.',
+      'err.no_current': 'There is no ticket called or being served at this counter.',
+      'err.not_recallable': 'This ticket can no longer be recalled (over 15 minutes, or already handled).',
+      'err.busy': 'The counter has another ticket: finish the current one first.',
+      'err.not_pending': 'There is no rating waiting at this counter any more.',
+      'err.unauthorized': 'Your session has expired. Please sign in again.',
+      'err.forbidden': 'You are not allowed to do this.',
+      'err.not_found': 'Not found.',
+      'err.network': 'Cannot reach the server. Please check the network and try again.',
+      'err.server': 'The server had a problem. Please try again later.',
+      'err.unknown': 'Something went wrong. Please try again.',
+
+      'priority.none': 'No priority',
+      'priority.elderly': 'Older person (60+)',
+      'priority.disabled': 'Person with a disability',
+      'priority.pregnant': 'Pregnant woman',
+      'priority.young_child': 'With a child under 6',
+      'priority.meritorious': 'Person with meritorious services',
+    },
+  };
+
+  function storedLang() {
+    try {
+      return localStorage.getItem(STORAGE_KEY);
+    } catch (_) {
+      return null; // storage disabled (private mode, kiosk policy)
+    }
+  }
+
+  // ?lang=en wins over the stored choice, which wins over Vietnamese.
+  function initialLang() {
+    const q = new URLSearchParams(location.search).get('lang');
+    if (LANGS.includes(q)) return q;
+    const s = storedLang();
+    return LANGS.includes(s) ? s : 'vi';
+  }
+
+  let current = initialLang();
+  const langListeners = [];
+
+  function lang() {
+    return current;
+  }
+
+  /** Switch language; `persist: false` keeps it for this page view only. */
+  function setLang(l, opts) {
+    if (!LANGS.includes(l)) return;
+    const persist = !opts || opts.persist !== false;
+    current = l;
+    if (persist) {
+      try {
+        localStorage.setItem(STORAGE_KEY, l);
+      } catch (_) {
+        /* ignore */
+      }
+      // A ?lang= in the address would win again on reload: drop it.
+      const url = new URL(location.href);
+      if (url.searchParams.has('lang')) {
+        url.searchParams.delete('lang');
+        history.replaceState(null, '', url.pathname + url.search + url.hash);
+      }
+    }
+    document.documentElement.lang = l;
+    applyI18n(document);
+    for (const fn of langListeners) fn(l);
+  }
+
+  function onLangChange(fn) {
+    langListeners.push(fn);
+  }
+
+  function addStrings(dict) {
+    for (const l of LANGS) Object.assign(strings[l], dict[l] || {});
+  }
+
+  /** Translated text; `{name}` placeholders are filled from `vars`. */
+  function t(key, vars) {
+    let s = strings[current][key];
+    if (s === undefined) s = strings.vi[key];
+    if (s === undefined) return key;
+    if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+    return s;
+  }
+
+  /** `data-i18n="key"` sets textContent; `data-i18n-attr="title:key;aria-label:key2"` sets attributes. */
+  function applyI18n(root) {
+    for (const e of root.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
+    for (const e of root.querySelectorAll('[data-i18n-attr]')) {
+      for (const pair of e.dataset.i18nAttr.split(';')) {
+        const [attr, key] = pair.split(':').map((x) => x.trim());
+        if (attr && key) e.setAttribute(attr, t(key));
+      }
+    }
+  }
+
+  // ---- HTTP ------------------------------------------------------------------
+
+  function httpCode(status) {
+    if (status === 401) return 'unauthorized';
+    if (status === 403) return 'forbidden';
+    if (status === 404) return 'not_found';
+    if (status >= 500) return 'server';
+    return 'unknown';
+  }
+
+  /**
+   * JSON request to the office. Resolves to the parsed body (null for 204);
+   * rejects with an Error carrying `.code` (the server's machine code, or
+   * 'network', 'unauthorized', 'server'…), `.status` (0 for network errors) and
+   * `.detail` (the server's English log message, if any).
+   */
+  async function api(method, path, body) {
+    const init = {
+      method,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      cache: 'no-store',
+    };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(path, init);
+    } catch (e) {
+      const err = new Error(t('err.network'));
+      err.code = 'network';
+      err.status = 0;
+      err.detail = String(e && e.message ? e.message : e);
+      throw err;
+    }
+    const text = await res.text().catch(() => '');
+    let data = null;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch (_) {
+        data = null;
+      }
+    }
+    if (!res.ok) {
+      const code = data && typeof data.code === 'string' ? data.code : httpCode(res.status);
+      const err = new Error(errorText({ code }));
+      err.code = code;
+      err.status = res.status;
+      err.detail = data && typeof data.error === 'string' ? data.error : '';
+      err.body = data;
+      throw err;
+    }
+    return data;
+  }
+
+  /** Message for an error in the *current* language (an Error's own message may be stale). */
+  function errorText(err) {
+    const code = err && err.code ? err.code : 'unknown';
+    const s = t('err.' + code);
+    return s === 'err.' + code ? t('err.unknown') : s;
+  }
+
+  // ---- Live updates (Server-Sent Events) -------------------------------------
+
+  /**
+   * Subscribe to `/api/v1/stream?view=…`. `onSnapshot(json)` gets every `snapshot`
+   * event; `onStatus(state, info)` gets 'connected' or 'reconnecting'
+   * (info.closed = true when the browser gave up, e.g. on a 401).
+   * EventSource retries network blips by itself; once CLOSED we build a new
+   * one after 3 s. Returns {close()}.
+   */
+  function stream(view, params, onSnapshot, onStatus) {
+    const qs = new URLSearchParams({ view });
+    for (const [k, v] of Object.entries(params || {})) {
+      if (v !== undefined && v !== null) qs.set(k, String(v));
+    }
+    const url = '/api/v1/stream?' + qs.toString();
+    let es = null;
+    let timer = null;
+    let stopped = false;
+    const status = onStatus || function () {};
+
+    function open() {
+      timer = null;
+      if (stopped) return;
+      es = new EventSource(url);
+      es.addEventListener('open', () => status('connected', { closed: false }));
+      es.addEventListener('snapshot', (ev) => {
+        let data;
+        try {
+          data = JSON.parse(ev.data);
+        } catch (e) {
+          console.warn('motcua: bad snapshot', e);
+          return;
+        }
+        // A snapshot proves the link works even if 'open' was missed.
+        status('connected', { closed: false });
+        onSnapshot(data);
+      });
+      es.addEventListener('error', () => {
+        if (stopped) return;
+        if (es.readyState === EventSource.CLOSED) {
+          es.close();
+          status('reconnecting', { closed: true });
+          if (!timer) timer = setTimeout(open, 3000);
+        } else {
+          status('reconnecting', { closed: false });
+        }
+      });
+    }
+
+    open();
+    return {
+      close() {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        if (es) es.close();
+      },
+    };
+  }
+
+  // ---- Time ------------------------------------------------------------------
+
+  const pad2 = (n) => String(n).padStart(2, '0');
+
+  /** "HH:MM" in the browser's local time; '' for a missing/invalid time. */
+  function hhmm(iso) {
+    if (!iso) return '';
+    const d = iso instanceof Date ? iso : new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    return pad2(d.getHours()) + ':' + pad2(d.getMinutes());
+  }
+
+  /** Whole minutes from `iso` to now (never negative: clocks may differ a little). */
+  function minutesSince(iso, now) {
+    const d = new Date(iso);
+    if (isNaN(d.getTime())) return null;
+    const ms = (now || Date.now()) - d.getTime();
+    return Math.max(0, Math.floor(ms / 60000));
+  }
+
+  /** "YYYY-MM-DD" of a local date (toISOString would give the UTC date). */
+  function localDate(d) {
+    return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate());
+  }
+
+  // ---- DOM -------------------------------------------------------------------
+
+  /**
+   * Build an element. attrs: {class, text, dataset:{…}, on:{click: fn}, hidden, …attributes}.
+   * Children: nodes or strings (strings become text nodes, never HTML).
+   */
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k === 'dataset') Object.assign(e.dataset, v);
+      else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
+      else if (v === true) e.setAttribute(k, '');
+      else e.setAttribute(k, String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === undefined || c === null || c === false) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  }
+
+  const messageTimers = new WeakMap();
+
+  /** Show `text` in a toast element for a while; kind: 'error' | 'success' | 'info'. */
+  function showMessage(elem, text, kind, detail, ms) {
+    if (!elem) return;
+    clearTimeout(messageTimers.get(elem));
+    elem.dataset.kind = kind || 'info';
+    elem.replaceChildren(text);
+    if (detail) elem.append(el('span', { class: 'detail', text: detail }));
+    elem.hidden = false;
+    if (!elem.dataset.dismissable) {
+      elem.dataset.dismissable = '1';
+      elem.addEventListener('click', () => hideMessage(elem));
+    }
+    messageTimers.set(
+      elem,
+      setTimeout(() => hideMessage(elem), ms || (kind === 'error' ? 8000 : 4000))
+    );
+  }
+
+  function hideMessage(elem) {
+    if (!elem) return;
+    clearTimeout(messageTimers.get(elem));
+    elem.hidden = true;
+    elem.replaceChildren();
+  }
+
+  function priorityName(code) {
+    return t('priority.' + code);
+  }
+
+  /** Queue name in the current language (English falls back to Vietnamese). */
+  function queueName(q) {
+    if (!q) return '';
+    return (current === 'en' && q.name_en) || q.name_vi || q.name_en || q.queue || q.prefix || '';
+  }
+
+  /** Wire a language toggle button (shows the *other* language's name). */
+  function langToggle(button, opts) {
+    if (!button) return;
+    button.addEventListener('click', () => setLang(current === 'vi' ? 'en' : 'vi', opts));
+  }
+
+  document.documentElement.lang = current;
+
+  const Motcua = {
+    t,
+    addStrings,
+    lang,
+    setLang,
+    onLangChange,
+    applyI18n,
+    api,
+    errorText,
+    stream,
+    hhmm,
+    minutesSince,
+    localDate,
+    pad2,
+    el,
+    showMessage,
+    hideMessage,
+    priorityName,
+    queueName,
+    langToggle,
+  };
+  window.Motcua = Motcua;
+  window.t = t;
+  window.api = api;
+  window.stream = stream;
+})();
