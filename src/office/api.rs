@@ -64,13 +64,6 @@ impl App {
 #[derive(Debug)]
 pub struct ApiError(StatusCode, String);
 
-impl ApiError {
-    /// Its status and message.
-    pub fn parts(self) -> (StatusCode, String) {
-        (self.0, self.1)
-    }
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.0, Json(ErrorBody { error: self.1 })).into_response()
@@ -277,6 +270,14 @@ pub(super) async fn with_store<T: Send + 'static>(
     store: &Shared,
     f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
+    run_store(store, f).await.map_err(ApiError::from)
+}
+
+/// [`with_store`] keeping the error as it is (the web pages tell refusals apart).
+pub(super) async fn run_store<T: Send + 'static>(
+    store: &Shared,
+    f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
     let store = store.clone();
     tokio::task::spawn_blocking(move || {
         let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
@@ -284,7 +285,6 @@ pub(super) async fn with_store<T: Send + 'static>(
     })
     .await
     .map_err(|e| anyhow::anyhow!("database task failed: {e}"))?
-    .map_err(ApiError::from)
 }
 
 /// The device behind the request's token, if it has `role`.

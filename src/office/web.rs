@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::api::{with_store, App};
+use super::api::{run_store, App};
 use super::counters::{Action, ClerkSession, Refused, MAX_COUNTER};
 use super::reports::report_csv;
 use crate::kiosk::admin::{verify_pin, Attempt, PinGuard};
@@ -77,13 +77,6 @@ impl From<anyhow::Error> for WebError {
             "internal",
             "the office could not do that; see its log".into(),
         )
-    }
-}
-
-impl From<super::api::ApiError> for WebError {
-    fn from(e: super::api::ApiError) -> WebError {
-        let (status, message) = e.parts();
-        WebError(status, "internal", message)
     }
 }
 
@@ -191,13 +184,13 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
 /// The live session behind the request's cookie.
 async fn session(app: &App, headers: &HeaderMap) -> Result<ClerkSession, WebError> {
     let token = session_token(headers).ok_or_else(unauthorized)?;
-    with_store(&app.store, move |s| s.session(&token, Utc::now()))
+    run_store(&app.store, move |s| s.session(&token, Utc::now()))
         .await?
         .ok_or_else(unauthorized)
 }
 
 async fn options(State(app): State<App>) -> Result<Response, WebError> {
-    let queues = with_store(&app.store, |s| s.queue_options()).await?;
+    let queues = run_store(&app.store, |s| s.queue_options()).await?;
     Ok(Json(serde_json::json!({ "queues": queues, "max_counter": MAX_COUNTER })).into_response())
 }
 
@@ -232,7 +225,7 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
         ));
     }
     let name = username.clone();
-    let creds = with_store(&app.store, move |s| s.clerk_credentials(&name)).await?;
+    let creds = run_store(&app.store, move |s| s.clerk_credentials(&name)).await?;
     // Argon2 is slow on purpose: off the async threads, and outside the store's lock.
     let password = req.password;
     let clerk = tokio::task::spawn_blocking(move || {
@@ -264,7 +257,7 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
     }
     let (counter, queues) = (req.counter, req.queues);
     let tz = app.tz;
-    let (token, view) = with_store(&app.store, move |s| {
+    let (token, view) = run_store(&app.store, move |s| {
         let token = s.open_session(&clerk, counter, &queues, now)?;
         let session = ClerkSession { clerk, counter };
         let today = now.with_timezone(&tz).date_naive();
@@ -281,7 +274,7 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
 
 async fn logout(State(app): State<App>, headers: HeaderMap) -> Result<Response, WebError> {
     if let Some(token) = session_token(&headers) {
-        with_store(&app.store, move |s| s.close_session(&token)).await?;
+        run_store(&app.store, move |s| s.close_session(&token)).await?;
         app.changed();
     }
     let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -291,7 +284,7 @@ async fn logout(State(app): State<App>, headers: HeaderMap) -> Result<Response, 
 async fn counter_view(State(app): State<App>, headers: HeaderMap) -> Result<Response, WebError> {
     let session = session(&app, &headers).await?;
     let today = today(&app);
-    let view = with_store(&app.store, move |s| {
+    let view = run_store(&app.store, move |s| {
         s.counter_view(&session, Utc::now(), today)
     })
     .await?;
@@ -342,7 +335,7 @@ async fn counter_action(
         }
     };
     let today = today(&app);
-    let result = with_store(&app.store, move |s| {
+    let result = run_store(&app.store, move |s| {
         let now = Utc::now();
         s.counter_action(&session, &action, now, today)?;
         s.counter_view(&session, now, today)
@@ -357,7 +350,7 @@ async fn counter_action(
 
 async fn board(State(app): State<App>) -> Result<Response, WebError> {
     let today = today(&app);
-    let view = with_store(&app.store, move |s| s.board_view(Utc::now(), today)).await?;
+    let view = run_store(&app.store, move |s| s.board_view(Utc::now(), today)).await?;
     Ok(Json(view).into_response())
 }
 
@@ -374,7 +367,7 @@ async fn rate_view(
     UrlPath(counter): UrlPath<String>,
 ) -> Result<Response, WebError> {
     let counter = counter_number(&counter)?;
-    let view = with_store(&app.store, move |s| s.rate_view(counter, Utc::now())).await?;
+    let view = run_store(&app.store, move |s| s.rate_view(counter, Utc::now())).await?;
     Ok(Json(view).into_response())
 }
 
@@ -394,7 +387,7 @@ async fn rate(
     let counter = counter_number(&counter)?;
     let b: RateBody = serde_json::from_slice(&body)
         .map_err(|e| bad_request(format!("a rating is {{ticket_id, score, reasons}}: {e}")))?;
-    with_store(&app.store, move |s| {
+    run_store(&app.store, move |s| {
         s.rate(counter, &b.ticket_id, &b.score, &b.reasons, Utc::now())
     })
     .await?;
@@ -448,7 +441,7 @@ async fn reports(
 ) -> Result<Response, WebError> {
     let (from, to) = report_range(&app, &headers, range).await?;
     let tz = app.tz;
-    let report = with_store(&app.store, move |s| s.report(from, to, tz)).await?;
+    let report = run_store(&app.store, move |s| s.report(from, to, tz)).await?;
     Ok(Json(report).into_response())
 }
 
@@ -459,7 +452,7 @@ async fn reports_csv(
 ) -> Result<Response, WebError> {
     let (from, to) = report_range(&app, &headers, range).await?;
     let tz = app.tz;
-    let bytes = with_store(&app.store, move |s| {
+    let bytes = run_store(&app.store, move |s| {
         let report = s.report(from, to, tz)?;
         report_csv(&report, &s.ticket_rows(from, to)?)
     })
@@ -494,7 +487,7 @@ enum View {
 async fn snapshot(app: &App, view: &View) -> Result<Option<String>, WebError> {
     let today = today(app);
     let view = view.clone();
-    with_store(&app.store, move |s| {
+    run_store(&app.store, move |s| {
         let now = Utc::now();
         Ok(match view {
             View::Counter(token) => match s.session(&token, now)? {

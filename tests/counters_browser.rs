@@ -1,0 +1,3 @@
+mod browser;
+#[test]
+fn stub() {}
