@@ -1,3 +1,494 @@
+//! The office's pages in real headless Chromium (tests/browser): a clerk signs in, calls,
+//! recalls, starts, transfers; a second clerk serves the transferred ticket; the rating
+//! tablet asks and stores the answer; the display board shows and announces calls one at a
+//! time and reconnects to a restarted office. Screenshots go to target/screenshots/.
+
 mod browser;
+
+use browser::{Browser, WAIT};
+use chrono::{NaiveDate, TimeDelta, Utc};
+use motcua::office::api::spawn_with_shutdown;
+use motcua::office::counters::QueueDef;
+use motcua::office::protocol::Settings;
+use motcua::office::{OfficeHandle, OfficeStore, Role};
+use motcua::store::EVENT_TICKET_ISSUED;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
+/// The clerks of every office here (username, name); the first is a lead.
+const CLERKS: [(&str, &str); 4] = [
+    ("lan", "Nguyễn Thị Lan"),
+    ("nam", "Trần Văn Nam"),
+    ("hoa", "Lê Thị Hoa"),
+    ("minh", "Phạm Văn Minh"),
+];
+/// Announcements take seconds each: waits for the board's voice are longer than [`WAIT`].
+const VOICE_WAIT: Duration = Duration::from_secs(40);
+
+/// Chromium instances and their audio share two cores with builds: one test at a time.
+fn serial() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn today() -> NaiveDate {
+    Utc::now().with_timezone(&TZ).date_naive()
+}
+
+fn password(user: &str) -> String {
+    format!("mat-khau-{user}")
+}
+
+fn shot(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots")).join(name)
+}
+
+/// An office on a temporary SQLite database, serving on 127.0.0.1.
+struct Office {
+    db: PathBuf,
+    handle: Option<OfficeHandle>,
+    _dir: tempfile::TempDir,
+}
+
+impl Office {
+    /// Queues `(prefix, fields)`, the [`CLERKS`], and waiting tickets as a kiosk reports
+    /// them: "A012:20" is A012 issued 20 minutes ago, "A004:41:elderly" a priority one.
+    fn start(queues: &[(&str, &[&str])], tickets: &str) -> Office {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("office.sqlite3");
+        let mut s = OfficeStore::open(&db).unwrap();
+        let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
+        let defs = queues.iter().map(|(prefix, fields)| QueueDef {
+            prefix: prefix.to_string(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        });
+        s.set_queues(&defs.collect::<Vec<_>>()).unwrap();
+        for (i, (user, name)) in CLERKS.iter().enumerate() {
+            let (password, lead) = (password(user), i == 0);
+            s.add_clerk(user, name, &password, lead, false, Utc::now())
+                .unwrap();
+        }
+        for spec in tickets.split_whitespace() {
+            let parts: Vec<&str> = spec.split(':').collect();
+            let (queue, number) = parts[0].split_at(1);
+            let field = queues.iter().find(|q| q.0 == queue).unwrap().1[0];
+            let issued = Utc::now() - TimeDelta::minutes(parts[1].parse().unwrap());
+            let payload = json!({
+                "id": format!("t-{}", parts[0]), "queue": queue, "number": number.parse::<u32>().unwrap(),
+                "business_date": today(), "issued_at": issued, "field": field,
+                "priority": parts.get(2).unwrap_or(&"none"), "state": "waiting",
+            });
+            let (event, payload) = (format!("e-{}", parts[0]), payload.to_string());
+            let kind = EVENT_TICKET_ISSUED;
+            s.apply_event(&kiosk, &event, kind, &payload, Utc::now())
+                .unwrap();
+        }
+        drop(s);
+        let handle = Some(spawn_with_shutdown(&db, "127.0.0.1:0", TZ).unwrap());
+        Office {
+            db,
+            handle,
+            _dir: dir,
+        }
+    }
+
+    /// Queues A (civil status) and B (land) and these tickets.
+    fn simple(tickets: &str) -> Office {
+        Office::start(&[("A", &["HT"]), ("B", &["DD"])], tickets)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.handle.as_ref().unwrap().url())
+    }
+
+    /// `method path` with a session cookie: (status, JSON answer or Null, Set-Cookie).
+    fn http(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: &str,
+        body: Option<Value>,
+    ) -> (u16, Value, String) {
+        let config = ureq::Agent::config_builder().http_status_as_error(false);
+        let agent: ureq::Agent = config.proxy(None).build().into();
+        let req = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path));
+        let req = req
+            .header("cookie", cookie)
+            .header("content-type", "application/json");
+        let body = body.map_or(String::new(), |b| b.to_string());
+        let mut resp = agent.run(req.body(body).unwrap()).unwrap();
+        let set_cookie = resp
+            .headers()
+            .get("set-cookie")
+            .map(|v| v.to_str().unwrap());
+        let set_cookie = set_cookie.unwrap_or_default().split(';').next().unwrap();
+        let set_cookie = set_cookie.to_string();
+        let text = resp.body_mut().read_to_string().unwrap();
+        let answer = serde_json::from_str(&text).unwrap_or(Value::Null);
+        (resp.status().as_u16(), answer, set_cookie)
+    }
+
+    /// Signs `user` in at `counter` over HTTP; returns the session cookie.
+    fn login(&self, user: &str, counter: u32, queues: &[&str]) -> String {
+        let body = json!({"username": user, "password": password(user), "counter": counter, "queues": queues});
+        let (status, answer, cookie) = self.http("POST", "/api/v1/clerk/login", "", Some(body));
+        assert_eq!(status, 200, "{answer}");
+        cookie
+    }
+
+    /// A counter action over HTTP; returns the console snapshot.
+    fn act(&self, cookie: &str, action: &str) -> Value {
+        let path = format!("/api/v1/counter/{action}");
+        let (status, answer, _) = self.http("POST", &path, cookie, None);
+        assert_eq!(status, 200, "{action}: {answer}");
+        answer
+    }
+
+    /// The ids of the board's recent calls, newest first.
+    fn call_ids(&self) -> Vec<i64> {
+        let board = self.http("GET", "/api/v1/board", "", None).1;
+        let calls = board["recent"].as_array().unwrap().iter();
+        calls.map(|c| c["id"].as_i64().unwrap()).collect()
+    }
+}
+
+fn shown(b: &Browser, css: &str) -> bool {
+    b.try_find(css).is_some_and(|e| e.is_displayed())
+}
+
+fn wait_shown(b: &Browser, css: &str) {
+    b.wait_until(&format!("`{css}` shown"), WAIT, |b| shown(b, css));
+}
+
+/// Waits for an element matching `css` longer than [`Browser::find`] does.
+fn wait_for(b: &Browser, css: &str, secs: u64) {
+    let timeout = Duration::from_secs(secs);
+    b.wait_until(&format!("`{css}`"), timeout, |b| b.try_find(css).is_some());
+}
+
+/// Waits until the page enables the button (it disables them while an action is under way).
+fn enabled(b: &Browser, css: &str) {
+    let script = "const e = document.querySelector(arguments[0]); return !!e && !e.disabled";
+    let on = |b: &Browser| b.exec(script, vec![json!(css)]) == json!(true);
+    b.wait_until(&format!("`{css}` enabled"), WAIT, on);
+}
+
+fn click(b: &Browser, css: &str) {
+    enabled(b, css);
+    b.find(css).click();
+}
+
+/// Fills in the console's login form and submits it.
+fn fill_login(b: &Browser, user: &str, password: &str, counter: u32, queues: &[&str]) {
+    b.find("#login-queues input"); // the queue choices have loaded
+    let counter = counter.to_string();
+    let fields = [
+        ("#login-username", user),
+        ("#login-password", password),
+        ("#login-counter", &counter),
+    ];
+    for (css, text) in fields {
+        let input = b.find(&css);
+        input.clear();
+        input.send_keys(text);
+    }
+    for input in b.find_all("#login-queues input") {
+        let want = queues.contains(&input.attr("value").unwrap_or_default().as_str());
+        if input.prop("checked") != json!(want) {
+            input.click();
+        }
+    }
+    click(b, "#login-submit");
+}
+
+/// Opens the console and signs `user` in at `counter` through the form.
+fn console(b: &Browser, office: &Office, user: &str, counter: u32, queues: &[&str]) {
+    b.goto(&office.url("/counter"));
+    fill_login(b, user, &password(user), counter, queues);
+    wait_shown(b, "#console");
+    b.wait_text("#hdr-counter", &format!("Quầy {counter}"));
+}
+
+/// The page neither scrolls nor hides anything beyond the viewport.
+fn fits(b: &Browser) -> bool {
+    let script = "const d = document.documentElement;
+        return d.scrollHeight <= innerHeight && d.scrollWidth <= innerWidth";
+    b.exec(script, vec![]) == json!(true)
+}
+
 #[test]
-fn stub() {}
+fn a_ticket_is_called_transferred_served_elsewhere_and_rated() {
+    let _serial = serial();
+    let office = Office::simple("A012:20 A013:10 B005:5");
+    let lan = Browser::start_with_size(1366, 768);
+    lan.goto(&office.url("/counter"));
+    fill_login(&lan, "lan", "sai-mat-khau", 2, &["A"]);
+    lan.wait_text("#login-error", "Sai tên đăng nhập hoặc mật khẩu.");
+    assert!(!shown(&lan, "#console"));
+    fill_login(&lan, "lan", &password("lan"), 2, &["A"]);
+    wait_shown(&lan, "#console");
+    lan.wait_text("#hdr-clerk", "Nguyễn Thị Lan");
+    lan.wait_text("#waiting li[data-queue=A] .count", "2");
+
+    click(&lan, "#btn-next");
+    lan.wait_text("#current-label", "A012");
+    lan.wait_text("#current-state", "Đang gọi");
+    let class = lan.find("#current").attr("class").unwrap();
+    assert!(class.contains("called"), "{class}");
+    lan.wait_text("#current-meta", "Số lần gọi: 1");
+    click(&lan, "#btn-recall");
+    lan.wait_text("#current-meta", "Số lần gọi: 2");
+    lan.wait_text("#recent li .label", "A012");
+    lan.wait_text("#recent li", "(gọi lại)");
+    // The keyboard: S starts the service, T opens the transfer dialog.
+    enabled(&lan, "#btn-start");
+    lan.press_key("s");
+    lan.wait_text("#current-state", "Đang phục vụ");
+    let rows = lan.find_all("#recent li").len();
+    assert_eq!(rows, 2, "the call and the recall, not the start");
+    enabled(&lan, "#btn-transfer");
+    lan.press_key("t");
+    wait_shown(&lan, "#transfer-dialog");
+    lan.wait_text("#transfer-ticket", "A012");
+    lan.find("#transfer-queue option[value=B]").click();
+    click(&lan, "#transfer-submit");
+    lan.wait_text("#message", "Đã chuyển số A012.");
+    lan.wait_text("#current-label", "—");
+    assert!(!shown(&lan, "#transfer-dialog"));
+
+    // Counter 3 serves B: the transferred ticket kept its issue time, so it comes before B005.
+    let nam = Browser::start();
+    console(&nam, &office, "nam", 3, &["B"]);
+    nam.wait_text("#waiting li[data-queue=B] .count", "2");
+    let tablet = Browser::start_with_size(800, 1280);
+    tablet.goto(&office.url("/rate/3"));
+    tablet.find("#conn[data-state=connected]");
+    wait_shown(&tablet, "#rate-idle");
+    click(&nam, "#btn-next");
+    nam.wait_text("#current-label", "A012");
+    nam.wait_text("#current-meta", "Hàng: B");
+    click(&nam, "#btn-start");
+    nam.wait_text("#current-state", "Đang phục vụ");
+    click(&nam, "#btn-finish");
+    nam.wait_text("#current-label", "—");
+
+    // The tablet beside counter 3 asks about A012 at once.
+    tablet.wait_text("#rate-label", "A012");
+    assert!(shown(&tablet, "#rate-ask") && fits(&tablet));
+    tablet.screenshot_png(shot("office-rate.png"));
+    tablet.find("#rate-bad").click();
+    wait_shown(&tablet, "#rate-reasons");
+    let chip = tablet.find(".chip[data-reason=long_wait]");
+    chip.click();
+    assert_eq!(chip.attr("aria-pressed").as_deref(), Some("true"));
+    tablet.find("#rate-send").click();
+    wait_shown(&tablet, "#rate-thanks");
+    let idle = |b: &Browser| shown(b, "#rate-idle");
+    tablet.wait_until("the tablet idle again", Duration::from_secs(10), idle);
+
+    let store = OfficeStore::open(&office.db).unwrap();
+    let total = store.report(today(), today(), TZ).unwrap().total;
+    assert_eq!((total.served, total.ratings.unsatisfied), (1, 1));
+    assert_eq!(total.ratings.very_satisfied + total.ratings.satisfied, 0);
+    // The same through the lead clerk's session, as the reports page gets it.
+    let script = "const done = arguments[1]; fetch(arguments[0]).then(r => r.json()).then(done)";
+    let url = format!("/api/v1/reports?from={0}&to={0}", today());
+    let json = lan.exec_async(script, vec![json!(url)]);
+    assert_eq!(json["total"]["ratings"]["unsatisfied"], 1, "{json}");
+    assert_eq!(json["counters"][0]["key"], "3", "{json}");
+    assert_eq!(json["counters"][0]["ratings"]["unsatisfied"], 1, "{json}");
+
+    // A no-show (V) comes back within 15 minutes with the list's button.
+    click(&lan, "#btn-next");
+    lan.wait_text("#current-label", "A013");
+    enabled(&lan, "#btn-noshow");
+    lan.press_key("v");
+    lan.wait_text("#no-shows li .label", "A013");
+    lan.wait_text("#current-label", "—");
+    click(&lan, "#no-shows li button");
+    lan.wait_text("#current-label", "A013");
+    lan.wait_text("#current-meta", "Số lần gọi: 2");
+    lan.wait_text("#no-shows li", "Không có số vắng mặt.");
+
+    // Signing in at another counter ends this session: the console says so.
+    office.login("lan", 7, &["A"]);
+    let login = |b: &Browser| shown(b, "#login");
+    lan.wait_until("the login form", Duration::from_secs(15), login);
+    lan.wait_text("#login-error", "Phiên đăng nhập đã hết hạn.");
+}
+
+/// The board's announcements so far: ids announced, and (id, clip, outcome) played.
+fn announcements(b: &Browser) -> (Vec<i64>, Vec<(i64, String, String)>) {
+    let script = "const log = motcuaBoard.log.map(e => [e.id, e.clip, e.outcome]);
+        return [motcuaBoard.announced, log]";
+    serde_json::from_value(b.exec(script, vec![])).unwrap()
+}
+
+#[test]
+fn the_board_shows_calls_and_announces_each_new_one_once_in_order() {
+    let _serial = serial();
+    let office = Office::simple("A001:40 A002:39 A003:38 A004:37");
+    let [c1, c2, c4] =
+        [("lan", 1), ("nam", 2), ("hoa", 4)].map(|(u, c)| office.login(u, c, &["A"]));
+    office.act(&c1, "next"); // before the board opens: shown, never announced
+    let b = Browser::start_with_size(1920, 1080);
+    b.goto(&office.url("/board"));
+    b.find("#conn[data-state=connected]");
+    b.wait_text("[data-counter='1'] .label", "A001");
+    b.wait_text("#board-recent li", "A001");
+    // Samples how many announcements wait, as the calls arrive.
+    let sampler =
+        "window.most = 0; setInterval(() => most = Math.max(most, motcuaBoard.queued()), 10)";
+    b.exec(sampler, vec![]);
+    assert_eq!(announcements(&b), (vec![], vec![]), "first load");
+
+    let before = office.call_ids()[0];
+    office.act(&c2, "next");
+    office.act(&c4, "next");
+    office.act(&c1, "recall");
+    let mut calls = office.call_ids();
+    calls.retain(|&id| id > before);
+    calls.reverse(); // oldest first
+    assert_eq!(calls.len(), 3);
+    b.wait_text("[data-counter='2'] .label", "A002");
+    b.wait_text("[data-counter='4'] .label", "A003");
+    b.wait_until("four calls listed", WAIT, |b| {
+        b.find_all("#board-recent li").len() == 4
+    });
+    b.wait_text("#board-recent li", "A001"); // the recall, newest
+    let three = |b: &Browser| announcements(b).0.len() >= 3;
+    b.wait_until("three announcements", VOICE_WAIT, three);
+    let (announced, log) = announcements(&b);
+    assert_eq!(announced, calls);
+    let most = b.exec("return most", vec![]);
+    assert!(most.as_u64().unwrap() > 1, "calls queued up");
+    // Announcements never overlap: each one's clips, chime first, follow one another.
+    let mut runs: Vec<i64> = log.iter().map(|e| e.0).collect();
+    runs.dedup();
+    assert_eq!(runs, calls, "{log:?}");
+    for (i, (id, clip, outcome)) in log.iter().enumerate() {
+        assert_eq!(outcome, "played", "{log:?}");
+        assert_eq!(clip == "chime", i == 0 || log[i - 1].0 != *id, "{log:?}");
+    }
+
+    // The clips the board fetched exist, as WAV.
+    let script = "return performance.getEntriesByType('resource').map(e => e.name)
+        .filter(n => n.includes('/static/voice/'))";
+    let mut urls: Vec<String> = serde_json::from_value(b.exec(script, vec![])).unwrap();
+    urls.sort();
+    urls.dedup();
+    for clip in ["chime", "moi_cong_dan", "den_quay_so"] {
+        let url = office.url(&format!("/static/voice/{clip}.wav"));
+        assert!(urls.contains(&url), "{url} not in {urls:?}");
+    }
+    let script = "Promise.all(arguments[0].map(u => fetch(u)
+        .then(r => [r.status, r.headers.get('content-type')]))).then(arguments[1])";
+    let answers = b.exec_async(script, vec![json!(urls)]);
+    for (url, answer) in urls.iter().zip(answers.as_array().unwrap()) {
+        assert_eq!(answer, &json!([200, "audio/wav"]), "{url}");
+    }
+}
+
+#[test]
+fn the_board_reconnects_to_a_restarted_office_and_announces_what_it_missed() {
+    let _serial = serial();
+    let mut office = Office::simple("A001:5 A002:4");
+    let b = Browser::start();
+    b.goto(&office.url("/board"));
+    b.find("#conn[data-state=connected]");
+    b.wait_text("#board-recent li", "Chưa có lượt gọi.");
+    let addr = office.handle.as_ref().unwrap().addr();
+    office.handle.take().unwrap().shutdown();
+    wait_for(&b, "#conn[data-state=reconnecting]", 10);
+    assert!(shown(&b, "#conn"), "the board says it is reconnecting");
+
+    office.handle = Some(spawn_with_shutdown(&office.db, &addr.to_string(), TZ).unwrap());
+    let cookie = office.login("nam", 3, &["A"]);
+    office.act(&cookie, "next");
+    let id = office.call_ids()[0];
+    wait_for(&b, "#conn[data-state=connected]", 15);
+    assert!(!shown(&b, "#conn"));
+    b.wait_text("[data-counter='3'] .label", "A001");
+    b.wait_until("the call announced", VOICE_WAIT, |b| {
+        announcements(b).0 == [id]
+    });
+}
+
+#[test]
+fn screenshots_of_the_pages() {
+    let _serial = serial();
+    let queues: [(&str, &[&str]); 3] = [
+        ("A", &["HT", "CT"]),
+        ("B", &["DD", "XD"]),
+        ("C", &["BTXH", "NCC"]),
+    ];
+    let office = Office::start(
+        &queues,
+        "A003:48 A004:41:elderly A005:25 A006:22:pregnant A007:15 A008:9 \
+         B002:35 B003:20 B004:12:disabled B005:4 C001:30 C002:6",
+    );
+    let notice = Settings {
+        notice_vi: "Sáng thứ Bảy bộ phận một cửa làm việc từ 7 giờ 30 đến 11 giờ 30.".into(),
+        notice_en: "On Saturday mornings the one-stop shop is open from 7:30 to 11:30.".into(),
+    };
+    let mut store = OfficeStore::open(&office.db).unwrap();
+    store.set_settings(&notice).unwrap();
+
+    let b = Browser::start_with_size(1366, 768);
+    b.goto(&office.url("/counter"));
+    b.find("#login-queues input");
+    b.find("#login-username").send_keys("lan");
+    b.find("#login-counter").send_keys("2");
+    b.screenshot_png(shot("office-login.png"));
+
+    // Three other counters, over HTTP; two of them finish a ticket and get it rated.
+    let nam = office.login("nam", 3, &["B"]);
+    let hoa = office.login("hoa", 5, &["C"]);
+    let minh = office.login("minh", 1, &["A", "C"]);
+    for (cookie, counter, score) in [(&nam, 3, "very_satisfied"), (&hoa, 5, "satisfied")] {
+        let ticket = office.act(cookie, "next")["current"]["id"].clone();
+        office.act(cookie, "start");
+        office.act(cookie, "next");
+        let rating = Some(json!({"ticket_id": ticket, "score": score}));
+        let path = format!("/api/v1/rate/{counter}");
+        assert_eq!(office.http("POST", &path, "", rating).0, 204);
+    }
+    office.act(&minh, "next");
+    office.act(&minh, "recall");
+
+    fill_login(&b, "lan", &password("lan"), 2, &["A", "B"]);
+    wait_shown(&b, "#console");
+    click(&b, "#btn-next");
+    b.wait_text("#current-label", "A004"); // priority first (A003 went to counter 1)
+    click(&b, "#btn-recall");
+    b.wait_text("#current-meta", "Số lần gọi: 2");
+    assert!(fits(&b), "the console fits 1366×768");
+    b.screenshot_png(shot("office-console.png"));
+
+    let board = Browser::start_with_size(1920, 1080);
+    board.goto(&office.url("/board"));
+    board.find("#conn[data-state=connected]");
+    board.wait_text("[data-counter='2'] .label", "A004");
+    wait_shown(&board, "#notice-bar");
+    assert_eq!(board.find_all(".card-counter").len(), 4);
+    assert!(fits(&board));
+    board.screenshot_png(shot("office-board.png"));
+    board.set_window_size(1280, 720);
+    board.wait_until("the 720p layout", WAIT, |b| {
+        b.exec("return innerHeight", vec![]) == json!(720)
+    });
+    assert!(fits(&board));
+    board.screenshot_png(shot("office-board-720.png"));
+
+    b.set_window_size(1366, 900);
+    b.goto(&office.url("/reports"));
+    wait_shown(&b, "#results");
+    b.wait_text("#queues tbody", "A — Hộ tịch, Chứng thực");
+    b.wait_text("#total tbody", "50,0 %");
+    b.screenshot_png(shot("office-reports.png"));
+}

@@ -478,6 +478,79 @@ fn office_sync() {
     snapshot(app, "admin-sync");
     g.invoke_go_home();
 
+    // Three more tickets; a clerk serves one in 5 minutes and calls the next: the home
+    // screen shows that number and a wait of 2 people × 5 minutes at the one open counter.
+    for _ in 0..3 {
+        tap(app, "Lấy số thứ tự");
+        tap(app, "Hộ tịch");
+        tap(app, "Không — lấy số thường");
+        g.invoke_go_home();
+    }
+    pump_until("the tickets to reach the office", || {
+        motcua::kiosk::open_store(&kiosk_dir)
+            .unwrap()
+            .outbox_unsent()
+            .unwrap()
+            == 0
+    });
+    // Calling goes by issue time, and this kiosk's test clock stands still: which of the
+    // four comes second is not known in advance.
+    let called = {
+        use motcua::office::counters::{Action, ClerkSession, QueueDef};
+        let mut o = OfficeStore::open(&db).unwrap();
+        let now = chrono::Utc::now();
+        let today = now
+            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .date_naive();
+        o.set_queues(&[QueueDef {
+            prefix: "A".into(),
+            fields: vec!["HT".into()],
+        }])
+        .unwrap();
+        let clerk = o
+            .add_clerk("lan", "Lan", "mat-khau-lan", false, false, now)
+            .unwrap();
+        o.open_session(&clerk, 1, &["A".to_string()], now).unwrap();
+        let lan = ClerkSession { clerk, counter: 1 };
+        let five = now + chrono::TimeDelta::minutes(5);
+        for (action, at) in [
+            (Action::Next, now),
+            (Action::Start, now),
+            (Action::Finish, five),
+            (Action::Next, five),
+        ] {
+            o.counter_action(&lan, &action, at, today).unwrap();
+        }
+        o.counter_view(&lan, five, today)
+            .unwrap()
+            .current
+            .unwrap()
+            .label
+    };
+    pump_until("the kiosk to show who is served", || {
+        let serving = g.get_serving();
+        serving.row_count() > 0 && serving.row_data(0).unwrap().number == called.as_str()
+    });
+    let a = g.get_serving().row_data(0).unwrap();
+    assert_eq!(
+        a.wait_minutes, 10,
+        "2 ahead × 300 s measured, 1 counter open"
+    );
+    assert_eq!(a.name, "Hộ tịch");
+    snapshot(app, "home-now-serving");
+    kiosk::set_size(app, 800, 480);
+    mock_elapsed_time(Duration::from_millis(250));
+    snapshot(app, "home-now-serving");
+    kiosk::set_size(app, 1080, 1920);
+    // The next ticket prints the same estimate: 2 ahead (A003, A004) → 10 minutes.
+    tap(app, "Lấy số thứ tự");
+    tap(app, "Hộ tịch");
+    tap(app, "Không — lấy số thường");
+    assert_eq!(g.get_ticket().number, "A005");
+    assert_eq!(g.get_ticket().ahead, 2);
+    assert_eq!(g.get_ticket().wait_minutes, 10);
+    g.invoke_go_home();
+
     office.shutdown();
     tap(app, "Lấy số thứ tự");
     tap(app, "Hộ tịch");

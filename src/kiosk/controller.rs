@@ -17,11 +17,12 @@ use crate::domain::clock::{business_date, effective_time, PLAUSIBLE_FLOOR};
 use crate::domain::collate;
 use crate::domain::dossier_code::{extract, parse_code, CodeError, MAX_CODE_LEN};
 use crate::domain::hours::{availability, Availability};
+use crate::domain::numbering::format_ticket_number;
 use crate::domain::priority::PriorityGroup;
 use crate::domain::search::{Order, SearchIndex};
 use crate::domain::telex::Telex;
 use crate::domain::ticket::Ticket;
-use crate::domain::wait::estimate_wait_minutes;
+use crate::domain::wait::estimate_from_office;
 use crate::dossier_import::DossierRecord;
 use crate::printer::status::PrinterState;
 use crate::printer::{checklist_bytes, status_slip_bytes, ChecklistSlip, StatusSlip};
@@ -31,7 +32,7 @@ use crate::store::{FieldRow, Numbering, Store};
 use crate::sync::{SyncHandle, SyncStatus};
 use crate::ui::{
     App, DossierInfo, FieldItem, KeptTicket, Kiosk, Page, PrintState, ProcedureInfo, ProcedureItem,
-    ReopenInfo, StepInfo, TicketInfo,
+    ReopenInfo, ServingItem, StepInfo, TicketInfo,
 };
 
 /// How long a ticket on screen ignores taps after it appears.
@@ -137,6 +138,8 @@ pub struct Controller {
     cat: RefCell<CatalogueView>,
     /// The catalogue generation `cat` was loaded at.
     cat_generation: std::cell::Cell<u64>,
+    /// The sync round (and language) the home screen's "now serving" lines were made for.
+    serving_shown: std::cell::Cell<Option<(u64, Language)>>,
     clock: Clock,
     /// The sync with the office, when the config names one.
     sync: Option<SyncHandle>,
@@ -171,6 +174,7 @@ impl Controller {
             store: RefCell::new(store),
             cat: RefCell::new(cat),
             cat_generation: std::cell::Cell::new(0),
+            serving_shown: std::cell::Cell::new(None),
             clock,
             sync,
             printer,
@@ -301,6 +305,8 @@ impl Controller {
     fn go_home(&self) {
         self.confirmation.stop();
         self.tap_guard.stop();
+        // A ticket taken meanwhile changed the waits: show them afresh.
+        self.serving_shown.set(None);
         {
             let mut s = self.state.borrow_mut();
             s.field = None;
@@ -413,6 +419,91 @@ impl Controller {
         if g.get_page() == Page::Admin {
             self.show_sync_status(&status);
         }
+        let shown = Some((status.rounds, self.state.borrow().language));
+        if self.serving_shown.get() != shown && g.get_page() == Page::Home {
+            self.show_serving();
+            self.serving_shown.set(shown);
+        }
+    }
+
+    /// Minutes a ticket with `ahead` people before it likely waits: the office's measured
+    /// service time and open counters for the queue when it sent them, else the config's.
+    fn wait_minutes(
+        &self,
+        queue: &crate::config::Queue,
+        ahead: u32,
+        date: chrono::NaiveDate,
+    ) -> u32 {
+        let office = self
+            .store
+            .borrow()
+            .office_queue(&queue.prefix, date)
+            .unwrap_or_else(|e| {
+                log::error!("cannot read the office's queue {}: {e:#}", queue.prefix);
+                None
+            });
+        estimate_from_office(
+            ahead,
+            office.as_ref().and_then(|q| q.service_seconds),
+            office.as_ref().and_then(|q| q.counters_open),
+            queue.service_minutes,
+            queue.counters,
+        )
+    }
+
+    /// The home screen's "now serving" lines: per queue, the number the counters called last
+    /// and the wait for a ticket taken now (with an office only: alone, the kiosk cannot
+    /// know who was called).
+    fn show_serving(&self) {
+        let Some(app) = self.ui() else { return };
+        if self.sync.is_none() {
+            return;
+        }
+        let date = {
+            let store = self.store.borrow();
+            match store.business_date_at(self.now(), self.config.tz()) {
+                Ok(d) => d,
+                Err(e) => {
+                    log::error!("cannot tell the business date: {e:#}");
+                    return;
+                }
+            }
+        };
+        let items: Vec<ServingItem> = self
+            .config
+            .queues
+            .iter()
+            .map(|q| {
+                let (number, ahead) = {
+                    let store = self.store.borrow();
+                    let serving = store
+                        .office_queue(&q.prefix, date)
+                        .ok()
+                        .flatten()
+                        .and_then(|o| o.serving);
+                    (serving, store.waiting_ahead(&q.prefix, date).unwrap_or(0))
+                };
+                let names: Vec<String> = q.fields.iter().map(|f| self.field_name(f)).collect();
+                ServingItem {
+                    queue: q.prefix.clone().into(),
+                    name: names.join(", ").into(),
+                    number: number
+                        .map(|n| format_ticket_number(&q.prefix, n))
+                        .unwrap_or_default()
+                        .into(),
+                    wait_minutes: i32::try_from(self.wait_minutes(q, ahead, date))
+                        .unwrap_or(i32::MAX),
+                }
+            })
+            .collect();
+        let line: Vec<&str> = items
+            .iter()
+            .filter(|i| !i.number.is_empty())
+            .map(|i| i.number.as_str())
+            .collect();
+        let g = app.global::<Kiosk>();
+        g.set_serving_line(line.join(" · ").into());
+        g.set_serving(ModelRc::new(VecModel::from(items)));
     }
 
     /// "HH:MM:SS" in the office's zone, or "" for never.
@@ -554,7 +645,7 @@ impl Controller {
             sync.kick();
         }
         let ticket = issued.ticket;
-        let wait = estimate_wait_minutes(issued.ahead, queue.service_minutes, queue.counters);
+        let wait = self.wait_minutes(&queue, issued.ahead, ticket.business_date);
         let local = ticket.issued_at.with_timezone(&tz).naive_local();
         log::info!(
             "issued ticket {} (queue {}, business date {}, {} ahead)",
@@ -1522,9 +1613,10 @@ impl Controller {
                 continue;
             }
             let ahead = self.store.borrow().waiting_before(&ticket).unwrap_or(0);
-            let wait = self.config.queue(&ticket.queue).map_or(0, |q| {
-                estimate_wait_minutes(ahead, q.service_minutes, q.counters)
-            });
+            let wait = self
+                .config
+                .queue(&ticket.queue)
+                .map_or(0, |q| self.wait_minutes(q, ahead, ticket.business_date));
             log::info!("reprint of ticket {} sent", ticket.display_number());
             self.state.borrow_mut().admin_jobs.push(ticket.id.clone());
             self.printer

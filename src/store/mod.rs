@@ -379,8 +379,12 @@ impl Store {
              ON CONFLICT(id) DO UPDATE SET high_water = excluded.high_water",
             params![fmt_ts(eff.at)],
         )?;
-        let ahead = count_waiting(&tx, queue, &date_s, Some(&ticket.id))?
-            .max(office_waiting(&tx, queue, &date_s)?.saturating_sub(1));
+        // With an office, its count (which falls as counters call) plus this kiosk's unsent
+        // tickets, the new one among them; alone, this kiosk's own tickets.
+        let ahead = match office_waiting(&tx, queue, &date_s)? {
+            Some(n) => n.saturating_sub(1),
+            None => count_waiting(&tx, queue, &date_s, Some(&ticket.id))?,
+        };
         tx.commit()?;
         Ok(Issued {
             ticket,
@@ -461,9 +465,14 @@ impl Store {
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
-    /// Waiting tickets in `queue` on `date`: what a ticket issued now would have ahead of it.
+    /// Waiting tickets in `queue` on `date`: what a ticket issued now would have ahead of it
+    /// (over all kiosks once the office sent the queue's state, as [`Store::issue_ticket`]).
     pub fn waiting_ahead(&self, queue: &str, date: NaiveDate) -> Result<u32> {
-        count_waiting(&self.conn, queue, &fmt_date(date), None)
+        let date = fmt_date(date);
+        match office_waiting(&self.conn, queue, &date)? {
+            Some(n) => Ok(n),
+            None => count_waiting(&self.conn, queue, &date, None),
+        }
     }
 
     /// The effective-time high-water mark, if any ticket was ever issued.
@@ -658,8 +667,9 @@ fn overflow_number(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
 }
 
 /// Who waits in the queue over all kiosks, as far as this kiosk knows: the office's count at
-/// the last sync plus this kiosk's tickets not yet sent to it (the new one included).
-fn office_waiting(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
+/// the last sync plus this kiosk's tickets not yet sent to it (the new one included); None
+/// before the office sent the queue's state for that day.
+fn office_waiting(conn: &Connection, queue: &str, date: &str) -> Result<Option<u32>> {
     let n: Option<i64> = conn
         .query_row(
             "SELECT waiting + (SELECT COUNT(*) FROM outbox
@@ -671,7 +681,7 @@ fn office_waiting(conn: &Connection, queue: &str, date: &str) -> Result<u32> {
             |r| r.get(0),
         )
         .optional()?;
-    Ok(n.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))
+    Ok(n.map(|n| u32::try_from(n).unwrap_or(u32::MAX)))
 }
 
 fn count_waiting(conn: &Connection, queue: &str, date: &str, except: Option<&str>) -> Result<u32> {

@@ -226,11 +226,16 @@
     return data;
   }
 
-  /** Message for an error in the *current* language (an Error's own message may be stale). */
+  /**
+   * Message for an error in the *current* language (an Error's own message may be stale).
+   * A code the pages do not know (the office answers 401 with "login", 500 with
+   * "internal") falls back to the message for its HTTP status.
+   */
   function errorText(err) {
     const code = err && err.code ? err.code : 'unknown';
     const s = t('err.' + code);
-    return s === 'err.' + code ? t('err.unknown') : s;
+    if (s !== 'err.' + code) return s;
+    return t('err.' + (err && err.status ? httpCode(err.status) : 'unknown'));
   }
 
   // ---- Live updates (Server-Sent Events) -------------------------------------
