@@ -51,7 +51,8 @@ pub(super) struct App {
 impl App {
     /// Wakes the live streams: something they show may have changed.
     pub(super) fn changed(&self) {
-        self.changes.send_modify(|v| *v = v.wrapping_add(1));
+        self.changes
+            .send_modify(|v| *v = if *v + 1 >= CLOSING { 0 } else { *v + 1 });
     }
 
     /// A receiver woken by [`changed`](Self::changed).
@@ -83,13 +84,19 @@ impl From<anyhow::Error> for ApiError {
 /// The API's routes over an office database; business dates are days in `tz`
 /// ([`DEFAULT_TIME_ZONE`] for a Vietnamese office).
 pub fn router(store: OfficeStore, tz: Tz) -> Router {
+    build(store, tz).0
+}
+
+/// The routes and the sender that wakes the live streams ([`CLOSING`] ends them).
+fn build(store: OfficeStore, tz: Tz) -> (Router, Arc<tokio::sync::watch::Sender<u64>>) {
+    let wake = Arc::new(tokio::sync::watch::channel(0).0);
     let app = App {
         store: Arc::new(Mutex::new(store)),
         tz,
-        changes: Arc::new(tokio::sync::watch::channel(0).0),
+        changes: wake.clone(),
         logins: Default::default(),
     };
-    Router::new()
+    let router = Router::new()
         .merge(super::web::routes())
         .route("/api/v1/health", get(health))
         .route("/api/v1/events", post(push_events))
@@ -99,8 +106,13 @@ pub fn router(store: OfficeStore, tz: Tz) -> Router {
         .route("/api/v1/dossiers", post(post_dossiers))
         .route("/api/v1/dossiers/{code}", put(put_dossier))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(app)
+        .with_state(app);
+    (router, wake)
 }
+
+/// The value of the streams' change counter that tells them the office is stopping: they
+/// end, so a graceful stop does not wait for boards that never hang up.
+pub(super) const CLOSING: u64 = u64::MAX;
 
 /// Serves the API on `listen` in threads of its own until the process ends (the
 /// `motcua office` command); returns the bound address. `db` is a SQLite file or a
@@ -130,7 +142,10 @@ pub fn spawn_with_shutdown(
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("office-api".into())
-        .spawn(move || serve(listener, router(store, tz), stop_rx))?;
+        .spawn(move || {
+            let (router, changes) = build(store, tz);
+            serve(listener, router, stop_rx, changes)
+        })?;
     Ok(OfficeHandle {
         addr,
         stop: Some(stop_tx),
@@ -139,7 +154,12 @@ pub fn spawn_with_shutdown(
 }
 
 /// Runs the server until `stop` fires (or for ever once its sender is gone without firing).
-fn serve(listener: std::net::TcpListener, app: Router, stop: tokio::sync::oneshot::Receiver<()>) {
+fn serve(
+    listener: std::net::TcpListener,
+    app: Router,
+    stop: tokio::sync::oneshot::Receiver<()>,
+    changes: Arc<tokio::sync::watch::Sender<u64>>,
+) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -175,6 +195,7 @@ fn serve(listener: std::net::TcpListener, app: Router, stop: tokio::sync::onesho
             std::thread::park();
         }
     }
+    changes.send_replace(CLOSING);
     let _ = graceful_tx.send(());
     // Idle connections close at once; a request in flight gets GRACE to finish.
     let _ = done_rx.recv_timeout(GRACE);

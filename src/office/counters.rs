@@ -229,7 +229,7 @@ pub struct CounterView {
     pub current: Option<TicketView>,
     /// Waiting tickets per queue.
     pub waiting: Vec<WaitingCount>,
-    /// This counter's last actions today, newest first.
+    /// This counter's last calls and recalls today, newest first.
     pub recent: Vec<CallRow>,
     /// Recallable no-shows.
     pub no_shows: Vec<NoShowView>,
@@ -999,7 +999,8 @@ impl OfficeStore {
             let recent = tx
                 .query(
                     "SELECT at, label, action, counter FROM call_log
-                     WHERE business_date = ?1 AND counter = ?2 ORDER BY id DESC LIMIT 10",
+                     WHERE business_date = ?1 AND counter = ?2 AND action IN ('call', 'recall')
+                     ORDER BY id DESC LIMIT 10",
                     sql_params![&day(today), c],
                 )?
                 .iter()
@@ -1669,13 +1670,7 @@ mod tests {
                 .iter()
                 .map(|r| r.action.clone())
                 .collect();
-        assert_eq!(
-            log,
-            [
-                "finish", "start", "call", "transfer", "start", "recall", "no_show", "recall",
-                "call"
-            ]
-        );
+        assert_eq!(log, ["call", "recall", "recall", "call"]);
     }
 
     fn a_counter_belongs_to_one_live_session(b: Backend) {

@@ -2025,14 +2025,45 @@ mod tests {
         }
 
         #[test]
+        fn a_version_2_database_is_upgraded_to_the_counters() {
+            let db = TestDb::new(Backend::Postgres);
+            drop(OfficeStore::open(db.target()).unwrap());
+            // Back to what version 2 wrote.
+            raw(&db)
+                .batch_execute(
+                    "DROP TABLE clerk_session, counter_state, call_log, rating, office_config, clerk;
+                     DROP INDEX ticket_by_state;
+                     ALTER TABLE ticket DROP COLUMN serve_queue, DROP COLUMN for_counter,
+                         DROP COLUMN counter, DROP COLUMN clerk_id, DROP COLUMN first_called_at,
+                         DROP COLUMN called_at, DROP COLUMN calls, DROP COLUMN started_at,
+                         DROP COLUMN finished_at, DROP COLUMN no_show_at;
+                     UPDATE motcua_meta SET value = '2' WHERE key = 'schema_version'",
+                )
+                .unwrap();
+            let mut s = OfficeStore::open(db.target()).unwrap();
+            let version: String = raw(&db)
+                .query_one(
+                    "SELECT value FROM motcua_meta WHERE key = 'schema_version'",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(version, SCHEMA_VERSION.to_string());
+            let clerk = s
+                .add_clerk("lan", "Lan", "mat-khau-8", false, false, Utc::now())
+                .unwrap();
+            assert_eq!(s.clerk_credentials("lan").unwrap().unwrap().0, clerk);
+        }
+
+        #[test]
         fn a_newer_schema_is_refused_and_a_database_of_another_program_left_alone() {
             let db = TestDb::new(Backend::Postgres);
             drop(OfficeStore::open(db.target()).unwrap());
             raw(&db)
-                .batch_execute("UPDATE motcua_meta SET value = '3' WHERE key = 'schema_version'")
+                .batch_execute("UPDATE motcua_meta SET value = '4' WHERE key = 'schema_version'")
                 .unwrap();
             let err = format!("{:#}", OfficeStore::open(db.target()).err().unwrap());
-            assert!(err.contains("newer motcua (schema 3)"), "{err}");
+            assert!(err.contains("newer motcua (schema 4)"), "{err}");
 
             let other = TestDb::new(Backend::Postgres);
             raw(&other)
