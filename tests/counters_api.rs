@@ -357,6 +357,18 @@ fn the_stream_sends_the_board_again_after_a_call(b: Backend) {
         json!(["moi_cong_dan", "letter_a", "mot", "den_quay_so", "bon"])
     );
     assert_eq!(board["counters"][0]["label"], "A001");
+    // Stopping the office ends the stream at once, rather than after the 5 s grace.
+    let started = std::time::Instant::now();
+    office.shutdown();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "stop took {:?}",
+        started.elapsed()
+    );
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
+    let office = motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let base = office.url();
     // A counter stream without a session is refused at once.
     let (status, body, _) = call(
         &a,

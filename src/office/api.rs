@@ -51,8 +51,14 @@ pub(super) struct App {
 impl App {
     /// Wakes the live streams: something they show may have changed.
     pub(super) fn changed(&self) {
-        self.changes
-            .send_modify(|v| *v = if *v + 1 >= CLOSING { 0 } else { *v + 1 });
+        self.changes.send_if_modified(|v| match *v {
+            // Stopping: streams have been told; nothing wakes them again.
+            CLOSING => false,
+            n => {
+                *v = (n + 1) % CLOSING;
+                true
+            }
+        });
     }
 
     /// A receiver woken by [`changed`](Self::changed).

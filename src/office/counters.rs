@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::db::{sql_params, Param, Row, Tx};
-use super::store::{bump_rev, day, parse_ts, token_hash, ts, write_meta, OfficeStore};
+use super::store::{bump_rev, day, lock_rev, parse_ts, token_hash, ts, write_meta, OfficeStore};
 use crate::catalogue::Catalogue;
 use crate::domain::calling::{next_ticket, streak_after, CallPolicy, Waiting};
 use crate::domain::numbering::format_ticket_number;
@@ -569,6 +569,17 @@ impl OfficeStore {
         let token = crate::office::store::new_token();
         let hash = token_hash(&token);
         self.write(|tx| {
+            // The counter's row first, locked until the commit: two logins to one counter
+            // through two office processes take turns.
+            let previous = tx
+                .query_one(
+                    "INSERT INTO counter_state (counter, queues, open, paused, streak, updated_at)
+                     VALUES (?1, '', 0, 0, 0, ?2)
+                     ON CONFLICT (counter) DO UPDATE SET updated_at = counter_state.updated_at
+                     RETURNING clerk_id",
+                    sql_params![counter, &ts(now)],
+                )?
+                .opt_text(0)?;
             let holder = tx
                 .query_opt(
                     "SELECT c.name FROM clerk_session s JOIN clerk c ON c.id = s.clerk_id
@@ -593,10 +604,14 @@ impl OfficeStore {
                 .map(|r| r.int(0))
                 .collect::<Result<_>>()?;
             for other in others {
+                release_current(tx, to_u32(other), now)?;
                 tx.execute(
-                    "UPDATE counter_state SET open = 0, current = NULL WHERE counter = ?1 AND clerk_id = ?2",
+                    "UPDATE counter_state SET open = 0 WHERE counter = ?1 AND clerk_id = ?2",
                     sql_params![other, &clerk.id],
                 )?;
+            }
+            if previous.as_deref().is_some_and(|p| p != clerk.id) {
+                release_current(tx, counter, now)?;
             }
             tx.execute(
                 "DELETE FROM clerk_session WHERE clerk_id = ?1 OR (counter = ?2 AND (expires_at <= ?3 OR last_seen <= ?4))",
@@ -607,13 +622,9 @@ impl OfficeStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
                 sql_params![&hash, &clerk.id, counter, &ts(now), &ts(now + SESSION_LIFETIME)],
             )?;
-            // A counter another clerk left keeps no ticket of theirs as current.
             tx.execute(
-                "INSERT INTO counter_state (counter, clerk_id, queues, open, paused, streak, updated_at)
-                 VALUES (?1, ?2, ?3, 1, 0, 0, ?4)
-                 ON CONFLICT (counter) DO UPDATE SET
-                     current = CASE WHEN counter_state.clerk_id = ?2 THEN counter_state.current END,
-                     clerk_id = ?2, queues = ?3, open = 1, paused = 0, updated_at = ?4",
+                "UPDATE counter_state SET clerk_id = ?2, queues = ?3, open = 1, paused = 0, updated_at = ?4
+                 WHERE counter = ?1",
                 sql_params![counter, &clerk.id, &queues.join(","), &ts(now)],
             )?;
             queues_changed(tx)?;
@@ -625,6 +636,25 @@ impl OfficeStore {
 
     /// The live session a token belongs to (refreshing its last use), or None.
     pub fn session(&mut self, token: &str, now: DateTime<Utc>) -> Result<Option<ClerkSession>> {
+        self.find_session(token, now, true)
+    }
+
+    /// The live session a token belongs to, leaving its last use alone: an open page's
+    /// live stream must not keep a clerk who went home logged in.
+    pub fn session_peek(
+        &mut self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ClerkSession>> {
+        self.find_session(token, now, false)
+    }
+
+    fn find_session(
+        &mut self,
+        token: &str,
+        now: DateTime<Utc>,
+        touch: bool,
+    ) -> Result<Option<ClerkSession>> {
         let hash = token_hash(token);
         self.write(|tx| {
             let Some(r) = tx.query_opt(
@@ -637,7 +667,7 @@ impl OfficeStore {
                 return Ok(None);
             };
             // Written at most once a minute: the stream asks on every change.
-            if parse_ts(&r.text(5)?)? < now - TimeDelta::minutes(1) {
+            if touch && parse_ts(&r.text(5)?)? < now - TimeDelta::minutes(1) {
                 tx.execute(
                     "UPDATE clerk_session SET last_seen = ?2 WHERE token_hash = ?1",
                     sql_params![&hash, &ts(now)],
@@ -655,18 +685,28 @@ impl OfficeStore {
         })
     }
 
-    /// Ends a session; its counter closes (a ticket it was serving stays as it is).
-    pub fn close_session(&mut self, token: &str) -> Result<()> {
+    /// Ends a session; its counter closes, and its ticket is released ([`release_current`]).
+    pub fn close_session(&mut self, token: &str, now: DateTime<Utc>) -> Result<()> {
         let hash = token_hash(token);
         self.write(|tx| {
             if let Some(r) = tx.query_opt(
                 "DELETE FROM clerk_session WHERE token_hash = ?1 RETURNING counter, clerk_id",
                 sql_params![&hash],
             )? {
-                tx.execute(
-                    "UPDATE counter_state SET open = 0 WHERE counter = ?1 AND clerk_id = ?2",
-                    sql_params![r.int(0)?, &r.text(1)?],
-                )?;
+                let (counter, clerk) = (to_u32(r.int(0)?), r.text(1)?);
+                let holds = tx
+                    .query_opt(
+                        "SELECT 1 FROM counter_state WHERE counter = ?1 AND clerk_id = ?2",
+                        sql_params![counter, &clerk],
+                    )?
+                    .is_some();
+                if holds {
+                    release_current(tx, counter, now)?;
+                    tx.execute(
+                        "UPDATE counter_state SET open = 0 WHERE counter = ?1",
+                        sql_params![counter],
+                    )?;
+                }
                 queues_changed(tx)?;
             }
             Ok(())
@@ -806,6 +846,9 @@ impl OfficeStore {
         let c = session.counter;
         let clerk = session.clerk.id.as_str();
         self.write(|tx| {
+            // The change counter first: actions of every office process then commit in the
+            // order their call-log ids were taken, so a board never skips a call.
+            lock_rev(tx)?;
             let row = lock_counter(tx, session, now)?;
             let need_current = || {
                 refuse(409, "no_current", "no ticket is called or served at this counter")
@@ -906,8 +949,9 @@ impl OfficeStore {
                         }
                     }
                     if let Some(to) = counter {
-                        if !(1..=MAX_COUNTER).contains(to) || *to == c {
-                            return Err(refuse(400, "bad_request", format!("cannot transfer to counter {to}")));
+                        let open = open_counters(tx, now)?.iter().any(|o| o.counter == *to);
+                        if *to == c || !open {
+                            return Err(refuse(400, "bad_request", format!("counter {to} is not open to take a transfer")));
                         }
                     }
                     // Back to waiting with its issue time and first call kept: it is not
@@ -1130,9 +1174,10 @@ impl OfficeStore {
         }
         self.write(|tx| match pending_rating(tx, counter, now)? {
             Some((p, clerk)) if p.ticket_id == ticket_id => {
-                tx.execute(
+                // Two offices may take the same answer at once: the second is refused.
+                let stored = tx.execute(
                     "INSERT INTO rating (ticket_id, counter, clerk_id, score, reasons, at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (ticket_id) DO NOTHING",
                     sql_params![
                         ticket_id,
                         counter,
@@ -1142,6 +1187,9 @@ impl OfficeStore {
                         &ts(now)
                     ],
                 )?;
+                if stored == 0 {
+                    return Err(refuse(409, "not_pending", "that ticket was rated already"));
+                }
                 Ok(())
             }
             _ => Err(refuse(
@@ -1166,6 +1214,7 @@ fn call_next(
 ) -> Result<bool> {
     let c = session.counter;
     let date = day(today);
+    let now_text = ts(now);
     for _ in 0..20 {
         let mut params: Vec<Param> = vec![Param::from(date.as_str()), Param::from(c)];
         params.extend(row.queues.iter().map(Param::from));
@@ -1193,11 +1242,23 @@ fn call_next(
         let Some(chosen) = next_ticket(&waiting, row.streak, now, policy) else {
             return Ok(false);
         };
+        // Still waiting, and still for this counter (a transfer may have moved it meanwhile).
+        let mut params: Vec<Param> = vec![
+            Param::from(chosen.id),
+            Param::from(c),
+            Param::from(session.clerk.id.as_str()),
+            Param::from(now_text.as_str()),
+        ];
+        params.extend(row.queues.iter().map(Param::from));
         let taken = tx.execute(
-            "UPDATE ticket SET state = 'called', counter = ?2, clerk_id = ?3, called_at = ?4,
-                 first_called_at = COALESCE(first_called_at, ?4), calls = calls + 1
-             WHERE id = ?1 AND state = 'waiting'",
-            sql_params![chosen.id, c, &session.clerk.id, &ts(now)],
+            &format!(
+                "UPDATE ticket SET state = 'called', counter = ?2, clerk_id = ?3, called_at = ?4,
+                     first_called_at = COALESCE(first_called_at, ?4), calls = calls + 1
+                 WHERE id = ?1 AND state = 'waiting'
+                   AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))",
+                list(5, row.queues.len())
+            ),
+            &params,
         )?;
         if taken == 0 {
             continue;
@@ -1227,6 +1288,39 @@ fn finish(
         sql_params![id, &ts(now)],
     )?;
     log_call(tx, id, counter, clerk, "finish", now, today)
+}
+
+/// Lets go of the ticket a counter holds when the counter closes or changes hands, so no
+/// citizen is lost: a ticket only called goes back to waiting (its issue time keeps its
+/// place), one being served is finished.
+fn release_current(tx: &mut Tx, counter: u32, now: DateTime<Utc>) -> Result<()> {
+    let current = tx
+        .query_opt(
+            "SELECT t.id, t.state FROM counter_state c JOIN ticket t ON t.id = c.current
+             WHERE c.counter = ?1 AND t.counter = ?1 AND t.state IN ('called', 'serving')",
+            sql_params![counter],
+        )?
+        .map(|r| Ok::<_, anyhow::Error>((r.text(0)?, r.text(1)?)))
+        .transpose()?;
+    if let Some((id, state)) = current {
+        if state == "called" {
+            tx.execute(
+                "UPDATE ticket SET state = 'waiting', counter = NULL, clerk_id = NULL WHERE id = ?1",
+                sql_params![&id],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE ticket SET state = 'done', finished_at = ?2 WHERE id = ?1",
+                sql_params![&id, &ts(now)],
+            )?;
+        }
+        log::info!("counter {counter} closed or changed hands: its {state} ticket was released");
+    }
+    tx.execute(
+        "UPDATE counter_state SET current = NULL WHERE counter = ?1",
+        sql_params![counter],
+    )?;
+    Ok(())
 }
 
 /// Counters with a live session, by number.
@@ -1340,6 +1434,7 @@ mod tests {
         a_counter_belongs_to_one_live_session,
         kiosks_learn_now_serving_the_measured_service_time_and_open_counters,
         the_report_sums_waits_services_ratings_and_dossiers,
+        a_counter_closing_or_changing_hands_loses_no_ticket,
     }
 
     fn d() -> NaiveDate {
@@ -1673,6 +1768,72 @@ mod tests {
         assert_eq!(log, ["call", "recall", "recall", "call"]);
     }
 
+    fn a_counter_closing_or_changing_hands_loses_no_ticket(b: Backend) {
+        let mut o = office(b);
+        o.ticket("A", 1, 0, "none");
+        o.ticket("A", 2, 1, "none");
+        let lan = o.clerk("lan", 1, &["A"], 2);
+        let nam = o.clerk("nam", 2, &["A"], 2);
+        // Lan calls A001 and goes: A001 waits again, first in line.
+        o.act(&lan, Action::Next, 3).unwrap();
+        let t =
+            o.s.open_session(&lan.clerk, 1, &["A".to_string()], at(4))
+                .unwrap();
+        o.s.close_session(&t, at(5)).unwrap();
+        assert_eq!(
+            o.act(&nam, Action::Next, 6).unwrap().current.unwrap().label,
+            "A001"
+        );
+        o.act(&nam, Action::Start, 6).unwrap();
+        // Nam's session lapses while serving; Lan takes counter 2 over: the ticket Nam was
+        // serving is finished, not left in limbo.
+        let nam_later =
+            o.s.open_session(&lan.clerk, 2, &["A".to_string()], at(6 + 121))
+                .unwrap();
+        let lan2 = ClerkSession {
+            clerk: lan.clerk.clone(),
+            counter: 2,
+        };
+        assert!(o
+            .s
+            .counter_view(&lan2, at(128), d())
+            .unwrap()
+            .current
+            .is_none());
+        let r = o.s.report(d(), d(), chrono_tz::Asia::Ho_Chi_Minh).unwrap();
+        assert_eq!(
+            r.total.served, 1,
+            "A001 finished when the counter changed hands"
+        );
+        // A transfer goes only to an open counter.
+        assert_eq!(
+            o.act(&lan2, Action::Next, 129)
+                .unwrap()
+                .current
+                .unwrap()
+                .label,
+            "A002"
+        );
+        for to in [5, 1] {
+            let e = o
+                .act(
+                    &lan2,
+                    Action::Transfer {
+                        queue: None,
+                        counter: Some(to),
+                    },
+                    130,
+                )
+                .unwrap_err();
+            assert_eq!(code(e), "bad_request", "counter {to} is closed");
+        }
+        o.s.close_session(&nam_later, at(131)).unwrap();
+        assert_eq!(
+            o.s.changes(0, None, d(), at(131)).unwrap().queues[0].waiting,
+            1
+        );
+    }
+
     fn a_counter_belongs_to_one_live_session(b: Backend) {
         let mut o = office(b);
         let lan = o.clerk("lan", 1, &["A"], 0);
@@ -1709,7 +1870,7 @@ mod tests {
             code(o.act(&lan, Action::Pause, 182).unwrap_err()),
             "counter_closed"
         );
-        o.s.close_session(&tn).unwrap();
+        o.s.close_session(&tn, at(183)).unwrap();
         assert!(o.s.session(&tn, at(183)).unwrap().is_none());
         assert!(o.s.board_view(at(183), d()).unwrap().counters.is_empty());
         // Sessions end 12 hours after login however busy.

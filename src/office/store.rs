@@ -180,6 +180,7 @@ ALTER TABLE ticket ADD COLUMN started_at TEXT;
 ALTER TABLE ticket ADD COLUMN finished_at TEXT;
 ALTER TABLE ticket ADD COLUMN no_show_at TEXT;
 CREATE INDEX ticket_by_state ON ticket (business_date, state);
+CREATE INDEX ticket_by_counter ON ticket (counter, state);
 CREATE TABLE clerk (
     id            TEXT PRIMARY KEY,
     username      TEXT NOT NULL UNIQUE,
@@ -342,6 +343,7 @@ ALTER TABLE ticket ADD COLUMN started_at TEXT;
 ALTER TABLE ticket ADD COLUMN finished_at TEXT;
 ALTER TABLE ticket ADD COLUMN no_show_at TEXT;
 CREATE INDEX ticket_by_state ON ticket (business_date, state);
+CREATE INDEX ticket_by_counter ON ticket (counter, state);
 CREATE TABLE clerk (
     id            TEXT PRIMARY KEY,
     username      TEXT NOT NULL UNIQUE,
@@ -1293,7 +1295,7 @@ pub(super) fn write_meta(tx: &mut Tx, key: &str, value: i64) -> Result<()> {
 
 /// Locks the change counter until the commit and returns it: whoever raises the rev holds
 /// it, so revs are handed out in commit order and a kiosk's cursor never skips a change.
-fn lock_rev(tx: &mut Tx) -> Result<i64> {
+pub(super) fn lock_rev(tx: &mut Tx) -> Result<i64> {
     tx.query_one(
         "UPDATE meta SET value = value WHERE key = 'rev' RETURNING value",
         &[],
@@ -1332,8 +1334,13 @@ fn settings_row(tx: &mut Tx) -> Result<Option<(Settings, i64)>> {
 fn queue_status(tx: &mut Tx, date: NaiveDate, now: DateTime<Utc>) -> Result<Vec<QueueStatus>> {
     let mut out = tx
         .query(
-            "SELECT queue, COUNT(*), COUNT(CASE WHEN state = 'waiting' THEN 1 END)
-             FROM ticket WHERE business_date = ?1 GROUP BY queue",
+            // Waiting where they wait now: a ticket transferred from A to B waits in B.
+            "SELECT q, SUM(issued), SUM(waiting) FROM (
+                 SELECT queue AS q, 1 AS issued, 0 AS waiting FROM ticket WHERE business_date = ?1
+                 UNION ALL
+                 SELECT serve_queue AS q, 0 AS issued, 1 AS waiting FROM ticket
+                 WHERE business_date = ?1 AND state = 'waiting'
+             ) AS t GROUP BY q",
             sql_params![&day(date)],
         )?
         .iter()
@@ -2032,7 +2039,7 @@ mod tests {
             raw(&db)
                 .batch_execute(
                     "DROP TABLE clerk_session, counter_state, call_log, rating, office_config, clerk;
-                     DROP INDEX ticket_by_state;
+                     DROP INDEX ticket_by_state, ticket_by_counter;
                      ALTER TABLE ticket DROP COLUMN serve_queue, DROP COLUMN for_counter,
                          DROP COLUMN counter, DROP COLUMN clerk_id, DROP COLUMN first_called_at,
                          DROP COLUMN called_at, DROP COLUMN calls, DROP COLUMN started_at,

@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::api::{run_store, App};
+use super::api::{run_store, App, CLOSING};
 use super::counters::{Action, ClerkSession, Refused, MAX_COUNTER};
 use super::reports::report_csv;
 use crate::kiosk::admin::{verify_pin, Attempt, PinGuard};
@@ -90,6 +90,12 @@ fn unauthorized() -> WebError {
         "login",
         "log in first (the session ended or was never opened)".into(),
     )
+}
+
+/// A hash no password matches, checked for names nobody has.
+fn unknown_clerk_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| crate::kiosk::admin::hash_secret(&uuid::Uuid::new_v4().to_string()))
 }
 
 /// The web routes, added to the API's router.
@@ -210,12 +216,24 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
     })?;
     let username = req.username.trim().to_lowercase();
     let now = Utc::now();
+    // The attempt counts as a failure before the check and is forgiven on success, so
+    // guesses sent in parallel cannot all pass before the first failure is recorded.
     let guard_check = {
         let mut logins = app.logins.lock().unwrap_or_else(|e| e.into_inner());
-        logins
+        // Forget lapsed entries now and then: every name tried gets one.
+        if logins.len() > 10_000 {
+            logins.retain(|_, g| g.attempts_left() < LOGIN_ATTEMPTS);
+        }
+        let guard = logins
             .entry(username.clone())
-            .or_insert_with(|| PinGuard::new(LOGIN_ATTEMPTS, LOGIN_LOCK_MINUTES))
-            .check(now)
+            .or_insert_with(|| PinGuard::new(LOGIN_ATTEMPTS, LOGIN_LOCK_MINUTES));
+        match guard.check(now) {
+            Attempt::Allowed => {
+                guard.failed(now);
+                Attempt::Allowed
+            }
+            locked => locked,
+        }
     };
     if let Attempt::LockedUntil(until) = guard_check {
         return Err(WebError(
@@ -228,18 +246,17 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
     let creds = run_store(&app.store, move |s| s.clerk_credentials(&name)).await?;
     // Argon2 is slow on purpose: off the async threads, and outside the store's lock.
     let password = req.password;
-    let clerk = tokio::task::spawn_blocking(move || {
-        creds
-            .filter(|(_, hash)| verify_pin(hash, &password))
-            .map(|(c, _)| c)
+    let clerk = tokio::task::spawn_blocking(move || match creds {
+        Some((clerk, hash)) => verify_pin(&hash, &password).then_some(clerk),
+        None => {
+            // An unknown name takes as long as a wrong password: names do not leak.
+            verify_pin(unknown_clerk_hash(), &password);
+            None
+        }
     })
     .await
     .map_err(|e| anyhow::anyhow!("password check failed: {e}"))?;
     let Some(clerk) = clerk else {
-        let mut logins = app.logins.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(g) = logins.get_mut(&username) {
-            g.failed(now);
-        }
         log::warn!("failed clerk login for {username:?}");
         return Err(WebError(
             StatusCode::UNAUTHORIZED,
@@ -274,7 +291,7 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
 
 async fn logout(State(app): State<App>, headers: HeaderMap) -> Result<Response, WebError> {
     if let Some(token) = session_token(&headers) {
-        run_store(&app.store, move |s| s.close_session(&token)).await?;
+        run_store(&app.store, move |s| s.close_session(&token, Utc::now())).await?;
         app.changed();
     }
     let cookie = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -308,7 +325,9 @@ async fn counter_action(
     let b: ActionBody = if body.iter().all(u8::is_ascii_whitespace) {
         ActionBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| bad_request(format!("bad body: {e}")))?
+        serde_json::from_slice::<Option<ActionBody>>(&body)
+            .map_err(|e| bad_request(format!("bad body: {e}")))?
+            .unwrap_or_default()
     };
     let action = match action.as_str() {
         "next" => Action::Next,
@@ -341,10 +360,9 @@ async fn counter_action(
         s.counter_view(&session, now, today)
     })
     .await;
-    // A refusal changes nothing; anything else may have.
-    if result.is_ok() {
-        app.changed();
-    }
+    // Even a refusal may have changed something ("next" finishes the ticket served before
+    // it finds nobody waiting).
+    app.changed();
     Ok(Json(result?).into_response())
 }
 
@@ -490,7 +508,7 @@ async fn snapshot(app: &App, view: &View) -> Result<Option<String>, WebError> {
     run_store(&app.store, move |s| {
         let now = Utc::now();
         Ok(match view {
-            View::Counter(token) => match s.session(&token, now)? {
+            View::Counter(token) => match s.session_peek(&token, now)? {
                 Some(session) => Some(serde_json::to_string(
                     &s.counter_view(&session, now, today)?,
                 )?),
@@ -515,9 +533,10 @@ async fn stream(
         "rate" => View::Rate(counter_number(q.counter.as_deref().unwrap_or(""))?),
         other => return Err(bad_request(format!("no view {other:?}"))),
     };
+    // Subscribed first: a change while the first snapshot is made wakes the stream.
+    let rx = app.subscribe();
     // Refuse a dead session now, with a status the page can see.
     let first = snapshot(&app, &view).await?.ok_or_else(unauthorized)?;
-    let rx = app.subscribe();
     let state = (app, view, rx, Some(first), String::new());
     let events =
         futures_util::stream::unfold(state, |(app, view, mut rx, first, mut last)| async move {
@@ -534,7 +553,9 @@ async fn stream(
             loop {
                 // A change here, or a poll for changes made elsewhere.
                 match tokio::time::timeout(STREAM_POLL, rx.changed()).await {
-                    Ok(Err(_)) => return None, // the server is stopping
+                    Ok(Err(_)) => return None,
+                    // The office is stopping: end, so its graceful stop need not wait.
+                    Ok(Ok(())) if *rx.borrow_and_update() == CLOSING => return None,
                     Ok(Ok(())) | Err(_) => {}
                 }
                 let json = match snapshot(&app, &view).await {

@@ -1,0 +1,285 @@
+//! Counter figures on a real office server on 127.0.0.1 (in this process) with a real SQLite
+//! file: "next" latency while 20 counters call at once, the views the console and the board
+//! are sent on every change, and a month's report with its CSV. `cargo bench --bench counters`.
+
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
+use motcua::office::counters::{ClerkSession, QueueDef};
+use motcua::office::{OfficeStore, Role};
+use serde_json::{json, Value};
+
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
+const COUNTERS: u32 = 20;
+const TODAY_TICKETS: u32 = 2_000;
+const HISTORY_DAYS: i64 = 30;
+const HISTORY_PER_DAY: i64 = 400;
+
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// A month of served tickets, written straight into the tables (the actions themselves
+/// are what the "next" figure measures).
+fn history(db: &std::path::Path, device: &str, clerks: &[String], today: NaiveDate) {
+    let mut conn = rusqlite::Connection::open(db).unwrap();
+    let tx = conn.transaction().unwrap();
+    let ts = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    for d in 1..=HISTORY_DAYS {
+        let date = today - TimeDelta::days(d);
+        let open = TZ
+            .from_local_datetime(&date.and_hms_opt(7, 30, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc);
+        for i in 0..HISTORY_PER_DAY {
+            let id = format!("h{d}-{i}");
+            let queue = ["A", "B", "C", "D"][(i % 4) as usize];
+            let issued = open + TimeDelta::seconds(i * 60);
+            let called = issued + TimeDelta::seconds(300 + (i * 37) % 1800);
+            let started = called + TimeDelta::seconds(60);
+            let finished = started + TimeDelta::seconds(240 + (i * 53) % 600);
+            let counter = i % i64::from(COUNTERS) + 1;
+            let clerk = &clerks[(counter - 1) as usize];
+            let state = if i % 25 == 0 { "no_show" } else { "done" };
+            tx.execute(
+                "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority,
+                     state, serve_queue, counter, clerk_id, first_called_at, called_at, calls, started_at, finished_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'HT', 'none', ?7, ?3, ?8, ?9, ?10, ?10, 1, ?11, ?12)",
+                rusqlite::params![
+                    id, device, queue, date.to_string(), i / 4 + 1, ts(issued), state, counter, clerk,
+                    ts(called), ts(started), ts(finished)
+                ],
+            )
+            .unwrap();
+            tx.execute(
+                "INSERT INTO call_log (ticket_id, label, counter, clerk_id, action, at, business_date)
+                 VALUES (?1, ?2, ?3, ?4, 'call', ?5, ?6)",
+                rusqlite::params![id, format!("{queue}{:03}", i / 4 + 1), counter, clerk, ts(called), date.to_string()],
+            )
+            .unwrap();
+            if i % 3 == 0 {
+                let score = ["very_satisfied", "satisfied", "unsatisfied"][(i % 9 / 3) as usize];
+                tx.execute(
+                    "INSERT INTO rating (ticket_id, counter, clerk_id, score, reasons, at) VALUES (?1, ?2, ?3, ?4, '', ?5)",
+                    rusqlite::params![id, counter, clerk, score, ts(finished)],
+                )
+                .unwrap();
+            }
+        }
+    }
+    tx.commit().unwrap();
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+fn post(
+    agent: &ureq::Agent,
+    url: &str,
+    cookie: Option<&str>,
+    body: Value,
+) -> (u16, Value, Option<String>) {
+    let mut req = agent.post(url).header("content-type", "application/json");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let mut resp = req.send(body.to_string().as_bytes()).unwrap();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    let v = resp.body_mut().read_json().unwrap_or(Value::Null);
+    (resp.status().as_u16(), v, cookie)
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let today = Utc::now().with_timezone(&TZ).date_naive();
+    let mut s = OfficeStore::open(&db).unwrap();
+    let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
+    s.set_queues(&["A", "B", "C", "D"].map(|p| QueueDef {
+        prefix: p.into(),
+        fields: vec!["HT".into()],
+    }))
+    .unwrap();
+    let mut clerk_ids = Vec::new();
+    for c in 1..=COUNTERS {
+        let clerk = s
+            .add_clerk(
+                &format!("c{c}"),
+                &format!("Cán bộ {c}"),
+                "mat-khau-8",
+                c == 1,
+                false,
+                Utc::now(),
+            )
+            .unwrap();
+        clerk_ids.push(clerk.id);
+    }
+    let t = Instant::now();
+    history(&db, &kiosk.id, &clerk_ids, today);
+    println!(
+        "history: {} tickets over {HISTORY_DAYS} days written in {:.2} s",
+        HISTORY_DAYS * HISTORY_PER_DAY,
+        t.elapsed().as_secs_f64()
+    );
+    let events: Vec<(String, String)> = (1..=TODAY_TICKETS)
+        .map(|n| {
+            let queue = ["A", "B", "C", "D"][(n % 4) as usize];
+            let payload = json!({
+                "id": format!("t{n}"), "queue": queue, "number": n,
+                "business_date": today, "issued_at": Utc::now() - TimeDelta::seconds(i64::from(TODAY_TICKETS - n)),
+                "field": "HT", "priority": if n % 7 == 0 { "elderly" } else { "none" }, "state": "waiting",
+            });
+            (format!("e{n}"), payload.to_string())
+        })
+        .collect();
+    let batch: Vec<(&str, &str, &str)> = events
+        .iter()
+        .map(|(id, p)| (id.as_str(), motcua::store::EVENT_TICKET_ISSUED, p.as_str()))
+        .collect();
+    s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
+    drop(s);
+
+    let office = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", TZ).unwrap();
+    let base = office.url();
+    let barrier = Arc::new(Barrier::new(COUNTERS as usize));
+    let started = Instant::now();
+    let threads: Vec<_> = (1..=COUNTERS)
+        .map(|c| {
+            let (base, barrier) = (base.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let a = agent();
+                let (status, body, cookie) = post(
+                    &a,
+                    &format!("{base}/api/v1/clerk/login"),
+                    None,
+                    json!({"username": format!("c{c}"), "password": "mat-khau-8", "counter": c,
+                           "queues": ["A", "B", "C", "D"]}),
+                );
+                assert_eq!(status, 200, "{body}");
+                let cookie = cookie.unwrap();
+                barrier.wait();
+                let mut times = Vec::new();
+                loop {
+                    let t = Instant::now();
+                    let (status, body, _) = post(
+                        &a,
+                        &format!("{base}/api/v1/counter/next"),
+                        Some(&cookie),
+                        Value::Null,
+                    );
+                    times.push(t.elapsed());
+                    if status == 409 {
+                        return times;
+                    }
+                    assert_eq!(status, 200, "{body}");
+                    post(
+                        &a,
+                        &format!("{base}/api/v1/counter/start"),
+                        Some(&cookie),
+                        Value::Null,
+                    );
+                }
+            })
+        })
+        .collect();
+    let mut times: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let wall = started.elapsed();
+    times.sort();
+    println!(
+        "next, {COUNTERS} counters at once over HTTP ({} calls, each followed by start): p50 {}, p99 {}, max {}; all {TODAY_TICKETS} tickets called in {:.2} s",
+        times.len(),
+        ms(percentile(&times, 50)),
+        ms(percentile(&times, 99)),
+        ms(*times.last().unwrap()),
+        wall.as_secs_f64()
+    );
+    drop(office);
+
+    let s = OfficeStore::open(&db).unwrap();
+    let (clerk, _) = s.clerk_credentials("c1").unwrap().unwrap();
+    let session = ClerkSession { clerk, counter: 1 };
+    let time = |what: &str, n: usize, mut f: Box<dyn FnMut()>| {
+        let mut v: Vec<Duration> = (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect();
+        v.sort();
+        println!(
+            "{what}: p50 {}, p99 {}",
+            ms(percentile(&v, 50)),
+            ms(percentile(&v, 99))
+        );
+    };
+    let s = std::rc::Rc::new(s);
+    let s1 = s.clone();
+    time(
+        &format!("board view after {TODAY_TICKETS} calls today (sent on every change)"),
+        200,
+        Box::new(move || {
+            s1.board_view(Utc::now(), today).unwrap();
+        }),
+    );
+    let s2 = s.clone();
+    time(
+        "console view (sent on every change)",
+        200,
+        Box::new(move || {
+            s2.counter_view(&session, Utc::now(), today).unwrap();
+        }),
+    );
+    let from = today - TimeDelta::days(HISTORY_DAYS);
+    let s3 = s.clone();
+    time(
+        &format!(
+            "report of {} days, {} tickets",
+            HISTORY_DAYS + 1,
+            HISTORY_DAYS * HISTORY_PER_DAY + i64::from(TODAY_TICKETS)
+        ),
+        10,
+        Box::new(move || {
+            s3.report(from, today, TZ).unwrap();
+        }),
+    );
+    let s4 = s.clone();
+    time(
+        "the same report as CSV with every ticket",
+        10,
+        Box::new(move || {
+            let r = s4.report(from, today, TZ).unwrap();
+            motcua::office::reports::report_csv(&r, &s4.ticket_rows(from, today).unwrap()).unwrap();
+        }),
+    );
+    let r = s.report(from, today, TZ).unwrap();
+    let csv =
+        motcua::office::reports::report_csv(&r, &s.ticket_rows(from, today).unwrap()).unwrap();
+    println!(
+        "report: {} tickets, wait avg {:?} s p90 {:?} s, service avg {:?} s p90 {:?} s; CSV {} KiB",
+        r.total.tickets,
+        r.total.wait_avg_s,
+        r.total.wait_p90_s,
+        r.total.service_avg_s,
+        r.total.service_p90_s,
+        csv.len() / 1024
+    );
+}
