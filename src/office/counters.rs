@@ -1216,17 +1216,27 @@ fn call_next(
     let date = day(today);
     let now_text = ts(now);
     for _ in 0..20 {
-        let mut params: Vec<Param> = vec![Param::from(date.as_str()), Param::from(c)];
-        params.extend(row.queues.iter().map(Param::from));
-        let rows = tx.query(
-            &format!(
-                "SELECT id, priority, issued_at FROM ticket
-                 WHERE business_date = ?1 AND state = 'waiting'
-                   AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))",
-                list(3, row.queues.len())
-            ),
-            &params,
-        )?;
+        // The rule looks only at the earliest ticket of each class (and whether a second
+        // ordinary one waits), so the database sends those rather than the whole queue.
+        let mut rows = Vec::new();
+        for (op, limit) in [("=", 2i64), ("<>", 1)] {
+            let mut params: Vec<Param> = vec![
+                Param::from(date.as_str()),
+                Param::from(c),
+                Param::from(limit),
+            ];
+            params.extend(row.queues.iter().map(Param::from));
+            rows.extend(tx.query(
+                &format!(
+                    "SELECT id, priority, issued_at FROM ticket
+                     WHERE business_date = ?1 AND state = 'waiting' AND priority {op} 'none'
+                       AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
+                     ORDER BY issued_at, id LIMIT ?3",
+                    list(4, row.queues.len())
+                ),
+                &params,
+            )?);
+        }
         let mut owned = Vec::with_capacity(rows.len());
         for r in &rows {
             owned.push((r.text(0)?, r.text(1)? != "none", parse_ts(&r.text(2)?)?));
