@@ -778,8 +778,8 @@ fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted(b: Ba
     assert_eq!(
         v["queues"],
         json!([
-            {"queue": "A", "business_date": date, "issued": 4, "waiting": 3},
-            {"queue": "B", "business_date": date, "issued": 1, "waiting": 1},
+            {"queue": "A", "business_date": date, "issued": 4, "waiting": 3, "counters_open": 0},
+            {"queue": "B", "business_date": date, "issued": 1, "waiting": 1, "counters_open": 0},
         ])
     );
     assert!(changes(&o, v["cursor"].as_u64().unwrap(), None)
