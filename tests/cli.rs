@@ -498,3 +498,84 @@ fn office_enrols_an_integration_whose_token_has_that_role() {
         motcua::office::Role::Integration
     );
 }
+
+/// `motcua office ARGS… --db DB` with `input` on stdin.
+fn office_with_input(db: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = motcua()
+        .arg("office")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn office_adds_clerks_and_sets_queues_and_the_calling_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.sqlite3");
+    let add = |args: &[&str], password: &str| {
+        let mut all = vec!["add-clerk", "--username", "lan", "--name", "Nguyễn Thị Lan"];
+        all.extend_from_slice(args);
+        office_with_input(&db, &all, &format!("{password}\n"))
+    };
+    let out = add(&["--lead"], "mat-khau-lan");
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("lead"));
+    let out = add(&[], "mat-khau-moi");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--replace"));
+    let out = add(&["--replace"], "ngan");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
+    let out = add(&["--replace"], "mat-khau-moi");
+    assert!(out.status.success(), "{out:?}");
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    let (clerk, hash) = store.clerk_credentials("lan").unwrap().unwrap();
+    assert!(!clerk.lead, "replaced without --lead");
+    assert!(motcua::kiosk::admin::verify_pin(&hash, "mat-khau-moi"));
+    drop(store);
+
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, motcua::config::Config::default_toml(true)).unwrap();
+    let out = office(&db, &["set-queues", config.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("queues A, B"));
+    let out = office(&db, &["set-queues", "/nonexistent/kiosk.toml"]);
+    assert!(!out.status.success());
+    let out = office(
+        &db,
+        &[
+            "set-calling",
+            "--max-priority-in-row",
+            "2",
+            "--max-wait-minutes",
+            "30",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let out = office(&db, &["set-calling", "--max-wait-minutes", "0"]);
+    assert!(!out.status.success(), "a zero wait is refused");
+    let store = motcua::office::OfficeStore::open(&db).unwrap();
+    let policy = store.call_policy().unwrap();
+    assert_eq!(policy.max_priority_in_row, 2);
+    assert_eq!(policy.max_wait, chrono::TimeDelta::minutes(30));
+    let queues: Vec<String> = store
+        .queues()
+        .unwrap()
+        .into_iter()
+        .map(|q| q.prefix)
+        .collect();
+    assert_eq!(queues[..2], ["A", "B"]);
+}
