@@ -842,7 +842,11 @@ impl OfficeStore {
         today: NaiveDate,
     ) -> Result<()> {
         let policy = self.call_policy()?;
-        let known = self.queue_prefixes()?;
+        // Only a transfer needs the queue list.
+        let known = match action {
+            Action::Transfer { .. } => self.queue_prefixes()?,
+            _ => Vec::new(),
+        };
         let c = session.counter;
         let clerk = session.clerk.id.as_str();
         self.write(|tx| {
