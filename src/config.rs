@@ -1283,6 +1283,10 @@ mod tests {
         let text = include_str!("../deploy/kiosk.toml");
         let c = Config::parse(text, "deploy/kiosk.toml").unwrap();
         assert_eq!(c.printer.kind, PrinterKind::Serial);
+        assert_eq!(
+            c.printer.port, "/dev/motcua-printer",
+            "the udev rule's name"
+        );
         assert_eq!(c.admin.pin_hash, None, "each office sets its own PIN");
     }
 

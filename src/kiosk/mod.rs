@@ -8,6 +8,7 @@ pub mod headless;
 pub mod lookup;
 pub mod printing;
 pub mod qr;
+pub mod watchdog;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -172,8 +173,17 @@ impl Kiosk {
         Ok(Kiosk { app, controller })
     }
 
-    /// Shows the window and runs until it is closed.
+    /// Shows the window and runs until it is closed; under systemd, says when it is ready
+    /// and feeds the watchdog from the UI event loop, so a hung UI gets restarted.
     pub fn run(self) -> anyhow::Result<()> {
+        let notifier = Rc::new(watchdog::Notifier::from_env());
+        let n = notifier.clone();
+        slint::Timer::single_shot(std::time::Duration::ZERO, move || n.ready());
+        let feed = slint::Timer::default();
+        if let Some(every) = notifier.feed_every() {
+            let n = notifier.clone();
+            feed.start(slint::TimerMode::Repeated, every, move || n.watchdog());
+        }
         self.app.run().context("the UI event loop failed")
     }
 }
