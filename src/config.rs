@@ -256,6 +256,8 @@ pub struct Kiosk {
     pub idle_timeout_seconds: u32,
     /// Seconds the ticket confirmation stays on screen.
     pub confirmation_seconds: u32,
+    /// Days tickets and lookup logs are kept (unsent tickets stay until sent).
+    pub retention_days: u32,
 }
 
 impl Default for Office {
@@ -289,6 +291,7 @@ impl Default for Kiosk {
             rotation: 0,
             idle_timeout_seconds: 30,
             confirmation_seconds: 10,
+            retention_days: 90,
         }
     }
 }
@@ -514,6 +517,11 @@ impl Config {
             def.kiosk.confirmation_seconds
         ));
         s.push_str(
+            "# Days tickets and lookup logs are kept, so the board's storage never fills\n\
+             # (at least 7; a ticket the office has not yet received is kept until it has).\n",
+        );
+        s.push_str(&format!("retention_days = {}\n", def.kiosk.retention_days));
+        s.push_str(
             "\n[admin]\n\
              # Staff open the admin view (printer state, reprints) by holding the office name\n\
              # for 3 seconds and typing the PIN. Make the hash with `motcua admin-pin`;\n\
@@ -671,6 +679,7 @@ struct RawKiosk {
     rotation: Option<Spanned<u16>>,
     idle_timeout_seconds: Option<Spanned<u32>>,
     confirmation_seconds: Option<Spanned<u32>>,
+    retention_days: Option<Spanned<u32>>,
 }
 
 struct Ctx<'a> {
@@ -1146,6 +1155,12 @@ impl Ctx<'_> {
             1,
             "kiosk.confirmation_seconds",
         )?;
+        k.retention_days = self.at_least(
+            raw.retention_days,
+            k.retention_days,
+            7,
+            "kiosk.retention_days",
+        )?;
         Ok(k)
     }
 }
@@ -1288,6 +1303,14 @@ mod tests {
             "the udev rule's name"
         );
         assert_eq!(c.admin.pin_hash, None, "each office sets its own PIN");
+    }
+
+    #[test]
+    fn retention_keeps_at_least_a_week() {
+        assert_err("[kiosk]\nretention_days = 3\n", 2, "retention_days");
+        let c = Config::parse("[kiosk]\nretention_days = 30\n", "t.toml").unwrap();
+        assert_eq!(c.kiosk.retention_days, 30);
+        assert_eq!(Config::default().kiosk.retention_days, 90);
     }
 
     #[test]

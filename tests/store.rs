@@ -513,3 +513,86 @@ fn people_ahead_count_the_other_kiosks_tickets_the_office_reported() {
         "queues apart"
     );
 }
+
+#[test]
+fn old_tickets_and_logs_leave_the_store_but_a_ticket_the_office_lacks_stays() {
+    use motcua::store::LookupOutcome;
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    // 100 days ago: three tickets, two of them sent to the office; and a lookup.
+    let old: Vec<String> = (0..3)
+        .map(|i| {
+            issue(&mut store, "A", &format!("2026-08-17T02:0{i}:00Z"))
+                .ticket
+                .id
+        })
+        .collect();
+    let pending = store.outbox_pending(10).unwrap();
+    let sent: Vec<String> = pending
+        .iter()
+        .filter(|e| !e.payload.contains(&old[2]))
+        .map(|e| e.id.clone())
+        .collect();
+    assert_eq!(sent.len(), 2);
+    store.mark_sent(&sent, utc("2026-08-17T02:05:00Z")).unwrap();
+    store
+        .log_lookup(
+            "k-old",
+            LookupOutcome::NotFound,
+            utc("2026-08-17T03:00:00Z"),
+        )
+        .unwrap();
+    // Today: a ticket and a lookup that stay.
+    let now = utc("2026-11-25T02:00:00Z");
+    let new = issue(&mut store, "A", "2026-11-25T02:00:00Z").ticket.id;
+    store
+        .log_lookup("k-new", LookupOutcome::Found, now)
+        .unwrap();
+
+    let pruned = store.prune(now, date(2026, 11, 25), 90).unwrap();
+    assert_eq!(pruned.tickets, 2, "the unsent one stays");
+    assert_eq!(pruned.events, 2);
+    assert_eq!(pruned.lookups, 1);
+    assert!(pruned.days >= 1, "the old day's counter");
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert!(store.ticket(&old[0]).unwrap().is_none());
+    assert!(
+        store.ticket(&old[2]).unwrap().is_some(),
+        "the office has not got it"
+    );
+    assert!(store.ticket(&new).unwrap().is_some());
+    assert_eq!(
+        store.outbox_unsent().unwrap(),
+        2,
+        "the old unsent and today's"
+    );
+    let log: Vec<String> = store
+        .lookup_log()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.1)
+        .collect();
+    assert_eq!(log, ["k-new"]);
+    // Once sent, it goes at the next pass; a second pass removes nothing more.
+    let ids: Vec<String> = store
+        .outbox_pending(10)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    store.mark_sent(&ids, now).unwrap();
+    assert_eq!(store.prune(now, date(2026, 11, 25), 90).unwrap().tickets, 1);
+    assert_eq!(
+        store.prune(now, date(2026, 11, 25), 90).unwrap(),
+        motcua::store::Pruned::default()
+    );
+    // The next ticket of today still numbers on.
+    assert_eq!(
+        issue(&mut store, "A", "2026-11-25T02:10:00Z").ticket.number,
+        2
+    );
+    // The WAL was folded back and cut.
+    let wal = path.with_extension("sqlite-wal");
+    assert!(std::fs::metadata(&wal).map_or(0, |m| m.len()) < 64 * 1024);
+}

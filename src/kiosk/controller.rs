@@ -138,6 +138,8 @@ pub struct Controller {
     cat: RefCell<CatalogueView>,
     /// The catalogue generation `cat` was loaded at.
     cat_generation: std::cell::Cell<u64>,
+    /// The local day the store was last pruned (retention), once a day and at start.
+    pruned_on: std::cell::Cell<Option<chrono::NaiveDate>>,
     /// The sync round (and language) the home screen's "now serving" lines were made for.
     serving_shown: std::cell::Cell<Option<(u64, Language)>>,
     clock: Clock,
@@ -175,6 +177,7 @@ impl Controller {
             cat: RefCell::new(cat),
             cat_generation: std::cell::Cell::new(0),
             serving_shown: std::cell::Cell::new(None),
+            pruned_on: std::cell::Cell::new(None),
             clock,
             sync,
             printer,
@@ -221,6 +224,7 @@ impl Controller {
                     c.collect_print_outcomes();
                     c.collect_pin_check();
                     c.follow_sync();
+                    c.housekeeping();
                 }
             });
         Ok(ctrl)
@@ -423,6 +427,35 @@ impl Controller {
         if self.serving_shown.get() != shown && g.get_page() == Page::Home {
             self.show_serving();
             self.serving_shown.set(shown);
+        }
+    }
+
+    /// Once a day (and at start): old tickets and logs leave the store, so the board's
+    /// flash never fills. Quick deletes on this thread, between touches.
+    fn housekeeping(&self) {
+        let now = self.now();
+        let day = now.with_timezone(&self.config.tz()).date_naive();
+        if self.pruned_on.get() == Some(day) {
+            return;
+        }
+        self.pruned_on.set(Some(day));
+        let result = {
+            let mut store = self.store.borrow_mut();
+            store
+                .business_date_at(now, self.config.tz())
+                .and_then(|today| store.prune(now, today, self.config.kiosk.retention_days))
+        };
+        match result {
+            Ok(p) if p != crate::store::Pruned::default() => log::info!(
+                "retention ({} days): removed {} tickets, {} sent events, {} lookup rows, {} old day rows",
+                self.config.kiosk.retention_days,
+                p.tickets,
+                p.events,
+                p.lookups,
+                p.days
+            ),
+            Ok(_) => {}
+            Err(e) => log::error!("cannot prune the store: {e:#}"),
         }
     }
 

@@ -5,10 +5,12 @@
 //! a power cut at any instant leaves all of a ticket or none of it.
 
 mod dossiers;
+mod retention;
 mod schema;
 mod sync;
 
 pub use dossiers::{ImportCounts, LookupOutcome, Step};
+pub use retention::Pruned;
 pub use sync::BlockState;
 
 use std::path::{Path, PathBuf};
