@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod catalogue;
 pub mod config;
+pub mod doctor;
 pub mod domain;
 pub mod dossier_import;
 pub mod kiosk;

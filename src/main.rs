@@ -58,6 +58,10 @@ enum Command {
     /// Turn an admin PIN (4 to 8 digits, read from stdin) into the `pin_hash` line for the
     /// [admin] section of the config; the PIN itself is stored nowhere.
     AdminPin,
+    /// Check the kiosk as installed: the config, the database, the storage left, the
+    /// printer, the display, the clock and the office; says what to fix for each problem
+    /// and exits non-zero if anything fails. Changes nothing.
+    Doctor,
     /// Print the commented default configuration to stdout.
     DefaultConfig {
         /// The demo's variant (issues tickets at any hour).
@@ -670,6 +674,14 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                 .context("cannot read the PIN from stdin")?;
             let hash = motcua::kiosk::admin::hash_pin(pin.trim())?;
             println!("pin_hash = \"{hash}\"");
+            Ok(())
+        }
+        Some(Command::Doctor) => {
+            let checks = motcua::doctor::run(&config_path, &cli.data_dir);
+            print!("{}", motcua::doctor::render(&checks));
+            if motcua::doctor::failed(&checks) {
+                anyhow::bail!("some checks failed: see the lines marked FAIL");
+            }
             Ok(())
         }
         Some(Command::DefaultConfig { demo }) => {
