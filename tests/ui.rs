@@ -647,6 +647,8 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     config.admin.max_attempts = 3;
     let office = config.office.name.clone();
     let data = tempfile::tempdir().unwrap();
+    let mut restarted_config = config.clone();
+    restarted_config.printer.kind = motcua::config::PrinterKind::Virtual;
     let kiosk = Kiosk::new(config, data.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
@@ -741,6 +743,17 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     }
     assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "locked");
     snapshot(app, "admin-pin-locked");
+    {
+        // Restarted (power cut, watchdog) on the same store: still locked.
+        let again = Kiosk::new(restarted_config, data.path(), clock.clock()).unwrap();
+        long_press(&again.app, &office, Duration::from_millis(3100));
+        assert_eq!(page(&again.app), Page::AdminPin);
+        assert_eq!(
+            again.app.global::<KioskGlobal>().get_pin_message(),
+            "locked",
+            "a restart does not reopen a locked pad"
+        );
+    }
     type_pin(app, "2468");
     assert_eq!(page(app), Page::AdminPin);
     assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "locked");

@@ -81,6 +81,16 @@ pub struct PinGuard {
     locked_until: Option<DateTime<Utc>>,
 }
 
+/// What a guard remembers, kept in the store so a restart (a power cut, the watchdog) does
+/// not reopen a locked pad.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GuardState {
+    /// When the recent wrong PINs were typed.
+    pub failures: Vec<DateTime<Utc>>,
+    /// Locked until then.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
 /// What the guard says about a PIN attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
@@ -134,6 +144,21 @@ impl PinGuard {
         }
     }
 
+    /// What to keep across a restart.
+    pub fn state(&self) -> GuardState {
+        GuardState {
+            failures: self.failures.clone(),
+            locked_until: self.locked_until,
+        }
+    }
+
+    /// Takes back what [`state`](Self::state) kept (a later `check` still bounds a lock that
+    /// a clock jump made too long).
+    pub fn restore(&mut self, state: GuardState) {
+        self.failures = state.failures;
+        self.locked_until = state.locked_until;
+    }
+
     /// Wrong PINs left before the lock.
     pub fn attempts_left(&self) -> u32 {
         self.max_attempts.saturating_sub(self.failures.len() as u32)
@@ -149,6 +174,19 @@ impl PinGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_restored_guard_stays_locked() {
+        let now = Utc::now();
+        let mut g = PinGuard::new(2, 15);
+        g.failed(now);
+        g.failed(now);
+        let kept = serde_json::to_string(&g.state()).unwrap();
+        let mut again = PinGuard::new(2, 15);
+        again.restore(serde_json::from_str(&kept).unwrap());
+        assert!(matches!(again.check(now), Attempt::LockedUntil(_)));
+        assert_eq!(again.check(now + TimeDelta::minutes(16)), Attempt::Allowed);
+    }
     use chrono::TimeZone;
 
     fn t(min: i64) -> DateTime<Utc> {

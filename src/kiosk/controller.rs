@@ -168,7 +168,16 @@ impl Controller {
     ) -> anyhow::Result<Rc<Controller>> {
         let cat = CatalogueView::load(&store, &config)?;
         let language = config.kiosk.language;
-        let pin_guard = PinGuard::new(config.admin.max_attempts, config.admin.lockout_minutes);
+        let mut pin_guard = PinGuard::new(config.admin.max_attempts, config.admin.lockout_minutes);
+        // A lock survives a restart: pulling the plug does not reopen the pad.
+        match store.admin_guard() {
+            Ok(Some(json)) => match serde_json::from_str(&json) {
+                Ok(state) => pin_guard.restore(state),
+                Err(e) => log::warn!("ignoring the stored PIN guard state: {e}"),
+            },
+            Ok(None) => {}
+            Err(e) => log::error!("cannot read the PIN guard state: {e:#}"),
+        }
         let ctrl = Rc::new(Controller {
             app: app.as_weak(),
             config,
@@ -1564,6 +1573,7 @@ impl Controller {
         if answer == Some(true) {
             log::info!("admin view opened");
             self.state.borrow_mut().pin_guard.succeeded();
+            self.keep_pin_guard();
             g.set_pin_message(SharedString::new());
             g.set_admin_message(SharedString::new());
             self.refresh_admin();
@@ -1571,6 +1581,7 @@ impl Controller {
         } else {
             let now = self.now();
             let attempt = self.state.borrow_mut().pin_guard.failed(now);
+            self.keep_pin_guard();
             log::warn!("wrong admin PIN");
             match attempt {
                 Attempt::Allowed => {
@@ -1582,6 +1593,15 @@ impl Controller {
                     self.show_lock_if_locked();
                 }
             }
+        }
+    }
+
+    /// Stores the PIN guard's failures and lock, so a restart keeps them.
+    fn keep_pin_guard(&self) {
+        let state = self.state.borrow().pin_guard.state();
+        let json = serde_json::to_string(&state).expect("a guard state serialises");
+        if let Err(e) = self.store.borrow_mut().set_admin_guard(&json) {
+            log::error!("cannot keep the PIN guard state: {e:#}");
         }
     }
 

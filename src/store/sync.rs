@@ -20,6 +20,8 @@ pub struct BlockState {
 }
 
 const CURSOR: &str = "sync_cursor";
+/// The meta key of the admin PIN guard's state.
+const ADMIN_GUARD: &str = "admin_pin_guard";
 const SETTINGS: &str = "office_settings";
 
 impl Store {
@@ -87,6 +89,16 @@ impl Store {
     /// The cursor of the last change set applied (0 before the first sync).
     pub fn sync_cursor(&self) -> Result<u64> {
         Ok(self.meta(CURSOR)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// The admin PIN guard's state kept by [`set_admin_guard`](Self::set_admin_guard), as JSON.
+    pub fn admin_guard(&self) -> Result<Option<String>> {
+        self.meta(ADMIN_GUARD)
+    }
+
+    /// Keeps the admin PIN guard's state (failures, lock) across restarts.
+    pub fn set_admin_guard(&mut self, json: &str) -> Result<()> {
+        self.set_meta(ADMIN_GUARD, json)
     }
 
     /// Remembers the cursor once a change set is stored.
