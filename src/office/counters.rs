@@ -395,6 +395,20 @@ fn ticket_view(r: &Row) -> Result<TicketView> {
     })
 }
 
+/// The ticket a counter's state names as current, if it is still called or served there.
+fn held_ticket(tx: &mut Tx, id: Option<String>, counter: u32) -> Result<Option<TicketView>> {
+    let Some(id) = id else { return Ok(None) };
+    tx.query_opt(
+        &format!(
+            "SELECT {TICKET_VIEW_COLUMNS} FROM ticket
+             WHERE id = ?1 AND counter = ?2 AND state IN ('called', 'serving')"
+        ),
+        sql_params![&id, counter],
+    )?
+    .map(|r| ticket_view(&r))
+    .transpose()
+}
+
 /// The counter's row, locked until the commit: (clerk id, queues, paused, streak, current).
 struct CounterRow {
     queues: Vec<String>,
@@ -417,20 +431,7 @@ fn lock_counter(tx: &mut Tx, session: &ClerkSession, now: DateTime<Utc>) -> Resu
                 format!("counter {} is no longer open for this clerk", session.counter),
             )
         })?;
-    let current_id = row.opt_text(3)?;
-    let current = match current_id {
-        Some(id) => tx
-            .query_opt(
-                &format!(
-                    "SELECT {TICKET_VIEW_COLUMNS} FROM ticket
-                     WHERE id = ?1 AND counter = ?2 AND state IN ('called', 'serving')"
-                ),
-                sql_params![&id, session.counter],
-            )?
-            .map(|r| ticket_view(&r))
-            .transpose()?,
-        None => None,
-    };
+    let current = held_ticket(tx, row.opt_text(3)?, session.counter)?;
     Ok(CounterRow {
         queues: split_queues(&row.text(0)?),
         paused: row.int(1)? != 0,
@@ -999,19 +1000,7 @@ impl OfficeStore {
                 )?
                 .context("the session's counter has no state")?;
             let queues = split_queues(&row.text(0)?);
-            let current = match row.opt_text(2)? {
-                Some(id) => tx
-                    .query_opt(
-                        &format!(
-                            "SELECT {TICKET_VIEW_COLUMNS} FROM ticket
-                             WHERE id = ?1 AND counter = ?2 AND state IN ('called', 'serving')"
-                        ),
-                        sql_params![&id, c],
-                    )?
-                    .map(|r| ticket_view(&r))
-                    .transpose()?,
-                None => None,
-            };
+            let current = held_ticket(tx, row.opt_text(2)?, c)?;
             let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
             for r in tx.query(
                 "SELECT serve_queue, COUNT(*), COUNT(CASE WHEN priority <> 'none' THEN 1 END) FROM ticket
@@ -1338,7 +1327,7 @@ fn release_current(tx: &mut Tx, counter: u32, now: DateTime<Utc>) -> Result<()> 
 }
 
 /// Counters with a live session, by number.
-fn open_counters(tx: &mut Tx, now: DateTime<Utc>) -> Result<Vec<OpenCounter>> {
+pub(super) fn open_counters(tx: &mut Tx, now: DateTime<Utc>) -> Result<Vec<OpenCounter>> {
     tx.query(
         &format!(
             "SELECT counter_state.counter, clerk.name, counter_state.paused, counter_state.queues
@@ -1397,12 +1386,12 @@ fn pending_rating(
 }
 
 /// Per queue on `date`: the number last called, the moving average of service seconds over
-/// the last finished tickets, and the open counters serving it (not paused).
+/// the last finished tickets, and how many of the `open` counters serve it (not paused).
 pub(super) fn queue_service(
     tx: &mut Tx,
     queue: &str,
     date: NaiveDate,
-    now: DateTime<Utc>,
+    open: &[OpenCounter],
 ) -> Result<(Option<u32>, Option<u32>, u32)> {
     let serving = tx
         .query_opt(
@@ -1424,7 +1413,7 @@ pub(super) fn queue_service(
         let (start, end) = (parse_ts(&r.text(0)?)?, parse_ts(&r.text(1)?)?);
         durations.push((end - start).num_seconds());
     }
-    let open = open_counters(tx, now)?
+    let open = open
         .iter()
         .filter(|c| !c.paused && c.queues.iter().any(|q| q == queue))
         .count();

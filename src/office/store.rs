@@ -34,7 +34,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::counters::queue_service;
+use super::counters::{open_counters, queue_service};
 use super::db::{sql_params, Conn, DbTarget, Param, PgConn, Row, Tx};
 use super::protocol::{Changes, QueueStatus, Settings, MAX_CHANGES};
 use crate::domain::dossier::DossierStatus;
@@ -1356,8 +1356,9 @@ fn queue_status(tx: &mut Tx, date: NaiveDate, now: DateTime<Utc>) -> Result<Vec<
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let open = open_counters(tx, now)?;
     for q in &mut out {
-        let (serving, service, open) = queue_service(tx, &q.queue, date, now)?;
+        let (serving, service, open) = queue_service(tx, &q.queue, date, &open)?;
         q.serving = serving;
         q.service_seconds = service;
         q.counters_open = Some(open);
