@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod domain;
 pub mod dossier_import;
 pub mod kiosk;
+pub mod logging;
 pub mod office;
 pub mod printer;
 pub mod store;

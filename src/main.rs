@@ -304,7 +304,7 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    motcua::logging::init();
     let cli = Cli::parse();
     match run(cli, started) {
         Ok(()) => ExitCode::SUCCESS,
@@ -489,6 +489,7 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
                 "say which database: motcua office --db office.sqlite3 (or --db postgres://…)",
             )?;
             let addr = motcua::office::api::spawn(&db, &listen)?;
+            log::info!(event = "office_started", address:% = addr; "office API listening on {addr}");
             println!(
                 "office API on http://{addr} (endpoints under /api/v1/, database {})",
                 motcua::office::DbTarget::parse(&db)
@@ -920,7 +921,9 @@ fn run_kiosk(
         config.kiosk.width = w;
         config.kiosk.height = h;
     }
-    if config.kiosk.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+    let set_rotation =
+        config.kiosk.rotation != 0 && std::env::var_os("SLINT_KMS_ROTATION").is_none();
+    if set_rotation {
         // The linuxkms backend reads the panel rotation from the environment at start;
         // the desktop backend ignores it. Touch needs a matching libinput calibration (deploy/).
         std::env::set_var("SLINT_KMS_ROTATION", config.kiosk.rotation.to_string());
@@ -940,7 +943,17 @@ fn run_kiosk(
     let kiosk = Kiosk::new(config, data_dir, kiosk::system_clock())
         .map_err(|e| with_config_line(e, config_path))?;
     let Some(window) = window else {
-        return kiosk.run();
+        let ending = kiosk.run()?;
+        drop(_office);
+        if ending == kiosk::lifecycle::Ending::Restart {
+            if set_rotation {
+                // The restarted kiosk takes the rotation from its config again, which may
+                // have changed: that is what a restart is for.
+                std::env::remove_var("SLINT_KMS_ROTATION");
+            }
+            return Err(kiosk::lifecycle::exec_self());
+        }
+        return Ok(());
     };
     let (w, h, rgb) = headless::render(&window);
     if args.first_frame_benchmark {

@@ -119,6 +119,8 @@ fn demo_config() -> Config {
 
 #[test]
 fn kiosk_ui_flows() {
+    log::set_logger(&Capture).expect("no other logger");
+    log::set_max_level(log::LevelFilter::Trace);
     // The software renderer, not the mock one: layout uses the embedded fonts' real metrics
     // and snapshots are real pictures.
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
@@ -406,6 +408,66 @@ fn kiosk_ui_flows() {
     dossier_lookup(&clock);
     procedure_catalogue(&clock);
     office_sync();
+    logs_hold_nothing_personal();
+}
+
+/// Every log record of the run, as the journal would get it: message and fields.
+static LOGGED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Keeps every record, at every level, for [`logs_hold_nothing_personal`].
+struct Capture;
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        struct Fields(String);
+        impl<'k> log::kv::VisitSource<'k> for Fields {
+            fn visit_pair(
+                &mut self,
+                key: log::kv::Key<'k>,
+                value: log::kv::Value<'k>,
+            ) -> Result<(), log::kv::Error> {
+                self.0.push_str(&format!(" {key}={value}"));
+                Ok(())
+            }
+        }
+        let mut fields = Fields(format!("{} {}", record.target(), record.args()));
+        let _ = record.key_values().visit(&mut fields);
+        LOGGED.lock().unwrap().push(fields.0);
+    }
+
+    fn flush(&self) {}
+}
+
+/// The run's log (lookups, scans, the second factor, searches, sync) names no dossier code,
+/// no applicant, no phone digits, no secret and nothing a citizen typed.
+fn logs_hold_nothing_personal() {
+    let logged = LOGGED.lock().unwrap();
+    assert!(
+        logged.iter().any(|l| l.contains("event=ticket_issued")),
+        "the capture works: {} records",
+        logged.len()
+    );
+    for private in [
+        "261120-0975",
+        "261120-0976",
+        "261120-0977",
+        "261120-0999",
+        "Nguyễn Văn An",
+        "Văn An",
+        "4321",
+        "7KQ2",
+        "AB12",
+        "dang ky ket hon",
+        "ddawng kys",
+    ] {
+        for line in logged.iter() {
+            assert!(!line.contains(private), "{private:?} logged: {line}");
+        }
+    }
 }
 
 /// Pumps the UI's timers until `cond` holds (the sync runs on its own thread).
@@ -731,6 +793,13 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     assert_eq!(g.get_printer_state(), "cover_open");
     snapshot(app, "admin-cover-open");
     sim.command("cover closed");
+
+    // Restart takes two taps: the first only asks.
+    tap(app, "Khởi động lại kiosk");
+    assert!(!kiosk.controller.restart_requested());
+    snapshot(app, "admin-restart-confirm");
+    tap(app, "Chạm lần nữa để khởi động lại ngay");
+    assert!(kiosk.controller.restart_requested());
 
     // The admin view closes by itself when left alone, like every screen.
     mock_elapsed_time(Duration::from_secs(31));

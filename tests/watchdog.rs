@@ -17,8 +17,13 @@ struct Xvfb {
 
 impl Xvfb {
     fn start() -> Xvfb {
-        // A display number of our own: several test binaries may run at once.
-        for n in (90 + std::process::id() % 500)..(600 + std::process::id() % 500) {
+        // A display number of our own: several test binaries may run at once, and the tests
+        // of this one run in parallel (two Xvfb racing for one number could both look up).
+        static TAKEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let base = 90 + std::process::id() % 500;
+        loop {
+            let n = base + 7 * TAKEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            assert!(n < base + 1000, "no free X display for Xvfb");
             let socket = format!("/tmp/.X11-unix/X{n}");
             if Path::new(&socket).exists() {
                 continue;
@@ -52,7 +57,6 @@ impl Xvfb {
             }
             let _ = x.child.kill();
         }
-        panic!("no free X display for Xvfb");
     }
 }
 
@@ -145,5 +149,58 @@ fn a_kiosk_whose_event_loop_stops_is_killed_and_restarted_by_the_watchdog() {
     let _ = again.kill();
     let _ = again.wait();
     // Nothing was lost by the kill: the store opens and is intact.
+    assert!(motcua::kiosk::open_store(&data).is_ok());
+}
+
+/// Waits for `message`, skipping watchdog feeds; panics after `wait`.
+fn expect(socket: &UnixDatagram, message: &str, wait: Duration) {
+    let deadline = Instant::now() + wait;
+    loop {
+        match next(socket, Duration::from_millis(200)) {
+            Some(m) if m == message => return,
+            Some(m) if m == "WATCHDOG=1" => {}
+            Some(m) => panic!("expected {message}, got {m}"),
+            None if Instant::now() > deadline => panic!("no {message} within {wait:?}"),
+            None => {}
+        }
+    }
+}
+
+#[test]
+fn sighup_restarts_the_kiosk_in_place_and_sigterm_stops_it_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, motcua::config::Config::default_toml(true)).unwrap();
+    let data = dir.path().join("data");
+    let notify = dir.path().join("notify");
+    let socket = UnixDatagram::bind(&notify).unwrap();
+    let x = Xvfb::start();
+
+    let mut kiosk = start_kiosk(&config, &data, &x.display, &notify);
+    ready_and_feeding(&socket, 2);
+    let pid = kiosk.id() as libc::pid_t;
+
+    // `systemctl reload`: the same process (the PID systemd watches) execs itself again.
+    unsafe { libc::kill(pid, libc::SIGHUP) };
+    expect(&socket, "RELOADING=1", Duration::from_secs(15));
+    ready_and_feeding(&socket, 2);
+    assert_eq!(
+        kiosk.try_wait().unwrap(),
+        None,
+        "the restart kept the process"
+    );
+
+    // `systemctl stop`: says so and ends with success, well before systemd would kill it.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    expect(&socket, "STOPPING=1", Duration::from_secs(15));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = kiosk.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the kiosk did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
     assert!(motcua::kiosk::open_store(&data).is_ok());
 }

@@ -138,6 +138,8 @@ pub struct Controller {
     cat: RefCell<CatalogueView>,
     /// The catalogue generation `cat` was loaded at.
     cat_generation: std::cell::Cell<u64>,
+    /// Staff asked for a restart from the admin view.
+    restart: std::cell::Cell<bool>,
     /// The local day the store was last pruned (retention), once a day and at start.
     pruned_on: std::cell::Cell<Option<chrono::NaiveDate>>,
     /// The sync round (and language) the home screen's "now serving" lines were made for.
@@ -186,6 +188,7 @@ impl Controller {
             cat: RefCell::new(cat),
             cat_generation: std::cell::Cell::new(0),
             serving_shown: std::cell::Cell::new(None),
+            restart: std::cell::Cell::new(false),
             pruned_on: std::cell::Cell::new(None),
             clock,
             sync,
@@ -272,6 +275,7 @@ impl Controller {
             c.reprint(&ids);
         }));
         g.on_test_print(with(&w, |c| c.test_print()));
+        g.on_restart(with(&w, |c| c.request_restart()));
         g.on_open_lookup(with(&w, |c| c.open_lookup()));
         g.on_lookup_key(with_arg(&w, |c, k: SharedString| c.lookup_key(&k)));
         g.on_open_factor(with(&w, |c| c.open_factor()));
@@ -456,6 +460,7 @@ impl Controller {
         };
         match result {
             Ok(p) if p != crate::store::Pruned::default() => log::info!(
+                event = "retention";
                 "retention ({} days): removed {} tickets, {} sent events, {} lookup rows, {} old day rows",
                 self.config.kiosk.retention_days,
                 p.tickets,
@@ -690,6 +695,7 @@ impl Controller {
         let wait = self.wait_minutes(&queue, issued.ahead, ticket.business_date);
         let local = ticket.issued_at.with_timezone(&tz).naive_local();
         log::info!(
+            event = "ticket_issued", ticket = ticket.display_number(), queue = ticket.queue.as_str();
             "issued ticket {} (queue {}, business date {}, {} ahead)",
             ticket.display_number(),
             ticket.queue,
@@ -786,9 +792,12 @@ impl Controller {
             };
             if changed {
                 if state.can_print() && state != PrinterState::PaperNearEnd {
-                    log::info!("printer: {state}");
+                    log::info!(event = "printer_state", printer_state = state.code(); "printer: {state}");
                 } else {
-                    log::warn!("printer: {state} ({})", state.describe_vi());
+                    log::warn!(
+                        event = "printer_state", printer_state = state.code();
+                        "printer: {state} ({})", state.describe_vi()
+                    );
                 }
             }
             if let Some(app) = self.ui() {
@@ -846,7 +855,10 @@ impl Controller {
                         log::error!("could not record the print of {}: {e:#}", outcome.ticket_id);
                     }
                 }
-                Err(e) => log::warn!("ticket {} not printed: {e}", outcome.ticket_id),
+                Err(e) => log::warn!(
+                    event = "ticket_not_printed";
+                    "ticket {} not printed: {e}", outcome.ticket_id
+                ),
             }
             let showing = self
                 .state
@@ -1571,7 +1583,7 @@ impl Controller {
             return; // the pad was left (idle, home) while the check ran
         }
         if answer == Some(true) {
-            log::info!("admin view opened");
+            log::info!(event = "admin_opened"; "admin view opened");
             self.state.borrow_mut().pin_guard.succeeded();
             self.keep_pin_guard();
             g.set_pin_message(SharedString::new());
@@ -1582,14 +1594,14 @@ impl Controller {
             let now = self.now();
             let attempt = self.state.borrow_mut().pin_guard.failed(now);
             self.keep_pin_guard();
-            log::warn!("wrong admin PIN");
+            log::warn!(event = "admin_pin_wrong"; "wrong admin PIN");
             match attempt {
                 Attempt::Allowed => {
                     g.set_pin_attempts_left(self.state.borrow().pin_guard.attempts_left() as i32);
                     g.set_pin_message("wrong".into());
                 }
                 Attempt::LockedUntil(_) => {
-                    log::warn!("admin PIN pad locked after too many wrong PINs");
+                    log::warn!(event = "admin_pin_locked"; "admin PIN pad locked after too many wrong PINs");
                     self.show_lock_if_locked();
                 }
             }
@@ -1670,7 +1682,7 @@ impl Controller {
                 .config
                 .queue(&ticket.queue)
                 .map_or(0, |q| self.wait_minutes(q, ahead, ticket.business_date));
-            log::info!("reprint of ticket {} sent", ticket.display_number());
+            log::info!(event = "reprint", ticket = ticket.display_number(); "reprint of ticket {} sent", ticket.display_number());
             self.state.borrow_mut().admin_jobs.push(ticket.id.clone());
             self.printer
                 .submit(self.receipt_job(&ticket, ahead, wait, true));
@@ -1680,6 +1692,32 @@ impl Controller {
             if let Some(app) = self.ui() {
                 app.global::<Kiosk>().set_admin_message("sent".into());
             }
+        }
+    }
+
+    /// Ends the event loop so the kiosk restarts (see `Kiosk::run`).
+    fn request_restart(&self) {
+        log::info!(event = "restart_asked"; "restart asked for in the admin view");
+        self.restart.set(true);
+        // Outside a running loop (the UI tests) there is nothing to quit.
+        let _ = slint::quit_event_loop();
+    }
+
+    /// Whether staff asked for a restart.
+    pub fn restart_requested(&self) -> bool {
+        self.restart.get()
+    }
+
+    /// Waits up to `limit` for the printer to finish the jobs it was given, recording each
+    /// outcome, so a stop or restart does not leave a printed ticket listed as unprinted.
+    pub fn finish_printing(&self, limit: Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            self.collect_print_outcomes();
+            if self.printer.is_idle() || std::time::Instant::now() >= deadline {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod controller;
 pub mod demo;
 pub mod headless;
+pub mod lifecycle;
 pub mod lookup;
 pub mod printing;
 pub mod qr;
@@ -173,9 +174,12 @@ impl Kiosk {
         Ok(Kiosk { app, controller })
     }
 
-    /// Shows the window and runs until it is closed; under systemd, says when it is ready
-    /// and feeds the watchdog from the UI event loop, so a hung UI gets restarted.
-    pub fn run(self) -> anyhow::Result<()> {
+    /// Shows the window and runs until it is closed or asked to stop or restart; under
+    /// systemd, says when it is ready and feeds the watchdog from the UI event loop, so a
+    /// hung UI gets restarted. Before returning, lets the printer finish what it was given.
+    pub fn run(self) -> anyhow::Result<lifecycle::Ending> {
+        use lifecycle::Ending;
+        let signals = lifecycle::Signals::install().context("cannot catch signals")?;
         let notifier = Rc::new(watchdog::Notifier::from_env());
         let n = notifier.clone();
         slint::Timer::single_shot(std::time::Duration::ZERO, move || n.ready());
@@ -184,6 +188,32 @@ impl Kiosk {
             let n = notifier.clone();
             feed.start(slint::TimerMode::Repeated, every, move || n.watchdog());
         }
-        self.app.run().context("the UI event loop failed")
+        let asked = Rc::new(std::cell::Cell::new(None));
+        let watch = slint::Timer::default();
+        let a = asked.clone();
+        watch.start(
+            slint::TimerMode::Repeated,
+            std::time::Duration::from_millis(100),
+            move || {
+                if let Some(ending) = signals.requested() {
+                    a.set(Some(ending));
+                    let _ = slint::quit_event_loop();
+                }
+            },
+        );
+        self.app.run().context("the UI event loop failed")?;
+        let ending = match asked.get() {
+            Some(ending) => ending,
+            None if self.controller.restart_requested() => Ending::Restart,
+            None => Ending::Closed,
+        };
+        match ending {
+            Ending::Restart => notifier.reloading(),
+            Ending::Stop | Ending::Closed => notifier.stopping(),
+        }
+        log::info!(event = "stopping", ending:? = ending; "stopping the kiosk: {ending:?}");
+        self.controller
+            .finish_printing(std::time::Duration::from_secs(10));
+        Ok(ending)
     }
 }

@@ -148,6 +148,11 @@ impl PrintQueue {
         let _ = self.jobs.send(job);
     }
 
+    /// Whether every job given was reported.
+    pub fn is_idle(&self) -> bool {
+        self.pending.borrow().is_empty()
+    }
+
     /// Whether a job for this ticket is queued or printing.
     pub fn is_pending(&self, ticket_id: &str) -> bool {
         self.pending.borrow().iter().any(|id| id == ticket_id)

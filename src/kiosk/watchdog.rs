@@ -76,6 +76,16 @@ impl Notifier {
         self.send("WATCHDOG=1");
     }
 
+    /// About to exec itself again; the new image says READY=1 when it is up.
+    pub fn reloading(&self) {
+        self.send("RELOADING=1");
+    }
+
+    /// Shutting down on purpose.
+    pub fn stopping(&self) {
+        self.send("STOPPING=1");
+    }
+
     fn send(&self, message: &str) {
         if let Some((socket, addr)) = &self.target {
             if let Err(e) = socket.send_to_addr(message.as_bytes(), addr) {

@@ -631,7 +631,7 @@ impl OfficeStore {
             queues_changed(tx)?;
             Ok(())
         })?;
-        log::info!("clerk {} opened counter {counter}", clerk.username);
+        log::info!(event = "counter_opened", counter = counter; "clerk {} opened counter {counter}", clerk.username);
         Ok(token)
     }
 

@@ -257,7 +257,7 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
     .await
     .map_err(|e| anyhow::anyhow!("password check failed: {e}"))?;
     let Some(clerk) = clerk else {
-        log::warn!("failed clerk login for {username:?}");
+        log::warn!(event = "login_failed"; "failed clerk login for {username:?}");
         return Err(WebError(
             StatusCode::UNAUTHORIZED,
             "bad_login",

@@ -187,7 +187,11 @@ impl EscPos {
                 self.buf.extend_from_slice(&FEED_DOTS);
                 self.buf.push(RASTER_LINE_GAP_DOTS * self.height.max(1));
             }
-            None => log::error!("could not draw {line:?}"),
+            // The line may hold a dossier code or a name: its length only.
+            None => log::error!(
+                "could not draw a line of {} characters",
+                line.chars().count()
+            ),
         }
     }
 

@@ -470,7 +470,7 @@ fn run(
             match result {
                 Ok(r) => {
                     if failures > 0 {
-                        log::info!("sync with the office restored");
+                        log::info!(event = "sync_restored"; "sync with the office restored");
                     }
                     failures = 0;
                     s.online = true;
@@ -493,7 +493,7 @@ fn run(
                 Err(e) => {
                     let msg = format!("{e:#}");
                     if failures == 0 {
-                        log::warn!("sync failed: {msg}");
+                        log::warn!(event = "sync_failed"; "sync failed: {msg}");
                     }
                     failures = failures.saturating_add(1);
                     s.online = false;
