@@ -258,6 +258,8 @@ pub struct Kiosk {
     pub confirmation_seconds: u32,
     /// Days tickets and lookup logs are kept (unsent tickets stay until sent).
     pub retention_days: u32,
+    /// Megabytes the store's rows may take before retention shortens and finished dossiers go.
+    pub max_store_mb: u32,
 }
 
 impl Default for Office {
@@ -292,6 +294,7 @@ impl Default for Kiosk {
             idle_timeout_seconds: 30,
             confirmation_seconds: 10,
             retention_days: 90,
+            max_store_mb: 256,
         }
     }
 }
@@ -522,6 +525,11 @@ impl Config {
         );
         s.push_str(&format!("retention_days = {}\n", def.kiosk.retention_days));
         s.push_str(
+            "# Megabytes the database may use (at least 16). Above it, tickets and logs are kept\n\
+             # for less time (down to a week), then the dossiers that ended longest ago go.\n",
+        );
+        s.push_str(&format!("max_store_mb = {}\n", def.kiosk.max_store_mb));
+        s.push_str(
             "\n[admin]\n\
              # Staff open the admin view (printer state, reprints) by holding the office name\n\
              # for 3 seconds and typing the PIN. Make the hash with `motcua admin-pin`;\n\
@@ -680,6 +688,7 @@ struct RawKiosk {
     idle_timeout_seconds: Option<Spanned<u32>>,
     confirmation_seconds: Option<Spanned<u32>>,
     retention_days: Option<Spanned<u32>>,
+    max_store_mb: Option<Spanned<u32>>,
 }
 
 struct Ctx<'a> {
@@ -1161,6 +1170,8 @@ impl Ctx<'_> {
             7,
             "kiosk.retention_days",
         )?;
+        k.max_store_mb =
+            self.at_least(raw.max_store_mb, k.max_store_mb, 16, "kiosk.max_store_mb")?;
         Ok(k)
     }
 }
@@ -1308,6 +1319,7 @@ mod tests {
     #[test]
     fn retention_keeps_at_least_a_week() {
         assert_err("[kiosk]\nretention_days = 3\n", 2, "retention_days");
+        assert_err("[kiosk]\nmax_store_mb = 2\n", 2, "max_store_mb");
         let c = Config::parse("[kiosk]\nretention_days = 30\n", "t.toml").unwrap();
         assert_eq!(c.kiosk.retention_days, 30);
         assert_eq!(Config::default().kiosk.retention_days, 90);

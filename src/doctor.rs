@@ -90,7 +90,7 @@ pub fn run(config_path: &Path, data_dir: &Path) -> Vec<Check> {
         }
     };
     let mut checks = vec![ok("config", config_path.display().to_string())];
-    let high_water = database(data_dir, &mut checks);
+    let high_water = database(data_dir, config.kiosk.max_store_mb, &mut checks);
     checks.push(storage(data_dir));
     checks.push(printer(&config));
     checks.push(display(std::env::var("SLINT_BACKEND").ok().as_deref()));
@@ -100,7 +100,7 @@ pub fn run(config_path: &Path, data_dir: &Path) -> Vec<Check> {
 }
 
 /// The store: integrity, schema, what waits for the office; returns the clock's high-water mark.
-fn database(data_dir: &Path, checks: &mut Vec<Check>) -> Option<DateTime<Utc>> {
+fn database(data_dir: &Path, max_mb: u32, checks: &mut Vec<Check>) -> Option<DateTime<Utc>> {
     let path = crate::kiosk::database_path(data_dir);
     if !path.exists() {
         checks.push(warn(
@@ -161,13 +161,29 @@ fn database(data_dir: &Path, checks: &mut Vec<Check>) -> Option<DateTime<Utc>> {
     let tickets: i64 = conn
         .query_row("SELECT COUNT(*) FROM ticket", [], |r| r.get(0))
         .unwrap_or(0);
-    checks.push(ok(
-        "database",
-        format!(
-            "{}: intact, schema {version}, {tickets} tickets, {unsent} events not yet at the office",
-            path.display()
-        ),
-    ));
+    let pragma = |name: &str| -> i64 {
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            .unwrap_or(0)
+    };
+    let used_mb = (pragma("page_count") - pragma("freelist_count")).max(0) as f64
+        * pragma("page_size") as f64
+        / (1024.0 * 1024.0);
+    let seen = format!(
+        "{}: intact, schema {version}, {tickets} tickets, {unsent} events not yet at the office, \
+         {used_mb:.1} MB of {max_mb} MB",
+        path.display()
+    );
+    checks.push(if used_mb > f64::from(max_mb) {
+        warn(
+            "database",
+            seen,
+            "over kiosk.max_store_mb: the kiosk trims old rows at start and once a day; if it \
+             stays over, the rows left must stay (unsent tickets, dossiers in progress): raise \
+             the bound or check the sync",
+        )
+    } else {
+        ok("database", seen)
+    });
     conn.query_row("SELECT high_water FROM clock WHERE id = 1", [], |r| {
         r.get::<_, String>(0)
     })

@@ -211,3 +211,65 @@ fn the_board_backend_needs_a_drm_device() {
         assert!(!run.ok);
     }
 }
+
+#[test]
+fn a_store_over_its_size_bound_warns_and_the_next_start_trims_it() {
+    use motcua::domain::dossier::DossierStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let config = sound_kiosk(dir.path(), "");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("max_store_mb = 256", "max_store_mb = 16");
+    std::fs::write(&config, text).unwrap();
+    let data = dir.path().join("data");
+    {
+        // 20 MB of dossiers that ended long ago, as years of syncing would leave.
+        let mut store = motcua::kiosk::open_store(&data).unwrap();
+        let now = chrono::Utc::now();
+        let records: Vec<_> = (1..=9000)
+            .map(|n| motcua::dossier_import::DossierRecord {
+                code: motcua::domain::dossier_code::parse_code(&format!(
+                    "H15.50.05.13-261120-{n:04}"
+                ))
+                .unwrap(),
+                status: DossierStatus::Returned,
+                procedure_code: "1.001193".into(),
+                applicant_name: "Lê Văn Cường".into(),
+                received_at: now - chrono::TimeDelta::days(800),
+                due_at: None,
+                finished_at: Some(now - chrono::TimeDelta::days(700 - i64::from(n) / 20)),
+                note: "Ghi chú ".repeat(300),
+                pickup_place: "Quầy 1".into(),
+                secret: String::new(),
+                phone_last4: String::new(),
+            })
+            .collect();
+        store.import_dossiers(&records, now).unwrap();
+    }
+    let run = doctor(&config, &data, &[]);
+    let l = line(&run.out, "database");
+    assert!(
+        l.starts_with("WARN") && l.contains("of 16 MB") && l.contains("max_store_mb"),
+        "{}",
+        run.out
+    );
+    // The kiosk's start trims the store under its bound; the doctor is content.
+    let again = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["kiosk", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--screenshot")
+        .arg(dir.path().join("again.png"))
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{again:?}");
+    let run = doctor(&config, &data, &[]);
+    assert!(
+        line(&run.out, "database").starts_with("ok  "),
+        "{}",
+        run.out
+    );
+    assert!(run.ok, "{}", run.out);
+}

@@ -596,3 +596,108 @@ fn old_tickets_and_logs_leave_the_store_but_a_ticket_the_office_lacks_stays() {
     let wal = path.with_extension("sqlite-wal");
     assert!(std::fs::metadata(&wal).map_or(0, |m| m.len()) < 64 * 1024);
 }
+
+/// A dossier for the size-bound test, finished `ended_days_ago` days before 2026-11-25 (or
+/// still in progress with None), with a note long enough to take room.
+fn bulky_dossier(n: u32, ended_days_ago: Option<i64>) -> motcua::dossier_import::DossierRecord {
+    use motcua::domain::dossier::DossierStatus;
+    let today = utc("2026-11-25T02:00:00Z");
+    motcua::dossier_import::DossierRecord {
+        code: motcua::domain::dossier_code::parse_code(&format!("H15.50.05.13-261120-{n:04}"))
+            .unwrap(),
+        status: if ended_days_ago.is_some() {
+            DossierStatus::Returned
+        } else {
+            DossierStatus::Processing
+        },
+        procedure_code: "1.001193".into(),
+        applicant_name: "Trần Thị Bình".into(),
+        received_at: today - chrono::TimeDelta::days(900),
+        due_at: None,
+        finished_at: ended_days_ago.map(|d| today - chrono::TimeDelta::days(d)),
+        note: "Ghi chú dài về hồ sơ. ".repeat(40),
+        pickup_place: "Quầy số 2".into(),
+        secret: String::new(),
+        phone_last4: String::new(),
+    }
+}
+
+#[test]
+fn above_its_size_bound_the_store_drops_finished_dossiers_oldest_first_and_nothing_in_progress() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let now = utc("2026-11-25T02:00:00Z");
+    // 3,000 dossiers that ended over 3,000 days, and 300 still in progress.
+    let mut records: Vec<_> = (1..=3000)
+        .map(|n| bulky_dossier(n, Some(i64::from(n))))
+        .collect();
+    records.extend((3001..=3300).map(|n| bulky_dossier(n, None)));
+    store.import_dossiers(&records, now).unwrap();
+    // A ticket of long ago the office never got.
+    let unsent = issue(&mut store, "A", "2026-01-05T02:00:00Z").ticket.id;
+
+    let used = store.used_bytes().unwrap();
+    assert!(used > 3_000_000, "{used}");
+    // Within the bound: nothing happens.
+    let same = store
+        .shrink_to(used + 1, now, date(2026, 11, 25), 90)
+        .unwrap();
+    assert_eq!((same.dossiers, same.used_after), (0, used));
+
+    let bound = used / 3;
+    let shrunk = store.shrink_to(bound, now, date(2026, 11, 25), 90).unwrap();
+    assert!(shrunk.within(bound), "{shrunk:?}");
+    assert!(
+        shrunk.used_after <= bound / 10 * 9,
+        "room left for growth: {shrunk:?}"
+    );
+    assert_eq!(shrunk.retention_days, motcua::store::MIN_RETENTION_DAYS);
+    assert!(
+        shrunk.dossiers > 1000 && shrunk.dossiers < 3000,
+        "{shrunk:?}"
+    );
+    drop(store);
+
+    // Reopened: every dossier in progress, the ones that ended most recently, the unsent ticket.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.dossier_count().unwrap(),
+        3300 - shrunk.dossiers as u64
+    );
+    for n in 3001..=3300 {
+        let code = format!("H15.50.05.13-261120-{n:04}");
+        assert!(
+            store.dossier(&code).unwrap().is_some(),
+            "{code} in progress"
+        );
+    }
+    let kept = 3000 - shrunk.dossiers as u32;
+    for n in 1..=3000 {
+        let code = format!("H15.50.05.13-261120-{n:04}");
+        let present = store.dossier(&code).unwrap().is_some();
+        assert_eq!(present, n <= kept, "{code}: ended {n} days ago");
+        if !present {
+            assert!(
+                store.dossier_steps(&code).unwrap().is_empty(),
+                "{code}'s steps"
+            );
+        }
+    }
+    assert!(store.ticket(&unsent).unwrap().is_some());
+}
+
+#[test]
+fn a_store_full_of_what_must_stay_says_it_is_over_its_bound() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let now = utc("2026-11-25T02:00:00Z");
+    let records: Vec<_> = (1..=500).map(|n| bulky_dossier(n, None)).collect();
+    store.import_dossiers(&records, now).unwrap();
+    let used = store.used_bytes().unwrap();
+    let shrunk = store
+        .shrink_to(used / 2, now, date(2026, 11, 25), 90)
+        .unwrap();
+    assert!(!shrunk.within(used / 2));
+    assert_eq!(shrunk.dossiers, 0);
+    assert_eq!(store.dossier_count().unwrap(), 500);
+}

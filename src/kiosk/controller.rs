@@ -226,6 +226,8 @@ impl Controller {
         ctrl.show_hours();
         ctrl.refresh_clock();
         ctrl.go_home();
+        // Before the first frame: a store over its size bound is trimmed before it grows more.
+        ctrl.housekeeping();
         let weak = Rc::downgrade(&ctrl);
         // A tick every 250 ms keeps the clock on screen current and collects print outcomes
         // and PIN checks, so each is seen within a quarter second of the worker finishing.
@@ -470,6 +472,35 @@ impl Controller {
             ),
             Ok(_) => {}
             Err(e) => log::error!("cannot prune the store: {e:#}"),
+        }
+        self.keep_within_bound(now);
+    }
+
+    /// Shrinks what the store keeps when it outgrows `max_store_mb`.
+    fn keep_within_bound(&self, now: chrono::DateTime<chrono::Utc>) {
+        let bound = u64::from(self.config.kiosk.max_store_mb) * 1024 * 1024;
+        let result = {
+            let mut store = self.store.borrow_mut();
+            store
+                .business_date_at(now, self.config.tz())
+                .and_then(|today| {
+                    store.shrink_to(bound, now, today, self.config.kiosk.retention_days)
+                })
+        };
+        let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+        match result {
+            Ok(s) if s.used_before <= bound => {}
+            Ok(s) if s.within(bound) => log::warn!(
+                event = "store_shrunk", retention_days = s.retention_days, dossiers = s.dossiers;
+                "the store outgrew {} MB ({:.1} MB): kept {} days of tickets and logs, removed {} finished dossiers; now {:.1} MB",
+                self.config.kiosk.max_store_mb, mb(s.used_before), s.retention_days, s.dossiers, mb(s.used_after)
+            ),
+            Ok(s) => log::error!(
+                event = "store_full";
+                "the store still takes {:.1} MB, over its {} MB bound, with only unsent tickets, open dossiers and this week's rows left: raise kiosk.max_store_mb or check the sync",
+                mb(s.used_after), self.config.kiosk.max_store_mb
+            ),
+            Err(e) => log::error!("cannot keep the store within its bound: {e:#}"),
         }
     }
 

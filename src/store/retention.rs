@@ -3,12 +3,42 @@
 //! office's old queue states), never a ticket whose event the office has not yet got; then
 //! the WAL is checkpointed and truncated. Freed pages are reused by new rows, so the file
 //! stays near the size of what is kept.
+//!
+//! Above a size bound, what is kept shrinks further: a shorter window (down to a week), then
+//! the dossiers whose lifecycle ended longest ago (the office still has them). Unsent tickets
+//! and dossiers still in progress always stay.
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rusqlite::{params, TransactionBehavior};
 
 use super::{fmt_date, fmt_ts, Store, EVENT_TICKET_ISSUED};
+use crate::domain::dossier::DossierStatus;
+
+/// The shortest window a size bound may shrink retention to.
+pub const MIN_RETENTION_DAYS: u32 = 7;
+
+/// What a pass under the size bound did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shrunk {
+    /// Bytes in use before and after.
+    pub used_before: u64,
+    /// Bytes in use after.
+    pub used_after: u64,
+    /// The retention window the rows were pruned to (the configured one if that sufficed).
+    pub retention_days: u32,
+    /// What that pruning removed.
+    pub pruned: Pruned,
+    /// Finished dossiers removed, oldest end first.
+    pub dossiers: usize,
+}
+
+impl Shrunk {
+    /// Whether the store is within `bound` bytes.
+    pub fn within(&self, bound: u64) -> bool {
+        self.used_after <= bound
+    }
+}
 
 /// What a pass removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -75,5 +105,100 @@ impl Store {
             lookups,
             days: old_days,
         })
+    }
+}
+
+impl Store {
+    /// Bytes of the database file its rows use (pages not on the free list); the WAL aside.
+    pub fn used_bytes(&self) -> Result<u64> {
+        let pragma = |name: &str| -> Result<u64> {
+            Ok(self
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))?
+                .max(0) as u64)
+        };
+        Ok((pragma("page_count")? - pragma("freelist_count")?) * pragma("page_size")?)
+    }
+
+    /// Keeps the store within `bound` bytes: nothing happens while it is; above it, retention
+    /// shortens by halves down to [`MIN_RETENTION_DAYS`], then finished dossiers go, those
+    /// that ended longest ago first, until the rows take at most nine tenths of the bound (so
+    /// the next pass is not due at once). What cannot go (unsent tickets, dossiers in
+    /// progress, this week's rows) stays even above the bound; the caller says so.
+    pub fn shrink_to(
+        &mut self,
+        bound: u64,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        retention_days: u32,
+    ) -> Result<Shrunk> {
+        let used_before = self.used_bytes()?;
+        let mut shrunk = Shrunk {
+            used_before,
+            used_after: used_before,
+            retention_days,
+            ..Shrunk::default()
+        };
+        if used_before <= bound {
+            return Ok(shrunk);
+        }
+        let target = bound / 10 * 9;
+        while shrunk.used_after > target && shrunk.retention_days > MIN_RETENTION_DAYS {
+            shrunk.retention_days = (shrunk.retention_days / 2).max(MIN_RETENTION_DAYS);
+            let p = self.prune(now, today, shrunk.retention_days)?;
+            shrunk.pruned.tickets += p.tickets;
+            shrunk.pruned.events += p.events;
+            shrunk.pruned.lookups += p.lookups;
+            shrunk.pruned.days += p.days;
+            shrunk.used_after = self.used_bytes()?;
+        }
+        let finished: Vec<&str> = [
+            DossierStatus::Returned,
+            DossierStatus::Refused,
+            DossierStatus::Stopped,
+        ]
+        .iter()
+        .map(|s| s.code())
+        .collect();
+        while shrunk.used_after > target {
+            let removed = self.drop_finished_dossiers(&finished)?;
+            if removed == 0 {
+                break;
+            }
+            shrunk.dossiers += removed;
+            shrunk.used_after = self.used_bytes()?;
+        }
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(shrunk)
+    }
+
+    /// Removes a tenth of the finished dossiers (at least 100), those that ended longest ago,
+    /// with their steps, in one transaction.
+    fn drop_finished_dossiers(&mut self, finished: &[&str]) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let count: i64 = tx.query_row(
+            "SELECT count(*) FROM dossier WHERE status IN (?1, ?2, ?3)",
+            params![finished[0], finished[1], finished[2]],
+            |r| r.get(0),
+        )?;
+        let batch = (count / 10).max(100);
+        // The same rows twice in one transaction: steps first, while their dossiers still say
+        // which they are.
+        let doomed = "SELECT code FROM dossier WHERE status IN (?1, ?2, ?3)
+                      ORDER BY coalesce(finished_at, updated_at), code LIMIT ?4";
+        let args = params![finished[0], finished[1], finished[2], batch];
+        tx.execute(
+            &format!("DELETE FROM dossier_step WHERE code IN ({doomed})"),
+            args,
+        )?;
+        let removed = tx.execute(
+            &format!("DELETE FROM dossier WHERE code IN ({doomed})"),
+            args,
+        )?;
+        tx.commit()?;
+        Ok(removed)
     }
 }
