@@ -140,6 +140,12 @@ pub struct Controller {
     cat_generation: std::cell::Cell<u64>,
     /// Staff asked for a restart from the admin view.
     restart: std::cell::Cell<bool>,
+    /// A size pass (`Store::shrink_to`) on its own connection and thread.
+    shrinking: RefCell<Option<std::thread::JoinHandle<()>>>,
+    /// When to look at the store's size next (monotonic: a clock jump cannot stop it).
+    next_size_check: std::cell::Cell<Option<std::time::Instant>>,
+    /// The "over its bound, trimming after closing time" warning was given.
+    size_warned: std::cell::Cell<bool>,
     /// The local day the store was last pruned (retention), once a day and at start.
     pruned_on: std::cell::Cell<Option<chrono::NaiveDate>>,
     /// The sync round (and language) the home screen's "now serving" lines were made for.
@@ -155,6 +161,15 @@ pub struct Controller {
     /// dismiss the number the citizen has not yet read.
     tap_guard: Timer,
     tick: Timer,
+}
+
+impl Drop for Controller {
+    /// A size pass in progress finishes first (each of its steps is a transaction anyway).
+    fn drop(&mut self) {
+        if let Some(pass) = self.shrinking.get_mut().take() {
+            let _ = pass.join();
+        }
+    }
 }
 
 impl Controller {
@@ -189,6 +204,9 @@ impl Controller {
             cat_generation: std::cell::Cell::new(0),
             serving_shown: std::cell::Cell::new(None),
             restart: std::cell::Cell::new(false),
+            shrinking: RefCell::new(None),
+            next_size_check: std::cell::Cell::new(None),
+            size_warned: std::cell::Cell::new(false),
             pruned_on: std::cell::Cell::new(None),
             clock,
             sync,
@@ -449,6 +467,7 @@ impl Controller {
     /// flash never fills. Quick deletes on this thread, between touches.
     fn housekeeping(&self) {
         let now = self.now();
+        self.keep_within_bound(now);
         let day = now.with_timezone(&self.config.tz()).date_naive();
         if self.pruned_on.get() == Some(day) {
             return;
@@ -473,34 +492,85 @@ impl Controller {
             Ok(_) => {}
             Err(e) => log::error!("cannot prune the store: {e:#}"),
         }
-        self.keep_within_bound(now);
     }
 
-    /// Shrinks what the store keeps when it outgrows `max_store_mb`.
+    /// Looks at the store's size now and then; above `max_store_mb`, and when no citizen is
+    /// served (the office closed, or no hours kept), shrinks it on a thread of its own: the
+    /// rebuild can take a minute and the UI must keep feeding the watchdog.
     fn keep_within_bound(&self, now: chrono::DateTime<chrono::Utc>) {
-        let bound = u64::from(self.config.kiosk.max_store_mb) * 1024 * 1024;
-        let result = {
-            let mut store = self.store.borrow_mut();
-            store
-                .business_date_at(now, self.config.tz())
-                .and_then(|today| {
-                    store.shrink_to(bound, now, today, self.config.kiosk.retention_days)
-                })
-        };
+        use std::time::{Duration, Instant};
+        if self
+            .shrinking
+            .borrow()
+            .as_ref()
+            .is_some_and(|h| !h.is_finished())
+        {
+            return;
+        }
+        if let Some(done) = self.shrinking.borrow_mut().take() {
+            let _ = done.join();
+        }
+        if self
+            .next_size_check
+            .get()
+            .is_some_and(|at| Instant::now() < at)
+        {
+            return;
+        }
+        let later = |d: Duration| self.next_size_check.set(Some(Instant::now() + d));
+        let max_mb = self.config.kiosk.max_store_mb;
+        let bound = u64::from(max_mb) * 1024 * 1024;
         let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
-        match result {
-            Ok(s) if s.used_before <= bound => {}
-            Ok(s) if s.within(bound) => log::warn!(
-                event = "store_shrunk", retention_days = s.retention_days, dossiers = s.dossiers;
-                "the store outgrew {} MB ({:.1} MB): kept {} days of tickets and logs, removed {} finished dossiers; now {:.1} MB",
-                self.config.kiosk.max_store_mb, mb(s.used_before), s.retention_days, s.dossiers, mb(s.used_after)
-            ),
-            Ok(s) => log::error!(
-                event = "store_full";
-                "the store still takes {:.1} MB, over its {} MB bound, with only unsent tickets, open dossiers and this week's rows left: raise kiosk.max_store_mb or check the sync",
-                mb(s.used_after), self.config.kiosk.max_store_mb
-            ),
-            Err(e) => log::error!("cannot keep the store within its bound: {e:#}"),
+        let used = match self.store.borrow().used_bytes() {
+            Ok(used) => used,
+            Err(e) => {
+                log::error!("cannot measure the store: {e:#}");
+                return later(Duration::from_secs(3600));
+            }
+        };
+        if used <= bound {
+            return later(Duration::from_secs(6 * 3600));
+        }
+        let quiet = self.config.hours.always_open
+            || matches!(self.availability_now(), Availability::Closed { .. });
+        if !quiet {
+            if !self.size_warned.replace(true) {
+                log::warn!(
+                    event = "store_over_bound";
+                    "the store takes {:.1} MB, over its {max_mb} MB bound: trimming after closing time",
+                    mb(used)
+                );
+            }
+            return later(Duration::from_secs(600));
+        }
+        let path = self.store.borrow().path().to_path_buf();
+        self.size_warned.set(false);
+        later(Duration::from_secs(6 * 3600));
+        let (tz, days) = (self.config.tz(), self.config.kiosk.retention_days);
+        let pass = std::thread::Builder::new()
+            .name("store-size".into())
+            .spawn(move || {
+                let result = crate::store::Store::open(&path).and_then(|mut store| {
+                    let today = store.business_date_at(now, tz)?;
+                    store.shrink_to(bound, now, today, days)
+                });
+                match result {
+                    Ok(s) if s.within(bound) => log::warn!(
+                        event = "store_shrunk", retention_days = s.retention_days, dossiers = s.dossiers;
+                        "the store outgrew {max_mb} MB ({:.1} MB): kept {} days of tickets and logs, removed {} finished dossiers; now {:.1} MB",
+                        mb(s.used_before), s.retention_days, s.dossiers, mb(s.used_after)
+                    ),
+                    Ok(s) => log::error!(
+                        event = "store_full";
+                        "the store still takes {:.1} MB, over its {max_mb} MB bound, with only unsent tickets, dossiers in progress and this week's rows left: raise kiosk.max_store_mb or check the sync",
+                        mb(s.used_after)
+                    ),
+                    Err(e) => log::error!("cannot keep the store within its bound: {e:#}"),
+                }
+            });
+        match pass {
+            Ok(handle) => *self.shrinking.borrow_mut() = Some(handle),
+            Err(e) => log::error!("cannot start the store's size pass: {e}"),
         }
     }
 

@@ -125,6 +125,10 @@ impl Store {
     /// that ended longest ago first, until the rows take at most nine tenths of the bound (so
     /// the next pass is not due at once). What cannot go (unsent tickets, dossiers in
     /// progress, this week's rows) stays even above the bound; the caller says so.
+    ///
+    /// Removing dossiers rebuilds the file (`VACUUM`): it takes long on a big store and needs
+    /// free space of about the store's size, so callers run it on a connection of its own,
+    /// off the UI thread, when no citizen is served.
     pub fn shrink_to(
         &mut self,
         bound: u64,
@@ -143,6 +147,8 @@ impl Store {
             return Ok(shrunk);
         }
         let target = bound / 10 * 9;
+        // Tickets and logs were written in time order, so the pages of old ones come free
+        // together and are reused: the pages in use tell what was won.
         while shrunk.used_after > target && shrunk.retention_days > MIN_RETENTION_DAYS {
             shrunk.retention_days = (shrunk.retention_days / 2).max(MIN_RETENTION_DAYS);
             let p = self.prune(now, today, shrunk.retention_days)?;
@@ -152,20 +158,21 @@ impl Store {
             shrunk.pruned.days += p.days;
             shrunk.used_after = self.used_bytes()?;
         }
-        let finished: Vec<&str> = [
-            DossierStatus::Returned,
-            DossierStatus::Refused,
-            DossierStatus::Stopped,
-        ]
-        .iter()
-        .map(|s| s.code())
-        .collect();
-        while shrunk.used_after > target {
-            let removed = self.drop_finished_dossiers(&finished)?;
+        // Dossiers end in no order of their codes: removing some leaves their pages part
+        // full, so each round removes what the excess suggests, then rebuilds the file.
+        for _round in 0..3 {
+            if shrunk.used_after <= target {
+                break;
+            }
+            let total = self.dossier_count()? as f64;
+            let excess = (shrunk.used_after - target) as f64 / shrunk.used_after as f64;
+            let want = ((total * excess * 1.1).ceil() as usize).max(100);
+            let removed = self.drop_finished_dossiers(want)?;
             if removed == 0 {
                 break;
             }
             shrunk.dossiers += removed;
+            self.conn.execute_batch("VACUUM")?;
             shrunk.used_after = self.used_bytes()?;
         }
         self.conn
@@ -173,32 +180,48 @@ impl Store {
         Ok(shrunk)
     }
 
-    /// Removes a tenth of the finished dossiers (at least 100), those that ended longest ago,
-    /// with their steps, in one transaction.
-    fn drop_finished_dossiers(&mut self, finished: &[&str]) -> Result<usize> {
-        let tx = self
+    /// Removes up to `want` finished dossiers, those that ended longest ago, with their steps;
+    /// a few thousand per transaction, so a ticket being issued meanwhile waits briefly.
+    fn drop_finished_dossiers(&mut self, want: usize) -> Result<usize> {
+        let finished = [
+            DossierStatus::Returned,
+            DossierStatus::Refused,
+            DossierStatus::Stopped,
+        ]
+        .map(|s| s.code());
+        let doomed: Vec<String> = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let count: i64 = tx.query_row(
-            "SELECT count(*) FROM dossier WHERE status IN (?1, ?2, ?3)",
-            params![finished[0], finished[1], finished[2]],
-            |r| r.get(0),
-        )?;
-        let batch = (count / 10).max(100);
-        // The same rows twice in one transaction: steps first, while their dossiers still say
-        // which they are.
-        let doomed = "SELECT code FROM dossier WHERE status IN (?1, ?2, ?3)
-                      ORDER BY coalesce(finished_at, updated_at), code LIMIT ?4";
-        let args = params![finished[0], finished[1], finished[2], batch];
-        tx.execute(
-            &format!("DELETE FROM dossier_step WHERE code IN ({doomed})"),
-            args,
-        )?;
-        let removed = tx.execute(
-            &format!("DELETE FROM dossier WHERE code IN ({doomed})"),
-            args,
-        )?;
-        tx.commit()?;
+            .prepare(
+                "SELECT code FROM dossier WHERE status IN (?1, ?2, ?3)
+                 ORDER BY coalesce(finished_at, updated_at), code LIMIT ?4",
+            )?
+            .query_map(
+                params![finished[0], finished[1], finished[2], want as i64],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut removed = 0;
+        for chunk in doomed.chunks(2_000) {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut steps = tx.prepare_cached("DELETE FROM dossier_step WHERE code = ?1")?;
+                // The status is checked again: the sync may have reopened it meanwhile.
+                let mut dossier = tx.prepare_cached(
+                    "DELETE FROM dossier WHERE code = ?1 AND status IN (?2, ?3, ?4)",
+                )?;
+                for code in chunk {
+                    let n =
+                        dossier.execute(params![code, finished[0], finished[1], finished[2]])?;
+                    if n > 0 {
+                        steps.execute([code])?;
+                        removed += n;
+                    }
+                }
+            }
+            tx.commit()?;
+        }
         Ok(removed)
     }
 }
