@@ -11,7 +11,7 @@ field() { dpkg-deb --field "$deb" "$1"; }
 [ "$(field Package)" = motcua ] || fail "Package is $(field Package)"
 depends=$(field Depends)
 # The board build links libinput, libudev and xkbcommon; dpkg-shlibdeps found them.
-for lib in libc6 libinput10 libudev1 libxkbcommon0 systemd; do
+for lib in libc6 libinput10 libudev1 libxkbcommon0 systemd procps; do
     grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 

@@ -177,9 +177,9 @@ fn database(data_dir: &Path, max_mb: u32, checks: &mut Vec<Check>) -> Option<Dat
         warn(
             "database",
             seen,
-            "over kiosk.max_store_mb: the kiosk trims old rows at start and once a day; if it \
-             stays over, the rows left must stay (unsent tickets, dossiers in progress): raise \
-             the bound or check the sync",
+            "over kiosk.max_store_mb: the running kiosk trims it after closing time (it looks \
+             every 6 hours); if it stays over, the rows left must stay (unsent tickets, dossiers \
+             in progress): raise the bound or check the sync",
         )
     } else {
         ok("database", seen)

@@ -945,13 +945,15 @@ fn run_kiosk(
     let Some(window) = window else {
         let ending = kiosk.run()?;
         drop(_office);
-        if ending == kiosk::lifecycle::Ending::Restart {
-            if set_rotation {
-                // The restarted kiosk takes the rotation from its config again, which may
-                // have changed: that is what a restart is for.
-                std::env::remove_var("SLINT_KMS_ROTATION");
-            }
-            return Err(kiosk::lifecycle::exec_self());
+        if ending == kiosk::lifecycle::Ending::Restart && !kiosk::lifecycle::stop_requested() {
+            // The restarted kiosk takes the rotation from its config again, which may have
+            // changed: that is what a restart is for.
+            let unset: &[&str] = if set_rotation {
+                &["SLINT_KMS_ROTATION"]
+            } else {
+                &[]
+            };
+            return Err(kiosk::lifecycle::exec_self(unset));
         }
         return Ok(());
     };

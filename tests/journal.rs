@@ -50,10 +50,17 @@ impl Drop for Journald {
     }
 }
 
-/// The journal entries of process `pid`, as JSON objects.
-fn entries(pid: u32) -> Vec<serde_json::Value> {
+/// The journal entries of process `pid` since `since` (Unix seconds), as JSON objects: an
+/// older process with the same PID in a persistent journal is not ours.
+fn entries(pid: u32, since: u64) -> Vec<serde_json::Value> {
     let out = Command::new("journalctl")
-        .args(["--no-pager", "-o", "json", &format!("_PID={pid}")])
+        .args([
+            "--no-pager",
+            "-o",
+            "json",
+            &format!("--since=@{since}"),
+            &format!("_PID={pid}"),
+        ])
         .output()
         .expect("journalctl");
     String::from_utf8_lossy(&out.stdout)
@@ -65,6 +72,11 @@ fn entries(pid: u32) -> Vec<serde_json::Value> {
 #[test]
 fn the_office_logs_structured_entries_to_the_journal_and_nothing_to_stderr() {
     let _journald = Journald::ensure();
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 1;
     let dir = tempfile::tempdir().unwrap();
     let stderr_path = dir.path().join("stderr");
     let stderr = std::fs::File::create(&stderr_path).unwrap();
@@ -87,7 +99,7 @@ fn the_office_logs_structured_entries_to_the_journal_and_nothing_to_stderr() {
     let pid = office.id();
     let deadline = Instant::now() + Duration::from_secs(10);
     let started = loop {
-        let found = entries(pid)
+        let found = entries(pid, since)
             .into_iter()
             .find(|e| e["EVENT"] == "office_started");
         if let Some(e) = found {
@@ -113,7 +125,7 @@ fn the_office_logs_structured_entries_to_the_journal_and_nothing_to_stderr() {
         .unwrap()
         .starts_with("office API listening on 127.0.0.1:"));
     // Every entry of the process carries the program's fields.
-    for e in entries(pid) {
+    for e in entries(pid, since) {
         assert_eq!(e["SYSLOG_IDENTIFIER"], "motcua", "{e}");
         assert_eq!(e["MOTCUA_VERSION"], env!("CARGO_PKG_VERSION"), "{e}");
     }
@@ -136,15 +148,20 @@ fn without_the_journal_records_go_to_stderr_with_their_fields() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut reader = BufReader::new(office.stderr.take().unwrap());
-    let mut line = String::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !line.contains("office API listening") {
-        line.clear();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "stderr ended");
-        assert!(Instant::now() < deadline);
-    }
+    // Read on a thread: a line that never comes must fail the test, not hang it.
+    let stderr = office.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("office API listening") {
+                let _ = tx.send(line);
+                return;
+            }
+        }
+    });
+    let line = rx.recv_timeout(Duration::from_secs(10));
     let _ = office.kill();
     let _ = office.wait();
+    let line = line.expect("no \"office API listening\" line on stderr within 10 s");
     assert!(line.contains("event=office_started"), "{line}");
 }

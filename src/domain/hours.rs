@@ -67,6 +67,22 @@ pub enum ClosedReason {
     CutOff,
 }
 
+/// Whether nobody is served at `local`, so the kiosk may do long upkeep (rebuilding its
+/// store): after the day's last session or on a day without service; an always-open kiosk
+/// has only the night, 00:00–05:00.
+pub fn is_quiet(local: NaiveDateTime, hours: &Hours) -> bool {
+    if hours.always_open {
+        return local.time() < NaiveTime::from_hms_opt(5, 0, 0).expect("a valid time");
+    }
+    matches!(
+        availability(local, hours),
+        Availability::Closed {
+            reason: ClosedReason::AfterClosing | ClosedReason::NotServiceDay,
+            ..
+        }
+    )
+}
+
 /// Whether a ticket may be issued at a given local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
@@ -341,5 +357,28 @@ mod tests {
             availability(at(2, 9, 0, 0), &h),
             closed(at(16, 9, 0, 0), ClosedReason::NotServiceDay)
         );
+    }
+
+    #[test]
+    fn upkeep_waits_for_the_end_of_the_day_or_the_night() {
+        let at = |d: u32, h: u32, m: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, d)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
+        let hours = Hours::default();
+        // Wednesday 25 November 2026: lunch, the cut-off and the morning are not quiet.
+        assert!(!is_quiet(at(25, 12, 0), &hours));
+        assert!(!is_quiet(at(25, 16, 50), &hours));
+        assert!(!is_quiet(at(25, 6, 0), &hours));
+        assert!(is_quiet(at(25, 17, 30), &hours));
+        assert!(is_quiet(at(28, 10, 0), &hours), "Saturday");
+        let always = Hours {
+            always_open: true,
+            ..Hours::default()
+        };
+        assert!(is_quiet(at(25, 3, 0), &always));
+        assert!(!is_quiet(at(25, 17, 30), &always));
     }
 }

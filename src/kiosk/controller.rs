@@ -140,8 +140,8 @@ pub struct Controller {
     cat_generation: std::cell::Cell<u64>,
     /// Staff asked for a restart from the admin view.
     restart: std::cell::Cell<bool>,
-    /// A size pass (`Store::shrink_to`) on its own connection and thread.
-    shrinking: RefCell<Option<std::thread::JoinHandle<()>>>,
+    /// A size pass (`Store::shrink_to_unless`) on its own connection and thread.
+    shrinking: RefCell<Option<SizePass>>,
     /// When to look at the store's size next (monotonic: a clock jump cannot stop it).
     next_size_check: std::cell::Cell<Option<std::time::Instant>>,
     /// The "over its bound, trimming after closing time" warning was given.
@@ -163,11 +163,29 @@ pub struct Controller {
     tick: Timer,
 }
 
+/// A size pass running on its own thread, and how to stop it.
+struct SizePass {
+    thread: std::thread::JoinHandle<()>,
+    cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// The pass's connection, once opened: interrupts the statement it runs (a `VACUUM`).
+    interrupt: Arc<std::sync::Mutex<Option<rusqlite::InterruptHandle>>>,
+}
+
 impl Drop for Controller {
-    /// A size pass in progress finishes first (each of its steps is a transaction anyway).
+    /// A size pass in progress is cancelled: a stop or restart must not wait for a rebuild
+    /// (each step is a transaction; an interrupted one leaves the store as it was).
     fn drop(&mut self) {
         if let Some(pass) = self.shrinking.get_mut().take() {
-            let _ = pass.join();
+            pass.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            if let Some(handle) = pass
+                .interrupt
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+            {
+                handle.interrupt();
+            }
+            let _ = pass.thread.join();
         }
     }
 }
@@ -469,7 +487,8 @@ impl Controller {
         let now = self.now();
         self.keep_within_bound(now);
         let day = now.with_timezone(&self.config.tz()).date_naive();
-        if self.pruned_on.get() == Some(day) {
+        // A size pass prunes too, and holds the write lock: the daily prune waits for it.
+        if self.pruned_on.get() == Some(day) || self.size_pass_running() {
             return;
         }
         self.pruned_on.set(Some(day));
@@ -494,21 +513,23 @@ impl Controller {
         }
     }
 
+    fn size_pass_running(&self) -> bool {
+        self.shrinking
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| !p.thread.is_finished())
+    }
+
     /// Looks at the store's size now and then; above `max_store_mb`, and when no citizen is
     /// served (the office closed, or no hours kept), shrinks it on a thread of its own: the
     /// rebuild can take a minute and the UI must keep feeding the watchdog.
     fn keep_within_bound(&self, now: chrono::DateTime<chrono::Utc>) {
         use std::time::{Duration, Instant};
-        if self
-            .shrinking
-            .borrow()
-            .as_ref()
-            .is_some_and(|h| !h.is_finished())
-        {
+        if self.size_pass_running() {
             return;
         }
         if let Some(done) = self.shrinking.borrow_mut().take() {
-            let _ = done.join();
+            let _ = done.thread.join();
         }
         if self
             .next_size_check
@@ -531,8 +552,8 @@ impl Controller {
         if used <= bound {
             return later(Duration::from_secs(6 * 3600));
         }
-        let quiet = self.config.hours.always_open
-            || matches!(self.availability_now(), Availability::Closed { .. });
+        let local = now.with_timezone(&self.config.tz()).naive_local();
+        let quiet = crate::domain::hours::is_quiet(local, &self.config.hours);
         if !quiet {
             if !self.size_warned.replace(true) {
                 log::warn!(
@@ -547,12 +568,16 @@ impl Controller {
         self.size_warned.set(false);
         later(Duration::from_secs(6 * 3600));
         let (tz, days) = (self.config.tz(), self.config.kiosk.retention_days);
+        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let interrupt = Arc::new(std::sync::Mutex::new(None));
+        let (c, i) = (cancel.clone(), interrupt.clone());
         let pass = std::thread::Builder::new()
             .name("store-size".into())
             .spawn(move || {
                 let result = crate::store::Store::open(&path).and_then(|mut store| {
+                    *i.lock().unwrap_or_else(|e| e.into_inner()) = Some(store.interrupt_handle());
                     let today = store.business_date_at(now, tz)?;
-                    store.shrink_to(bound, now, today, days)
+                    store.shrink_to_unless(bound, now, today, days, &c)
                 });
                 match result {
                     Ok(s) if s.within(bound) => log::warn!(
@@ -569,7 +594,13 @@ impl Controller {
                 }
             });
         match pass {
-            Ok(handle) => *self.shrinking.borrow_mut() = Some(handle),
+            Ok(thread) => {
+                *self.shrinking.borrow_mut() = Some(SizePass {
+                    thread,
+                    cancel,
+                    interrupt,
+                })
+            }
             Err(e) => log::error!("cannot start the store's size pass: {e}"),
         }
     }

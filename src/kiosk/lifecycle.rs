@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Why the event loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,9 @@ pub enum Ending {
     Restart,
 }
 
+/// The process's requests, once installed: a stop may come at any point until the exec.
+static INSTALLED: OnceLock<Signals> = OnceLock::new();
+
 /// The stop and restart requests that signals set.
 #[derive(Debug)]
 pub struct Signals {
@@ -26,8 +29,16 @@ pub struct Signals {
 }
 
 impl Signals {
-    /// Catches SIGTERM, SIGINT and SIGHUP from now on.
-    pub fn install() -> std::io::Result<Signals> {
+    /// Catches SIGTERM, SIGINT and SIGHUP from now on (once per process).
+    pub fn install() -> std::io::Result<&'static Signals> {
+        if let Some(installed) = INSTALLED.get() {
+            return Ok(installed);
+        }
+        let signals = Signals::register()?;
+        Ok(INSTALLED.get_or_init(|| signals))
+    }
+
+    fn register() -> std::io::Result<Signals> {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
         use signal_hook::flag;
         let stop = Arc::new(AtomicBool::new(false));
@@ -54,10 +65,18 @@ impl Signals {
     }
 }
 
-/// Replaces this process with a fresh run of the same program and arguments; returns only
-/// if that failed. The program is found as it was first started (argv[0]), so a restart after
-/// a package upgrade runs the new binary.
-pub fn exec_self() -> anyhow::Error {
+/// Whether a stop signal came since [`Signals::install`]: checked last thing before a restart,
+/// so a `systemctl stop` during one is not lost to the new image.
+pub fn stop_requested() -> bool {
+    INSTALLED
+        .get()
+        .is_some_and(|s| s.requested() == Some(Ending::Stop))
+}
+
+/// Replaces this process with a fresh run of the same program and arguments, without the
+/// environment variables `unset`; returns only if that failed. The program is found as it was
+/// first started (argv[0]), so a restart after a package upgrade runs the new binary.
+pub fn exec_self(unset: &[&str]) -> anyhow::Error {
     use std::os::unix::process::CommandExt;
     let mut args = std::env::args_os();
     let program = match args.next() {
@@ -68,6 +87,11 @@ pub fn exec_self() -> anyhow::Error {
         },
     };
     log::info!(event = "restart"; "restarting {}", program.display());
-    let err = std::process::Command::new(&program).args(args).exec();
+    let mut command = std::process::Command::new(&program);
+    command.args(args);
+    for name in unset {
+        command.env_remove(name);
+    }
+    let err = command.exec();
     anyhow::anyhow!("cannot restart {}: {err}", program.display())
 }

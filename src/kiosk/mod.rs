@@ -207,13 +207,18 @@ impl Kiosk {
             None if self.controller.restart_requested() => Ending::Restart,
             None => Ending::Closed,
         };
+        self.controller
+            .finish_printing(std::time::Duration::from_secs(10));
+        // A stop asked for while the printer finished wins over a restart.
+        let ending = match ending {
+            Ending::Restart if lifecycle::stop_requested() => Ending::Stop,
+            ending => ending,
+        };
         match ending {
             Ending::Restart => notifier.reloading(),
             Ending::Stop | Ending::Closed => notifier.stopping(),
         }
         log::info!(event = "stopping", ending:? = ending; "stopping the kiosk: {ending:?}");
-        self.controller
-            .finish_printing(std::time::Duration::from_secs(10));
         Ok(ending)
     }
 }

@@ -257,7 +257,8 @@ async fn login(State(app): State<App>, body: Bytes) -> Result<Response, WebError
     .await
     .map_err(|e| anyhow::anyhow!("password check failed: {e}"))?;
     let Some(clerk) = clerk else {
-        log::warn!(event = "login_failed"; "failed clerk login for {username:?}");
+        // Not what was typed: a password typed into the name field would land in the log.
+        log::warn!(event = "login_failed"; "failed clerk login");
         return Err(WebError(
             StatusCode::UNAUTHORIZED,
             "bad_login",

@@ -155,6 +155,9 @@ impl Store {
         // FULL: the WAL is fsynced at each commit, so a committed ticket survives a power cut.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // After a checkpoint the WAL is cut back to this, so a big transaction (a first sync,
+        // a rebuild) does not leave a WAL of its size on the flash.
+        conn.pragma_update(None, "journal_size_limit", 16 * 1024 * 1024)?;
         schema::migrate(&mut conn)?;
         Ok(Store {
             conn,

@@ -8,7 +8,9 @@
 //! the dossiers whose lifecycle ended longest ago (the office still has them). Unsent tickets
 //! and dossiers still in progress always stay.
 
-use anyhow::Result;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{bail, Result};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rusqlite::{params, TransactionBehavior};
 
@@ -109,6 +111,11 @@ impl Store {
 }
 
 impl Store {
+    /// A handle that interrupts this connection's running statement from another thread.
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+
     /// Bytes of the database file its rows use (pages not on the free list); the WAL aside.
     pub fn used_bytes(&self) -> Result<u64> {
         let pragma = |name: &str| -> Result<u64> {
@@ -126,9 +133,10 @@ impl Store {
     /// the next pass is not due at once). What cannot go (unsent tickets, dossiers in
     /// progress, this week's rows) stays even above the bound; the caller says so.
     ///
-    /// Removing dossiers rebuilds the file (`VACUUM`): it takes long on a big store and needs
-    /// free space of about the store's size, so callers run it on a connection of its own,
-    /// off the UI thread, when no citizen is served.
+    /// Removing dossiers rebuilds the file (`VACUUM`): it takes long on a big store, holds the
+    /// write lock throughout, and needs free space of about twice the store (a copy, and the
+    /// WAL), so callers run it on a connection of its own, off the UI thread, when no citizen
+    /// is served.
     pub fn shrink_to(
         &mut self,
         bound: u64,
@@ -136,6 +144,25 @@ impl Store {
         today: NaiveDate,
         retention_days: u32,
     ) -> Result<Shrunk> {
+        self.shrink_to_unless(bound, now, today, retention_days, &AtomicBool::new(false))
+    }
+
+    /// [`Store::shrink_to`], giving up between steps once `cancel` is set (a stopping kiosk
+    /// sets it, and interrupts the statement running, see [`Store::interrupt_handle`]).
+    pub fn shrink_to_unless(
+        &mut self,
+        bound: u64,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        retention_days: u32,
+        cancel: &AtomicBool,
+    ) -> Result<Shrunk> {
+        let go_on = || -> Result<()> {
+            if cancel.load(Ordering::SeqCst) {
+                bail!("the size pass was cancelled");
+            }
+            Ok(())
+        };
         let used_before = self.used_bytes()?;
         let mut shrunk = Shrunk {
             used_before,
@@ -150,6 +177,7 @@ impl Store {
         // Tickets and logs were written in time order, so the pages of old ones come free
         // together and are reused: the pages in use tell what was won.
         while shrunk.used_after > target && shrunk.retention_days > MIN_RETENTION_DAYS {
+            go_on()?;
             shrunk.retention_days = (shrunk.retention_days / 2).max(MIN_RETENTION_DAYS);
             let p = self.prune(now, today, shrunk.retention_days)?;
             shrunk.pruned.tickets += p.tickets;
@@ -167,11 +195,12 @@ impl Store {
             let total = self.dossier_count()? as f64;
             let excess = (shrunk.used_after - target) as f64 / shrunk.used_after as f64;
             let want = ((total * excess * 1.1).ceil() as usize).max(100);
-            let removed = self.drop_finished_dossiers(want)?;
+            let removed = self.drop_finished_dossiers(want, &go_on)?;
             if removed == 0 {
                 break;
             }
             shrunk.dossiers += removed;
+            go_on()?;
             self.conn.execute_batch("VACUUM")?;
             shrunk.used_after = self.used_bytes()?;
         }
@@ -182,7 +211,11 @@ impl Store {
 
     /// Removes up to `want` finished dossiers, those that ended longest ago, with their steps;
     /// a few thousand per transaction, so a ticket being issued meanwhile waits briefly.
-    fn drop_finished_dossiers(&mut self, want: usize) -> Result<usize> {
+    fn drop_finished_dossiers(
+        &mut self,
+        want: usize,
+        go_on: &dyn Fn() -> Result<()>,
+    ) -> Result<usize> {
         let finished = [
             DossierStatus::Returned,
             DossierStatus::Refused,
@@ -202,6 +235,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut removed = 0;
         for chunk in doomed.chunks(2_000) {
+            go_on()?;
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -183,10 +183,13 @@ pub fn round(
                 .map_err(|e| SyncError::BadAnswer(format!("dossiers: {e}")))?;
             if !parsed.errors.is_empty() {
                 report.rejected += parsed.errors.len();
+                // The reason may quote the row's code: its line and column name only.
+                let first = &parsed.errors[0];
+                let column = first.message.split(':').next().unwrap_or("");
                 log::warn!(
-                    "{} dossier rows from the office refused, first: {}",
+                    "{} dossier rows from the office refused, first at line {} ({column})",
                     parsed.errors.len(),
-                    parsed.errors[0]
+                    first.line
                 );
             }
             let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
