@@ -54,20 +54,24 @@ fn line<'a>(out: &'a str, name: &str) -> &'a str {
 fn sound_kiosk(dir: &Path, extra: &str) -> std::path::PathBuf {
     let config = dir.join("kiosk.toml");
     std::fs::write(&config, format!("{}{extra}", Config::default_toml(true))).unwrap();
-    let data = dir.join("data");
-    let shot = dir.join("first.png");
+    start_once(&config, &dir.join("data"), &dir.join("first.png"));
+    config
+}
+
+/// Starts the kiosk, renders its first screen to `shot` and ends (it runs its start-up
+/// housekeeping on the way).
+fn start_once(config: &Path, data: &Path, shot: &Path) {
     let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
         .args(["kiosk", "--config"])
-        .arg(&config)
+        .arg(config)
         .arg("--data-dir")
-        .arg(&data)
+        .arg(data)
         .arg("--screenshot")
-        .arg(&shot)
+        .arg(shot)
         .env("RUST_LOG", "error")
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    config
 }
 
 #[test]
@@ -277,17 +281,7 @@ fn a_store_over_its_size_bound_warns_and_the_next_start_trims_it() {
         run.out
     );
     // The kiosk's start trims the store under its bound; the doctor is content.
-    let again = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["kiosk", "--config"])
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--screenshot")
-        .arg(dir.path().join("again.png"))
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap();
-    assert!(again.status.success(), "{again:?}");
+    start_once(&config, &data, &dir.path().join("again.png"));
     let run = doctor(&config, &data, &[]);
     assert!(
         line(&run.out, "database").starts_with("ok  "),

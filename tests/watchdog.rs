@@ -115,15 +115,37 @@ fn ready_and_feeding(socket: &UnixDatagram, feeds: usize) {
     }
 }
 
+/// A demo config, a data directory, a notify socket as systemd's, and a display.
+struct Supervised {
+    _dir: tempfile::TempDir,
+    config: std::path::PathBuf,
+    data: std::path::PathBuf,
+    notify: std::path::PathBuf,
+    socket: UnixDatagram,
+    x: Xvfb,
+}
+
+impl Supervised {
+    fn new() -> Supervised {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kiosk.toml");
+        std::fs::write(&config, motcua::config::Config::default_toml(true)).unwrap();
+        let notify = dir.path().join("notify");
+        Supervised {
+            data: dir.path().join("data"),
+            socket: UnixDatagram::bind(&notify).unwrap(),
+            x: Xvfb::start(),
+            config,
+            notify,
+            _dir: dir,
+        }
+    }
+}
+
 #[test]
 fn a_kiosk_whose_event_loop_stops_is_killed_and_restarted_by_the_watchdog() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kiosk.toml");
-    std::fs::write(&config, motcua::config::Config::default_toml(true)).unwrap();
-    let data = dir.path().join("data");
-    let notify = dir.path().join("notify");
-    let socket = UnixDatagram::bind(&notify).unwrap();
-    let x = Xvfb::start();
+    let s = Supervised::new();
+    let (config, data, notify, socket, x) = (&s.config, &s.data, &s.notify, &s.socket, &s.x);
 
     let mut kiosk = start_kiosk(&config, &data, &x.display, &notify);
     ready_and_feeding(&socket, 4);
@@ -168,13 +190,8 @@ fn expect(socket: &UnixDatagram, message: &str, wait: Duration) {
 
 #[test]
 fn sighup_restarts_the_kiosk_in_place_and_sigterm_stops_it_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kiosk.toml");
-    std::fs::write(&config, motcua::config::Config::default_toml(true)).unwrap();
-    let data = dir.path().join("data");
-    let notify = dir.path().join("notify");
-    let socket = UnixDatagram::bind(&notify).unwrap();
-    let x = Xvfb::start();
+    let s = Supervised::new();
+    let (config, data, notify, socket, x) = (&s.config, &s.data, &s.notify, &s.socket, &s.x);
 
     let mut kiosk = start_kiosk(&config, &data, &x.display, &notify);
     ready_and_feeding(&socket, 2);
