@@ -161,13 +161,7 @@ fn database(data_dir: &Path, max_mb: u32, checks: &mut Vec<Check>) -> Option<Dat
     let tickets: i64 = conn
         .query_row("SELECT COUNT(*) FROM ticket", [], |r| r.get(0))
         .unwrap_or(0);
-    let pragma = |name: &str| -> i64 {
-        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
-            .unwrap_or(0)
-    };
-    let used_mb = (pragma("page_count") - pragma("freelist_count")).max(0) as f64
-        * pragma("page_size") as f64
-        / (1024.0 * 1024.0);
+    let used_mb = crate::store::used_bytes(&conn).unwrap_or(0) as f64 / (1024.0 * 1024.0);
     let seen = format!(
         "{}: intact, schema {version}, {tickets} tickets, {unsent} events not yet at the office, \
          {used_mb:.1} MB of {max_mb} MB",

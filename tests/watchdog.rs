@@ -140,22 +140,27 @@ impl Supervised {
             _dir: dir,
         }
     }
+
+    /// Starts the kiosk as the unit does, on this display and notify socket.
+    fn start(&self) -> Child {
+        start_kiosk(&self.config, &self.data, &self.x.display, &self.notify)
+    }
 }
 
 #[test]
 fn a_kiosk_whose_event_loop_stops_is_killed_and_restarted_by_the_watchdog() {
     let s = Supervised::new();
-    let (config, data, notify, socket, x) = (&s.config, &s.data, &s.notify, &s.socket, &s.x);
+    let socket = &s.socket;
 
-    let mut kiosk = start_kiosk(&config, &data, &x.display, &notify);
-    ready_and_feeding(&socket, 4);
+    let mut kiosk = s.start();
+    ready_and_feeding(socket, 4);
 
     // The event loop stops: no more feeding within the period.
     let pid = kiosk.id() as libc::pid_t;
     unsafe { libc::kill(pid, libc::SIGSTOP) };
     // One message may have been in flight; then silence for longer than the period.
     let mut late = 0;
-    while let Some(m) = next(&socket, Duration::from_millis(1500)) {
+    while let Some(m) = next(socket, Duration::from_millis(1500)) {
         assert_eq!(m, "WATCHDOG=1");
         late += 1;
         assert!(late <= 1, "still feeding while its event loop is stopped");
@@ -166,12 +171,12 @@ fn a_kiosk_whose_event_loop_stops_is_killed_and_restarted_by_the_watchdog() {
     let status = kiosk.wait().unwrap();
     assert!(!status.success());
 
-    let mut again = start_kiosk(&config, &data, &x.display, &notify);
-    ready_and_feeding(&socket, 3);
+    let mut again = s.start();
+    ready_and_feeding(socket, 3);
     let _ = again.kill();
     let _ = again.wait();
     // Nothing was lost by the kill: the store opens and is intact.
-    assert!(motcua::kiosk::open_store(&data).is_ok());
+    assert!(motcua::kiosk::open_store(&s.data).is_ok());
 }
 
 /// Waits for `message`, skipping watchdog feeds; panics after `wait`.
@@ -191,16 +196,16 @@ fn expect(socket: &UnixDatagram, message: &str, wait: Duration) {
 #[test]
 fn sighup_restarts_the_kiosk_in_place_and_sigterm_stops_it_cleanly() {
     let s = Supervised::new();
-    let (config, data, notify, socket, x) = (&s.config, &s.data, &s.notify, &s.socket, &s.x);
+    let socket = &s.socket;
 
-    let mut kiosk = start_kiosk(&config, &data, &x.display, &notify);
-    ready_and_feeding(&socket, 2);
+    let mut kiosk = s.start();
+    ready_and_feeding(socket, 2);
     let pid = kiosk.id() as libc::pid_t;
 
     // `systemctl reload`: the same process (the PID systemd watches) execs itself again.
     unsafe { libc::kill(pid, libc::SIGHUP) };
-    expect(&socket, "RELOADING=1", Duration::from_secs(15));
-    ready_and_feeding(&socket, 2);
+    expect(socket, "RELOADING=1", Duration::from_secs(15));
+    ready_and_feeding(socket, 2);
     assert_eq!(
         kiosk.try_wait().unwrap(),
         None,
@@ -209,7 +214,7 @@ fn sighup_restarts_the_kiosk_in_place_and_sigterm_stops_it_cleanly() {
 
     // `systemctl stop`: says so and ends with success, well before systemd would kill it.
     unsafe { libc::kill(pid, libc::SIGTERM) };
-    expect(&socket, "STOPPING=1", Duration::from_secs(15));
+    expect(socket, "STOPPING=1", Duration::from_secs(15));
     let deadline = Instant::now() + Duration::from_secs(15);
     let status = loop {
         if let Some(status) = kiosk.try_wait().unwrap() {
@@ -219,5 +224,5 @@ fn sighup_restarts_the_kiosk_in_place_and_sigterm_stops_it_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
-    assert!(motcua::kiosk::open_store(&data).is_ok());
+    assert!(motcua::kiosk::open_store(&s.data).is_ok());
 }

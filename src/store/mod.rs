@@ -10,7 +10,7 @@ mod schema;
 mod sync;
 
 pub use dossiers::{ImportCounts, LookupOutcome, Step};
-pub use retention::{Pruned, Shrunk, MIN_RETENTION_DAYS};
+pub use retention::{used_bytes, Pruned, Shrunk, MIN_RETENTION_DAYS};
 pub use sync::BlockState;
 
 use std::path::{Path, PathBuf};

@@ -23,7 +23,7 @@ pub const MIN_RETENTION_DAYS: u32 = 7;
 /// What a pass under the size bound did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Shrunk {
-    /// Bytes in use before and after.
+    /// Bytes in use before.
     pub used_before: u64,
     /// Bytes in use after.
     pub used_after: u64,
@@ -39,6 +39,26 @@ impl Shrunk {
     /// Whether the store is within `bound` bytes.
     pub fn within(&self, bound: u64) -> bool {
         self.used_after <= bound
+    }
+}
+
+/// Bytes of the database file a connection's rows use (pages not on the free list), for the
+/// store and for `motcua doctor`'s read-only look.
+pub fn used_bytes(conn: &rusqlite::Connection) -> rusqlite::Result<u64> {
+    let pragma = |name: &str| -> rusqlite::Result<u64> {
+        Ok(conn
+            .query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))?
+            .max(0) as u64)
+    };
+    Ok(pragma("page_count")?.saturating_sub(pragma("freelist_count")?) * pragma("page_size")?)
+}
+
+impl std::ops::AddAssign for Pruned {
+    fn add_assign(&mut self, more: Pruned) {
+        self.tickets += more.tickets;
+        self.events += more.events;
+        self.lookups += more.lookups;
+        self.days += more.days;
     }
 }
 
@@ -97,10 +117,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        // Fold the WAL back into the file and cut it to nothing, so it cannot grow for ever
-        // between the automatic checkpoints a busy day leaves incomplete.
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.truncate_wal()?;
         Ok(Pruned {
             tickets,
             events,
@@ -118,13 +135,15 @@ impl Store {
 
     /// Bytes of the database file its rows use (pages not on the free list); the WAL aside.
     pub fn used_bytes(&self) -> Result<u64> {
-        let pragma = |name: &str| -> Result<u64> {
-            Ok(self
-                .conn
-                .query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))?
-                .max(0) as u64)
-        };
-        Ok((pragma("page_count")? - pragma("freelist_count")?) * pragma("page_size")?)
+        Ok(used_bytes(&self.conn)?)
+    }
+
+    /// Folds the WAL back into the file and cuts it to nothing, so it cannot grow for ever
+    /// between the automatic checkpoints a busy day leaves incomplete.
+    fn truncate_wal(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Keeps the store within `bound` bytes: nothing happens while it is; above it, retention
@@ -179,11 +198,7 @@ impl Store {
         while shrunk.used_after > target && shrunk.retention_days > MIN_RETENTION_DAYS {
             go_on()?;
             shrunk.retention_days = (shrunk.retention_days / 2).max(MIN_RETENTION_DAYS);
-            let p = self.prune(now, today, shrunk.retention_days)?;
-            shrunk.pruned.tickets += p.tickets;
-            shrunk.pruned.events += p.events;
-            shrunk.pruned.lookups += p.lookups;
-            shrunk.pruned.days += p.days;
+            shrunk.pruned += self.prune(now, today, shrunk.retention_days)?;
             shrunk.used_after = self.used_bytes()?;
         }
         // Dossiers end in no order of their codes: removing some leaves their pages part
@@ -204,8 +219,7 @@ impl Store {
             self.conn.execute_batch("VACUUM")?;
             shrunk.used_after = self.used_bytes()?;
         }
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.truncate_wal()?;
         Ok(shrunk)
     }
 
