@@ -149,7 +149,13 @@ fn main() {
         .collect();
     let batch: Vec<(&str, &str, &str)> = events
         .iter()
-        .map(|(id, p)| (id.as_str(), motcua::store::EVENT_TICKET_ISSUED, p.as_str()))
+        .map(|(id, p)| {
+            (
+                id.as_str(),
+                motcua::kiosk::store::EVENT_TICKET_ISSUED,
+                p.as_str(),
+            )
+        })
         .collect();
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
     drop(s);

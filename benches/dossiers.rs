@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use motcua::dossier_import::{parse, write_csv, DossierRecord, Format};
-use motcua::store::{LookupOutcome, Store};
+use motcua::kiosk::store::{LookupOutcome, Store};
 
 mod common;
 use common::record;

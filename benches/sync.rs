@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use motcua::config::Config;
 use motcua::domain::priority::PriorityGroup;
+use motcua::kiosk::store::Numbering;
+use motcua::kiosk::sync::{round, OfficeClient, RoundConfig};
 use motcua::office::api::spawn_with_shutdown;
 use motcua::office::{OfficeStore, Role};
-use motcua::store::Numbering;
-use motcua::sync::{round, OfficeClient, RoundConfig};
 
 mod common;
 use common::record;

@@ -6,8 +6,8 @@
 
 use std::time::Instant;
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+#[path = "../tests/support/reference_ticket.rs"]
+mod reference_ticket;
 
 use motcua::printer::{decode_with_modes, render, ticket_bytes, Profile, TextMode};
 
@@ -47,7 +47,7 @@ fn main() {
     ];
     println!("| mode | bytes | 9600 | 19200 | 38400 | 115200 | encode |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    let s = common::reference_slip();
+    let s = reference_ticket::reference_slip();
     for (label, profile) in &modes {
         let bytes = ticket_bytes(&s, profile);
         let runs = 200;

@@ -775,12 +775,12 @@ impl Ctx<'_> {
             "sync.interval_seconds",
         )?;
         if let Some(b) = &raw.block_size {
-            if *b.get_ref() > crate::office::protocol::MAX_BLOCK {
+            if *b.get_ref() > crate::protocol::MAX_BLOCK {
                 return Err(self.error(
                     b.span(),
                     format!(
                         "sync.block_size must be at most {}",
-                        crate::office::protocol::MAX_BLOCK
+                        crate::protocol::MAX_BLOCK
                     ),
                 ));
             }
@@ -832,7 +832,7 @@ impl Ctx<'_> {
         let Some(raw) = raw else { return Ok(a) };
         if let Some(h) = raw.pin_hash {
             let v = h.get_ref().trim();
-            if !crate::kiosk::admin::hash_is_valid(v) {
+            if !crate::auth::hash_is_valid(v) {
                 return Err(self.error(
                     h.span(),
                     "admin.pin_hash is not an Argon2 hash: make one with `motcua admin-pin`",
@@ -1301,7 +1301,7 @@ mod tests {
         expected.hours.always_open = true;
         expected.admin.pin_hash = Some(DEMO_PIN_HASH.to_string());
         assert_eq!(c, expected);
-        assert!(crate::kiosk::admin::verify_pin(DEMO_PIN_HASH, "1234"));
+        assert!(crate::auth::verify_pin(DEMO_PIN_HASH, "1234"));
     }
 
     #[test]

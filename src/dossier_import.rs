@@ -44,6 +44,17 @@ use crate::domain::dossier::DossierStatus;
 use crate::domain::dossier_code::{parse_code, DossierCode};
 use crate::domain::text::nfc;
 
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Dossiers the store did not have.
+    pub inserted: usize,
+    /// Dossiers whose data changed.
+    pub updated: usize,
+    /// Dossiers already there exactly as given.
+    pub unchanged: usize,
+}
+
 /// Column names in file order, as written by [`write_csv`] and expected as JSON keys.
 pub const COLUMNS: [&str; 11] = [
     "code",

@@ -2,17 +2,16 @@
 //! shop. The binary (src/main.rs) is a thin command line over these modules.
 
 pub mod assets;
+pub mod auth;
 pub mod catalogue;
 pub mod config;
-pub mod doctor;
 pub mod domain;
 pub mod dossier_import;
 pub mod kiosk;
 pub mod logging;
 pub mod office;
 pub mod printer;
-pub mod store;
-pub mod sync;
+pub mod protocol;
 
 /// The Slint UI compiled from ui/main.slint.
 pub mod ui {

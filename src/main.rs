@@ -556,7 +556,7 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             ..
         })) => {
             let mut store = motcua::office::OfficeStore::open(&db)?;
-            let settings = motcua::office::protocol::Settings {
+            let settings = motcua::protocol::Settings {
                 notice_vi: vi,
                 notice_en: en,
             };
@@ -673,14 +673,14 @@ fn run(cli: Cli, started: std::time::Instant) -> anyhow::Result<()> {
             std::io::stdin()
                 .read_line(&mut pin)
                 .context("cannot read the PIN from stdin")?;
-            let hash = motcua::kiosk::admin::hash_pin(pin.trim())?;
+            let hash = motcua::auth::hash_pin(pin.trim())?;
             println!("pin_hash = \"{hash}\"");
             Ok(())
         }
         Some(Command::Doctor) => {
-            let checks = motcua::doctor::run(&config_path, &cli.data_dir);
-            print!("{}", motcua::doctor::render(&checks));
-            if motcua::doctor::failed(&checks) {
+            let checks = motcua::kiosk::doctor::run(&config_path, &cli.data_dir);
+            print!("{}", motcua::kiosk::doctor::render(&checks));
+            if motcua::kiosk::doctor::failed(&checks) {
                 anyhow::bail!("some checks failed: see the lines marked FAIL");
             }
             Ok(())
@@ -801,7 +801,7 @@ fn import_dossier_file(
     file: &Path,
     store: impl FnOnce(
         &[motcua::dossier_import::DossierRecord],
-    ) -> anyhow::Result<motcua::store::ImportCounts>,
+    ) -> anyhow::Result<motcua::kiosk::store::ImportCounts>,
 ) -> anyhow::Result<()> {
     use motcua::dossier_import::{parse, Format};
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;

@@ -7,6 +7,7 @@
 //! a crash; an office run inside the test process, stopped and restarted on its port; and two
 //! office processes on one database handing out numbers at once.
 
+#[path = "support/office_db.rs"]
 mod office_db;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -990,4 +991,17 @@ fn a_postgres_url_that_cannot_be_used_is_named_without_its_password() {
         );
         assert!(!stderr.contains("4711"), "the password shows: {stderr}");
     }
+}
+
+/// The office refuses a kiosk's store given by mistake, rather than migrating it.
+#[test]
+fn a_kiosk_store_is_not_taken_for_an_office_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = dir.path().join("kiosk.sqlite3");
+    motcua::kiosk::store::Store::open(&kiosk).unwrap();
+    let err = motcua::office::OfficeStore::open(&kiosk)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("not an office database"), "{err}");
 }

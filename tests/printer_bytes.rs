@@ -1,8 +1,9 @@
 //! The bytes we send to the thermal printer, checked by decoding them with the independent
 //! decoder (its own TCVN-3 tables) and by reading the rendered QR code back.
 
-mod common;
-use common::{read_png, reference_slip, REFERENCE_LINES};
+#[path = "support/reference_ticket.rs"]
+mod reference_ticket;
+use reference_ticket::{read_png, reference_slip, REFERENCE_LINES};
 use std::path::{Path, PathBuf};
 
 use motcua::printer::{

@@ -2,9 +2,11 @@
 //! the master side: it consumes bytes at the line's speed, answers `DLE EOT n`, honours
 //! XON/XOFF, and can run out of paper, open its cover, go silent, send garbage or disappear.
 
-mod common;
+#[path = "support/reference_ticket.rs"]
+mod reference_ticket;
+#[path = "support/simulated_printer.rs"]
 mod simulated_printer;
-use common::reference_slip;
+use reference_ticket::reference_slip;
 use simulated_printer::SimPrinter;
 use std::time::{Duration, Instant};
 

@@ -9,8 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::admin::{verify_pin, Attempt, PinGuard};
 use super::printing::{Job, PrintQueue};
+use crate::auth::{verify_pin, Attempt, PinGuard};
 use crate::catalogue::Procedure;
 use crate::config::{Config, Language};
 use crate::domain::clock::{business_date, effective_time, PLAUSIBLE_FLOOR};
@@ -24,12 +24,12 @@ use crate::domain::telex::Telex;
 use crate::domain::ticket::Ticket;
 use crate::domain::wait::estimate_from_office;
 use crate::dossier_import::DossierRecord;
+use crate::kiosk::store::LookupOutcome;
+use crate::kiosk::store::{FieldRow, Numbering, Store};
+use crate::kiosk::sync::{SyncHandle, SyncStatus};
 use crate::printer::status::PrinterState;
 use crate::printer::{checklist_bytes, status_slip_bytes, ChecklistSlip, StatusSlip};
 use crate::printer::{ticket_bytes, Profile, TicketSlip};
-use crate::store::LookupOutcome;
-use crate::store::{FieldRow, Numbering, Store};
-use crate::sync::{SyncHandle, SyncStatus};
 use crate::ui::{
     App, DossierInfo, FieldItem, KeptTicket, Kiosk, Page, PrintState, ProcedureInfo, ProcedureItem,
     ReopenInfo, ServingItem, StepInfo, TicketInfo,
@@ -499,7 +499,7 @@ impl Controller {
                 .and_then(|today| store.prune(now, today, self.config.kiosk.retention_days))
         };
         match result {
-            Ok(p) if p != crate::store::Pruned::default() => log::info!(
+            Ok(p) if p != crate::kiosk::store::Pruned::default() => log::info!(
                 event = "retention";
                 "retention ({} days): removed {} tickets, {} sent events, {} lookup rows, {} old day rows",
                 self.config.kiosk.retention_days,
@@ -574,7 +574,7 @@ impl Controller {
         let pass = std::thread::Builder::new()
             .name("store-size".into())
             .spawn(move || {
-                let result = crate::store::Store::open(&path).and_then(|mut store| {
+                let result = crate::kiosk::store::Store::open(&path).and_then(|mut store| {
                     *i.lock().unwrap_or_else(|e| e.into_inner()) = Some(store.interrupt_handle());
                     let today = store.business_date_at(now, tz)?;
                     store.shrink_to_unless(bound, now, today, days, &c)
@@ -1653,11 +1653,11 @@ impl Controller {
                 self.state.borrow_mut().pin.pop();
             }
             // Too short to be a PIN: not worth an Argon2 check, nor a strike towards the lock.
-            "ok" if self.state.borrow().pin.len() < *super::admin::PIN_LENGTH.start() => return,
+            "ok" if self.state.borrow().pin.len() < *crate::auth::PIN_LENGTH.start() => return,
             "ok" => return self.check_pin(),
             digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
                 let mut s = self.state.borrow_mut();
-                if s.pin.len() < *super::admin::PIN_LENGTH.end() {
+                if s.pin.len() < *crate::auth::PIN_LENGTH.end() {
                     s.pin.push_str(digit);
                 }
             }

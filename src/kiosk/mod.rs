@@ -1,14 +1,16 @@
 //! The touchscreen kiosk: the controller behind the Slint UI, printing off the UI thread,
 //! and start-up (windowed, or headless for screenshots and the start-up benchmark).
 
-pub mod admin;
 pub mod controller;
 pub mod demo;
+pub mod doctor;
 pub mod headless;
 pub mod lifecycle;
 pub mod lookup;
 pub mod printing;
 pub mod qr;
+pub mod store;
+pub mod sync;
 pub mod watchdog;
 
 use std::path::{Path, PathBuf};
@@ -23,9 +25,9 @@ use printing::{NoPrinter, PrintQueue, PrintSink, SerialSink, VirtualSink};
 
 use crate::catalogue::Catalogue;
 use crate::config::{Config, FlowControl, PrinterKind};
+use crate::kiosk::store::Store;
 use crate::printer::serial::{SerialPrinter, SerialSettings};
 use crate::printer::{Profile, VirtualPrinter};
-use crate::store::Store;
 use crate::ui::App;
 
 /// Where the kiosk keeps its database inside the data directory.
@@ -158,7 +160,8 @@ impl Kiosk {
         let profile = profile_for(&config)?;
         let store = open_store(data_dir)?;
         check_fields(&config, &store)?;
-        let sync = crate::sync::SyncHandle::start(&config, database_path(data_dir), clock.clone())?;
+        let sync =
+            crate::kiosk::sync::SyncHandle::start(&config, database_path(data_dir), clock.clone())?;
         let app = App::new().context("cannot create the kiosk window")?;
         let (w, h) = (config.kiosk.width, config.kiosk.height);
         let controller = Controller::attach(

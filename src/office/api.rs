@@ -23,10 +23,10 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::protocol::*;
 use super::store::{Applied, Device, OfficeStore, Role};
 use crate::domain::dossier_code::parse_code;
 use crate::dossier_import::{parse, DossierRecord, FileError, Format, Parsed, RowError};
+use crate::protocol::*;
 
 /// The office's time zone when none is given: business dates are Vietnamese days.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;

@@ -475,7 +475,7 @@ impl OfficeStore {
             password.chars().count() >= MIN_PASSWORD,
             "a password has at least {MIN_PASSWORD} characters"
         );
-        let hash = crate::kiosk::admin::hash_secret(password);
+        let hash = crate::auth::hash_secret(password);
         let id = uuid::Uuid::new_v4().to_string();
         self.write(|tx| {
             let existing = tx
@@ -1486,7 +1486,7 @@ mod tests {
                 .apply_event(
                     &self.kiosk,
                     &format!("e-{id}"),
-                    crate::store::EVENT_TICKET_ISSUED,
+                    crate::protocol::EVENT_TICKET_ISSUED,
                     &payload,
                     at(min),
                 )
@@ -1901,7 +1901,7 @@ mod tests {
         let s = OfficeStore::open(&target).unwrap();
         let (clerk, hash) = s.clerk_credentials("nam").unwrap().unwrap();
         assert_eq!(clerk.name, "Nam");
-        assert!(crate::kiosk::admin::verify_pin(&hash, "mat-khau-moi"));
+        assert!(crate::auth::verify_pin(&hash, "mat-khau-moi"));
         assert!(!hash.contains("mat-khau"));
     }
 

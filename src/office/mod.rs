@@ -6,7 +6,6 @@
 pub mod api;
 pub mod counters;
 mod db;
-pub mod protocol;
 pub mod reports;
 pub mod store;
 mod web;
@@ -16,5 +15,5 @@ pub use db::DbTarget;
 pub use store::{Applied, Device, NumberBlock, OfficeStore, Role, BLOCK_BASE};
 
 #[cfg(test)]
-#[path = "../../tests/office_db/mod.rs"]
+#[path = "../../tests/support/office_db.rs"]
 pub(crate) mod test_db;

@@ -36,11 +36,12 @@ use serde_json::value::RawValue;
 
 use super::counters::{open_counters, queue_service};
 use super::db::{sql_params, Conn, DbTarget, Param, PgConn, Row, Tx};
-use super::protocol::{Changes, QueueStatus, Settings, MAX_CHANGES};
 use crate::domain::dossier::DossierStatus;
 use crate::domain::dossier_code::parse_code;
+use crate::dossier_import::ImportCounts;
 use crate::dossier_import::{write_json, DossierRecord};
-use crate::store::{ImportCounts, EVENT_TICKET_ISSUED};
+use crate::protocol::EVENT_TICKET_ISSUED;
+use crate::protocol::{Changes, QueueStatus, Settings, MAX_CHANGES};
 
 /// Marks the file as an office database ("MOTO"); on PostgreSQL, the lock that keeps two
 /// offices starting at once from both creating the tables.
@@ -1912,15 +1913,6 @@ mod tests {
         assert_eq!(codes(&s.changes(999, None, d(), now).unwrap()).len(), 10);
         // Limits out of range are brought into it.
         assert_eq!(codes(&s.changes(0, Some(0), d(), now).unwrap()).len(), 1);
-    }
-
-    #[test]
-    fn a_kiosk_store_is_not_taken_for_an_office_database() {
-        let dir = tempfile::tempdir().unwrap();
-        let kiosk = dir.path().join("kiosk.sqlite3");
-        crate::store::Store::open(&kiosk).unwrap();
-        let err = OfficeStore::open(&kiosk).err().unwrap().to_string();
-        assert!(err.contains("not an office database"), "{err}");
     }
 
     /// Two offices on one database (two processes in production: here two connections on

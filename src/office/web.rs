@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::api::{run_store, App, CLOSING};
 use super::counters::{Action, ClerkSession, Refused, MAX_COUNTER};
 use super::reports::report_csv;
-use crate::kiosk::admin::{verify_pin, Attempt, PinGuard};
+use crate::auth::{verify_pin, Attempt, PinGuard};
 
 /// The session cookie.
 const COOKIE: &str = "motcua_session";
@@ -95,7 +95,7 @@ fn unauthorized() -> WebError {
 /// A hash no password matches, checked for names nobody has.
 fn unknown_clerk_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| crate::kiosk::admin::hash_secret(&uuid::Uuid::new_v4().to_string()))
+    HASH.get_or_init(|| crate::auth::hash_secret(&uuid::Uuid::new_v4().to_string()))
 }
 
 /// The web routes, added to the API's router.

@@ -1,6 +1,7 @@
-//! The WebDriver harness (`tests/browser`) against a one-page server on 127.0.0.1: real
+//! The WebDriver harness (`tests/support/browser.rs`) against a one-page server on 127.0.0.1: real
 //! headless Chromium clicks, types and takes screenshots, and leaves no process behind.
 
+#[path = "support/browser.rs"]
 mod browser;
 
 use browser::{Browser, ENTER};

@@ -9,7 +9,8 @@ mod retention;
 mod schema;
 mod sync;
 
-pub use dossiers::{ImportCounts, LookupOutcome, Step};
+pub use crate::dossier_import::ImportCounts;
+pub use dossiers::{LookupOutcome, Step};
 pub use retention::{used_bytes, Pruned, Shrunk, MIN_RETENTION_DAYS};
 pub use sync::BlockState;
 
@@ -29,8 +30,7 @@ use crate::domain::ticket::{Ticket, TicketState};
 
 pub use schema::SCHEMA_VERSION;
 
-/// Outbox event kind written with every ticket.
-pub const EVENT_TICKET_ISSUED: &str = "ticket.issued";
+pub use crate::protocol::EVENT_TICKET_ISSUED;
 
 /// How long a writer waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use super::{fmt_date, fmt_ts, insert_catalogue, parse_ts, Store};
 use crate::catalogue::Catalogue;
-use crate::office::protocol::{QueueStatus, Settings};
+use crate::protocol::{QueueStatus, Settings};
 
 /// How much of a queue's blocks for a day is left.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

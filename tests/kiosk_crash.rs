@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use motcua::catalogue::Catalogue;
 use motcua::domain::priority::PriorityGroup;
-use motcua::store::Store;
+use motcua::kiosk::store::Store;
 
 const ENV_DB: &str = "MOTCUA_CRASH_DB";
 const ENV_SEED: &str = "MOTCUA_CRASH_SEED";

@@ -4,6 +4,7 @@
 //! call is made; reports and their CSV are for lead clerks only; the pages and the voice
 //! clips are served from the binary.
 
+#[path = "support/office_db.rs"]
 mod office_db;
 
 use std::collections::HashSet;
@@ -60,7 +61,13 @@ fn seed(db: &TestDb, tickets: u32, clerks: u32) {
         .collect();
     let batch: Vec<(&str, &str, &str)> = events
         .iter()
-        .map(|(id, p)| (id.as_str(), motcua::store::EVENT_TICKET_ISSUED, p.as_str()))
+        .map(|(id, p)| {
+            (
+                id.as_str(),
+                motcua::kiosk::store::EVENT_TICKET_ISSUED,
+                p.as_str(),
+            )
+        })
         .collect();
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
     for c in 1..=clerks {

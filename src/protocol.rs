@@ -6,6 +6,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+/// The event kind a kiosk sends with every ticket it issues.
+pub const EVENT_TICKET_ISSUED: &str = "ticket.issued";
+
 /// The protocol this build speaks.
 pub const PROTOCOL: u32 = 1;
 /// Requests larger than this are refused with 413.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::office::protocol::{
+use crate::protocol::{
     Acked, BlockGranted, BlockRequest, Changes, ChangesRequest, ErrorBody, EventIn, NumberGranted,
     NumberRequest, PushEvents, PROTOCOL,
 };

@@ -13,18 +13,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use super::{fmt_ts, parse_ts, Store};
 use crate::domain::dossier::DossierStatus;
 use crate::domain::dossier_code::parse_code;
-use crate::dossier_import::DossierRecord;
-
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportCounts {
-    /// Dossiers the store did not have.
-    pub inserted: usize,
-    /// Dossiers whose data changed.
-    pub updated: usize,
-    /// Dossiers already there exactly as given.
-    pub unchanged: usize,
-}
+use crate::dossier_import::{DossierRecord, ImportCounts};
 
 /// One step of a dossier's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,9 @@
 //! within the byte budget in every mode of every shipped profile, and the calibration page
 //! decodes to the exact alphabet in every section.
 
-mod common;
-use common::{read_png, reference_slip, REFERENCE_LINES};
+#[path = "support/reference_ticket.rs"]
+mod reference_ticket;
+use reference_ticket::{read_png, reference_slip, REFERENCE_LINES};
 use std::path::{Path, PathBuf};
 
 use motcua::printer::{
@@ -288,7 +289,7 @@ fn raster_mode_ticket_is_small_and_its_qr_reads_back() {
 
 #[test]
 fn print_sizes() {
-    // `cargo test --test text_modes print_sizes -- --nocapture` shows the table.
+    // `cargo test --test printer_text_modes print_sizes -- --nocapture` shows the table.
     for name in Profile::NAMES {
         let profile = Profile::by_name(name).unwrap();
         for &mode in &profile.modes {

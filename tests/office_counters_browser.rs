@@ -1,17 +1,18 @@
-//! The office's pages in real headless Chromium (tests/browser): a clerk signs in, calls,
+//! The office's pages in real headless Chromium (tests/support/browser.rs): a clerk signs in, calls,
 //! recalls, starts, transfers; a second clerk serves the transferred ticket; the rating
 //! tablet asks and stores the answer; the display board shows and announces calls one at a
 //! time and reconnects to a restarted office. Screenshots go to target/screenshots/.
 
+#[path = "support/browser.rs"]
 mod browser;
 
 use browser::{Browser, WAIT};
 use chrono::{NaiveDate, TimeDelta, Utc};
+use motcua::kiosk::store::EVENT_TICKET_ISSUED;
 use motcua::office::api::spawn_with_shutdown;
 use motcua::office::counters::QueueDef;
-use motcua::office::protocol::Settings;
 use motcua::office::{OfficeHandle, OfficeStore, Role};
-use motcua::store::EVENT_TICKET_ISSUED;
+use motcua::protocol::Settings;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};

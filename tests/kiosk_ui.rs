@@ -5,6 +5,7 @@
 //! Slint keeps one platform per process and its UI on one thread, so everything runs in
 //! one test function, step by step.
 
+#[path = "support/simulated_printer.rs"]
 mod simulated_printer;
 
 use std::path::{Path, PathBuf};
@@ -343,7 +344,7 @@ fn kiosk_ui_flows() {
         mock_elapsed_time(Duration::from_secs(20));
         assert_eq!(page(app), Page::Home);
     }
-    let store = motcua::store::Store::open(kiosk::database_path(data2.path())).unwrap();
+    let store = motcua::kiosk::store::Store::open(kiosk::database_path(data2.path())).unwrap();
     let tickets = store
         .tickets_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap())
         .unwrap();
@@ -487,8 +488,8 @@ fn pump_until(what: &str, mut cond: impl FnMut() -> bool) {
 /// screen, a ticket numbered by the office, and the admin view's sync card online and, once
 /// the office is gone, offline with the next ticket from the reserved block.
 fn office_sync() {
-    use motcua::office::protocol::Settings;
     use motcua::office::{OfficeStore, Role};
+    use motcua::protocol::Settings;
     let data = tempfile::tempdir().unwrap();
     let db = data.path().join("office.sqlite3");
     let token = {
@@ -508,7 +509,7 @@ fn office_sync() {
     let mut config = demo_config();
     // The office's clock is the real one, and the kiosk follows it: open whatever the hour.
     config.hours.always_open = true;
-    config.admin.pin_hash = Some(motcua::kiosk::admin::hash_pin("2468").unwrap());
+    config.admin.pin_hash = Some(motcua::auth::hash_pin("2468").unwrap());
     config.sync.office_url = Some(office.url());
     config.sync.token = Some(token);
     let name = config.office.name.clone();
@@ -706,7 +707,7 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     config.printer.port = sim.path.clone();
     config.printer.baud = 38400;
     config.printer.profile = "epson-tm-t20".into();
-    config.admin.pin_hash = Some(motcua::kiosk::admin::hash_pin("2468").unwrap());
+    config.admin.pin_hash = Some(motcua::auth::hash_pin("2468").unwrap());
     config.admin.max_attempts = 3;
     let office = config.office.name.clone();
     let data = tempfile::tempdir().unwrap();
@@ -1084,7 +1085,7 @@ fn dossier_lookup(clock: &TestClock) {
 
     // The log holds outcomes and keyed hashes, never a code, name or phone.
     drop(kiosk);
-    let store = motcua::store::Store::open(kiosk::database_path(data.path())).unwrap();
+    let store = motcua::kiosk::store::Store::open(kiosk::database_path(data.path())).unwrap();
     let log = store.lookup_log().unwrap();
     assert!(log.len() >= 10, "{log:?}");
     for (_, key, _) in &log {

@@ -5,6 +5,7 @@
 //! killed mid-push, faults (500, garbage, timeouts, lost answers), dossiers, settings,
 //! catalogue and the clock coming from the office.
 
+#[path = "support/office_db.rs"]
 mod office_db;
 
 use std::collections::HashSet;
@@ -21,11 +22,11 @@ use chrono_tz::Tz;
 use motcua::config::Config;
 use motcua::domain::priority::PriorityGroup;
 use motcua::dossier_import::{parse, Format};
+use motcua::kiosk::store::{NumberSource, Store};
+use motcua::kiosk::sync::{round, OfficeClient, RoundConfig, SyncHandle};
 use motcua::office::api::{spawn_with_shutdown, OfficeHandle};
-use motcua::office::protocol::Settings;
 use motcua::office::{OfficeStore, Role};
-use motcua::store::{NumberSource, Store};
-use motcua::sync::{round, OfficeClient, RoundConfig, SyncHandle};
+use motcua::protocol::Settings;
 use office_db::{both_backends, Backend, TestDb};
 
 both_backends! {
@@ -96,7 +97,7 @@ impl KioskSide {
         Store::open(self.db()).unwrap()
     }
 
-    fn start(&self, clock: motcua::sync::engine::Clock) -> SyncHandle {
+    fn start(&self, clock: motcua::kiosk::sync::engine::Clock) -> SyncHandle {
         SyncHandle::start(&self.config, self.db(), clock)
             .unwrap()
             .expect("an office is configured")
@@ -119,7 +120,7 @@ impl KioskSide {
         sync: &SyncHandle,
         queue: &str,
         now: DateTime<Utc>,
-    ) -> motcua::store::Issued {
+    ) -> motcua::kiosk::store::Issued {
         let numbering = sync.numbering(store, queue, now, TZ);
         let issued = store
             .issue_ticket_with(
@@ -151,7 +152,7 @@ fn issue_alone(store: &mut Store, n: usize) {
     }
 }
 
-fn real_clock() -> motcua::sync::engine::Clock {
+fn real_clock() -> motcua::kiosk::sync::engine::Clock {
     Arc::new(Utc::now)
 }
 
@@ -321,7 +322,7 @@ fn a_day_offline_with_a_thousand_tickets_converges_without_loss_or_repeat(b: Bac
     // The kiosk's board clock stands at 07:30 office time today and is moved through the day.
     let start = Utc::now();
     let offset = Arc::new(std::sync::atomic::AtomicI64::new(0));
-    let clock: motcua::sync::engine::Clock = {
+    let clock: motcua::kiosk::sync::engine::Clock = {
         let offset = offset.clone();
         Arc::new(move || start + TimeDelta::seconds(offset.load(Ordering::SeqCst)))
     };
@@ -672,7 +673,7 @@ fn a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office(b: Backend)
     let server = office.serve("127.0.0.1:0");
     let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
     let ahead = TimeDelta::days(365);
-    let board: motcua::sync::engine::Clock = Arc::new(move || Utc::now() + ahead);
+    let board: motcua::kiosk::sync::engine::Clock = Arc::new(move || Utc::now() + ahead);
     let mut store = kiosk.store();
     // Before the first sync the kiosk believes its board clock.
     let wrong = store

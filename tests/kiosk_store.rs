@@ -6,7 +6,7 @@ use motcua::catalogue::Catalogue;
 use motcua::domain::clock::{ClockStatus, PLAUSIBLE_FLOOR};
 use motcua::domain::priority::PriorityGroup;
 use motcua::domain::ticket::TicketState;
-use motcua::store::{Store, EVENT_TICKET_ISSUED, SCHEMA_VERSION};
+use motcua::kiosk::store::{Store, EVENT_TICKET_ISSUED, SCHEMA_VERSION};
 use std::path::PathBuf;
 
 const TZ: Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -25,7 +25,7 @@ fn temp_db() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn issue(store: &mut Store, queue: &str, at: &str) -> motcua::store::Issued {
+fn issue(store: &mut Store, queue: &str, at: &str) -> motcua::kiosk::store::Issued {
     let field = match queue {
         "A" => "HT",
         "B" => "CT",
@@ -403,7 +403,7 @@ fn a_store_from_before_the_catalogue_details_hides_procedures_until_filled() {
 
 #[test]
 fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
-    use motcua::store::{NumberSource, Numbering};
+    use motcua::kiosk::store::{NumberSource, Numbering};
     let (_dir, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let at = utc("2026-11-25T02:00:00Z");
@@ -474,7 +474,7 @@ fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
 
 #[test]
 fn people_ahead_count_the_other_kiosks_tickets_the_office_reported() {
-    use motcua::office::protocol::QueueStatus;
+    use motcua::protocol::QueueStatus;
     let (_dir, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     assert_eq!(issue(&mut store, "A", "2026-11-25T02:00:00Z").ahead, 0);
@@ -516,7 +516,7 @@ fn people_ahead_count_the_other_kiosks_tickets_the_office_reported() {
 
 #[test]
 fn old_tickets_and_logs_leave_the_store_but_a_ticket_the_office_lacks_stays() {
-    use motcua::store::LookupOutcome;
+    use motcua::kiosk::store::LookupOutcome;
     let (_dir, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     // 100 days ago: three tickets, two of them sent to the office; and a lookup.
@@ -585,7 +585,7 @@ fn old_tickets_and_logs_leave_the_store_but_a_ticket_the_office_lacks_stays() {
     assert_eq!(store.prune(now, date(2026, 11, 25), 90).unwrap().tickets, 1);
     assert_eq!(
         store.prune(now, date(2026, 11, 25), 90).unwrap(),
-        motcua::store::Pruned::default()
+        motcua::kiosk::store::Pruned::default()
     );
     // The next ticket of today still numbers on.
     assert_eq!(
@@ -659,7 +659,10 @@ fn above_its_size_bound_the_store_drops_finished_dossiers_oldest_first_and_nothi
         shrunk.used_after <= bound / 10 * 9,
         "room left for growth: {shrunk:?}"
     );
-    assert_eq!(shrunk.retention_days, motcua::store::MIN_RETENTION_DAYS);
+    assert_eq!(
+        shrunk.retention_days,
+        motcua::kiosk::store::MIN_RETENTION_DAYS
+    );
     assert!(
         // What the excess asks for (4,700 here), not most of them: without the rebuild,
         // part-full pages hide what was freed and round after round removes more (6,600).

@@ -143,7 +143,7 @@ fn database(data_dir: &Path, max_mb: u32, checks: &mut Vec<Check>) -> Option<Dat
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap_or(0);
-    if version > crate::store::SCHEMA_VERSION {
+    if version > crate::kiosk::store::SCHEMA_VERSION {
         checks.push(fail(
             "database",
             format!("written by a newer motcua (schema {version})"),
@@ -161,7 +161,7 @@ fn database(data_dir: &Path, max_mb: u32, checks: &mut Vec<Check>) -> Option<Dat
     let tickets: i64 = conn
         .query_row("SELECT COUNT(*) FROM ticket", [], |r| r.get(0))
         .unwrap_or(0);
-    let used_mb = crate::store::used_bytes(&conn).unwrap_or(0) as f64 / (1024.0 * 1024.0);
+    let used_mb = crate::kiosk::store::used_bytes(&conn).unwrap_or(0) as f64 / (1024.0 * 1024.0);
     let seen = format!(
         "{}: intact, schema {version}, {tickets} tickets, {unsent} events not yet at the office, \
          {used_mb:.1} MB of {max_mb} MB",
@@ -374,7 +374,7 @@ fn office(config: &Config, data_dir: &Path, checks: &mut Vec<Check>) -> Option<D
         .timeout_global(Some(Duration::from_secs(5)))
         .build()
         .into();
-    let health: Result<crate::office::protocol::Health, String> = agent
+    let health: Result<crate::protocol::Health, String> = agent
         .get(format!("{}/api/v1/health", url.trim_end_matches('/')))
         .call()
         .map_err(|e| e.to_string())
@@ -394,13 +394,13 @@ fn office(config: &Config, data_dir: &Path, checks: &mut Vec<Check>) -> Option<D
     let office_time = DateTime::parse_from_rfc3339(&health.time)
         .ok()
         .map(|t| t.with_timezone(&Utc));
-    if health.protocol != crate::office::protocol::PROTOCOL {
+    if health.protocol != crate::protocol::PROTOCOL {
         checks.push(fail(
             "office",
             format!(
                 "{url} speaks protocol {}, this kiosk {}",
                 health.protocol,
-                crate::office::protocol::PROTOCOL
+                crate::protocol::PROTOCOL
             ),
             "install the same motcua version on the office and the kiosks",
         ));
@@ -421,7 +421,7 @@ fn office(config: &Config, data_dir: &Path, checks: &mut Vec<Check>) -> Option<D
     .ok()
     .and_then(|v| v.parse().ok())
     .unwrap_or(0);
-    let client = crate::sync::OfficeClient::with_timeouts(
+    let client = crate::kiosk::sync::OfficeClient::with_timeouts(
         url,
         token,
         Duration::from_secs(10),
@@ -429,7 +429,7 @@ fn office(config: &Config, data_dir: &Path, checks: &mut Vec<Check>) -> Option<D
     );
     match client.changes(since) {
         Ok(_) => checks.push(ok("office", format!("{url}: reachable, token accepted"))),
-        Err(crate::sync::SyncError::Office { status: 401, .. }) => checks.push(fail(
+        Err(crate::kiosk::sync::SyncError::Office { status: 401, .. }) => checks.push(fail(
             "office",
             format!("{url} does not know this kiosk's token"),
             "enrol the kiosk again at the office (motcua office enroll-device --name …) and put \

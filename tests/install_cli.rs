@@ -206,7 +206,7 @@ fn admin_pin_prints_a_config_line_that_the_kiosk_accepts() {
     std::fs::write(&config, format!("[admin]\n{line}")).unwrap();
     let parsed = motcua::config::Config::load(&config).unwrap();
     let hash = parsed.admin.pin_hash.unwrap();
-    assert!(motcua::kiosk::admin::verify_pin(&hash, "2468"));
+    assert!(motcua::auth::verify_pin(&hash, "2468"));
 
     let (ok, _, err) = admin_pin("12");
     assert!(!ok);
@@ -260,7 +260,7 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
     let stdout = String::from_utf8_lossy(&again.stdout).to_string();
     assert!(stdout.contains("0 new, 0 updated, 2 unchanged"), "{stdout}");
 
-    let store = motcua::store::Store::open(dir.path().join("kiosk.sqlite3")).unwrap();
+    let store = motcua::kiosk::store::Store::open(dir.path().join("kiosk.sqlite3")).unwrap();
     assert_eq!(store.dossier_count().unwrap(), 2);
     let d = store.dossier("H15.50.05.13-261120-0975").unwrap().unwrap();
     assert_eq!(d.note, "Thiếu bản sao, giấy khai sinh");
@@ -289,7 +289,7 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
         stdout.contains("0 new, 1 updated, 0 unchanged; 0 rows refused"),
         "{stdout}"
     );
-    let store = motcua::store::Store::open(dir.path().join("kiosk.sqlite3")).unwrap();
+    let store = motcua::kiosk::store::Store::open(dir.path().join("kiosk.sqlite3")).unwrap();
     let steps = store.dossier_steps("H15.50.05.13-261120-0975").unwrap();
     let statuses: Vec<&str> = steps.iter().map(|s| s.status.code()).collect();
     assert_eq!(statuses, ["received", "processing", "ready"]);
@@ -544,7 +544,7 @@ fn office_adds_clerks_and_sets_queues_and_the_calling_order() {
     let store = motcua::office::OfficeStore::open(&db).unwrap();
     let (clerk, hash) = store.clerk_credentials("lan").unwrap().unwrap();
     assert!(!clerk.lead, "replaced without --lead");
-    assert!(motcua::kiosk::admin::verify_pin(&hash, "mat-khau-moi"));
+    assert!(motcua::auth::verify_pin(&hash, "mat-khau-moi"));
     drop(store);
 
     let config = dir.path().join("kiosk.toml");

@@ -16,8 +16,8 @@ use super::client::{OfficeClient, SyncError};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::dossier_import::{self, Format};
-use crate::office::protocol::{EventIn, Settings, MAX_EVENTS};
-use crate::store::{Numbering, Store};
+use crate::kiosk::store::{Numbering, Store};
+use crate::protocol::{EventIn, Settings, MAX_EVENTS};
 
 /// Events per push.
 const PUSH_BATCH: u32 = 500;
