@@ -1,0 +1,141 @@
+//! The JSON format: one array of objects, every value a string or `null`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::lines::LineCounter;
+use super::row::build;
+use super::{echo, push_row, DossierRecord, FileError, Parsed, RawRow, COLUMNS};
+use crate::domain::dossier_code::DossierCode;
+
+pub(super) fn parse_json(text: &str) -> Result<Parsed, FileError> {
+    let first = text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .chars()
+        .next();
+    if first.is_some_and(|c| c != '[') {
+        // Tell "valid JSON but not an array" from "not JSON": the fixes differ.
+        return Err(match serde_json::from_str::<IgnoredAny>(text) {
+            Ok(_) => FileError::JsonNotArray {
+                found: json_kind(text.trim_start()),
+            },
+            Err(e) => syntax_error(&e),
+        });
+    }
+    let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| syntax_error(&e))?;
+
+    let mut parsed = Parsed::default();
+    let mut seen = HashMap::new();
+    let mut lines = LineCounter::new(text);
+    for element in elements {
+        // Borrowed raw values are slices of `text`, starting at the value's first character.
+        let start = (element.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+        let line = lines.line_at(start);
+        let result = json_row(element.get(), line, &mut seen);
+        push_row(&mut parsed, line, result);
+    }
+    Ok(parsed)
+}
+
+fn syntax_error(e: &serde_json::Error) -> FileError {
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    FileError::JsonSyntax {
+        line: e.line(),
+        column: e.column(),
+        message: full.strip_suffix(&position).unwrap_or(&full).to_string(),
+    }
+}
+
+/// What a JSON value is, from its first character (the value is known to be valid).
+fn json_kind(value: &str) -> &'static str {
+    match value.chars().next() {
+        Some('{') => "an object",
+        Some('[') => "an array",
+        Some('"') => "a string",
+        Some('t' | 'f') => "a boolean",
+        Some('n') => "null",
+        _ => "a number",
+    }
+}
+
+/// An object's entries in order, duplicates kept (a map type would silently keep the last).
+struct Entries(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor)
+    }
+}
+
+fn json_row(
+    element: &str,
+    line: usize,
+    seen: &mut HashMap<DossierCode, usize>,
+) -> Result<DossierRecord, Vec<String>> {
+    if !element.starts_with('{') {
+        return Err(vec![format!(
+            "expected a JSON object, found {}",
+            json_kind(element)
+        )]);
+    }
+    let Entries(entries) =
+        serde_json::from_str(element).map_err(|e| vec![format!("unreadable object: {}", e)])?;
+    let mut raw: RawRow<'_> = Default::default();
+    let mut given = [false; 11];
+    let mut errors = Vec::new();
+    for (key, value) in entries {
+        let Some(col) = COLUMNS.iter().position(|c| *c == key) else {
+            errors.push(format!("unknown key {}", echo(&key)));
+            continue;
+        };
+        if std::mem::replace(&mut given[col], true) {
+            errors.push(format!("{key}: given twice"));
+            continue;
+        }
+        match value {
+            Value::Null => {}
+            Value::String(s) => raw[col] = Some(Cow::Owned(s)),
+            Value::Number(_) => errors.push(format!(
+                "{key}: must be a string or null, not a number (put the value in quotes)"
+            )),
+            Value::Bool(_) => {
+                errors.push(format!("{key}: must be a string or null, not a boolean"))
+            }
+            Value::Array(_) => {
+                errors.push(format!("{key}: must be a string or null, not an array"))
+            }
+            Value::Object(_) => {
+                errors.push(format!("{key}: must be a string or null, not an object"))
+            }
+        }
+    }
+    // Still validate the rest, so every problem in the object is reported at once.
+    match build(&raw, line, seen) {
+        Ok(record) if errors.is_empty() => Ok(record),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
+        }
+    }
+}
