@@ -6,7 +6,8 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use super::{fmt_date, fmt_ts, insert_catalogue, parse_ts, Store};
+use super::catalogue::insert_catalogue;
+use super::{fmt_date, fmt_ts, parse_ts, Store};
 use crate::catalogue::Catalogue;
 use crate::protocol::{QueueStatus, Settings};
 
