@@ -13,6 +13,9 @@ pub mod office;
 pub mod printer;
 pub mod protocol;
 
+#[cfg(test)]
+mod layout_tests;
+
 /// The Slint UI compiled from ui/main.slint.
 pub mod ui {
     slint::include_modules!();

@@ -328,6 +328,9 @@ fn spawn_driver(agent: &ureq::Agent, dir: &Path) -> (Child, u16) {
         let out = File::create(&log_path).expect("chromedriver's log file");
         let mut child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            // The office's browsers are in Vietnam: pages that default to "today" must see the
+            // office's business date, whatever the zone of the machine running the tests.
+            .env("TZ", "Asia/Ho_Chi_Minh")
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("the log file"))
             .stderr(out)
