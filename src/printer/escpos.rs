@@ -1,5 +1,14 @@
-//! A small ESC/POS command builder: only the commands a queue ticket needs, each spelled
-//! once as a named constant.
+//! The ESC/POS job builder: the printer commands come from the `escpos` crate, which writes
+//! them into [`ByteSink`]; our Vietnamese text (TCVN-3, CP1258, raster lines) and the few
+//! commands the crate cannot send as our printers need them go through its raw-bytes call.
+//! ARCHITECTURE.md ("Decisions taken here") lists which command comes from where, and why.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use ::escpos::driver::Driver;
+use ::escpos::errors::Result as EscPosResult;
+use ::escpos::printer::Printer;
+use ::escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
 
 use super::cp1258::Cp1258Writer;
 use super::profile::TextMode;
@@ -12,19 +21,12 @@ const GS: u8 = 0x1D;
 const FS: u8 = 0x1C;
 const LF: u8 = 0x0A;
 
-/// `ESC @`: reset modes (and, on Epson, the code page back to 0).
-const INITIALIZE: [u8; 2] = [ESC, b'@'];
 /// `FS .`: some Chinese firmware starts in Kanji mode and would print our high bytes as CJK.
+/// The crate has no such command.
 const CANCEL_KANJI: [u8; 2] = [FS, b'.'];
-/// `ESC a n`.
-const SELECT_JUSTIFICATION: [u8; 2] = [ESC, b'a'];
-/// `ESC E n`.
-const EMPHASIZED: [u8; 2] = [ESC, b'E'];
-/// `GS ! n`: width multiplier − 1 in the high nibble, height multiplier − 1 in the low one.
-const CHARACTER_SIZE: [u8; 2] = [GS, b'!'];
-/// `ESC d n`: print and feed n lines.
-const FEED_LINES: [u8; 2] = [ESC, b'd'];
-/// `ESC J n`: feed n dots.
+/// `LF`: one byte per printed line; the crate's only line feed is `ESC d 1` (three bytes).
+const LINE_FEED: [u8; 1] = [LF];
+/// `ESC J n`: feed n dots (not in the crate).
 const FEED_DOTS: [u8; 2] = [ESC, b'J'];
 /// Paper left between two raster text lines (times the height multiplier), in dots.
 const RASTER_LINE_GAP_DOTS: u8 = 5;
@@ -32,28 +34,19 @@ const RASTER_LINE_GAP_DOTS: u8 = 5;
 const INVISIBLE: &[char] = &[
     '\u{00AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}',
 ];
-/// `GS V m n` with m = 66: feed to the cutter plus n dots, then partial cut.
+/// `GS V m n` with m = 66: feed to the cutter plus n dots, then partial cut. The crate sends
+/// only m = 65 (full cut) with n = 0 or 1.
 const CUT_AFTER_FEED: [u8; 3] = [GS, b'V', 66];
-/// `GS v 0 m`: raster bit image, normal density.
+/// `GS v 0 m`: raster bit image, normal density. The crate builds it only from an encoded
+/// picture file, behind its `graphics` feature.
 const RASTER_IMAGE: [u8; 4] = [GS, b'v', b'0', 0];
 
-/// `GS ( k` header; followed by pL pH cn fn [parameters].
-const SYMBOL: [u8; 3] = [GS, b'(', b'k'];
-/// cn for QR Code.
-const QR: u8 = 49;
-const QR_FN_MODEL: u8 = 65;
-const QR_FN_MODULE_SIZE: u8 = 67;
-const QR_FN_ERROR_LEVEL: u8 = 69;
-const QR_FN_STORE: u8 = 80;
-const QR_FN_PRINT: u8 = 81;
 /// Model 2: the QR every phone reads (model 1 is obsolete; `escpos` defaults to it).
-const QR_MODEL_2: u8 = 50;
+const QR_MODEL: QRCodeModel = QRCodeModel::Model2;
 /// Level M (15 %): a thermal print survives a crease, and the symbol stays small.
-const QR_LEVEL_M: u8 = 49;
-/// The `m` byte of store/print: always 48.
-const QR_M: u8 = 48;
-/// Module sizes the printer accepts.
-const QR_MODULE_RANGE: std::ops::RangeInclusive<u8> = 1..=16;
+const QR_LEVEL: QRCodeCorrectionLevel = QRCodeCorrectionLevel::M;
+/// Module sizes the crate sends (Epson accepts 16 too; the crate caps at 15).
+const QR_MODULE_RANGE: std::ops::RangeInclusive<u8> = 1..=15;
 /// The largest payload the printer can hold (QR version 40, level M, byte mode).
 const QR_MAX_PAYLOAD: usize = 2331;
 /// Quiet zone around a QR sent as raster, in modules (required by the standard).
@@ -61,6 +54,68 @@ const QR_QUIET_ZONE: usize = 4;
 
 /// Size multipliers the printer accepts.
 const SIZE_RANGE: std::ops::RangeInclusive<u8> = 1..=8;
+
+/// The crate's output device: it keeps what the printer would receive, so a job is a
+/// `Vec<u8>` for the golden files, the virtual printer and the serial line alike.
+///
+/// The crate's `Driver` writes through `&self`, hence the lock; a `Mutex` rather than a
+/// `RefCell` keeps [`EscPos`] `Send` and `Sync`, as it was before the crate.
+#[derive(Clone, Default)]
+pub struct ByteSink(Arc<Mutex<Vec<u8>>>);
+
+impl ByteSink {
+    /// The bytes, also after a panic elsewhere poisoned the lock: the lock only ever guards
+    /// an append or a copy, so what it holds is still a whole job prefix.
+    fn bytes(&self) -> MutexGuard<'_, Vec<u8>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Bytes received so far.
+    pub fn len(&self) -> usize {
+        self.bytes().len()
+    }
+
+    /// Whether nothing was received yet.
+    pub fn is_empty(&self) -> bool {
+        self.bytes().is_empty()
+    }
+
+    /// Whether the bytes received from `offset` on begin with `prefix`.
+    fn continues_with(&self, offset: usize, prefix: &[u8]) -> bool {
+        self.bytes()
+            .get(offset..)
+            .is_some_and(|rest| rest.starts_with(prefix))
+    }
+
+    /// Everything received, leaving the sink empty.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.bytes())
+    }
+
+    /// A sink of its own holding a copy of these bytes.
+    fn deep_copy(&self) -> ByteSink {
+        ByteSink(Arc::new(Mutex::new(self.bytes().clone())))
+    }
+}
+
+impl Driver for ByteSink {
+    fn name(&self) -> String {
+        "memory".to_owned()
+    }
+
+    fn write(&self, data: &[u8]) -> EscPosResult<()> {
+        self.bytes().extend_from_slice(data);
+        Ok(())
+    }
+
+    fn read(&self, _buf: &mut [u8]) -> EscPosResult<usize> {
+        Ok(0)
+    }
+
+    fn flush(&self) -> EscPosResult<()> {
+        Ok(())
+    }
+}
 
 /// Horizontal position of a line, as `ESC a` sets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,11 +127,12 @@ pub enum Align {
 }
 
 impl Align {
-    fn code(self) -> u8 {
+    /// The crate's name for the same justification.
+    fn justify_mode(self) -> JustifyMode {
         match self {
-            Align::Left => 0,
-            Align::Center => 1,
-            Align::Right => 2,
+            Align::Left => JustifyMode::LEFT,
+            Align::Center => JustifyMode::CENTER,
+            Align::Right => JustifyMode::RIGHT,
         }
     }
 }
@@ -128,9 +184,11 @@ impl TextWriter {
 }
 
 /// Builds one print job as bytes.
-#[derive(Debug, Clone)]
 pub struct EscPos {
-    buf: Vec<u8>,
+    /// The crate's command builder; every command is flushed into `sink` at once.
+    printer: Printer<ByteSink>,
+    /// The job so far (shared with `printer`, which owns a clone).
+    sink: ByteSink,
     text: TextWriter,
     /// Paper width in dots (raster text is kept within it).
     dots: u16,
@@ -139,6 +197,43 @@ pub struct EscPos {
     bold: bool,
     width: u8,
     height: u8,
+}
+
+impl std::fmt::Debug for EscPos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EscPos")
+            .field("bytes", &self.sink.len())
+            .field("text", &self.text)
+            .field("dots", &self.dots)
+            .field("pending", &self.pending)
+            .field("bold", &self.bold)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish()
+    }
+}
+
+impl Clone for EscPos {
+    /// An independent copy: a derived clone would share the byte sink with the original.
+    fn clone(&self) -> Self {
+        let sink = self.sink.deep_copy();
+        EscPos {
+            printer: crate_printer(&sink),
+            sink,
+            text: self.text.clone(),
+            dots: self.dots,
+            pending: self.pending.clone(),
+            bold: self.bold,
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
+/// The crate's printer writing into `sink`, with no page code of its own (our text writers
+/// select pages) and no debug output (a line may hold personal data).
+fn crate_printer(sink: &ByteSink) -> Printer<ByteSink> {
+    Printer::new(sink.clone(), Protocol::default(), None)
 }
 
 impl EscPos {
@@ -151,14 +246,36 @@ impl EscPos {
 
     /// An empty job for paper `dots` wide (matters for raster text only).
     pub fn with_paper(mode: &TextMode, dots: u16) -> EscPos {
+        let sink = ByteSink::default();
         EscPos {
-            buf: Vec::with_capacity(512),
+            printer: crate_printer(&sink),
+            sink,
             text: TextWriter::new(mode),
             dots,
             pending: String::new(),
             bold: false,
             width: 1,
             height: 1,
+        }
+    }
+
+    /// Runs one of the crate's commands and flushes it into the sink. The crate fails only on
+    /// input we already keep in range, so a failure is logged, never a panic.
+    fn command(
+        &mut self,
+        what: &str,
+        build: impl FnOnce(&mut Printer<ByteSink>) -> EscPosResult<&mut Printer<ByteSink>>,
+    ) {
+        if let Err(e) = build(&mut self.printer).and_then(Printer::print) {
+            log::error!("ESC/POS {what} not sent: {e}");
+        }
+    }
+
+    /// Bytes of our own (encoded text, or a command the crate lacks) through the crate's
+    /// raw-bytes call.
+    fn raw(&mut self, bytes: &[u8]) {
+        if !bytes.is_empty() {
+            self.command("raw bytes", |p| p.custom(bytes));
         }
     }
 
@@ -177,15 +294,15 @@ impl EscPos {
             })
             .collect();
         if line.chars().all(|c| (' '..='~').contains(&c)) {
-            self.buf.extend_from_slice(line.as_bytes());
+            self.raw(line.as_bytes());
             return;
         }
         match render_line(&line, self.bold, self.width, self.height, self.dots) {
             Some(img) => {
                 self.raster(img.width_bytes, img.height, &img.bits);
                 // A little paper between lines, as the line spacing would give.
-                self.buf.extend_from_slice(&FEED_DOTS);
-                self.buf.push(RASTER_LINE_GAP_DOTS * self.height.max(1));
+                let gap = RASTER_LINE_GAP_DOTS * self.height.max(1);
+                self.raw(&[FEED_DOTS[0], FEED_DOTS[1], gap]);
             }
             // The line may hold a dossier code or a name: its length only.
             None => log::error!(
@@ -201,40 +318,37 @@ impl EscPos {
         self.bold = false;
         self.width = 1;
         self.height = 1;
-        self.buf.extend_from_slice(&INITIALIZE);
+        self.command("initialize", Printer::init);
         self.text.reset();
         self
     }
 
     /// `FS .`: leave Kanji mode.
     pub fn cancel_kanji(&mut self) -> &mut Self {
-        self.buf.extend_from_slice(&CANCEL_KANJI);
+        self.raw(&CANCEL_KANJI);
         self
     }
 
     /// `ESC a n`; takes effect for the next line.
     pub fn align(&mut self, align: Align) -> &mut Self {
-        self.buf.extend_from_slice(&SELECT_JUSTIFICATION);
-        self.buf.push(align.code());
+        self.command("justification", |p| p.justify(align.justify_mode()));
         self
     }
 
     /// `ESC E n`.
     pub fn bold(&mut self, on: bool) -> &mut Self {
-        self.buf.extend_from_slice(&EMPHASIZED);
-        self.buf.push(u8::from(on));
+        self.command("emphasis", |p| p.bold(on));
         self.bold = on;
         self
     }
 
     /// `GS ! n` with width and height multipliers, each clamped to 1–8.
     pub fn size(&mut self, width: u8, height: u8) -> &mut Self {
-        let w = width.clamp(*SIZE_RANGE.start(), *SIZE_RANGE.end()) - 1;
-        let h = height.clamp(*SIZE_RANGE.start(), *SIZE_RANGE.end()) - 1;
-        self.buf.extend_from_slice(&CHARACTER_SIZE);
-        self.buf.push(w << 4 | h);
-        self.width = w + 1;
-        self.height = h + 1;
+        let w = width.clamp(*SIZE_RANGE.start(), *SIZE_RANGE.end());
+        let h = height.clamp(*SIZE_RANGE.start(), *SIZE_RANGE.end());
+        self.command("character size", |p| p.size(w, h));
+        self.width = w;
+        self.height = h;
         self
     }
 
@@ -243,7 +357,9 @@ impl EscPos {
         if matches!(self.text, TextWriter::Raster) {
             self.pending.push_str(text);
         } else {
-            self.text.write(text, &mut self.buf);
+            let mut encoded = Vec::with_capacity(text.len());
+            self.text.write(text, &mut encoded);
+            self.raw(&encoded);
         }
         self
     }
@@ -256,56 +372,48 @@ impl EscPos {
     /// `LF`: print the line (or feed one empty line).
     pub fn lf(&mut self) -> &mut Self {
         if !self.pending.is_empty() {
-            let before = self.buf.len();
+            let before = self.sink.len();
             self.flush_pending();
-            let drawn = self.buf[before..].starts_with(&RASTER_IMAGE);
-            if drawn {
+            if self.sink.continues_with(before, &RASTER_IMAGE) {
                 // The image already advanced the paper; an LF would add an empty line.
                 return self;
             }
         }
-        self.buf.push(LF);
+        self.raw(&LINE_FEED);
         self
     }
 
     /// `ESC d n`: print and feed `lines` lines.
     pub fn feed(&mut self, lines: u8) -> &mut Self {
         self.flush_pending();
-        self.buf.extend_from_slice(&FEED_LINES);
-        self.buf.push(lines);
+        self.command("feed", |p| p.feeds(lines));
         self
     }
 
-    /// A QR code (model 2, level M) drawn by the printer, `module` dots per module (1–16).
+    /// A QR code (model 2, level M) drawn by the printer, `module` dots per module (1–15).
     pub fn qr(&mut self, payload: &str, module: u8) -> &mut Self {
         self.flush_pending();
         let data = qr_data(payload);
-        self.symbol(QR_FN_MODEL, &[QR_MODEL_2, 0]);
-        self.symbol(
-            QR_FN_MODULE_SIZE,
-            &[module.clamp(*QR_MODULE_RANGE.start(), *QR_MODULE_RANGE.end())],
-        );
-        self.symbol(QR_FN_ERROR_LEVEL, &[QR_LEVEL_M]);
-        let mut store = Vec::with_capacity(data.len() + 1);
-        store.push(QR_M);
-        store.extend_from_slice(data);
-        self.symbol(QR_FN_STORE, &store);
-        self.symbol(QR_FN_PRINT, &[QR_M]);
+        let module = module.clamp(*QR_MODULE_RANGE.start(), *QR_MODULE_RANGE.end());
+        self.command("QR code", |p| {
+            p.qrcode_option(data, QRCodeOption::new(QR_MODEL, module, QR_LEVEL))
+        });
         self
     }
 
     /// The same QR (model 2, level M, with quiet zone) sent as a `GS v 0` image, for printers
     /// without a QR generator.
     pub fn qr_raster(&mut self, payload: &str, module: u8) -> &mut Self {
-        let code =
-            match qrcode::QrCode::with_error_correction_level(qr_data(payload), qrcode::EcLevel::M)
-            {
-                Ok(code) => code,
-                Err(e) => {
-                    log::error!("cannot make a QR code of {} bytes: {e}", payload.len());
-                    return self;
-                }
-            };
+        let code = match qrcode::QrCode::with_error_correction_level(
+            qr_data(payload).as_bytes(),
+            qrcode::EcLevel::M,
+        ) {
+            Ok(code) => code,
+            Err(e) => {
+                log::error!("cannot make a QR code of {} bytes: {e}", payload.len());
+                return self;
+            }
+        };
         let module = usize::from(module.max(1));
         let modules = code.width() + 2 * QR_QUIET_ZONE;
         let colors = code.to_colors();
@@ -340,18 +448,24 @@ impl EscPos {
             );
             return self;
         }
-        self.buf.extend_from_slice(&RASTER_IMAGE);
-        self.buf.extend_from_slice(&width_bytes.to_le_bytes());
-        self.buf.extend_from_slice(&height.to_le_bytes());
-        self.buf.extend_from_slice(bits);
+        let mut image = Vec::with_capacity(RASTER_IMAGE.len() + 4 + bits.len());
+        image.extend_from_slice(&RASTER_IMAGE);
+        image.extend_from_slice(&width_bytes.to_le_bytes());
+        image.extend_from_slice(&height.to_le_bytes());
+        image.extend_from_slice(bits);
+        self.raw(&image);
         self
     }
 
     /// `GS V 66 n`: feed past the cutter plus `extra_dots`, then cut.
     pub fn cut(&mut self, extra_dots: u8) -> &mut Self {
         self.flush_pending();
-        self.buf.extend_from_slice(&CUT_AFTER_FEED);
-        self.buf.push(extra_dots);
+        self.raw(&[
+            CUT_AFTER_FEED[0],
+            CUT_AFTER_FEED[1],
+            CUT_AFTER_FEED[2],
+            extra_dots,
+        ]);
         self
     }
 
@@ -362,44 +476,33 @@ impl EscPos {
 
     /// Bytes so far.
     pub fn len(&self) -> usize {
-        self.buf.len()
+        self.sink.len()
     }
 
     /// Whether nothing has been added yet.
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.sink.is_empty()
     }
 
     /// The finished job.
     pub fn into_bytes(mut self) -> Vec<u8> {
         self.flush_pending();
-        self.buf
-    }
-
-    fn symbol(&mut self, function: u8, params: &[u8]) {
-        // Callers keep params short (qr_data caps the payload), so this always fits in u16.
-        let len = (params.len() + 2) as u16;
-        self.buf.extend_from_slice(&SYMBOL);
-        self.buf.extend_from_slice(&len.to_le_bytes());
-        self.buf.push(QR);
-        self.buf.push(function);
-        self.buf.extend_from_slice(params);
+        self.sink.take()
     }
 }
 
-/// The payload bytes, cut to what a QR symbol can hold rather than sending a command the
-/// printer would reject as a whole.
-fn qr_data(payload: &str) -> &[u8] {
-    let data = payload.as_bytes();
-    if data.len() > QR_MAX_PAYLOAD {
-        log::error!(
-            "QR payload of {} bytes truncated to {QR_MAX_PAYLOAD}",
-            data.len()
-        );
-        &data[..QR_MAX_PAYLOAD]
-    } else {
-        data
+/// The payload, cut to what a QR symbol can hold (at a character boundary) rather than
+/// sending a command the printer would reject as a whole.
+fn qr_data(payload: &str) -> &str {
+    if payload.len() <= QR_MAX_PAYLOAD {
+        return payload;
     }
+    let mut end = QR_MAX_PAYLOAD;
+    while !payload.is_char_boundary(end) {
+        end -= 1;
+    }
+    log::error!("QR payload of {} bytes truncated to {end}", payload.len());
+    &payload[..end]
 }
 
 #[cfg(test)]
@@ -438,6 +541,62 @@ mod tests {
             p.into_bytes(),
             [0x1D, b'!', 0x55, 0x1D, b'!', 0x01, 0x1D, b'!', 0x07, 0x1D, b'V', 66, 3]
         );
+    }
+
+    #[test]
+    fn crate_commands_match_the_epson_reference() {
+        let mut p = EscPos::new(&tcvn3());
+        p.init()
+            .align(Align::Center)
+            .align(Align::Right)
+            .align(Align::Left)
+            .bold(true)
+            .bold(false)
+            .feed(4)
+            .feed(0);
+        assert_eq!(
+            p.into_bytes(),
+            [
+                0x1B, b'@', // ESC @ without a page code after it
+                0x1B, b'a', 1, 0x1B, b'a', 2, 0x1B, b'a', 0, // ESC a n
+                0x1B, b'E', 1, 0x1B, b'E', 0, // ESC E n
+                0x1B, b'd', 4, 0x1B, b'd', 0, // ESC d n
+            ]
+        );
+    }
+
+    #[test]
+    fn own_commands_go_through_the_raw_call_unchanged() {
+        let mut p = EscPos::new(&tcvn3());
+        p.cancel_kanji().line("A").raster(1, 1, &[0x80]).lf();
+        assert_eq!(
+            p.into_bytes(),
+            [0x1C, b'.', b'A', 0x0A, 0x1D, b'v', b'0', 0, 1, 0, 1, 0, 0x80, 0x0A]
+        );
+    }
+
+    #[test]
+    fn the_builder_stays_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<EscPos>();
+    }
+
+    #[test]
+    fn a_clone_does_not_share_the_job() {
+        let mut a = EscPos::new(&tcvn3());
+        a.line("A");
+        let mut b = a.clone();
+        b.line("B");
+        assert_eq!(a.len(), 2);
+        assert_eq!(b.into_bytes(), b"A\nB\n");
+        assert_eq!(a.into_bytes(), b"A\n");
+    }
+
+    #[test]
+    fn an_overlong_qr_payload_is_cut_at_a_character_boundary() {
+        let payload = format!("{}ơ", "a".repeat(QR_MAX_PAYLOAD - 1));
+        assert_eq!(qr_data(&payload).len(), QR_MAX_PAYLOAD - 1);
+        assert_eq!(qr_data("AB"), "AB");
     }
 
     #[test]
