@@ -1,208 +1,9 @@
-//! An ESC/POS decoder: turns the bytes we send into what a printer would put on paper.
-//!
-//! It exists to check the encoder, so its TCVN-3 tables are typed out here byte by byte,
-//! independently of the (base letter, tone) grid in `tcvn3.rs`; a typo in either one makes
-//! the round-trip tests fail instead of agreeing with itself. It must accept any garbage:
-//! problems become warnings, never panics.
+//! The decoder's state machine: one pass over the bytes, command by command.
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::escpos::Align;
-use super::profile::TextMode;
-
-/// Page 30 "TCVN-3-1" (lowercase), bytes 0x80–0xFF, 16 a row; `_` marks an undefined byte.
-#[rustfmt::skip]
-const TCVN3_LOWER: [&str; 8] = [
-    "________________", // 8x
-    "________________", // 9x
-    "________ăâêôơưđ_", // Ax
-    "_____àảãáạ_ằẳẵắ_", // Bx
-    "______ặầẩẫấậè_ẻẽ", // Cx
-    "éẹềểễếệìỉ___ĩíịò", // Dx
-    "_ỏõóọồổỗốộờởỡớợù", // Ex
-    "_ủũúụừửữứựỳỷỹýỵ_", // Fx
-];
-
-/// Page 31 "TCVN-3-2" (capitals), bytes 0x80–0xFF; A7 is Đ U+0110 (not Ð U+00D0).
-#[rustfmt::skip]
-const TCVN3_UPPER: [&str; 8] = [
-    "________________", // 8x
-    "________________", // 9x
-    "_ĂÂ____Đ__ÊÔƠƯ__", // Ax
-    "_____ÀẢÃÁẠ_ẰẲẴẮ_", // Bx
-    "______ẶẦẨẪẤẬÈ_ẺẼ", // Cx
-    "ÉẸỀỂỄẾỆÌỈ___ĨÍỊÒ", // Dx
-    "_ỎÕÓỌỒỔỖỐỘỜỞỠỚỢÙ", // Ex
-    "_ỦŨÚỤỪỬỮỨỰỲỶỸÝỴ_", // Fx
-];
-
-/// Windows-1258 (CP1258), bytes 0x80–0xFF, typed from the code chart independently of the
-/// (byte, code point) list in `cp1258.rs`. `_` is undefined; the tone marks are combining
-/// characters (CC grave, D2 hook, DE tilde, EC acute, F2 dot below), so they are escaped.
-#[rustfmt::skip]
-const CP1258: [&str; 8] = [
-    "€_‚ƒ„…†‡ˆ‰_‹Œ___", // 8x
-    "_‘’“”•–—˜™_›œ__Ÿ", // 9x
-    "\u{A0}¡¢£¤¥¦§¨©ª«¬\u{AD}®¯", // Ax
-    "°±²³´µ¶·¸¹º»¼½¾¿", // Bx
-    "ÀÁÂĂÄÅÆÇÈÉÊË\u{300}ÍÎÏ", // Cx
-    "ĐÑ\u{309}ÓÔƠÖ×ØÙÚÛÜƯ\u{303}ß", // Dx
-    "àáâăäåæçèéêë\u{301}íîï", // Ex
-    "đñ\u{323}óôơö÷øùúûüư₫ÿ", // Fx
-];
-
-/// What the decoder does with the high bytes after `ESC t n`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodePage {
-    /// TCVN-3 lowercase page ("TCVN-3-1").
-    Tcvn3Lower,
-    /// TCVN-3 capitals page ("TCVN-3-2").
-    Tcvn3Upper,
-    /// Windows-1258.
-    Cp1258,
-}
-
-/// Which `ESC t` number means which page; the numbers differ between printer models.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeOptions {
-    /// `ESC t` number → page. Numbers not listed are unknown to the decoder.
-    pub pages: Vec<(u8, CodePage)>,
-}
-
-impl Default for DecodeOptions {
-    /// Epson's numbering: 30/31 TCVN-3, 52 CP1258.
-    fn default() -> DecodeOptions {
-        DecodeOptions {
-            pages: vec![
-                (30, CodePage::Tcvn3Lower),
-                (31, CodePage::Tcvn3Upper),
-                (52, CodePage::Cp1258),
-            ],
-        }
-    }
-}
-
-impl DecodeOptions {
-    /// The pages of these text modes (e.g. a profile's candidate modes).
-    pub fn for_modes(modes: &[TextMode]) -> DecodeOptions {
-        let mut pages = Vec::new();
-        for m in modes {
-            match *m {
-                TextMode::Tcvn3 {
-                    lower_page,
-                    upper_page,
-                } => {
-                    pages.push((lower_page, CodePage::Tcvn3Lower));
-                    pages.push((upper_page, CodePage::Tcvn3Upper));
-                }
-                TextMode::Cp1258 { page } => pages.push((page, CodePage::Cp1258)),
-                TextMode::Raster => {}
-            }
-        }
-        DecodeOptions { pages }
-    }
-
-    fn page(&self, n: u8) -> Option<CodePage> {
-        self.pages.iter().find(|(k, _)| *k == n).map(|(_, p)| *p)
-    }
-}
-
-const UNDEFINED: char = '_';
-/// What an undefined byte becomes in decoded text, so a comparison with the input fails.
-const GARBLED: char = '\u{FFFD}';
-/// Epson's default line spacing (`ESC 2`), in dots.
-pub const DEFAULT_LINE_SPACING: u32 = 30;
-/// Garbage input could otherwise produce one warning per byte.
-const MAX_WARNINGS: usize = 200;
-
-/// One thing that ends up on paper, top to bottom.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
-    /// One printed line of text (attributes as of its first character).
-    Text {
-        text: String,
-        align: Align,
-        bold: bool,
-        width: u8,
-        height: u8,
-    },
-    /// A QR code printed by the printer from `GS ( k` data.
-    Qr {
-        payload: String,
-        module: u8,
-        level: char,
-        model: u8,
-        align: Align,
-    },
-    /// A `GS v 0` image: rows of `width_dots / 8` bytes, most significant bit leftmost.
-    Raster {
-        width_dots: u32,
-        height: u32,
-        bits: Vec<u8>,
-        align: Align,
-    },
-    /// Blank paper.
-    Feed { dots: u32 },
-    /// The cutter fires here.
-    Cut,
-}
-
-/// Everything the printer would do with a byte stream, plus what looked wrong.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Decoded {
-    pub blocks: Vec<Block>,
-    pub warnings: Vec<String>,
-}
-
-impl Decoded {
-    /// The printed text lines, in order.
-    pub fn text_lines(&self) -> Vec<String> {
-        self.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Text { text, .. } => Some(text.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-}
-
-/// Decodes with Epson's page numbers (30/31 TCVN-3, 52 CP1258).
-pub fn decode(bytes: &[u8]) -> Decoded {
-    decode_with_options(bytes, &DecodeOptions::default())
-}
-
-/// Decodes for a printer that has TCVN-3 under other `ESC t` numbers (and no CP1258).
-pub fn decode_with_pages(bytes: &[u8], tcvn3_lower: u8, tcvn3_upper: u8) -> Decoded {
-    decode_with_modes(
-        bytes,
-        &[TextMode::Tcvn3 {
-            lower_page: tcvn3_lower,
-            upper_page: tcvn3_upper,
-        }],
-    )
-}
-
-/// Decodes with the pages of these text modes (e.g. `&profile.modes`).
-pub fn decode_with_modes(bytes: &[u8], modes: &[TextMode]) -> Decoded {
-    decode_with_options(bytes, &DecodeOptions::for_modes(modes))
-}
-
-/// Decodes with an explicit `ESC t` number → page map.
-pub fn decode_with_options(bytes: &[u8], options: &DecodeOptions) -> Decoded {
-    let mut d = Decoder {
-        bytes,
-        pos: 0,
-        options: options.clone(),
-        st: State::default(),
-        line: String::new(),
-        line_style: None,
-        mixed_style_warned: false,
-        out: Decoded::default(),
-    };
-    d.run();
-    d.out
-}
+use super::tables::{CP1258, TCVN3_LOWER, TCVN3_UPPER};
+use super::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Style {
@@ -245,7 +46,7 @@ impl Default for State {
     }
 }
 
-struct Decoder<'a> {
+pub(super) struct Decoder<'a> {
     bytes: &'a [u8],
     pos: usize,
     options: DecodeOptions,
@@ -257,7 +58,27 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
-    fn run(&mut self) {
+    /// A decoder at the start of `bytes`, in the printer's power-on state.
+    pub(super) fn new(bytes: &'a [u8], options: &DecodeOptions) -> Decoder<'a> {
+        Decoder {
+            bytes,
+            pos: 0,
+            options: options.clone(),
+            st: State::default(),
+            line: String::new(),
+            line_style: None,
+            mixed_style_warned: false,
+            out: Decoded::default(),
+        }
+    }
+
+    /// Decodes every byte and returns what the paper shows.
+    pub(super) fn run(mut self) -> Decoded {
+        self.run_all();
+        self.out
+    }
+
+    fn run_all(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
                 0x0A => {
@@ -694,18 +515,6 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// Every character the decoder can produce from a TCVN-3 page: ASCII and the Vietnamese
-/// letters (the renderer sizes its glyphs so that all of these fit a cell).
-pub(crate) fn tcvn3_repertoire() -> impl Iterator<Item = char> {
-    (' '..='~').chain(
-        TCVN3_LOWER
-            .iter()
-            .chain(TCVN3_UPPER.iter())
-            .flat_map(|row| row.chars())
-            .filter(|&c| c != UNDEFINED),
-    )
-}
-
 fn printable(b: u8) -> String {
     if b.is_ascii_graphic() {
         format!("'{}'", b as char)
@@ -724,146 +533,4 @@ fn utf8_char_at(bytes: &[u8]) -> Option<(char, usize)> {
     };
     let s = std::str::from_utf8(bytes.get(..len)?).ok()?;
     s.chars().next().map(|c| (c, len))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tables_are_well_formed() {
-        for table in [&TCVN3_LOWER, &TCVN3_UPPER] {
-            for row in table.iter() {
-                assert_eq!(row.chars().count(), 16, "{row}");
-                assert_eq!(row.nfc().collect::<String>(), *row, "{row} is not NFC");
-            }
-            let defined = table.concat().chars().filter(|&c| c != UNDEFINED).count();
-            assert_eq!(defined, 67);
-        }
-        // Capitals sit exactly where their lowercase letters are, except Ă Â Đ.
-        let lower: Vec<char> = TCVN3_LOWER.concat().chars().collect();
-        let upper: Vec<char> = TCVN3_UPPER.concat().chars().collect();
-        for (i, (l, u)) in lower.iter().zip(&upper).enumerate() {
-            if *l != UNDEFINED && *u != UNDEFINED {
-                assert_eq!(l.to_uppercase().next(), Some(*u), "byte 0x{:02X}", i + 0x80);
-            }
-        }
-        assert_eq!(upper[0xA7 - 0x80], '\u{0110}');
-    }
-
-    #[test]
-    fn cp1258_table_is_well_formed() {
-        for row in CP1258.iter() {
-            assert_eq!(row.chars().count(), 16, "{row}");
-        }
-        let all: Vec<char> = CP1258.concat().chars().collect();
-        assert_eq!(all.iter().filter(|&&c| c == UNDEFINED).count(), 9);
-        assert_eq!(all[0xCC - 0x80], '\u{0300}');
-        assert_eq!(all[0xD0 - 0x80], '\u{0110}');
-        assert_eq!(all[0xFE - 0x80], '\u{20AB}');
-    }
-
-    #[test]
-    fn cp1258_split_marks_compose() {
-        let d = decode(b"\x1bt\x34Th\xfd\xd2 t\xfbc \xd0\xe3\xf2ng\n");
-        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
-        // 0xFB is û in CP1258; the test only checks composition of the split marks.
-        assert_eq!(d.text_lines(), ["Thử tûc Đặng"]);
-        let d = decode_with_modes(b"\x1bt\x5e\xe1\n", &[TextMode::Cp1258 { page: 94 }]);
-        assert_eq!(d.text_lines(), ["á"]);
-    }
-
-    #[test]
-    fn simple_ticket_fragment() {
-        let bytes = b"\x1b@\x1c.\x1ba\x01\x1bE\x01\x1bt\x1f\xa7\x1bt\x1e\xb8ng\n\x1bE\x00\x1d!\x55A012\n\n\x1dV\x42\x03";
-        let d = decode(bytes);
-        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
-        assert_eq!(
-            d.blocks,
-            vec![
-                Block::Text {
-                    text: "Đáng".into(),
-                    align: Align::Center,
-                    bold: true,
-                    width: 1,
-                    height: 1
-                },
-                Block::Text {
-                    text: "A012".into(),
-                    align: Align::Center,
-                    bold: false,
-                    width: 6,
-                    height: 6
-                },
-                Block::Feed { dots: 30 },
-                Block::Feed { dots: 3 },
-                Block::Cut,
-            ]
-        );
-    }
-
-    #[test]
-    fn qr_and_raster() {
-        let mut b = vec![0x1D, b'(', b'k', 4, 0, 49, 65, 50, 0];
-        b.extend([0x1D, b'(', b'k', 3, 0, 49, 67, 6]);
-        b.extend([0x1D, b'(', b'k', 3, 0, 49, 69, 49]);
-        b.extend([0x1D, b'(', b'k', 5, 0, 49, 80, 48, b'h', b'i']);
-        b.extend([0x1D, b'(', b'k', 3, 0, 49, 81, 48]);
-        b.extend([0x1D, b'v', b'0', 0, 1, 0, 2, 0, 0xF0, 0x0F]);
-        let d = decode(&b);
-        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
-        assert_eq!(
-            d.blocks,
-            vec![
-                Block::Qr {
-                    payload: "hi".into(),
-                    module: 6,
-                    level: 'M',
-                    model: 2,
-                    align: Align::Left
-                },
-                Block::Raster {
-                    width_dots: 8,
-                    height: 2,
-                    bits: vec![0xF0, 0x0F],
-                    align: Align::Left
-                }
-            ]
-        );
-    }
-
-    #[test]
-    fn utf8_and_undefined_bytes_are_reported() {
-        let d = decode("\x1bt\x1eThủ tục\n".as_bytes());
-        assert!(
-            d.warnings.iter().any(|w| w.contains("UTF-8")),
-            "{:?}",
-            d.warnings
-        );
-        assert_ne!(d.text_lines(), vec!["Thủ tục".to_string()]);
-        let d = decode(b"\xb8\n");
-        assert!(d.warnings.iter().any(|w| w.contains("code page 0")));
-        let d = decode(b"\x1bt\x1f\xa8\n");
-        assert_eq!(d.text_lines(), vec!["\u{FFFD}".to_string()]);
-    }
-
-    #[test]
-    fn truncated_and_unknown_commands_warn() {
-        for bytes in [
-            &b"\x1b"[..],
-            b"\x1bt",
-            b"\x1d(k\x05\x001P0",
-            b"\x1dv0\x00\x01",
-            b"\x1dV\x42",
-        ] {
-            let d = decode(bytes);
-            assert!(
-                d.warnings.iter().any(|w| w.contains("truncated")),
-                "{bytes:?}"
-            );
-        }
-        assert!(!decode(b"\x1bZ").warnings.is_empty());
-        assert!(!decode(b"\x1c&").warnings.is_empty());
-        assert!(decode(b"\x10\x04\x01\x1dr\x01").warnings.is_empty());
-    }
 }
