@@ -1,6 +1,6 @@
 //! The office's HTTP server (axum on tokio, database calls on blocking threads): one router
-//! per area over one shared state ([`state`]), one error answer ([`error`]), and who is
-//! asking as extractors ([`auth`]). The kiosks' sync API and the integrations' dossier
+//! per area over one shared state (`state`), one error answer (`error`), and who is
+//! asking as extractors (`auth`). The kiosks' sync API and the integrations' dossier
 //! API are in docs/api.md; the pages and their API (session cookie, live streams) in
 //! docs/counters.md.
 

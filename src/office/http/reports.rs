@@ -1,8 +1,9 @@
 //! The leadership's figures (docs/counters.md): a period's report as JSON and as CSV, for a
 //! lead clerk.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -28,31 +29,40 @@ struct Range {
     to: Option<String>,
 }
 
-/// The range asked for (default: this month so far).
-fn report_range(app: &App, range: Range) -> Result<(NaiveDate, NaiveDate), HttpError> {
-    let today = app.today();
-    let parse = |s: Option<String>, default: NaiveDate| match s.filter(|s| !s.is_empty()) {
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map_err(|_| HttpError::bad_request(format!("a date is YYYY-MM-DD, not {s:?}"))),
-        None => Ok(default),
-    };
-    let from = parse(range.from, today.with_day0(0).unwrap_or(today))?;
-    let to = parse(range.to, today)?;
-    if from > to {
-        return Err(HttpError::bad_request("the range starts after it ends"));
+/// The period a lead clerk asks for (default: this month so far), from the query.
+struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl FromRequestParts<App> for Period {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
+        let QueryParams(range) = QueryParams::<Range>::from_request_parts(parts, app).await?;
+        LeadSession::from_request_parts(parts, app).await?;
+        let today = app.today();
+        let parse = |s: Option<String>, default: NaiveDate| match s.filter(|s| !s.is_empty()) {
+            Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map_err(|_| HttpError::bad_request(format!("a date is YYYY-MM-DD, not {s:?}"))),
+            None => Ok(default),
+        };
+        let from = parse(range.from, today.with_day0(0).unwrap_or(today))?;
+        let to = parse(range.to, today)?;
+        if from > to {
+            return Err(HttpError::bad_request("the range starts after it ends"));
+        }
+        if (to - from).num_days() > 366 {
+            return Err(HttpError::bad_request("a report covers at most a year"));
+        }
+        Ok(Period { from, to })
     }
-    if (to - from).num_days() > 366 {
-        return Err(HttpError::bad_request("a report covers at most a year"));
-    }
-    Ok((from, to))
 }
 
 async fn reports(
     State(app): State<App>,
-    QueryParams(range): QueryParams<Range>,
-    _: LeadSession,
+    Period { from, to }: Period,
 ) -> Result<Response, HttpError> {
-    let (from, to) = report_range(&app, range)?;
     let tz = app.tz;
     let report = app.with_store(move |s| s.report(from, to, tz)).await?;
     Ok(Json(report).into_response())
@@ -60,10 +70,8 @@ async fn reports(
 
 async fn reports_csv(
     State(app): State<App>,
-    QueryParams(range): QueryParams<Range>,
-    _: LeadSession,
+    Period { from, to }: Period,
 ) -> Result<Response, HttpError> {
-    let (from, to) = report_range(&app, range)?;
     let tz = app.tz;
     let bytes = app
         .with_store(move |s| {
