@@ -25,6 +25,9 @@ pub const MAX_CHANGES: u32 = 5000;
 pub struct ErrorBody {
     /// What went wrong.
     pub error: String,
+    /// The machine code (docs/api.md); empty from an office that sends none.
+    #[serde(default)]
+    pub code: String,
 }
 
 /// `GET /api/v1/health`.

@@ -177,6 +177,7 @@ fn events_need_a_token_and_apply_once(b: Backend) {
     let (status, v) = post(&o, "/api/v1/events", None, &push);
     assert_eq!(status, 401);
     assert!(v["error"].as_str().unwrap().contains("token"));
+    assert_eq!(v["code"], "token", "{v}");
     let (status, _) = post(&o, "/api/v1/events", Some("not-a-token"), &push);
     assert_eq!(status, 401);
 
@@ -260,6 +261,7 @@ fn bad_requests_get_a_4xx_with_a_message_and_the_office_goes_on(b: Backend) {
         v["error"].as_str().unwrap().contains("update the kiosk"),
         "{v}"
     );
+    assert_eq!(v["code"], "protocol", "{v}");
     // Unknown fields are ignored: a newer kiosk still talks to this office.
     let (status, _) = post(
         &o,
@@ -604,6 +606,7 @@ fn tokens_only_open_the_routes_of_their_role(b: Backend) {
     );
     assert_eq!(status, 403);
     assert!(v["error"].as_str().unwrap().contains("integration"), "{v}");
+    assert_eq!(v["code"], "wrong_role", "{v}");
     let (status, _) = post(
         &o,
         "/api/v1/dossiers",

@@ -3,15 +3,16 @@
 //! catalogue), on SQLite or PostgreSQL; the counters (clerks, calls, the display board,
 //! ratings, reports); its HTTP API and web pages.
 
-pub mod api;
 pub mod counters;
 mod db;
+pub mod http;
 pub mod reports;
 pub mod store;
-mod web;
 
-pub use api::OfficeHandle;
 pub use db::DbTarget;
+/// The server's start under the name its callers (main.rs, tests, benches) use.
+pub use http as api;
+pub use http::OfficeHandle;
 pub use store::{Applied, Device, NumberBlock, OfficeStore, Role, BLOCK_BASE};
 
 #[cfg(test)]

@@ -1,0 +1,147 @@
+//! The clerks' console API (docs/counters.md): the login form's options, login and logout
+//! with a session cookie, the counter's view and its actions.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::auth::{check_password, cleared_cookie, session_cookie, Session, SessionToken};
+use super::error::HttpError;
+use super::extract::{PathParams, RawBody};
+use super::state::App;
+use crate::office::counters::{Action, MAX_COUNTER};
+
+/// The console's routes.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/v1/clerk/options", get(options))
+        .route("/api/v1/clerk/login", post(login))
+        .route("/api/v1/clerk/logout", post(logout))
+        .route("/api/v1/counter", get(counter_view))
+        .route("/api/v1/counter/{action}", post(counter_action))
+}
+
+async fn options(State(app): State<App>) -> Result<Response, HttpError> {
+    let queues = app.with_store(|s| s.queue_options()).await?;
+    Ok(Json(serde_json::json!({ "queues": queues, "max_counter": MAX_COUNTER })).into_response())
+}
+
+#[derive(Deserialize)]
+struct Login {
+    username: String,
+    password: String,
+    counter: u32,
+    queues: Vec<String>,
+}
+
+async fn login(State(app): State<App>, RawBody(body): RawBody) -> Result<Response, HttpError> {
+    let req: Login = serde_json::from_slice(&body).map_err(|e| {
+        HttpError::bad_request(format!(
+            "a login is {{username, password, counter, queues}}: {e}"
+        ))
+    })?;
+    let username = req.username.trim().to_lowercase();
+    let now = Utc::now();
+    let session = check_password(&app, &username, req.password, req.counter, now).await?;
+    let queues = req.queues;
+    let tz = app.tz;
+    let (token, view) = app
+        .with_store(move |s| {
+            let token = s.open_session(&session.clerk, session.counter, &queues, now)?;
+            let today = now.with_timezone(&tz).date_naive();
+            Ok((token, s.counter_view(&session, now, today)?))
+        })
+        .await?;
+    app.changed();
+    let cookie = session_cookie(&token);
+    Ok(([(header::SET_COOKIE, cookie)], Json(view)).into_response())
+}
+
+async fn logout(
+    State(app): State<App>,
+    SessionToken(token): SessionToken,
+) -> Result<Response, HttpError> {
+    if let Some(token) = token {
+        app.with_store(move |s| s.close_session(&token, Utc::now()))
+            .await?;
+        app.changed();
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cleared_cookie())],
+    )
+        .into_response())
+}
+
+async fn counter_view(
+    State(app): State<App>,
+    Session(session): Session,
+) -> Result<Response, HttpError> {
+    let today = app.today();
+    let view = app
+        .with_store(move |s| s.counter_view(&session, Utc::now(), today))
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct ActionBody {
+    ticket_id: Option<String>,
+    queue: Option<String>,
+    counter: Option<u32>,
+}
+
+async fn counter_action(
+    State(app): State<App>,
+    Session(session): Session,
+    PathParams(action): PathParams<String>,
+    RawBody(body): RawBody,
+) -> Result<Response, HttpError> {
+    let b: ActionBody = if body.iter().all(u8::is_ascii_whitespace) {
+        ActionBody::default()
+    } else {
+        serde_json::from_slice::<Option<ActionBody>>(&body)
+            .map_err(|e| HttpError::bad_request(format!("bad body: {e}")))?
+            .unwrap_or_default()
+    };
+    let action = match action.as_str() {
+        "next" => Action::Next,
+        "recall" => Action::Recall,
+        "no-show" => Action::NoShow,
+        "recall-no-show" => Action::RecallNoShow(
+            b.ticket_id
+                .ok_or_else(|| HttpError::bad_request("recall-no-show needs ticket_id"))?,
+        ),
+        "start" => Action::Start,
+        "finish" => Action::Finish,
+        "transfer" => Action::Transfer {
+            queue: b.queue.filter(|q| !q.is_empty()),
+            counter: b.counter,
+        },
+        "pause" => Action::Pause,
+        "resume" => Action::Resume,
+        other => {
+            return Err(HttpError::new(
+                StatusCode::NOT_FOUND,
+                "bad_request",
+                format!("no counter action {other:?}"),
+            ))
+        }
+    };
+    let today = app.today();
+    let result = app
+        .with_store(move |s| {
+            let now = Utc::now();
+            s.counter_action(&session, &action, now, today)?;
+            s.counter_view(&session, now, today)
+        })
+        .await;
+    // Even a refusal may have changed something ("next" finishes the ticket served before
+    // it finds nobody waiting).
+    app.changed();
+    Ok(Json(result?).into_response())
+}

@@ -1,0 +1,206 @@
+//! The integrations' dossier API (docs/api.md): with an integration's token, one dossier
+//! written by its code or many at once, in the dossier import format, with row errors
+//! naming lines of the request body.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::routing::{post, put};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::auth::IntegrationDevice;
+use super::error::{check_protocol, HttpError};
+use super::extract::{PathParams, RawBody};
+use super::state::App;
+use crate::domain::dossier_code::parse_code;
+use crate::dossier_import::{parse, DossierRecord, FileError, Format, Parsed, RowError};
+use crate::protocol::Upserted;
+
+/// The integrations' routes.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/v1/dossiers", post(post_dossiers))
+        .route("/api/v1/dossiers/{code}", put(put_dossier))
+}
+
+/// `DossierPut` borrowing from the body, so row errors can name lines of the body itself.
+#[derive(Deserialize)]
+struct DossierPutIn<'a> {
+    protocol: u32,
+    #[serde(borrow)]
+    dossier: &'a RawValue,
+}
+
+/// `DossiersPost` borrowing from the body.
+#[derive(Deserialize)]
+struct DossiersPostIn<'a> {
+    protocol: u32,
+    #[serde(borrow)]
+    dossiers: &'a RawValue,
+}
+
+/// The body as JSON text, refused the way axum's `Json` refuses it (415, 400, 422).
+fn json_body<'a, T: Deserialize<'a>>(
+    headers: &HeaderMap,
+    bytes: &'a Bytes,
+) -> Result<(&'a str, T), HttpError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+        .unwrap_or(false);
+    if !is_json {
+        return Err(HttpError::rejected(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Expected request with `Content-Type: application/json`".into(),
+        ));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| HttpError::bad_request(format!("the body is not UTF-8: {e}")))?;
+    let value = serde_json::from_str(text).map_err(|e| {
+        let status = match e.classify() {
+            serde_json::error::Category::Data => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        HttpError::rejected(status, format!("Failed to deserialize the JSON body: {e}"))
+    })?;
+    Ok((text, value))
+}
+
+/// Row errors as `line N: …`, lines counted in the whole body; `part` is a slice of `body`.
+fn row_errors(body: &str, part: &str, parsed: &Parsed) -> Vec<String> {
+    let offset = (part.as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
+    let before = body.get(..offset).map_or(0, |b| b.matches('\n').count());
+    parsed
+        .errors
+        .iter()
+        .map(|e| format!("line {}: {}", e.line + before, e.message))
+        .collect()
+}
+
+/// Moves records with a NUL character in a text (which the office database cannot store)
+/// from the accepted rows to the errors, without repeating the value.
+fn refuse_nul(parsed: &mut Parsed) {
+    let has_nul = |r: &DossierRecord| {
+        [
+            r.code.as_str(),
+            &r.procedure_code,
+            &r.applicant_name,
+            &r.note,
+            &r.pickup_place,
+            &r.secret,
+            &r.phone_last4,
+        ]
+        .iter()
+        .any(|v| v.contains('\0'))
+    };
+    let (refused, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut parsed.records)
+        .into_iter()
+        .partition(|(_, r)| has_nul(r));
+    parsed.records = kept;
+    parsed
+        .errors
+        .extend(refused.into_iter().map(|(line, _)| RowError {
+            line,
+            message: "a value contains a NUL character".into(),
+        }));
+    parsed.errors.sort_by_key(|e| e.line);
+}
+
+async fn put_dossier(
+    State(app): State<App>,
+    PathParams(code): PathParams<String>,
+    _: IntegrationDevice,
+    headers: HeaderMap,
+    RawBody(bytes): RawBody,
+) -> Result<Json<Upserted>, HttpError> {
+    let (text, req): (&str, DossierPutIn) = json_body(&headers, &bytes)?;
+    check_protocol(req.protocol)?;
+    let wanted = parse_code(&code).map_err(|e| {
+        HttpError::bad_request(format!("the code in the path is not a dossier code: {e}"))
+    })?;
+    // The object alone as a one-row import: its lines are the body's lines.
+    let mut parsed = parse(&format!("[{}]", req.dossier.get()), Format::Json)
+        .map_err(|e| HttpError::bad_request(format!("dossier: {e}")))?;
+    refuse_nul(&mut parsed);
+    let errors = row_errors(text, req.dossier.get(), &parsed);
+    if !errors.is_empty() {
+        return Err(HttpError::bad_request(errors.join("; ")));
+    }
+    let Some((_, record)) = parsed.records.into_iter().next() else {
+        return Err(HttpError::bad_request(
+            "dossier: one object in the dossier import format is needed",
+        ));
+    };
+    if record.code != wanted {
+        return Err(HttpError::bad_request(format!(
+            "the path names dossier {wanted} but the object is dossier {}",
+            record.code
+        )));
+    }
+    let now = Utc::now();
+    let counts = app
+        .with_store(move |s| s.upsert_dossiers(&[record], now))
+        .await?;
+    Ok(Json(Upserted {
+        inserted: counts.inserted,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        errors: Vec::new(),
+    }))
+}
+
+async fn post_dossiers(
+    State(app): State<App>,
+    _: IntegrationDevice,
+    headers: HeaderMap,
+    RawBody(bytes): RawBody,
+) -> Result<Json<Upserted>, HttpError> {
+    let (text, req): (&str, DossiersPostIn) = json_body(&headers, &bytes)?;
+    check_protocol(req.protocol)?;
+    let raw = req.dossiers.get();
+    let mut parsed = parse(raw, Format::Json).map_err(|e| match e {
+        FileError::JsonNotArray { found } => HttpError::bad_request(format!(
+            "dossiers must be an array of objects in the dossier import format, not {found}"
+        )),
+        other => HttpError::bad_request(format!("dossiers: {other}")),
+    })?;
+    refuse_nul(&mut parsed);
+    let errors = row_errors(text, raw, &parsed);
+    let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
+    let now = Utc::now();
+    let counts = app
+        .with_store(move |s| s.upsert_dossiers(&records, now))
+        .await?;
+    Ok(Json(Upserted {
+        inserted: counts.inserted,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        errors,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_errors_count_lines_in_the_whole_body() {
+        let body = "{\"protocol\": 1,\n \"dossier\":\n\n {\"code\": \"H15-261008-0001\",\n  \"status\": \"x\"}}";
+        let req: DossierPutIn = serde_json::from_str(body).unwrap();
+        let parsed = parse(&format!("[{}]", req.dossier.get()), Format::Json).unwrap();
+        let errors = row_errors(body, req.dossier.get(), &parsed);
+        assert!(!errors.is_empty());
+        assert!(
+            errors.iter().all(|e| e.starts_with("line 4: ")),
+            "{errors:?}"
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! axum's extractors with their refusals answered as [`HttpError`], so a malformed path,
+//! query or body gets the same error body as every other refusal.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::Json;
+use serde::de::DeserializeOwned;
+
+use super::error::HttpError;
+
+/// The body as JSON of type `T` (`axum::Json`).
+pub(super) struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
+        let Json(value) = Json::<T>::from_request(req, state).await?;
+        Ok(JsonBody(value))
+    }
+}
+
+/// The body's bytes, within the router's body limit.
+pub(super) struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, HttpError> {
+        Ok(RawBody(Bytes::from_request(req, state).await?))
+    }
+}
+
+/// The query string as `T` (`axum::extract::Query`).
+pub(super) struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HttpError> {
+        let Query(value) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(QueryParams(value))
+    }
+}
+
+/// The route's path parameters as `T` (`axum::extract::Path`).
+pub(super) struct PathParams<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathParams<T> {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HttpError> {
+        let Path(value) = Path::<T>::from_request_parts(parts, state).await?;
+        Ok(PathParams(value))
+    }
+}

@@ -1,0 +1,194 @@
+//! The office's HTTP server (axum on tokio, database calls on blocking threads): one router
+//! per area over one shared state (`state`), one error answer (`error`), and who is
+//! asking as extractors (`auth`). The kiosks' sync API and the integrations' dossier
+//! API are in docs/api.md; the pages and their API (session cookie, live streams) in
+//! docs/counters.md.
+
+use std::ffi::OsStr;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::serve::ListenerExt;
+use axum::Router;
+use chrono_tz::Tz;
+
+use crate::office::store::OfficeStore;
+use crate::protocol::MAX_BODY;
+use state::App;
+
+mod auth;
+mod board;
+mod console;
+mod dossiers;
+mod error;
+mod extract;
+mod pages;
+mod rating;
+mod reports;
+mod state;
+mod stream;
+mod sync;
+
+/// The office's time zone when none is given: business dates are Vietnamese days.
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+/// How long a stopping office lets requests in flight finish.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// The office's routes over an office database; business dates are days in `tz`
+/// ([`DEFAULT_TIME_ZONE`] for a Vietnamese office).
+pub fn router(store: OfficeStore, tz: Tz) -> Router {
+    build(App::new(store, tz))
+}
+
+/// Every area's routes over `app`.
+fn build(app: App) -> Router {
+    Router::new()
+        .merge(sync::routes())
+        .merge(dossiers::routes())
+        .merge(console::routes())
+        .merge(board::routes())
+        .merge(rating::routes())
+        .merge(reports::routes())
+        .merge(stream::routes())
+        .merge(pages::routes())
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+/// Serves the API on `listen` in threads of its own until the process ends (the
+/// `motcua office` command); returns the bound address. `db` is a SQLite file or a
+/// `postgres://` URL, as for [`OfficeStore::open`].
+pub fn spawn(db: impl AsRef<OsStr>, listen: &str) -> anyhow::Result<SocketAddr> {
+    let handle = spawn_with_shutdown(db, listen, DEFAULT_TIME_ZONE)?;
+    let addr = handle.addr();
+    handle.detach();
+    Ok(addr)
+}
+
+/// Serves the API on `listen` (e.g. "127.0.0.1:0") in threads of its own until the handle
+/// is shut down or dropped: an office inside another process, for the demo and tests.
+/// `db` is a SQLite file or a `postgres://` URL.
+pub fn spawn_with_shutdown(
+    db: impl AsRef<OsStr>,
+    listen: &str,
+    tz: Tz,
+) -> anyhow::Result<OfficeHandle> {
+    let store = OfficeStore::open(db)?;
+    // std's bind sets SO_REUSEADDR on Unix, so a stopped office can be restarted on its port
+    // at once, whatever connections linger in TIME_WAIT.
+    let listener = std::net::TcpListener::bind(listen)
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("office-api".into())
+        .spawn(move || {
+            let app = App::new(store, tz);
+            serve(listener, build(app.clone()), stop_rx, app)
+        })?;
+    Ok(OfficeHandle {
+        addr,
+        stop: Some(stop_tx),
+        thread: Some(thread),
+    })
+}
+
+/// Runs the server until `stop` fires (or for ever once its sender is gone without firing).
+fn serve(
+    listener: std::net::TcpListener,
+    router: Router,
+    stop: tokio::sync::oneshot::Receiver<()>,
+    app: App,
+) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let (graceful_tx, graceful_rx) = tokio::sync::oneshot::channel::<()>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    rt.spawn(async move {
+        let listener = match tokio::net::TcpListener::from_std(listener) {
+            Ok(l) => l,
+            Err(e) => {
+                log::error!("office API cannot start: {e}");
+                return;
+            }
+        };
+        // Without TCP_NODELAY a small answer can wait ~40 ms for a delayed ACK (Nagle).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let result = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = graceful_rx.await;
+            })
+            .await;
+        if let Err(e) = result {
+            log::error!("office API stopped: {e}");
+        }
+        let _ = done_tx.send(());
+    });
+    if rt.block_on(stop).is_err() {
+        // Detached: serve until the process ends.
+        loop {
+            std::thread::park();
+        }
+    }
+    app.close_streams();
+    let _ = graceful_tx.send(());
+    // Idle connections close at once; a request in flight gets GRACE to finish.
+    let _ = done_rx.recv_timeout(GRACE);
+    rt.shutdown_timeout(Duration::from_secs(1));
+}
+
+/// An office API running in this process; dropping it stops the server too.
+pub struct OfficeHandle {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl OfficeHandle {
+    /// The bound address (the real port when asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL kiosks use, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops serving and waits until the port and the database are released, so the same
+    /// port can be bound again at once.
+    pub fn shutdown(mut self) {
+        self.stop_and_wait();
+    }
+
+    /// Lets the server run until the process ends.
+    pub fn detach(mut self) {
+        // Dropping the sender unfired tells the server thread to serve for ever.
+        self.stop.take();
+        self.thread.take();
+    }
+
+    fn stop_and_wait(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for OfficeHandle {
+    fn drop(&mut self) {
+        self.stop_and_wait();
+    }
+}

@@ -1,0 +1,100 @@
+//! The pages as files: HTML, CSS and the pages' scripts embedded from `src/office/web/`,
+//! the board's voice clips from `assets/voice/` (listed by build.rs).
+
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::error::HttpError;
+use super::extract::PathParams;
+use super::state::App;
+
+/// The voice clips, embedded by build.rs: (name, WAV bytes).
+const VOICE: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/voice_clips.rs"));
+
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// The pages, their styles and scripts, and the voice clips.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(|| page(include_str!("../web/index.html"))))
+        .route(
+            "/counter",
+            get(|| page(include_str!("../web/counter.html"))),
+        )
+        .route("/board", get(|| page(include_str!("../web/board.html"))))
+        .route(
+            "/rate/{counter}",
+            get(|| page(include_str!("../web/rate.html"))),
+        )
+        .route(
+            "/reports",
+            get(|| page(include_str!("../web/reports.html"))),
+        )
+        .route(
+            "/static/motcua.css",
+            get(|| asset(CSS, include_str!("../web/motcua.css"))),
+        )
+        .route(
+            "/static/motcua.js",
+            get(|| asset(JS, include_str!("../web/motcua.js"))),
+        )
+        .route(
+            "/static/index.js",
+            get(|| asset(JS, include_str!("../web/index.js"))),
+        )
+        .route(
+            "/static/counter.js",
+            get(|| asset(JS, include_str!("../web/counter.js"))),
+        )
+        .route(
+            "/static/board.js",
+            get(|| asset(JS, include_str!("../web/board.js"))),
+        )
+        .route(
+            "/static/rate.js",
+            get(|| asset(JS, include_str!("../web/rate.js"))),
+        )
+        .route(
+            "/static/reports.js",
+            get(|| asset(JS, include_str!("../web/reports.js"))),
+        )
+        .route("/static/voice/{clip}", get(voice))
+}
+
+async fn page(html: &'static str) -> Response {
+    ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
+}
+
+async fn asset(kind: &'static str, text: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+async fn voice(PathParams(clip): PathParams<String>) -> Result<Response, HttpError> {
+    let name = clip.strip_suffix(".wav").unwrap_or(&clip);
+    match VOICE.iter().find(|(n, _)| *n == name) {
+        // Clips never change within a build: a TV browser may keep them a day.
+        Some((_, bytes)) => Ok((
+            [
+                (header::CONTENT_TYPE, "audio/wav"),
+                (header::CACHE_CONTROL, "max-age=86400"),
+            ],
+            *bytes,
+        )
+            .into_response()),
+        None => Err(HttpError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such clip",
+        )),
+    }
+}

@@ -1,0 +1,115 @@
+//! The live views (docs/counters.md): a Server-Sent Events stream per console, board or
+//! rating tablet that sends its view again whenever it changes.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::auth::{login_first, SessionToken};
+use super::error::HttpError;
+use super::extract::QueryParams;
+use super::rating::counter_number;
+use super::state::{App, CLOSING};
+
+/// A stream recomputes its view at least this often: changes made by another office
+/// process on the same database, sessions and ratings that expire.
+const STREAM_POLL: Duration = Duration::from_secs(5);
+
+/// The stream's route.
+pub(super) fn routes() -> Router<App> {
+    Router::new().route("/api/v1/stream", get(stream))
+}
+
+#[derive(Deserialize)]
+struct StreamQuery {
+    view: String,
+    counter: Option<String>,
+}
+
+/// Which view a stream sends.
+#[derive(Clone)]
+enum View {
+    Counter(String),
+    Board,
+    Rate(u32),
+}
+
+/// The view's JSON now, or None when its session ended (the stream then closes, and the
+/// page finds itself logged out).
+async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
+    let today = app.today();
+    let view = view.clone();
+    app.with_store(move |s| {
+        let now = Utc::now();
+        Ok(match view {
+            View::Counter(token) => match s.session_peek(&token, now)? {
+                Some(session) => Some(serde_json::to_string(
+                    &s.counter_view(&session, now, today)?,
+                )?),
+                None => None,
+            },
+            View::Board => Some(serde_json::to_string(&s.board_view(now, today)?)?),
+            View::Rate(c) => Some(serde_json::to_string(&s.rate_view(c, now)?)?),
+        })
+    })
+    .await
+}
+
+async fn stream(
+    State(app): State<App>,
+    SessionToken(token): SessionToken,
+    QueryParams(q): QueryParams<StreamQuery>,
+) -> Result<Response, HttpError> {
+    let view = match q.view.as_str() {
+        "counter" => View::Counter(token.ok_or_else(login_first)?),
+        "board" => View::Board,
+        "rate" => View::Rate(counter_number(q.counter.as_deref().unwrap_or(""))?),
+        other => return Err(HttpError::bad_request(format!("no view {other:?}"))),
+    };
+    // Subscribed first: a change while the first snapshot is made wakes the stream.
+    let rx = app.subscribe();
+    // Refuse a dead session now, with a status the page can see.
+    let first = snapshot(&app, &view).await?.ok_or_else(login_first)?;
+    let state = (app, view, rx, Some(first), String::new());
+    let events =
+        futures_util::stream::unfold(state, |(app, view, mut rx, first, mut last)| async move {
+            if let Some(json) = first {
+                let event = Event::default()
+                    .event("snapshot")
+                    .retry(Duration::from_secs(2))
+                    .data(json.clone());
+                return Some((
+                    Ok::<_, std::convert::Infallible>(event),
+                    (app, view, rx, None, json),
+                ));
+            }
+            loop {
+                // A change here, or a poll for changes made elsewhere.
+                match tokio::time::timeout(STREAM_POLL, rx.changed()).await {
+                    Ok(Err(_)) => return None,
+                    // The office is stopping: end, so its graceful stop need not wait.
+                    Ok(Ok(())) if *rx.borrow_and_update() == CLOSING => return None,
+                    Ok(Ok(())) | Err(_) => {}
+                }
+                let json = match snapshot(&app, &view).await {
+                    Ok(Some(json)) => json,
+                    Ok(None) => return None,
+                    Err(_) => continue,
+                };
+                if json != last {
+                    last = json.clone();
+                    let event = Event::default().event("snapshot").data(json);
+                    return Some((Ok(event), (app, view, rx, None, last)));
+                }
+            }
+        });
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}

@@ -1,0 +1,150 @@
+//! The kiosks' sync API, version 1 (docs/api.md): health without a token; with a kiosk's
+//! token, pushing events, taking numbers and blocks, pulling changes. Requests name the
+//! protocol version they speak; unknown fields are ignored, so newer kiosks still talk to
+//! this office, and an older protocol gets a clear 400 rather than a guess.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+
+use super::auth::KioskDevice;
+use super::error::{check_protocol, HttpError};
+use super::extract::JsonBody;
+use super::state::App;
+use crate::office::store::Applied;
+use crate::protocol::*;
+
+/// The kiosks' routes.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/events", post(push_events))
+        .route("/api/v1/numbers", post(next_number))
+        .route("/api/v1/blocks", post(reserve_block))
+        .route("/api/v1/changes", post(changes))
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        protocol: PROTOCOL,
+        time: Utc::now().to_rfc3339(),
+    })
+}
+
+/// Refuses text the office database cannot store (PostgreSQL has no NUL in text), so both
+/// backends answer the same 400 rather than one of them a 500.
+fn check_text(what: &str, values: &[&str]) -> Result<(), HttpError> {
+    if values.iter().any(|v| v.contains('\0')) {
+        return Err(HttpError::bad_request(format!(
+            "{what} must not contain a NUL character"
+        )));
+    }
+    Ok(())
+}
+
+async fn push_events(
+    State(app): State<App>,
+    KioskDevice(dev): KioskDevice,
+    JsonBody(req): JsonBody<PushEvents>,
+) -> Result<Json<Acked>, HttpError> {
+    check_protocol(req.protocol)?;
+    if req.events.len() > MAX_EVENTS {
+        return Err(HttpError::bad_request(format!(
+            "at most {MAX_EVENTS} events per push"
+        )));
+    }
+    if let Some(e) = req
+        .events
+        .iter()
+        .find(|e| e.id.trim().is_empty() || e.kind.is_empty())
+    {
+        return Err(HttpError::bad_request(format!(
+            "an event without id or kind ({:?})",
+            e.id
+        )));
+    }
+    for e in &req.events {
+        check_text("an event's id and kind", &[&e.id, &e.kind])?;
+    }
+    let now = Utc::now();
+    let (acked, applied) = app
+        .with_store(move |s| {
+            let payloads: Vec<String> = req.events.iter().map(|e| e.payload.to_string()).collect();
+            let batch: Vec<(&str, &str, &str)> = req
+                .events
+                .iter()
+                .zip(&payloads)
+                .map(|(e, p)| (e.id.as_str(), e.kind.as_str(), p.as_str()))
+                .collect();
+            let applied = s
+                .apply_events(&dev, &batch, now)?
+                .into_iter()
+                .filter(|a| *a == Applied::New)
+                .count();
+            let acked = req.events.into_iter().map(|e| e.id).collect();
+            Ok((acked, applied))
+        })
+        .await?;
+    if applied > 0 {
+        // New tickets: the counters' waiting counts changed.
+        app.changed();
+    }
+    Ok(Json(Acked { acked, applied }))
+}
+
+async fn next_number(
+    State(app): State<App>,
+    _: KioskDevice,
+    JsonBody(req): JsonBody<NumberRequest>,
+) -> Result<Json<NumberGranted>, HttpError> {
+    check_protocol(req.protocol)?;
+    if req.ticket_id.trim().is_empty() || req.queue.trim().is_empty() {
+        return Err(HttpError::bad_request(
+            "ticket_id and queue must not be empty",
+        ));
+    }
+    check_text("ticket_id and queue", &[&req.ticket_id, &req.queue])?;
+    let number = app
+        .with_store(move |s| s.next_number(&req.ticket_id, &req.queue, req.business_date))
+        .await?;
+    Ok(Json(NumberGranted { number }))
+}
+
+async fn reserve_block(
+    State(app): State<App>,
+    KioskDevice(dev): KioskDevice,
+    JsonBody(req): JsonBody<BlockRequest>,
+) -> Result<Json<BlockGranted>, HttpError> {
+    check_protocol(req.protocol)?;
+    if !(1..=MAX_BLOCK).contains(&req.size) || req.queue.trim().is_empty() {
+        return Err(HttpError::bad_request(format!(
+            "size must be 1 to {MAX_BLOCK}, queue not empty"
+        )));
+    }
+    check_text("queue", &[&req.queue])?;
+    let b = app
+        .with_store(move |s| {
+            s.reserve_block(&dev, &req.queue, req.business_date, req.seq, req.size)
+        })
+        .await?;
+    Ok(Json(BlockGranted {
+        first: b.first,
+        last: b.last,
+    }))
+}
+
+async fn changes(
+    State(app): State<App>,
+    _: KioskDevice,
+    JsonBody(req): JsonBody<ChangesRequest>,
+) -> Result<Json<Changes>, HttpError> {
+    check_protocol(req.protocol)?;
+    let now = Utc::now();
+    let today = crate::domain::clock::business_date(now, app.tz);
+    let changes = app
+        .with_store(move |s| s.changes(req.since, req.limit, today, now))
+        .await?;
+    Ok(Json(changes))
+}

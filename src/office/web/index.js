@@ -1,0 +1,50 @@
+/* motcua: the index page: links to the other pages (served at /static/index.js, after motcua.js). */
+'use strict';
+(function () {
+  const M = window.Motcua;
+  M.addStrings({
+    vi: {
+      'title': 'Một cửa — Máy chủ văn phòng',
+      'intro': 'Các trang của bộ phận tiếp nhận và trả kết quả. Mở trên máy tính, màn hình hoặc máy tính bảng trong mạng nội bộ.',
+      'counter.title': 'Quầy (cán bộ)',
+      'counter.desc': 'Đăng nhập, gọi số, phục vụ, chuyển và tạm dừng quầy.',
+      'board.title': 'Màn hình gọi số',
+      'board.desc': 'Cho TV ở sảnh: số đang phục vụ ở từng quầy, lượt gọi gần đây, thông báo và giọng đọc.',
+      'rate.title': 'Đánh giá hài lòng',
+      'rate.desc': 'Cho máy tính bảng cạnh quầy: công dân đánh giá lượt phục vụ vừa xong.',
+      'rate.counter': 'Số quầy',
+      'rate.open': 'Mở',
+      'reports.title': 'Báo cáo',
+      'reports.desc': 'Số liệu theo kỳ: thời gian chờ, phục vụ, mức độ hài lòng, hồ sơ đúng hạn; tải CSV (cán bộ phụ trách).',
+    },
+    en: {
+      'title': 'One-stop shop — office server',
+      'intro': 'The pages of the reception and results desk. Open them on a PC, a screen or a tablet on the office network.',
+      'counter.title': 'Counter (clerks)',
+      'counter.desc': 'Sign in, call tickets, serve, transfer and pause the counter.',
+      'board.title': 'Lobby display',
+      'board.desc': 'For the lobby TV: the ticket served at each counter, recent calls, the notice and the voice.',
+      'rate.title': 'Satisfaction rating',
+      'rate.desc': 'For the tablet beside a counter: the citizen rates the service just finished.',
+      'rate.counter': 'Counter number',
+      'rate.open': 'Open',
+      'reports.title': 'Reports',
+      'reports.desc': 'Figures for a period: waiting and service times, satisfaction, on-time dossiers; CSV download (lead clerks).',
+    },
+  });
+  const $ = (id) => document.getElementById(id);
+  const setTitle = () => { document.title = M.t('title'); };
+  $('rate-counter').addEventListener('input', () => {
+    const n = Number($('rate-counter').value);
+    if (Number.isInteger(n) && n >= 1 && n <= 99) $('rate-link').href = '/rate/' + n;
+  });
+  $('rate-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const n = Number($('rate-counter').value);
+    if (Number.isInteger(n) && n >= 1 && n <= 99) location.href = '/rate/' + n;
+  });
+  M.langToggle($('btn-lang'));
+  M.onLangChange(setTitle);
+  M.applyI18n(document);
+  setTitle();
+})();

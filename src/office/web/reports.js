@@ -1,0 +1,284 @@
+/* motcua: the reports page: a period's figures and the CSV download (served at /static/reports.js, after motcua.js). */
+'use strict';
+(function () {
+  const M = window.Motcua;
+  const { t, el } = M;
+
+  M.addStrings({
+    vi: {
+      'page.title': 'Báo cáo một cửa',
+      'nav.counter': 'Quầy',
+      'from': 'Từ ngày',
+      'to': 'Đến ngày',
+      'run': 'Xem báo cáo',
+      'csv': 'Tải CSV',
+      'print': 'In',
+      'loading': 'Đang tải báo cáo…',
+      'period': 'Kỳ báo cáo: từ {from} đến {to}',
+      'bad_range': 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.',
+      'need_dates': 'Vui lòng chọn cả hai ngày.',
+      'auth.login': 'Vui lòng đăng nhập ở trang Quầy trước, rồi mở lại trang này.',
+      'auth.login_link': 'Đến trang đăng nhập',
+      'auth.lead': 'Chỉ cán bộ phụ trách (tài khoản trưởng bộ phận) mới xem được báo cáo.',
+      'sec.total': 'Tổng hợp',
+      'sec.queues': 'Theo hàng',
+      'sec.counters': 'Theo quầy',
+      'sec.clerks': 'Theo cán bộ',
+      'sec.dossiers': 'Hồ sơ',
+      'col.total': 'Tổng cộng',
+      'col.blank': '',
+      'col.queue': 'Hàng',
+      'col.counter': 'Quầy',
+      'col.clerk': 'Cán bộ',
+      'col.tickets': 'Số phiếu',
+      'col.served': 'Đã phục vụ',
+      'col.no_shows': 'Vắng mặt',
+      'col.wait': 'Chờ (phút)',
+      'col.service': 'Phục vụ (phút)',
+      'col.avg': 'TB',
+      'col.p90': 'P90',
+      'col.rating': 'Đánh giá (% số lượt)',
+      'col.very': 'Rất hài lòng',
+      'col.satisfied': 'Hài lòng',
+      'col.unsatisfied': 'Không hài lòng',
+      'col.rated': 'Lượt đánh giá',
+      'col.received': 'Tiếp nhận',
+      'col.resolved': 'Đã giải quyết',
+      'col.early': 'Trước hạn',
+      'col.on_time': 'Đúng hạn',
+      'col.late': 'Trễ hạn',
+      'col.on_time_share': 'Tỉ lệ đúng hạn',
+      'no_rows': 'Không có dữ liệu trong kỳ.',
+      'note.wait': 'Thời gian chờ: từ lúc lấy số đến lần gọi đầu tiên. Thời gian phục vụ: từ lúc bắt đầu đến lúc xong. Đơn vị: phút.',
+      'note.p90': 'P90: 90% số phiếu có thời gian không vượt quá giá trị này.',
+      'note.rating': 'Tỉ lệ hài lòng tính trên số lượt đánh giá.',
+      'note.ontime': 'Tỉ lệ đúng hạn = (trước hạn + đúng hạn) ÷ số hồ sơ đã giải quyết.',
+    },
+    en: {
+      'page.title': 'One-stop shop reports',
+      'nav.counter': 'Counter',
+      'from': 'From',
+      'to': 'To',
+      'run': 'Show report',
+      'csv': 'Download CSV',
+      'print': 'Print',
+      'loading': 'Loading the report…',
+      'period': 'Period: {from} to {to}',
+      'bad_range': 'The start date must not be after the end date.',
+      'need_dates': 'Please choose both dates.',
+      'auth.login': 'Please sign in on the Counter page first, then open this page again.',
+      'auth.login_link': 'Go to sign-in',
+      'auth.lead': 'Only lead clerks can see the reports.',
+      'sec.total': 'Summary',
+      'sec.queues': 'By queue',
+      'sec.counters': 'By counter',
+      'sec.clerks': 'By clerk',
+      'sec.dossiers': 'Dossiers',
+      'col.total': 'Total',
+      'col.blank': '',
+      'col.queue': 'Queue',
+      'col.counter': 'Counter',
+      'col.clerk': 'Clerk',
+      'col.tickets': 'Tickets',
+      'col.served': 'Served',
+      'col.no_shows': 'No-shows',
+      'col.wait': 'Wait (min)',
+      'col.service': 'Service (min)',
+      'col.avg': 'Avg',
+      'col.p90': 'P90',
+      'col.rating': 'Ratings (% of rated)',
+      'col.very': 'Very satisfied',
+      'col.satisfied': 'Satisfied',
+      'col.unsatisfied': 'Unsatisfied',
+      'col.rated': 'Rated',
+      'col.received': 'Received',
+      'col.resolved': 'Resolved',
+      'col.early': 'Early',
+      'col.on_time': 'On time',
+      'col.late': 'Late',
+      'col.on_time_share': 'On-time share',
+      'no_rows': 'No data in this period.',
+      'note.wait': 'Wait: from taking the ticket to the first call. Service: from start to finish. In minutes.',
+      'note.p90': 'P90: 90% of tickets took no longer than this.',
+      'note.rating': 'Satisfaction shares are of the ratings given.',
+      'note.ontime': 'On-time share = (early + on time) ÷ dossiers resolved.',
+    },
+  });
+
+  const $ = (id) => document.getElementById(id);
+  let report = null;     // last answer, re-rendered on a language switch
+  let queueNames = {};   // prefix → {name_vi, name_en}, from the login options (best effort)
+
+  // ---------------------------------------------------------------- formatting
+
+  const locale = () => (M.lang() === 'en' ? 'en-GB' : 'vi-VN');
+  const fmtInt = (n) => (n === null || n === undefined ? t('none') : new Intl.NumberFormat(locale()).format(n));
+  const fmt1 = (n) => new Intl.NumberFormat(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+  const minutes = (s) => (s === null || s === undefined ? t('none') : fmt1(s / 60));
+  const pct = (part, whole) => (!whole || part === null || part === undefined ? t('none') : fmt1((part * 100) / whole) + ' %');
+  const share = (x) => (x === null || x === undefined ? t('none') : fmt1(x * 100) + ' %');
+  const dmy = (iso) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
+    return m ? m[3] + '/' + m[2] + '/' + m[1] : iso || '';
+  };
+
+  // ---------------------------------------------------------------- tables
+
+  const num = (text) => el('td', { class: 'num', text });
+
+  /** The shared columns of total / queues / counters / clerks. */
+  function statCells(r) {
+    const rt = r.ratings || {};
+    const rated = (rt.very_satisfied || 0) + (rt.satisfied || 0) + (rt.unsatisfied || 0);
+    return [
+      num(fmtInt(r.tickets)), num(fmtInt(r.served)), num(fmtInt(r.no_shows)),
+      el('td', { class: 'num sep', text: minutes(r.wait_avg_s) }), num(minutes(r.wait_p90_s)),
+      el('td', { class: 'num sep', text: minutes(r.service_avg_s) }), num(minutes(r.service_p90_s)),
+      el('td', { class: 'num sep', text: pct(rt.very_satisfied, rated) }),
+      num(pct(rt.satisfied, rated)), num(pct(rt.unsatisfied, rated)), num(fmtInt(rated)),
+    ];
+  }
+
+  function statHead(firstCol) {
+    const th = (key, cls, extra) => el('th', { class: cls, scope: 'col', text: t(key), ...extra });
+    return el('thead', {},
+      el('tr', {},
+        th(firstCol, '', { rowspan: 2 }),
+        th('col.tickets', 'num', { rowspan: 2 }),
+        th('col.served', 'num', { rowspan: 2 }),
+        th('col.no_shows', 'num', { rowspan: 2 }),
+        th('col.wait', 'group', { colspan: 2, scope: 'colgroup' }),
+        th('col.service', 'group', { colspan: 2, scope: 'colgroup' }),
+        th('col.rating', 'group', { colspan: 4, scope: 'colgroup' })),
+      el('tr', {},
+        th('col.avg', 'num sep'), th('col.p90', 'num'),
+        th('col.avg', 'num sep'), th('col.p90', 'num'),
+        th('col.very', 'num sep'), th('col.satisfied', 'num'), th('col.unsatisfied', 'num'), th('col.rated', 'num')));
+  }
+
+  function statTable(table, firstCol, rows, nameOf, cls) {
+    const body = el('tbody', {});
+    for (const r of rows) {
+      body.append(el('tr', { class: cls, dataset: { key: String(r.key ?? '') } },
+        el('th', { scope: 'row', text: nameOf(r) }), ...statCells(r)));
+    }
+    if (!rows.length) body.append(el('tr', {}, el('td', { class: 'empty', colspan: 12, text: t('no_rows') })));
+    table.replaceChildren(statHead(firstCol), body);
+  }
+
+  function queueLabel(r) {
+    const q = queueNames[r.key];
+    return q ? r.key + ' — ' + M.queueName(q) : String(r.key);
+  }
+
+  function renderDossiers(d) {
+    const table = $('dossiers');
+    const cols = ['col.received', 'col.resolved', 'col.early', 'col.on_time', 'col.late', 'col.on_time_share'];
+    d = d || {};
+    table.replaceChildren(
+      el('thead', {}, el('tr', {}, ...cols.map((k) => el('th', { class: 'num', scope: 'col', text: t(k) })))),
+      el('tbody', {}, el('tr', {},
+        num(fmtInt(d.received)), num(fmtInt(d.resolved)), num(fmtInt(d.early)),
+        num(fmtInt(d.on_time)), num(fmtInt(d.late)), num(share(d.on_time_share)))));
+  }
+
+  function render() {
+    if (!report) return;
+    const r = report;
+    $('period').textContent = t('period', { from: dmy(r.from), to: dmy(r.to) });
+    statTable($('total'), 'col.blank', r.total ? [{ key: 'total', ...r.total }] : [], () => t('col.total'), 'total-row');
+    statTable($('queues'), 'col.queue', r.queues || [], queueLabel);
+    statTable($('counters'), 'col.counter', r.counters || [], (x) => t('counter.n', { n: x.key }));
+    statTable($('clerks'), 'col.clerk', r.clerks || [], (x) => (x.name ? x.name + ' (' + x.key + ')' : String(x.key)));
+    renderDossiers(r.dossiers);
+    $('results').hidden = false;
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  function range() {
+    return { from: $('from').value, to: $('to').value };
+  }
+
+  function updateCsvLink() {
+    const { from, to } = range();
+    $('csv').href = '/api/v1/reports.csv?' + new URLSearchParams({ from, to }).toString();
+  }
+
+  function showAuth(kind) {
+    const box = $('auth');
+    if (kind === 'login') {
+      box.replaceChildren(t('auth.login') + ' ', el('a', { href: '/counter', text: t('auth.login_link') }));
+    } else {
+      box.replaceChildren(t('auth.lead'));
+    }
+    box.dataset.kind = kind;
+    box.hidden = false;
+  }
+
+  async function run() {
+    const { from, to } = range();
+    $('auth').hidden = true;
+    if (!from || !to) return M.showMessage($('message'), t('need_dates'), 'error');
+    if (from > to) return M.showMessage($('message'), t('bad_range'), 'error'); // ISO dates sort as text
+    // Keep the period in the address so a reload (or a bookmark) shows the same report.
+    const url = new URL(location.href);
+    url.searchParams.set('from', from);
+    url.searchParams.set('to', to);
+    history.replaceState(null, '', url.pathname + url.search);
+    updateCsvLink();
+    $('run').disabled = true;
+    $('status').textContent = t('loading');
+    try {
+      report = await M.api('GET', '/api/v1/reports?' + new URLSearchParams({ from, to }).toString());
+      $('status').textContent = '';
+      render();
+    } catch (err) {
+      $('status').textContent = '';
+      report = null;
+      $('results').hidden = true;
+      if (err.status === 401) showAuth('login');
+      else if (err.status === 403) showAuth('lead');
+      else M.showMessage($('message'), M.errorText(err), 'error');
+    } finally {
+      $('run').disabled = false;
+    }
+  }
+
+  async function loadQueueNames() {
+    try {
+      const o = await M.api('GET', '/api/v1/clerk/options');
+      for (const q of (o && o.queues) || []) queueNames[q.prefix] = q;
+      render();
+    } catch (_) {
+      /* names are a nicety: the prefixes alone still read fine */
+    }
+  }
+
+  $('filters').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    run();
+  });
+  $('from').addEventListener('change', updateCsvLink);
+  $('to').addEventListener('change', updateCsvLink);
+  $('print').addEventListener('click', () => window.print());
+
+  M.langToggle($('btn-lang'));
+  M.onLangChange(() => {
+    document.title = t('page.title') + ' — ' + t('app.name');
+    if (!$('auth').hidden) showAuth($('auth').dataset.kind);
+    render();
+  });
+
+  // Defaults: the first day of this month → today (local dates), unless the address says otherwise.
+  const q = new URLSearchParams(location.search);
+  const today = new Date();
+  const iso = /^\d{4}-\d{2}-\d{2}$/;
+  $('from').value = iso.test(q.get('from') || '') ? q.get('from') : M.localDate(new Date(today.getFullYear(), today.getMonth(), 1));
+  $('to').value = iso.test(q.get('to') || '') ? q.get('to') : M.localDate(today);
+  M.applyI18n(document);
+  document.title = t('page.title') + ' — ' + t('app.name');
+  updateCsvLink();
+  run();
+  loadQueueNames();
+})();
