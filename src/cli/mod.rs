@@ -14,7 +14,7 @@ mod printer;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// The whole command line.
 #[derive(Parser)]
@@ -80,7 +80,10 @@ enum Command {
 /// Parses the process's arguments; a usage error ends the process with clap's message and
 /// status 2.
 pub fn parse() -> Cli {
-    Cli::parse()
+    let matches = Cli::command().get_matches();
+    office::check_usage(&matches)
+        .and_then(|()| Cli::from_arg_matches(&matches))
+        .unwrap_or_else(|e| e.exit())
 }
 
 /// Runs the command; `started` is when the process started, for the start-up benchmark.

@@ -4,31 +4,80 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::{Args, Subcommand};
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, Subcommand};
 
 use motcua::config::Config;
 use motcua::office::{OfficeStore, Role};
 
-/// The office database argument, shared by every office command.
+/// The office database, declared once for `office` and all its subcommands: global, so
+/// `office --db F add-clerk …` and `office add-clerk --db F …` both work (the docs use
+/// both); given twice, the value after the subcommand wins.
 #[derive(Args)]
 pub(super) struct DbArg {
     /// The office database: a SQLite file (created if missing) or a postgres:// URL.
-    #[arg(long, value_name = "FILE|URL")]
-    db: PathBuf,
+    #[arg(long, global = true, value_name = "FILE|URL")]
+    db: Option<PathBuf>,
+}
+
+impl DbArg {
+    /// The database given, or what to type instead.
+    fn require(self) -> anyhow::Result<PathBuf> {
+        self.db
+            .context("say which database: motcua office --db office.sqlite3 (or --db postgres://…)")
+    }
 }
 
 /// `office`: serving without a subcommand, the subcommand otherwise.
 #[derive(Args)]
-#[command(args_conflicts_with_subcommands = true)]
 pub(super) struct OfficeArgs {
     #[command(subcommand)]
     command: Option<OfficeCommand>,
-    /// The office database: a SQLite file (created if missing) or a postgres:// URL.
-    #[arg(long, value_name = "FILE|URL")]
-    db: Option<PathBuf>,
+    #[command(flatten)]
+    db: DbArg,
     /// Address and port to serve the API on.
     #[arg(long, default_value = "0.0.0.0:8080")]
     listen: String,
+}
+
+/// The usage rules clap cannot check once `--db` is global: a subcommand needs `--db`
+/// (before or after it), and `--listen` is for serving only. Errors are clap's usage errors
+/// (status 2), as when `--db` was required by each subcommand.
+pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
+    let Some(office) = matches.subcommand_matches("office") else {
+        return Ok(());
+    };
+    let Some((name, _)) = office.subcommand() else {
+        return Ok(());
+    };
+    let mut root = super::Cli::command();
+    root.build();
+    let mut cmd = root
+        .find_subcommand("office")
+        .expect("the office command")
+        .clone();
+    if office.value_source("listen") == Some(ValueSource::CommandLine) {
+        return Err(cmd.error(
+            ErrorKind::ArgumentConflict,
+            format!("the subcommand '{name}' cannot be used with '--listen <LISTEN>'"),
+        ));
+    }
+    let mut leaf = office;
+    while let Some((name, sub)) = leaf.subcommand() {
+        cmd = cmd
+            .find_subcommand(name)
+            .expect("a parsed subcommand")
+            .clone();
+        leaf = sub;
+    }
+    if leaf.get_one::<PathBuf>("db").is_none() {
+        return Err(cmd.error(
+            ErrorKind::MissingRequiredArgument,
+            "the following required arguments were not provided:\n  --db <FILE|URL>",
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -36,8 +85,6 @@ pub(super) enum OfficeCommand {
     /// Enrol a kiosk (or, with --integration, a system that sends dossiers): prints its
     /// token once (the database keeps only a hash of it).
     EnrollDevice {
-        #[command(flatten)]
-        db: DbArg,
         /// A name staff recognise, e.g. "Kiosk sảnh".
         #[arg(long)]
         name: String,
@@ -47,8 +94,6 @@ pub(super) enum OfficeCommand {
     },
     /// Revoke a kiosk's token (by the name or id it was enrolled with).
     RevokeDevice {
-        #[command(flatten)]
-        db: DbArg,
         /// The device's name or id.
         #[arg(long)]
         name: String,
@@ -60,8 +105,6 @@ pub(super) enum OfficeCommand {
     },
     /// Set the notice every kiosk shows on its home screen (an empty text clears it).
     SetNotice {
-        #[command(flatten)]
-        db: DbArg,
         /// The notice in Vietnamese.
         #[arg(long)]
         vi: String,
@@ -72,8 +115,6 @@ pub(super) enum OfficeCommand {
     /// Create a clerk account for the counter console (the password is read from stdin,
     /// typed twice at a terminal); --replace gives an existing one a new password.
     AddClerk {
-        #[command(flatten)]
-        db: DbArg,
         /// Login name: a-z, 0-9, '.', '_', '-'.
         #[arg(long)]
         username: String,
@@ -91,14 +132,10 @@ pub(super) enum OfficeCommand {
     SetQueues {
         /// The kiosk's config file.
         file: PathBuf,
-        #[command(flatten)]
-        db: DbArg,
     },
     /// Set the calling order: how many priority tickets may go in a row while ordinary ones
     /// wait, and the wait after which an ordinary ticket goes next.
     SetCalling {
-        #[command(flatten)]
-        db: DbArg,
         /// Priority calls in a row while ordinary tickets wait (0: priority never jumps).
         #[arg(long, default_value_t = 3)]
         max_priority_in_row: u32,
@@ -111,8 +148,6 @@ pub(super) enum OfficeCommand {
     SetCatalogue {
         /// The .json file.
         file: PathBuf,
-        #[command(flatten)]
-        db: DbArg,
     },
 }
 
@@ -123,55 +158,46 @@ pub(super) enum OfficeImportCommand {
     Dossiers {
         /// The .csv or .json file.
         file: PathBuf,
-        #[command(flatten)]
-        db: DbArg,
     },
 }
 
 /// Serves the API, or runs the office subcommand.
 pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
     let Some(command) = args.command else {
-        return serve(args.db, &args.listen);
+        return serve(&args.db.require()?, &args.listen);
     };
+    let db = args.db.require()?;
     match command {
-        OfficeCommand::EnrollDevice {
-            db,
-            name,
-            integration,
-        } => enroll_device(&db.db, &name, integration),
-        OfficeCommand::RevokeDevice { db, name } => revoke_device(&db.db, &name),
+        OfficeCommand::EnrollDevice { name, integration } => enroll_device(&db, &name, integration),
+        OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {
-            what: OfficeImportCommand::Dossiers { file, db },
+            what: OfficeImportCommand::Dossiers { file },
         } => super::import::dossier_file(&file, |records| {
-            OfficeStore::open(&db.db)?.upsert_dossiers(records, chrono::Utc::now())
+            OfficeStore::open(&db)?.upsert_dossiers(records, chrono::Utc::now())
         }),
-        OfficeCommand::SetNotice { db, vi, en } => set_notice(&db.db, vi, en),
+        OfficeCommand::SetNotice { vi, en } => set_notice(&db, vi, en),
         OfficeCommand::AddClerk {
-            db,
             username,
             name,
             lead,
             replace,
-        } => add_clerk(&db.db, &username, &name, lead, replace),
-        OfficeCommand::SetQueues { file, db } => set_queues(&file, &db.db),
+        } => add_clerk(&db, &username, &name, lead, replace),
+        OfficeCommand::SetQueues { file } => set_queues(&file, &db),
         OfficeCommand::SetCalling {
-            db,
             max_priority_in_row,
             max_wait_minutes,
-        } => set_calling(&db.db, max_priority_in_row, max_wait_minutes),
-        OfficeCommand::SetCatalogue { file, db } => set_catalogue(&file, &db.db),
+        } => set_calling(&db, max_priority_in_row, max_wait_minutes),
+        OfficeCommand::SetCatalogue { file } => set_catalogue(&file, &db),
     }
 }
 
 /// `office` without a subcommand: the HTTP API until the process is stopped.
-fn serve(db: Option<PathBuf>, listen: &str) -> anyhow::Result<()> {
-    let db =
-        db.context("say which database: motcua office --db office.sqlite3 (or --db postgres://…)")?;
-    let addr = motcua::office::api::spawn(&db, listen)?;
+fn serve(db: &Path, listen: &str) -> anyhow::Result<()> {
+    let addr = motcua::office::api::spawn(db, listen)?;
     log::info!(event = "office_started", address:% = addr; "office API listening on {addr}");
     println!(
         "office API on http://{addr} (endpoints under /api/v1/, database {})",
-        motcua::office::DbTarget::parse(&db)
+        motcua::office::DbTarget::parse(db)
     );
     loop {
         // The API runs on its own threads; this one only keeps the process alive.
