@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use motcua::config::Config;
-use motcua::kiosk::{self, headless, Kiosk};
+use motcua::kiosk::{self, headless, KioskApp};
 
 /// What `demo` and `kiosk` take besides the global options.
 #[derive(Args, Default)]
@@ -91,7 +91,7 @@ pub(super) fn run(
     } else {
         None
     };
-    let kiosk = Kiosk::new(config, data_dir, kiosk::system_clock())
+    let kiosk = KioskApp::new(config, data_dir, kiosk::system_clock())
         .map_err(|e| with_config_line(e, config_path))?;
     let Some(window) = window else {
         let ending = kiosk.run()?;
