@@ -1,6 +1,7 @@
 //! The command line as an installer meets it: the demo's first start, off-screen rendering,
 //! a broken config refused with file and line, the byte decoder, imports, and the office's
-//! enrolment, dossier import, notice and catalogue commands.
+//! enrolment, dossier import, notice and catalogue commands, `--db` on either side of the office
+//! subcommand, and every command the docs show, run as written.
 
 use std::path::Path;
 use std::process::Command;
@@ -578,4 +579,328 @@ fn office_adds_clerks_and_sets_queues_and_the_calling_order() {
         .map(|q| q.prefix)
         .collect();
     assert_eq!(queues[..2], ["A", "B"]);
+}
+
+/// Both places `--db` is documented in: after the office subcommand (README, docs/api.md)
+/// and before it (docs/counters.md); given in both, the one after the subcommand wins.
+#[test]
+fn office_takes_the_database_before_or_after_its_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, motcua::config::Config::default_toml(false)).unwrap();
+    let csv = dir.path().join("hoso.csv");
+    std::fs::write(
+        &csv,
+        "code,status,procedure_code,applicant_name,received_at\n\
+         H15.50.05.13-261120-0975,processing,1.001193,Nguyễn Văn An,2026-11-20T08:15:00+07:00\n",
+    )
+    .unwrap();
+    let (config, csv) = (config.to_str().unwrap(), csv.to_str().unwrap());
+    let commands: [&[&str]; 5] = [
+        &["add-clerk", "--username", "lan", "--name", "Nguyễn Thị Lan"],
+        &["set-queues", config],
+        &["enroll-device", "--name", "Kiosk sảnh"],
+        &["import", "dossiers", csv],
+        &["set-calling", "--max-priority-in-row", "2"],
+    ];
+    for place in ["before", "after"] {
+        let db = dir.path().join(format!("{place}.sqlite3"));
+        for args in commands {
+            let mut command = motcua();
+            command.arg("office");
+            if place == "before" {
+                command.arg("--db").arg(&db).args(args);
+            } else {
+                command.args(args).arg("--db").arg(&db);
+            }
+            let out = run_with_input(command, "mat-khau-lan\n");
+            assert!(out.status.success(), "--db {place} {args:?}: {out:?}");
+        }
+        let store = motcua::office::OfficeStore::open(&db).unwrap();
+        assert!(store.clerk_credentials("lan").unwrap().is_some(), "{place}");
+        assert_eq!(store.queues().unwrap().len(), 4, "{place}");
+        assert_eq!(store.dossier_count().unwrap(), 1, "{place}");
+        assert_eq!(store.call_policy().unwrap().max_priority_in_row, 2);
+    }
+
+    let (first, second) = (
+        dir.path().join("first.sqlite3"),
+        dir.path().join("second.sqlite3"),
+    );
+    let out = motcua()
+        .args(["office", "--db"])
+        .arg(&first)
+        .args(["set-notice", "--vi", "Nghỉ lễ", "--db"])
+        .arg(&second)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(second.exists() && !first.exists(), "the later --db wins");
+
+    // Still usage errors, as before: no database at all, and --listen with a subcommand.
+    let out = motcua()
+        .args(["office", "enroll-device", "--name", "Kiosk sảnh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db <FILE|URL>"));
+    let out = motcua()
+        .args([
+            "office",
+            "--listen",
+            "127.0.0.1:0",
+            "set-notice",
+            "--vi",
+            "x",
+            "--db",
+        ])
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(!first.exists());
+}
+
+/// `command` with `input` on stdin, collecting its output.
+fn run_with_input(mut command: Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that reads no stdin may exit before the write.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// Every `motcua …` command the docs show (README.md, docs/*.md, deploy/README.md, the
+/// systemd units and the command line's own help) works as written. Each file's commands
+/// run in order in a directory of their own holding the files they name; only what the test
+/// machine lacks is swapped: the office's listening address, the printer's device and
+/// address, the PostgreSQL server, the board's paths. Commands that serve or simulate run
+/// until their first line; the kiosk renders one frame off-screen instead of opening a
+/// window. A command that needs hardware or a network may fail, but never with a usage error.
+#[test]
+fn every_documented_command_works_as_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources: Vec<std::path::PathBuf> = ["README.md", "deploy/README.md"]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    for dir in ["docs", "deploy", "src/cli"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if ["md", "service", "rs"].contains(&ext) && !sources.contains(&path) {
+                sources.push(path);
+            }
+        }
+    }
+    let mut checked = 0;
+    for source in &sources {
+        let commands = documented_commands(&std::fs::read_to_string(source).unwrap());
+        if commands.is_empty() {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        prepare_files(root, dir.path());
+        for (line, stdin) in commands {
+            let words = substitute(&line, dir.path());
+            let what = format!("{}: {line}", source.display());
+            check_documented(&words, stdin.as_deref(), dir.path(), &what);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} commands found in the docs");
+}
+
+/// The `motcua …` command lines of a text: whole lines of its code blocks (after `sudo -u
+/// USER` or `ExecStart=/usr/bin/`), and inline code spans that give options (`--…`) or
+/// stdin (`echo 2468 | motcua …`); references such as `motcua office enroll-device` are not
+/// commands. Returns each with the stdin it is documented with.
+fn documented_commands(text: &str) -> Vec<(String, Option<String>)> {
+    let mut found = Vec::new();
+    let mut in_block = false;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        let start = line
+            .strip_prefix("ExecStart=/usr/bin/")
+            .or_else(|| {
+                line.strip_prefix("sudo -u ")
+                    .and_then(|r| r.split_once(' '))
+                    .map(|(_, r)| r)
+            })
+            .unwrap_or(line);
+        if in_block || line.starts_with("ExecStart=") {
+            if start.starts_with("motcua ") {
+                found.push((strip_comment(start).to_string(), None));
+            }
+            continue;
+        }
+        // A pipe inside a markdown table is written `\|`.
+        for (i, span) in line.replace("\\|", "|").split('`').enumerate() {
+            let (stdin, command) = match span.split_once(" | ") {
+                Some((echo, command)) => (
+                    echo.strip_prefix("echo ").map(|v| format!("{v}\n")),
+                    command.trim_start_matches('\\').trim(),
+                ),
+                None => (None, span),
+            };
+            let command = command.trim_end_matches('\\').trim();
+            if i % 2 == 1
+                && command.starts_with("motcua ")
+                && (command.contains(" --") || stdin.is_some())
+            {
+                found.push((command.to_string(), stdin));
+            }
+        }
+    }
+    found
+}
+
+/// The line without its trailing `# comment` (a `#` outside quotes after a space).
+fn strip_comment(line: &str) -> &str {
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' if !quoted && line[..i].ends_with(' ') => return line[..i].trim_end(),
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Shell words of a documented command, with `[optional]` parts given, placeholders filled
+/// in and what the test machine lacks swapped for what it has.
+fn substitute(line: &str, dir: &Path) -> Vec<String> {
+    let dir = dir.to_str().unwrap();
+    let mut words = Vec::new();
+    let (mut word, mut quoted, mut any) = (String::new(), false, false);
+    for c in line.replace(['[', ']'], "").chars() {
+        match c {
+            '"' => (quoted, any) = (!quoted, true),
+            ' ' if !quoted => {
+                if any || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        words.push(word);
+    }
+    let import = words.windows(2).any(|w| w == ["import", "dossiers"]);
+    words
+        .into_iter()
+        .skip(1)
+        .map(|w| match w.as_str() {
+            "/etc/motcua/kiosk.toml" | "/tmp/kiosk.toml" => format!("{dir}/kiosk.toml"),
+            "/var/lib/motcua" => format!("{dir}/data"),
+            "/var/lib/motcua-office/office.sqlite3" => format!("{dir}/office.sqlite3"),
+            "/tmp/motcua-printer" => format!("{dir}/printer-link"),
+            "0.0.0.0:8080" => "127.0.0.1:0".to_string(),
+            "/dev/ttyUSB0" => format!("{dir}/no-such-printer"),
+            "192.168.1.50:9100" => "127.0.0.1:1".to_string(),
+            "FILE" if import => "dossiers.csv".to_string(),
+            "FILE" => "catalogue.json".to_string(),
+            "FILE.bin" => "ticket.bin".to_string(),
+            "OUT.png" => "out.png".to_string(),
+            "WxH" => "800x480".to_string(),
+            "<command>" => "office".to_string(),
+            w if w.starts_with("postgres://") => "postgres://motcua@127.0.0.1:1/motcua".to_string(),
+            _ => w,
+        })
+        .collect()
+}
+
+/// The files the docs' commands name, in `dir`.
+fn prepare_files(root: &Path, dir: &Path) {
+    let hex = include_str!("golden/ticket-epson-tm-t20.hex");
+    let ticket: Vec<u8> = hex
+        .split_whitespace()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect();
+    std::fs::write(dir.join("ticket.bin"), ticket).unwrap();
+    std::fs::copy(
+        root.join("assets/catalogue.json"),
+        dir.join("catalogue.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("dossiers.csv"),
+        "code,status,procedure_code,applicant_name,received_at\n\
+         H15.50.05.13-261120-0975,processing,1.001193,Nguyễn Văn An,2026-11-20T08:15:00+07:00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("kiosk.toml"),
+        motcua::config::Config::default_toml(false),
+    )
+    .unwrap();
+}
+
+/// Runs one documented command in `dir` and checks its outcome.
+fn check_documented(words: &[String], stdin: Option<&str>, dir: &Path, what: &str) {
+    let mut command = motcua();
+    command.current_dir(dir).args(words);
+    let serves = words[0] == "office" && words.iter().any(|w| w == "--listen");
+    let simulates = words.starts_with(&["printer".into(), "simulate".into()]);
+    if serves || simulates {
+        use std::io::BufRead;
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        let postgres = words.iter().any(|w| w.starts_with("postgres://"));
+        assert!(
+            !first.is_empty() || postgres,
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("Usage:"),
+            "{what}"
+        );
+        return;
+    }
+    if ["kiosk", "demo"].contains(&words[0].as_str()) && !words.iter().any(|w| w == "--screenshot")
+    {
+        command.arg("--screenshot").arg(dir.join("first-frame.png"));
+    }
+    let input = match (stdin, words[0].as_str()) {
+        (Some(input), _) => input,
+        (None, "admin-pin") => "2468\n",
+        (None, _) => "mat-khau-lan\n",
+    };
+    let out = run_with_input(command, input);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{what}: a usage error: {stderr}"
+    );
+    assert!(!stderr.contains("Usage:"), "{what}: {stderr}");
+    let needs_hardware = words[0] == "doctor"
+        || words.iter().any(|w| {
+            w.starts_with("postgres://") || w.contains("no-such-printer") || w == "127.0.0.1:1"
+        });
+    if !needs_hardware {
+        assert!(out.status.success(), "{what}: {stderr}");
+    }
 }

@@ -19,7 +19,7 @@ use i_slint_backend_testing::{
 use slint::{ComponentHandle, Model};
 
 use motcua::config::Config;
-use motcua::kiosk::{self, Kiosk};
+use motcua::kiosk::{self, KioskApp};
 use motcua::ui::{App, Kiosk as KioskGlobal, Page, PrintState};
 
 /// A clock the test moves by hand.
@@ -133,7 +133,7 @@ fn kiosk_ui_flows() {
 
     let data = tempfile::tempdir().unwrap();
     let clock = TestClock::new(wednesday_morning());
-    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let kiosk = KioskApp::new(demo_config(), data.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
 
@@ -321,7 +321,7 @@ fn kiosk_ui_flows() {
     let data2 = tempfile::tempdir().unwrap();
     let mut config = demo_config();
     config.printer.kind = motcua::config::PrinterKind::None;
-    let kiosk = Kiosk::new(config, data2.path(), clock.clock()).unwrap();
+    let kiosk = KioskApp::new(config, data2.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     for (i, (w, h)) in [(1080, 1920), (1920, 1080), (800, 480)]
         .into_iter()
@@ -363,7 +363,7 @@ fn kiosk_ui_flows() {
         }
         let (release, stuck) = std::sync::mpsc::channel();
         let data3 = tempfile::tempdir().unwrap();
-        let kiosk3 = Kiosk::with_sink(
+        let kiosk3 = KioskApp::with_sink(
             demo_config(),
             data3.path(),
             clock.clock(),
@@ -515,7 +515,7 @@ fn office_sync() {
     let name = config.office.name.clone();
     let kiosk_dir = data.path().join("kiosk");
     let clock = TestClock::new(chrono::Utc::now());
-    let kiosk = Kiosk::new(config, &kiosk_dir, clock.clock()).unwrap();
+    let kiosk = KioskApp::new(config, &kiosk_dir, clock.clock()).unwrap();
     let app = &kiosk.app;
     let g = app.global::<KioskGlobal>();
     kiosk::set_size(app, 1080, 1920);
@@ -713,7 +713,7 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     let data = tempfile::tempdir().unwrap();
     let mut restarted_config = config.clone();
     restarted_config.printer.kind = motcua::config::PrinterKind::Virtual;
-    let kiosk = Kiosk::new(config, data.path(), clock.clock()).unwrap();
+    let kiosk = KioskApp::new(config, data.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
     mock_elapsed_time(Duration::from_millis(100));
@@ -816,7 +816,7 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     snapshot(app, "admin-pin-locked");
     {
         // Restarted (power cut, watchdog) on the same store: still locked.
-        let again = Kiosk::new(restarted_config, data.path(), clock.clock()).unwrap();
+        let again = KioskApp::new(restarted_config, data.path(), clock.clock()).unwrap();
         long_press(&again.app, &office, Duration::from_millis(3100));
         assert_eq!(page(&again.app), Page::AdminPin);
         assert_eq!(
@@ -934,7 +934,7 @@ fn dossier_lookup(clock: &TestClock) {
             )
             .unwrap();
     }
-    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let kiosk = KioskApp::new(demo_config(), data.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
     mock_elapsed_time(Duration::from_millis(100));
@@ -1097,7 +1097,7 @@ fn dossier_lookup(clock: &TestClock) {
     }
 
     // The compact panel.
-    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let kiosk = KioskApp::new(demo_config(), data.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     kiosk::set_size(app, 800, 480);
     mock_elapsed_time(Duration::from_millis(100));
@@ -1118,7 +1118,7 @@ fn dossier_lookup(clock: &TestClock) {
 fn procedure_catalogue(clock: &TestClock) {
     clock.set(wednesday_morning());
     let data = tempfile::tempdir().unwrap();
-    let kiosk = Kiosk::new(demo_config(), data.path(), clock.clock()).unwrap();
+    let kiosk = KioskApp::new(demo_config(), data.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
     mock_elapsed_time(Duration::from_millis(100));

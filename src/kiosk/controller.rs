@@ -609,7 +609,7 @@ impl Controller {
     /// service time and open counters for the queue when it sent them, else the config's.
     fn wait_minutes(
         &self,
-        queue: &crate::config::Queue,
+        queue: &crate::config::QueueConfig,
         ahead: u32,
         date: chrono::NaiveDate,
     ) -> u32 {

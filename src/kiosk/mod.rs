@@ -135,19 +135,19 @@ pub fn set_size(app: &App, width: u32, height: u32) {
 }
 
 /// A kiosk UI with its controller; drop both together.
-pub struct Kiosk {
+pub struct KioskApp {
     /// The Slint component.
     pub app: App,
     /// The behaviour behind it.
     pub controller: Rc<Controller>,
 }
 
-impl Kiosk {
+impl KioskApp {
     /// Builds the UI and its controller from a config and data directory.
-    pub fn new(config: Config, data_dir: &Path, clock: Clock) -> anyhow::Result<Kiosk> {
+    pub fn new(config: Config, data_dir: &Path, clock: Clock) -> anyhow::Result<KioskApp> {
         let profile = profile_for(&config)?;
         let sink = sink_for(&config, data_dir, &profile);
-        Kiosk::with_sink(config, data_dir, clock, sink)
+        KioskApp::with_sink(config, data_dir, clock, sink)
     }
 
     /// Like `new`, with the print sink given (tests put a misbehaving printer here).
@@ -156,7 +156,7 @@ impl Kiosk {
         data_dir: &Path,
         clock: Clock,
         sink: Box<dyn PrintSink>,
-    ) -> anyhow::Result<Kiosk> {
+    ) -> anyhow::Result<KioskApp> {
         let profile = profile_for(&config)?;
         let store = open_store(data_dir)?;
         check_fields(&config, &store)?;
@@ -174,7 +174,7 @@ impl Kiosk {
             sync,
         )?;
         set_size(&app, w, h);
-        Ok(Kiosk { app, controller })
+        Ok(KioskApp { app, controller })
     }
 
     /// Shows the window and runs until it is closed or asked to stop or restart; under

@@ -1,0 +1,75 @@
+//! The demo's office server, started in the demo's own process.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use motcua::config::Config;
+use motcua::kiosk;
+
+/// The demo's first start puts sample dossiers in the store and says how to look them up.
+/// The demo's office, in this process on 127.0.0.1: its database and a kiosk token live in
+/// the data directory, the sample dossiers are loaded into it on first start (the kiosk gets
+/// them by syncing), and the config is pointed at it unless it names an office already.
+pub(super) fn start(
+    data_dir: &Path,
+    config: &mut Config,
+) -> anyhow::Result<motcua::office::OfficeHandle> {
+    use motcua::office::{OfficeStore, Role};
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let db = data_dir.join("office.sqlite3");
+    let token_file = data_dir.join("demo-kiosk.token");
+    let mut office = OfficeStore::open(&db)?;
+    let token = match std::fs::read_to_string(&token_file) {
+        Ok(t) if !t.trim().is_empty() => t.trim().to_string(),
+        _ => {
+            let (_, token) = office.enroll_device("Kiosk demo", Role::Kiosk, chrono::Utc::now())?;
+            std::fs::write(&token_file, &token)
+                .with_context(|| format!("cannot write {}", token_file.display()))?;
+            token
+        }
+    };
+    if office.dossier_count()? == 0 {
+        let samples = kiosk::demo::sample_dossiers(chrono::Utc::now());
+        office.upsert_dossiers(&samples, chrono::Utc::now())?;
+        println!("Demo dossiers for Tra cứu hồ sơ (code, then lookup code or phone's last 4):");
+        for d in &samples {
+            println!(
+                "  {}  {:<22} {} / {}",
+                d.code,
+                d.status.label_vi(),
+                d.secret,
+                d.phone_last4
+            );
+        }
+    }
+    office.set_queues(&super::office::office_queues(config))?;
+    if office.clerk_credentials("demo")?.is_none() {
+        office.add_clerk(
+            "demo",
+            "Cán bộ demo",
+            "demo1234",
+            true,
+            false,
+            chrono::Utc::now(),
+        )?;
+    }
+    drop(office);
+    let handle = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
+    if config.sync.office().is_none() {
+        config.sync.office_url = Some(handle.url());
+        config.sync.token = Some(token);
+    }
+    println!(
+        "Demo office server on {} (database {}); the kiosk syncs with {}",
+        handle.url(),
+        db.display(),
+        config.sync.office_url.as_deref().unwrap_or("-")
+    );
+    println!(
+        "  counter console {0}/counter (user demo, password demo1234), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports",
+        handle.url()
+    );
+    Ok(handle)
+}

@@ -1,0 +1,368 @@
+//! `motcua office`: serve the office's HTTP API, or (with a subcommand) enrol and revoke
+//! devices and load data into the office database.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, Subcommand};
+
+use motcua::config::Config;
+use motcua::office::{OfficeStore, Role};
+
+/// The office database, declared once for `office` and all its subcommands: global, so
+/// `office --db F add-clerk …` and `office add-clerk --db F …` both work (the docs use
+/// both); given twice, the value after the subcommand wins.
+#[derive(Args)]
+pub(super) struct DbArg {
+    /// The office database: a SQLite file (created if missing) or a postgres:// URL.
+    #[arg(long, global = true, value_name = "FILE|URL")]
+    db: Option<PathBuf>,
+}
+
+impl DbArg {
+    /// The database given, or what to type instead.
+    fn require(self) -> anyhow::Result<PathBuf> {
+        self.db
+            .context("say which database: motcua office --db office.sqlite3 (or --db postgres://…)")
+    }
+}
+
+/// `office`: serving without a subcommand, the subcommand otherwise.
+#[derive(Args)]
+pub(super) struct OfficeArgs {
+    #[command(subcommand)]
+    command: Option<OfficeCommand>,
+    #[command(flatten)]
+    db: DbArg,
+    /// Address and port to serve the API on.
+    #[arg(long, default_value = "0.0.0.0:8080")]
+    listen: String,
+}
+
+/// The usage rules clap cannot check once `--db` is global: a subcommand needs `--db`
+/// (before or after it), and `--listen` is for serving only. Errors are clap's usage errors
+/// (status 2), as when `--db` was required by each subcommand.
+pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
+    let Some(office) = matches.subcommand_matches("office") else {
+        return Ok(());
+    };
+    let Some((name, _)) = office.subcommand() else {
+        return Ok(());
+    };
+    let mut root = super::Cli::command();
+    root.build();
+    let mut cmd = root
+        .find_subcommand("office")
+        .expect("the office command")
+        .clone();
+    if office.value_source("listen") == Some(ValueSource::CommandLine) {
+        return Err(cmd.error(
+            ErrorKind::ArgumentConflict,
+            format!("the subcommand '{name}' cannot be used with '--listen <LISTEN>'"),
+        ));
+    }
+    let mut leaf = office;
+    while let Some((name, sub)) = leaf.subcommand() {
+        cmd = cmd
+            .find_subcommand(name)
+            .expect("a parsed subcommand")
+            .clone();
+        leaf = sub;
+    }
+    if leaf.get_one::<PathBuf>("db").is_none() {
+        return Err(cmd.error(
+            ErrorKind::MissingRequiredArgument,
+            "the following required arguments were not provided:\n  --db <FILE|URL>",
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub(super) enum OfficeCommand {
+    /// Enrol a kiosk (or, with --integration, a system that sends dossiers): prints its
+    /// token once (the database keeps only a hash of it).
+    EnrollDevice {
+        /// A name staff recognise, e.g. "Kiosk sảnh".
+        #[arg(long)]
+        name: String,
+        /// The token may only write dossiers (PUT/POST /api/v1/dossiers), not act as a kiosk.
+        #[arg(long)]
+        integration: bool,
+    },
+    /// Revoke a kiosk's token (by the name or id it was enrolled with).
+    RevokeDevice {
+        /// The device's name or id.
+        #[arg(long)]
+        name: String,
+    },
+    /// Load data into the office database; kiosks pull it at their next poll.
+    Import {
+        #[command(subcommand)]
+        what: OfficeImportCommand,
+    },
+    /// Set the notice every kiosk shows on its home screen (an empty text clears it).
+    SetNotice {
+        /// The notice in Vietnamese.
+        #[arg(long)]
+        vi: String,
+        /// The notice in English (empty: kiosks show the Vietnamese one).
+        #[arg(long, default_value = "")]
+        en: String,
+    },
+    /// Create a clerk account for the counter console (the password is read from stdin,
+    /// typed twice at a terminal); --replace gives an existing one a new password.
+    AddClerk {
+        /// Login name: a-z, 0-9, '.', '_', '-'.
+        #[arg(long)]
+        username: String,
+        /// Full name, shown on the console and in the reports.
+        #[arg(long)]
+        name: String,
+        /// May see the reports.
+        #[arg(long)]
+        lead: bool,
+        /// Replace the account if it exists (new password, name and role).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Set the queues clerks pick from: the [[queues]] of a kiosk config (kiosk.toml).
+    SetQueues {
+        /// The kiosk's config file.
+        file: PathBuf,
+    },
+    /// Set the calling order: how many priority tickets may go in a row while ordinary ones
+    /// wait, and the wait after which an ordinary ticket goes next.
+    SetCalling {
+        /// Priority calls in a row while ordinary tickets wait (0: priority never jumps).
+        #[arg(long, default_value_t = 3)]
+        max_priority_in_row: u32,
+        /// Minutes an ordinary ticket may wait before it goes next.
+        #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=600))]
+        max_wait_minutes: u32,
+    },
+    /// Send kiosks a catalogue of fields and procedures (the assets/catalogue.json format);
+    /// a file a kiosk could not load is refused.
+    SetCatalogue {
+        /// The .json file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum OfficeImportCommand {
+    /// Dossiers from CSV or JSON, the format of `motcua import dossiers`. Bad rows are
+    /// reported with their line and skipped; importing the same file again changes nothing.
+    Dossiers {
+        /// The .csv or .json file.
+        file: PathBuf,
+    },
+}
+
+/// Serves the API, or runs the office subcommand.
+pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
+    let Some(command) = args.command else {
+        return serve(&args.db.require()?, &args.listen);
+    };
+    let db = args.db.require()?;
+    match command {
+        OfficeCommand::EnrollDevice { name, integration } => enroll_device(&db, &name, integration),
+        OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
+        OfficeCommand::Import {
+            what: OfficeImportCommand::Dossiers { file },
+        } => super::import::dossier_file(&file, |records| {
+            OfficeStore::open(&db)?.upsert_dossiers(records, chrono::Utc::now())
+        }),
+        OfficeCommand::SetNotice { vi, en } => set_notice(&db, vi, en),
+        OfficeCommand::AddClerk {
+            username,
+            name,
+            lead,
+            replace,
+        } => add_clerk(&db, &username, &name, lead, replace),
+        OfficeCommand::SetQueues { file } => set_queues(&file, &db),
+        OfficeCommand::SetCalling {
+            max_priority_in_row,
+            max_wait_minutes,
+        } => set_calling(&db, max_priority_in_row, max_wait_minutes),
+        OfficeCommand::SetCatalogue { file } => set_catalogue(&file, &db),
+    }
+}
+
+/// `office` without a subcommand: the HTTP API until the process is stopped.
+fn serve(db: &Path, listen: &str) -> anyhow::Result<()> {
+    let addr = motcua::office::api::spawn(db, listen)?;
+    log::info!(event = "office_started", address:% = addr; "office API listening on {addr}");
+    println!(
+        "office API on http://{addr} (endpoints under /api/v1/, database {})",
+        motcua::office::DbTarget::parse(db)
+    );
+    loop {
+        // The API runs on its own threads; this one only keeps the process alive.
+        std::thread::park();
+    }
+}
+
+/// `office enroll-device`: prints the new device's token once.
+fn enroll_device(db: &Path, name: &str, integration: bool) -> anyhow::Result<()> {
+    let role = if integration {
+        Role::Integration
+    } else {
+        Role::Kiosk
+    };
+    let mut store = OfficeStore::open(db)?;
+    let (device, token) = store.enroll_device(name, role, chrono::Utc::now())?;
+    println!("device {} ({})", device.name, device.id);
+    println!("role {}", role.code());
+    println!("token {token}");
+    eprintln!(
+        "Keep the token: it is shown only now. Put it in the {}.",
+        match role {
+            Role::Kiosk => "kiosk's config",
+            Role::Integration => "integration's settings",
+        }
+    );
+    Ok(())
+}
+
+/// `office revoke-device`: by name or id.
+fn revoke_device(db: &Path, name: &str) -> anyhow::Result<()> {
+    let mut store = OfficeStore::open(db)?;
+    match store.revoke_device(name, chrono::Utc::now())? {
+        0 => anyhow::bail!(
+            "no active device named {name:?} in {}",
+            motcua::office::DbTarget::parse(db)
+        ),
+        n => println!("revoked {n} device(s) named {name:?}"),
+    }
+    Ok(())
+}
+
+/// `office set-notice`: the home-screen notice of every kiosk.
+fn set_notice(db: &Path, vi: String, en: String) -> anyhow::Result<()> {
+    let mut store = OfficeStore::open(db)?;
+    let settings = motcua::protocol::Settings {
+        notice_vi: vi,
+        notice_en: en,
+    };
+    if !store.set_settings(&settings)? {
+        println!("notice unchanged");
+    } else if store.settings()?.notice_vi.is_empty() {
+        println!("notice cleared; kiosks drop it at their next poll");
+    } else {
+        println!("notice set; kiosks show it from their next poll");
+    }
+    Ok(())
+}
+
+/// `office add-clerk`: the password comes from stdin.
+fn add_clerk(
+    db: &Path,
+    username: &str,
+    name: &str,
+    lead: bool,
+    replace: bool,
+) -> anyhow::Result<()> {
+    let password = read_password()?;
+    let mut store = OfficeStore::open(db)?;
+    let clerk = store.add_clerk(username, name, &password, lead, replace, chrono::Utc::now())?;
+    println!(
+        "clerk {} ({}){}: log in at /counter on the office server",
+        clerk.username,
+        clerk.name,
+        if clerk.lead {
+            ", lead: sees /reports"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// `office set-queues`: the [[queues]] of a kiosk config.
+fn set_queues(file: &Path, db: &Path) -> anyhow::Result<()> {
+    let config = Config::load(file)?;
+    let queues = office_queues(&config);
+    OfficeStore::open(db)?.set_queues(&queues)?;
+    let list: Vec<&str> = queues.iter().map(|q| q.prefix.as_str()).collect();
+    println!(
+        "queues {} set; clerks pick from them at login",
+        list.join(", ")
+    );
+    Ok(())
+}
+
+/// `office set-calling`: the calling order's two limits.
+fn set_calling(db: &Path, max_priority_in_row: u32, max_wait_minutes: u32) -> anyhow::Result<()> {
+    OfficeStore::open(db)?.set_call_policy(motcua::domain::calling::CallPolicy {
+        max_priority_in_row,
+        max_wait: chrono::TimeDelta::minutes(max_wait_minutes.into()),
+    })?;
+    println!(
+        "calling: at most {max_priority_in_row} priority tickets in a row while others wait; an ordinary ticket waiting {max_wait_minutes} min goes next"
+    );
+    Ok(())
+}
+
+/// `office set-catalogue`: refused unless a kiosk could load it.
+fn set_catalogue(file: &Path, db: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {} (UTF-8 JSON expected)", file.display()))?;
+    let catalogue = motcua::catalogue::Catalogue::from_json(&text).with_context(|| {
+        format!(
+            "{} refused (the office keeps its current catalogue)",
+            file.display()
+        )
+    })?;
+    let mut store = OfficeStore::open(db)?;
+    let changed = store.set_catalogue(&text)?;
+    println!(
+        "{}: {} fields, {} procedures; {}",
+        file.display(),
+        catalogue.fields.len(),
+        catalogue.procedures.len(),
+        if changed {
+            "kiosks take it at their next poll"
+        } else {
+            "unchanged"
+        }
+    );
+    Ok(())
+}
+
+/// A kiosk config's queues as the office keeps them.
+pub(super) fn office_queues(config: &Config) -> Vec<motcua::office::counters::QueueDef> {
+    config
+        .queues
+        .iter()
+        .map(|q| motcua::office::counters::QueueDef {
+            prefix: q.prefix.clone(),
+            fields: q.fields.clone(),
+        })
+        .collect()
+}
+
+/// A new password from stdin; at a terminal it is asked twice and must match.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    let terminal = stdin.is_terminal();
+    let mut lines = stdin.lock().lines();
+    let mut ask = |prompt: &str| -> anyhow::Result<String> {
+        if terminal {
+            eprint!("{prompt}");
+        }
+        let line = lines
+            .next()
+            .context("no password on stdin")?
+            .context("cannot read the password from stdin")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    };
+    let password = ask("Password (shown as you type): ")?;
+    if terminal && ask("Again: ")? != password {
+        anyhow::bail!("the two passwords differ; nothing changed");
+    }
+    Ok(password)
+}
