@@ -160,7 +160,7 @@ fn main() {
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
     drop(s);
 
-    let office = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", TZ).unwrap();
+    let office = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
     {
         // One counter alone: the latency a clerk feels in a quiet office.

@@ -14,7 +14,7 @@ use motcua::config::Config;
 use motcua::domain::priority::PriorityGroup;
 use motcua::kiosk::store::Numbering;
 use motcua::kiosk::sync::{round, OfficeClient, RoundConfig};
-use motcua::office::api::spawn_with_shutdown;
+use motcua::office::http::spawn_with_shutdown;
 use motcua::office::{OfficeStore, Role};
 
 mod common;

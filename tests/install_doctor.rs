@@ -167,7 +167,7 @@ fn a_missing_printer_and_an_unreachable_office_say_what_to_check() {
 #[test]
 fn an_office_that_does_not_know_the_token_is_told_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let office = motcua::office::api::spawn_with_shutdown(
+    let office = motcua::office::http::spawn_with_shutdown(
         dir.path().join("office.sqlite3"),
         "127.0.0.1:0",
         chrono_tz::Asia::Ho_Chi_Minh,

@@ -24,7 +24,7 @@ use motcua::domain::priority::PriorityGroup;
 use motcua::dossier_import::{parse, Format};
 use motcua::kiosk::store::{NumberSource, Store};
 use motcua::kiosk::sync::{round, OfficeClient, RoundConfig, SyncHandle};
-use motcua::office::api::{spawn_with_shutdown, OfficeHandle};
+use motcua::office::http::{spawn_with_shutdown, OfficeHandle};
 use motcua::office::{OfficeStore, Role};
 use motcua::protocol::Settings;
 use office_db::{both_backends, Backend, TestDb};

@@ -504,7 +504,7 @@ fn office_sync() {
             .1
     };
     let office =
-        motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", chrono_tz::Asia::Ho_Chi_Minh)
+        motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", chrono_tz::Asia::Ho_Chi_Minh)
             .unwrap();
     let mut config = demo_config();
     // The office's clock is the real one, and the kiosk follows it: open whatever the hour.

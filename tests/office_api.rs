@@ -345,7 +345,10 @@ fn codes(v: &Value) -> Vec<String> {
 
 /// The office's business date now (its default zone, Asia/Ho_Chi_Minh).
 fn today() -> chrono::NaiveDate {
-    motcua::domain::clock::business_date(chrono::Utc::now(), motcua::office::api::DEFAULT_TIME_ZONE)
+    motcua::domain::clock::business_date(
+        chrono::Utc::now(),
+        motcua::office::http::DEFAULT_TIME_ZONE,
+    )
 }
 
 /// A POST written on a plain socket, to see every byte of the answer: (head, body).
@@ -807,8 +810,8 @@ fn an_office_in_this_process_stops_and_restarts_on_its_port(b: Backend) {
             .unwrap()
             .1
     };
-    let tz = motcua::office::api::DEFAULT_TIME_ZONE;
-    let office = motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", tz).unwrap();
+    let tz = motcua::office::http::DEFAULT_TIME_ZONE;
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", tz).unwrap();
     let addr = office.addr();
     let health = |agent: &ureq::Agent| {
         agent
@@ -839,7 +842,7 @@ fn an_office_in_this_process_stops_and_restarts_on_its_port(b: Backend) {
     assert!(health(&agent()).is_err(), "nothing listens after the stop");
 
     let office =
-        motcua::office::api::spawn_with_shutdown(db.target(), &addr.to_string(), tz).unwrap();
+        motcua::office::http::spawn_with_shutdown(db.target(), &addr.to_string(), tz).unwrap();
     assert_eq!(office.addr(), addr);
     assert_eq!(office.url(), format!("http://{addr}"));
     assert_eq!(health(&kiosk).unwrap(), 200, "the same client reconnects");

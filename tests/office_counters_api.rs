@@ -146,8 +146,8 @@ fn twenty_counters_calling_at_once_never_get_one_ticket_twice(b: Backend) {
     // Two office servers on one database: the database, not a lock in one process, keeps
     // two counters from one ticket.
     let offices = [
-        motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap(),
-        motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap(),
+        motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap(),
+        motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap(),
     ];
     let urls: Vec<String> = offices.iter().map(|o| o.url()).collect();
     let barrier = Arc::new(Barrier::new(20));
@@ -204,7 +204,7 @@ fn twenty_counters_calling_at_once_never_get_one_ticket_twice(b: Backend) {
 fn logins_lock_after_wrong_passwords_and_sessions_need_their_cookie(b: Backend) {
     let db = TestDb::new(b);
     seed(&db, 3, 2);
-    let office = motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
     let a = agent();
     let url = format!("{base}/api/v1/clerk/login");
@@ -324,7 +324,7 @@ fn next_snapshot(reader: &mut BufReader<TcpStream>) -> Value {
 fn the_stream_sends_the_board_again_after_a_call(b: Backend) {
     let db = TestDb::new(b);
     seed(&db, 3, 1);
-    let office = motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
     let mut tcp = TcpStream::connect(office.addr()).unwrap();
     tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
@@ -374,7 +374,7 @@ fn the_stream_sends_the_board_again_after_a_call(b: Backend) {
     );
     let mut rest = String::new();
     let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
-    let office = motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
     // A counter stream without a session is refused at once.
     let (status, body, _) = call(
@@ -390,7 +390,7 @@ fn the_stream_sends_the_board_again_after_a_call(b: Backend) {
 fn reports_and_csv_are_for_lead_clerks(b: Backend) {
     let db = TestDb::new(b);
     seed(&db, 4, 2);
-    let office = motcua::office::api::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
     let a = agent();
     let lead = login(&a, &base, 1, 1, &["A"]);

@@ -56,7 +56,7 @@ pub(super) fn start(
         )?;
     }
     drop(office);
-    let handle = motcua::office::api::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
+    let handle = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
     if config.sync.office().is_none() {
         config.sync.office_url = Some(handle.url());
         config.sync.token = Some(token);

@@ -193,7 +193,7 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
 
 /// `office` without a subcommand: the HTTP API until the process is stopped.
 fn serve(db: &Path, listen: &str) -> anyhow::Result<()> {
-    let addr = motcua::office::api::spawn(db, listen)?;
+    let addr = motcua::office::http::spawn(db, listen)?;
     log::info!(event = "office_started", address:% = addr; "office API listening on {addr}");
     println!(
         "office API on http://{addr} (endpoints under /api/v1/, database {})",

@@ -180,7 +180,7 @@ impl Config {
         s.push_str(
             "\n[sync]\n\
              # The office server this kiosk syncs with (tickets, dossiers, catalogue, clock).\n\
-             # Make the token at the office: motcua office enroll-device --name \"Kiosk sảnh\"\n\
+             # Make the token at the office: motcua office enroll-device --db office.sqlite3 --name \"Kiosk sảnh\"\n\
              # Left out: the kiosk works alone and numbers its own tickets.\n\
              # office_url = \"http://192.168.1.10:8080\"\n\
              # token = \"…\"\n",

@@ -432,7 +432,7 @@ fn office(config: &Config, data_dir: &Path, checks: &mut Vec<Check>) -> Option<D
         Err(crate::kiosk::sync::SyncError::Office { status: 401, .. }) => checks.push(fail(
             "office",
             format!("{url} does not know this kiosk's token"),
-            "enrol the kiosk again at the office (motcua office enroll-device --name …) and put \
+            "enrol the kiosk again at the office (motcua office enroll-device --db office.sqlite3 --name …) and put \
              the new token in [sync] token",
         )),
         Err(e) => checks.push(fail(

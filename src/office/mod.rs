@@ -10,8 +10,6 @@ pub mod reports;
 pub mod store;
 
 pub use db::DbTarget;
-/// The server's start under the name its callers (main.rs, tests, benches) use.
-pub use http as api;
 pub use http::OfficeHandle;
 pub use store::{Applied, Device, NumberBlock, OfficeStore, Role, BLOCK_BASE};
 
