@@ -14,8 +14,12 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::db::{sql_params, Param, Row, Tx};
-use super::store::{bump_rev, day, lock_rev, parse_ts, token_hash, ts, write_meta, OfficeStore};
+use super::db::{placeholders, sql_params, Param, Row, Tx};
+use super::store::{
+    day, idle_cutoff, lock_rev, new_token, open_counters, parse_ts, queues_changed, split_queues,
+    to_u32, token_hash, ts, OfficeStore,
+};
+pub use super::store::{OpenCounter, SESSION_IDLE};
 use crate::catalogue::Catalogue;
 use crate::domain::calling::{next_ticket, streak_after, CallPolicy, Waiting};
 use crate::domain::numbering::format_ticket_number;
@@ -24,8 +28,6 @@ use crate::domain::text::nfc;
 
 /// A session ends this long after login, whatever happens.
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
-/// A session unused this long has ended (the clerk went home without logging out).
-pub const SESSION_IDLE: TimeDelta = TimeDelta::hours(2);
 /// A no-show may be called back this long after it was marked.
 pub const NO_SHOW_GRACE: TimeDelta = TimeDelta::minutes(15);
 /// The rating tablet asks about a ticket finished at most this long ago.
@@ -34,8 +36,6 @@ pub const RATING_WINDOW: TimeDelta = TimeDelta::minutes(5);
 pub const MAX_COUNTER: u32 = 99;
 /// The board's list of recent calls.
 const BOARD_RECENT: i64 = 10;
-/// Finished tickets the moving average of service time runs over.
-const SERVICE_SAMPLES: i64 = 10;
 
 /// An action a page may not take now: a status and a code the page translates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,19 +201,6 @@ pub struct NoShowView {
     pub no_show_at: String,
 }
 
-/// An open counter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OpenCounter {
-    /// Its number.
-    pub counter: u32,
-    /// The clerk's name.
-    pub clerk: String,
-    /// Not taking calls.
-    pub paused: bool,
-    /// Queues it serves.
-    pub queues: Vec<String>,
-}
-
 /// Everything the console shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CounterView {
@@ -319,33 +306,6 @@ fn check_username(username: &str) -> Result<()> {
 /// Minimum password length.
 pub const MIN_PASSWORD: usize = 8;
 
-fn live_session_sql() -> &'static str {
-    "EXISTS (SELECT 1 FROM clerk_session s WHERE s.counter = counter_state.counter
-             AND s.expires_at > ?1 AND s.last_seen > ?2)"
-}
-
-fn idle_cutoff(now: DateTime<Utc>) -> String {
-    ts(now - SESSION_IDLE)
-}
-
-fn split_queues(s: &str) -> Vec<String> {
-    s.split(',')
-        .filter(|q| !q.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn to_u32(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(0)
-}
-
-/// Rev bumps that kiosks must see: their "now serving" and wait estimates come from the
-/// queues `changes` sends.
-fn queues_changed(tx: &mut Tx) -> Result<()> {
-    let rev = bump_rev(tx)?;
-    write_meta(tx, "queues_rev", rev)
-}
-
 fn log_call(
     tx: &mut Tx,
     ticket_id: &str,
@@ -446,14 +406,6 @@ fn set_current(tx: &mut Tx, counter: u32, current: Option<&str>, streak: u32) ->
         sql_params![counter, current, streak],
     )?;
     Ok(())
-}
-
-/// The placeholders `?from, ?from+1, …` for `n` values.
-fn list(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl OfficeStore {
@@ -567,7 +519,7 @@ impl OfficeStore {
         if let Some(q) = queues.iter().find(|q| !known.contains(q)) {
             return Err(refuse(400, "bad_request", format!("unknown queue {q:?}")));
         }
-        let token = crate::office::store::new_token();
+        let token = new_token();
         let hash = token_hash(&token);
         self.write(|tx| {
             // The counter's row first, locked until the commit: two logins to one counter
@@ -1225,7 +1177,7 @@ fn call_next(
                      WHERE business_date = ?1 AND state = 'waiting' AND priority {op} 'none'
                        AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
                      ORDER BY issued_at, id LIMIT ?3",
-                    list(4, row.queues.len())
+                    placeholders(4, row.queues.len())
                 ),
                 &params,
             )?);
@@ -1259,7 +1211,7 @@ fn call_next(
                      first_called_at = COALESCE(first_called_at, ?4), calls = calls + 1
                  WHERE id = ?1 AND state = 'waiting'
                    AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))",
-                list(5, row.queues.len())
+                placeholders(5, row.queues.len())
             ),
             &params,
         )?;
@@ -1326,29 +1278,6 @@ fn release_current(tx: &mut Tx, counter: u32, now: DateTime<Utc>) -> Result<()> 
     Ok(())
 }
 
-/// Counters with a live session, by number.
-pub(super) fn open_counters(tx: &mut Tx, now: DateTime<Utc>) -> Result<Vec<OpenCounter>> {
-    tx.query(
-        &format!(
-            "SELECT counter_state.counter, clerk.name, counter_state.paused, counter_state.queues
-             FROM counter_state JOIN clerk ON clerk.id = counter_state.clerk_id
-             WHERE counter_state.open = 1 AND {} ORDER BY counter_state.counter",
-            live_session_sql()
-        ),
-        sql_params![&ts(now), &idle_cutoff(now)],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(OpenCounter {
-            counter: to_u32(r.int(0)?),
-            clerk: r.text(1)?,
-            paused: r.int(2)? != 0,
-            queues: split_queues(&r.text(3)?),
-        })
-    })
-    .collect()
-}
-
 /// The ticket finished last at `counter` within the rating window, if not rated, with its
 /// clerk.
 fn pending_rating(
@@ -1383,45 +1312,6 @@ fn pending_rating(
         },
         r.opt_text(4)?,
     )))
-}
-
-/// Per queue on `date`: the number last called, the moving average of service seconds over
-/// the last finished tickets, and how many of the `open` counters serve it (not paused).
-pub(super) fn queue_service(
-    tx: &mut Tx,
-    queue: &str,
-    date: NaiveDate,
-    open: &[OpenCounter],
-) -> Result<(Option<u32>, Option<u32>, u32)> {
-    let serving = tx
-        .query_opt(
-            "SELECT t.number FROM call_log l JOIN ticket t ON t.id = l.ticket_id
-             WHERE l.business_date = ?1 AND t.queue = ?2 AND l.action IN ('call', 'recall')
-             ORDER BY l.id DESC LIMIT 1",
-            sql_params![&day(date), queue],
-        )?
-        .map(|r| r.int(0))
-        .transpose()?
-        .map(to_u32);
-    let mut durations = Vec::new();
-    for r in tx.query(
-        "SELECT started_at, finished_at FROM ticket
-         WHERE business_date = ?1 AND serve_queue = ?2 AND state = 'done' AND started_at IS NOT NULL
-         ORDER BY finished_at DESC LIMIT ?3",
-        sql_params![&day(date), queue, SERVICE_SAMPLES],
-    )? {
-        let (start, end) = (parse_ts(&r.text(0)?)?, parse_ts(&r.text(1)?)?);
-        durations.push((end - start).num_seconds());
-    }
-    let open = open
-        .iter()
-        .filter(|c| !c.paused && c.queues.iter().any(|q| q == queue))
-        .count();
-    Ok((
-        serving,
-        crate::domain::wait::average_service_seconds(&durations),
-        u32::try_from(open).unwrap_or(u32::MAX),
-    ))
 }
 
 #[cfg(test)]
@@ -1987,11 +1877,5 @@ mod tests {
         assert!(check_username("Lan").is_err());
         assert!(check_username("lan nguyen").is_err());
         assert!(check_username(&"a".repeat(33)).is_err());
-    }
-
-    #[test]
-    fn queue_lists_split_without_empties() {
-        assert_eq!(split_queues("A,B"), vec!["A", "B"]);
-        assert!(split_queues("").is_empty());
     }
 }

@@ -224,6 +224,14 @@ fn postgres_sql(sql: &str) -> String {
     out
 }
 
+/// `?from, ?from+1, …`, `n` of them: the placeholders of a statement that takes a list.
+pub(super) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn sqlite_row(row: &rusqlite::Row) -> Result<Row> {
     let n = row.as_ref().column_count();
     let mut values = Vec::with_capacity(n);
