@@ -4,9 +4,10 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
+use super::devices::Device;
 use super::meta::{lock_rev, queues_changed};
 use super::values::{day, ts};
-use super::{Device, OfficeStore};
+use super::OfficeStore;
 use crate::office::db::{sql_params, Tx};
 use crate::protocol::EVENT_TICKET_ISSUED;
 

@@ -4,8 +4,9 @@
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 
+use super::devices::Device;
 use super::values::day;
-use super::{Device, OfficeStore};
+use super::OfficeStore;
 use crate::office::db::{sql_params, Tx};
 
 /// The first number of the offline region: online numbers start at 1, offline blocks here.
