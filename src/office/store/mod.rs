@@ -63,14 +63,11 @@ impl OfficeStore {
     /// `postgresql://` URL is PostgreSQL, anything else a SQLite file.
     pub fn open(target: impl AsRef<OsStr>) -> Result<OfficeStore> {
         let target = DbTarget::parse(target);
-        let conn = match &target {
-            DbTarget::Sqlite(path) => Conn::Sqlite(schema::open_sqlite(path)?),
-            DbTarget::Postgres(url) => {
-                let mut conn = Conn::Postgres(Box::new(PgConn::connect(url)?));
-                schema::prepare_postgres(&mut conn, &target.to_string())?;
-                conn
-            }
+        let mut conn = match &target {
+            DbTarget::Sqlite(path) => Conn::open_sqlite(path)?,
+            DbTarget::Postgres(url) => Conn::Postgres(Box::new(PgConn::connect(url)?)),
         };
+        schema::migrate(&mut conn, &target.to_string())?;
         Ok(OfficeStore {
             conn: RefCell::new(conn),
         })

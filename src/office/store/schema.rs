@@ -1,363 +1,50 @@
-//! The office schema and its migrations on both backends: SQLite records the version in
-//! the file (`user_version`, `application_id`), PostgreSQL in `motcua_meta`.
-
-use std::path::Path;
-use std::time::Duration;
+//! The office schema: one migration a version, written for each backend
+//! (`migrations/sqlite/` and `migrations/postgres/`, the same step in each dialect, so a
+//! version means the same tables on both), applied in order by one runner. SQLite records
+//! the version in the file (`user_version`, and `application_id` says whose file it is),
+//! PostgreSQL in the table `motcua_meta`.
 
 use anyhow::{bail, Context, Result};
-use rusqlite::{Connection, TransactionBehavior};
 
 use crate::office::db::{sql_params, Conn, Tx};
 
+/// Marks the file as an office database ("MOTO"); on PostgreSQL, the lock that keeps two
 /// offices starting at once from both creating the tables.
 const APPLICATION_ID: i64 = 0x4D4F_544F;
+/// `motcua_meta.application` of an office database.
+const POSTGRES_APPLICATION: &str = "motcua-office";
+
+/// One step of the schema, in both dialects.
+struct Migration {
+    /// The version it brings a database to, from the one before.
+    version: i64,
+    /// The step on SQLite.
+    sqlite: &'static str,
+    /// The same step on PostgreSQL.
+    postgres: &'static str,
+}
+
+/// Each named step embeds its SQLite and its PostgreSQL file: a step missing on either
+/// side does not build.
+macro_rules! migrations {
+    ($($version:literal => $name:literal),* $(,)?) => {
+        &[$(Migration {
+            version: $version,
+            sqlite: include_str!(concat!("migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("migrations/postgres/", $name, ".sql")),
+        }),*]
+    };
+}
+
+/// The steps in order; a new one is added at the end, never edited once released.
+const MIGRATIONS: &[Migration] = migrations![
+    1 => "0001_initial",
+    2 => "0002_roles_blocks_tickets_dossiers",
+    3 => "0003_counters",
+];
+
 /// Schema version this build writes.
-const SCHEMA_VERSION: i64 = 3;
-
-/// Migration `i` brings a file from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
-
-const V1: &str = "
-CREATE TABLE device (
-    id          TEXT PRIMARY KEY,
-    name        TEXT NOT NULL,
-    token_hash  TEXT NOT NULL UNIQUE,
-    created_at  TEXT NOT NULL,
-    revoked_at  TEXT
-);
-CREATE TABLE event (
-    id          TEXT PRIMARY KEY,               -- the kiosk's event uuid: applied once
-    device_id   TEXT NOT NULL REFERENCES device(id),
-    kind        TEXT NOT NULL,
-    payload     TEXT NOT NULL,
-    received_at TEXT NOT NULL
-);
-CREATE TABLE queue_day (
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    last_number   INTEGER NOT NULL,
-    PRIMARY KEY (queue, business_date)
-) WITHOUT ROWID;
-CREATE TABLE number_grant (
-    ticket_id     TEXT PRIMARY KEY,             -- an online number, once per ticket
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    number        INTEGER NOT NULL,
-    UNIQUE (queue, business_date, number)
-) WITHOUT ROWID;
-CREATE TABLE number_block (
-    device_id     TEXT NOT NULL REFERENCES device(id),
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    first_number  INTEGER NOT NULL,
-    last_number   INTEGER NOT NULL,
-    PRIMARY KEY (device_id, queue, business_date)
-) WITHOUT ROWID;
-";
-
-/// Device roles; offline blocks in a region of their own, several per kiosk and day; the
-/// tickets kiosks report; dossiers, settings and the catalogue with the change counter.
-/// Version 1 blocks were carved below `queue_day.last_number`, so online numbers, which
-/// only go up from there, never meet them.
-const V2: &str = "
-ALTER TABLE device ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk';
--- last_number is now the last online number; next_block where the next block starts
--- (NULL: BLOCK_BASE).
-ALTER TABLE queue_day ADD COLUMN next_block INTEGER;
-CREATE TABLE number_block_v2 (
-    device_id     TEXT NOT NULL REFERENCES device(id),
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    seq           INTEGER NOT NULL,             -- the kiosk's block number: a retry gets the same
-    first_number  INTEGER NOT NULL,
-    last_number   INTEGER NOT NULL,
-    PRIMARY KEY (device_id, queue, business_date, seq)
-) WITHOUT ROWID;
-INSERT INTO number_block_v2 (device_id, queue, business_date, seq, first_number, last_number)
-    SELECT device_id, queue, business_date, 0, first_number, last_number FROM number_block;
-DROP TABLE number_block;
-ALTER TABLE number_block_v2 RENAME TO number_block;
-CREATE INDEX number_block_by_day ON number_block (queue, business_date, first_number);
-CREATE TABLE ticket (
-    id            TEXT PRIMARY KEY,             -- the kiosk's ticket uuid
-    device_id     TEXT NOT NULL REFERENCES device(id),
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    number        INTEGER NOT NULL,
-    issued_at     TEXT NOT NULL,
-    field         TEXT NOT NULL,
-    priority      TEXT NOT NULL,
-    state         TEXT NOT NULL,
-    conflict      INTEGER NOT NULL DEFAULT 0    -- 1: another ticket already held the number
-) WITHOUT ROWID;
-CREATE INDEX ticket_by_number ON ticket (business_date, queue, number);
-CREATE TABLE dossier (
-    code           TEXT PRIMARY KEY,            -- canonical upper case
-    status         TEXT NOT NULL,
-    procedure_code TEXT NOT NULL,
-    applicant_name TEXT NOT NULL,
-    received_at    TEXT NOT NULL,
-    due_at         TEXT,
-    finished_at    TEXT,
-    note           TEXT NOT NULL,
-    pickup_place   TEXT NOT NULL,
-    secret         TEXT NOT NULL,
-    phone_last4    TEXT NOT NULL,
-    updated_at     TEXT NOT NULL,
-    rev            INTEGER NOT NULL             -- meta.rev of its last change
-) WITHOUT ROWID;
-CREATE INDEX dossier_by_rev ON dossier (rev);
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-) WITHOUT ROWID;
--- rev: the change counter; queues_rev: the rev of the last ticket reported.
-INSERT INTO meta (key, value) VALUES ('rev', 0), ('queues_rev', 0);
-CREATE TABLE settings (
-    id        INTEGER PRIMARY KEY CHECK (id = 1),
-    notice_vi TEXT NOT NULL,
-    notice_en TEXT NOT NULL,
-    rev       INTEGER NOT NULL
-);
-CREATE TABLE catalogue (
-    id   INTEGER PRIMARY KEY CHECK (id = 1),
-    body TEXT NOT NULL,                         -- JSON, the assets/catalogue.json format
-    rev  INTEGER NOT NULL
-);
-";
-
-/// Version 3: the counters. Tickets learn where they wait (`serve_queue`, `for_counter`:
-/// a transfer changes these, never the number or the issue time), who called them and when;
-/// clerks, their sessions, each counter's state, the log of calls the board announces, the
-/// ratings, and the office's own settings (the queues clerks pick from, the calling policy).
-const V3: &str = "
-ALTER TABLE ticket ADD COLUMN serve_queue TEXT NOT NULL DEFAULT '';
-UPDATE ticket SET serve_queue = queue;
-ALTER TABLE ticket ADD COLUMN for_counter INTEGER;
-ALTER TABLE ticket ADD COLUMN counter INTEGER;
-ALTER TABLE ticket ADD COLUMN clerk_id TEXT;
-ALTER TABLE ticket ADD COLUMN first_called_at TEXT;
-ALTER TABLE ticket ADD COLUMN called_at TEXT;
-ALTER TABLE ticket ADD COLUMN calls INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE ticket ADD COLUMN started_at TEXT;
-ALTER TABLE ticket ADD COLUMN finished_at TEXT;
-ALTER TABLE ticket ADD COLUMN no_show_at TEXT;
-CREATE INDEX ticket_by_state ON ticket (business_date, state);
-CREATE INDEX ticket_by_counter ON ticket (counter, state);
-CREATE TABLE clerk (
-    id            TEXT PRIMARY KEY,
-    username      TEXT NOT NULL UNIQUE,
-    name          TEXT NOT NULL,
-    password_hash TEXT NOT NULL,             -- argon2id PHC string
-    lead          INTEGER NOT NULL DEFAULT 0,
-    created_at    TEXT NOT NULL,
-    disabled_at   TEXT
-);
-CREATE TABLE clerk_session (
-    token_hash TEXT PRIMARY KEY,
-    clerk_id   TEXT NOT NULL REFERENCES clerk(id),
-    counter    INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    last_seen  TEXT NOT NULL
-);
-CREATE TABLE counter_state (
-    counter    INTEGER PRIMARY KEY,
-    clerk_id   TEXT,
-    queues     TEXT NOT NULL DEFAULT '',     -- served queue prefixes, comma-separated
-    open       INTEGER NOT NULL DEFAULT 0,
-    paused     INTEGER NOT NULL DEFAULT 0,
-    streak     INTEGER NOT NULL DEFAULT 0,   -- priority calls in a row (domain::calling)
-    current    TEXT,                         -- the ticket called or served here
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE call_log (
-    id            INTEGER PRIMARY KEY,
-    ticket_id     TEXT NOT NULL,
-    label         TEXT NOT NULL,
-    counter       INTEGER NOT NULL,
-    clerk_id      TEXT,
-    action        TEXT NOT NULL,
-    at            TEXT NOT NULL,
-    business_date TEXT NOT NULL
-);
-CREATE INDEX call_log_by_day ON call_log (business_date, id);
-CREATE TABLE rating (
-    ticket_id TEXT PRIMARY KEY,
-    counter   INTEGER NOT NULL,
-    clerk_id  TEXT,
-    score     TEXT NOT NULL,
-    reasons   TEXT NOT NULL,
-    at        TEXT NOT NULL
-);
-CREATE TABLE office_config (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-";
-
-/// The tables of a PostgreSQL database at version 2 (new ones then take [`POSTGRES_V3`] in
-/// the same transaction): the SQLite schema after its migrations, with 64-bit integers (what the shared SQL binds) and text
-/// where SQLite has text, so the same statements read and write both. `motcua_meta` says
-/// whose tables these are and at which version, as SQLite's `application_id` and
-/// `user_version` do for a file.
-const POSTGRES_SCHEMA: &str = "
-CREATE TABLE motcua_meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE device (
-    id          TEXT PRIMARY KEY,
-    name        TEXT NOT NULL,
-    token_hash  TEXT NOT NULL UNIQUE,
-    created_at  TEXT NOT NULL,
-    revoked_at  TEXT,
-    role        TEXT NOT NULL DEFAULT 'kiosk'
-);
-CREATE TABLE event (
-    id          TEXT PRIMARY KEY,
-    device_id   TEXT NOT NULL REFERENCES device(id),
-    kind        TEXT NOT NULL,
-    payload     TEXT NOT NULL,
-    received_at TEXT NOT NULL
-);
-CREATE TABLE queue_day (
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    last_number   BIGINT NOT NULL,
-    next_block    BIGINT,
-    PRIMARY KEY (queue, business_date)
-);
-CREATE TABLE number_grant (
-    ticket_id     TEXT PRIMARY KEY,
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    number        BIGINT NOT NULL,
-    UNIQUE (queue, business_date, number)
-);
-CREATE TABLE number_block (
-    device_id     TEXT NOT NULL REFERENCES device(id),
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    seq           BIGINT NOT NULL,
-    first_number  BIGINT NOT NULL,
-    last_number   BIGINT NOT NULL,
-    PRIMARY KEY (device_id, queue, business_date, seq)
-);
-CREATE INDEX number_block_by_day ON number_block (queue, business_date, first_number);
-CREATE TABLE ticket (
-    id            TEXT PRIMARY KEY,
-    device_id     TEXT NOT NULL REFERENCES device(id),
-    queue         TEXT NOT NULL,
-    business_date TEXT NOT NULL,
-    number        BIGINT NOT NULL,
-    issued_at     TEXT NOT NULL,
-    field         TEXT NOT NULL,
-    priority      TEXT NOT NULL,
-    state         TEXT NOT NULL,
-    conflict      BIGINT NOT NULL DEFAULT 0
-);
-CREATE INDEX ticket_by_number ON ticket (business_date, queue, number);
-CREATE TABLE dossier (
-    code           TEXT PRIMARY KEY,
-    status         TEXT NOT NULL,
-    procedure_code TEXT NOT NULL,
-    applicant_name TEXT NOT NULL,
-    received_at    TEXT NOT NULL,
-    due_at         TEXT,
-    finished_at    TEXT,
-    note           TEXT NOT NULL,
-    pickup_place   TEXT NOT NULL,
-    secret         TEXT NOT NULL,
-    phone_last4    TEXT NOT NULL,
-    updated_at     TEXT NOT NULL,
-    rev            BIGINT NOT NULL
-);
-CREATE INDEX dossier_by_rev ON dossier (rev);
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value BIGINT NOT NULL
-);
-INSERT INTO meta (key, value) VALUES ('rev', 0), ('queues_rev', 0);
-CREATE TABLE settings (
-    id        BIGINT PRIMARY KEY CHECK (id = 1),
-    notice_vi TEXT NOT NULL,
-    notice_en TEXT NOT NULL,
-    rev       BIGINT NOT NULL
-);
-CREATE TABLE catalogue (
-    id   BIGINT PRIMARY KEY CHECK (id = 1),
-    body TEXT NOT NULL,
-    rev  BIGINT NOT NULL
-);
-";
-
-/// PostgreSQL's step from version 2 to 3 ([`V3`] in its types); new databases run it too.
-const POSTGRES_V3: &str = "
-ALTER TABLE ticket ADD COLUMN serve_queue TEXT NOT NULL DEFAULT '';
-UPDATE ticket SET serve_queue = queue;
-ALTER TABLE ticket ADD COLUMN for_counter BIGINT;
-ALTER TABLE ticket ADD COLUMN counter BIGINT;
-ALTER TABLE ticket ADD COLUMN clerk_id TEXT;
-ALTER TABLE ticket ADD COLUMN first_called_at TEXT;
-ALTER TABLE ticket ADD COLUMN called_at TEXT;
-ALTER TABLE ticket ADD COLUMN calls BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE ticket ADD COLUMN started_at TEXT;
-ALTER TABLE ticket ADD COLUMN finished_at TEXT;
-ALTER TABLE ticket ADD COLUMN no_show_at TEXT;
-CREATE INDEX ticket_by_state ON ticket (business_date, state);
-CREATE INDEX ticket_by_counter ON ticket (counter, state);
-CREATE TABLE clerk (
-    id            TEXT PRIMARY KEY,
-    username      TEXT NOT NULL UNIQUE,
-    name          TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    lead          BIGINT NOT NULL DEFAULT 0,
-    created_at    TEXT NOT NULL,
-    disabled_at   TEXT
-);
-CREATE TABLE clerk_session (
-    token_hash TEXT PRIMARY KEY,
-    clerk_id   TEXT NOT NULL REFERENCES clerk(id),
-    counter    BIGINT NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    last_seen  TEXT NOT NULL
-);
-CREATE TABLE counter_state (
-    counter    BIGINT PRIMARY KEY,
-    clerk_id   TEXT,
-    queues     TEXT NOT NULL DEFAULT '',
-    open       BIGINT NOT NULL DEFAULT 0,
-    paused     BIGINT NOT NULL DEFAULT 0,
-    streak     BIGINT NOT NULL DEFAULT 0,
-    current    TEXT,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE call_log (
-    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    ticket_id     TEXT NOT NULL,
-    label         TEXT NOT NULL,
-    counter       BIGINT NOT NULL,
-    clerk_id      TEXT,
-    action        TEXT NOT NULL,
-    at            TEXT NOT NULL,
-    business_date TEXT NOT NULL
-);
-CREATE INDEX call_log_by_day ON call_log (business_date, id);
-CREATE TABLE rating (
-    ticket_id TEXT PRIMARY KEY,
-    counter   BIGINT NOT NULL,
-    clerk_id  TEXT,
-    score     TEXT NOT NULL,
-    reasons   TEXT NOT NULL,
-    at        TEXT NOT NULL
-);
-CREATE TABLE office_config (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-";
+pub(super) const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
 /// The tables an office database has: on PostgreSQL a database that holds one of these but
 /// no `motcua_meta` belongs to something else, and is left alone.
@@ -380,132 +67,151 @@ const TABLES: &[&str] = &[
     "office_config",
 ];
 
-/// `motcua_meta.application` of an office database.
-const POSTGRES_APPLICATION: &str = "motcua-office";
-
-/// Opens (creating or upgrading) an office database file.
-pub(super) fn open_sqlite(path: &Path) -> Result<Connection> {
-    let mut conn = Connection::open(path)
-        .with_context(|| format!("cannot open the office database {}", path.display()))?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    // Bulk reads and writes use a few statements per chunk size (`chunk_len`).
-    conn.set_prepared_statement_cache_capacity(64);
-    let app_id: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if app_id != 0 && app_id != APPLICATION_ID {
-        bail!(
-            "{} is not an office database (application_id {app_id:#x}); is it a kiosk's store?",
-            path.display()
-        );
+/// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;
+/// refuses a database that is not an office's or that a newer motcua wrote.
+pub(super) fn migrate(conn: &mut Conn, label: &str) -> Result<()> {
+    // A first look writes nothing, so a database that is not ours is left as it was.
+    let found = conn.read(|tx| installed(tx, label))?;
+    conn.set_durability()?;
+    if found == Some(SCHEMA_VERSION) {
+        return Ok(());
     }
-    if version > SCHEMA_VERSION {
-        bail!(
-            "{} was written by a newer motcua (schema {version}); refusing to touch it",
-            path.display()
-        );
-    }
-    conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    if version < SCHEMA_VERSION {
-        // One transaction for every step: a failed upgrade leaves the old file as it was.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let from: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, step) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            tx.execute_batch(step).with_context(|| {
-                format!(
-                    "cannot upgrade the office database {} to schema {}",
-                    path.display(),
-                    i + 1
-                )
+    // Every step in one transaction, so a failed upgrade leaves the database as it was; on
+    // PostgreSQL under a lock, so two offices starting at once create the tables once.
+    let from = conn.write(|tx| {
+        if tx.is_postgres() {
+            tx.execute(
+                "SELECT pg_advisory_xact_lock(?1)",
+                sql_params![APPLICATION_ID],
+            )?;
+        }
+        let from = installed(tx, label)?;
+        if from == Some(SCHEMA_VERSION) {
+            return Ok(from);
+        }
+        if from.is_none() && tx.is_postgres() {
+            tx.batch("CREATE TABLE motcua_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")?;
+        }
+        for step in MIGRATIONS.iter().filter(|m| m.version > from.unwrap_or(0)) {
+            let sql = if tx.is_postgres() {
+                step.postgres
+            } else {
+                step.sqlite
+            };
+            tx.batch(sql).with_context(|| match from {
+                None => format!("cannot create the office tables in {label}"),
+                Some(_) => format!(
+                    "cannot upgrade the office database {label} to schema {}",
+                    step.version
+                ),
             })?;
         }
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
-        if from > 0 {
-            log::info!(
-                "upgraded the office database {} from schema {from} to {SCHEMA_VERSION}",
-                path.display()
-            );
+        record_version(tx, from.is_none())?;
+        Ok(from)
+    })?;
+    match from {
+        None => log::info!("created the office tables in {label} (schema {SCHEMA_VERSION})"),
+        Some(v) if v < SCHEMA_VERSION => {
+            log::info!("upgraded the office database {label} from schema {v} to {SCHEMA_VERSION}")
         }
+        Some(_) => {}
     }
-    Ok(conn)
+    Ok(())
 }
 
-/// Checks (creating on first use) the tables of a PostgreSQL office database, all in one
-/// transaction under an advisory lock, so two offices starting at once create them once.
-pub(super) fn prepare_postgres(conn: &mut Conn, label: &str) -> Result<()> {
-    conn.write(|tx| {
-        tx.execute("SELECT pg_advisory_xact_lock(?1)", sql_params![APPLICATION_ID])?;
-        let list = TABLES
-            .iter()
-            .chain(&["motcua_meta"])
-            .map(|t| format!("'{t}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let present: Vec<String> = tx
-            .query(
-                &format!(
-                    "SELECT c.relname::text FROM pg_catalog.pg_class c
-                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname = current_schema() AND c.relname::text IN ({list})"
-                ),
-                &[],
-            )?
-            .iter()
-            .map(|r| r.text(0))
-            .collect::<Result<_>>()?;
-        if !present.iter().any(|t| t == "motcua_meta") {
-            if let Some(other) = present.first() {
-                bail!(
-                    "{label} already has a table named {other:?} that is not motcua's; give the office a database of its own"
-                );
-            }
-            tx.batch(POSTGRES_SCHEMA)
-                .and_then(|()| tx.batch(POSTGRES_V3))
-                .with_context(|| format!("cannot create the office tables in {label}"))?;
-            tx.execute(
-                "INSERT INTO motcua_meta (key, value) VALUES ('application', ?1), ('schema_version', ?2)",
-                sql_params![POSTGRES_APPLICATION, SCHEMA_VERSION.to_string().as_str()],
-            )?;
-            log::info!("created the office tables in {label} (schema {SCHEMA_VERSION})");
-            return Ok(());
+/// The schema version of the database, None if it holds no office tables yet; an error for
+/// a database that is someone else's or newer than this build.
+fn installed(tx: &mut Tx, label: &str) -> Result<Option<i64>> {
+    let version = if tx.is_postgres() {
+        postgres_version(tx, label)?
+    } else {
+        sqlite_version(tx, label)?
+    };
+    match version {
+        Some(v) if v > SCHEMA_VERSION => {
+            bail!("{label} was written by a newer motcua (schema {v}); refusing to touch it")
         }
-        let meta = |tx: &mut Tx, key: &str| -> Result<Option<String>> {
-            tx.query_opt("SELECT value FROM motcua_meta WHERE key = ?1", sql_params![key])?
-                .map(|r| r.text(0))
-                .transpose()
-        };
-        let app = meta(tx, "application")?;
-        if app.as_deref() != Some(POSTGRES_APPLICATION) {
+        Some(v) if v < 1 => bail!("{label} has the unknown office schema {v}"),
+        _ => Ok(version),
+    }
+}
+
+fn sqlite_version(tx: &mut Tx, label: &str) -> Result<Option<i64>> {
+    let app_id = tx.query_one("PRAGMA application_id", &[])?.int(0)?;
+    let version = tx.query_one("PRAGMA user_version", &[])?.int(0)?;
+    if app_id != 0 && app_id != APPLICATION_ID {
+        bail!(
+            "{label} is not an office database (application_id {app_id:#x}); is it a kiosk's store?"
+        );
+    }
+    Ok((version != 0).then_some(version))
+}
+
+fn postgres_version(tx: &mut Tx, label: &str) -> Result<Option<i64>> {
+    let list = TABLES
+        .iter()
+        .chain(&["motcua_meta"])
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let present: Vec<String> = tx
+        .query(
+            &format!(
+                "SELECT c.relname::text FROM pg_catalog.pg_class c
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = current_schema() AND c.relname::text IN ({list})"
+            ),
+            &[],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_>>()?;
+    if !present.iter().any(|t| t == "motcua_meta") {
+        if let Some(other) = present.first() {
             bail!(
-                "{label} is not an office database (motcua_meta says application {app:?})"
+                "{label} already has a table named {other:?} that is not motcua's; give the office a database of its own"
             );
         }
-        let version: i64 = meta(tx, "schema_version")?
-            .and_then(|v| v.parse().ok())
-            .with_context(|| format!("{label} has no readable schema_version in motcua_meta"))?;
-        if version > SCHEMA_VERSION {
-            bail!(
-                "{label} was written by a newer motcua (schema {version}); refusing to touch it"
-            );
-        }
-        if version != 2 && version < SCHEMA_VERSION {
-            // PostgreSQL databases start at version 2.
-            bail!("{label} has the unknown office schema {version}");
-        }
-        if version == 2 {
-            tx.batch(POSTGRES_V3)
-                .with_context(|| format!("cannot upgrade the office tables in {label} to schema 3"))?;
-            tx.execute(
-                "UPDATE motcua_meta SET value = ?1 WHERE key = 'schema_version'",
-                sql_params![SCHEMA_VERSION.to_string().as_str()],
-            )?;
-            log::info!("upgraded the office tables in {label} from schema 2 to {SCHEMA_VERSION}");
-        }
-        Ok(())
-    })
+        return Ok(None);
+    }
+    let mut meta = |key: &str| -> Result<Option<String>> {
+        tx.query_opt(
+            "SELECT value FROM motcua_meta WHERE key = ?1",
+            sql_params![key],
+        )?
+        .map(|r| r.text(0))
+        .transpose()
+    };
+    let app = meta("application")?;
+    if app.as_deref() != Some(POSTGRES_APPLICATION) {
+        bail!("{label} is not an office database (motcua_meta says application {app:?})");
+    }
+    let version = meta("schema_version")?
+        .and_then(|v| v.parse().ok())
+        .with_context(|| format!("{label} has no readable schema_version in motcua_meta"))?;
+    Ok(Some(version))
+}
+
+/// Writes down that the database is an office's at [`SCHEMA_VERSION`].
+fn record_version(tx: &mut Tx, new: bool) -> Result<()> {
+    if !tx.is_postgres() {
+        return tx.batch(&format!(
+            "PRAGMA user_version = {SCHEMA_VERSION}; PRAGMA application_id = {APPLICATION_ID};"
+        ));
+    }
+    let version = SCHEMA_VERSION.to_string();
+    if new {
+        tx.execute(
+            "INSERT INTO motcua_meta (key, value) VALUES ('application', ?1), ('schema_version', ?2)",
+            sql_params![POSTGRES_APPLICATION, version.as_str()],
+        )?;
+    } else {
+        tx.execute(
+            "UPDATE motcua_meta SET value = ?1 WHERE key = 'schema_version'",
+            sql_params![version.as_str()],
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -517,8 +223,149 @@ mod tests {
     use crate::domain::dossier::DossierStatus;
     use crate::office::store::fixtures::*;
     use crate::office::store::token_hash;
-    use crate::office::test_db::{Backend, TestDb};
+    use crate::office::test_db::{both_backends, Backend, TestDb};
     use crate::office::{NumberBlock, OfficeStore, Role};
+
+    both_backends! {
+        every_table_has_the_same_columns_on_both_backends,
+        a_database_is_migrated_once_and_reopened_as_it_was,
+    }
+
+    /// A column's name and the kind of value it holds (the store reads integers and text
+    /// apart, so `INTEGER` on SQLite and `bigint` on PostgreSQL are the same kind).
+    type Column = (String, &'static str);
+
+    fn kind(declared: &str) -> &'static str {
+        let declared = declared.to_ascii_lowercase();
+        if declared.contains("int") {
+            "integer"
+        } else if declared == "text" {
+            "text"
+        } else {
+            panic!("a column of type {declared}: neither integer nor text")
+        }
+    }
+
+    /// Every table of an office database (the version bookkeeping left out) with its
+    /// columns in order, read from the backend's own catalogue.
+    fn tables(db: &TestDb) -> std::collections::BTreeMap<String, Vec<Column>> {
+        let mut out = std::collections::BTreeMap::new();
+        match db.backend() {
+            Backend::Sqlite => {
+                let conn = Connection::open(db.target()).unwrap();
+                let names: Vec<String> = conn
+                    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap();
+                for name in names {
+                    let columns = conn
+                        .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
+                        .unwrap()
+                        .query_map([&name], |r| {
+                            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                        })
+                        .unwrap()
+                        .map(|c| {
+                            let (column, declared) = c.unwrap();
+                            (column, kind(&declared))
+                        })
+                        .collect();
+                    out.insert(name, columns);
+                }
+            }
+            Backend::Postgres => {
+                let mut client =
+                    ::postgres::Client::connect(db.target(), ::postgres::NoTls).unwrap();
+                for row in client
+                    .query(
+                        "SELECT table_name::text, column_name::text, data_type::text
+                         FROM information_schema.columns
+                         WHERE table_schema = current_schema() AND table_name <> 'motcua_meta'
+                         ORDER BY table_name, ordinal_position",
+                        &[],
+                    )
+                    .unwrap()
+                {
+                    let (table, column, declared): (String, String, String) =
+                        (row.get(0), row.get(1), row.get(2));
+                    out.entry(table)
+                        .or_insert_with(Vec::new)
+                        .push((column, kind(&declared)));
+                }
+            }
+        }
+        out
+    }
+
+    /// The schema is written twice, once per dialect: both must give the same tables with
+    /// the same columns in the same order, or the SQL written once would read them apart.
+    fn every_table_has_the_same_columns_on_both_backends(b: Backend) {
+        let other = match b {
+            Backend::Sqlite => Backend::Postgres,
+            Backend::Postgres => Backend::Sqlite,
+        };
+        let (here, there) = (TestDb::new(b), TestDb::new(other));
+        for db in [&here, &there] {
+            drop(OfficeStore::open(db.target()).unwrap());
+        }
+        let (mine, theirs) = (tables(&here), tables(&there));
+        let mut expected: Vec<&str> = TABLES.to_vec();
+        expected.sort_unstable();
+        assert_eq!(
+            mine.keys().collect::<Vec<_>>(),
+            expected,
+            "the tables on {b:?}"
+        );
+        for (table, columns) in &mine {
+            assert_eq!(
+                Some(columns),
+                theirs.get(table),
+                "the columns of {table} on {b:?} and on {other:?}"
+            );
+        }
+    }
+
+    /// The version written down, however the backend keeps it.
+    fn recorded_version(db: &TestDb) -> i64 {
+        match db.backend() {
+            Backend::Sqlite => Connection::open(db.target())
+                .unwrap()
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap(),
+            Backend::Postgres => ::postgres::Client::connect(db.target(), ::postgres::NoTls)
+                .unwrap()
+                .query_one(
+                    "SELECT value FROM motcua_meta WHERE key = 'schema_version'",
+                    &[],
+                )
+                .unwrap()
+                .get::<_, String>(0)
+                .parse()
+                .unwrap(),
+        }
+    }
+
+    fn a_database_is_migrated_once_and_reopened_as_it_was(b: Backend) {
+        let (db, mut s) = open(b);
+        assert_eq!(recorded_version(&db), SCHEMA_VERSION);
+        let (_, token) = s.enroll_device("K1", Role::Kiosk, Utc::now()).unwrap();
+        s.upsert_dossiers(&[record(1, DossierStatus::Received)], Utc::now())
+            .unwrap();
+        drop(s);
+        let before = tables(&db);
+        // A step run again would fail on the tables it creates, and `meta` would restart.
+        for _ in 0..2 {
+            let s = OfficeStore::open(db.target()).unwrap();
+            assert!(s.device_for_token(&token).unwrap().is_some());
+            assert_eq!((s.rev().unwrap(), s.dossier_count().unwrap()), (1, 1));
+        }
+        assert_eq!(recorded_version(&db), SCHEMA_VERSION);
+        assert_eq!(tables(&db), before);
+    }
+
     #[test]
     fn a_version_1_database_is_upgraded_in_place() {
         let dir = tempfile::tempdir().unwrap();
@@ -527,7 +374,7 @@ mod tests {
         {
             // Version 1 as it shipped, filled by hand.
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V1).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sqlite).unwrap();
             conn.execute_batch(&format!(
                 "INSERT INTO device VALUES ('k1', 'Kiosk sảnh', '{}', '2026-11-24T00:00:00Z', NULL);
                  INSERT INTO event VALUES ('e1', 'k1', 'ticket.issued', '{{}}', '2026-11-24T00:00:00Z');
@@ -574,7 +421,7 @@ mod tests {
         let path = dir.path().join("office.sqlite3");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V1).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sqlite).unwrap();
             // Something in the way of version 2, late in its script.
             conn.execute_batch(&format!(
                 "CREATE TABLE catalogue (x INTEGER);
