@@ -76,3 +76,8 @@ pub(super) fn codes(c: &Changes) -> Vec<String> {
         .map(|(_, r)| r.code.as_str().to_string())
         .collect()
 }
+
+/// Connects to a PostgreSQL test database directly, past the store.
+pub(super) fn raw(db: &TestDb) -> ::postgres::Client {
+    ::postgres::Client::connect(db.target(), ::postgres::NoTls).unwrap()
+}

@@ -2,8 +2,14 @@
 //! the shared ticket sequence per queue and business day, the blocks of numbers reserved for
 //! kiosks to issue from while the office cannot be reached, the tickets kiosks report, and
 //! what kiosks pull: dossiers, settings and the catalogue. On SQLite (one file, WAL) or on
-//! PostgreSQL (one server for many communes): the logic and SQL below are written once over
-//! the small query layer in [`super::db`].
+//! PostgreSQL (one server for many communes): the logic and SQL of these modules are
+//! written once over the small query layer in [`super::db`]; only the schema is written per
+//! backend (`schema.rs` and its `migrations/`).
+//!
+//! One module per group of tables (`devices`, `events`, `numbers`, `dossiers`, `settings`,
+//! `changes`, `queues`) over leaf helpers (`values`, `tokens`, `meta`). The counters build
+//! on the store; the store never imports them: what kiosks learn of the counters (open
+//! counters, measured service time) is read in `queues`.
 //!
 //! Numbering across kiosks: online numbers count 1, 2, 3… per (queue, business day); offline
 //! blocks are carved from a region of their own starting at [`BLOCK_BASE`], so a citizen can
@@ -93,7 +99,7 @@ mod tests {
 
     use chrono::Utc;
 
-    use super::fixtures::{codes, d, issued, kiosk, record};
+    use super::fixtures::{codes, d, issued, kiosk, raw, record};
     use super::*;
     use crate::domain::dossier::DossierStatus;
     use crate::office::test_db::{both_backends, Backend, TestDb};
@@ -205,11 +211,6 @@ mod tests {
 
     mod postgres_only {
         use super::*;
-
-        /// Connects to the test database directly, past the store.
-        fn raw(db: &TestDb) -> ::postgres::Client {
-            ::postgres::Client::connect(db.target(), ::postgres::NoTls).unwrap()
-        }
 
         #[test]
         fn a_connection_the_server_closed_is_opened_again() {

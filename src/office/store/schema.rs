@@ -277,8 +277,7 @@ mod tests {
                 }
             }
             Backend::Postgres => {
-                let mut client =
-                    ::postgres::Client::connect(db.target(), ::postgres::NoTls).unwrap();
+                let mut client = raw(db);
                 for row in client
                     .query(
                         "SELECT table_name::text, column_name::text, data_type::text
@@ -335,8 +334,7 @@ mod tests {
                 .unwrap()
                 .pragma_query_value(None, "user_version", |r| r.get(0))
                 .unwrap(),
-            Backend::Postgres => ::postgres::Client::connect(db.target(), ::postgres::NoTls)
-                .unwrap()
+            Backend::Postgres => raw(db)
                 .query_one(
                     "SELECT value FROM motcua_meta WHERE key = 'schema_version'",
                     &[],
@@ -446,10 +444,6 @@ mod tests {
     mod postgres_only {
         use super::*;
 
-        fn raw(db: &TestDb) -> ::postgres::Client {
-            ::postgres::Client::connect(db.target(), ::postgres::NoTls).unwrap()
-        }
-
         #[test]
         fn a_version_2_database_is_upgraded_to_the_counters() {
             let db = TestDb::new(Backend::Postgres);
@@ -467,14 +461,7 @@ mod tests {
                 )
                 .unwrap();
             let mut s = OfficeStore::open(db.target()).unwrap();
-            let version: String = raw(&db)
-                .query_one(
-                    "SELECT value FROM motcua_meta WHERE key = 'schema_version'",
-                    &[],
-                )
-                .unwrap()
-                .get(0);
-            assert_eq!(version, SCHEMA_VERSION.to_string());
+            assert_eq!(recorded_version(&db), SCHEMA_VERSION);
             let clerk = s
                 .add_clerk("lan", "Lan", "mat-khau-8", false, false, Utc::now())
                 .unwrap();
@@ -518,14 +505,7 @@ mod tests {
                     o.join().unwrap().unwrap();
                 }
             });
-            let version: String = raw(&db)
-                .query_one(
-                    "SELECT value FROM motcua_meta WHERE key = 'schema_version'",
-                    &[],
-                )
-                .unwrap()
-                .get(0);
-            assert_eq!(version, SCHEMA_VERSION.to_string());
+            assert_eq!(recorded_version(&db), SCHEMA_VERSION);
         }
     }
 }
