@@ -109,6 +109,7 @@ impl OfficeStore {
             .collect())
     }
 
+    /// The prefixes of [`queues`](Self::queues).
     pub(super) fn queue_prefixes(&self) -> Result<Vec<String>> {
         Ok(self.queues()?.into_iter().map(|q| q.prefix).collect())
     }

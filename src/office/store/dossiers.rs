@@ -159,6 +159,7 @@ fn write_dossiers(tx: &mut Tx, rows: &[(&DossierRecord, i64)], now: &str) -> Res
     Ok(())
 }
 
+/// A dossier from a row of [`DOSSIER_COLUMNS`].
 pub(super) fn dossier_from_row(row: &Row) -> Result<DossierRecord> {
     let code = row.text(0)?;
     let status = row.text(1)?;

@@ -79,10 +79,12 @@ impl OfficeStore {
         })
     }
 
+    /// Runs `f` in one write transaction and commits it.
     pub(super) fn write<T>(&self, f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
         self.conn.borrow_mut().write(f)
     }
 
+    /// Runs `f` on one consistent snapshot.
     pub(super) fn read<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         self.conn.borrow_mut().read(f)
     }
