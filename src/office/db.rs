@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -224,6 +224,14 @@ fn postgres_sql(sql: &str) -> String {
     out
 }
 
+/// `?from, ?from+1, …`, `n` of them: the placeholders of a statement that takes a list.
+pub(super) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn sqlite_row(row: &rusqlite::Row) -> Result<Row> {
     let n = row.as_ref().column_count();
     let mut values = Vec::with_capacity(n);
@@ -370,6 +378,28 @@ fn is_retryable(e: &anyhow::Error) -> bool {
 }
 
 impl Conn {
+    /// Opens (creating if missing) a SQLite file, touching nothing in it yet.
+    pub fn open_sqlite(path: &Path) -> Result<Conn> {
+        let conn = rusqlite::Connection::open(path)
+            .with_context(|| format!("cannot open the office database {}", path.display()))?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // Bulk reads and writes use a few statements per chunk size (`chunk_len`).
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(Conn::Sqlite(conn))
+    }
+
+    /// Sets how the connection writes: on SQLite a write-ahead log, a disk sync per commit
+    /// and foreign keys enforced (PostgreSQL does all that by itself). Called once the
+    /// database is known to be an office's, since the journal mode stays with the file.
+    pub fn set_durability(&mut self) -> Result<()> {
+        if let Conn::Sqlite(conn) = self {
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", true)?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` in a write transaction and commits: SQLite's `BEGIN IMMEDIATE` (one writer
     /// at a time), PostgreSQL's READ COMMITTED, where the SQL takes row locks itself and a
     /// transaction the server aborts for a deadlock is run again.
@@ -429,6 +459,11 @@ impl Conn {
 }
 
 impl Tx<'_> {
+    /// Whether this is PostgreSQL, for the little that is written per backend (the schema).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres { .. })
+    }
+
     fn pg_statement(
         tx: &mut postgres::Transaction,
         statements: &mut HashMap<String, postgres::Statement>,

@@ -439,11 +439,15 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::office::counters::fixtures::*;
+    use crate::office::counters::Action;
+    use crate::office::test_db::{both_backends, Backend};
 
-    fn at(min: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap() + TimeDelta::minutes(min)
+    both_backends! {
+        the_report_sums_waits_services_ratings_and_dossiers,
     }
+
+    use super::*;
 
     fn ticket(queue: &str, counter: u32, wait: i64, service: Option<i64>) -> TicketFacts {
         TicketFacts {
@@ -560,5 +564,42 @@ mod tests {
             text.contains("total,,,1,1,0,10.0,10.0,5.0,5.0,0,,,"),
             "{text}"
         );
+    }
+
+    fn the_report_sums_waits_services_ratings_and_dossiers(b: Backend) {
+        let mut o = office(b);
+        let a1 = o.ticket("A", 1, 0, "none");
+        o.ticket("A", 2, 0, "none");
+        o.ticket("B", 1, 0, "none");
+        let lan = o.clerk("lan", 1, &["A", "B"], 0);
+        // A001: waits 10, served 5; A002: waits 20, no-show; B001 never called.
+        o.act(&lan, Action::Next, 10).unwrap();
+        o.act(&lan, Action::Start, 10).unwrap();
+        o.act(&lan, Action::Finish, 15).unwrap();
+        o.s.rate(1, &a1, "very_satisfied", &[], at(16)).unwrap();
+        o.act(&lan, Action::Next, 20).unwrap();
+        o.act(&lan, Action::NoShow, 22).unwrap();
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        let r = o.s.report(d(), d(), tz).unwrap();
+        assert_eq!(
+            (r.total.tickets, r.total.served, r.total.no_shows),
+            (3, 1, 1)
+        );
+        assert_eq!(r.total.wait_avg_s, Some(900));
+        assert_eq!(r.total.wait_p90_s, Some(1200));
+        assert_eq!(r.total.service_avg_s, Some(300));
+        assert_eq!(r.total.ratings.very_satisfied, 1);
+        assert_eq!(
+            r.queues.iter().map(|q| q.tickets).collect::<Vec<_>>(),
+            [2, 1]
+        );
+        assert_eq!(r.clerks.len(), 1);
+        assert_eq!(r.clerks[0].key, "lan");
+        assert_eq!(r.counters[0].key, "1");
+        // The day before has nothing.
+        let before = d() - TimeDelta::days(1);
+        assert_eq!(o.s.report(before, before, tz).unwrap().total.tickets, 0);
+        let rows = o.s.ticket_rows(d(), d()).unwrap();
+        assert_eq!(rows.len(), 3);
     }
 }

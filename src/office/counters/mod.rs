@@ -1,0 +1,30 @@
+//! The counters at the office: clerk accounts and their sessions, each counter's state, the
+//! calls clerks make (by the rule in [`crate::domain::calling`]), what the display board and
+//! the rating tablets show, and the office's own settings for them (the queues clerks pick
+//! from, the calling policy). The views are the JSON the pages get (docs/counters.md).
+//!
+//! Every action runs in one write transaction that first locks its counter's row, then
+//! takes a ticket only with `UPDATE … WHERE state = 'waiting'`: on PostgreSQL a ticket
+//! another office process took meanwhile is seen as changed (0 rows) and the choice is made
+//! again, so two counters never get one ticket; SQLite has one writer at a time anyway.
+
+mod actions;
+mod clerks;
+#[cfg(test)]
+pub(super) mod fixtures;
+mod office_config;
+mod ratings;
+mod refused;
+mod tickets;
+mod views;
+
+pub use super::store::{OpenCounter, SESSION_IDLE};
+pub use actions::Action;
+pub use clerks::{Clerk, ClerkSession, MAX_COUNTER, MIN_PASSWORD, SESSION_LIFETIME};
+pub use office_config::{QueueDef, QueueOption};
+pub use ratings::{PendingRating, RateView, RATING_WINDOW, REASONS, SCORES};
+pub use refused::Refused;
+pub use tickets::{TicketView, NO_SHOW_GRACE};
+pub use views::{
+    BoardCall, BoardCounter, BoardView, CallRow, CounterView, NoShowView, WaitingCount,
+};

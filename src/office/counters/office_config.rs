@@ -1,0 +1,154 @@
+//! The office's own settings for the counters: the queues clerks pick from (named from the
+//! catalogue) and the calling policy.
+
+use anyhow::{Context, Result};
+use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::Catalogue;
+use crate::domain::calling::CallPolicy;
+use crate::office::db::sql_params;
+use crate::office::store::{queues_changed, OfficeStore};
+
+/// A queue clerks pick from: the kiosk config's `[[queues]]` (prefix and fields).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueDef {
+    /// Ticket prefix, e.g. "A".
+    pub prefix: String,
+    /// Catalogue field codes it serves.
+    pub fields: Vec<String>,
+}
+
+/// A queue as the login form lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueueOption {
+    /// Ticket prefix.
+    pub prefix: String,
+    /// Its fields' Vietnamese names.
+    pub name_vi: String,
+    /// Its fields' English names.
+    pub name_en: String,
+}
+
+impl OfficeStore {
+    /// Stores the queues clerks pick from (the kiosk config's `[[queues]]`).
+    pub fn set_queues(&mut self, queues: &[QueueDef]) -> Result<()> {
+        anyhow::ensure!(!queues.is_empty(), "no queues to set");
+        let json = serde_json::to_string(queues)?;
+        self.set_config("queues", &json)
+    }
+
+    /// Stores the calling policy.
+    pub fn set_call_policy(&mut self, policy: CallPolicy) -> Result<()> {
+        let json = serde_json::json!({
+            "max_priority_in_row": policy.max_priority_in_row,
+            "max_wait_minutes": policy.max_wait.num_minutes(),
+        });
+        self.set_config("calling", &json.to_string())
+    }
+
+    /// The calling policy ([`CallPolicy::default`] until set).
+    pub fn call_policy(&self) -> Result<CallPolicy> {
+        let Some(json) = self.config("calling")? else {
+            return Ok(CallPolicy::default());
+        };
+        #[derive(Deserialize)]
+        struct Stored {
+            max_priority_in_row: u32,
+            max_wait_minutes: i64,
+        }
+        let s: Stored = serde_json::from_str(&json).context("bad calling policy stored")?;
+        Ok(CallPolicy {
+            max_priority_in_row: s.max_priority_in_row,
+            max_wait: TimeDelta::minutes(s.max_wait_minutes),
+        })
+    }
+
+    fn set_config(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO office_config (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = ?2",
+                sql_params![key, value],
+            )?;
+            queues_changed(tx)
+        })
+    }
+
+    fn config(&self, key: &str) -> Result<Option<String>> {
+        self.read(|tx| {
+            tx.query_opt(
+                "SELECT value FROM office_config WHERE key = ?1",
+                sql_params![key],
+            )?
+            .map(|r| r.text(0))
+            .transpose()
+        })
+    }
+
+    /// The queues set with [`set_queues`](Self::set_queues); without them, those tickets
+    /// were issued in (so an office nobody configured still works).
+    pub fn queues(&self) -> Result<Vec<QueueDef>> {
+        if let Some(json) = self.config("queues")? {
+            return serde_json::from_str(&json).context("bad queue list stored");
+        }
+        let prefixes = self.read(|tx| {
+            tx.query("SELECT DISTINCT serve_queue FROM ticket", &[])?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let mut prefixes = prefixes;
+        prefixes.sort();
+        Ok(prefixes
+            .into_iter()
+            .map(|prefix| QueueDef {
+                prefix,
+                fields: Vec::new(),
+            })
+            .collect())
+    }
+
+    /// The prefixes of [`queues`](Self::queues).
+    pub(super) fn queue_prefixes(&self) -> Result<Vec<String>> {
+        Ok(self.queues()?.into_iter().map(|q| q.prefix).collect())
+    }
+
+    /// The queues with their fields' names (from the catalogue kiosks get, or the built-in
+    /// one), for the login form and the console.
+    pub fn queue_options(&self) -> Result<Vec<QueueOption>> {
+        let catalogue = match self.catalogue()? {
+            Some(json) => Catalogue::from_json(&json).unwrap_or_else(|e| {
+                log::warn!("the stored catalogue does not load ({e:#}); naming queues from the built-in one");
+                Catalogue::default_embedded()
+            }),
+            None => Catalogue::default_embedded(),
+        };
+        Ok(self
+            .queues()?
+            .into_iter()
+            .map(|q| {
+                let names = |vi: bool| {
+                    q.fields
+                        .iter()
+                        .map(|code| {
+                            catalogue.field(code).map_or(code.clone(), |f| {
+                                if vi {
+                                    f.name_vi.clone()
+                                } else {
+                                    f.name_en.clone()
+                                }
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                QueueOption {
+                    name_vi: names(true),
+                    name_en: names(false),
+                    prefix: q.prefix,
+                }
+            })
+            .collect())
+    }
+}

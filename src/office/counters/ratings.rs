@@ -1,0 +1,141 @@
+//! The rating tablet at each counter: the ticket just finished there, and the citizen's
+//! answer.
+
+use anyhow::Result;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+
+use super::refused::refuse;
+use crate::domain::numbering::format_ticket_number;
+use crate::office::db::{sql_params, Tx};
+use crate::office::store::{to_u32, ts, OfficeStore};
+
+/// The rating tablet asks about a ticket finished at most this long ago.
+pub const RATING_WINDOW: TimeDelta = TimeDelta::minutes(5);
+
+/// A ticket the rating tablet asks about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingRating {
+    /// Ticket id.
+    pub ticket_id: String,
+    /// "A012".
+    pub label: String,
+    /// When it was finished.
+    pub finished_at: String,
+}
+
+/// What a rating tablet shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RateView {
+    /// Its counter.
+    pub counter: u32,
+    /// The ticket to rate, if any.
+    pub pending: Option<PendingRating>,
+}
+
+/// The three answers of the rating tablet.
+pub const SCORES: [&str; 3] = ["very_satisfied", "satisfied", "unsatisfied"];
+
+/// Reasons a citizen may give with "unsatisfied".
+pub const REASONS: [&str; 5] = ["long_wait", "attitude", "unclear", "paperwork", "other"];
+
+impl OfficeStore {
+    /// What the rating tablet of `counter` shows.
+    pub fn rate_view(&self, counter: u32, now: DateTime<Utc>) -> Result<RateView> {
+        let pending = self.read(|tx| pending_rating(tx, counter, now))?;
+        Ok(RateView {
+            counter,
+            pending: pending.map(|(p, _)| p),
+        })
+    }
+
+    /// Stores a citizen's rating of the ticket just finished at `counter`.
+    pub fn rate(
+        &mut self,
+        counter: u32,
+        ticket_id: &str,
+        score: &str,
+        reasons: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !SCORES.contains(&score) {
+            return Err(refuse(
+                400,
+                "bad_request",
+                format!("unknown score {score:?}"),
+            ));
+        }
+        if let Some(r) = reasons.iter().find(|r| !REASONS.contains(&r.as_str())) {
+            return Err(refuse(400, "bad_request", format!("unknown reason {r:?}")));
+        }
+        if !reasons.is_empty() && score != "unsatisfied" {
+            return Err(refuse(
+                400,
+                "bad_request",
+                "reasons go with an unsatisfied answer only",
+            ));
+        }
+        self.write(|tx| match pending_rating(tx, counter, now)? {
+            Some((p, clerk)) if p.ticket_id == ticket_id => {
+                // Two offices may take the same answer at once: the second is refused.
+                let stored = tx.execute(
+                    "INSERT INTO rating (ticket_id, counter, clerk_id, score, reasons, at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (ticket_id) DO NOTHING",
+                    sql_params![
+                        ticket_id,
+                        counter,
+                        clerk.as_deref(),
+                        score,
+                        &reasons.join(","),
+                        &ts(now)
+                    ],
+                )?;
+                if stored == 0 {
+                    return Err(refuse(409, "not_pending", "that ticket was rated already"));
+                }
+                Ok(())
+            }
+            _ => Err(refuse(
+                409,
+                "not_pending",
+                "that ticket is not waiting for a rating at this counter",
+            )),
+        })
+    }
+}
+
+/// The ticket finished last at `counter` within the rating window, if not rated, with its
+/// clerk.
+fn pending_rating(
+    tx: &mut Tx,
+    counter: u32,
+    now: DateTime<Utc>,
+) -> Result<Option<(PendingRating, Option<String>)>> {
+    let Some(r) = tx.query_opt(
+        "SELECT id, queue, number, finished_at, clerk_id FROM ticket
+         WHERE counter = ?1 AND state = 'done' AND finished_at > ?2
+         ORDER BY finished_at DESC LIMIT 1",
+        sql_params![counter, &ts(now - RATING_WINDOW)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let id = r.text(0)?;
+    let rated = tx
+        .query_opt(
+            "SELECT 1 FROM rating WHERE ticket_id = ?1",
+            sql_params![&id],
+        )?
+        .is_some();
+    if rated {
+        return Ok(None);
+    }
+    Ok(Some((
+        PendingRating {
+            label: format_ticket_number(&r.text(1)?, to_u32(r.int(2)?)),
+            ticket_id: id,
+            finished_at: r.text(3)?,
+        },
+        r.opt_text(4)?,
+    )))
+}

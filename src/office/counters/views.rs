@@ -1,0 +1,273 @@
+//! What the console and the display board show: the JSON their pages get.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::clerks::{Clerk, ClerkSession};
+use super::tickets::{held_ticket, TicketView, NO_SHOW_GRACE};
+use crate::domain::numbering::format_ticket_number;
+use crate::domain::speech::announcement;
+use crate::office::db::sql_params;
+use crate::office::store::{
+    day, open_counters, split_queues, to_u32, ts, OfficeStore, OpenCounter,
+};
+
+/// The board's list of recent calls.
+const BOARD_RECENT: i64 = 10;
+
+/// One queue's waiting tickets for a counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaitingCount {
+    /// Queue prefix.
+    pub queue: String,
+    /// Its name in Vietnamese.
+    pub name_vi: String,
+    /// Its name in English.
+    pub name_en: String,
+    /// Tickets waiting (those sent to another counter left out).
+    pub waiting: u32,
+    /// Of which priority tickets.
+    pub priority: u32,
+    /// This counter serves the queue.
+    pub served: bool,
+}
+
+/// A line of the call log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallRow {
+    /// When.
+    pub at: String,
+    /// Which ticket.
+    pub label: String,
+    /// call, recall, no_show, start, finish, transfer.
+    pub action: String,
+    /// Where.
+    pub counter: u32,
+}
+
+/// A no-show the counter may still call back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoShowView {
+    /// Ticket id.
+    pub id: String,
+    /// "A009".
+    pub label: String,
+    /// When it was marked.
+    pub no_show_at: String,
+}
+
+/// Everything the console shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CounterView {
+    /// Who is logged in.
+    pub clerk: Clerk,
+    /// This counter.
+    pub counter: u32,
+    /// Queues it serves.
+    pub queues: Vec<String>,
+    /// Not taking calls.
+    pub paused: bool,
+    /// The ticket called or served here.
+    pub current: Option<TicketView>,
+    /// Waiting tickets per queue.
+    pub waiting: Vec<WaitingCount>,
+    /// This counter's last calls and recalls today, newest first.
+    pub recent: Vec<CallRow>,
+    /// Recallable no-shows.
+    pub no_shows: Vec<NoShowView>,
+    /// Open counters (for transfers).
+    pub counters: Vec<OpenCounter>,
+}
+
+/// A counter on the display board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoardCounter {
+    /// Its number.
+    pub counter: u32,
+    /// The ticket it last called today, if any.
+    pub label: Option<String>,
+    /// When.
+    pub at: Option<String>,
+    /// Not taking calls.
+    pub paused: bool,
+}
+
+/// A call the board lists and announces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoardCall {
+    /// Rises with every call: the board announces ids above the highest it has seen.
+    pub id: i64,
+    /// "A012".
+    pub label: String,
+    /// The counter to go to.
+    pub counter: u32,
+    /// When.
+    pub at: String,
+    /// The voice clips after the chime.
+    pub say: Vec<&'static str>,
+}
+
+/// Everything the display board shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoardView {
+    /// Notice line in Vietnamese.
+    pub notice_vi: String,
+    /// Notice line in English.
+    pub notice_en: String,
+    /// Open counters.
+    pub counters: Vec<BoardCounter>,
+    /// Latest calls, newest first.
+    pub recent: Vec<BoardCall>,
+}
+
+impl OfficeStore {
+    /// What the console of a session shows.
+    pub fn counter_view(
+        &self,
+        session: &ClerkSession,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<CounterView> {
+        let options = self.queue_options()?;
+        let c = session.counter;
+        self.read(|tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT queues, paused, current FROM counter_state WHERE counter = ?1",
+                    sql_params![c],
+                )?
+                .context("the session's counter has no state")?;
+            let queues = split_queues(&row.text(0)?);
+            let current = held_ticket(tx, row.opt_text(2)?, c)?;
+            let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+            for r in tx.query(
+                "SELECT serve_queue, COUNT(*), COUNT(CASE WHEN priority <> 'none' THEN 1 END) FROM ticket
+                 WHERE business_date = ?1 AND state = 'waiting' AND (for_counter IS NULL OR for_counter = ?2)
+                 GROUP BY serve_queue",
+                sql_params![&day(today), c],
+            )? {
+                counts.insert(r.text(0)?, (to_u32(r.int(1)?), to_u32(r.int(2)?)));
+            }
+            let mut waiting: Vec<WaitingCount> = options
+                .iter()
+                .map(|o| {
+                    let (n, p) = counts.remove(&o.prefix).unwrap_or_default();
+                    WaitingCount {
+                        served: queues.contains(&o.prefix),
+                        queue: o.prefix.clone(),
+                        name_vi: o.name_vi.clone(),
+                        name_en: o.name_en.clone(),
+                        waiting: n,
+                        priority: p,
+                    }
+                })
+                .collect();
+            // Tickets in a queue nobody configured (sent to this counter, say) still show.
+            waiting.extend(counts.into_iter().map(|(q, (n, p))| WaitingCount {
+                served: queues.contains(&q),
+                name_vi: String::new(),
+                name_en: String::new(),
+                queue: q,
+                waiting: n,
+                priority: p,
+            }));
+            let recent = tx
+                .query(
+                    "SELECT at, label, action, counter FROM call_log
+                     WHERE business_date = ?1 AND counter = ?2 AND action IN ('call', 'recall')
+                     ORDER BY id DESC LIMIT 10",
+                    sql_params![&day(today), c],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(CallRow {
+                        at: r.text(0)?,
+                        label: r.text(1)?,
+                        action: r.text(2)?,
+                        counter: to_u32(r.int(3)?),
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let no_shows = tx
+                .query(
+                    "SELECT id, queue, number, no_show_at FROM ticket
+                     WHERE counter = ?1 AND state = 'no_show' AND no_show_at > ?2 ORDER BY no_show_at DESC",
+                    sql_params![c, &ts(now - NO_SHOW_GRACE)],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(NoShowView {
+                        id: r.text(0)?,
+                        label: format_ticket_number(&r.text(1)?, to_u32(r.int(2)?)),
+                        no_show_at: r.text(3)?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            Ok(CounterView {
+                clerk: session.clerk.clone(),
+                counter: c,
+                queues,
+                paused: row.int(1)? != 0,
+                current,
+                waiting,
+                recent,
+                no_shows,
+                counters: open_counters(tx, now)?,
+            })
+        })
+    }
+
+    /// What the display board shows.
+    pub fn board_view(&self, now: DateTime<Utc>, today: NaiveDate) -> Result<BoardView> {
+        let settings = self.settings()?;
+        self.read(|tx| {
+            let counters = open_counters(tx, now)?
+                .into_iter()
+                .map(|oc| {
+                    let last = tx
+                        .query_opt(
+                            "SELECT label, at FROM call_log WHERE business_date = ?1 AND counter = ?2
+                             AND action IN ('call', 'recall') ORDER BY id DESC LIMIT 1",
+                            sql_params![&day(today), oc.counter],
+                        )?
+                        .map(|r| Ok::<_, anyhow::Error>((r.text(0)?, r.text(1)?)))
+                        .transpose()?;
+                    Ok(BoardCounter {
+                        counter: oc.counter,
+                        label: last.as_ref().map(|l| l.0.clone()),
+                        at: last.map(|l| l.1),
+                        paused: oc.paused,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let recent = tx
+                .query(
+                    "SELECT id, label, counter, at FROM call_log WHERE business_date = ?1
+                     AND action IN ('call', 'recall') ORDER BY id DESC LIMIT ?2",
+                    sql_params![&day(today), BOARD_RECENT],
+                )?
+                .iter()
+                .map(|r| {
+                    let label = r.text(1)?;
+                    let counter = to_u32(r.int(2)?);
+                    Ok(BoardCall {
+                        id: r.int(0)?,
+                        say: announcement(&label, counter),
+                        label,
+                        counter,
+                        at: r.text(3)?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            Ok(BoardView {
+                notice_vi: settings.notice_vi.clone(),
+                notice_en: settings.notice_en.clone(),
+                counters,
+                recent,
+            })
+        })
+    }
+}

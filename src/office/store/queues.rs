@@ -1,0 +1,160 @@
+//! What kiosks learn per queue: tickets issued and waiting today, the number last called,
+//! the measured service time and how many counters serve it. A counter is open while its
+//! clerk's session lives, so the rule for a live session is here, where both the queues
+//! and the counters read it.
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use serde::Serialize;
+
+use super::values::{day, parse_ts, to_u32, ts};
+use crate::office::db::{sql_params, Tx};
+use crate::protocol::QueueStatus;
+
+/// A session unused this long has ended (the clerk went home without logging out).
+pub const SESSION_IDLE: TimeDelta = TimeDelta::hours(2);
+/// Finished tickets the moving average of service time runs over.
+const SERVICE_SAMPLES: i64 = 10;
+
+/// An open counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenCounter {
+    /// Its number.
+    pub counter: u32,
+    /// The clerk's name.
+    pub clerk: String,
+    /// Not taking calls.
+    pub paused: bool,
+    /// Queues it serves.
+    pub queues: Vec<String>,
+}
+
+/// Each queue's tickets on `date`, over all kiosks, by queue prefix (sorted here, since
+/// PostgreSQL's collation may not order text as SQLite does).
+pub(super) fn queue_status(
+    tx: &mut Tx,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<QueueStatus>> {
+    let mut out = tx
+        .query(
+            // Waiting where they wait now: a ticket transferred from A to B waits in B.
+            "SELECT q, SUM(issued), SUM(waiting) FROM (
+                 SELECT queue AS q, 1 AS issued, 0 AS waiting FROM ticket WHERE business_date = ?1
+                 UNION ALL
+                 SELECT serve_queue AS q, 0 AS issued, 1 AS waiting FROM ticket
+                 WHERE business_date = ?1 AND state = 'waiting'
+             ) AS t GROUP BY q",
+            sql_params![&day(date)],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(QueueStatus {
+                queue: r.text(0)?,
+                business_date: date,
+                issued: u32::try_from(r.int(1)?)?,
+                waiting: u32::try_from(r.int(2)?)?,
+                serving: None,
+                service_seconds: None,
+                counters_open: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let open = open_counters(tx, now)?;
+    for q in &mut out {
+        let (serving, service, open) = queue_service(tx, &q.queue, date, &open)?;
+        q.serving = serving;
+        q.service_seconds = service;
+        q.counters_open = Some(open);
+    }
+    out.sort_by(|a, b| a.queue.cmp(&b.queue));
+    Ok(out)
+}
+
+/// Sessions last seen before this have ended.
+pub(in crate::office) fn idle_cutoff(now: DateTime<Utc>) -> String {
+    ts(now - SESSION_IDLE)
+}
+
+/// The queue prefixes a counter serves, as stored: comma-separated.
+pub(in crate::office) fn split_queues(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|q| !q.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Counters with a live session, by number.
+pub(in crate::office) fn open_counters(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+) -> Result<Vec<OpenCounter>> {
+    tx.query(
+        "SELECT counter_state.counter, clerk.name, counter_state.paused, counter_state.queues
+         FROM counter_state JOIN clerk ON clerk.id = counter_state.clerk_id
+         WHERE counter_state.open = 1 AND EXISTS (SELECT 1 FROM clerk_session s
+             WHERE s.counter = counter_state.counter AND s.expires_at > ?1 AND s.last_seen > ?2)
+         ORDER BY counter_state.counter",
+        sql_params![&ts(now), &idle_cutoff(now)],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(OpenCounter {
+            counter: to_u32(r.int(0)?),
+            clerk: r.text(1)?,
+            paused: r.int(2)? != 0,
+            queues: split_queues(&r.text(3)?),
+        })
+    })
+    .collect()
+}
+
+/// Per queue on `date`: the number last called, the moving average of service seconds over
+/// the last finished tickets, and how many of the `open` counters serve it (not paused).
+fn queue_service(
+    tx: &mut Tx,
+    queue: &str,
+    date: NaiveDate,
+    open: &[OpenCounter],
+) -> Result<(Option<u32>, Option<u32>, u32)> {
+    let serving = tx
+        .query_opt(
+            "SELECT t.number FROM call_log l JOIN ticket t ON t.id = l.ticket_id
+             WHERE l.business_date = ?1 AND t.queue = ?2 AND l.action IN ('call', 'recall')
+             ORDER BY l.id DESC LIMIT 1",
+            sql_params![&day(date), queue],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .map(to_u32);
+    let mut durations = Vec::new();
+    for r in tx.query(
+        "SELECT started_at, finished_at FROM ticket
+         WHERE business_date = ?1 AND serve_queue = ?2 AND state = 'done' AND started_at IS NOT NULL
+         ORDER BY finished_at DESC LIMIT ?3",
+        sql_params![&day(date), queue, SERVICE_SAMPLES],
+    )? {
+        let (start, end) = (parse_ts(&r.text(0)?)?, parse_ts(&r.text(1)?)?);
+        durations.push((end - start).num_seconds());
+    }
+    let open = open
+        .iter()
+        .filter(|c| !c.paused && c.queues.iter().any(|q| q == queue))
+        .count();
+    Ok((
+        serving,
+        crate::domain::wait::average_service_seconds(&durations),
+        u32::try_from(open).unwrap_or(u32::MAX),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_lists_split_without_empties() {
+        assert_eq!(split_queues("A,B"), vec!["A", "B"]);
+        assert!(split_queues("").is_empty());
+    }
+}
