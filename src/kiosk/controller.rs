@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
 
-use super::printing::{Job, PrintQueue};
+use super::printing::{Job, JobId, JobKind, PrintQueue};
+use super::upkeep::Upkeep;
 use crate::auth::{verify_pin, Attempt, PinGuard};
 use crate::catalogue::Procedure;
 use crate::config::{Config, Language};
@@ -38,10 +39,6 @@ use crate::ui::{
 /// How long a ticket on screen ignores taps after it appears.
 const TAP_GUARD: Duration = Duration::from_millis(1500);
 
-/// Job ids of the admin view's test tickets start with this (no ticket in the store).
-const TEST_JOB: &str = "test:";
-/// Job ids of dossier status slips start with this (no ticket behind them either).
-const SLIP_JOB: &str = "slip:";
 /// A scanner's line longer than this is noise, not a receipt.
 const SCAN_MAX: usize = 512;
 /// The second factor is at most this long (a secret of up to 32 characters).
@@ -70,7 +67,7 @@ struct State {
     printer_state: Option<PrinterState>,
     printer_checked: Option<DateTime<Utc>>,
     /// Jobs sent from the admin view, whose outcome it reports.
-    admin_jobs: Vec<String>,
+    admin_jobs: Vec<JobId>,
     /// The code typed on the lookup keyboard.
     lookup_input: String,
     /// The dossier on screen (canonical code) and whether its details are open.
@@ -140,14 +137,8 @@ pub struct Controller {
     cat_generation: std::cell::Cell<u64>,
     /// Staff asked for a restart from the admin view.
     restart: std::cell::Cell<bool>,
-    /// A size pass (`Store::shrink_to_unless`) on its own connection and thread.
-    shrinking: RefCell<Option<SizePass>>,
-    /// When to look at the store's size next (monotonic: a clock jump cannot stop it).
-    next_size_check: std::cell::Cell<Option<std::time::Instant>>,
-    /// The "over its bound, trimming after closing time" warning was given.
-    size_warned: std::cell::Cell<bool>,
-    /// The local day the store was last pruned (retention), once a day and at start.
-    pruned_on: std::cell::Cell<Option<chrono::NaiveDate>>,
+    /// Retention and the size bound: store upkeep, ticked with the clock.
+    upkeep: RefCell<Upkeep>,
     /// The sync round (and language) the home screen's "now serving" lines were made for.
     serving_shown: std::cell::Cell<Option<(u64, Language)>>,
     clock: Clock,
@@ -161,33 +152,6 @@ pub struct Controller {
     /// dismiss the number the citizen has not yet read.
     tap_guard: Timer,
     tick: Timer,
-}
-
-/// A size pass running on its own thread, and how to stop it.
-struct SizePass {
-    thread: std::thread::JoinHandle<()>,
-    cancel: Arc<std::sync::atomic::AtomicBool>,
-    /// The pass's connection, once opened: interrupts the statement it runs (a `VACUUM`).
-    interrupt: Arc<std::sync::Mutex<Option<rusqlite::InterruptHandle>>>,
-}
-
-impl Drop for Controller {
-    /// A size pass in progress is cancelled: a stop or restart must not wait for a rebuild
-    /// (each step is a transaction; an interrupted one leaves the store as it was).
-    fn drop(&mut self) {
-        if let Some(pass) = self.shrinking.get_mut().take() {
-            pass.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
-            if let Some(handle) = pass
-                .interrupt
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-            {
-                handle.interrupt();
-            }
-            let _ = pass.thread.join();
-        }
-    }
 }
 
 impl Controller {
@@ -222,10 +186,7 @@ impl Controller {
             cat_generation: std::cell::Cell::new(0),
             serving_shown: std::cell::Cell::new(None),
             restart: std::cell::Cell::new(false),
-            shrinking: RefCell::new(None),
-            next_size_check: std::cell::Cell::new(None),
-            size_warned: std::cell::Cell::new(false),
-            pruned_on: std::cell::Cell::new(None),
+            upkeep: RefCell::new(Upkeep::default()),
             clock,
             sync,
             printer,
@@ -481,128 +442,12 @@ impl Controller {
         }
     }
 
-    /// Once a day (and at start): old tickets and logs leave the store, so the board's
-    /// flash never fills. Quick deletes on this thread, between touches.
+    /// Store upkeep (retention, size bound), between touches on this thread.
     fn housekeeping(&self) {
         let now = self.now();
-        self.keep_within_bound(now);
-        let day = now.with_timezone(&self.config.tz()).date_naive();
-        // A size pass prunes too, and holds the write lock: the daily prune waits for it.
-        if self.pruned_on.get() == Some(day) || self.size_pass_running() {
-            return;
-        }
-        self.pruned_on.set(Some(day));
-        let result = {
-            let mut store = self.store.borrow_mut();
-            store
-                .business_date_at(now, self.config.tz())
-                .and_then(|today| store.prune(now, today, self.config.kiosk.retention_days))
-        };
-        match result {
-            Ok(p) if p != crate::kiosk::store::Pruned::default() => log::info!(
-                event = "retention";
-                "retention ({} days): removed {} tickets, {} sent events, {} lookup rows, {} old day rows",
-                self.config.kiosk.retention_days,
-                p.tickets,
-                p.events,
-                p.lookups,
-                p.days
-            ),
-            Ok(_) => {}
-            Err(e) => log::error!("cannot prune the store: {e:#}"),
-        }
-    }
-
-    fn size_pass_running(&self) -> bool {
-        self.shrinking
-            .borrow()
-            .as_ref()
-            .is_some_and(|p| !p.thread.is_finished())
-    }
-
-    /// Looks at the store's size now and then; above `max_store_mb`, and when no citizen is
-    /// served (the office closed, or no hours kept), shrinks it on a thread of its own: the
-    /// rebuild can take a minute and the UI must keep feeding the watchdog.
-    fn keep_within_bound(&self, now: chrono::DateTime<chrono::Utc>) {
-        use std::time::{Duration, Instant};
-        if self.size_pass_running() {
-            return;
-        }
-        if let Some(done) = self.shrinking.borrow_mut().take() {
-            let _ = done.thread.join();
-        }
-        if self
-            .next_size_check
-            .get()
-            .is_some_and(|at| Instant::now() < at)
-        {
-            return;
-        }
-        let later = |d: Duration| self.next_size_check.set(Some(Instant::now() + d));
-        let max_mb = self.config.kiosk.max_store_mb;
-        let bound = u64::from(max_mb) * 1024 * 1024;
-        let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
-        let used = match self.store.borrow().used_bytes() {
-            Ok(used) => used,
-            Err(e) => {
-                log::error!("cannot measure the store: {e:#}");
-                return later(Duration::from_secs(3600));
-            }
-        };
-        if used <= bound {
-            return later(Duration::from_secs(6 * 3600));
-        }
-        let local = now.with_timezone(&self.config.tz()).naive_local();
-        let quiet = crate::domain::hours::is_quiet(local, &self.config.hours);
-        if !quiet {
-            if !self.size_warned.replace(true) {
-                log::warn!(
-                    event = "store_over_bound";
-                    "the store takes {:.1} MB, over its {max_mb} MB bound: trimming after closing time",
-                    mb(used)
-                );
-            }
-            return later(Duration::from_secs(600));
-        }
-        let path = self.store.borrow().path().to_path_buf();
-        self.size_warned.set(false);
-        later(Duration::from_secs(6 * 3600));
-        let (tz, days) = (self.config.tz(), self.config.kiosk.retention_days);
-        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let interrupt = Arc::new(std::sync::Mutex::new(None));
-        let (c, i) = (cancel.clone(), interrupt.clone());
-        let pass = std::thread::Builder::new()
-            .name("store-size".into())
-            .spawn(move || {
-                let result = crate::kiosk::store::Store::open(&path).and_then(|mut store| {
-                    *i.lock().unwrap_or_else(|e| e.into_inner()) = Some(store.interrupt_handle());
-                    let today = store.business_date_at(now, tz)?;
-                    store.shrink_to_unless(bound, now, today, days, &c)
-                });
-                match result {
-                    Ok(s) if s.within(bound) => log::warn!(
-                        event = "store_shrunk", retention_days = s.retention_days, dossiers = s.dossiers;
-                        "the store outgrew {max_mb} MB ({:.1} MB): kept {} days of tickets and logs, removed {} finished dossiers; now {:.1} MB",
-                        mb(s.used_before), s.retention_days, s.dossiers, mb(s.used_after)
-                    ),
-                    Ok(s) => log::error!(
-                        event = "store_full";
-                        "the store still takes {:.1} MB, over its {max_mb} MB bound, with only unsent tickets, dossiers in progress and this week's rows left: raise kiosk.max_store_mb or check the sync",
-                        mb(s.used_after)
-                    ),
-                    Err(e) => log::error!("cannot keep the store within its bound: {e:#}"),
-                }
-            });
-        match pass {
-            Ok(thread) => {
-                *self.shrinking.borrow_mut() = Some(SizePass {
-                    thread,
-                    cancel,
-                    interrupt,
-                })
-            }
-            Err(e) => log::error!("cannot start the store's size pass: {e}"),
-        }
+        self.upkeep
+            .borrow_mut()
+            .tick(&mut self.store.borrow_mut(), &self.config, now);
     }
 
     /// Minutes a ticket with `ahead` people before it likely waits: the office's measured
@@ -887,7 +732,15 @@ impl Controller {
             reprint,
         };
         Job {
-            ticket_id: ticket.id.clone(),
+            kind: if reprint {
+                JobKind::Reprint {
+                    id: ticket.id.clone(),
+                }
+            } else {
+                JobKind::Ticket {
+                    id: ticket.id.clone(),
+                }
+            },
             stem: format!(
                 "{}-{}{}",
                 local.format("%Y%m%d-%H%M%S"),
@@ -948,48 +801,50 @@ impl Controller {
             let from_admin = {
                 let mut s = self.state.borrow_mut();
                 let before = s.admin_jobs.len();
-                s.admin_jobs.retain(|id| *id != outcome.ticket_id);
+                s.admin_jobs.retain(|id| *id != outcome.job);
                 s.admin_jobs.len() < before
             };
             if from_admin {
                 // One failure among several reprints is what staff must hear about.
                 admin_outcome = Some(admin_outcome.unwrap_or(true) && ok);
             }
-            if outcome.ticket_id.starts_with(SLIP_JOB) {
-                if let Err(e) = &outcome.result {
-                    log::warn!("status slip not printed: {e}");
-                }
-                if let Some(app) = self.ui() {
-                    let g = app.global::<Kiosk>();
-                    let said = if ok { "printed" } else { "failed" };
-                    match g.get_page() {
-                        Page::Dossier => g.set_slip_state(said.into()),
-                        Page::Procedure => g.set_checklist_state(said.into()),
-                        _ => {}
+            let ticket_id = match &outcome.kind {
+                JobKind::Ticket { id } | JobKind::Reprint { id } => id,
+                JobKind::StatusSlip | JobKind::Checklist => {
+                    if let Err(e) = &outcome.result {
+                        log::warn!("status slip not printed: {e}");
                     }
+                    // Told only on the page the slip was asked from, if still there.
+                    if let Some(app) = self.ui() {
+                        let g = app.global::<Kiosk>();
+                        let said = if ok { "printed" } else { "failed" };
+                        match (&outcome.kind, g.get_page()) {
+                            (JobKind::StatusSlip, Page::Dossier) => g.set_slip_state(said.into()),
+                            (JobKind::Checklist, Page::Procedure) => {
+                                g.set_checklist_state(said.into())
+                            }
+                            _ => {}
+                        }
+                    }
+                    continue;
                 }
-                continue;
-            }
-            if outcome.ticket_id.starts_with(TEST_JOB) {
-                match &outcome.result {
-                    Ok(()) => log::info!("test ticket printed"),
-                    Err(e) => log::warn!("test ticket not printed: {e}"),
+                JobKind::TestPrint => {
+                    match &outcome.result {
+                        Ok(()) => log::info!("test ticket printed"),
+                        Err(e) => log::warn!("test ticket not printed: {e}"),
+                    }
+                    continue;
                 }
-                continue;
-            }
+            };
             match &outcome.result {
                 Ok(()) => {
-                    if let Err(e) = self
-                        .store
-                        .borrow_mut()
-                        .mark_printed(&outcome.ticket_id, self.now())
-                    {
-                        log::error!("could not record the print of {}: {e:#}", outcome.ticket_id);
+                    if let Err(e) = self.store.borrow_mut().mark_printed(ticket_id, self.now()) {
+                        log::error!("could not record the print of {ticket_id}: {e:#}");
                     }
                 }
                 Err(e) => log::warn!(
                     event = "ticket_not_printed";
-                    "ticket {} not printed: {e}", outcome.ticket_id
+                    "ticket {ticket_id} not printed: {e}"
                 ),
             }
             let showing = self
@@ -997,7 +852,7 @@ impl Controller {
                 .borrow()
                 .last_ticket
                 .as_ref()
-                .is_some_and(|t| t.id == outcome.ticket_id);
+                .is_some_and(|t| t.id == *ticket_id);
             if showing {
                 if let Some(app) = self.ui() {
                     let g = app.global::<Kiosk>();
@@ -1390,9 +1245,8 @@ impl Controller {
             pickup_place: public.pickup_place,
             printed_local: now.with_timezone(&tz).naive_local(),
         };
-        let id = format!("{SLIP_JOB}{}", uuid::Uuid::new_v4());
         self.printer.submit(Job {
-            ticket_id: id,
+            kind: JobKind::StatusSlip,
             stem: format!("{}-status", now.with_timezone(&tz).format("%Y%m%d-%H%M%S")),
             bytes: status_slip_bytes(&slip, &self.profile),
         });
@@ -1598,7 +1452,7 @@ impl Controller {
         };
         let now = self.now().with_timezone(&self.config.tz());
         self.printer.submit(Job {
-            ticket_id: format!("{SLIP_JOB}{}", uuid::Uuid::new_v4()),
+            kind: JobKind::Checklist,
             stem: format!("{}-checklist", now.format("%Y%m%d-%H%M%S")),
             bytes: checklist_bytes(&slip, &self.profile),
         });
@@ -1815,9 +1669,10 @@ impl Controller {
                 .queue(&ticket.queue)
                 .map_or(0, |q| self.wait_minutes(q, ahead, ticket.business_date));
             log::info!(event = "reprint", ticket = ticket.display_number(); "reprint of ticket {} sent", ticket.display_number());
-            self.state.borrow_mut().admin_jobs.push(ticket.id.clone());
-            self.printer
+            let job = self
+                .printer
                 .submit(self.receipt_job(&ticket, ahead, wait, true));
+            self.state.borrow_mut().admin_jobs.push(job);
             sent += 1;
         }
         if sent > 0 {
@@ -1867,13 +1722,12 @@ impl Controller {
             priority: false,
             reprint: false,
         };
-        let id = format!("{TEST_JOB}{}", uuid::Uuid::new_v4());
-        self.state.borrow_mut().admin_jobs.push(id.clone());
-        self.printer.submit(Job {
-            ticket_id: id,
+        let job = self.printer.submit(Job {
+            kind: JobKind::TestPrint,
             stem: format!("{}-test", local.format("%Y%m%d-%H%M%S")),
             bytes: ticket_bytes(&slip, &self.profile),
         });
+        self.state.borrow_mut().admin_jobs.push(job);
         if let Some(app) = self.ui() {
             app.global::<Kiosk>().set_admin_message("sent".into());
         }
