@@ -32,8 +32,10 @@ use crate::printer::status::PrinterState;
 use crate::printer::{checklist_bytes, status_slip_bytes, ChecklistSlip, StatusSlip};
 use crate::printer::{ticket_bytes, Profile, TicketSlip};
 use crate::ui::{
-    App, DossierInfo, FieldItem, KeptTicket, Kiosk, Page, PrintState, ProcedureInfo, ProcedureItem,
-    ReopenInfo, ServingItem, StepInfo, TicketInfo,
+    self, AdminAdapter, App, CatalogueAdapter, DossierInfo, DossierStatus, FactorMessage,
+    FieldItem, KeptTicket, LookupAdapter, LookupError, NavigationAdapter, Page, PinMessage,
+    PrintState, PrinterStatus, ProcedureInfo, ProcedureItem, ReopenInfo, ServingItem, SlipState,
+    StatusAdapter, StepInfo, SyncState, TicketAdapter, TicketInfo, Timeliness,
 };
 
 /// How long a ticket on screen ignores taps after it appears.
@@ -216,9 +218,10 @@ impl Controller {
             tick: Timer::default(),
         });
         ctrl.wire(app);
-        let g = app.global::<Kiosk>();
-        g.set_office_name(ctrl.config.office.name.clone().into());
-        g.set_printer_line(printer_line(&ctrl.config, &ctrl.profile).into());
+        app.global::<NavigationAdapter>()
+            .set_office_name(ctrl.config.office.name.clone().into());
+        app.global::<AdminAdapter>()
+            .set_printer_line(printer_line(&ctrl.config, &ctrl.profile).into());
         ctrl.set_language(language);
         ctrl.show_hours();
         ctrl.refresh_clock();
@@ -242,52 +245,77 @@ impl Controller {
     }
 
     fn wire(self: &Rc<Self>, app: &App) {
-        let g = app.global::<Kiosk>();
         let w = Rc::downgrade(self);
-        g.on_take_ticket(with(&w, |c| c.take_ticket()));
-        g.on_choose_field(with_arg(&w, |c, code: SharedString| c.choose_field(&code)));
-        g.on_choose_priority(with_arg(&w, |c, code: SharedString| {
-            c.choose_priority(&code)
-        }));
-        g.on_go_home(with(&w, |c| c.go_home()));
-        g.on_ticket_tapped(with(&w, |c| {
-            if !c.tap_guard.running() {
-                c.go_home();
-            }
-        }));
-        g.on_go_back(with(&w, |c| c.go_back()));
-        g.on_toggle_language(with(&w, |c| {
-            let next = match c.state.borrow().language {
-                Language::Vi => Language::En,
-                Language::En => Language::Vi,
-            };
-            c.set_language(next);
-        }));
-        g.on_activity(with(&w, |c| c.restart_idle()));
-        g.on_admin_requested(with(&w, |c| c.admin_requested()));
-        g.on_pin_key(with_arg(&w, |c, key: SharedString| c.pin_key(&key)));
-        g.on_reprint(with_arg(&w, |c, id: SharedString| {
-            c.reprint(&[id.to_string()])
-        }));
-        g.on_reprint_all(with(&w, |c| {
+        app.global::<TicketAdapter>()
+            .on_take_ticket(with(&w, |c| c.take_ticket()));
+        app.global::<TicketAdapter>()
+            .on_choose_field(with_arg(&w, |c, code: SharedString| c.choose_field(&code)));
+        app.global::<TicketAdapter>()
+            .on_choose_priority(with_arg(&w, |c, code: SharedString| {
+                c.choose_priority(&code)
+            }));
+        app.global::<NavigationAdapter>()
+            .on_go_home(with(&w, |c| c.go_home()));
+        app.global::<TicketAdapter>()
+            .on_ticket_tapped(with(&w, |c| {
+                if !c.tap_guard.running() {
+                    c.go_home();
+                }
+            }));
+        app.global::<NavigationAdapter>()
+            .on_go_back(with(&w, |c| c.go_back()));
+        app.global::<NavigationAdapter>()
+            .on_toggle_language(with(&w, |c| {
+                let next = match c.state.borrow().language {
+                    Language::Vi => Language::En,
+                    Language::En => Language::Vi,
+                };
+                c.set_language(next);
+            }));
+        app.global::<NavigationAdapter>()
+            .on_activity(with(&w, |c| c.restart_idle()));
+        app.global::<AdminAdapter>()
+            .on_admin_requested(with(&w, |c| c.admin_requested()));
+        app.global::<AdminAdapter>()
+            .on_pin_key(with_arg(&w, |c, key: SharedString| c.pin_key(&key)));
+        app.global::<AdminAdapter>()
+            .on_reprint(with_arg(&w, |c, id: SharedString| {
+                c.reprint(&[id.to_string()])
+            }));
+        app.global::<AdminAdapter>().on_reprint_all(with(&w, |c| {
             let ids: Vec<String> = c.kept_tickets().into_iter().map(|t| t.id).collect();
             c.reprint(&ids);
         }));
-        g.on_test_print(with(&w, |c| c.test_print()));
-        g.on_restart(with(&w, |c| c.request_restart()));
-        g.on_open_lookup(with(&w, |c| c.open_lookup()));
-        g.on_lookup_key(with_arg(&w, |c, k: SharedString| c.lookup_key(&k)));
-        g.on_open_factor(with(&w, |c| c.open_factor()));
-        g.on_factor_key(with_arg(&w, |c, k: SharedString| c.factor_key(&k)));
-        g.on_print_status(with(&w, |c| c.print_status()));
-        g.on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
-        g.on_open_catalogue(with(&w, |c| c.open_catalogue()));
-        g.on_open_field(with_arg(&w, |c, code: SharedString| c.open_field(&code)));
-        g.on_open_procedure(with_arg(&w, |c, id: i32| c.open_procedure(id.into())));
-        g.on_open_search(with(&w, |c| c.open_search()));
-        g.on_search_key(with_arg(&w, |c, k: SharedString| c.search_key(&k)));
-        g.on_print_checklist(with(&w, |c| c.print_checklist()));
-        g.on_scanner_text(with_arg(&w, |c, t: SharedString| c.scanner_text(&t)));
+        app.global::<AdminAdapter>()
+            .on_test_print(with(&w, |c| c.test_print()));
+        app.global::<AdminAdapter>()
+            .on_restart(with(&w, |c| c.request_restart()));
+        app.global::<LookupAdapter>()
+            .on_open_lookup(with(&w, |c| c.open_lookup()));
+        app.global::<LookupAdapter>()
+            .on_lookup_key(with_arg(&w, |c, k: SharedString| c.lookup_key(&k)));
+        app.global::<LookupAdapter>()
+            .on_open_factor(with(&w, |c| c.open_factor()));
+        app.global::<LookupAdapter>()
+            .on_factor_key(with_arg(&w, |c, k: SharedString| c.factor_key(&k)));
+        app.global::<LookupAdapter>()
+            .on_print_status(with(&w, |c| c.print_status()));
+        app.global::<LookupAdapter>()
+            .on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
+        app.global::<CatalogueAdapter>()
+            .on_open_catalogue(with(&w, |c| c.open_catalogue()));
+        app.global::<CatalogueAdapter>()
+            .on_open_field(with_arg(&w, |c, code: SharedString| c.open_field(&code)));
+        app.global::<CatalogueAdapter>()
+            .on_open_procedure(with_arg(&w, |c, id: i32| c.open_procedure(id.into())));
+        app.global::<CatalogueAdapter>()
+            .on_open_search(with(&w, |c| c.open_search()));
+        app.global::<CatalogueAdapter>()
+            .on_search_key(with_arg(&w, |c, k: SharedString| c.search_key(&k)));
+        app.global::<CatalogueAdapter>()
+            .on_print_checklist(with(&w, |c| c.print_checklist()));
+        app.global::<LookupAdapter>()
+            .on_scanner_text(with_arg(&w, |c, t: SharedString| c.scanner_text(&t)));
     }
 
     fn ui(&self) -> Option<App> {
@@ -296,7 +324,7 @@ impl Controller {
 
     fn set_page(&self, page: Page) {
         if let Some(app) = self.ui() {
-            app.global::<Kiosk>().set_page(page);
+            app.global::<NavigationAdapter>().set_page(page);
         }
         self.restart_idle();
     }
@@ -310,7 +338,7 @@ impl Controller {
             Duration::from_secs(secs),
             move || {
                 if let Some(app) = app.upgrade() {
-                    app.global::<Kiosk>().invoke_go_home();
+                    app.global::<NavigationAdapter>().invoke_go_home();
                 }
             },
         );
@@ -339,28 +367,42 @@ impl Controller {
             s.catalogue_field = None;
         }
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_chosen_field(SharedString::new());
-            g.set_pin_length(0);
-            g.set_pin_message(SharedString::new());
-            g.set_admin_message(SharedString::new());
+            app.global::<TicketAdapter>()
+                .set_chosen_field(SharedString::new());
+            app.global::<AdminAdapter>().set_pin_length(0);
+            app.global::<AdminAdapter>()
+                .set_pin_message(PinMessage::None);
+            app.global::<AdminAdapter>()
+                .set_admin_message(SlipState::None);
             // Nothing of a dossier stays for the next person at the screen.
-            g.set_lookup_input(SharedString::new());
-            g.set_lookup_error(SharedString::new());
-            g.set_dossier(DossierInfo::default());
-            g.set_dossier_steps(ModelRc::default());
-            g.set_factor_length(0);
-            g.set_factor_message(SharedString::new());
-            g.set_slip_state(SharedString::new());
-            g.set_search_text(SharedString::new());
-            g.set_procedures(ModelRc::default());
-            g.set_checklist_state(SharedString::new());
+            app.global::<LookupAdapter>()
+                .set_lookup_input(SharedString::new());
+            app.global::<LookupAdapter>()
+                .set_lookup_error(LookupError::None);
+            app.global::<LookupAdapter>()
+                .set_dossier(DossierInfo::default());
+            app.global::<LookupAdapter>()
+                .set_dossier_steps(ModelRc::default());
+            app.global::<LookupAdapter>().set_factor_length(0);
+            app.global::<LookupAdapter>()
+                .set_factor_message(FactorMessage::None);
+            app.global::<LookupAdapter>()
+                .set_slip_state(SlipState::None);
+            app.global::<CatalogueAdapter>()
+                .set_search_text(SharedString::new());
+            app.global::<CatalogueAdapter>()
+                .set_procedures(ModelRc::default());
+            app.global::<CatalogueAdapter>()
+                .set_checklist_state(SlipState::None);
             // The last ticket leaves the screen: nothing of it stays for the next citizen.
-            g.set_ticket(TicketInfo::default());
-            g.set_ticket_qr(slint::Image::default());
-            g.set_print_state(PrintState::Idle);
-            g.set_telex(true);
-            g.set_page(Page::Home);
+            app.global::<TicketAdapter>()
+                .set_ticket(TicketInfo::default());
+            app.global::<TicketAdapter>()
+                .set_ticket_qr(slint::Image::default());
+            app.global::<TicketAdapter>()
+                .set_print_state(PrintState::Idle);
+            app.global::<CatalogueAdapter>().set_telex(true);
+            app.global::<NavigationAdapter>().set_page(Page::Home);
         }
         // After the page change, so the language switch does not redraw the page just left.
         if self.state.borrow().language != self.config.kiosk.language {
@@ -371,7 +413,7 @@ impl Controller {
 
     fn go_back(&self) {
         let page = match self.ui() {
-            Some(app) => app.global::<Kiosk>().get_page(),
+            Some(app) => app.global::<NavigationAdapter>().get_page(),
             None => return,
         };
         match page {
@@ -385,7 +427,7 @@ impl Controller {
             Page::Factor => {
                 self.state.borrow_mut().factor_input.clear();
                 if let Some(app) = self.ui() {
-                    app.global::<Kiosk>().set_factor_length(0);
+                    app.global::<LookupAdapter>().set_factor_length(0);
                 }
                 self.set_page(Page::Dossier)
             }
@@ -412,16 +454,18 @@ impl Controller {
     fn follow_sync(&self) {
         let Some(sync) = &self.sync else { return };
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let status = sync.status();
         let notice = match self.state.borrow().language {
             Language::En if !status.settings.notice_en.is_empty() => &status.settings.notice_en,
             _ => &status.settings.notice_vi,
         };
-        if g.get_office_notice().as_str() != notice.as_str() {
-            g.set_office_notice(notice.as_str().into());
+        if app.global::<StatusAdapter>().get_office_notice().as_str() != notice.as_str() {
+            app.global::<StatusAdapter>()
+                .set_office_notice(notice.as_str().into());
         }
-        if status.catalogue_generation != self.cat_generation.get() && g.get_page() == Page::Home {
+        if status.catalogue_generation != self.cat_generation.get()
+            && app.global::<NavigationAdapter>().get_page() == Page::Home
+        {
             match CatalogueView::load(&self.store.borrow(), &self.config) {
                 Ok(cat) => {
                     *self.cat.borrow_mut() = cat;
@@ -432,11 +476,13 @@ impl Controller {
             self.cat_generation.set(status.catalogue_generation);
             self.set_language(self.state.borrow().language);
         }
-        if g.get_page() == Page::Admin {
+        if app.global::<NavigationAdapter>().get_page() == Page::Admin {
             self.show_sync_status(&status);
         }
         let shown = Some((status.rounds, self.state.borrow().language));
-        if self.serving_shown.get() != shown && g.get_page() == Page::Home {
+        if self.serving_shown.get() != shown
+            && app.global::<NavigationAdapter>().get_page() == Page::Home
+        {
             self.show_serving();
             self.serving_shown.set(shown);
         }
@@ -525,9 +571,10 @@ impl Controller {
             .filter(|i| !i.number.is_empty())
             .map(|i| i.number.as_str())
             .collect();
-        let g = app.global::<Kiosk>();
-        g.set_serving_line(line.join(" · ").into());
-        g.set_serving(ModelRc::new(VecModel::from(items)));
+        app.global::<StatusAdapter>()
+            .set_serving_line(line.join(" · ").into());
+        app.global::<StatusAdapter>()
+            .set_serving(ModelRc::new(VecModel::from(items)));
     }
 
     /// "HH:MM:SS" in the office's zone, or "" for never.
@@ -543,22 +590,31 @@ impl Controller {
 
     fn show_sync_status(&self, status: &SyncStatus) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let Some(sync) = &self.sync else {
-            g.set_sync_state(SharedString::new());
+            app.global::<StatusAdapter>()
+                .set_sync_state(SyncState::Alone);
             return;
         };
-        g.set_sync_state(if status.online { "online" } else { "offline" }.into());
-        g.set_sync_office(sync.office().into());
-        g.set_sync_last(self.time_of_day(status.last_ok));
+        app.global::<StatusAdapter>()
+            .set_sync_state(if status.online {
+                SyncState::Online
+            } else {
+                SyncState::Offline
+            });
+        app.global::<StatusAdapter>()
+            .set_sync_office(sync.office().into());
+        app.global::<StatusAdapter>()
+            .set_sync_last(self.time_of_day(status.last_ok));
         // The store's count is current; the status's is as of the sync's last round.
         let pending = self
             .store
             .borrow()
             .outbox_unsent()
             .unwrap_or(status.pending);
-        g.set_sync_pending(i32::try_from(pending).unwrap_or(i32::MAX));
-        g.set_sync_error(status.last_error.clone().unwrap_or_default().into());
+        app.global::<StatusAdapter>()
+            .set_sync_pending(i32::try_from(pending).unwrap_or(i32::MAX));
+        app.global::<StatusAdapter>()
+            .set_sync_error(status.last_error.clone().unwrap_or_default().into());
     }
 
     /// Service hours apply only when the clock can be trusted: a board that booted in 1970
@@ -586,7 +642,7 @@ impl Controller {
             Availability::Open { .. } => false,
             Availability::Closed { reopens_at, .. } => {
                 if let Some(app) = self.ui() {
-                    app.global::<Kiosk>().set_reopen(ReopenInfo {
+                    app.global::<NavigationAdapter>().set_reopen(ReopenInfo {
                         time: reopens_at.format("%H:%M").to_string().into(),
                         date: reopens_at.format("%d/%m/%Y").to_string().into(),
                         weekday: reopens_at.weekday().number_from_monday() as i32,
@@ -623,7 +679,7 @@ impl Controller {
         }
         self.state.borrow_mut().field = Some(code.to_string());
         if let Some(app) = self.ui() {
-            app.global::<Kiosk>()
+            app.global::<TicketAdapter>()
                 .set_chosen_field(self.field_name(code).into());
         }
         self.set_page(Page::Priority);
@@ -689,8 +745,7 @@ impl Controller {
             field_code: field.to_string(),
         });
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_ticket(TicketInfo {
+            app.global::<TicketAdapter>().set_ticket(TicketInfo {
                 number: ticket.display_number().into(),
                 field: self.field_name(field).into(),
                 time: local.format("%H:%M").to_string().into(),
@@ -703,8 +758,10 @@ impl Controller {
                     priority.code().into()
                 },
             });
-            g.set_print_state(PrintState::Printing);
-            g.set_ticket_qr(super::qr::qr_image(&qr_payload));
+            app.global::<TicketAdapter>()
+                .set_print_state(PrintState::Printing);
+            app.global::<TicketAdapter>()
+                .set_ticket_qr(super::qr::qr_image(&qr_payload));
         }
         self.set_page(Page::Ticket);
         self.tap_guard
@@ -759,7 +816,7 @@ impl Controller {
             Duration::from_secs(secs.max(1) as u64),
             move || {
                 if let Some(app) = app.upgrade() {
-                    app.global::<Kiosk>().invoke_go_home();
+                    app.global::<NavigationAdapter>().invoke_go_home();
                 }
             },
         );
@@ -786,12 +843,9 @@ impl Controller {
                 }
             }
             if let Some(app) = self.ui() {
-                let notice = if state == PrinterState::Ready {
-                    ""
-                } else {
-                    state.code()
-                };
-                app.global::<Kiosk>().set_printer_notice(notice.into());
+                // `ready` is no notice.
+                app.global::<StatusAdapter>()
+                    .set_printer_notice(printer_status(state));
             }
         }
         let mut admin_outcome = None;
@@ -816,12 +870,17 @@ impl Controller {
                     }
                     // Told only on the page the slip was asked from, if still there.
                     if let Some(app) = self.ui() {
-                        let g = app.global::<Kiosk>();
-                        let said = if ok { "printed" } else { "failed" };
-                        match (&outcome.kind, g.get_page()) {
-                            (JobKind::StatusSlip, Page::Dossier) => g.set_slip_state(said.into()),
+                        let said = if ok {
+                            SlipState::Printed
+                        } else {
+                            SlipState::Failed
+                        };
+                        match (&outcome.kind, app.global::<NavigationAdapter>().get_page()) {
+                            (JobKind::StatusSlip, Page::Dossier) => {
+                                app.global::<LookupAdapter>().set_slip_state(said)
+                            }
                             (JobKind::Checklist, Page::Procedure) => {
-                                g.set_checklist_state(said.into())
+                                app.global::<CatalogueAdapter>().set_checklist_state(said)
                             }
                             _ => {}
                         }
@@ -855,9 +914,8 @@ impl Controller {
                 .is_some_and(|t| t.id == *ticket_id);
             if showing {
                 if let Some(app) = self.ui() {
-                    let g = app.global::<Kiosk>();
-                    if g.get_page() == Page::Ticket {
-                        g.set_print_state(if ok {
+                    if app.global::<NavigationAdapter>().get_page() == Page::Ticket {
+                        app.global::<TicketAdapter>().set_print_state(if ok {
                             PrintState::Printed
                         } else {
                             PrintState::Failed
@@ -871,12 +929,15 @@ impl Controller {
             }
         }
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
             // Only on news: rebuilding the list every tick would recreate its buttons under
             // a finger.
-            if news && g.get_page() == Page::Admin {
+            if news && app.global::<NavigationAdapter>().get_page() == Page::Admin {
                 if let Some(ok) = admin_outcome {
-                    g.set_admin_message(if ok { "printed" } else { "failed" }.into());
+                    app.global::<AdminAdapter>().set_admin_message(if ok {
+                        SlipState::Printed
+                    } else {
+                        SlipState::Failed
+                    });
                 }
                 self.refresh_admin();
             }
@@ -886,9 +947,10 @@ impl Controller {
     fn open_lookup(&self) {
         self.state.borrow_mut().lookup_input.clear();
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_lookup_input(SharedString::new());
-            g.set_lookup_error(SharedString::new());
+            app.global::<LookupAdapter>()
+                .set_lookup_input(SharedString::new());
+            app.global::<LookupAdapter>()
+                .set_lookup_error(LookupError::None);
         }
         self.set_page(Page::Lookup);
     }
@@ -911,16 +973,17 @@ impl Controller {
             _ => return,
         }
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_lookup_input(self.state.borrow().lookup_input.clone().into());
-            g.set_lookup_error(SharedString::new());
+            app.global::<LookupAdapter>()
+                .set_lookup_input(self.state.borrow().lookup_input.clone().into());
+            app.global::<LookupAdapter>()
+                .set_lookup_error(LookupError::None);
         }
     }
 
     /// Keys from a keyboard-wedge scanner: collected until Enter, then looked up.
     fn scanner_text(&self, text: &str) {
         let page = match self.ui() {
-            Some(app) => app.global::<Kiosk>().get_page(),
+            Some(app) => app.global::<NavigationAdapter>().get_page(),
             None => return,
         };
         if !matches!(
@@ -950,7 +1013,8 @@ impl Controller {
                 .map(|s| (s.code, s.secret))
                 .ok_or(CodeError::BadShape);
             if let Some(app) = self.ui() {
-                app.global::<Kiosk>().set_lookup_input(SharedString::new());
+                app.global::<LookupAdapter>()
+                    .set_lookup_input(SharedString::new());
             }
             self.state.borrow_mut().lookup_input.clear();
             return self.look_up(found);
@@ -976,20 +1040,16 @@ impl Controller {
         parsed: Result<(crate::domain::dossier_code::DossierCode, Option<String>), CodeError>,
     ) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let (code, secret) = match parsed {
             Ok(found) => found,
             Err(e) => {
-                g.set_lookup_error(
-                    match e {
-                        CodeError::Empty => "empty",
-                        CodeError::TooLong => "too_long",
-                        CodeError::ProcedureCode => "procedure",
-                        CodeError::BadShape => "shape",
-                        CodeError::BadDate => "date",
-                    }
-                    .into(),
-                );
+                app.global::<LookupAdapter>().set_lookup_error(match e {
+                    CodeError::Empty => LookupError::Empty,
+                    CodeError::TooLong => LookupError::TooLong,
+                    CodeError::ProcedureCode => LookupError::Procedure,
+                    CodeError::BadShape => LookupError::Shape,
+                    CodeError::BadDate => LookupError::Date,
+                });
                 self.set_page(Page::Lookup);
                 return;
             }
@@ -1000,9 +1060,11 @@ impl Controller {
             Ok(Some(d)) => d,
             Ok(None) => {
                 self.log_lookup(code.as_str(), LookupOutcome::NotFound);
-                g.set_lookup_input(code.as_str().into());
+                app.global::<LookupAdapter>()
+                    .set_lookup_input(code.as_str().into());
                 self.state.borrow_mut().lookup_input = code.as_str().to_string();
-                g.set_lookup_error("not_found".into());
+                app.global::<LookupAdapter>()
+                    .set_lookup_error(LookupError::NotFound);
                 self.set_page(Page::Lookup);
                 return;
             }
@@ -1014,8 +1076,10 @@ impl Controller {
         };
         self.log_lookup(code.as_str(), LookupOutcome::Found);
         self.state.borrow_mut().dossier = Some((code.as_str().to_string(), false));
-        g.set_slip_state(SharedString::new());
-        g.set_factor_message(SharedString::new());
+        app.global::<LookupAdapter>()
+            .set_slip_state(SlipState::None);
+        app.global::<LookupAdapter>()
+            .set_factor_message(FactorMessage::None);
         self.show_dossier(&dossier, false, now);
         self.set_page(Page::Dossier);
         if let Some(secret) = secret {
@@ -1036,12 +1100,11 @@ impl Controller {
     /// Puts a dossier on screen; the details only when `details` (the second factor matched).
     fn show_dossier(&self, d: &DossierRecord, details: bool, now: DateTime<Utc>) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let tz = self.config.tz();
         let public = super::lookup::public_status(d, now, tz, &self.config.hours.sessions);
         let mut info = DossierInfo {
             code: d.code.as_str().into(),
-            status: public.status.code().into(),
+            status: dossier_status(public.status),
             due_time: public
                 .due
                 .map(|t| t.format("%H:%M").to_string())
@@ -1053,15 +1116,11 @@ impl Controller {
                 .unwrap_or_default()
                 .into(),
             overdue: public.overdue,
-            timeliness: public
-                .timeliness
-                .map(|t| match t {
-                    crate::domain::dossier::Timeliness::Early => "early",
-                    crate::domain::dossier::Timeliness::OnTime => "on_time",
-                    crate::domain::dossier::Timeliness::Late => "late",
-                })
-                .unwrap_or_default()
-                .into(),
+            timeliness: public.timeliness.map_or(Timeliness::None, |t| match t {
+                crate::domain::dossier::Timeliness::Early => Timeliness::Early,
+                crate::domain::dossier::Timeliness::OnTime => Timeliness::OnTime,
+                crate::domain::dossier::Timeliness::Late => Timeliness::Late,
+            }),
             pickup: public.pickup_place.into(),
             ..DossierInfo::default()
         };
@@ -1092,7 +1151,7 @@ impl Controller {
                 })
                 .into_iter()
                 .map(|s| StepInfo {
-                    status: s.status.code().into(),
+                    status: dossier_status(s.status),
                     time: s
                         .at
                         .with_timezone(&tz)
@@ -1102,8 +1161,9 @@ impl Controller {
                 })
                 .collect();
         }
-        g.set_dossier(info);
-        g.set_dossier_steps(ModelRc::new(VecModel::from(steps)));
+        app.global::<LookupAdapter>().set_dossier(info);
+        app.global::<LookupAdapter>()
+            .set_dossier_steps(ModelRc::new(VecModel::from(steps)));
     }
 
     fn open_factor(&self) {
@@ -1112,15 +1172,19 @@ impl Controller {
         }
         self.state.borrow_mut().factor_input.clear();
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_factor_length(0);
+            app.global::<LookupAdapter>().set_factor_length(0);
             let limited = self.factor_attempts_left().is_some_and(|n| n == 0);
             if limited {
                 if let Some((code, _)) = self.state.borrow().dossier.clone() {
                     self.log_lookup(&code, LookupOutcome::Limited);
                 }
             }
-            g.set_factor_message(if limited { "limited" } else { "" }.into());
+            app.global::<LookupAdapter>()
+                .set_factor_message(if limited {
+                    FactorMessage::Limited
+                } else {
+                    FactorMessage::None
+                });
         }
         self.set_page(Page::Factor);
     }
@@ -1133,7 +1197,7 @@ impl Controller {
             "ok" => {
                 let typed = std::mem::take(&mut self.state.borrow_mut().factor_input);
                 if let Some(app) = self.ui() {
-                    app.global::<Kiosk>().set_factor_length(0);
+                    app.global::<LookupAdapter>().set_factor_length(0);
                 }
                 return self.check_factor(&typed);
             }
@@ -1146,8 +1210,8 @@ impl Controller {
             _ => return,
         }
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_factor_length(self.state.borrow().factor_input.chars().count() as i32);
+            app.global::<LookupAdapter>()
+                .set_factor_length(self.state.borrow().factor_input.chars().count() as i32);
         }
     }
 
@@ -1174,11 +1238,11 @@ impl Controller {
             return;
         };
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let now = self.now();
         if self.factor_attempts_left() == Some(0) {
             self.log_lookup(&code, LookupOutcome::Limited);
-            g.set_factor_message("limited".into());
+            app.global::<LookupAdapter>()
+                .set_factor_message(FactorMessage::Limited);
             self.set_page(Page::Factor);
             return;
         }
@@ -1189,7 +1253,8 @@ impl Controller {
         if super::lookup::second_factor_matches(&dossier, given) {
             self.log_lookup(&code, LookupOutcome::Details);
             self.state.borrow_mut().dossier = Some((code, true));
-            g.set_factor_message(SharedString::new());
+            app.global::<LookupAdapter>()
+                .set_factor_message(FactorMessage::None);
             self.show_dossier(&dossier, true, now);
             self.set_page(Page::Dossier);
             return;
@@ -1204,15 +1269,20 @@ impl Controller {
         if let Err(e) = recorded {
             // An attempt that cannot be counted must not be free: stop here.
             log::error!("cannot record a lookup attempt: {e:#}");
-            g.set_factor_message("limited".into());
+            app.global::<LookupAdapter>()
+                .set_factor_message(FactorMessage::Limited);
             self.set_page(Page::Factor);
             return;
         }
         match self.factor_attempts_left() {
-            Some(0) | None => g.set_factor_message("limited".into()),
+            Some(0) | None => app
+                .global::<LookupAdapter>()
+                .set_factor_message(FactorMessage::Limited),
             Some(n) => {
-                g.set_factor_attempts_left(n as i32);
-                g.set_factor_message("wrong".into());
+                app.global::<LookupAdapter>()
+                    .set_factor_attempts_left(n as i32);
+                app.global::<LookupAdapter>()
+                    .set_factor_message(FactorMessage::Wrong);
             }
         }
         self.set_page(Page::Factor);
@@ -1251,7 +1321,8 @@ impl Controller {
             bytes: status_slip_bytes(&slip, &self.profile),
         });
         if let Some(app) = self.ui() {
-            app.global::<Kiosk>().set_slip_state("sent".into());
+            app.global::<LookupAdapter>()
+                .set_slip_state(SlipState::Sent);
         }
     }
 
@@ -1299,7 +1370,6 @@ impl Controller {
 
     fn open_catalogue(&self) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let lang = self.state.borrow().language;
         let cat = self.cat.borrow();
         let items: Vec<FieldItem> = cat
@@ -1318,7 +1388,8 @@ impl Controller {
             })
             .collect();
         drop(cat);
-        g.set_catalogue_fields(ModelRc::new(VecModel::from(items)));
+        app.global::<CatalogueAdapter>()
+            .set_catalogue_fields(ModelRc::new(VecModel::from(items)));
         self.state.borrow_mut().catalogue_field = None;
         self.set_page(Page::Catalogue);
     }
@@ -1326,7 +1397,6 @@ impl Controller {
     /// A field's procedures, in Vietnamese alphabetical order.
     fn open_field(&self, code: &str) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let positions: Vec<usize> = {
             let procs = &self.cat.borrow().procedures;
             let mut positions: Vec<usize> = (0..procs.len())
@@ -1335,8 +1405,10 @@ impl Controller {
             positions.sort_by(|&a, &b| collate::compare(&procs[a].1.name_vi, &procs[b].1.name_vi));
             positions
         };
-        g.set_procedures(self.procedure_items(positions));
-        g.set_procedures_title(self.field_name(code).into());
+        app.global::<CatalogueAdapter>()
+            .set_procedures(self.procedure_items(positions));
+        app.global::<CatalogueAdapter>()
+            .set_procedures_title(self.field_name(code).into());
         {
             let mut s = self.state.borrow_mut();
             s.catalogue_field = Some(code.to_string());
@@ -1377,7 +1449,6 @@ impl Controller {
     /// Results for the text typed so far, in Vietnamese alphabetical order.
     fn run_search(&self) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let (text, telex) = {
             let s = self.state.borrow();
             (s.telex.text(), s.telex.is_enabled())
@@ -1387,10 +1458,13 @@ impl Controller {
             .borrow()
             .search
             .search_ordered(&text, usize::MAX, Order::Alphabetical);
-        g.set_search_text(text.into());
-        g.set_telex(telex);
-        g.set_search_total(hits.len() as i32);
-        g.set_procedures(self.procedure_items(hits));
+        app.global::<CatalogueAdapter>()
+            .set_search_text(text.into());
+        app.global::<CatalogueAdapter>().set_telex(telex);
+        app.global::<CatalogueAdapter>()
+            .set_search_total(hits.len() as i32);
+        app.global::<CatalogueAdapter>()
+            .set_procedures(self.procedure_items(hits));
     }
 
     fn open_procedure(&self, id: i64) {
@@ -1399,7 +1473,6 @@ impl Controller {
             return;
         };
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let lang = self.state.borrow().language;
         let processing = match lang {
             Language::Vi => p.processing_vi.clone().unwrap_or(p.processing_days.clone()),
@@ -1411,22 +1484,24 @@ impl Controller {
             .flatten()
             .map(|d| d.as_str().into())
             .collect();
-        g.set_procedure(ProcedureInfo {
-            name: self.procedure_name(p).into(),
-            code: p.code.clone().unwrap_or_default().into(),
-            processing: processing.into(),
-            fee: p.fee_vi.clone().into(),
-            submit_at: p.submit_at_vi.clone().unwrap_or_default().into(),
-            online: p.online_url.is_some(),
-            documents: ModelRc::new(VecModel::from(documents)),
-        });
-        g.set_procedure_qr(
+        app.global::<CatalogueAdapter>()
+            .set_procedure(ProcedureInfo {
+                name: self.procedure_name(p).into(),
+                code: p.code.clone().unwrap_or_default().into(),
+                processing: processing.into(),
+                fee: p.fee_vi.clone().into(),
+                submit_at: p.submit_at_vi.clone().unwrap_or_default().into(),
+                online: p.online_url.is_some(),
+                documents: ModelRc::new(VecModel::from(documents)),
+            });
+        app.global::<CatalogueAdapter>().set_procedure_qr(
             p.online_url
                 .as_deref()
                 .map(super::qr::qr_image)
                 .unwrap_or_default(),
         );
-        g.set_checklist_state(SharedString::new());
+        app.global::<CatalogueAdapter>()
+            .set_checklist_state(SlipState::None);
         self.state.borrow_mut().open_procedure = Some(id);
         self.set_page(Page::Procedure);
     }
@@ -1457,12 +1532,15 @@ impl Controller {
             bytes: checklist_bytes(&slip, &self.profile),
         });
         if let Some(app) = self.ui() {
-            app.global::<Kiosk>().set_checklist_state("sent".into());
+            app.global::<CatalogueAdapter>()
+                .set_checklist_state(SlipState::Sent);
         }
     }
 
     fn admin_requested(&self) {
-        let page = self.ui().map(|a| a.global::<Kiosk>().get_page());
+        let page = self
+            .ui()
+            .map(|a| a.global::<NavigationAdapter>().get_page());
         if matches!(page, Some(Page::AdminPin | Page::Admin)) {
             return;
         }
@@ -1473,9 +1551,9 @@ impl Controller {
         log::info!("admin PIN pad opened");
         self.state.borrow_mut().pin.clear();
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_pin_length(0);
-            g.set_pin_message(SharedString::new());
+            app.global::<AdminAdapter>().set_pin_length(0);
+            app.global::<AdminAdapter>()
+                .set_pin_message(PinMessage::None);
         }
         self.show_lock_if_locked();
         self.set_page(Page::AdminPin);
@@ -1488,10 +1566,11 @@ impl Controller {
             Attempt::Allowed => false,
             Attempt::LockedUntil(until) => {
                 if let Some(app) = self.ui() {
-                    let g = app.global::<Kiosk>();
                     let local = until.with_timezone(&self.config.tz());
-                    g.set_pin_locked_until(local.format("%H:%M").to_string().into());
-                    g.set_pin_message("locked".into());
+                    app.global::<AdminAdapter>()
+                        .set_pin_locked_until(local.format("%H:%M").to_string().into());
+                    app.global::<AdminAdapter>()
+                        .set_pin_message(PinMessage::Locked);
                 }
                 true
             }
@@ -1518,10 +1597,11 @@ impl Controller {
             _ => return,
         }
         if let Some(app) = self.ui() {
-            let g = app.global::<Kiosk>();
-            g.set_pin_length(self.state.borrow().pin.len() as i32);
-            if g.get_pin_message() == "wrong" {
-                g.set_pin_message(SharedString::new());
+            app.global::<AdminAdapter>()
+                .set_pin_length(self.state.borrow().pin.len() as i32);
+            if app.global::<AdminAdapter>().get_pin_message() == PinMessage::Wrong {
+                app.global::<AdminAdapter>()
+                    .set_pin_message(PinMessage::None);
             }
         }
     }
@@ -1530,7 +1610,7 @@ impl Controller {
         if self.show_lock_if_locked() {
             self.state.borrow_mut().pin.clear();
             if let Some(app) = self.ui() {
-                app.global::<Kiosk>().set_pin_length(0);
+                app.global::<AdminAdapter>().set_pin_length(0);
             }
             return;
         }
@@ -1545,7 +1625,8 @@ impl Controller {
         });
         self.state.borrow_mut().pin_check = Some(rx);
         if let Some(app) = self.ui() {
-            app.global::<Kiosk>().set_pin_message("checking".into());
+            app.global::<AdminAdapter>()
+                .set_pin_message(PinMessage::Checking);
         }
     }
 
@@ -1563,17 +1644,18 @@ impl Controller {
         };
         self.state.borrow_mut().pin_check = None;
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
-        g.set_pin_length(0);
-        if g.get_page() != Page::AdminPin {
+        app.global::<AdminAdapter>().set_pin_length(0);
+        if app.global::<NavigationAdapter>().get_page() != Page::AdminPin {
             return; // the pad was left (idle, home) while the check ran
         }
         if answer == Some(true) {
             log::info!(event = "admin_opened"; "admin view opened");
             self.state.borrow_mut().pin_guard.succeeded();
             self.keep_pin_guard();
-            g.set_pin_message(SharedString::new());
-            g.set_admin_message(SharedString::new());
+            app.global::<AdminAdapter>()
+                .set_pin_message(PinMessage::None);
+            app.global::<AdminAdapter>()
+                .set_admin_message(SlipState::None);
             self.refresh_admin();
             self.set_page(Page::Admin);
         } else {
@@ -1583,8 +1665,9 @@ impl Controller {
             log::warn!(event = "admin_pin_wrong"; "wrong admin PIN");
             match attempt {
                 Attempt::Allowed => {
-                    g.set_pin_attempts_left(self.state.borrow().pin_guard.attempts_left() as i32);
-                    g.set_pin_message("wrong".into());
+                    app.global::<AdminAdapter>().set_pin_attempts_left(self.state.borrow().pin_guard.attempts_left() as i32);
+                    app.global::<AdminAdapter>()
+                        .set_pin_message(PinMessage::Wrong);
                 }
                 Attempt::LockedUntil(_) => {
                     log::warn!(event = "admin_pin_locked"; "admin PIN pad locked after too many wrong PINs");
@@ -1617,13 +1700,14 @@ impl Controller {
     /// Puts the printer's state and the kept tickets on the admin page.
     fn refresh_admin(&self) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let (state, checked) = {
             let s = self.state.borrow();
             (s.printer_state, s.printer_checked)
         };
-        g.set_printer_state(state.map_or("unknown", |s| s.code()).into());
-        g.set_printer_checked(self.time_of_day(checked));
+        app.global::<AdminAdapter>()
+            .set_printer_state(state.map_or(PrinterStatus::Unknown, printer_status));
+        app.global::<AdminAdapter>()
+            .set_printer_checked(self.time_of_day(checked));
         let kept = self.kept_tickets();
         let tz = self.config.tz();
         let items: Vec<KeptTicket> = kept
@@ -1640,8 +1724,10 @@ impl Controller {
                 field: self.field_name(&t.field).into(),
             })
             .collect();
-        g.set_kept_total(items.len() as i32);
-        g.set_kept(ModelRc::new(VecModel::from(items)));
+        app.global::<AdminAdapter>()
+            .set_kept_total(items.len() as i32);
+        app.global::<AdminAdapter>()
+            .set_kept(ModelRc::new(VecModel::from(items)));
         let status = self.sync.as_ref().map(|s| s.status()).unwrap_or_default();
         self.show_sync_status(&status);
     }
@@ -1677,7 +1763,8 @@ impl Controller {
         }
         if sent > 0 {
             if let Some(app) = self.ui() {
-                app.global::<Kiosk>().set_admin_message("sent".into());
+                app.global::<AdminAdapter>()
+                    .set_admin_message(SlipState::Sent);
             }
         }
     }
@@ -1729,7 +1816,8 @@ impl Controller {
         });
         self.state.borrow_mut().admin_jobs.push(job);
         if let Some(app) = self.ui() {
-            app.global::<Kiosk>().set_admin_message("sent".into());
+            app.global::<AdminAdapter>()
+                .set_admin_message(SlipState::Sent);
         }
     }
 
@@ -1742,14 +1830,11 @@ impl Controller {
             log::error!("could not switch the UI language: {e}");
         }
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
-        g.set_language(
-            match language {
-                Language::Vi => "vi",
-                Language::En => "en",
-            }
-            .into(),
-        );
+        app.global::<NavigationAdapter>()
+            .set_language(match language {
+                Language::Vi => ui::Language::Vi,
+                Language::En => ui::Language::En,
+            });
         let items: Vec<FieldItem> = self
             .cat
             .borrow()
@@ -1765,17 +1850,19 @@ impl Controller {
                 icon: icon_char(&f.icon).into(),
             })
             .collect();
-        g.set_fields(ModelRc::new(VecModel::from(items)));
+        app.global::<TicketAdapter>()
+            .set_fields(ModelRc::new(VecModel::from(items)));
         let field = self.state.borrow().field.clone();
         if let Some(code) = field {
-            g.set_chosen_field(self.field_name(&code).into());
+            app.global::<TicketAdapter>()
+                .set_chosen_field(self.field_name(&code).into());
         }
         // Catalogue pages follow the language too.
         let (field, procedure) = {
             let s = self.state.borrow();
             (s.catalogue_field.clone(), s.open_procedure)
         };
-        match g.get_page() {
+        match app.global::<NavigationAdapter>().get_page() {
             Page::Catalogue => self.open_catalogue(),
             Page::Procedures => {
                 if let Some(f) = field {
@@ -1792,41 +1879,45 @@ impl Controller {
         }
         let last = self.state.borrow().last_ticket.clone();
         if let Some(last) = last {
-            if g.get_page() == Page::Ticket {
-                let mut t = g.get_ticket();
+            if app.global::<NavigationAdapter>().get_page() == Page::Ticket {
+                let mut t = app.global::<TicketAdapter>().get_ticket();
                 t.field = self.field_name(&last.field_code).into();
-                g.set_ticket(t);
+                app.global::<TicketAdapter>().set_ticket(t);
             }
         }
     }
 
     fn refresh_clock(&self) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let now = self.now();
         if now < PLAUSIBLE_FLOOR {
             // A clock we cannot trust is not shown to citizens.
-            g.set_time_text("--:--".into());
-            g.set_date_text(SharedString::new());
+            app.global::<NavigationAdapter>()
+                .set_time_text("--:--".into());
+            app.global::<NavigationAdapter>()
+                .set_date_text(SharedString::new());
         } else {
             let local = now.with_timezone(&self.config.tz()).naive_local();
-            g.set_time_text(format!("{:02}:{:02}", local.hour(), local.minute()).into());
-            g.set_date_text(local.format("%d/%m/%Y").to_string().into());
-            g.set_weekday(local.weekday().number_from_monday() as i32);
+            app.global::<NavigationAdapter>()
+                .set_time_text(format!("{:02}:{:02}", local.hour(), local.minute()).into());
+            app.global::<NavigationAdapter>()
+                .set_date_text(local.format("%d/%m/%Y").to_string().into());
+            app.global::<NavigationAdapter>()
+                .set_weekday(local.weekday().number_from_monday() as i32);
         }
         match self.availability_now() {
             Availability::Open { closes_at } => {
-                g.set_open(true);
-                g.set_open_until(closes_at.format("%H:%M").to_string().into());
+                app.global::<NavigationAdapter>().set_open(true);
+                app.global::<NavigationAdapter>()
+                    .set_open_until(closes_at.format("%H:%M").to_string().into());
             }
-            Availability::Closed { .. } => g.set_open(false),
+            Availability::Closed { .. } => app.global::<NavigationAdapter>().set_open(false),
         }
     }
 
     /// The configured hours as the closed page states them; they never change while running.
     fn show_hours(&self) {
         let Some(app) = self.ui() else { return };
-        let g = app.global::<Kiosk>();
         let hours = &self.config.hours;
         let mut sessions = hours.sessions.clone();
         sessions.sort_by_key(|s| s.start);
@@ -1834,10 +1925,38 @@ impl Controller {
             .iter()
             .map(|s| format!("{}–{}", s.start.format("%H:%M"), s.end.format("%H:%M")))
             .collect();
-        g.set_sessions_text(sessions.join(", ").into());
+        app.global::<NavigationAdapter>()
+            .set_sessions_text(sessions.join(", ").into());
         let (first, last) = day_range(&hours.days).unwrap_or((0, 0));
-        g.set_first_day(first as i32);
-        g.set_last_day(last as i32);
+        app.global::<NavigationAdapter>()
+            .set_first_day(first as i32);
+        app.global::<NavigationAdapter>().set_last_day(last as i32);
+    }
+}
+
+/// A printer's state as the screens name it.
+fn printer_status(state: PrinterState) -> PrinterStatus {
+    match state {
+        PrinterState::Ready => PrinterStatus::Ready,
+        PrinterState::PaperNearEnd => PrinterStatus::PaperNearEnd,
+        PrinterState::PaperOut => PrinterStatus::PaperOut,
+        PrinterState::CoverOpen => PrinterStatus::CoverOpen,
+        PrinterState::Offline => PrinterStatus::Offline,
+        PrinterState::NotAnswering => PrinterStatus::NotAnswering,
+    }
+}
+
+/// A dossier's status as the screens name it.
+fn dossier_status(status: crate::domain::dossier::DossierStatus) -> DossierStatus {
+    use crate::domain::dossier::DossierStatus as S;
+    match status {
+        S::Received => DossierStatus::Received,
+        S::Processing => DossierStatus::Processing,
+        S::SupplementRequested => DossierStatus::SupplementRequested,
+        S::Ready => DossierStatus::Ready,
+        S::Returned => DossierStatus::Returned,
+        S::Refused => DossierStatus::Refused,
+        S::Stopped => DossierStatus::Stopped,
     }
 }
 
