@@ -419,8 +419,137 @@ fn kiosk_ui_flows() {
     serial_printer_faults_and_the_admin_view(&clock);
     dossier_lookup(&clock);
     procedure_catalogue(&clock);
+    going_home_forgets_every_flow(&clock);
     office_sync();
     logs_hold_nothing_personal();
+}
+
+/// The privacy invariant, flow by flow: each flow's properties are filled (a ticket on
+/// screen, a dossier with its details, a search, PIN digits), the kiosk goes home, and every
+/// property of that flow's adapter is back to its empty value; what the controller kept
+/// (typed code, factor, digits) is gone too, as the next key shows.
+fn going_home_forgets_every_flow(clock: &TestClock) {
+    clock.set(wednesday_morning());
+    let data = tempfile::tempdir().unwrap();
+    kiosk::open_store(data.path())
+        .unwrap()
+        .import_dossiers(
+            &[record(
+                "H15.50.05.13-261120-0975",
+                "processing",
+                "1.001193",
+                "4321",
+                "7KQ2",
+            )],
+            wednesday_morning(),
+        )
+        .unwrap();
+    let mut config = demo_config();
+    config.admin.pin_hash = Some(motcua::auth::hash_pin("2468").unwrap());
+    let kiosk = Kiosk::new(config, data.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    let nav = app.global::<NavigationAdapter>();
+
+    // The ticket flow.
+    let t = app.global::<TicketAdapter>();
+    t.invoke_take_ticket();
+    t.invoke_choose_field("HT".into());
+    assert_eq!(t.get_chosen_field(), "Hộ tịch");
+    t.invoke_choose_priority("".into());
+    assert_eq!(page(app), Page::Ticket);
+    assert_ne!(t.get_ticket().number, "");
+    nav.invoke_go_home();
+    assert_eq!(t.get_chosen_field(), "");
+    assert_eq!(t.get_ticket(), Default::default());
+    assert_eq!(t.get_ticket_qr().size(), slint::Image::default().size());
+    assert_eq!(t.get_print_state(), PrintState::Idle);
+    // The field chosen is forgotten: the priority page without one goes home.
+    t.invoke_choose_priority("".into());
+    assert_eq!(page(app), Page::Home);
+
+    // The lookup flow, with the details the second factor opens.
+    let l = app.global::<LookupAdapter>();
+    l.invoke_open_lookup();
+    for k in "H15.50.05.13-261120-0975".chars() {
+        l.invoke_lookup_key(k.to_string().into());
+    }
+    l.invoke_lookup_key("ok".into());
+    assert_eq!(page(app), Page::Dossier);
+    l.invoke_open_factor();
+    l.invoke_factor_key("0".into());
+    l.invoke_factor_key("ok".into());
+    assert_eq!(l.get_factor_message(), FactorMessage::Wrong);
+    for k in "4321".chars() {
+        l.invoke_factor_key(k.to_string().into());
+    }
+    l.invoke_factor_key("ok".into());
+    assert!(l.get_dossier().details);
+    assert!(l.get_dossier_steps().row_count() > 0 || l.get_dossier().masked_name != "");
+    l.invoke_print_status();
+    assert_eq!(l.get_slip_state(), SlipState::Sent);
+    l.invoke_open_factor();
+    l.invoke_factor_key("9".into());
+    assert_eq!(l.get_factor_length(), 1);
+    nav.invoke_go_home();
+    assert_eq!(l.get_lookup_input(), "");
+    assert_eq!(l.get_lookup_error(), LookupError::None);
+    assert_eq!(l.get_dossier(), Default::default());
+    assert_eq!(l.get_dossier_steps().row_count(), 0);
+    assert_eq!(l.get_factor_length(), 0);
+    assert_eq!(l.get_factor_message(), FactorMessage::None);
+    assert_eq!(l.get_factor_attempts_left(), 0);
+    assert_eq!(l.get_slip_state(), SlipState::None);
+    // No dossier stays open behind the screen: the factor pad does not open.
+    l.invoke_open_factor();
+    assert_eq!(page(app), Page::Home);
+    // The code typed is gone: one key shows one character.
+    l.invoke_open_lookup();
+    l.invoke_lookup_key("H".into());
+    assert_eq!(l.get_lookup_input(), "H");
+    nav.invoke_go_home();
+
+    // The catalogue flow: a search with Telex off, a procedure's checklist.
+    let c = app.global::<CatalogueAdapter>();
+    c.invoke_open_catalogue();
+    c.invoke_open_search();
+    c.invoke_search_key("telex".into());
+    for k in "khai".chars() {
+        c.invoke_search_key(k.to_string().into());
+    }
+    assert_eq!(c.get_search_text(), "khai");
+    assert!(!c.get_telex());
+    assert!(c.get_search_total() > 0);
+    let first = c.get_procedures().row_data(0).unwrap();
+    c.invoke_open_procedure(first.id);
+    c.invoke_print_checklist();
+    assert_eq!(c.get_checklist_state(), SlipState::Sent);
+    nav.invoke_go_home();
+    assert_eq!(c.get_search_text(), "");
+    assert!(c.get_telex());
+    assert_eq!(c.get_search_total(), 0);
+    assert_eq!(c.get_procedures().row_count(), 0);
+    assert_eq!(c.get_checklist_state(), SlipState::None);
+
+    // The admin flow: digits on the PIN pad.
+    let a = app.global::<AdminAdapter>();
+    a.invoke_admin_requested();
+    assert_eq!(page(app), Page::AdminPin);
+    a.invoke_pin_key("1".into());
+    a.invoke_pin_key("3".into());
+    assert_eq!(a.get_pin_length(), 2);
+    nav.invoke_go_home();
+    assert_eq!(a.get_pin_length(), 0);
+    assert_eq!(a.get_pin_message(), PinMessage::None);
+    assert_eq!(a.get_pin_attempts_left(), 0);
+    assert_eq!(a.get_admin_message(), SlipState::None);
+    // The digits are gone: one key counts one.
+    a.invoke_admin_requested();
+    a.invoke_pin_key("5".into());
+    assert_eq!(a.get_pin_length(), 1);
+    nav.invoke_go_home();
+    // Let the print worker finish before the data directory goes.
+    kiosk.controller.finish_printing(Duration::from_secs(5));
 }
 
 /// Every log record of the run, as the journal would get it: message and fields.
