@@ -3,7 +3,7 @@
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::{icon_char, Controller};
+use super::{field_item, Controller};
 use crate::catalogue::Procedure;
 use crate::config::{Config, Language};
 use crate::domain::collate;
@@ -118,15 +118,7 @@ impl Controller {
             .iter()
             // A field with no procedure in the catalogue would open an empty list.
             .filter(|f| cat.procedures.iter().any(|(_, p)| p.field == f.code))
-            .map(|f| FieldItem {
-                code: f.code.clone().into(),
-                name: match lang {
-                    Language::Vi => f.name_vi.clone(),
-                    Language::En => f.name_en.clone(),
-                }
-                .into(),
-                icon: icon_char(&f.icon).into(),
-            })
+            .map(|f| field_item(f, lang))
             .collect();
         drop(cat);
         app.global::<CatalogueAdapter>()

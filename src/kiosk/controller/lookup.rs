@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::Controller;
+use super::{type_key, Controller, Keyed};
 use crate::config::Language;
 use crate::domain::dossier_code::{extract, parse_code, CodeError, MAX_CODE_LEN};
 use crate::domain::priority::PriorityGroup;
@@ -64,21 +64,18 @@ impl Controller {
     }
 
     pub(super) fn lookup_key(&self, key: &str) {
-        match key {
-            "back" => {
-                self.lookup.borrow_mut().lookup_input.pop();
-            }
-            "ok" => {
+        let keyed = type_key(
+            &mut self.lookup.borrow_mut().lookup_input,
+            key,
+            MAX_CODE_LEN,
+        );
+        match keyed {
+            Keyed::Edited => {}
+            Keyed::Done => {
                 let typed = self.lookup.borrow().lookup_input.clone();
                 return self.look_up(parse_code(&typed).map(|c| (c, None)));
             }
-            k if k.chars().count() == 1 => {
-                let mut s = self.lookup.borrow_mut();
-                if s.lookup_input.len() < MAX_CODE_LEN {
-                    s.lookup_input.push_str(k);
-                }
-            }
-            _ => return,
+            Keyed::Ignored => return,
         }
         if let Some(app) = self.ui() {
             app.global::<LookupAdapter>()
@@ -298,24 +295,17 @@ impl Controller {
     }
 
     pub(super) fn factor_key(&self, key: &str) {
-        match key {
-            "back" => {
-                self.lookup.borrow_mut().factor_input.pop();
-            }
-            "ok" => {
+        let keyed = type_key(&mut self.lookup.borrow_mut().factor_input, key, FACTOR_MAX);
+        match keyed {
+            Keyed::Edited => {}
+            Keyed::Done => {
                 let typed = std::mem::take(&mut self.lookup.borrow_mut().factor_input);
                 if let Some(app) = self.ui() {
                     app.global::<LookupAdapter>().set_factor_length(0);
                 }
                 return self.check_factor(&typed);
             }
-            k if k.chars().count() == 1 => {
-                let mut s = self.lookup.borrow_mut();
-                if s.factor_input.len() < FACTOR_MAX {
-                    s.factor_input.push_str(k);
-                }
-            }
-            _ => return,
+            Keyed::Ignored => return,
         }
         if let Some(app) = self.ui() {
             app.global::<LookupAdapter>()

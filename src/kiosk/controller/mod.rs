@@ -24,11 +24,12 @@ use super::printing::PrintQueue;
 use super::upkeep::Upkeep;
 use crate::auth::PinGuard;
 use crate::config::{Config, Language};
-use crate::kiosk::store::{Numbering, Store};
+use crate::kiosk::store::{FieldRow, Numbering, Store};
 use crate::kiosk::sync::SyncHandle;
 use crate::printer::Profile;
 use crate::ui::{
-    AdminAdapter, App, CatalogueAdapter, LookupAdapter, NavigationAdapter, Page, TicketAdapter,
+    AdminAdapter, App, CatalogueAdapter, FieldItem, LookupAdapter, NavigationAdapter, Page,
+    TicketAdapter,
 };
 use admin::AdminState;
 use catalogue::{CatalogueState, CatalogueView};
@@ -152,78 +153,63 @@ impl Controller {
         Ok(ctrl)
     }
 
-    pub(super) fn wire(self: &Rc<Self>, app: &App) {
+    /// Answers every adapter's callbacks, flow by flow.
+    fn wire(self: &Rc<Self>, app: &App) {
         let w = Rc::downgrade(self);
-        app.global::<TicketAdapter>()
-            .on_take_ticket(with(&w, |c| c.take_ticket()));
-        app.global::<TicketAdapter>()
-            .on_choose_field(with_arg(&w, |c, code: SharedString| c.choose_field(&code)));
-        app.global::<TicketAdapter>()
-            .on_choose_priority(with_arg(&w, |c, code: SharedString| {
-                c.choose_priority(&code)
-            }));
-        app.global::<NavigationAdapter>()
-            .on_go_home(with(&w, |c| c.go_home()));
-        app.global::<TicketAdapter>()
-            .on_ticket_tapped(with(&w, |c| {
-                if !c.tap_guard.running() {
-                    c.go_home();
-                }
-            }));
-        app.global::<NavigationAdapter>()
-            .on_go_back(with(&w, |c| c.go_back()));
-        app.global::<NavigationAdapter>()
-            .on_toggle_language(with(&w, |c| {
-                let next = match c.language.get() {
-                    Language::Vi => Language::En,
-                    Language::En => Language::Vi,
-                };
-                c.set_language(next);
-            }));
-        app.global::<NavigationAdapter>()
-            .on_activity(with(&w, |c| c.restart_idle()));
-        app.global::<AdminAdapter>()
-            .on_admin_requested(with(&w, |c| c.admin_requested()));
-        app.global::<AdminAdapter>()
-            .on_pin_key(with_arg(&w, |c, key: SharedString| c.pin_key(&key)));
-        app.global::<AdminAdapter>()
-            .on_reprint(with_arg(&w, |c, id: SharedString| {
-                c.reprint(&[id.to_string()])
-            }));
-        app.global::<AdminAdapter>().on_reprint_all(with(&w, |c| {
+
+        let nav = app.global::<NavigationAdapter>();
+        nav.on_go_home(with(&w, |c| c.go_home()));
+        nav.on_go_back(with(&w, |c| c.go_back()));
+        nav.on_toggle_language(with(&w, |c| {
+            let next = match c.language.get() {
+                Language::Vi => Language::En,
+                Language::En => Language::Vi,
+            };
+            c.set_language(next);
+        }));
+        nav.on_activity(with(&w, |c| c.restart_idle()));
+
+        let ticket = app.global::<TicketAdapter>();
+        ticket.on_take_ticket(with(&w, |c| c.take_ticket()));
+        ticket.on_choose_field(with_arg(&w, |c, code: SharedString| c.choose_field(&code)));
+        ticket.on_choose_priority(with_arg(&w, |c, code: SharedString| {
+            c.choose_priority(&code)
+        }));
+        ticket.on_ticket_tapped(with(&w, |c| {
+            if !c.tap_guard.running() {
+                c.go_home();
+            }
+        }));
+
+        let lookup = app.global::<LookupAdapter>();
+        lookup.on_open_lookup(with(&w, |c| c.open_lookup()));
+        lookup.on_lookup_key(with_arg(&w, |c, k: SharedString| c.lookup_key(&k)));
+        lookup.on_open_factor(with(&w, |c| c.open_factor()));
+        lookup.on_factor_key(with_arg(&w, |c, k: SharedString| c.factor_key(&k)));
+        lookup.on_print_status(with(&w, |c| c.print_status()));
+        lookup.on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
+        lookup.on_scanner_text(with_arg(&w, |c, t: SharedString| c.scanner_text(&t)));
+
+        let catalogue = app.global::<CatalogueAdapter>();
+        catalogue.on_open_catalogue(with(&w, |c| c.open_catalogue()));
+        catalogue.on_open_field(with_arg(&w, |c, code: SharedString| c.open_field(&code)));
+        catalogue.on_open_procedure(with_arg(&w, |c, id: i32| c.open_procedure(id.into())));
+        catalogue.on_open_search(with(&w, |c| c.open_search()));
+        catalogue.on_search_key(with_arg(&w, |c, k: SharedString| c.search_key(&k)));
+        catalogue.on_print_checklist(with(&w, |c| c.print_checklist()));
+
+        let admin = app.global::<AdminAdapter>();
+        admin.on_admin_requested(with(&w, |c| c.admin_requested()));
+        admin.on_pin_key(with_arg(&w, |c, key: SharedString| c.pin_key(&key)));
+        admin.on_reprint(with_arg(&w, |c, id: SharedString| {
+            c.reprint(&[id.to_string()])
+        }));
+        admin.on_reprint_all(with(&w, |c| {
             let ids: Vec<String> = c.kept_tickets().into_iter().map(|t| t.id).collect();
             c.reprint(&ids);
         }));
-        app.global::<AdminAdapter>()
-            .on_test_print(with(&w, |c| c.test_print()));
-        app.global::<AdminAdapter>()
-            .on_restart(with(&w, |c| c.request_restart()));
-        app.global::<LookupAdapter>()
-            .on_open_lookup(with(&w, |c| c.open_lookup()));
-        app.global::<LookupAdapter>()
-            .on_lookup_key(with_arg(&w, |c, k: SharedString| c.lookup_key(&k)));
-        app.global::<LookupAdapter>()
-            .on_open_factor(with(&w, |c| c.open_factor()));
-        app.global::<LookupAdapter>()
-            .on_factor_key(with_arg(&w, |c, k: SharedString| c.factor_key(&k)));
-        app.global::<LookupAdapter>()
-            .on_print_status(with(&w, |c| c.print_status()));
-        app.global::<LookupAdapter>()
-            .on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
-        app.global::<CatalogueAdapter>()
-            .on_open_catalogue(with(&w, |c| c.open_catalogue()));
-        app.global::<CatalogueAdapter>()
-            .on_open_field(with_arg(&w, |c, code: SharedString| c.open_field(&code)));
-        app.global::<CatalogueAdapter>()
-            .on_open_procedure(with_arg(&w, |c, id: i32| c.open_procedure(id.into())));
-        app.global::<CatalogueAdapter>()
-            .on_open_search(with(&w, |c| c.open_search()));
-        app.global::<CatalogueAdapter>()
-            .on_search_key(with_arg(&w, |c, k: SharedString| c.search_key(&k)));
-        app.global::<CatalogueAdapter>()
-            .on_print_checklist(with(&w, |c| c.print_checklist()));
-        app.global::<LookupAdapter>()
-            .on_scanner_text(with_arg(&w, |c, t: SharedString| c.scanner_text(&t)));
+        admin.on_test_print(with(&w, |c| c.test_print()));
+        admin.on_restart(with(&w, |c| c.request_restart()));
     }
 
     pub(super) fn ui(&self) -> Option<App> {
@@ -361,6 +347,47 @@ impl Controller {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+/// A field as a big button, named in `language`.
+fn field_item(f: &FieldRow, language: Language) -> FieldItem {
+    FieldItem {
+        code: f.code.clone().into(),
+        name: match language {
+            Language::Vi => f.name_vi.clone(),
+            Language::En => f.name_en.clone(),
+        }
+        .into(),
+        icon: icon_char(&f.icon).into(),
+    }
+}
+
+/// What a key of an on-screen keyboard did to the text typed so far.
+enum Keyed {
+    /// The text changed (or stayed full): show it again.
+    Edited,
+    /// "ok": act on the text.
+    Done,
+    /// Not a key this keyboard has.
+    Ignored,
+}
+
+/// Applies `key` to `typed`: "back" deletes the last character, one character is added
+/// while `typed` is shorter than `max` bytes.
+fn type_key(typed: &mut String, key: &str, max: usize) -> Keyed {
+    match key {
+        "back" => {
+            typed.pop();
+        }
+        "ok" => return Keyed::Done,
+        k if k.chars().count() == 1 => {
+            if typed.len() < max {
+                typed.push_str(k);
+            }
+        }
+        _ => return Keyed::Ignored,
+    }
+    Keyed::Edited
 }
 
 /// A catalogue icon is a hex code point of the embedded Material Icons font.

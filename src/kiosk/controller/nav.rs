@@ -4,7 +4,7 @@
 use chrono::{Datelike, Timelike};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::{icon_char, Controller};
+use super::{field_item, Controller};
 use crate::config::Language;
 use crate::domain::clock::PLAUSIBLE_FLOOR;
 use crate::domain::hours::{availability, Availability};
@@ -56,15 +56,7 @@ impl Controller {
             .borrow()
             .fields
             .iter()
-            .map(|f| FieldItem {
-                code: f.code.clone().into(),
-                name: match language {
-                    Language::Vi => f.name_vi.clone(),
-                    Language::En => f.name_en.clone(),
-                }
-                .into(),
-                icon: icon_char(&f.icon).into(),
-            })
+            .map(|f| field_item(f, language))
             .collect();
         app.global::<TicketAdapter>()
             .set_fields(ModelRc::new(VecModel::from(items)));
