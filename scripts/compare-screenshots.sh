@@ -7,15 +7,14 @@
 # Usage: scripts/compare-screenshots.sh [BASE_REV]
 #   BASE_REV defaults to the merge base of HEAD and main.
 #
-# BASE_REV is checked out in a temporary git worktree (removed on exit) and built in a
-# target dir of its own, BASE_TARGET_DIR (default: compare-base inside the working tree's
-# target dir, $CARGO_TARGET_DIR or ./target). It cannot share the working tree's: build.rs
-# bakes in its checkout's path, and cargo would reuse that build script for the other
-# checkout. On first use the base target dir is seeded with a copy of the working tree's
-# built dependencies (about 5 GB, a minute or two), so nothing is built from scratch.
-# Cost of a run: the motcua crate and its UI test built twice (the base's from a fresh
-# checkout every time; the working tree's only if changed), 1 to 3 minutes each on two
-# cores, plus about 45 s for each run of the UI test.
+# BASE_REV is checked out in a temporary git worktree (removed on exit) and built in the
+# working tree's target dir ($CARGO_TARGET_DIR, else ./target), so no dependency is built
+# twice and no disk is spent on a second target dir. Cargo names the crate's artefacts the
+# same for both checkouts and judges them fresh by file times, and build.rs bakes in its
+# checkout's path; so before each side the crate's fingerprints are deleted and cargo
+# rebuilds motcua (build script, library, UI test) from that side's sources. The working
+# tree goes last, so the target dir is left as it was. Cost: the motcua crate built twice,
+# 1 to 4 minutes each on two cores, plus about 1 to 2 minutes for each run of the UI test.
 #
 # Some screenshots differ between any two runs, even of the same commit, so they are only
 # checked to exist on both sides (listed as "volatile", never a failure):
@@ -33,15 +32,6 @@ cd "$repo"
 base=${1:-$(git merge-base HEAD main)}
 base=$(git rev-parse --verify "$base^{commit}")
 target=${CARGO_TARGET_DIR:-$repo/target}
-base_target=${BASE_TARGET_DIR:-$target/compare-base}
-if [ ! -d "$base_target/debug" ] && [ -d "$target/debug" ]; then
-    echo "seeding $base_target with the dependencies built in $target ..."
-    mkdir -p "$base_target/debug"
-    for d in deps build .fingerprint; do
-        [ -d "$target/debug/$d" ] && cp -a "$target/debug/$d" "$base_target/debug/"
-    done
-fi
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/motcua-screenshots.XXXXXX")
 cleanup() {
     git -C "$repo" worktree remove --force "$work/src" 2>/dev/null || true
@@ -52,7 +42,7 @@ trap cleanup EXIT INT TERM
 
 # Runs the UI test in $1 with target dir $2 and keeps its screenshots in $3.
 shoot() {
-    rm -rf "$2/screenshots"
+    rm -rf "$2/screenshots" "$2"/debug/.fingerprint/motcua-*
     if ! (cd "$1" && CARGO_TARGET_DIR=$2 cargo test --quiet --test kiosk_ui >"$work/log" 2>&1); then
         # The admin view's printer-fault step races the print worker on a loaded machine;
         # a second run tells a flake from a failure.
@@ -70,7 +60,7 @@ shoot() {
 
 git worktree add --quiet --detach "$work/src" "$base"
 echo "screenshots of $(git rev-parse --short "$base") ..."
-shoot "$work/src" "$base_target" "$work/base"
+shoot "$work/src" "$target" "$work/base"
 echo "screenshots of the working tree ..."
 shoot "$repo" "$target" "$work/new"
 

@@ -29,7 +29,9 @@ pub(super) struct StatusState {
 /// The printer's last reported state and when it was read.
 #[derive(Default)]
 pub(super) struct PrinterSeen {
+    /// The state, `None` until the printer first reports one.
     pub(super) printer_state: Option<PrinterState>,
+    /// When it was read.
     pub(super) printer_checked: Option<DateTime<Utc>>,
 }
 
