@@ -20,7 +20,11 @@ use slint::{ComponentHandle, Model};
 
 use motcua::config::Config;
 use motcua::kiosk::{self, KioskApp};
-use motcua::ui::{App, Kiosk as KioskGlobal, Page, PrintState};
+use motcua::ui::{
+    AdminAdapter, App, CatalogueAdapter, DossierStatus, FactorMessage, LookupAdapter, LookupError,
+    NavigationAdapter, Page, PinMessage, PrintState, PrinterStatus, SlipState, StatusAdapter,
+    SyncState, TicketAdapter, Timeliness,
+};
 
 /// A clock the test moves by hand.
 struct TestClock(Arc<Mutex<DateTime<Utc>>>);
@@ -72,20 +76,20 @@ fn tap(app: &App, label: &str) {
 }
 
 fn page(app: &App) -> Page {
-    app.global::<KioskGlobal>().get_page()
+    app.global::<NavigationAdapter>().get_page()
 }
 
 /// Lets the print worker (a real thread) finish and the UI collect its outcome.
 fn wait_for_print(app: &App) -> PrintState {
     for _ in 0..200 {
         mock_elapsed_time(Duration::from_millis(50));
-        let state = app.global::<KioskGlobal>().get_print_state();
+        let state = app.global::<TicketAdapter>().get_print_state();
         if state != PrintState::Printing {
             return state;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    app.global::<KioskGlobal>().get_print_state()
+    app.global::<TicketAdapter>().get_print_state()
 }
 
 fn screenshots_dir() -> PathBuf {
@@ -150,12 +154,12 @@ fn kiosk_ui_flows() {
     tap(app, "Không — lấy số thường");
     assert_eq!(page(app), Page::Ticket);
     assert!(exists(app, "Số thứ tự của bạn A001"));
-    let ticket = app.global::<KioskGlobal>().get_ticket();
+    let ticket = app.global::<TicketAdapter>().get_ticket();
     assert_eq!(ticket.field.as_str(), "Hộ tịch");
     assert_eq!(ticket.ahead, 0);
     assert_eq!(ticket.time.as_str(), "08:30");
     // The second tap of a double tap does not hide the number just shown.
-    app.global::<KioskGlobal>().invoke_ticket_tapped();
+    app.global::<TicketAdapter>().invoke_ticket_tapped();
     assert_eq!(page(app), Page::Ticket);
     assert_eq!(wait_for_print(app), PrintState::Printed);
     let receipts: Vec<_> = std::fs::read_dir(data.path().join("receipts"))
@@ -198,13 +202,13 @@ fn kiosk_ui_flows() {
 
     // A tap anywhere finishes; a second citizen declares a priority group.
     mock_elapsed_time(Duration::from_secs(2));
-    app.global::<KioskGlobal>().invoke_ticket_tapped();
+    app.global::<TicketAdapter>().invoke_ticket_tapped();
     assert_eq!(page(app), Page::Home);
     tap(app, "Lấy số thứ tự");
     tap(app, "Hộ tịch");
     tap(app, "Người cao tuổi (từ 60 tuổi)");
     assert!(exists(app, "Số thứ tự của bạn A002"));
-    let ticket = app.global::<KioskGlobal>().get_ticket();
+    let ticket = app.global::<TicketAdapter>().get_ticket();
     assert_eq!(ticket.ahead, 1);
     assert_eq!(ticket.priority.as_str(), "elderly");
     // Others can read the screen: it says "priority", never which group.
@@ -215,14 +219,17 @@ fn kiosk_ui_flows() {
     // The confirmation returns home by itself.
     mock_elapsed_time(Duration::from_secs(11));
     assert_eq!(page(app), Page::Home);
-    assert_eq!(app.global::<KioskGlobal>().get_ticket().number.as_str(), "");
+    assert_eq!(
+        app.global::<TicketAdapter>().get_ticket().number.as_str(),
+        ""
+    );
 
     // Another queue numbers on its own.
     tap(app, "Lấy số thứ tự");
     tap(app, "Chứng thực");
     tap(app, "Không — lấy số thường");
     assert!(exists(app, "Số thứ tự của bạn B001"));
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
 
     // English and back.
     tap(app, "English");
@@ -247,7 +254,10 @@ fn kiosk_ui_flows() {
     assert_eq!(page(app), Page::Priority);
     mock_elapsed_time(Duration::from_secs(2));
     assert_eq!(page(app), Page::Home);
-    assert_eq!(app.global::<KioskGlobal>().get_chosen_field().as_str(), "");
+    assert_eq!(
+        app.global::<TicketAdapter>().get_chosen_field().as_str(),
+        ""
+    );
     // Back from the priority page goes to the fields, home from the fields goes home.
     tap(app, "Lấy số thứ tự");
     tap(app, "Hộ tịch");
@@ -261,11 +271,11 @@ fn kiosk_ui_flows() {
     mock_elapsed_time(Duration::from_secs(1));
     tap(app, "Lấy số thứ tự");
     assert_eq!(page(app), Page::Closed);
-    let reopen = app.global::<KioskGlobal>().get_reopen();
+    let reopen = app.global::<NavigationAdapter>().get_reopen();
     assert_eq!(reopen.time.as_str(), "07:00");
     assert_eq!(reopen.date.as_str(), "26/11/2026");
     assert_eq!(reopen.weekday, 4);
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     clock.set(wednesday_morning() + chrono::Duration::minutes(5));
 
     // A store that cannot write (here: another process holds the write lock) gets a clear
@@ -286,14 +296,14 @@ fn kiosk_ui_flows() {
         tap(app, "Không — lấy số thường");
         // A002 went to the elderly citizen above; the failed attempt used no number.
         assert!(exists(app, "Số thứ tự của bạn A003"));
-        app.global::<KioskGlobal>().invoke_go_home();
+        app.global::<NavigationAdapter>().invoke_go_home();
     }
 
     // Screenshots of every screen, in Vietnamese, at the three sizes.
     for (w, h) in [(1080, 1920), (1920, 1080), (800, 480)] {
         kiosk::set_size(app, w, h);
         mock_elapsed_time(Duration::from_millis(300));
-        app.global::<KioskGlobal>().invoke_go_home();
+        app.global::<NavigationAdapter>().invoke_go_home();
         snapshot(app, "home");
         tap(app, "Lấy số thứ tự");
         snapshot(app, "fields");
@@ -302,7 +312,7 @@ fn kiosk_ui_flows() {
         tap(app, "Phụ nữ mang thai");
         assert_eq!(wait_for_print(app), PrintState::Printed);
         snapshot(app, "ticket");
-        app.global::<KioskGlobal>().invoke_go_home();
+        app.global::<NavigationAdapter>().invoke_go_home();
         clock.set(wednesday_evening());
         mock_elapsed_time(Duration::from_secs(1));
         snapshot(app, "home-closed");
@@ -311,9 +321,9 @@ fn kiosk_ui_flows() {
         clock.set(wednesday_morning() + chrono::Duration::minutes(10));
         mock_elapsed_time(Duration::from_secs(1));
         // The error page's flow is tested above; here only its look at each size.
-        app.global::<KioskGlobal>().set_page(Page::Error);
+        app.global::<NavigationAdapter>().set_page(Page::Error);
         snapshot(app, "error");
-        app.global::<KioskGlobal>().invoke_go_home();
+        app.global::<NavigationAdapter>().invoke_go_home();
     }
     // A kiosk without a working printer: the ticket is still valid and the screen says
     // to photograph it.
@@ -378,11 +388,11 @@ fn kiosk_ui_flows() {
             assert!(exists(app3, &format!("Số thứ tự của bạn A00{n}")));
             mock_elapsed_time(Duration::from_millis(500));
             assert_eq!(
-                app3.global::<KioskGlobal>().get_print_state(),
+                app3.global::<TicketAdapter>().get_print_state(),
                 PrintState::Printing
             );
             mock_elapsed_time(Duration::from_secs(2));
-            app3.global::<KioskGlobal>().invoke_ticket_tapped();
+            app3.global::<TicketAdapter>().invoke_ticket_tapped();
             assert_eq!(page(app3), Page::Home);
         }
         for _ in 0..3 {
@@ -393,14 +403,15 @@ fn kiosk_ui_flows() {
     // A printer that needs staff shows a small notice on the home screen.
     kiosk::set_size(app, 1080, 1920);
     mock_elapsed_time(Duration::from_millis(100));
-    app.global::<KioskGlobal>()
-        .set_printer_notice("paper_near_end".into());
+    app.global::<StatusAdapter>()
+        .set_printer_notice(PrinterStatus::PaperNearEnd);
     snapshot(app, "home-printer-notice");
-    app.global::<KioskGlobal>().set_printer_notice("".into());
+    app.global::<StatusAdapter>()
+        .set_printer_notice(PrinterStatus::Ready);
 
     // The English home screen, for the README.
     kiosk::set_size(app, 1080, 1920);
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     tap(app, "English");
     snapshot(app, "home-en");
     tap(app, "Tiếng Việt");
@@ -408,8 +419,137 @@ fn kiosk_ui_flows() {
     serial_printer_faults_and_the_admin_view(&clock);
     dossier_lookup(&clock);
     procedure_catalogue(&clock);
+    going_home_forgets_every_flow(&clock);
     office_sync();
     logs_hold_nothing_personal();
+}
+
+/// The privacy invariant, flow by flow: each flow's properties are filled (a ticket on
+/// screen, a dossier with its details, a search, PIN digits), the kiosk goes home, and every
+/// property of that flow's adapter is back to its empty value; what the controller kept
+/// (typed code, factor, digits) is gone too, as the next key shows.
+fn going_home_forgets_every_flow(clock: &TestClock) {
+    clock.set(wednesday_morning());
+    let data = tempfile::tempdir().unwrap();
+    kiosk::open_store(data.path())
+        .unwrap()
+        .import_dossiers(
+            &[record(
+                "H15.50.05.13-261120-0975",
+                "processing",
+                "1.001193",
+                "4321",
+                "7KQ2",
+            )],
+            wednesday_morning(),
+        )
+        .unwrap();
+    let mut config = demo_config();
+    config.admin.pin_hash = Some(motcua::auth::hash_pin("2468").unwrap());
+    let kiosk = KioskApp::new(config, data.path(), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    let nav = app.global::<NavigationAdapter>();
+
+    // The ticket flow.
+    let t = app.global::<TicketAdapter>();
+    t.invoke_take_ticket();
+    t.invoke_choose_field("HT".into());
+    assert_eq!(t.get_chosen_field(), "Hộ tịch");
+    t.invoke_choose_priority("".into());
+    assert_eq!(page(app), Page::Ticket);
+    assert_ne!(t.get_ticket().number, "");
+    nav.invoke_go_home();
+    assert_eq!(t.get_chosen_field(), "");
+    assert_eq!(t.get_ticket(), Default::default());
+    assert_eq!(t.get_ticket_qr().size(), slint::Image::default().size());
+    assert_eq!(t.get_print_state(), PrintState::Idle);
+    // The field chosen is forgotten: the priority page without one goes home.
+    t.invoke_choose_priority("".into());
+    assert_eq!(page(app), Page::Home);
+
+    // The lookup flow, with the details the second factor opens.
+    let l = app.global::<LookupAdapter>();
+    l.invoke_open_lookup();
+    for k in "H15.50.05.13-261120-0975".chars() {
+        l.invoke_lookup_key(k.to_string().into());
+    }
+    l.invoke_lookup_key("ok".into());
+    assert_eq!(page(app), Page::Dossier);
+    l.invoke_open_factor();
+    l.invoke_factor_key("0".into());
+    l.invoke_factor_key("ok".into());
+    assert_eq!(l.get_factor_message(), FactorMessage::Wrong);
+    for k in "4321".chars() {
+        l.invoke_factor_key(k.to_string().into());
+    }
+    l.invoke_factor_key("ok".into());
+    assert!(l.get_dossier().details);
+    assert!(l.get_dossier_steps().row_count() > 0 || l.get_dossier().masked_name != "");
+    l.invoke_print_status();
+    assert_eq!(l.get_slip_state(), SlipState::Sent);
+    l.invoke_open_factor();
+    l.invoke_factor_key("9".into());
+    assert_eq!(l.get_factor_length(), 1);
+    nav.invoke_go_home();
+    assert_eq!(l.get_lookup_input(), "");
+    assert_eq!(l.get_lookup_error(), LookupError::None);
+    assert_eq!(l.get_dossier(), Default::default());
+    assert_eq!(l.get_dossier_steps().row_count(), 0);
+    assert_eq!(l.get_factor_length(), 0);
+    assert_eq!(l.get_factor_message(), FactorMessage::None);
+    assert_eq!(l.get_factor_attempts_left(), 0);
+    assert_eq!(l.get_slip_state(), SlipState::None);
+    // No dossier stays open behind the screen: the factor pad does not open.
+    l.invoke_open_factor();
+    assert_eq!(page(app), Page::Home);
+    // The code typed is gone: one key shows one character.
+    l.invoke_open_lookup();
+    l.invoke_lookup_key("H".into());
+    assert_eq!(l.get_lookup_input(), "H");
+    nav.invoke_go_home();
+
+    // The catalogue flow: a search with Telex off, a procedure's checklist.
+    let c = app.global::<CatalogueAdapter>();
+    c.invoke_open_catalogue();
+    c.invoke_open_search();
+    c.invoke_search_key("telex".into());
+    for k in "khai".chars() {
+        c.invoke_search_key(k.to_string().into());
+    }
+    assert_eq!(c.get_search_text(), "khai");
+    assert!(!c.get_telex());
+    assert!(c.get_search_total() > 0);
+    let first = c.get_procedures().row_data(0).unwrap();
+    c.invoke_open_procedure(first.id);
+    c.invoke_print_checklist();
+    assert_eq!(c.get_checklist_state(), SlipState::Sent);
+    nav.invoke_go_home();
+    assert_eq!(c.get_search_text(), "");
+    assert!(c.get_telex());
+    assert_eq!(c.get_search_total(), 0);
+    assert_eq!(c.get_procedures().row_count(), 0);
+    assert_eq!(c.get_checklist_state(), SlipState::None);
+
+    // The admin flow: digits on the PIN pad.
+    let a = app.global::<AdminAdapter>();
+    a.invoke_admin_requested();
+    assert_eq!(page(app), Page::AdminPin);
+    a.invoke_pin_key("1".into());
+    a.invoke_pin_key("3".into());
+    assert_eq!(a.get_pin_length(), 2);
+    nav.invoke_go_home();
+    assert_eq!(a.get_pin_length(), 0);
+    assert_eq!(a.get_pin_message(), PinMessage::None);
+    assert_eq!(a.get_pin_attempts_left(), 0);
+    assert_eq!(a.get_admin_message(), SlipState::None);
+    // The digits are gone: one key counts one.
+    a.invoke_admin_requested();
+    a.invoke_pin_key("5".into());
+    assert_eq!(a.get_pin_length(), 1);
+    nav.invoke_go_home();
+    // Let the print worker finish before the data directory goes.
+    kiosk.controller.finish_printing(Duration::from_secs(5));
 }
 
 /// Every log record of the run, as the journal would get it: message and fields.
@@ -517,11 +657,12 @@ fn office_sync() {
     let clock = TestClock::new(chrono::Utc::now());
     let kiosk = KioskApp::new(config, &kiosk_dir, clock.clock()).unwrap();
     let app = &kiosk.app;
-    let g = app.global::<KioskGlobal>();
     kiosk::set_size(app, 1080, 1920);
-    pump_until("the office's notice", || g.get_office_notice() != "");
+    pump_until("the office's notice", || {
+        app.global::<StatusAdapter>().get_office_notice() != ""
+    });
     assert_eq!(
-        g.get_office_notice(),
+        app.global::<StatusAdapter>().get_office_notice(),
         "Chiều thứ Sáu 28/11 bộ phận một cửa nghỉ họp"
     );
     snapshot(app, "home-office-notice");
@@ -529,18 +670,27 @@ fn office_sync() {
     tap(app, "Lấy số thứ tự");
     tap(app, "Hộ tịch");
     tap(app, "Không — lấy số thường");
-    assert_eq!(g.get_ticket().number, "A001", "the office's sequence");
-    g.invoke_go_home();
+    assert_eq!(
+        app.global::<TicketAdapter>().get_ticket().number,
+        "A001",
+        "the office's sequence"
+    );
+    app.global::<NavigationAdapter>().invoke_go_home();
 
     long_press(app, &name, Duration::from_millis(3100));
     type_pin(app, "2468");
     assert_eq!(page(app), Page::Admin);
     pump_until("the ticket to reach the office", || {
-        g.get_sync_state() == "online" && g.get_sync_pending() == 0 && g.get_sync_last() != ""
+        app.global::<StatusAdapter>().get_sync_state() == SyncState::Online
+            && app.global::<StatusAdapter>().get_sync_pending() == 0
+            && app.global::<StatusAdapter>().get_sync_last() != ""
     });
-    assert_eq!(g.get_sync_office(), office.url().as_str());
+    assert_eq!(
+        app.global::<StatusAdapter>().get_sync_office(),
+        office.url().as_str()
+    );
     snapshot(app, "admin-sync");
-    g.invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
 
     // Three more tickets; a clerk serves one in 5 minutes and calls the next: the home
     // screen shows that number and a wait of 2 people × 5 minutes at the one open counter.
@@ -548,7 +698,7 @@ fn office_sync() {
         tap(app, "Lấy số thứ tự");
         tap(app, "Hộ tịch");
         tap(app, "Không — lấy số thường");
-        g.invoke_go_home();
+        app.global::<NavigationAdapter>().invoke_go_home();
     }
     pump_until("the tickets to reach the office", || {
         motcua::kiosk::open_store(&kiosk_dir)
@@ -592,10 +742,14 @@ fn office_sync() {
             .label
     };
     pump_until("the kiosk to show who is served", || {
-        let serving = g.get_serving();
+        let serving = app.global::<StatusAdapter>().get_serving();
         serving.row_count() > 0 && serving.row_data(0).unwrap().number == called.as_str()
     });
-    let a = g.get_serving().row_data(0).unwrap();
+    let a = app
+        .global::<StatusAdapter>()
+        .get_serving()
+        .row_data(0)
+        .unwrap();
     assert_eq!(
         a.wait_minutes, 10,
         "2 ahead × 300 s measured, 1 counter open"
@@ -610,28 +764,29 @@ fn office_sync() {
     tap(app, "Lấy số thứ tự");
     tap(app, "Hộ tịch");
     tap(app, "Không — lấy số thường");
-    assert_eq!(g.get_ticket().number, "A005");
-    assert_eq!(g.get_ticket().ahead, 2);
-    assert_eq!(g.get_ticket().wait_minutes, 10);
-    g.invoke_go_home();
+    assert_eq!(app.global::<TicketAdapter>().get_ticket().number, "A005");
+    assert_eq!(app.global::<TicketAdapter>().get_ticket().ahead, 2);
+    assert_eq!(app.global::<TicketAdapter>().get_ticket().wait_minutes, 10);
+    app.global::<NavigationAdapter>().invoke_go_home();
 
     office.shutdown();
     tap(app, "Lấy số thứ tự");
     tap(app, "Hộ tịch");
     tap(app, "Không — lấy số thường");
     assert_eq!(
-        g.get_ticket().number,
+        app.global::<TicketAdapter>().get_ticket().number,
         "A501",
         "the reserved block, as the office is gone"
     );
-    g.invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     long_press(app, &name, Duration::from_millis(3100));
     type_pin(app, "2468");
     pump_until("the admin view to show the outage", || {
-        g.get_sync_state() == "offline" && g.get_sync_error() != ""
+        app.global::<StatusAdapter>().get_sync_state() == SyncState::Offline
+            && app.global::<StatusAdapter>().get_sync_error() != ""
     });
     assert_eq!(
-        g.get_sync_pending(),
+        app.global::<StatusAdapter>().get_sync_pending(),
         1,
         "the offline ticket waits in the outbox"
     );
@@ -642,10 +797,12 @@ fn office_sync() {
         snapshot(app, "admin-sync-offline");
     }
     kiosk::set_size(app, 1080, 1920);
-    g.invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     tap(app, "English");
     pump_until("the English notice", || {
-        g.get_office_notice().starts_with("Closed")
+        app.global::<StatusAdapter>()
+            .get_office_notice()
+            .starts_with("Closed")
     });
     snapshot(app, "home-office-notice-en");
     tap(app, "Tiếng Việt");
@@ -676,7 +833,7 @@ fn type_pin(app: &App, pin: &str) {
     // Argon2 runs on a thread; the UI collects its answer on a tick.
     for _ in 0..400 {
         mock_elapsed_time(Duration::from_millis(250));
-        if app.global::<KioskGlobal>().get_pin_message() != "checking" {
+        if app.global::<AdminAdapter>().get_pin_message() != PinMessage::Checking {
             return;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -685,16 +842,16 @@ fn type_pin(app: &App, pin: &str) {
 }
 
 /// Waits for the admin view to report the outcome of what it sent.
-fn wait_for_admin(app: &App) -> String {
+fn wait_for_admin(app: &App) -> SlipState {
     for _ in 0..400 {
         mock_elapsed_time(Duration::from_millis(250));
-        let m = app.global::<KioskGlobal>().get_admin_message();
-        if m != "sent" {
-            return m.to_string();
+        let m = app.global::<AdminAdapter>().get_admin_message();
+        if m != SlipState::Sent {
+            return m;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    app.global::<KioskGlobal>().get_admin_message().to_string()
+    app.global::<AdminAdapter>().get_admin_message()
 }
 
 /// The kiosk against a simulated serial printer in its own process: a ticket while the
@@ -724,10 +881,10 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     tap(app, "Không — lấy số thường");
     assert_eq!(wait_for_print(app), PrintState::Failed);
     assert!(exists(app, "Mã QR của phiếu"));
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     assert_eq!(
-        app.global::<KioskGlobal>().get_printer_notice(),
-        "paper_out",
+        app.global::<StatusAdapter>().get_printer_notice(),
+        PrinterStatus::PaperOut,
         "staff see the fault on the home screen"
     );
 
@@ -736,7 +893,7 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     tap(app, "Hộ tịch");
     tap(app, "Không — lấy số thường");
     assert_eq!(wait_for_print(app), PrintState::Printed);
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     let text = |bytes: &[u8]| {
         motcua::printer::decode_with_modes(
             bytes,
@@ -760,17 +917,25 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     assert_eq!(page(app), Page::AdminPin);
     // OK on an empty pad is not a wrong PIN: no strike towards the lock.
     tap(app, "Đồng ý");
-    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "");
+    assert_eq!(
+        app.global::<AdminAdapter>().get_pin_message(),
+        PinMessage::None
+    );
     type_pin(app, "1111");
-    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "wrong");
-    assert_eq!(app.global::<KioskGlobal>().get_pin_attempts_left(), 2);
+    assert_eq!(
+        app.global::<AdminAdapter>().get_pin_message(),
+        PinMessage::Wrong
+    );
+    assert_eq!(app.global::<AdminAdapter>().get_pin_attempts_left(), 2);
     snapshot(app, "admin-pin-wrong");
     type_pin(app, "2468");
     assert_eq!(page(app), Page::Admin);
-    let g = app.global::<KioskGlobal>();
-    assert_eq!(g.get_printer_state(), "ready");
     assert_eq!(
-        g.get_kept_total(),
+        app.global::<AdminAdapter>().get_printer_state(),
+        PrinterStatus::Ready
+    );
+    assert_eq!(
+        app.global::<AdminAdapter>().get_kept_total(),
         1,
         "the ticket that did not print is kept"
     );
@@ -780,8 +945,8 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     tap(app, "In lại A001");
     // A second tap while the copy is on its way prints nothing more.
     tap(app, "In lại A001");
-    assert_eq!(wait_for_admin(app), "printed");
-    assert_eq!(g.get_kept_total(), 0);
+    assert_eq!(wait_for_admin(app), SlipState::Printed);
+    assert_eq!(app.global::<AdminAdapter>().get_kept_total(), 0);
     snapshot(app, "admin-reprinted");
     let lines = text(&sim.received());
     let count = |n: &str| lines.iter().filter(|l| l.as_str() == n).count();
@@ -791,8 +956,11 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     // A printer fault while staff watch: the admin view follows it.
     sim.command("cover open");
     tap(app, "In phiếu thử");
-    assert_eq!(wait_for_admin(app), "failed");
-    assert_eq!(g.get_printer_state(), "cover_open");
+    assert_eq!(wait_for_admin(app), SlipState::Failed);
+    assert_eq!(
+        app.global::<AdminAdapter>().get_printer_state(),
+        PrinterStatus::CoverOpen
+    );
     snapshot(app, "admin-cover-open");
     sim.command("cover closed");
 
@@ -812,7 +980,10 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
     for _ in 0..3 {
         type_pin(app, "0000");
     }
-    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "locked");
+    assert_eq!(
+        app.global::<AdminAdapter>().get_pin_message(),
+        PinMessage::Locked
+    );
     snapshot(app, "admin-pin-locked");
     {
         // Restarted (power cut, watchdog) on the same store: still locked.
@@ -820,18 +991,21 @@ fn serial_printer_faults_and_the_admin_view(clock: &TestClock) {
         long_press(&again.app, &office, Duration::from_millis(3100));
         assert_eq!(page(&again.app), Page::AdminPin);
         assert_eq!(
-            again.app.global::<KioskGlobal>().get_pin_message(),
-            "locked",
+            again.app.global::<AdminAdapter>().get_pin_message(),
+            PinMessage::Locked,
             "a restart does not reopen a locked pad"
         );
     }
     type_pin(app, "2468");
     assert_eq!(page(app), Page::AdminPin);
-    assert_eq!(app.global::<KioskGlobal>().get_pin_message(), "locked");
+    assert_eq!(
+        app.global::<AdminAdapter>().get_pin_message(),
+        PinMessage::Locked
+    );
     clock.set(clock.now() + chrono::TimeDelta::minutes(16));
     type_pin(app, "2468");
     assert_eq!(page(app), Page::Admin);
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
 }
 
 /// Every text on screen (Text elements carry their text as their accessible label).
@@ -938,7 +1112,6 @@ fn dossier_lookup(clock: &TestClock) {
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
     mock_elapsed_time(Duration::from_millis(100));
-    let g = app.global::<KioskGlobal>();
     let private = [
         "Nguyễn",
         "Văn An",
@@ -959,13 +1132,16 @@ fn dossier_lookup(clock: &TestClock) {
     assert_eq!(page(app), Page::Lookup);
     snapshot(app, "lookup");
     type_keys(app, "H15.50.05.13-261120-0975");
-    assert_eq!(g.get_lookup_input(), "H15.50.05.13-261120-0975");
+    assert_eq!(
+        app.global::<LookupAdapter>().get_lookup_input(),
+        "H15.50.05.13-261120-0975"
+    );
     tap(app, "Tra cứu");
     assert_eq!(page(app), Page::Dossier);
-    let d = g.get_dossier();
+    let d = app.global::<LookupAdapter>().get_dossier();
     assert_eq!(
-        (d.status.as_str(), d.overdue, d.details),
-        ("processing", true, false)
+        (d.status, d.overdue, d.details),
+        (DossierStatus::Processing, true, false)
     );
     assert_eq!(
         (d.due_time.as_str(), d.due_date.as_str()),
@@ -978,7 +1154,7 @@ fn dossier_lookup(clock: &TestClock) {
 
     // The status slip carries no name, no phone, no procedure.
     tap(app, "In tình trạng hồ sơ");
-    wait_until_printed(|| g.get_slip_state());
+    wait_until_printed(|| app.global::<LookupAdapter>().get_slip_state());
     let slip = printed_file(data.path(), "-status.bin").expect("the status slip was printed");
     let lines = motcua::printer::decode(&std::fs::read(slip).unwrap())
         .text_lines()
@@ -996,13 +1172,16 @@ fn dossier_lookup(clock: &TestClock) {
     assert_eq!(page(app), Page::Factor);
     type_keys(app, "1111");
     tap(app, "Đồng ý");
-    assert_eq!(g.get_factor_message(), "wrong");
-    assert_eq!(g.get_factor_attempts_left(), 4);
+    assert_eq!(
+        app.global::<LookupAdapter>().get_factor_message(),
+        FactorMessage::Wrong
+    );
+    assert_eq!(app.global::<LookupAdapter>().get_factor_attempts_left(), 4);
     type_keys(app, "7KQ2");
     assert_nothing_private("typing the secret");
     tap(app, "Đồng ý");
     assert_eq!(page(app), Page::Dossier);
-    let d = g.get_dossier();
+    let d = app.global::<LookupAdapter>().get_dossier();
     assert!(d.details);
     assert_eq!(d.masked_name, "Ng*** V** An");
     assert_eq!(d.procedure, "Đăng ký khai sinh");
@@ -1015,13 +1194,23 @@ fn dossier_lookup(clock: &TestClock) {
         !text.contains("Nguyễn Văn An") && !text.contains("4321"),
         "{text}"
     );
-    assert_eq!(g.get_dossier_steps().row_count(), 2);
+    assert_eq!(
+        app.global::<LookupAdapter>()
+            .get_dossier_steps()
+            .row_count(),
+        2
+    );
     snapshot(app, "dossier-details");
 
     // Home clears it all.
-    app.global::<KioskGlobal>().invoke_go_home();
-    assert_eq!(g.get_dossier().code, "");
-    assert_eq!(g.get_dossier_steps().row_count(), 0);
+    app.global::<NavigationAdapter>().invoke_go_home();
+    assert_eq!(app.global::<LookupAdapter>().get_dossier().code, "");
+    assert_eq!(
+        app.global::<LookupAdapter>()
+            .get_dossier_steps()
+            .row_count(),
+        0
+    );
 
     // Five wrong answers for one dossier, then even the right one is refused.
     tap(app, "Tra cứu hồ sơ");
@@ -1032,28 +1221,34 @@ fn dossier_lookup(clock: &TestClock) {
         type_keys(app, "0000");
         tap(app, "Đồng ý");
         if n > 0 {
-            assert_eq!(g.get_factor_attempts_left(), n);
+            assert_eq!(app.global::<LookupAdapter>().get_factor_attempts_left(), n);
         }
     }
-    assert_eq!(g.get_factor_message(), "limited");
+    assert_eq!(
+        app.global::<LookupAdapter>().get_factor_message(),
+        FactorMessage::Limited
+    );
     snapshot(app, "factor-limited");
     // A fresh start does not reset the limit: it is in the store.
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     tap(app, "Tra cứu hồ sơ");
     type_keys(app, "H15.50.05.13-261120-0977");
     tap(app, "Tra cứu");
     tap(app, "Xem chi tiết (họ tên, thủ tục, các bước)");
-    assert_eq!(g.get_factor_message(), "limited");
+    assert_eq!(
+        app.global::<LookupAdapter>().get_factor_message(),
+        FactorMessage::Limited
+    );
     assert!(!exists(app, "Đồng ý"), "no keyboard while limited");
 
     // Unknown and malformed codes say what to do.
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     tap(app, "Tra cứu hồ sơ");
     type_keys(app, "H15.50.05.13-261120-0999");
     tap(app, "Tra cứu");
     assert_eq!(
-        (page(app), g.get_lookup_error().as_str()),
-        (Page::Lookup, "not_found")
+        (page(app), app.global::<LookupAdapter>().get_lookup_error()),
+        (Page::Lookup, LookupError::NotFound)
     );
     snapshot(app, "lookup-not-found");
     for _ in 0..24 {
@@ -1061,27 +1256,30 @@ fn dossier_lookup(clock: &TestClock) {
     }
     type_keys(app, "1.001193");
     tap(app, "Tra cứu");
-    assert_eq!(g.get_lookup_error(), "procedure");
+    assert_eq!(
+        app.global::<LookupAdapter>().get_lookup_error(),
+        LookupError::Procedure
+    );
 
     // A receipt's QR under the scanner, from the home screen: straight to the details.
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
     scan(
         app,
         "https://dichvucong.example.vn/tra-cuu?ma=H15.50.05.13-261120-0976&key=AB12",
     );
     assert_eq!(page(app), Page::Dossier);
-    let d = g.get_dossier();
-    assert_eq!((d.status.as_str(), d.details), ("ready", true));
+    let d = app.global::<LookupAdapter>().get_dossier();
+    assert_eq!((d.status, d.details), (DossierStatus::Ready, true));
     assert_eq!(
         d.procedure, "",
         "a sensitive procedure is never named on screen"
     );
-    assert_eq!(d.timeliness, "early");
+    assert_eq!(d.timeliness, Timeliness::Early);
     snapshot(app, "dossier-ready");
     tap(app, "Lấy số để nhận kết quả");
     assert_eq!(page(app), Page::Ticket);
     assert!(exists(app, "Số thứ tự của bạn A001"));
-    app.global::<KioskGlobal>().invoke_go_home();
+    app.global::<NavigationAdapter>().invoke_go_home();
 
     // The log holds outcomes and keyed hashes, never a code, name or phone.
     drop(kiosk);
@@ -1109,7 +1307,7 @@ fn dossier_lookup(clock: &TestClock) {
     kiosk::set_size(app, 1920, 1080);
     mock_elapsed_time(Duration::from_millis(100));
     snapshot(app, "dossier-status");
-    app.global::<KioskGlobal>().invoke_go_back();
+    app.global::<NavigationAdapter>().invoke_go_back();
     snapshot(app, "lookup");
 }
 
@@ -1122,14 +1320,14 @@ fn procedure_catalogue(clock: &TestClock) {
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
     mock_elapsed_time(Duration::from_millis(100));
-    let g = app.global::<KioskGlobal>();
 
     tap(app, "Thủ tục hành chính");
     assert_eq!(page(app), Page::Catalogue);
     snapshot(app, "catalogue");
     tap(app, "Hộ tịch");
     assert_eq!(page(app), Page::Procedures);
-    let names: Vec<String> = g
+    let names: Vec<String> = app
+        .global::<CatalogueAdapter>()
         .get_procedures()
         .iter()
         .map(|p| p.name.to_string())
@@ -1141,7 +1339,7 @@ fn procedure_catalogue(clock: &TestClock) {
     snapshot(app, "procedures");
     tap(app, "Đăng ký khai sinh");
     assert_eq!(page(app), Page::Procedure);
-    let p = g.get_procedure();
+    let p = app.global::<CatalogueAdapter>().get_procedure();
     assert_eq!(p.code, "1.001193");
     assert!(p.online);
     assert!(p
@@ -1155,7 +1353,7 @@ fn procedure_catalogue(clock: &TestClock) {
     snapshot(app, "procedure");
 
     tap(app, "In danh mục giấy tờ");
-    wait_until_printed(|| g.get_checklist_state());
+    wait_until_printed(|| app.global::<CatalogueAdapter>().get_checklist_state());
     let slip = printed_file(data.path(), "-checklist.bin").expect("the checklist was printed");
     let decoded = motcua::printer::decode(&std::fs::read(slip).unwrap());
     let lines = decoded.text_lines().join("\n");
@@ -1164,17 +1362,25 @@ fn procedure_catalogue(clock: &TestClock) {
     assert!(lines.contains("Lệ phí: Miễn phí nếu đúng hạn"), "{lines}");
 
     // Back to the list, back to the fields, then search.
-    app.global::<KioskGlobal>().invoke_go_back();
+    app.global::<NavigationAdapter>().invoke_go_back();
     assert_eq!(page(app), Page::Procedures);
-    app.global::<KioskGlobal>().invoke_go_back();
+    app.global::<NavigationAdapter>().invoke_go_back();
     assert_eq!(page(app), Page::Catalogue);
     tap(app, "Tìm thủ tục");
     assert_eq!(page(app), Page::Search);
-    assert_eq!(g.get_search_total(), 40, "an empty search lists everything");
+    assert_eq!(
+        app.global::<CatalogueAdapter>().get_search_total(),
+        40,
+        "an empty search lists everything"
+    );
     // Plain letters find the accented name.
     search_type(app, "dang ky ket hon");
     assert_eq!(
-        g.get_procedures().row_data(0).unwrap().name,
+        app.global::<CatalogueAdapter>()
+            .get_procedures()
+            .row_data(0)
+            .unwrap()
+            .name,
         "Đăng ký kết hôn"
     );
     snapshot(app, "search");
@@ -1182,10 +1388,14 @@ fn procedure_catalogue(clock: &TestClock) {
     for _ in 0..15 {
         tap(app, "Xóa");
     }
-    assert_eq!(g.get_search_text(), "");
+    assert_eq!(app.global::<CatalogueAdapter>().get_search_text(), "");
     search_type(app, "ddawng kys khai tuwr");
-    assert_eq!(g.get_search_text(), "đăng ký khai tử");
-    let found: Vec<String> = g
+    assert_eq!(
+        app.global::<CatalogueAdapter>().get_search_text(),
+        "đăng ký khai tử"
+    );
+    let found: Vec<String> = app
+        .global::<CatalogueAdapter>()
         .get_procedures()
         .iter()
         .map(|p| p.name.to_string())
@@ -1203,8 +1413,8 @@ fn procedure_catalogue(clock: &TestClock) {
     for c in "dd".chars() {
         tap(app, &c.to_string());
     }
-    assert_eq!(g.get_search_text(), "dd");
-    assert_eq!(g.get_search_total(), 0);
+    assert_eq!(app.global::<CatalogueAdapter>().get_search_text(), "dd");
+    assert_eq!(app.global::<CatalogueAdapter>().get_search_total(), 0);
     assert!(exists(
         app,
         "Không tìm thấy thủ tục nào. Hãy gõ ít chữ hơn hoặc chữ khác."
@@ -1212,8 +1422,8 @@ fn procedure_catalogue(clock: &TestClock) {
     tap(app, "Telex: tắt");
 
     // Home clears the search.
-    app.global::<KioskGlobal>().invoke_go_home();
-    assert_eq!(g.get_search_text(), "");
+    app.global::<NavigationAdapter>().invoke_go_home();
+    assert_eq!(app.global::<CatalogueAdapter>().get_search_text(), "");
 
     for (w, h) in [(800, 480), (1920, 1080)] {
         kiosk::set_size(app, w, h);
@@ -1224,12 +1434,12 @@ fn procedure_catalogue(clock: &TestClock) {
         tap(app, "Tìm thủ tục");
         search_type(app, "ket hon");
         snapshot(app, "search");
-        app.global::<KioskGlobal>().invoke_go_home();
+        app.global::<NavigationAdapter>().invoke_go_home();
         tap(app, "Thủ tục hành chính");
         tap(app, "Hộ tịch");
         tap(app, "Đăng ký khai sinh");
         snapshot(app, "procedure");
-        app.global::<KioskGlobal>().invoke_go_home();
+        app.global::<NavigationAdapter>().invoke_go_home();
     }
 }
 
@@ -1245,15 +1455,15 @@ fn search_type(app: &App, text: &str) {
 }
 
 /// Lets the print worker finish a slip and the UI collect it; `state` reads the slip's state.
-fn wait_until_printed(state: impl Fn() -> slint::SharedString) {
+fn wait_until_printed(state: impl Fn() -> SlipState) {
     for _ in 0..200 {
         mock_elapsed_time(Duration::from_millis(100));
-        if state() != "sent" {
+        if state() != SlipState::Sent {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(state(), "printed");
+    assert_eq!(state(), SlipState::Printed);
 }
 
 /// The virtual printer's file whose name ends with `suffix`.

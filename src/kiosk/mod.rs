@@ -11,6 +11,7 @@ pub mod printing;
 pub mod qr;
 pub mod store;
 pub mod sync;
+pub mod upkeep;
 pub mod watchdog;
 
 use std::path::{Path, PathBuf};

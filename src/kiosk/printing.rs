@@ -65,38 +65,77 @@ impl PrintSink for SerialSink {
     }
 }
 
-/// One receipt to print for a ticket.
+/// What a job prints, so its outcome goes where it belongs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// The receipt of a ticket just issued.
+    Ticket {
+        /// The ticket's id in the store.
+        id: String,
+    },
+    /// A copy of a kept ticket's receipt, sent from the admin view.
+    Reprint {
+        /// The ticket's id in the store.
+        id: String,
+    },
+    /// A dossier's status slip (no ticket behind it).
+    StatusSlip,
+    /// A procedure's checklist (no ticket behind it).
+    Checklist,
+    /// The admin view's sample receipt (no ticket in the store).
+    TestPrint,
+}
+
+impl JobKind {
+    /// The ticket a receipt or its copy belongs to.
+    pub fn ticket_id(&self) -> Option<&str> {
+        match self {
+            JobKind::Ticket { id } | JobKind::Reprint { id } => Some(id),
+            JobKind::StatusSlip | JobKind::Checklist | JobKind::TestPrint => None,
+        }
+    }
+}
+
+/// One slip to print.
 pub struct Job {
-    /// The ticket the receipt belongs to.
-    pub ticket_id: String,
+    /// What the slip is.
+    pub kind: JobKind,
     /// File-name stem: `<local time>-<number>`.
     pub stem: String,
     /// The ESC/POS bytes.
     pub bytes: Vec<u8>,
 }
 
+/// Names one submitted job, so a caller can recognise its outcome among others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobId(u64);
+
 /// What became of a job.
 #[derive(Debug)]
 pub struct Outcome {
-    /// The ticket the job was for.
-    pub ticket_id: String,
+    /// The job, as [`PrintQueue::submit`] named it.
+    pub job: JobId,
+    /// What the job printed.
+    pub kind: JobKind,
     /// `Err` carries the printer's complaint for the log.
     pub result: Result<(), String>,
 }
 
 /// The UI thread's handle on the print worker.
 pub struct PrintQueue {
-    jobs: Sender<Job>,
+    jobs: Sender<(JobId, Job)>,
     outcomes: Receiver<Outcome>,
     states: Receiver<PrinterState>,
-    /// Tickets sent to the worker and not yet reported, so a dead worker's jobs are failed.
-    pending: std::cell::RefCell<Vec<String>>,
+    /// Jobs sent to the worker and not yet reported, so a dead worker's jobs are failed.
+    pending: std::cell::RefCell<Vec<(JobId, JobKind)>>,
+    /// The id the next job gets.
+    next_id: std::cell::Cell<u64>,
 }
 
 impl PrintQueue {
     /// Starts the worker thread that owns `sink`.
     pub fn start(mut sink: Box<dyn PrintSink>) -> PrintQueue {
-        let (jobs, job_rx) = mpsc::channel::<Job>();
+        let (jobs, job_rx) = mpsc::channel::<(JobId, Job)>();
         let (out_tx, outcomes) = mpsc::channel();
         let (state_tx, states) = mpsc::channel();
         thread::Builder::new()
@@ -104,7 +143,7 @@ impl PrintQueue {
             .spawn(move || {
                 loop {
                     match job_rx.recv_timeout(STATUS_POLL) {
-                        Ok(job) => {
+                        Ok((id, job)) => {
                             // A sink that panics must not take the worker with it: the next
                             // ticket would wait for a printer thread that no longer exists.
                             let result = catch_unwind(AssertUnwindSafe(|| {
@@ -112,7 +151,8 @@ impl PrintQueue {
                             }))
                             .unwrap_or_else(|_| Err("the printer driver panicked".into()));
                             let outcome = Outcome {
-                                ticket_id: job.ticket_id,
+                                job: id,
+                                kind: job.kind,
                                 result,
                             };
                             if out_tx.send(outcome).is_err() {
@@ -138,14 +178,18 @@ impl PrintQueue {
             outcomes,
             states,
             pending: Default::default(),
+            next_id: Default::default(),
         }
     }
 
-    /// Queues a job; never blocks.
-    pub fn submit(&self, job: Job) {
-        self.pending.borrow_mut().push(job.ticket_id.clone());
+    /// Queues a job; never blocks. Its outcome will carry the id returned.
+    pub fn submit(&self, job: Job) -> JobId {
+        let id = JobId(self.next_id.get());
+        self.next_id.set(id.0 + 1);
+        self.pending.borrow_mut().push((id, job.kind.clone()));
         // A send fails only if the worker died; `finished` then reports the job as failed.
-        let _ = self.jobs.send(job);
+        let _ = self.jobs.send((id, job));
+        id
     }
 
     /// Whether every job given was reported.
@@ -153,9 +197,12 @@ impl PrintQueue {
         self.pending.borrow().is_empty()
     }
 
-    /// Whether a job for this ticket is queued or printing.
+    /// Whether a receipt (or copy) of this ticket is queued or printing.
     pub fn is_pending(&self, ticket_id: &str) -> bool {
-        self.pending.borrow().iter().any(|id| id == ticket_id)
+        self.pending
+            .borrow()
+            .iter()
+            .any(|(_, kind)| kind.ticket_id() == Some(ticket_id))
     }
 
     /// The printer's latest state if it was read since the last call (after each job and
@@ -170,7 +217,7 @@ impl PrintQueue {
         loop {
             match self.outcomes.try_recv() {
                 Ok(o) => {
-                    self.pending.borrow_mut().retain(|id| *id != o.ticket_id);
+                    self.pending.borrow_mut().retain(|(id, _)| *id != o.job);
                     done.push(o);
                 }
                 Err(TryRecvError::Empty) => return done,
@@ -179,8 +226,9 @@ impl PrintQueue {
                         self.pending
                             .borrow_mut()
                             .drain(..)
-                            .map(|ticket_id| Outcome {
-                                ticket_id,
+                            .map(|(job, kind)| Outcome {
+                                job,
+                                kind,
                                 result: Err("the printer thread has stopped".into()),
                             }),
                     );
@@ -224,7 +272,7 @@ mod tests {
 
     fn job(id: &str, stem: &str) -> Job {
         Job {
-            ticket_id: id.into(),
+            kind: JobKind::Ticket { id: id.into() },
             stem: stem.into(),
             bytes: vec![0x1b, 0x40],
         }
@@ -282,7 +330,7 @@ mod tests {
         let q = PrintQueue::start(Box::new(NoPrinter));
         q.submit(job("t1", "a"));
         let out = wait(&q, 1);
-        assert_eq!(out[0].ticket_id, "t1");
+        assert_eq!(out[0].kind, JobKind::Ticket { id: "t1".into() });
         assert!(out[0].result.is_err());
     }
 }

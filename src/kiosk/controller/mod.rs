@@ -1,0 +1,430 @@
+//! The kiosk's behaviour behind the UI, one flow per file, each driving its adapter global
+//! (`ui/globals/`): `nav` (pages, language, clock, hours), `status` (printer, sync, the
+//! office's notice and "now serving"), `ticket`, `lookup`, `catalogue` and `admin`. This file
+//! wires them: the shared context, the callbacks, the tick and the timers, and going home,
+//! which resets every flow's state and properties. All state lives here; the .slint side
+//! only shows it.
+
+mod admin;
+mod catalogue;
+mod lookup;
+mod nav;
+mod status;
+mod ticket;
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use slint::{ComponentHandle, SharedString, Timer, TimerMode};
+
+use super::printing::PrintQueue;
+use super::upkeep::Upkeep;
+use crate::auth::PinGuard;
+use crate::config::{Config, Language};
+use crate::kiosk::store::{FieldRow, Numbering, Store};
+use crate::kiosk::sync::SyncHandle;
+use crate::printer::Profile;
+use crate::ui::{
+    AdminAdapter, App, CatalogueAdapter, FieldItem, LookupAdapter, NavigationAdapter, Page,
+    TicketAdapter,
+};
+use admin::AdminState;
+use catalogue::{CatalogueState, CatalogueView};
+use lookup::LookupState;
+use status::{printer_line, PrinterSeen, StatusState};
+use ticket::TicketState;
+
+/// The wall clock, injectable so tests can stand at any instant.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Everything the controller needs; built by `kiosk::run` or by tests.
+pub struct Controller {
+    app: slint::Weak<App>,
+    config: Config,
+    profile: Profile,
+    store: RefCell<Store>,
+    /// The catalogue as the pages show it; replaced when the office sends a new one.
+    cat: RefCell<CatalogueView>,
+    /// The catalogue generation `cat` was loaded at.
+    cat_generation: Cell<u64>,
+    /// Staff asked for a restart from the admin view.
+    restart: Cell<bool>,
+    /// Retention and the size bound: store upkeep, ticked with the clock.
+    upkeep: RefCell<Upkeep>,
+    clock: Clock,
+    /// The sync with the office, when the config names one.
+    sync: Option<SyncHandle>,
+    printer: PrintQueue,
+    /// The language the screen speaks now.
+    language: Cell<Language>,
+    /// Failed PINs and the pad's lock; kept in the store, never reset by going home.
+    pin_guard: RefCell<PinGuard>,
+    /// What the printer reported last; not a citizen's, so going home keeps it.
+    printer_seen: RefCell<PrinterSeen>,
+    /// Each flow's session state: going home puts back its `Default`.
+    status: RefCell<StatusState>,
+    ticket: RefCell<TicketState>,
+    lookup: RefCell<LookupState>,
+    catalogue: RefCell<CatalogueState>,
+    admin: RefCell<AdminState>,
+    idle: Timer,
+    confirmation: Timer,
+    /// Runs for a moment after a ticket appears: the second tap of a double tap must not
+    /// dismiss the number the citizen has not yet read.
+    tap_guard: Timer,
+    tick: Timer,
+}
+
+impl Controller {
+    /// Wires the UI to a store, a printer queue and a clock, and shows the home page.
+    pub fn attach(
+        app: &App,
+        config: Config,
+        profile: Profile,
+        store: Store,
+        printer: PrintQueue,
+        clock: Clock,
+        sync: Option<SyncHandle>,
+    ) -> anyhow::Result<Rc<Controller>> {
+        let cat = CatalogueView::load(&store, &config)?;
+        let language = config.kiosk.language;
+        let mut pin_guard = PinGuard::new(config.admin.max_attempts, config.admin.lockout_minutes);
+        // A lock survives a restart: pulling the plug does not reopen the pad.
+        match store.admin_guard() {
+            Ok(Some(json)) => match serde_json::from_str(&json) {
+                Ok(state) => pin_guard.restore(state),
+                Err(e) => log::warn!("ignoring the stored PIN guard state: {e}"),
+            },
+            Ok(None) => {}
+            Err(e) => log::error!("cannot read the PIN guard state: {e:#}"),
+        }
+        let ctrl = Rc::new(Controller {
+            app: app.as_weak(),
+            config,
+            profile,
+            store: RefCell::new(store),
+            cat: RefCell::new(cat),
+            cat_generation: Cell::new(0),
+            restart: Cell::new(false),
+            upkeep: RefCell::new(Upkeep::default()),
+            clock,
+            sync,
+            printer,
+            language: Cell::new(language),
+            pin_guard: RefCell::new(pin_guard),
+            printer_seen: RefCell::default(),
+            status: RefCell::default(),
+            ticket: RefCell::default(),
+            lookup: RefCell::default(),
+            catalogue: RefCell::default(),
+            admin: RefCell::default(),
+            idle: Timer::default(),
+            confirmation: Timer::default(),
+            tap_guard: Timer::default(),
+            tick: Timer::default(),
+        });
+        ctrl.wire(app);
+        app.global::<NavigationAdapter>()
+            .set_office_name(ctrl.config.office.name.clone().into());
+        app.global::<AdminAdapter>()
+            .set_printer_line(printer_line(&ctrl.config, &ctrl.profile).into());
+        ctrl.set_language(language);
+        ctrl.show_hours();
+        ctrl.refresh_clock();
+        ctrl.go_home();
+        // Before the first frame: a store over its size bound is trimmed before it grows more.
+        ctrl.housekeeping();
+        let weak = Rc::downgrade(&ctrl);
+        // A tick every 250 ms keeps the clock on screen current and collects print outcomes
+        // and PIN checks, so each is seen within a quarter second of the worker finishing.
+        ctrl.tick
+            .start(TimerMode::Repeated, Duration::from_millis(250), move || {
+                if let Some(c) = weak.upgrade() {
+                    c.refresh_clock();
+                    c.collect_print_outcomes();
+                    c.collect_pin_check();
+                    c.follow_sync();
+                    c.housekeeping();
+                }
+            });
+        Ok(ctrl)
+    }
+
+    /// Answers every adapter's callbacks, flow by flow.
+    fn wire(self: &Rc<Self>, app: &App) {
+        let w = Rc::downgrade(self);
+
+        let nav = app.global::<NavigationAdapter>();
+        nav.on_go_home(with(&w, |c| c.go_home()));
+        nav.on_go_back(with(&w, |c| c.go_back()));
+        nav.on_toggle_language(with(&w, |c| {
+            let next = match c.language.get() {
+                Language::Vi => Language::En,
+                Language::En => Language::Vi,
+            };
+            c.set_language(next);
+        }));
+        nav.on_activity(with(&w, |c| c.restart_idle()));
+
+        let ticket = app.global::<TicketAdapter>();
+        ticket.on_take_ticket(with(&w, |c| c.take_ticket()));
+        ticket.on_choose_field(with_arg(&w, |c, code: SharedString| c.choose_field(&code)));
+        ticket.on_choose_priority(with_arg(&w, |c, code: SharedString| {
+            c.choose_priority(&code)
+        }));
+        ticket.on_ticket_tapped(with(&w, |c| {
+            if !c.tap_guard.running() {
+                c.go_home();
+            }
+        }));
+
+        let lookup = app.global::<LookupAdapter>();
+        lookup.on_open_lookup(with(&w, |c| c.open_lookup()));
+        lookup.on_lookup_key(with_arg(&w, |c, k: SharedString| c.lookup_key(&k)));
+        lookup.on_open_factor(with(&w, |c| c.open_factor()));
+        lookup.on_factor_key(with_arg(&w, |c, k: SharedString| c.factor_key(&k)));
+        lookup.on_print_status(with(&w, |c| c.print_status()));
+        lookup.on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
+        lookup.on_scanner_text(with_arg(&w, |c, t: SharedString| c.scanner_text(&t)));
+
+        let catalogue = app.global::<CatalogueAdapter>();
+        catalogue.on_open_catalogue(with(&w, |c| c.open_catalogue()));
+        catalogue.on_open_field(with_arg(&w, |c, code: SharedString| c.open_field(&code)));
+        catalogue.on_open_procedure(with_arg(&w, |c, id: i32| c.open_procedure(id.into())));
+        catalogue.on_open_search(with(&w, |c| c.open_search()));
+        catalogue.on_search_key(with_arg(&w, |c, k: SharedString| c.search_key(&k)));
+        catalogue.on_print_checklist(with(&w, |c| c.print_checklist()));
+
+        let admin = app.global::<AdminAdapter>();
+        admin.on_admin_requested(with(&w, |c| c.admin_requested()));
+        admin.on_pin_key(with_arg(&w, |c, key: SharedString| c.pin_key(&key)));
+        admin.on_reprint(with_arg(&w, |c, id: SharedString| {
+            c.reprint(&[id.to_string()])
+        }));
+        admin.on_reprint_all(with(&w, |c| {
+            let ids: Vec<String> = c.kept_tickets().into_iter().map(|t| t.id).collect();
+            c.reprint(&ids);
+        }));
+        admin.on_test_print(with(&w, |c| c.test_print()));
+        admin.on_restart(with(&w, |c| c.request_restart()));
+    }
+
+    pub(super) fn ui(&self) -> Option<App> {
+        self.app.upgrade()
+    }
+
+    pub(super) fn set_page(&self, page: Page) {
+        if let Some(app) = self.ui() {
+            app.global::<NavigationAdapter>().set_page(page);
+        }
+        self.restart_idle();
+    }
+
+    /// Restarts the idle countdown that clears the screen and returns home.
+    pub(super) fn restart_idle(&self) {
+        let secs = self.config.kiosk.idle_timeout_seconds.max(1) as u64;
+        let app = self.app.clone();
+        self.idle.start(
+            TimerMode::SingleShot,
+            Duration::from_secs(secs),
+            move || {
+                if let Some(app) = app.upgrade() {
+                    app.global::<NavigationAdapter>().invoke_go_home();
+                }
+            },
+        );
+    }
+
+    /// Home is where every session ends: nothing of it stays for the next citizen, who
+    /// also meets the kiosk in its configured language. Each flow's state goes back to its
+    /// `Default` and each flow's properties to their empty values, so a field added to a
+    /// flow is forgotten without a line here.
+    pub(super) fn go_home(&self) {
+        self.confirmation.stop();
+        self.tap_guard.stop();
+        // A ticket taken meanwhile changed the waits: show them afresh.
+        *self.status.borrow_mut() = StatusState::default();
+        *self.ticket.borrow_mut() = TicketState::default();
+        *self.lookup.borrow_mut() = LookupState::default();
+        *self.catalogue.borrow_mut() = CatalogueState::default();
+        *self.admin.borrow_mut() = AdminState::default();
+        if let Some(app) = self.ui() {
+            ticket::reset_ui(&app);
+            lookup::reset_ui(&app);
+            catalogue::reset_ui(&app);
+            admin::reset_ui(&app);
+            app.global::<NavigationAdapter>().set_page(Page::Home);
+        }
+        // After the page change, so the language switch does not redraw the page just left.
+        if self.language.get() != self.config.kiosk.language {
+            self.set_language(self.config.kiosk.language);
+        }
+        self.idle.stop();
+    }
+
+    /// The board clock, corrected by the office's once the sync knows it.
+    pub(super) fn now(&self) -> DateTime<Utc> {
+        let board = (self.clock)();
+        self.sync.as_ref().map_or(board, |s| s.now(board))
+    }
+
+    /// How the next ticket of `queue` is numbered (see `SyncHandle::numbering`).
+    pub(super) fn numbering(&self, queue: &str, now: DateTime<Utc>) -> Numbering {
+        match &self.sync {
+            Some(sync) => sync.numbering(&self.store.borrow(), queue, now, self.config.tz()),
+            None => Numbering::Local,
+        }
+    }
+
+    /// Store upkeep (retention, size bound), between touches on this thread.
+    pub(super) fn housekeeping(&self) {
+        let now = self.now();
+        self.upkeep
+            .borrow_mut()
+            .tick(&mut self.store.borrow_mut(), &self.config, now);
+    }
+
+    /// "HH:MM:SS" in the office's zone, or "" for never.
+    pub(super) fn time_of_day(&self, t: Option<DateTime<Utc>>) -> SharedString {
+        t.map(|t| {
+            t.with_timezone(&self.config.tz())
+                .format("%H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+        .into()
+    }
+
+    /// The field's name in the screen's current language.
+    pub(super) fn field_name(&self, code: &str) -> String {
+        self.field_name_in(code, self.language.get())
+    }
+
+    pub(super) fn field_name_in(&self, code: &str, lang: Language) -> String {
+        self.cat
+            .borrow()
+            .all_fields
+            .iter()
+            .find(|f| f.code == code)
+            .map(|f| match lang {
+                Language::Vi => f.name_vi.clone(),
+                Language::En => f.name_en.clone(),
+            })
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// Leaves the ticket on screen for `secs`, then goes home.
+    pub(super) fn return_home_after(&self, secs: u32) {
+        let app = self.app.clone();
+        self.confirmation.start(
+            TimerMode::SingleShot,
+            Duration::from_secs(secs.max(1) as u64),
+            move || {
+                if let Some(app) = app.upgrade() {
+                    app.global::<NavigationAdapter>().invoke_go_home();
+                }
+            },
+        );
+    }
+
+    /// Whether staff asked for a restart.
+    pub fn restart_requested(&self) -> bool {
+        self.restart.get()
+    }
+
+    /// Waits up to `limit` for the printer to finish the jobs it was given, recording each
+    /// outcome, so a stop or restart does not leave a printed ticket listed as unprinted.
+    pub fn finish_printing(&self, limit: Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            self.collect_print_outcomes();
+            if self.printer.is_idle() || std::time::Instant::now() >= deadline {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A field as a big button, named in `language`.
+fn field_item(f: &FieldRow, language: Language) -> FieldItem {
+    FieldItem {
+        code: f.code.clone().into(),
+        name: match language {
+            Language::Vi => f.name_vi.clone(),
+            Language::En => f.name_en.clone(),
+        }
+        .into(),
+        icon: icon_char(&f.icon).into(),
+    }
+}
+
+/// What a key of an on-screen keyboard did to the text typed so far.
+enum Keyed {
+    /// The text changed (or stayed full): show it again.
+    Edited,
+    /// "ok": act on the text.
+    Done,
+    /// Not a key this keyboard has.
+    Ignored,
+}
+
+/// Applies `key` to `typed`: "back" deletes the last character, one character is added
+/// while `typed` is shorter than `max` bytes.
+fn type_key(typed: &mut String, key: &str, max: usize) -> Keyed {
+    match key {
+        "back" => {
+            typed.pop();
+        }
+        "ok" => return Keyed::Done,
+        k if k.chars().count() == 1 => {
+            if typed.len() < max {
+                typed.push_str(k);
+            }
+        }
+        _ => return Keyed::Ignored,
+    }
+    Keyed::Edited
+}
+
+/// A catalogue icon is a hex code point of the embedded Material Icons font.
+fn icon_char(hex: &str) -> String {
+    u32::from_str_radix(hex, 16)
+        .ok()
+        .and_then(char::from_u32)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// Like [`with`], for callbacks that carry an argument.
+fn with_arg<T>(w: &Weak<Controller>, f: impl Fn(&Controller, T) + 'static) -> impl Fn(T) + 'static {
+    let w = w.clone();
+    move |arg| {
+        if let Some(c) = w.upgrade() {
+            f(&c, arg)
+        }
+    }
+}
+
+fn with(w: &Weak<Controller>, f: impl Fn(&Controller) + 'static) -> impl Fn() + 'static {
+    let w = w.clone();
+    move || {
+        if let Some(c) = w.upgrade() {
+            f(&c)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn icons_are_code_points() {
+        assert_eq!(icon_char("e638"), "\u{e638}");
+        assert_eq!(icon_char("zz"), "");
+    }
+}
