@@ -2,6 +2,12 @@
 //! file: "next" latency while 20 counters call at once, the views the console and the board
 //! are sent on every change, and a month's report with its CSV. `cargo bench --bench counters`.
 
+#[path = "../tests/support/http_client.rs"]
+mod http_client;
+#[path = "../tests/support/ticket_events.rs"]
+mod ticket_events;
+
+use http_client::{agent, call};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -75,33 +81,14 @@ fn history(db: &std::path::Path, device: &str, clerks: &[String], today: NaiveDa
     tx.commit().unwrap();
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
+/// Posts `body` as JSON with the session `cookie`.
 fn post(
     agent: &ureq::Agent,
     url: &str,
     cookie: Option<&str>,
     body: Value,
 ) -> (u16, Value, Option<String>) {
-    let mut req = agent.post(url).header("content-type", "application/json");
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let mut resp = req.send(body.to_string().as_bytes()).unwrap();
-    let cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string);
-    let v = resp.body_mut().read_json().unwrap_or(Value::Null);
-    (resp.status().as_u16(), v, cookie)
+    call(agent, "POST", url, cookie, Some(body))
 }
 
 fn main() {
@@ -110,11 +97,8 @@ fn main() {
     let today = Utc::now().with_timezone(&TZ).date_naive();
     let mut s = OfficeStore::open(&db).unwrap();
     let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
-    s.set_queues(&["A", "B", "C", "D"].map(|p| QueueDef {
-        prefix: p.into(),
-        fields: vec!["HT".into()],
-    }))
-    .unwrap();
+    s.set_queues(&["A", "B", "C", "D"].map(|p| QueueDef::new(p, &["HT"])))
+        .unwrap();
     let mut clerk_ids = Vec::new();
     for c in 1..=COUNTERS {
         let clerk = s
@@ -147,16 +131,7 @@ fn main() {
             (format!("e{n}"), payload.to_string())
         })
         .collect();
-    let batch: Vec<(&str, &str, &str)> = events
-        .iter()
-        .map(|(id, p)| {
-            (
-                id.as_str(),
-                motcua::kiosk::store::EVENT_TICKET_ISSUED,
-                p.as_str(),
-            )
-        })
-        .collect();
+    let batch = ticket_events::tickets_issued(&events);
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
     drop(s);
 

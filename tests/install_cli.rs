@@ -3,6 +3,10 @@
 //! enrolment, dossier import, notice and catalogue commands, `--db` on either side of the office
 //! subcommand, and every command the docs show, run as written.
 
+#[path = "support/command.rs"]
+mod command;
+
+use command::succeeded;
 use std::path::Path;
 use std::process::Command;
 
@@ -39,11 +43,7 @@ fn demo_writes_its_config_and_renders_the_home_screen() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let config = std::fs::read_to_string(dir.path().join("motcua.toml")).unwrap();
     assert!(config.contains("always_open = true"), "{config}");
     assert!(dir.path().join("kiosk.sqlite3").exists());
@@ -135,11 +135,7 @@ fn printer_decode_renders_a_byte_file_and_prints_its_text() {
         .arg(&png)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("SỐ THỨ TỰ CỦA BẠN"), "{text}");
     assert!(text.contains("A012"), "{text}");
@@ -155,11 +151,7 @@ fn printer_test_writes_a_calibration_page_that_decodes_to_the_alphabet() {
         .arg(&bin)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let png = dir.path().join("cal.png");
     let out = motcua()
         .args(["printer", "decode", "--profile", "epson-tm-t20"])
@@ -281,11 +273,7 @@ fn import_dossiers_reports_bad_rows_by_line_and_is_idempotent() {
     .unwrap();
     let out = import(dir.path(), &json);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert!(
         stdout.contains("0 new, 1 updated, 0 unchanged; 0 rows refused"),
         "{stdout}"
@@ -312,11 +300,7 @@ fn office_enrols_and_revokes_a_kiosk() {
         .arg(&db)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(stdout.lines().any(|l| l == "role kiosk"), "{stdout}");
     let token = stdout
@@ -420,11 +404,7 @@ fn office_sets_the_notice_and_refuses_a_broken_catalogue() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.sqlite3");
     let out = office(&db, &["set-notice", "--vi", "Nghỉ lễ ngày 2/9"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let store = motcua::office::OfficeStore::open(&db).unwrap();
     let settings = store.settings().unwrap();
     assert_eq!(
@@ -437,11 +417,7 @@ fn office_sets_the_notice_and_refuses_a_broken_catalogue() {
 
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/catalogue.json");
     let out = office(&db, &["set-catalogue", good.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     assert!(String::from_utf8_lossy(&out.stdout).contains("procedures"));
     let stored = motcua::office::OfficeStore::open(&db)
         .unwrap()

@@ -4,6 +4,9 @@
 //! creates the users and groups the units name (systemd-sysusers into a scratch root), and
 //! the udev rule names the printer the example config prints to.
 
+#[path = "support/office_process.rs"]
+mod office_process;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -145,7 +148,7 @@ fn the_kiosk_units_command_line_runs_the_example_config() {
 
 #[test]
 fn the_office_units_command_line_serves() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let words = exec_start(&read("motcua-office.service"));
     let data = tempfile::tempdir().unwrap();
     // The unit's arguments with a scratch state directory and a port the system picks (the
@@ -163,10 +166,7 @@ fn the_office_units_command_line_serves() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let first = office_process::first_line(&mut child);
     let addr = first
         .split("http://")
         .nth(1)

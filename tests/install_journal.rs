@@ -3,6 +3,9 @@
 //! back. The process is told its stderr is the journal the way systemd tells it: by
 //! `JOURNAL_STREAM`, the device and inode of its stderr.
 
+#[path = "support/office_process.rs"]
+mod office_process;
+
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::MetadataExt;
 use std::process::{Child, Command, Stdio};
@@ -90,10 +93,7 @@ fn the_office_logs_structured_entries_to_the_journal_and_nothing_to_stderr() {
         .stderr(stderr)
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(office.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let first = office_process::first_line(&mut office);
     assert!(first.contains("http://127.0.0.1:"), "{first}");
 
     let pid = office.id();

@@ -8,8 +8,11 @@
 #[path = "support/office_db.rs"]
 mod office_db;
 
+#[path = "support/office_process.rs"]
+mod office_process;
+
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -369,15 +372,9 @@ impl OfficeProcess {
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("http://"))
-            .expect("the address")
-            .trim_end_matches('/')
+        let line = office_process::first_line(&mut child);
+        let addr = office_process::address(&line)
+            .trim_start_matches("http://")
             .parse()
             .unwrap();
         (OfficeProcess(child), addr)

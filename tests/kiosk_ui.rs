@@ -716,11 +716,7 @@ fn office_sync() {
         let today = now
             .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
             .date_naive();
-        o.set_queues(&[QueueDef {
-            prefix: "A".into(),
-            fields: vec!["HT".into()],
-        }])
-        .unwrap();
+        o.set_queues(&[QueueDef::new("A", &["HT"])]).unwrap();
         let clerk = o
             .add_clerk("lan", "Lan", "mat-khau-lan", false, false, now)
             .unwrap();

@@ -10,7 +10,17 @@
 #[path = "support/office_db.rs"]
 mod office_db;
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "support/command.rs"]
+mod command;
+#[path = "support/http_client.rs"]
+mod http_client;
+
+#[path = "support/office_process.rs"]
+mod office_process;
+
+use command::succeeded;
+use http_client::agent;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -70,11 +80,7 @@ fn enroll_as(db: &TestDb, name: &str, integration: bool) -> String {
         cmd.arg("--integration");
     }
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .find_map(|l| l.strip_prefix("token ").map(str::to_string))
@@ -106,25 +112,9 @@ fn serve(db: Arc<TestDb>, token: String) -> Office {
 
 /// The base URL the office prints on its first line.
 fn read_address(mut child: Child) -> (Child, String) {
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("the address")
-        .trim_end_matches('/')
-        .to_string();
+    let line = office_process::first_line(&mut child);
+    let base = office_process::address(&line);
     (child, base)
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
 }
 
 /// Sends `body` as JSON with `token`; returns the status and the JSON answer.
@@ -397,19 +387,7 @@ fn twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny(b: Backen
         ));
     }
     std::fs::write(&csv, text).unwrap();
-    let out = motcua()
-        .args(["office", "import", "dossiers"])
-        .arg(&csv)
-        .arg("--db")
-        .arg(o.db.target())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = office_cli(&o, &["import", "dossiers", csv.to_str().unwrap()]);
     assert!(
         stdout.contains("12000 new, 0 updated, 0 unchanged; 0 rows refused"),
         "{stdout}"
@@ -470,14 +448,11 @@ fn twelve_thousand_imported_dossiers_page_out_and_an_idle_poll_is_tiny(b: Backen
     );
 
     // Importing the same file again changes nothing, so kiosks get nothing again.
-    let again = motcua()
-        .args(["office", "import", "dossiers"])
-        .arg(&csv)
-        .arg("--db")
-        .arg(o.db.target())
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 new, 0 updated, 12000 unchanged"));
+    let again = office_cli(&o, &["import", "dossiers", csv.to_str().unwrap()]);
+    assert!(
+        again.contains("0 new, 0 updated, 12000 unchanged"),
+        "{again}"
+    );
     assert!(codes(&changes(&o, since, None)).is_empty());
 }
 
@@ -660,12 +635,7 @@ fn office_cli(o: &Office, args: &[&str]) -> String {
         .arg(o.db.target())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    succeeded(&out)
 }
 
 fn settings_and_the_catalogue_reach_each_kiosk_once(b: Backend) {

@@ -7,6 +7,13 @@
 #[path = "support/office_db.rs"]
 mod office_db;
 
+#[path = "support/ticket_events.rs"]
+mod ticket_events;
+
+#[path = "support/http_client.rs"]
+mod http_client;
+
+use http_client::{agent, call};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -37,17 +44,8 @@ fn today() -> chrono::NaiveDate {
 fn seed(db: &TestDb, tickets: u32, clerks: u32) {
     let mut s = OfficeStore::open(db.target()).unwrap();
     let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
-    s.set_queues(&[
-        QueueDef {
-            prefix: "A".into(),
-            fields: vec!["HT".into()],
-        },
-        QueueDef {
-            prefix: "B".into(),
-            fields: vec!["DD".into()],
-        },
-    ])
-    .unwrap();
+    s.set_queues(&[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])])
+        .unwrap();
     let events: Vec<(String, String)> = (1..=tickets)
         .map(|n| {
             let payload = json!({
@@ -59,16 +57,7 @@ fn seed(db: &TestDb, tickets: u32, clerks: u32) {
             (format!("e{n}"), payload.to_string())
         })
         .collect();
-    let batch: Vec<(&str, &str, &str)> = events
-        .iter()
-        .map(|(id, p)| {
-            (
-                id.as_str(),
-                motcua::kiosk::store::EVENT_TICKET_ISSUED,
-                p.as_str(),
-            )
-        })
-        .collect();
+    let batch = ticket_events::tickets_issued(&events);
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
     for c in 1..=clerks {
         s.add_clerk(
@@ -81,46 +70,6 @@ fn seed(db: &TestDb, tickets: u32, clerks: u32) {
         )
         .unwrap();
     }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
-/// (status, JSON body or Null, Set-Cookie).
-fn call(
-    agent: &ureq::Agent,
-    method: &str,
-    url: &str,
-    cookie: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value, Option<String>) {
-    let mut req = ureq::http::Request::builder().method(method).uri(url);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let bytes = body.map(|b| b.to_string()).unwrap_or_default();
-    let req = req
-        .header("content-type", "application/json")
-        .body(bytes)
-        .unwrap();
-    let mut resp = agent.run(req).unwrap();
-    let cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string);
-    let text = resp.body_mut().read_to_string().unwrap_or_default();
-    (
-        resp.status().as_u16(),
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        cookie,
-    )
 }
 
 fn login(agent: &ureq::Agent, base: &str, clerk: u32, counter: u32, queues: &[&str]) -> String {

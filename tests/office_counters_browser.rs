@@ -8,11 +8,11 @@ mod browser;
 
 use browser::{Browser, WAIT};
 use chrono::{NaiveDate, TimeDelta, Utc};
-use motcua::kiosk::store::EVENT_TICKET_ISSUED;
 use motcua::office::counters::QueueDef;
 use motcua::office::http::spawn_with_shutdown;
 use motcua::office::{OfficeHandle, OfficeStore, Role};
 use motcua::protocol::Settings;
+use motcua::protocol::EVENT_TICKET_ISSUED;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -62,10 +62,9 @@ impl Office {
         let db = dir.path().join("office.sqlite3");
         let mut s = OfficeStore::open(&db).unwrap();
         let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
-        let defs = queues.iter().map(|(prefix, fields)| QueueDef {
-            prefix: prefix.to_string(),
-            fields: fields.iter().map(|f| f.to_string()).collect(),
-        });
+        let defs = queues
+            .iter()
+            .map(|(prefix, fields)| QueueDef::new(prefix, fields));
         s.set_queues(&defs.collect::<Vec<_>>()).unwrap();
         for (i, (user, name)) in CLERKS.iter().enumerate() {
             let (password, lead) = (password(user), i == 0);

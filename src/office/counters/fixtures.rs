@@ -34,17 +34,8 @@ pub(in crate::office) fn office(b: Backend) -> Office {
     let db = TestDb::new(b);
     let mut s = OfficeStore::open(db.target()).unwrap();
     let kiosk = s.enroll_device("Kiosk", Role::Kiosk, at(0)).unwrap().0;
-    s.set_queues(&[
-        QueueDef {
-            prefix: "A".into(),
-            fields: vec!["HT".into()],
-        },
-        QueueDef {
-            prefix: "B".into(),
-            fields: vec!["DD".into()],
-        },
-    ])
-    .unwrap();
+    s.set_queues(&[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])])
+        .unwrap();
     Office { _db: db, s, kiosk }
 }
 

@@ -19,6 +19,16 @@ pub struct QueueDef {
     pub fields: Vec<String>,
 }
 
+impl QueueDef {
+    /// A queue with this prefix serving these field codes.
+    pub fn new(prefix: &str, fields: &[&str]) -> QueueDef {
+        QueueDef {
+            prefix: prefix.to_string(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+}
+
 /// A queue as the login form lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueueOption {

@@ -1,0 +1,48 @@
+//! A plain HTTP client for the office's JSON API in tests and benchmarks (`benches/counters.rs`
+//! includes this file by path): every status is an answer, never an error.
+#![allow(dead_code)] // each test crate uses its own part of it
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// An agent that hands back 4xx and 5xx answers instead of failing on them.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// Sends `body` as JSON with the session `cookie`: (status, JSON body or Null, Set-Cookie).
+pub fn call(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, Option<String>) {
+    let mut req = ureq::http::Request::builder().method(method).uri(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let bytes = body.map(|b| b.to_string()).unwrap_or_default();
+    let req = req
+        .header("content-type", "application/json")
+        .body(bytes)
+        .unwrap();
+    let mut resp = agent.run(req).unwrap();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (
+        resp.status().as_u16(),
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        cookie,
+    )
+}
