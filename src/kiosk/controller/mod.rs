@@ -1,12 +1,13 @@
 //! The kiosk's behaviour behind the UI, one flow per file, each driving its adapter global
 //! (`ui/globals/`): `nav` (pages, language, clock, hours), `status` (printer, sync, the
-//! office's notice and "now serving"), `ticket`, `lookup`, `catalogue` and `admin`. This file
+//! office's notice and "now serving"), `ticket`, `lookup` (with its second factor in `factor`), `catalogue` and `admin`. This file
 //! wires them: the shared context, the callbacks, the tick and the timers, and going home,
 //! which resets every flow's state and properties. All state lives here; the .slint side
 //! only shows it.
 
 mod admin;
 mod catalogue;
+mod factor;
 mod lookup;
 mod nav;
 mod status;
