@@ -22,6 +22,8 @@
 #     the wall clock (header clock, "last synced at"), against an office on a random port,
 #     and admin-sync is taken while the ticket's print may still be on its way;
 #   ticket-print-failed*, receipt-A001: the QR code carries the ticket's random id.
+# For these it prints where the pixels differ (scripts/png-diff-regions.py, when python3 is
+# there): the header clock, the sync times and port, and the QR code are expected.
 #
 # Exit status: 0 when every other screenshot is identical, 1 when any differs or is missing
 # on either side, 2 when a build or test fails.
@@ -82,7 +84,12 @@ for f in "$work"/base/*.png; do
     elif cmp -s "$f" "$work/new/$name"; then
         identical=$((identical + 1))
     elif volatile "$name"; then
-        echo "volatile, differs as between any two runs: $name"
+        # Where it differs, so a reader can see it is the clock, the times and the QR only.
+        where=""
+        if command -v python3 >/dev/null; then
+            where=" ($(python3 "$repo/scripts/png-diff-regions.py" "$f" "$work/new/$name"))"
+        fi
+        echo "volatile, differs as between any two runs: $name$where"
         unchecked=$((unchecked + 1))
     else
         echo "differs: $name"
