@@ -245,9 +245,8 @@ fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
         let mut to = BTreeSet::new();
         for path in named_paths(file, &code) {
             if let Some(target) = file_of(&path, &modules) {
-                // A child naming its own parent's items is how Rust modules share; a parent
-                // naming into its children is its table of contents. Only the file itself is
-                // excluded here: cycles through a parent are reported below.
+                // Every other file counts; the cycle check leaves out a folder's `mod.rs`
+                // and its own parts (see `parent_and_child`).
                 if target != *file {
                     to.insert(target);
                 }
@@ -260,8 +259,7 @@ fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
 
 /// Whether `a` is `b`'s folder file (`x/mod.rs` for `x/y.rs` or `x/y/mod.rs`), or the reverse.
 fn parent_and_child(a: &str, b: &str) -> bool {
-    let folder = |f: &str| module_of(f);
-    let (ma, mb) = (folder(a), folder(b));
+    let (ma, mb) = (module_of(a), module_of(b));
     let is_mod = |f: &str| f.ends_with("mod.rs") || f == "lib.rs";
     (is_mod(a) && mb.starts_with(&ma) && mb.len() == ma.len() + 1)
         || (is_mod(b) && ma.starts_with(&mb) && ma.len() == mb.len() + 1)

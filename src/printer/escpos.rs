@@ -91,11 +91,6 @@ impl ByteSink {
     pub fn take(&self) -> Vec<u8> {
         std::mem::take(&mut *self.bytes())
     }
-
-    /// A sink of its own holding a copy of these bytes.
-    fn deep_copy(&self) -> ByteSink {
-        ByteSink(Arc::new(Mutex::new(self.bytes().clone())))
-    }
 }
 
 impl Driver for ByteSink {
@@ -210,23 +205,6 @@ impl std::fmt::Debug for EscPos {
             .field("width", &self.width)
             .field("height", &self.height)
             .finish()
-    }
-}
-
-impl Clone for EscPos {
-    /// An independent copy: a derived clone would share the byte sink with the original.
-    fn clone(&self) -> Self {
-        let sink = self.sink.deep_copy();
-        EscPos {
-            printer: crate_printer(&sink),
-            sink,
-            text: self.text.clone(),
-            dots: self.dots,
-            pending: self.pending.clone(),
-            bold: self.bold,
-            width: self.width,
-            height: self.height,
-        }
     }
 }
 
@@ -579,17 +557,6 @@ mod tests {
     fn the_builder_stays_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<EscPos>();
-    }
-
-    #[test]
-    fn a_clone_does_not_share_the_job() {
-        let mut a = EscPos::new(&tcvn3());
-        a.line("A");
-        let mut b = a.clone();
-        b.line("B");
-        assert_eq!(a.len(), 2);
-        assert_eq!(b.into_bytes(), b"A\nB\n");
-        assert_eq!(a.into_bytes(), b"A\n");
     }
 
     #[test]
