@@ -167,6 +167,7 @@ async fn device(app: &App, headers: &HeaderMap, role: Role) -> Result<Device, Ht
 pub(super) async fn check_password(
     app: &App,
     username: &str,
+    source: std::net::IpAddr,
     password: String,
     counter: u32,
     now: DateTime<Utc>,
@@ -212,7 +213,7 @@ pub(super) async fn check_password(
     .map_err(|e| anyhow::anyhow!("password check failed: {e}"))?;
     let Some(clerk) = clerk else {
         // Not what was typed: a password typed into the name field would land in the log.
-        log::warn!(event = "login_failed"; "failed clerk login");
+        log::warn!(event = "login_failed", source = source.to_string(); "failed clerk login from {source}");
         return Err(HttpError::new(
             StatusCode::UNAUTHORIZED,
             "bad_login",

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::auth::{check_password, cleared_cookie, session_cookie, Session, SessionToken};
 use super::error::HttpError;
-use super::extract::{PathParams, RawBody};
+use super::extract::{ClientAddr, PathParams, RawBody};
 use super::state::App;
 use crate::office::counters::{Action, MAX_COUNTER};
 
@@ -38,7 +38,11 @@ struct Login {
     queues: Vec<String>,
 }
 
-async fn login(State(app): State<App>, RawBody(body): RawBody) -> Result<Response, HttpError> {
+async fn login(
+    State(app): State<App>,
+    ClientAddr(source): ClientAddr,
+    RawBody(body): RawBody,
+) -> Result<Response, HttpError> {
     let req: Login = serde_json::from_slice(&body).map_err(|e| {
         HttpError::bad_request(format!(
             "a login is {{username, password, counter, queues}}: {e}"
@@ -46,7 +50,7 @@ async fn login(State(app): State<App>, RawBody(body): RawBody) -> Result<Respons
     })?;
     let username = req.username.trim().to_lowercase();
     let now = Utc::now();
-    let session = check_password(&app, &username, req.password, req.counter, now).await?;
+    let session = check_password(&app, &username, source, req.password, req.counter, now).await?;
     let queues = req.queues;
     let tz = app.tz;
     let (token, view) = app

@@ -1,8 +1,11 @@
 //! axum's extractors with their refusals answered as [`HttpError`], so a malformed path,
 //! query or body gets the same error body as every other refusal.
 
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::Json;
 use serde::de::DeserializeOwned;
@@ -53,5 +56,24 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathPar
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HttpError> {
         let Path(value) = Path::<T>::from_request_parts(parts, state).await?;
         Ok(PathParams(value))
+    }
+}
+
+/// The address of the machine at the other end of the connection (not a header a client
+/// can forge). A router called without a server (unit tests) has none: `0.0.0.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ClientAddr(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        ))
     }
 }

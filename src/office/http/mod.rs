@@ -27,6 +27,9 @@ mod extract;
 mod pages;
 mod rating;
 mod reports;
+// Used by the limits being added (connections, password checks, streams).
+#[allow(dead_code)]
+mod shed;
 mod state;
 mod stream;
 mod sync;
@@ -123,7 +126,9 @@ fn serve(
         let listener = listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        let result = axum::serve(listener, router)
+        // The peer's address reaches handlers as `ConnectInfo` (extract::ClientAddr).
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(async {
                 let _ = graceful_rx.await;
             })
