@@ -71,6 +71,10 @@ pub fn spawn(db: impl AsRef<OsStr>, listen: &str) -> anyhow::Result<SocketAddr> 
     Ok(addr)
 }
 
+/// How the office serves besides its routes: the transport and the limits on connections.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {}
+
 /// Serves the API on `listen` (e.g. "127.0.0.1:0") in threads of its own until the handle
 /// is shut down or dropped: an office inside another process, for the demo and tests.
 /// `db` is a SQLite file or a `postgres://` URL.
@@ -79,6 +83,17 @@ pub fn spawn_with_shutdown(
     listen: &str,
     tz: Tz,
 ) -> anyhow::Result<OfficeHandle> {
+    spawn_with_options(db, listen, tz, ServeOptions::default())
+}
+
+/// As [`spawn_with_shutdown`], served as `options` say.
+pub fn spawn_with_options(
+    db: impl AsRef<OsStr>,
+    listen: &str,
+    tz: Tz,
+    options: ServeOptions,
+) -> anyhow::Result<OfficeHandle> {
+    let _ = &options;
     let store = OfficeStore::open(db)?;
     // std's bind sets SO_REUSEADDR on Unix, so a stopped office can be restarted on its port
     // at once, whatever connections linger in TIME_WAIT.

@@ -21,6 +21,8 @@ pub(super) enum Shed {
     Stream,
     /// A login slowed or refused by the failed-login throttle.
     LoginThrottle,
+    /// A tablet's pairing attempt refused by its throttle.
+    PairingThrottle,
 }
 
 impl Shed {
@@ -30,6 +32,7 @@ impl Shed {
             Shed::PasswordCheck => "password_check",
             Shed::Stream => "stream",
             Shed::LoginThrottle => "login_throttle",
+            Shed::PairingThrottle => "pairing_throttle",
         }
     }
 }
