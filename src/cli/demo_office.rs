@@ -55,6 +55,7 @@ pub(super) fn start(
             chrono::Utc::now(),
         )?;
     }
+    let pairing = demo_tablet(&mut office)?;
     drop(office);
     let handle = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
     if config.sync.office().is_none() {
@@ -71,5 +72,27 @@ pub(super) fn start(
         "  counter console {0}/counter (user demo, password demo1234), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports",
         handle.url()
     );
+    match pairing {
+        Some(code) => println!(
+            "  the rating tablet pairs once: open {}/rate/1 and type the code {code}",
+            handle.url()
+        ),
+        None => println!("  the rating tablet for counter 1 is paired (a new code: office pair-tablet --name \"{DEMO_TABLET}\")"),
+    }
     Ok(handle)
+}
+
+/// The demo's rating tablet.
+const DEMO_TABLET: &str = "Máy tính bảng quầy 1";
+
+/// Enrols the demo's tablet for counter 1 on first start; until a browser has paired it,
+/// each start gives a fresh code (returned), so a newcomer can always pair /rate/1.
+fn demo_tablet(office: &mut motcua::office::OfficeStore) -> anyhow::Result<Option<String>> {
+    let now = chrono::Utc::now();
+    let code = match office.tablet_named(DEMO_TABLET)? {
+        Some((_, true)) => return Ok(None),
+        Some(_) => office.new_pairing_code(DEMO_TABLET, now)?.1,
+        None => office.enroll_tablet(DEMO_TABLET, 1, now)?.1,
+    };
+    Ok(Some(code.code))
 }

@@ -83,14 +83,28 @@ pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
 #[derive(Subcommand)]
 pub(super) enum OfficeCommand {
     /// Enrol a kiosk (or, with --integration, a system that sends dossiers): prints its
-    /// token once (the database keeps only a hash of it).
+    /// token once (the database keeps only a hash of it). With --tablet --counter N, a rating
+    /// tablet for counter N: prints a one-time pairing code to type on the tablet's page.
     EnrollDevice {
         /// A name staff recognise, e.g. "Kiosk sảnh".
         #[arg(long)]
         name: String,
         /// The token may only write dossiers (PUT/POST /api/v1/dossiers), not act as a kiosk.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "tablet")]
         integration: bool,
+        /// A rating tablet (the page /rate/N), paired with a code instead of a token.
+        #[arg(long, requires = "counter")]
+        tablet: bool,
+        /// The counter the tablet stands beside (with --tablet).
+        #[arg(long, requires = "tablet", value_parser = clap::value_parser!(u32).range(1..=i64::from(motcua::office::counters::MAX_COUNTER)))]
+        counter: Option<u32>,
+    },
+    /// Make a new pairing code for an enrolled rating tablet (a code expired, or the tablet
+    /// was replaced); the browser paired with the old code stops rating at once.
+    PairTablet {
+        /// The name the tablet was enrolled with.
+        #[arg(long)]
+        name: String,
     },
     /// Revoke a kiosk's token (by the name or id it was enrolled with).
     RevokeDevice {
@@ -168,7 +182,16 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
     };
     let db = args.db.require()?;
     match command {
-        OfficeCommand::EnrollDevice { name, integration } => enroll_device(&db, &name, integration),
+        OfficeCommand::EnrollDevice {
+            name,
+            counter: Some(counter),
+            tablet: true,
+            ..
+        } => enroll_tablet(&db, &name, counter),
+        OfficeCommand::EnrollDevice {
+            name, integration, ..
+        } => enroll_device(&db, &name, integration),
+        OfficeCommand::PairTablet { name } => pair_tablet(&db, &name),
         OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {
             what: OfficeImportCommand::Dossiers { file },
@@ -222,9 +245,49 @@ fn enroll_device(db: &Path, name: &str, integration: bool) -> anyhow::Result<()>
         match role {
             Role::Kiosk => "kiosk's config",
             Role::Integration => "integration's settings",
+            Role::Tablet => "tablet",
         }
     );
     Ok(())
+}
+
+/// `office enroll-device --tablet`: prints the tablet's first pairing code.
+fn enroll_tablet(db: &Path, name: &str, counter: u32) -> anyhow::Result<()> {
+    let mut store = OfficeStore::open(db)?;
+    let (tablet, code) = store.enroll_tablet(name, counter, chrono::Utc::now())?;
+    println!("device {} ({})", tablet.name, tablet.id);
+    println!("role {}", Role::Tablet.code());
+    print_pairing(&tablet, &code);
+    Ok(())
+}
+
+/// `office pair-tablet`: a new code; the old pairing ends.
+fn pair_tablet(db: &Path, name: &str) -> anyhow::Result<()> {
+    let mut store = OfficeStore::open(db)?;
+    let (tablet, code) = store.new_pairing_code(name, chrono::Utc::now())?;
+    println!("device {} ({})", tablet.name, tablet.id);
+    print_pairing(&tablet, &code);
+    eprintln!("The browser paired before (if any) no longer rates; pair it with this code.");
+    Ok(())
+}
+
+/// The code, and where to type it.
+pub(super) fn print_pairing(
+    tablet: &motcua::office::store::Tablet,
+    code: &motcua::office::store::PairingCode,
+) {
+    let expires = code.expires_at.format("%Y-%m-%d %H:%M UTC");
+    println!(
+        "pairing code {} (counter {}, until {expires})",
+        code.code, tablet.counter
+    );
+    println!(
+        "page /rate/{} on the office, e.g. http://OFFICE:8080/rate/{}",
+        tablet.counter, tablet.counter
+    );
+    eprintln!(
+        "Open the page on the tablet and type the code once; it works once, within 24 hours."
+    );
 }
 
 /// `office revoke-device`: by name or id.

@@ -1,6 +1,6 @@
 //! Who is asking, as extractors a route names in its arguments: a kiosk or an integration
-//! by its device token (`Authorization: Bearer …`), a clerk by the session cookie; and the
-//! clerks' password check with its lockout.
+//! by its device token (`Authorization: Bearer …`), a clerk by the session cookie, a rating
+//! tablet by its tablet cookie; and the clerks' password check with its lockout.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -11,10 +11,15 @@ use super::error::HttpError;
 use super::state::App;
 use crate::auth::{verify_pin, Attempt, PinGuard};
 use crate::office::counters::{ClerkSession, SESSION_LIFETIME};
-use crate::office::store::{Device, Role};
+use crate::office::store::{Device, Role, Tablet};
 
 /// The session cookie.
 const COOKIE: &str = "motcua_session";
+/// The cookie that holds a paired rating tablet's device token.
+const TABLET_COOKIE: &str = "motcua_tablet";
+/// A tablet stays paired for 400 days, the longest a browser keeps a cookie; staff pair it
+/// again after that, or sooner with `office pair-tablet`.
+const TABLET_COOKIE_SECONDS: u32 = 400 * 24 * 60 * 60;
 /// Wrong passwords for one username before it locks, and for how many minutes.
 const LOGIN_ATTEMPTS: u32 = 5;
 const LOGIN_LOCK_MINUTES: u32 = 5;
@@ -30,6 +35,26 @@ pub(super) struct Session(pub ClerkSession);
 
 /// A lead clerk (`add-clerk --lead`), by the session cookie.
 pub(super) struct LeadSession;
+
+/// A paired rating tablet, by its tablet cookie (store::tablets).
+pub(super) struct PairedTablet(pub Tablet);
+
+impl PairedTablet {
+    /// Refuses (403 `wrong_counter`) a tablet that rates another counter than `counter`.
+    pub(super) fn rates(&self, counter: u32) -> Result<(), HttpError> {
+        if self.0.counter == counter {
+            return Ok(());
+        }
+        Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_counter",
+            format!(
+                "this tablet is paired to counter {}, not {counter}",
+                self.0.counter
+            ),
+        ))
+    }
+}
 
 /// The session cookie's token, if the request carries one; not checked.
 pub(super) struct SessionToken(pub Option<String>);
@@ -81,6 +106,39 @@ impl FromRequestParts<App> for LeadSession {
     }
 }
 
+impl FromRequestParts<App> for PairedTablet {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
+        let token = cookie(&parts.headers, TABLET_COOKIE).ok_or_else(tablet_not_paired)?;
+        app.with_store(move |s| s.tablet_for_token(&token))
+            .await?
+            .map(PairedTablet)
+            .ok_or_else(tablet_not_paired)
+    }
+}
+
+/// The tablet cookie's token, if the request carries one; not checked.
+pub(super) fn tablet_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, TABLET_COOKIE)
+}
+
+/// 401 `tablet_not_paired`: only a paired tablet may do this.
+pub(super) fn tablet_not_paired() -> HttpError {
+    HttpError::new(
+        StatusCode::UNAUTHORIZED,
+        "tablet_not_paired",
+        "this browser is not a paired rating tablet: enter the pairing code from `motcua office enroll-device --tablet` (or `pair-tablet`)",
+    )
+}
+
+/// The `Set-Cookie` value that makes this browser the tablet whose token it is.
+pub(super) fn tablet_cookie(token: &str) -> String {
+    // When the office serves TLS (App.tls), add "; Secure" here, as for the session cookie,
+    // so the token never crosses the network in clear.
+    format!("{TABLET_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={TABLET_COOKIE_SECONDS}")
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
     type Rejection = std::convert::Infallible;
 
@@ -112,13 +170,18 @@ pub(super) fn cleared_cookie() -> String {
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// The value of the cookie `name`, if the request carries a non-empty one.
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| !v.is_empty())
 }
@@ -158,6 +221,7 @@ async fn device(app: &App, headers: &HeaderMap, role: Role) -> Result<Device, Ht
         match role {
             Role::Integration => "only an integration token may write dossiers; enrol one with `motcua office enroll-device --integration`",
             Role::Kiosk => "an integration token may only write dossiers (PUT or POST /api/v1/dossiers); this route is for kiosks",
+            Role::Tablet => "a rating tablet pairs with a code and keeps a cookie; it has no bearer routes",
         },
     ))
 }

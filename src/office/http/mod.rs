@@ -25,6 +25,7 @@ mod dossiers;
 mod error;
 mod extract;
 mod pages;
+mod pairing_throttle;
 mod rating;
 mod reports;
 // Used by the limits being added (connections, password checks, streams).

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::error::HttpError;
+use super::pairing_throttle::PairingThrottle;
 use crate::auth::PinGuard;
 use crate::office::store::OfficeStore;
 
@@ -29,6 +30,8 @@ pub(super) struct App {
     changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// Failed clerk logins per username.
     pub(super) logins: Logins,
+    /// Tablets' pairing attempts per source address.
+    pub(super) pairing: Arc<Mutex<PairingThrottle>>,
 }
 
 impl App {
@@ -39,6 +42,7 @@ impl App {
             tz,
             changes: Arc::new(tokio::sync::watch::channel(0).0),
             logins: Default::default(),
+            pairing: Default::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -11,7 +12,7 @@ use axum::Router;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::auth::{login_first, SessionToken};
+use super::auth::{login_first, tablet_not_paired, tablet_token, PairedTablet, SessionToken};
 use super::error::HttpError;
 use super::extract::QueryParams;
 use super::rating::counter_number;
@@ -37,7 +38,9 @@ struct StreamQuery {
 enum View {
     Counter(String),
     Board,
-    Rate(u32),
+    /// A counter's rating tablet, by its token: the stream ends once the tablet is paired
+    /// anew or revoked.
+    Rate(u32, String),
 }
 
 /// The view's JSON now, or None when its session ended (the stream then closes, and the
@@ -55,7 +58,12 @@ async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
                 None => None,
             },
             View::Board => Some(serde_json::to_string(&s.board_view(now, today)?)?),
-            View::Rate(c) => Some(serde_json::to_string(&s.rate_view(c, now)?)?),
+            View::Rate(c, token) => match s.tablet_for_token(&token)? {
+                Some(tablet) if tablet.counter == c => {
+                    Some(serde_json::to_string(&s.rate_view(c, now)?)?)
+                }
+                _ => None,
+            },
         })
     })
     .await
@@ -64,12 +72,20 @@ async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
 async fn stream(
     State(app): State<App>,
     SessionToken(token): SessionToken,
+    headers: HeaderMap,
     QueryParams(q): QueryParams<StreamQuery>,
 ) -> Result<Response, HttpError> {
     let view = match q.view.as_str() {
         "counter" => View::Counter(token.ok_or_else(login_first)?),
         "board" => View::Board,
-        "rate" => View::Rate(counter_number(q.counter.as_deref().unwrap_or(""))?),
+        "rate" => {
+            let counter = counter_number(q.counter.as_deref().unwrap_or(""))?;
+            let token = tablet_token(&headers).ok_or_else(tablet_not_paired)?;
+            let check = token.clone();
+            let tablet = app.with_store(move |s| s.tablet_for_token(&check)).await?;
+            PairedTablet(tablet.ok_or_else(tablet_not_paired)?).rates(counter)?;
+            View::Rate(counter, token)
+        }
         other => return Err(HttpError::bad_request(format!("no view {other:?}"))),
     };
     // Subscribed first: a change while the first snapshot is made wakes the stream.

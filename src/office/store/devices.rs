@@ -1,4 +1,4 @@
-//! Enrolled devices (kiosks and integrations), their roles and their hashed tokens.
+//! Enrolled devices (kiosks, integrations and rating tablets), their roles and their hashed tokens.
 
 use anyhow::{bail, Result};
 use chrono::{DateTime, Utc};
@@ -16,6 +16,8 @@ pub enum Role {
     Kiosk,
     /// Another system (the provincial dossier system's bridge): writes dossiers only.
     Integration,
+    /// A rating tablet beside one counter (store::tablets): rates that counter's service only.
+    Tablet,
 }
 
 impl Role {
@@ -24,12 +26,13 @@ impl Role {
         match self {
             Role::Kiosk => "kiosk",
             Role::Integration => "integration",
+            Role::Tablet => "tablet",
         }
     }
 
     /// Inverse of [`code`](Self::code).
     pub fn from_code(code: &str) -> Option<Role> {
-        [Role::Kiosk, Role::Integration]
+        [Role::Kiosk, Role::Integration, Role::Tablet]
             .into_iter()
             .find(|r| r.code() == code)
     }

@@ -6,7 +6,7 @@
 //! written once over the small query layer in [`super::db`]; only the schema is written per
 //! backend (`schema.rs` and its `migrations/`).
 //!
-//! One module per group of tables (`devices`, `events`, `numbers`, `dossiers`, `settings`,
+//! One module per group of tables (`devices`, `tablets`, `events`, `numbers`, `dossiers`, `settings`,
 //! `changes`, `queues`) over leaf helpers (`values`, `tokens`, `meta`). The counters build
 //! on the store; the store never imports them: what kiosks learn of the counters (open
 //! counters, measured service time) is read in `queues`.
@@ -38,6 +38,7 @@ mod numbers;
 mod queues;
 mod schema;
 mod settings;
+mod tablets;
 mod tokens;
 mod values;
 
@@ -53,6 +54,7 @@ pub(super) use meta::{lock_rev, queues_changed};
 pub use numbers::{NumberBlock, BLOCK_BASE};
 pub(super) use queues::{idle_cutoff, open_counters, split_queues};
 pub use queues::{OpenCounter, SESSION_IDLE};
+pub use tablets::{normalize_code, PairingCode, PairingRefused, Tablet, PAIRING_LIFETIME};
 pub(super) use tokens::{new_token, token_hash};
 pub(super) use values::{count, day, parse_ts, to_u32, ts};
 

@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = migrations![
     1 => "0001_initial",
     2 => "0002_roles_blocks_tickets_dossiers",
     3 => "0003_counters",
+    5 => "0005_tablets",
 ];
 
 /// Schema version this build writes.
@@ -457,6 +458,9 @@ mod tests {
                          DROP COLUMN counter, DROP COLUMN clerk_id, DROP COLUMN first_called_at,
                          DROP COLUMN called_at, DROP COLUMN calls, DROP COLUMN started_at,
                          DROP COLUMN finished_at, DROP COLUMN no_show_at;
+                     DROP INDEX device_by_pairing;
+                     ALTER TABLE device DROP COLUMN counter, DROP COLUMN pairing_hash,
+                         DROP COLUMN pairing_expires_at, DROP COLUMN paired_at;
                      UPDATE motcua_meta SET value = '2' WHERE key = 'schema_version'",
                 )
                 .unwrap();
@@ -473,10 +477,10 @@ mod tests {
             let db = TestDb::new(Backend::Postgres);
             drop(OfficeStore::open(db.target()).unwrap());
             raw(&db)
-                .batch_execute("UPDATE motcua_meta SET value = '4' WHERE key = 'schema_version'")
+                .batch_execute("UPDATE motcua_meta SET value = '99' WHERE key = 'schema_version'")
                 .unwrap();
             let err = format!("{:#}", OfficeStore::open(db.target()).err().unwrap());
-            assert!(err.contains("newer motcua (schema 4)"), "{err}");
+            assert!(err.contains("newer motcua (schema 99)"), "{err}");
 
             let other = TestDb::new(Backend::Postgres);
             raw(&other)
