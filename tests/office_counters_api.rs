@@ -354,8 +354,24 @@ fn reports_and_csv_are_for_lead_clerks(b: Backend) {
         );
         assert_eq!(status, 200, "{action}: {body}");
     }
-    let (status, _, _) = call(&a, "GET", &format!("{base}/api/v1/rate/2"), None, None);
-    assert_eq!(status, 200);
+    // Counter 2's paired tablet sees the finished ticket.
+    let code = OfficeStore::open(db.target())
+        .unwrap()
+        .enroll_tablet("Bảng quầy 2", 2, Utc::now())
+        .unwrap()
+        .1
+        .code;
+    let pair = format!("{base}/api/v1/rate/pair");
+    let (_, _, tablet) = call(&a, "POST", &pair, None, Some(json!({ "code": code })));
+    let tablet = tablet.expect("the tablet cookie");
+    let (status, body, _) = call(
+        &a,
+        "GET",
+        &format!("{base}/api/v1/rate/2"),
+        Some(&tablet),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
     let day = today();
     let q = format!("from={day}&to={day}");
     let (status, body, _) = call(
