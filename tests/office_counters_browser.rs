@@ -141,6 +141,25 @@ impl Office {
         cookie
     }
 
+    /// Enrols a rating tablet for `counter` as staff do; returns its pairing code.
+    fn tablet_code(&self, counter: u32) -> String {
+        let mut store = OfficeStore::open(&self.db).unwrap();
+        let name = format!("Bảng quầy {counter}");
+        store
+            .enroll_tablet(&name, counter, Utc::now())
+            .unwrap()
+            .1
+            .code
+    }
+
+    /// A rating tablet for `counter`, paired over HTTP; returns its cookie.
+    fn tablet(&self, counter: u32) -> String {
+        let body = json!({ "code": self.tablet_code(counter) });
+        let (status, answer, cookie) = self.http("POST", "/api/v1/rate/pair", "", Some(body));
+        assert_eq!(status, 200, "{answer}");
+        cookie
+    }
+
     /// A counter action over HTTP; returns the console snapshot.
     fn act(&self, cookie: &str, action: &str) -> Value {
         let path = format!("/api/v1/counter/{action}");
@@ -265,7 +284,25 @@ fn a_ticket_is_called_transferred_served_elsewhere_and_rated() {
     let nam = Browser::start();
     console(&nam, &office, "nam", 3, &["B"]);
     nam.wait_text("#waiting li[data-queue=B] .count", "2");
+    // The tablet beside counter 3 is paired once with the code staff give it.
     let tablet = Browser::start_with_size(800, 1280);
+    let code = office.tablet_code(3);
+    tablet.goto(&office.url("/rate/3"));
+    wait_shown(&tablet, "#rate-pair");
+    assert!(!shown(&tablet, "#rate-idle") && fits(&tablet));
+    tablet.wait_text("#rate-pair h1", "Ghép máy tính bảng với quầy");
+    tablet.screenshot_png(shot("office-rate-pair.png"));
+    tablet.find("#pair-code").send_keys("AAAA-AAAA");
+    click(&tablet, "#pair-submit");
+    tablet.wait_text("#pair-error", "Mã ghép không đúng");
+    assert!(shown(&tablet, "#rate-pair"));
+    tablet.find("#pair-code").clear();
+    tablet.find("#pair-code").send_keys(&code.to_lowercase());
+    click(&tablet, "#pair-submit");
+    tablet.find("#conn[data-state=connected]");
+    wait_shown(&tablet, "#rate-idle");
+    assert!(!shown(&tablet, "#rate-pair"));
+    // Paired for good: the page reloaded asks no code again.
     tablet.goto(&office.url("/rate/3"));
     tablet.find("#conn[data-state=connected]");
     wait_shown(&tablet, "#rate-idle");
@@ -456,7 +493,8 @@ fn screenshots_of_the_pages() {
         office.act(cookie, "next");
         let rating = Some(json!({"ticket_id": ticket, "score": score}));
         let path = format!("/api/v1/rate/{counter}");
-        assert_eq!(office.http("POST", &path, "", rating).0, 204);
+        let tablet = office.tablet(counter);
+        assert_eq!(office.http("POST", &path, &tablet, rating).0, 204);
     }
     office.act(&minh, "next");
     office.act(&minh, "recall");

@@ -1,4 +1,4 @@
-/* motcua: the rating tablet: asks for a rating of the ticket just finished (served at /static/rate.js, after motcua.js). */
+/* motcua: the rating tablet: pairs once with staff's code, then asks for a rating of the ticket just finished (served at /static/rate.js, after motcua.js). */
 'use strict';
 (function () {
   const M = window.Motcua;
@@ -24,6 +24,12 @@
       'back': 'Quay lại',
       'send': 'Gửi',
       'thanks': 'Cảm ơn quý khách!',
+      'pair.title': 'Ghép máy tính bảng với quầy',
+      'pair.hint': 'Cán bộ nhập mã ghép (in ra khi đăng ký máy tính bảng). Chỉ cần làm một lần.',
+      'pair.label': 'Mã ghép',
+      'pair.submit': 'Ghép máy',
+      'pair.other': 'Máy này đang được ghép với quầy {n}. Nhập mã ghép của quầy này để đổi.',
+      'pair.empty': 'Vui lòng nhập mã ghép (8 ký tự).',
     },
     en: {
       'head.title': 'How was our service?',
@@ -44,6 +50,12 @@
       'back': 'Back',
       'send': 'Send',
       'thanks': 'Thank you!',
+      'pair.title': 'Pair this tablet with its counter',
+      'pair.hint': 'Staff: enter the pairing code printed when the tablet was enrolled. This is needed only once.',
+      'pair.label': 'Pairing code',
+      'pair.submit': 'Pair',
+      'pair.other': 'This tablet is paired with counter {n}. Enter this counter’s pairing code to change it.',
+      'pair.empty': 'Please enter the pairing code (8 characters).',
     },
   });
 
@@ -55,19 +67,107 @@
   const counter = m ? Number(m[1]) : NaN;
   const deviceLang = M.lang(); // a citizen's language choice lasts until the screen goes idle
 
-  let state = 'idle';          // 'idle' | 'ask' | 'thanks'
+  let state = 'idle';          // 'pair' | 'idle' | 'ask' | 'thanks'
   let pending = null;          // the latest snapshot's pending ticket
   let asked = null;            // the ticket on screen
   let sending = false;
   const finished = new Set();  // ticket ids rated or left unanswered: never ask twice
   let idleTimer = null;
   let thanksTimer = null;
+  let live = null;             // the stream, once paired
+  let pairedTo = null;         // the counter another pairing of this browser is for
 
   function show(view) {
     state = view;
+    $('rate-pair').hidden = view !== 'pair';
     $('rate-idle').hidden = view !== 'idle';
     $('rate-ask').hidden = view !== 'ask';
     $('rate-thanks').hidden = view !== 'thanks';
+  }
+
+  // ---- Pairing: the tablet cookie comes from staff's one-time code ---------------
+
+  /** The pairing form, e.g. when the office no longer knows this browser's cookie. */
+  function showPairing() {
+    if (live) {
+      live.close();
+      live = null;
+    }
+    clearTimeout(idleTimer);
+    clearTimeout(thanksTimer);
+    asked = null;
+    pending = null;
+    setTexts();
+    $('conn').hidden = true;
+    show('pair');
+    $('pair-code').focus();
+  }
+
+  function startRating() {
+    $('conn').hidden = false;
+    show('idle');
+    if (!live) live = M.stream('rate', { counter }, onSnapshot, onStreamStatus);
+  }
+
+  /** A stream the office closed may mean the tablet was paired anew elsewhere. */
+  async function onStreamStatus(st, info) {
+    setConn(st);
+    if (!info || !info.closed) return;
+    try {
+      const p = await M.api('GET', '/api/v1/rate/pair');
+      if (!p.paired || p.counter !== counter) {
+        pairedTo = p.paired ? p.counter : null;
+        showPairing();
+      }
+    } catch (_) {
+      // The office is unreachable: the stream keeps retrying.
+    }
+  }
+
+  function pairError(text) {
+    $('pair-error').textContent = text;
+    $('pair-error').hidden = !text;
+  }
+
+  async function submitPairing(ev) {
+    ev.preventDefault();
+    const code = $('pair-code').value.trim();
+    if (!code) {
+      pairError(t('pair.empty'));
+      return;
+    }
+    $('pair-submit').disabled = true;
+    try {
+      const p = await M.api('POST', '/api/v1/rate/pair', { code });
+      $('pair-code').value = '';
+      pairError('');
+      if (p.counter !== counter) {
+        location.href = '/rate/' + p.counter;
+        return;
+      }
+      pairedTo = null;
+      startRating();
+    } catch (err) {
+      pairError(M.errorText(err));
+    } finally {
+      $('pair-submit').disabled = false;
+    }
+  }
+
+  async function checkPairing() {
+    try {
+      const p = await M.api('GET', '/api/v1/rate/pair');
+      if (p.paired && p.counter === counter) {
+        startRating();
+      } else {
+        pairedTo = p.paired ? p.counter : null;
+        showPairing();
+      }
+    } catch (err) {
+      // Not reachable yet: try again, as the stream would.
+      setConn('reconnecting');
+      setTimeout(checkPairing, 3000);
+    }
   }
 
   function goIdle() {
@@ -137,6 +237,8 @@
         M.showMessage($('message'), M.errorText(err), 'error', '', 4000);
         goIdle();
         evaluate();
+      } else if (err.code === 'tablet_not_paired' || err.code === 'wrong_counter') {
+        showPairing();
       } else {
         M.showMessage($('message'), M.errorText(err), 'error', '', 5000);
       }
@@ -166,6 +268,7 @@
     });
   }
   $('rate-back').addEventListener('click', showChoices);
+  $('pair-form').addEventListener('submit', submitPairing);
   $('rate-send').addEventListener('click', () => {
     const reasons = [...document.querySelectorAll('.chip[aria-pressed="true"]')].map((c) => c.dataset.reason);
     send('unsatisfied', reasons);
@@ -189,6 +292,8 @@
     $('head-counter').textContent = name;
     $('idle-counter').textContent = name;
     document.title = t('head.title') + (name ? ' · ' + name : '') + ' — ' + t('app.name');
+    $('pair-other').textContent = pairedTo ? t('pair.other', { n: pairedTo }) : '';
+    $('pair-other').hidden = !pairedTo;
     setConn($('conn').dataset.state);
   }
 
@@ -204,6 +309,6 @@
     $('setup-error').hidden = false;
     $('conn').hidden = true;
   } else {
-    M.stream('rate', { counter }, onSnapshot, setConn);
+    checkPairing();
   }
 })();
