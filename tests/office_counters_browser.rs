@@ -327,6 +327,12 @@ fn a_ticket_is_called_transferred_served_elsewhere_and_rated() {
     wait_shown(&tablet, "#rate-thanks");
     let idle = |b: &Browser| shown(b, "#rate-idle");
     tablet.wait_until("the tablet idle again", Duration::from_secs(10), idle);
+    // A new code for the tablet (say, it was replaced) unpairs this browser: it asks again.
+    let mut store = OfficeStore::open(&office.db).unwrap();
+    store.new_pairing_code("Bảng quầy 3", Utc::now()).unwrap();
+    let asks = |b: &Browser| shown(b, "#rate-pair");
+    tablet.wait_until("the pairing form again", Duration::from_secs(30), asks);
+    drop(store);
 
     let store = OfficeStore::open(&office.db).unwrap();
     let total = store.report(today(), today(), TZ).unwrap().total;
