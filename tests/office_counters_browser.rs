@@ -292,6 +292,11 @@ fn a_ticket_is_called_transferred_served_elsewhere_and_rated() {
     assert!(!shown(&tablet, "#rate-idle") && fits(&tablet));
     tablet.wait_text("#rate-pair h1", "Ghép máy tính bảng với quầy");
     tablet.screenshot_png(shot("office-rate-pair.png"));
+    click(&tablet, "#btn-lang");
+    tablet.wait_text("#rate-pair h1", "Pair this tablet with its counter");
+    tablet.wait_text("#pair-submit", "Pair");
+    click(&tablet, "#btn-lang");
+    tablet.wait_text("#rate-pair h1", "Ghép máy tính bảng với quầy");
     tablet.find("#pair-code").send_keys("AAAA-AAAA");
     click(&tablet, "#pair-submit");
     tablet.wait_text("#pair-error", "Mã ghép không đúng");
