@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = migrations![
     1 => "0001_initial",
     2 => "0002_roles_blocks_tickets_dossiers",
     3 => "0003_counters",
+    4 => "0004_clerk_logins",
 ];
 
 /// Schema version this build writes.
@@ -414,6 +415,32 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_database_learns_when_clerks_last_logged_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office.sqlite3");
+        let mut s = OfficeStore::open(&path).unwrap();
+        let clerk = s
+            .add_clerk("lan", "Lan", "mat-khau-8", false, false, Utc::now())
+            .unwrap();
+        drop(s);
+        // Back to what version 3 wrote.
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("ALTER TABLE clerk DROP COLUMN last_login_at; PRAGMA user_version = 3;")
+            .unwrap();
+        let s = OfficeStore::open(&path).unwrap();
+        s.record_login(&clerk, Utc::now()).unwrap();
+        let listed = s.clerk_accounts(Utc::now()).unwrap();
+        assert!(listed[0].last_login_at.is_some());
+        drop(s);
+        let v: i64 = Connection::open(&path)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
     fn a_failed_upgrade_leaves_the_version_1_file_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("office.sqlite3");
@@ -473,10 +500,10 @@ mod tests {
             let db = TestDb::new(Backend::Postgres);
             drop(OfficeStore::open(db.target()).unwrap());
             raw(&db)
-                .batch_execute("UPDATE motcua_meta SET value = '4' WHERE key = 'schema_version'")
+                .batch_execute("UPDATE motcua_meta SET value = '5' WHERE key = 'schema_version'")
                 .unwrap();
             let err = format!("{:#}", OfficeStore::open(db.target()).err().unwrap());
-            assert!(err.contains("newer motcua (schema 4)"), "{err}");
+            assert!(err.contains("newer motcua (schema 5)"), "{err}");
 
             let other = TestDb::new(Backend::Postgres);
             raw(&other)
