@@ -1,6 +1,6 @@
 //! The counters over real HTTP on 127.0.0.1, on SQLite and on PostgreSQL: twenty clerks
 //! pressing "next" at once on two office servers sharing one database never get one ticket
-//! twice; logins lock after wrong passwords; the live stream sends the board again when a
+//! twice; logins slow down after wrong passwords; the live stream sends the board again when a
 //! call is made; reports and their CSV are for lead clerks only; the pages and the voice
 //! clips are served from the binary.
 
