@@ -161,7 +161,6 @@ impl OfficeStore {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::office::counters::fixtures::*;
     use crate::office::counters::Action;
     use crate::office::test_db::{both_backends, Backend};
