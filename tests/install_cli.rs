@@ -515,7 +515,11 @@ fn office_adds_clerks_and_sets_queues_and_the_calling_order() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--replace"));
     let out = add(&["--replace"], "ngan");
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10"));
+    let out = add(&["--replace"], "Matkhau@2025");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("list of common passwords"), "{err}");
     let out = add(&["--replace"], "mat-khau-moi");
     assert!(out.status.success(), "{out:?}");
     let store = motcua::office::OfficeStore::open(&db).unwrap();

@@ -176,6 +176,17 @@ impl Office {
     }
 }
 
+/// Nothing the page did was blocked by its Content-Security-Policy: no inline style or
+/// script left, nothing from elsewhere.
+fn obeys_the_policy(b: &Browser) {
+    let log = b.console_log();
+    let blocked: Vec<&String> = log
+        .iter()
+        .filter(|l| l.contains("Content Security Policy") || l.contains("Refused to"))
+        .collect();
+    assert!(blocked.is_empty(), "{blocked:#?}");
+}
+
 fn shown(b: &Browser, css: &str) -> bool {
     b.try_find(css).is_some_and(|e| e.is_displayed())
 }
@@ -368,6 +379,9 @@ fn a_ticket_is_called_transferred_served_elsewhere_and_rated() {
     let login = |b: &Browser| shown(b, "#login");
     lan.wait_until("the login form", Duration::from_secs(15), login);
     lan.wait_text("#login-error", "Phiên đăng nhập đã hết hạn.");
+    for b in [&lan, &nam, &tablet] {
+        obeys_the_policy(b);
+    }
 }
 
 /// The board's announcements so far: ids announced, and (id, clip, outcome) played.
@@ -540,4 +554,17 @@ fn screenshots_of_the_pages() {
     b.wait_text("#queues tbody", "A — Hộ tịch, Chứng thực");
     b.wait_text("#total tbody", "50,0 %");
     b.screenshot_png(shot("office-reports.png"));
+
+    // The start page too: its styles and script are its own files.
+    b.goto(&office.url("/"));
+    b.find("#btn-lang").click();
+    b.wait_text("#btn-lang", "Tiếng Việt");
+    let display = b.exec(
+        "return getComputedStyle(document.querySelector('.pages')).display",
+        vec![],
+    );
+    assert_eq!(display, json!("grid"), "index.css applied");
+    for page in [&b, &board] {
+        obeys_the_policy(page);
+    }
 }

@@ -49,7 +49,7 @@ pub(super) fn start(
         office.add_clerk(
             "demo",
             "Cán bộ demo",
-            "demo1234",
+            "demo-quay-1",
             true,
             false,
             chrono::Utc::now(),
@@ -69,7 +69,7 @@ pub(super) fn start(
         config.sync.office_url.as_deref().unwrap_or("-")
     );
     println!(
-        "  counter console {0}/counter (user demo, password demo1234), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports",
+        "  counter console {0}/counter (user demo, password demo-quay-1), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports",
         handle.url()
     );
     match pairing {

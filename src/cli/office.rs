@@ -142,6 +142,19 @@ pub(super) enum OfficeCommand {
         #[arg(long)]
         replace: bool,
     },
+    /// Disable a clerk account: it cannot log in, and its sessions end at once (its counter
+    /// closes); its calls and ratings stay in the reports.
+    DisableClerk {
+        /// The clerk's username.
+        username: String,
+    },
+    /// Let a disabled clerk account log in again.
+    EnableClerk {
+        /// The clerk's username.
+        username: String,
+    },
+    /// List the clerk accounts: username, role, state, last login, live sessions.
+    ListClerks,
     /// Set the queues clerks pick from: the [[queues]] of a kiosk config (kiosk.toml).
     SetQueues {
         /// The kiosk's config file.
@@ -205,6 +218,9 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             lead,
             replace,
         } => add_clerk(&db, &username, &name, lead, replace),
+        OfficeCommand::DisableClerk { username } => set_clerk_disabled(&db, &username, true),
+        OfficeCommand::EnableClerk { username } => set_clerk_disabled(&db, &username, false),
+        OfficeCommand::ListClerks => list_clerks(&db),
         OfficeCommand::SetQueues { file } => set_queues(&file, &db),
         OfficeCommand::SetCalling {
             max_priority_in_row,
@@ -341,6 +357,41 @@ fn add_clerk(
             ""
         }
     );
+    Ok(())
+}
+
+/// `office disable-clerk` / `enable-clerk`.
+fn set_clerk_disabled(db: &Path, username: &str, disabled: bool) -> anyhow::Result<()> {
+    let store = OfficeStore::open(db)?;
+    let ended = store.set_clerk_disabled(username, disabled, chrono::Utc::now())?;
+    if disabled {
+        println!("clerk {username} disabled: cannot log in; {ended} session(s) ended");
+    } else {
+        println!("clerk {username} enabled: may log in again");
+    }
+    Ok(())
+}
+
+/// `office list-clerks`: one account a line, tab-separated under a header.
+fn list_clerks(db: &Path) -> anyhow::Result<()> {
+    let accounts = OfficeStore::open(db)?.clerk_accounts(chrono::Utc::now())?;
+    if accounts.is_empty() {
+        println!("no clerk accounts (add one with: motcua office add-clerk)");
+        return Ok(());
+    }
+    println!("username\tname\trole\tstate\tlast login\tsessions");
+    for a in accounts {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            a.username,
+            a.name,
+            if a.lead { "lead" } else { "clerk" },
+            a.disabled_at
+                .map_or("enabled".to_string(), |at| format!("disabled since {at}")),
+            a.last_login_at.as_deref().unwrap_or("never"),
+            a.sessions
+        );
+    }
     Ok(())
 }
 

@@ -54,9 +54,6 @@ fn check_username(username: &str) -> Result<()> {
     }
 }
 
-/// Minimum password length.
-pub const MIN_PASSWORD: usize = 8;
-
 impl OfficeStore {
     /// Creates a clerk account (or, with `replace`, gives an existing one a new name,
     /// password and role); the password is stored as an argon2id hash.
@@ -72,10 +69,9 @@ impl OfficeStore {
         check_username(username)?;
         let name = nfc(name.trim());
         anyhow::ensure!(!name.is_empty(), "a clerk needs a name (--name)");
-        anyhow::ensure!(
-            password.chars().count() >= MIN_PASSWORD,
-            "a password has at least {MIN_PASSWORD} characters"
-        );
+        if let Some(why) = super::password_policy::weakness(password) {
+            anyhow::bail!("password refused: {why}");
+        }
         let hash = crate::auth::hash_secret(password);
         let id = uuid::Uuid::new_v4().to_string();
         self.write(|tx| {
@@ -319,7 +315,7 @@ impl OfficeStore {
 /// Lets go of the ticket a counter holds when the counter closes or changes hands, so no
 /// citizen is lost: a ticket only called goes back to waiting (its issue time keeps its
 /// place), one being served is finished.
-fn release_current(tx: &mut Tx, counter: u32, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn release_current(tx: &mut Tx, counter: u32, now: DateTime<Utc>) -> Result<()> {
     let current = tx
         .query_opt(
             "SELECT t.id, t.state FROM counter_state c JOIN ticket t ON t.id = c.current

@@ -9,10 +9,12 @@
 //! again, so two counters never get one ticket; SQLite has one writer at a time anyway.
 
 mod actions;
+mod clerk_accounts;
 mod clerks;
 #[cfg(test)]
 pub(super) mod fixtures;
 mod office_config;
+mod password_policy;
 mod ratings;
 mod refused;
 mod tickets;
@@ -20,8 +22,10 @@ mod views;
 
 pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
-pub use clerks::{Clerk, ClerkSession, MAX_COUNTER, MIN_PASSWORD, SESSION_LIFETIME};
+pub use clerk_accounts::{ClerkAccount, ClerkLogin};
+pub use clerks::{Clerk, ClerkSession, MAX_COUNTER, SESSION_LIFETIME};
 pub use office_config::{QueueDef, QueueOption};
+pub use password_policy::{weakness as password_weakness, MIN_PASSWORD};
 pub use ratings::{PendingRating, RateView, RATING_WINDOW, REASONS, SCORES};
 pub use refused::Refused;
 pub use tickets::{TicketView, NO_SHOW_GRACE};

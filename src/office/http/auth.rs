@@ -5,11 +5,10 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::error::HttpError;
 use super::state::App;
-use crate::auth::{verify_pin, Attempt, PinGuard};
 use crate::office::counters::{ClerkSession, SESSION_LIFETIME};
 use crate::office::store::{Device, Role, Tablet};
 
@@ -20,9 +19,6 @@ const TABLET_COOKIE: &str = "motcua_tablet";
 /// A tablet stays paired for 400 days, the longest a browser keeps a cookie; staff pair it
 /// again after that, or sooner with `office pair-tablet`.
 const TABLET_COOKIE_SECONDS: u32 = 400 * 24 * 60 * 60;
-/// Wrong passwords for one username before it locks, and for how many minutes.
-const LOGIN_ATTEMPTS: u32 = 5;
-const LOGIN_LOCK_MINUTES: u32 = 5;
 
 /// A kiosk, by its device token.
 pub(super) struct KioskDevice(pub Device);
@@ -224,79 +220,4 @@ async fn device(app: &App, headers: &HeaderMap, role: Role) -> Result<Device, Ht
             Role::Tablet => "a rating tablet pairs with a code and keeps a cookie; it has no bearer routes",
         },
     ))
-}
-
-/// The session clerk `username` (trimmed and lower-cased) may open at `counter` if
-/// `password` is theirs; wrong passwords lock the name for a while.
-pub(super) async fn check_password(
-    app: &App,
-    username: &str,
-    source: std::net::IpAddr,
-    password: String,
-    counter: u32,
-    now: DateTime<Utc>,
-) -> Result<ClerkSession, HttpError> {
-    // The attempt counts as a failure before the check and is forgiven on success, so
-    // guesses sent in parallel cannot all pass before the first failure is recorded.
-    let guard_check = {
-        let mut logins = app.logins.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget lapsed entries now and then: every name tried gets one.
-        if logins.len() > 10_000 {
-            logins.retain(|_, g| g.attempts_left() < LOGIN_ATTEMPTS);
-        }
-        let guard = logins
-            .entry(username.to_string())
-            .or_insert_with(|| PinGuard::new(LOGIN_ATTEMPTS, LOGIN_LOCK_MINUTES));
-        match guard.check(now) {
-            Attempt::Allowed => {
-                guard.failed(now);
-                Attempt::Allowed
-            }
-            locked => locked,
-        }
-    };
-    if let Attempt::LockedUntil(until) = guard_check {
-        return Err(HttpError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "locked",
-            format!("too many wrong passwords for {username:?}; try again after {until}"),
-        ));
-    }
-    let name = username.to_string();
-    let creds = app.with_store(move |s| s.clerk_credentials(&name)).await?;
-    // Argon2 is slow on purpose: off the async threads, and outside the store's lock.
-    let clerk = tokio::task::spawn_blocking(move || match creds {
-        Some((clerk, hash)) => verify_pin(&hash, &password).then_some(clerk),
-        None => {
-            // An unknown name takes as long as a wrong password: names do not leak.
-            verify_pin(unknown_clerk_hash(), &password);
-            None
-        }
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("password check failed: {e}"))?;
-    let Some(clerk) = clerk else {
-        // Not what was typed: a password typed into the name field would land in the log.
-        log::warn!(event = "login_failed", source = source.to_string(); "failed clerk login from {source}");
-        return Err(HttpError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_login",
-            "wrong username or password",
-        ));
-    };
-    if let Some(g) = app
-        .logins
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get_mut(username)
-    {
-        g.succeeded();
-    }
-    Ok(ClerkSession { clerk, counter })
-}
-
-/// A hash no password matches, checked for names nobody has.
-fn unknown_clerk_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| crate::auth::hash_secret(&uuid::Uuid::new_v4().to_string()))
 }

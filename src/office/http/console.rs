@@ -1,7 +1,7 @@
 //! The clerks' console API (docs/counters.md): the login form's options, login and logout
 //! with a session cookie, the counter's view and its actions.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -9,9 +9,10 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::auth::{check_password, cleared_cookie, session_cookie, Session, SessionToken};
+use super::auth::{cleared_cookie, session_cookie, Session, SessionToken};
 use super::error::HttpError;
 use super::extract::{ClientAddr, PathParams, RawBody};
+use super::login::{self, check_password, MAX_LOGIN_BODY};
 use super::state::App;
 use crate::office::counters::{Action, MAX_COUNTER};
 
@@ -19,7 +20,11 @@ use crate::office::counters::{Action, MAX_COUNTER};
 pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/api/v1/clerk/options", get(options))
-        .route("/api/v1/clerk/login", post(login))
+        // The body limit stops reading a login at 4 KiB, before any work.
+        .route(
+            "/api/v1/clerk/login",
+            post(login).layer(DefaultBodyLimit::max(MAX_LOGIN_BODY)),
+        )
         .route("/api/v1/clerk/logout", post(logout))
         .route("/api/v1/counter", get(counter_view))
         .route("/api/v1/counter/{action}", post(counter_action))
@@ -30,32 +35,21 @@ async fn options(State(app): State<App>) -> Result<Response, HttpError> {
     Ok(Json(serde_json::json!({ "queues": queues, "max_counter": MAX_COUNTER })).into_response())
 }
 
-#[derive(Deserialize)]
-struct Login {
-    username: String,
-    password: String,
-    counter: u32,
-    queues: Vec<String>,
-}
-
 async fn login(
     State(app): State<App>,
     ClientAddr(source): ClientAddr,
     RawBody(body): RawBody,
 ) -> Result<Response, HttpError> {
-    let req: Login = serde_json::from_slice(&body).map_err(|e| {
-        HttpError::bad_request(format!(
-            "a login is {{username, password, counter, queues}}: {e}"
-        ))
-    })?;
+    let req = login::parse(&body)?;
     let username = req.username.trim().to_lowercase();
+    let session = check_password(&app, &username, source, req.password, req.counter).await?;
     let now = Utc::now();
-    let session = check_password(&app, &username, source, req.password, req.counter, now).await?;
     let queues = req.queues;
     let tz = app.tz;
     let (token, view) = app
         .with_store(move |s| {
             let token = s.open_session(&session.clerk, session.counter, &queues, now)?;
+            s.record_login(&session.clerk, now)?;
             let today = now.with_timezone(&tz).date_naive();
             Ok((token, s.counter_view(&session, now, today)?))
         })

@@ -16,6 +16,8 @@ pub(super) struct HttpError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds for a `Retry-After` header (throttled or overloaded).
+    retry_after: Option<u64>,
 }
 
 impl HttpError {
@@ -25,7 +27,16 @@ impl HttpError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error telling the client when to try again (`Retry-After`, whole seconds,
+    /// at least 1).
+    pub(super) fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        self.retry_after = Some(secs.max(1));
+        self
     }
 
     /// 400 `bad_request`: a value the route cannot take.
@@ -67,7 +78,13 @@ impl IntoResponse for HttpError {
             error: self.message,
             code: self.code.into(),
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 

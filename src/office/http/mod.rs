@@ -24,8 +24,11 @@ mod console;
 mod dossiers;
 mod error;
 mod extract;
+mod hardening;
+mod login;
 mod pages;
 mod pairing_throttle;
+mod password_checks;
 mod rating;
 mod reports;
 // Used by the limits being added (connections, password checks, streams).
@@ -34,6 +37,7 @@ mod shed;
 mod state;
 mod stream;
 mod sync;
+mod throttle;
 
 /// The office's time zone when none is given: business dates are Vietnamese days.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -59,6 +63,8 @@ fn build(app: App) -> Router {
         .merge(stream::routes())
         .merge(pages::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Outermost: a foreign page's request is refused before any route's work.
+        .layer(axum::middleware::from_fn(hardening::harden))
         .with_state(app)
 }
 

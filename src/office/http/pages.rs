@@ -1,4 +1,5 @@
-//! The pages as files: HTML, CSS and the pages' scripts embedded from `src/office/web/`,
+//! The pages as files: HTML, each page's CSS and script (no inline ones: the pages' CSP
+//! allows only the office's own files) embedded from `src/office/web/`,
 //! the board's voice clips from `assets/voice/` (listed by build.rs).
 
 use axum::http::{header, StatusCode};
@@ -40,6 +41,26 @@ pub(super) fn routes() -> Router<App> {
         .route(
             "/static/motcua.js",
             get(|| asset(JS, include_str!("../web/motcua.js"))),
+        )
+        .route(
+            "/static/index.css",
+            get(|| asset(CSS, include_str!("../web/index.css"))),
+        )
+        .route(
+            "/static/counter.css",
+            get(|| asset(CSS, include_str!("../web/counter.css"))),
+        )
+        .route(
+            "/static/board.css",
+            get(|| asset(CSS, include_str!("../web/board.css"))),
+        )
+        .route(
+            "/static/rate.css",
+            get(|| asset(CSS, include_str!("../web/rate.css"))),
+        )
+        .route(
+            "/static/reports.css",
+            get(|| asset(CSS, include_str!("../web/reports.css"))),
         )
         .route(
             "/static/index.js",

@@ -1,7 +1,6 @@
 //! What every route shares: the office database behind a lock, the office's time zone, the
-//! wake-up of the live streams and the clerks' failed logins.
+//! wake-up of the live streams, the failed-login throttle and the password checks' slots.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, Utc};
@@ -9,16 +8,13 @@ use chrono_tz::Tz;
 
 use super::error::HttpError;
 use super::pairing_throttle::PairingThrottle;
-use crate::auth::PinGuard;
+use super::password_checks::PasswordChecks;
+use super::throttle::Throttle;
 use crate::office::store::OfficeStore;
 
 /// The value of the streams' change counter that tells them the office is stopping: they
 /// end, so a graceful stop does not wait for boards that never hang up.
 pub(super) const CLOSING: u64 = u64::MAX;
-
-/// Failed logins per username, in memory (a restart forgets them, as it forgets nothing
-/// else that matters: the lock is 5 minutes).
-pub(super) type Logins = Arc<Mutex<HashMap<String, PinGuard>>>;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -28,10 +24,13 @@ pub(super) struct App {
     pub(super) tz: Tz,
     /// Rises with every change a page shows, waking the live streams.
     changes: Arc<tokio::sync::watch::Sender<u64>>,
-    /// Failed clerk logins per username.
-    pub(super) logins: Logins,
     /// Tablets' pairing attempts per source address.
     pub(super) pairing: Arc<Mutex<PairingThrottle>>,
+    /// Failed clerk logins per (username, source), in memory (a restart forgets them, as
+    /// it forgets nothing else that matters: the longest delay is 5 minutes).
+    pub(super) throttle: Arc<Mutex<Throttle>>,
+    /// The slots Argon2 checks run in.
+    pub(super) password_checks: PasswordChecks,
 }
 
 impl App {
@@ -41,8 +40,9 @@ impl App {
             store: Arc::new(Mutex::new(store)),
             tz,
             changes: Arc::new(tokio::sync::watch::channel(0).0),
-            logins: Default::default(),
             pairing: Default::default(),
+            throttle: Default::default(),
+            password_checks: Default::default(),
         }
     }
 

@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = migrations![
     1 => "0001_initial",
     2 => "0002_roles_blocks_tickets_dossiers",
     3 => "0003_counters",
+    4 => "0004_clerk_logins",
     5 => "0005_tablets",
 ];
 
@@ -409,6 +410,40 @@ mod tests {
         drop(s);
         let conn = Connection::open(&path).unwrap();
         let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_3_database_learns_when_clerks_last_logged_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("office.sqlite3");
+        let mut s = OfficeStore::open(&path).unwrap();
+        let clerk = s
+            .add_clerk("lan", "Lan", "mat-khau-8", false, false, Utc::now())
+            .unwrap();
+        drop(s);
+        // Back to what version 3 wrote.
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "ALTER TABLE clerk DROP COLUMN last_login_at;
+                 DROP INDEX device_by_pairing;
+                 ALTER TABLE device DROP COLUMN counter;
+                 ALTER TABLE device DROP COLUMN pairing_hash;
+                 ALTER TABLE device DROP COLUMN pairing_expires_at;
+                 ALTER TABLE device DROP COLUMN paired_at;
+                 PRAGMA user_version = 3;",
+            )
+            .unwrap();
+        let s = OfficeStore::open(&path).unwrap();
+        s.record_login(&clerk, Utc::now()).unwrap();
+        let listed = s.clerk_accounts(Utc::now()).unwrap();
+        assert!(listed[0].last_login_at.is_some());
+        drop(s);
+        let v: i64 = Connection::open(&path)
+            .unwrap()
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
