@@ -41,6 +41,7 @@ use crate::domain::dossier_code::DossierCode;
 
 mod csv_format;
 mod json_format;
+pub mod limits;
 mod lines;
 mod row;
 #[cfg(test)]
@@ -186,8 +187,15 @@ pub enum FileError {
         line: usize,
         /// Required columns not present.
         missing: Vec<String>,
-        /// Columns this importer does not know (refused, to catch typos).
+        /// The first few columns this importer does not know (refused, to catch typos), at
+        /// most [`limits::UNKNOWN_SHOWN`].
         unknown: Vec<String>,
+        /// How many unknown columns there are among those examined (all of them up to
+        /// [`limits::MAX_HEADER_COLUMNS`]).
+        unknown_count: usize,
+        /// How many columns the header has when it has more than
+        /// [`limits::MAX_HEADER_COLUMNS`] (the rest are not examined), else 0.
+        too_wide: usize,
         /// Columns named more than once.
         duplicated: Vec<String>,
     },
@@ -215,18 +223,32 @@ impl fmt::Display for FileError {
                 line,
                 missing,
                 unknown,
+                unknown_count,
                 duplicated,
+                too_wide,
             } => {
                 write!(f, "CSV header on line {line}:")?;
                 let mut sep = " ";
-                for (what, names) in [
-                    ("missing required column(s)", missing),
-                    ("unknown column(s)", unknown),
-                    ("repeated column(s)", duplicated),
+                if *too_wide > 0 {
+                    write!(
+                        f,
+                        " {too_wide} columns, more than the {} this importer reads",
+                        limits::MAX_HEADER_COLUMNS
+                    )?;
+                    sep = "; ";
+                }
+                let unknown_more = unknown_count.saturating_sub(unknown.len());
+                for (what, names, more) in [
+                    ("missing required column(s)", missing, 0),
+                    ("unknown column(s)", unknown, unknown_more),
+                    ("repeated column(s)", duplicated, 0),
                 ] {
                     if !names.is_empty() {
                         let quoted: Vec<String> = names.iter().map(|n| echo(n)).collect();
                         write!(f, "{sep}{what} {}", quoted.join(", "))?;
+                        if more > 0 {
+                            write!(f, " and {more} more")?;
+                        }
                         sep = "; ";
                     }
                 }
