@@ -73,6 +73,19 @@ pub struct Acked {
     pub acked: Vec<String>,
     /// How many were new.
     pub applied: usize,
+    /// Events refused at the door (also in `acked`: they are kept aside at the office, not
+    /// to be sent again), each with the reason; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<RejectedEventOut>,
+}
+
+/// An event the office refused, in the answer to a push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedEventOut {
+    /// The event's id.
+    pub id: String,
+    /// Why (English).
+    pub reason: String,
 }
 
 /// `POST /api/v1/numbers`: the next number of the shared sequence.

@@ -5,7 +5,7 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::value::RawValue;
 
-use super::dossiers::{dossier_from_row, DOSSIER_COLUMNS};
+use super::dossiers::dossier_from_row;
 use super::meta::read_meta;
 use super::queues::queue_status;
 use super::settings::settings_row;
@@ -16,7 +16,7 @@ use crate::dossier_import::DossierRecord;
 use crate::office::db::sql_params;
 use crate::protocol::{Changes, MAX_CHANGES, MAX_CHANGES_BYTES, MAX_DOSSIER_BYTES};
 
-/// [`DOSSIER_COLUMNS`] with every text cut just past [`MAX_DOSSIER_BYTES`] characters: an
+/// The dossier columns (`DOSSIER_COLUMNS`) with every text cut just past [`MAX_DOSSIER_BYTES`] characters: an
 /// oversized dossier (from a database older than the import limits) is still seen to be too
 /// large, without reading all of it.
 const BOUNDED_COLUMNS: &str = "SUBSTR(code, 1, 65537), SUBSTR(status, 1, 65537), SUBSTR(procedure_code, 1, 65537), SUBSTR(applicant_name, 1, 65537), received_at, due_at, finished_at, SUBSTR(note, 1, 65537), SUBSTR(pickup_place, 1, 65537), SUBSTR(secret, 1, 65537), SUBSTR(phone_last4, 1, 65537)";

@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = migrations![
     1 => "0001_initial",
     2 => "0002_roles_blocks_tickets_dossiers",
     3 => "0003_counters",
+    6 => "0006_rejected_events",
 ];
 
 /// Schema version this build writes.
@@ -65,6 +66,7 @@ const TABLES: &[&str] = &[
     "call_log",
     "rating",
     "office_config",
+    "rejected_event",
 ];
 
 /// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;
@@ -451,7 +453,7 @@ mod tests {
             // Back to what version 2 wrote.
             raw(&db)
                 .batch_execute(
-                    "DROP TABLE clerk_session, counter_state, call_log, rating, office_config, clerk;
+                    "DROP TABLE rejected_event, clerk_session, counter_state, call_log, rating, office_config, clerk;
                      DROP INDEX ticket_by_state, ticket_by_counter;
                      ALTER TABLE ticket DROP COLUMN serve_queue, DROP COLUMN for_counter,
                          DROP COLUMN counter, DROP COLUMN clerk_id, DROP COLUMN first_called_at,
@@ -473,10 +475,14 @@ mod tests {
             let db = TestDb::new(Backend::Postgres);
             drop(OfficeStore::open(db.target()).unwrap());
             raw(&db)
-                .batch_execute("UPDATE motcua_meta SET value = '4' WHERE key = 'schema_version'")
+                .batch_execute(&format!(
+                    "UPDATE motcua_meta SET value = '{}' WHERE key = 'schema_version'",
+                    SCHEMA_VERSION + 1
+                ))
                 .unwrap();
             let err = format!("{:#}", OfficeStore::open(db.target()).err().unwrap());
-            assert!(err.contains("newer motcua (schema 4)"), "{err}");
+            let newer = format!("newer motcua (schema {})", SCHEMA_VERSION + 1);
+            assert!(err.contains(&newer), "{err}");
 
             let other = TestDb::new(Backend::Postgres);
             raw(&other)
