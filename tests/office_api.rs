@@ -745,10 +745,15 @@ fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted(b: Ba
         ]}),
     );
     assert_eq!(
-        (status, v["applied"].as_u64()),
-        (200, Some(3)),
-        "a clash never fails a push: {v}"
+        (
+            status,
+            v["applied"].as_u64(),
+            v["acked"].as_array().map(Vec::len)
+        ),
+        (200, Some(2), Some(3)),
+        "a clash never fails a push, an unreadable ticket is acknowledged and kept aside: {v}"
     );
+    assert_eq!(v["rejected"][0]["id"], "e6", "{v}");
 
     let v = changes(&o, cursor, None);
     let date = today().to_string();
@@ -764,7 +769,8 @@ fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted(b: Ba
         .is_none());
     let store = motcua::office::OfficeStore::open(o.db.target()).unwrap();
     assert_eq!(store.conflicts().unwrap(), 1);
-    assert_eq!(store.event_count().unwrap(), 6);
+    assert_eq!(store.event_count().unwrap(), 5);
+    assert_eq!(store.rejected_event_count().unwrap(), 1);
 }
 
 fn an_office_in_this_process_stops_and_restarts_on_its_port(b: Backend) {
