@@ -20,6 +20,11 @@
 //!   optional column reads as empty for every row. A JSON object may likewise omit optional keys.
 //! - A CSV row whose fields are all blank is skipped silently: spreadsheets export rows of bare
 //!   commas below the data.
+//! - Every value has a length limit ([`limits::FIELD_MAX_CHARS`]) and may not hold a NUL: a
+//!   value that breaks either is a row error (the value is not quoted back), so one runaway
+//!   cell never fails a whole file nor grows a dossier past what a kiosk takes. A CSV header
+//!   is read up to [`limits::MAX_HEADER_COLUMNS`] columns; unknown names are shown a few at a
+//!   time with a count of the rest, so the message stays short.
 //! - Every problem in a row is reported, one [`RowError`] each (same line), so the office can
 //!   fix a row in one pass. Messages never repeat the value of `secret` or `phone_last4` (they
 //!   end up in logs and on the admin screen); other echoed values are cut to 40 characters.
