@@ -19,6 +19,11 @@ pub const MAX_EVENTS: usize = 1000;
 pub const MAX_BLOCK: u32 = 1000;
 /// Dossiers in one page of changes, at most (and the default).
 pub const MAX_CHANGES: u32 = 5000;
+/// Bytes of dossiers in one page of changes, at most (a page always holds at least one).
+pub const MAX_CHANGES_BYTES: usize = 4 << 20;
+/// A dossier larger than this in the import format is never sent (it could stall a kiosk);
+/// the import limits keep every new one far below it.
+pub const MAX_DOSSIER_BYTES: usize = 64 << 10;
 
 /// The body of every error answer.
 #[derive(Debug, Serialize, Deserialize)]
@@ -68,6 +73,19 @@ pub struct Acked {
     pub acked: Vec<String>,
     /// How many were new.
     pub applied: usize,
+    /// Events refused at the door (also in `acked`: they are kept aside at the office, not
+    /// to be sent again), each with the reason; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<RejectedEventOut>,
+}
+
+/// An event the office refused, in the answer to a push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedEventOut {
+    /// The event's id.
+    pub id: String,
+    /// Why (English).
+    pub reason: String,
 }
 
 /// `POST /api/v1/numbers`: the next number of the shared sequence.

@@ -161,8 +161,8 @@ fn health_answers_without_a_token_and_gives_the_time(b: Backend) {
 fn events_need_a_token_and_apply_once(b: Backend) {
     let o = start(b);
     let push = json!({"protocol": 1, "events": [
-        {"id": "e-1", "kind": "ticket.issued", "payload": {"number": 1}},
-        {"id": "e-2", "kind": "ticket.issued", "payload": {"number": 2}},
+        issued("e-1", "t1", "A", 1, "waiting"),
+        issued("e-2", "t2", "A", 2, "waiting"),
     ]});
     let (status, v) = post(&o, "/api/v1/events", None, &push);
     assert_eq!(status, 401);
@@ -745,10 +745,15 @@ fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted(b: Ba
         ]}),
     );
     assert_eq!(
-        (status, v["applied"].as_u64()),
-        (200, Some(3)),
-        "a clash never fails a push: {v}"
+        (
+            status,
+            v["applied"].as_u64(),
+            v["acked"].as_array().map(Vec::len)
+        ),
+        (200, Some(2), Some(3)),
+        "a clash never fails a push, an unreadable ticket is acknowledged and kept aside: {v}"
     );
+    assert_eq!(v["rejected"][0]["id"], "e6", "{v}");
 
     let v = changes(&o, cursor, None);
     let date = today().to_string();
@@ -764,7 +769,8 @@ fn queues_count_the_tickets_of_every_kiosk_and_a_clash_is_kept_and_counted(b: Ba
         .is_none());
     let store = motcua::office::OfficeStore::open(o.db.target()).unwrap();
     assert_eq!(store.conflicts().unwrap(), 1);
-    assert_eq!(store.event_count().unwrap(), 6);
+    assert_eq!(store.event_count().unwrap(), 5);
+    assert_eq!(store.rejected_event_count().unwrap(), 1);
 }
 
 fn an_office_in_this_process_stops_and_restarts_on_its_port(b: Backend) {
@@ -909,7 +915,7 @@ fn text_with_a_nul_character_is_refused_alike_on_both_backends(b: Backend) {
         &json!({"protocol": 1, "ticket_id": "t\u{0}", "queue": "A", "business_date": "2026-11-25"}),
     );
     assert_eq!(status, 400);
-    // In a reported ticket the event is kept and the ticket not counted, as for any
+    // In a reported ticket the event is kept aside and the ticket not counted, as for any
     // unreadable payload.
     let (status, v) = post(
         &o,
@@ -917,7 +923,8 @@ fn text_with_a_nul_character_is_refused_alike_on_both_backends(b: Backend) {
         Some(&o.token),
         &json!({"protocol": 1, "events": [issued("e1", "t\u{0}1", "A", 1, "waiting")]}),
     );
-    assert_eq!((status, v["applied"].as_u64()), (200, Some(1)), "{v}");
+    assert_eq!((status, v["applied"].as_u64()), (200, Some(0)), "{v}");
+    assert_eq!(v["rejected"][0]["id"], "e1", "{v}");
     let bridge = enroll_as(&o.db, "Cổng dịch vụ công", true);
     let mut bad = dossier("H15.50.05.13-261120-0001", "received");
     bad["applicant_name"] = json!("Nguyễn\u{0}Văn An");

@@ -170,6 +170,13 @@ pub(super) enum OfficeCommand {
         #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=600))]
         max_wait_minutes: u32,
     },
+    /// List the kiosk events refused at the door (a ticket naming a queue, field or
+    /// priority the office does not know), newest first, with the reason.
+    RejectedEvents {
+        /// How many to list.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        limit: u32,
+    },
     /// Send kiosks a catalogue of fields and procedures (the assets/catalogue.json format);
     /// a file a kiosk could not load is refused.
     SetCatalogue {
@@ -227,6 +234,7 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             max_wait_minutes,
         } => set_calling(&db, max_priority_in_row, max_wait_minutes),
         OfficeCommand::SetCatalogue { file } => set_catalogue(&file, &db),
+        OfficeCommand::RejectedEvents { limit } => rejected_events(&db, limit),
     }
 }
 
@@ -417,6 +425,26 @@ fn set_calling(db: &Path, max_priority_in_row: u32, max_wait_minutes: u32) -> an
     println!(
         "calling: at most {max_priority_in_row} priority tickets in a row while others wait; an ordinary ticket waiting {max_wait_minutes} min goes next"
     );
+    Ok(())
+}
+
+/// `office rejected-events`: one line each, newest first; payloads are not printed (they may
+/// be long or hostile), the reason says what was wrong.
+fn rejected_events(db: &Path, limit: u32) -> anyhow::Result<()> {
+    let store = OfficeStore::open(db)?;
+    let events = store.rejected_events(limit)?;
+    let total = store.rejected_event_count()?;
+    for e in &events {
+        println!(
+            "{}  {}  from {:?}  {}: {}",
+            e.received_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            e.id.escape_debug(),
+            e.device,
+            e.kind.escape_debug(),
+            e.reason
+        );
+    }
+    println!("{} of {total} rejected event(s) shown", events.len());
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use super::limits::{MAX_HEADER_COLUMNS, UNKNOWN_SHOWN};
 use super::lines::LineCounter;
 use super::row::build;
 use super::{push_row, FileError, Parsed, RawRow, RowError, COLUMNS, REQUIRED};
@@ -69,9 +70,15 @@ fn is_blank(record: &csv::StringRecord) -> bool {
 
 /// Maps each header field to its column index, or explains what is wrong with the header.
 fn read_header(record: &csv::StringRecord, line: usize) -> Result<Vec<usize>, FileError> {
-    let mut columns = Vec::with_capacity(record.len());
-    let (mut unknown, mut duplicated) = (Vec::new(), Vec::new());
-    for name in record.iter() {
+    let mut columns = Vec::with_capacity(record.len().min(MAX_HEADER_COLUMNS));
+    let (mut unknown, mut unknown_count, mut duplicated) = (Vec::new(), 0, Vec::new());
+    // A header of a million columns is refused on its first ones: the message stays short.
+    let too_wide = if record.len() > MAX_HEADER_COLUMNS {
+        record.len()
+    } else {
+        0
+    };
+    for name in record.iter().take(MAX_HEADER_COLUMNS) {
         let key = name.trim().to_ascii_lowercase();
         match COLUMNS.iter().position(|c| *c == key) {
             Some(i) if columns.contains(&i) => {
@@ -80,7 +87,12 @@ fn read_header(record: &csv::StringRecord, line: usize) -> Result<Vec<usize>, Fi
                 }
             }
             Some(i) => columns.push(i),
-            None => unknown.push(name.trim().to_string()),
+            None => {
+                unknown_count += 1;
+                if unknown.len() < UNKNOWN_SHOWN {
+                    unknown.push(name.trim().to_string());
+                }
+            }
         }
     }
     let missing: Vec<String> = REQUIRED
@@ -88,14 +100,16 @@ fn read_header(record: &csv::StringRecord, line: usize) -> Result<Vec<usize>, Fi
         .filter(|i| !columns.contains(i))
         .map(|i| COLUMNS[*i].to_string())
         .collect();
-    if missing.is_empty() && unknown.is_empty() && duplicated.is_empty() {
+    if missing.is_empty() && unknown.is_empty() && duplicated.is_empty() && too_wide == 0 {
         Ok(columns)
     } else {
         Err(FileError::BadHeader {
             line,
             missing,
             unknown,
+            unknown_count,
             duplicated,
+            too_wide,
         })
     }
 }

@@ -8,6 +8,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::limits::UNKNOWN_SHOWN;
 use super::lines::LineCounter;
 use super::row::build;
 use super::{echo, push_row, DossierRecord, FileError, Parsed, RawRow, COLUMNS};
@@ -103,9 +104,14 @@ fn json_row(
     let mut raw: RawRow<'_> = Default::default();
     let mut given = [false; 11];
     let mut errors = Vec::new();
+    let mut unknown = 0usize;
     for (key, value) in entries {
         let Some(col) = COLUMNS.iter().position(|c| *c == key) else {
-            errors.push(format!("unknown key {}", echo(&key)));
+            // The first few are named; an object of a million keys still gives a short row.
+            unknown += 1;
+            if unknown <= UNKNOWN_SHOWN {
+                errors.push(format!("unknown key {}", echo(&key)));
+            }
             continue;
         };
         if std::mem::replace(&mut given[col], true) {
@@ -128,6 +134,9 @@ fn json_row(
                 errors.push(format!("{key}: must be a string or null, not an object"))
             }
         }
+    }
+    if unknown > UNKNOWN_SHOWN {
+        errors.push(format!("{} more unknown keys", unknown - UNKNOWN_SHOWN));
     }
     // Still validate the rest, so every problem in the object is reported at once.
     match build(&raw, line, seen) {

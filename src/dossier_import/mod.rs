@@ -20,6 +20,11 @@
 //!   optional column reads as empty for every row. A JSON object may likewise omit optional keys.
 //! - A CSV row whose fields are all blank is skipped silently: spreadsheets export rows of bare
 //!   commas below the data.
+//! - Every value has a length limit ([`limits::FIELD_MAX_CHARS`]) and may not hold a NUL: a
+//!   value that breaks either is a row error (the value is not quoted back), so one runaway
+//!   cell never fails a whole file nor grows a dossier past what a kiosk takes. A CSV header
+//!   is read up to [`limits::MAX_HEADER_COLUMNS`] columns; unknown names are shown a few at a
+//!   time with a count of the rest, so the message stays short.
 //! - Every problem in a row is reported, one [`RowError`] each (same line), so the office can
 //!   fix a row in one pass. Messages never repeat the value of `secret` or `phone_last4` (they
 //!   end up in logs and on the admin screen); other echoed values are cut to 40 characters.
@@ -41,6 +46,7 @@ use crate::domain::dossier_code::DossierCode;
 
 mod csv_format;
 mod json_format;
+pub mod limits;
 mod lines;
 mod row;
 #[cfg(test)]
@@ -186,8 +192,15 @@ pub enum FileError {
         line: usize,
         /// Required columns not present.
         missing: Vec<String>,
-        /// Columns this importer does not know (refused, to catch typos).
+        /// The first few columns this importer does not know (refused, to catch typos), at
+        /// most [`limits::UNKNOWN_SHOWN`].
         unknown: Vec<String>,
+        /// How many unknown columns there are among those examined (all of them up to
+        /// [`limits::MAX_HEADER_COLUMNS`]).
+        unknown_count: usize,
+        /// How many columns the header has when it has more than
+        /// [`limits::MAX_HEADER_COLUMNS`] (the rest are not examined), else 0.
+        too_wide: usize,
         /// Columns named more than once.
         duplicated: Vec<String>,
     },
@@ -215,18 +228,32 @@ impl fmt::Display for FileError {
                 line,
                 missing,
                 unknown,
+                unknown_count,
                 duplicated,
+                too_wide,
             } => {
                 write!(f, "CSV header on line {line}:")?;
                 let mut sep = " ";
-                for (what, names) in [
-                    ("missing required column(s)", missing),
-                    ("unknown column(s)", unknown),
-                    ("repeated column(s)", duplicated),
+                if *too_wide > 0 {
+                    write!(
+                        f,
+                        " {too_wide} columns, more than the {} this importer reads",
+                        limits::MAX_HEADER_COLUMNS
+                    )?;
+                    sep = "; ";
+                }
+                let unknown_more = unknown_count.saturating_sub(unknown.len());
+                for (what, names, more) in [
+                    ("missing required column(s)", missing, 0),
+                    ("unknown column(s)", unknown, unknown_more),
+                    ("repeated column(s)", duplicated, 0),
                 ] {
                     if !names.is_empty() {
                         let quoted: Vec<String> = names.iter().map(|n| echo(n)).collect();
                         write!(f, "{sep}{what} {}", quoted.join(", "))?;
+                        if more > 0 {
+                            write!(f, " and {more} more")?;
+                        }
                         sep = "; ";
                     }
                 }

@@ -4,6 +4,7 @@ use std::collections::hash_map::{Entry, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use super::limits::{over_limit, too_long_message};
 use super::*;
 use crate::domain::dossier::DossierStatus;
 use crate::domain::dossier_code::{parse_code, DossierCode};
@@ -16,10 +17,33 @@ pub(super) fn build(
     seen: &mut HashMap<DossierCode, usize>,
 ) -> Result<DossierRecord, Vec<String>> {
     let mut errors = Vec::new();
-    let get = |col: usize| raw[col].as_deref().map_or("", str::trim);
+    // Values over their limit or holding a NUL are reported once and then read as blank, so
+    // no other check spends time on them or quotes them.
+    let mut refused = [false; 11];
+    for (col, value) in raw.iter().enumerate() {
+        let Some(value) = value.as_deref().map(str::trim) else {
+            continue;
+        };
+        if let Some(max) = over_limit(col, value) {
+            errors.push(too_long_message(col, max));
+            refused[col] = true;
+        } else if value.contains('\0') {
+            errors.push(format!("{}: contains a NUL character", COLUMNS[col]));
+            refused[col] = true;
+        }
+    }
+    let get = |col: usize| {
+        if refused[col] {
+            ""
+        } else {
+            raw[col].as_deref().map_or("", str::trim)
+        }
+    };
     let required = |col: usize, errors: &mut Vec<String>| {
         let value = get(col);
-        if value.is_empty() {
+        if refused[col] {
+            None
+        } else if value.is_empty() {
             errors.push(format!("{}: missing (required)", COLUMNS[col]));
             None
         } else {

@@ -349,6 +349,15 @@ fn share(part: u32, whole: u32) -> String {
     }
 }
 
+/// A cell a spreadsheet will not read as a formula: text starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'` (queue and priority come from kiosks).
+pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 /// The report as CSV (UTF-8 with a BOM, so Excel reads the Vietnamese): one table of
 /// figures per group, then the dossiers, then every ticket.
 pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
@@ -383,8 +392,8 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
             let rated = r.very_satisfied + r.satisfied + r.unsatisfied;
             w.write_record([
                 group.to_string(),
-                f.key.clone(),
-                f.name.clone().unwrap_or_default(),
+                safe_cell(&f.key).into_owned(),
+                safe_cell(f.name.as_deref().unwrap_or_default()).into_owned(),
                 f.tickets.to_string(),
                 f.served.to_string(),
                 f.no_shows.to_string(),
@@ -432,7 +441,7 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
         "rating",
     ])?;
     for row in tickets {
-        w.write_record(row)?;
+        w.write_record(row.iter().map(|c| safe_cell(c).into_owned()))?;
     }
     Ok(w.into_inner()?)
 }
@@ -537,6 +546,40 @@ mod tests {
         }
         assert_eq!((d.resolved, d.early, d.on_time, d.late), (4, 1, 2, 1));
         assert_eq!(d.on_time_share, Some(0.75));
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised() {
+        for bad in [
+            "=HYPERLINK(\"x\")",
+            "+cmd|' /C calc'!A0",
+            "-1+1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(safe_cell(bad), format!("'{bad}"));
+        }
+        for good in ["A", "A001", "2026-11-26", "", "'x", "1.5", " =x"] {
+            assert_eq!(safe_cell(good), good);
+        }
+        let mut r = summarise(
+            at(0).date_naive(),
+            at(0).date_naive(),
+            &[ticket("=A", 1, 60, None)],
+            DossierFigures::default(),
+        );
+        r.clerks.push(Figures {
+            key: "@lan".into(),
+            name: Some("-Lan".into()),
+            ..Figures::default()
+        });
+        let bytes =
+            report_csv(&r, &[vec!["2026-11-26".into(), "=1+1".into(), "+x".into()]]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("queue,'=A,"), "{text}");
+        assert!(text.contains("clerk,'@lan,'-Lan,"), "{text}");
+        assert!(text.contains("2026-11-26,'=1+1,'+x"), "{text}");
     }
 
     #[test]

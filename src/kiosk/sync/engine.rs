@@ -133,6 +133,16 @@ pub fn round(
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let acked = client.push(wire)?;
+        if let Some(first) = acked.rejected.first() {
+            // The office keeps them aside (a queue or field it does not know): staff should
+            // compare this kiosk's config with the office's queues and catalogue.
+            log::warn!(
+                "the office refused {} of the events sent (first {}: {}); see motcua office rejected-events",
+                acked.rejected.len(),
+                first.id,
+                first.reason
+            );
+        }
         let marked = store.mark_sent(&acked.acked, board())?;
         if marked == 0 {
             // Pushing the same batch again would never end.

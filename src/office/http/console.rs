@@ -110,10 +110,13 @@ async fn counter_action(
         "next" => Action::Next,
         "recall" => Action::Recall,
         "no-show" => Action::NoShow,
-        "recall-no-show" => Action::RecallNoShow(
-            b.ticket_id
-                .ok_or_else(|| HttpError::bad_request("recall-no-show needs ticket_id"))?,
-        ),
+        "recall-no-show" => {
+            let id = b
+                .ticket_id
+                .ok_or_else(|| HttpError::bad_request("recall-no-show needs ticket_id"))?;
+            super::sync::check_ticket_id(&id)?;
+            Action::RecallNoShow(id)
+        }
         "start" => Action::Start,
         "finish" => Action::Finish,
         "transfer" => Action::Transfer {

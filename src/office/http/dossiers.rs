@@ -16,7 +16,7 @@ use super::error::{check_protocol, HttpError};
 use super::extract::{PathParams, RawBody};
 use super::state::App;
 use crate::domain::dossier_code::parse_code;
-use crate::dossier_import::{parse, DossierRecord, FileError, Format, Parsed, RowError};
+use crate::dossier_import::{parse, FileError, Format, Parsed};
 use crate::protocol::Upserted;
 
 /// The integrations' routes.
@@ -85,35 +85,6 @@ fn row_errors(body: &str, part: &str, parsed: &Parsed) -> Vec<String> {
         .collect()
 }
 
-/// Moves records with a NUL character in a text (which the office database cannot store)
-/// from the accepted rows to the errors, without repeating the value.
-fn refuse_nul(parsed: &mut Parsed) {
-    let has_nul = |r: &DossierRecord| {
-        [
-            r.code.as_str(),
-            &r.procedure_code,
-            &r.applicant_name,
-            &r.note,
-            &r.pickup_place,
-            &r.secret,
-            &r.phone_last4,
-        ]
-        .iter()
-        .any(|v| v.contains('\0'))
-    };
-    let (refused, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut parsed.records)
-        .into_iter()
-        .partition(|(_, r)| has_nul(r));
-    parsed.records = kept;
-    parsed
-        .errors
-        .extend(refused.into_iter().map(|(line, _)| RowError {
-            line,
-            message: "a value contains a NUL character".into(),
-        }));
-    parsed.errors.sort_by_key(|e| e.line);
-}
-
 async fn put_dossier(
     State(app): State<App>,
     PathParams(code): PathParams<String>,
@@ -127,9 +98,8 @@ async fn put_dossier(
         HttpError::bad_request(format!("the code in the path is not a dossier code: {e}"))
     })?;
     // The object alone as a one-row import: its lines are the body's lines.
-    let mut parsed = parse(&format!("[{}]", req.dossier.get()), Format::Json)
+    let parsed = parse(&format!("[{}]", req.dossier.get()), Format::Json)
         .map_err(|e| HttpError::bad_request(format!("dossier: {e}")))?;
-    refuse_nul(&mut parsed);
     let errors = row_errors(text, req.dossier.get(), &parsed);
     if !errors.is_empty() {
         return Err(HttpError::bad_request(errors.join("; ")));
@@ -166,13 +136,12 @@ async fn post_dossiers(
     let (text, req): (&str, DossiersPostIn) = json_body(&headers, &bytes)?;
     check_protocol(req.protocol)?;
     let raw = req.dossiers.get();
-    let mut parsed = parse(raw, Format::Json).map_err(|e| match e {
+    let parsed = parse(raw, Format::Json).map_err(|e| match e {
         FileError::JsonNotArray { found } => HttpError::bad_request(format!(
             "dossiers must be an array of objects in the dossier import format, not {found}"
         )),
         other => HttpError::bad_request(format!("dossiers: {other}")),
     })?;
-    refuse_nul(&mut parsed);
     let errors = row_errors(text, raw, &parsed);
     let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
     let now = Utc::now();

@@ -144,6 +144,7 @@ async fn rate(
     let b: RateBody = serde_json::from_slice(&body).map_err(|e| {
         HttpError::bad_request(format!("a rating is {{ticket_id, score, reasons}}: {e}"))
     })?;
+    super::sync::check_ticket_id(&b.ticket_id)?;
     app.with_store(move |s| s.rate(counter, &b.ticket_id, &b.score, &b.reasons, Utc::now()))
         .await?;
     app.changed();

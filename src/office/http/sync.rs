@@ -44,6 +44,15 @@ fn check_text(what: &str, values: &[&str]) -> Result<(), HttpError> {
     Ok(())
 }
 
+/// Refuses a ticket id that is not a short plain code (a NUL, markup, a megabyte): a 400
+/// before any database work.
+pub(super) fn check_ticket_id(id: &str) -> Result<(), HttpError> {
+    match crate::office::store::ticket_id_problem(id) {
+        Some(why) => Err(HttpError::bad_request(why)),
+        None => Ok(()),
+    }
+}
+
 async fn push_events(
     State(app): State<App>,
     KioskDevice(dev): KioskDevice,
@@ -69,7 +78,8 @@ async fn push_events(
         check_text("an event's id and kind", &[&e.id, &e.kind])?;
     }
     let now = Utc::now();
-    let (acked, applied) = app
+    let device = dev.name.clone();
+    let (acked, applied, rejected) = app
         .with_store(move |s| {
             let payloads: Vec<String> = req.events.iter().map(|e| e.payload.to_string()).collect();
             let batch: Vec<(&str, &str, &str)> = req
@@ -78,20 +88,42 @@ async fn push_events(
                 .zip(&payloads)
                 .map(|(e, p)| (e.id.as_str(), e.kind.as_str(), p.as_str()))
                 .collect();
-            let applied = s
-                .apply_events(&dev, &batch, now)?
-                .into_iter()
-                .filter(|a| *a == Applied::New)
-                .count();
+            let results = s.apply_events(&dev, &batch, now)?;
+            let applied = results.iter().filter(|a| **a == Applied::New).count();
+            let rejected: Vec<RejectedEventOut> = req
+                .events
+                .iter()
+                .zip(results)
+                .filter_map(|(e, a)| match a {
+                    Applied::Rejected(reason) => Some(RejectedEventOut {
+                        id: e.id.clone(),
+                        reason,
+                    }),
+                    _ => None,
+                })
+                .collect();
             let acked = req.events.into_iter().map(|e| e.id).collect();
-            Ok((acked, applied))
+            Ok((acked, applied, rejected))
         })
         .await?;
+    if let Some(first) = rejected.first() {
+        // One line per push, however many it refused.
+        log::warn!(
+            "push from {device:?}: {} event(s) refused and kept aside (first {:?}: {}); see motcua office rejected-events",
+            rejected.len(),
+            first.id,
+            first.reason
+        );
+    }
     if applied > 0 {
         // New tickets: the counters' waiting counts changed.
         app.changed();
     }
-    Ok(Json(Acked { acked, applied }))
+    Ok(Json(Acked {
+        acked,
+        applied,
+        rejected,
+    }))
 }
 
 async fn next_number(
@@ -106,6 +138,7 @@ async fn next_number(
         ));
     }
     check_text("ticket_id and queue", &[&req.ticket_id, &req.queue])?;
+    check_ticket_id(&req.ticket_id)?;
     let number = app
         .with_store(move |s| s.next_number(&req.ticket_id, &req.queue, req.business_date))
         .await?;

@@ -5,15 +5,21 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::value::RawValue;
 
-use super::dossiers::{dossier_from_row, DOSSIER_COLUMNS};
+use super::dossiers::dossier_from_row;
 use super::meta::read_meta;
 use super::queues::queue_status;
 use super::settings::settings_row;
 use super::values::count;
 use super::OfficeStore;
 use crate::dossier_import::write_json;
+use crate::dossier_import::DossierRecord;
 use crate::office::db::sql_params;
-use crate::protocol::{Changes, MAX_CHANGES};
+use crate::protocol::{Changes, MAX_CHANGES, MAX_CHANGES_BYTES, MAX_DOSSIER_BYTES};
+
+/// The dossier columns (`DOSSIER_COLUMNS`) with every text cut just past [`MAX_DOSSIER_BYTES`] characters: an
+/// oversized dossier (from a database older than the import limits) is still seen to be too
+/// large, without reading all of it.
+const BOUNDED_COLUMNS: &str = "SUBSTR(code, 1, 65537), SUBSTR(status, 1, 65537), SUBSTR(procedure_code, 1, 65537), SUBSTR(applicant_name, 1, 65537), received_at, due_at, finished_at, SUBSTR(note, 1, 65537), SUBSTR(pickup_place, 1, 65537), SUBSTR(secret, 1, 65537), SUBSTR(phone_last4, 1, 65537)";
 
 impl OfficeStore {
     /// The change counter: what a kiosk that is up to date holds as its cursor.
@@ -21,7 +27,8 @@ impl OfficeStore {
         self.read(|tx| Ok(count(read_meta(tx, "rev")?)))
     }
     /// What changed after `since`, for a kiosk: at most `limit` dossiers (default and maximum
-    /// [`MAX_CHANGES`]) in rev order, and the catalogue, settings and `today`'s queues when
+    /// [`MAX_CHANGES`]) and [`MAX_CHANGES_BYTES`] of them (at least one) in rev order, skipping
+    /// any larger than [`MAX_DOSSIER_BYTES`] or unreadable (with a warning), and the catalogue, settings and `today`'s queues when
     /// they changed. Everything with a rev up to the returned cursor is in this answer or an
     /// earlier one, so each part is sent once per kiosk.
     pub fn changes(
@@ -48,24 +55,36 @@ impl OfficeStore {
             let limit = limit.unwrap_or(MAX_CHANGES).clamp(1, MAX_CHANGES);
             let rows = tx.query(
                 &format!(
-                    "SELECT {DOSSIER_COLUMNS}, rev FROM dossier WHERE rev > ?1 ORDER BY rev LIMIT ?2"
+                    "SELECT {BOUNDED_COLUMNS}, rev FROM dossier WHERE rev > ?1 ORDER BY rev LIMIT ?2"
                 ),
                 sql_params![i64::try_from(since)?, i64::from(limit) + 1],
             )?;
-            let more = rows.len() > limit as usize;
-            let mut records = Vec::with_capacity(rows.len().min(limit as usize));
+            let mut more = rows.len() > limit as usize;
+            let mut page = DossierPage::default();
             let mut last_rev = 0u64;
             for row in rows.iter().take(limit as usize) {
-                records.push(dossier_from_row(row)?);
-                last_rev = count(row.int(11)?);
+                let rev = count(row.int(11)?);
+                let json = match dossier_from_row(row) {
+                    Ok(record) => dossier_json(&record),
+                    Err(e) => Err(format!("unreadable ({e:#})")),
+                };
+                match json {
+                    Ok(json) => {
+                        if !page.add(json) {
+                            more = true;
+                            break;
+                        }
+                    }
+                    // Passed over for good: the cursor moves past it, so it stalls no kiosk.
+                    Err(why) => log::warn!(
+                        "dossier at rev {rev} is not sent to kiosks: {why}; fix it at the source and import it again"
+                    ),
+                }
+                last_rev = rev;
             }
             let cursor = if more { last_rev } else { current };
             let fresh = |rev: i64| since < count(rev) && count(rev) <= cursor;
-            let dossiers = if records.is_empty() {
-                None
-            } else {
-                Some(RawValue::from_string(write_json(&records))?)
-            };
+            let dossiers = page.into_json()?;
             let catalogue = match tx.query_opt("SELECT body, rev FROM catalogue WHERE id = 1", &[])?
             {
                 Some(row) if fresh(row.int(1)?) => Some(RawValue::from_string(row.text(0)?)?),
@@ -93,6 +112,62 @@ impl OfficeStore {
     }
 }
 
+/// A dossier as one element of the page's JSON array, or why it is not sent.
+fn dossier_json(record: &DossierRecord) -> Result<String, String> {
+    let texts = [
+        &record.procedure_code,
+        &record.applicant_name,
+        &record.note,
+        &record.pickup_place,
+        &record.secret,
+        &record.phone_last4,
+    ];
+    // The JSON is at least as long as the texts: a huge one is not even written out.
+    if texts.iter().map(|t| t.len()).sum::<usize>() > MAX_DOSSIER_BYTES {
+        return Err(format!("larger than {MAX_DOSSIER_BYTES} bytes"));
+    }
+    let array = write_json(std::slice::from_ref(record));
+    let json = array
+        .strip_prefix('[')
+        .and_then(|a| a.strip_suffix(']'))
+        .unwrap_or(&array)
+        .trim()
+        .to_string();
+    if json.len() > MAX_DOSSIER_BYTES {
+        return Err(format!("larger than {MAX_DOSSIER_BYTES} bytes"));
+    }
+    Ok(json)
+}
+
+/// The dossiers of one page as the elements of a JSON array, bounded in bytes.
+#[derive(Default)]
+struct DossierPage {
+    json: String,
+    count: usize,
+}
+
+impl DossierPage {
+    /// Adds an element unless the page would pass [`MAX_CHANGES_BYTES`]; the first always fits.
+    fn add(&mut self, element: String) -> bool {
+        if self.count > 0 && self.json.len() + 1 + element.len() + 2 > MAX_CHANGES_BYTES {
+            return false;
+        }
+        self.json.push(if self.count == 0 { '[' } else { ',' });
+        self.json.push_str(&element);
+        self.count += 1;
+        true
+    }
+
+    /// The array, or `None` for an empty page.
+    fn into_json(mut self) -> Result<Option<Box<RawValue>>> {
+        if self.count == 0 {
+            return Ok(None);
+        }
+        self.json.push(']');
+        Ok(Some(RawValue::from_string(self.json)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
@@ -105,6 +180,63 @@ mod tests {
 
     both_backends! {
         changes_page_by_rev_and_send_settings_and_catalogue_once,
+        an_oversized_or_unreadable_stored_dossier_is_skipped_and_passed,
+    }
+
+    #[test]
+    fn a_page_is_bounded_in_bytes_but_always_holds_one() {
+        use super::{DossierPage, MAX_CHANGES_BYTES};
+        let mib = format!("\"{}\"", "x".repeat((1 << 20) - 2));
+        let mut page = DossierPage::default();
+        assert!(
+            page.add(format!("{mib}{mib}{mib}{mib}{mib}")),
+            "the first always fits"
+        );
+        assert!(!page.add("{}".into()));
+        let mut page = DossierPage::default();
+        let added = (0..10).take_while(|_| page.add(mib.clone())).count();
+        assert_eq!(added, 3);
+        let json = page.into_json().unwrap().unwrap();
+        assert!(json.get().len() <= MAX_CHANGES_BYTES);
+        assert!(DossierPage::default().into_json().unwrap().is_none());
+    }
+
+    fn an_oversized_or_unreadable_stored_dossier_is_skipped_and_passed(b: Backend) {
+        let (_db, mut s) = open(b);
+        let now = Utc::now();
+        let all: Vec<DossierRecord> = (1..=4)
+            .map(|i| record(i, DossierStatus::Received))
+            .collect();
+        s.upsert_dossiers(&all, now).unwrap();
+        // As a database from before the import limits may hold them.
+        let huge = "x".repeat(super::MAX_DOSSIER_BYTES + 1);
+        s.write(|tx| {
+            tx.execute(
+                "UPDATE dossier SET note = ?1 WHERE code = ?2",
+                crate::office::db::sql_params![&huge, all[1].code.as_str()],
+            )?;
+            tx.execute(
+                "UPDATE dossier SET status = 'lost' WHERE code = ?1",
+                crate::office::db::sql_params![all[2].code.as_str()],
+            )
+        })
+        .unwrap();
+        let c = s.changes(0, None, d(), now).unwrap();
+        assert_eq!(codes(&c), [all[0].code.as_str(), all[3].code.as_str()]);
+        assert_eq!((c.cursor, c.more), (4, false));
+        // Paged one by one, the skipped ones still move the cursor on.
+        let mut since = 0;
+        let mut got = Vec::new();
+        for _ in 0..10 {
+            let c = s.changes(since, Some(1), d(), now).unwrap();
+            got.extend(codes(&c));
+            since = c.cursor;
+            if !c.more {
+                break;
+            }
+        }
+        assert_eq!(got, [all[0].code.as_str(), all[3].code.as_str()]);
+        assert_eq!(since, 4);
     }
 
     fn changes_page_by_rev_and_send_settings_and_catalogue_once(b: Backend) {

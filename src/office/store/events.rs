@@ -1,37 +1,25 @@
 //! Kiosk events, applied exactly once, and the tickets materialised from them.
 
-use anyhow::Result;
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::Deserialize;
-
 use super::devices::Device;
+use super::event_check::{keep_aside, ticket_problem, IssuedTicket, Known};
 use super::meta::{lock_rev, queues_changed};
 use super::values::{day, ts};
 use super::OfficeStore;
 use crate::office::db::{sql_params, Tx};
 use crate::protocol::EVENT_TICKET_ISSUED;
+use anyhow::Result;
+use chrono::{DateTime, Utc};
 
 /// What became of a pushed event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     /// First delivery: applied now.
     New,
-    /// Already applied earlier: acknowledged, nothing changed.
+    /// Already applied (or kept aside) earlier: acknowledged, nothing changed.
     Replay,
-}
-
-/// The part of a `ticket.issued` payload (the kiosk's `Ticket`) the office keeps. Codes stay
-/// text, so a kiosk with a newer priority group or state is still counted.
-#[derive(Deserialize)]
-struct IssuedTicket {
-    id: String,
-    queue: String,
-    number: u32,
-    business_date: NaiveDate,
-    issued_at: DateTime<Utc>,
-    field: String,
-    priority: String,
-    state: String,
+    /// First delivery of a ticket the office refuses: kept aside with this reason, never
+    /// counted; acknowledged all the same, so the kiosk does not send it for ever.
+    Rejected(String),
 }
 
 impl OfficeStore {
@@ -45,7 +33,8 @@ impl OfficeStore {
         payload: &str,
         now: DateTime<Utc>,
     ) -> Result<Applied> {
-        Ok(self.apply_events(device, &[(event_id, kind, payload)], now)?[0])
+        let mut applied = self.apply_events(device, &[(event_id, kind, payload)], now)?;
+        Ok(applied.remove(0))
     }
 
     /// Records a push of `(id, kind, payload)` events in one transaction (one disk sync for
@@ -63,15 +52,35 @@ impl OfficeStore {
             // ticket committed before it, and two offices inserting the same event ids in
             // different orders cannot deadlock.
             lock_rev(tx)?;
+            let known = Known::load(tx)?;
             let mut out = Vec::with_capacity(events.len());
             for (event_id, kind, payload) in events {
+                if *kind == EVENT_TICKET_ISSUED {
+                    let problem = match serde_json::from_str::<IssuedTicket>(payload) {
+                        Ok(t) => ticket_problem(&t, &known),
+                        Err(e) => Some(format!("unreadable ticket.issued payload ({e})")),
+                    };
+                    if let Some(why) = problem {
+                        let seen = tx
+                            .query_opt("SELECT 1 FROM event WHERE id = ?1", sql_params![*event_id])?
+                            .is_some();
+                        let kept = !seen
+                            && keep_aside(tx, &device.id, event_id, kind, payload, &why, &now)?;
+                        out.push(if kept {
+                            Applied::Rejected(why)
+                        } else {
+                            Applied::Replay
+                        });
+                        continue;
+                    }
+                }
                 let inserted = tx.execute(
                     "INSERT INTO event (id, device_id, kind, payload, received_at)
                      VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
                     sql_params![*event_id, &device.id, *kind, *payload, &now],
                 )?;
                 if inserted == 1 && *kind == EVENT_TICKET_ISSUED {
-                    record_ticket(tx, device, event_id, payload)?;
+                    record_ticket(tx, device, payload)?;
                 }
                 out.push(if inserted == 1 {
                     Applied::New
@@ -99,34 +108,10 @@ impl OfficeStore {
     }
 }
 
-/// Stores a reported ticket. A payload that cannot be read, or a number another ticket
-/// already holds, is logged and never fails the push: the event is kept either way.
-fn record_ticket(tx: &mut Tx, device: &Device, event_id: &str, payload: &str) -> Result<()> {
-    let t: IssuedTicket = match serde_json::from_str(payload) {
-        Ok(t) => t,
-        Err(e) => {
-            log::warn!(
-                "event {event_id} from {:?}: unreadable ticket.issued payload ({e}); event kept, ticket not counted",
-                device.name
-            );
-            return Ok(());
-        }
-    };
-    if t.id.trim().is_empty() || t.queue.trim().is_empty() || t.number == 0 {
-        log::warn!(
-            "event {event_id} from {:?}: ticket.issued without id, queue or number; event kept, ticket not counted",
-            device.name
-        );
-        return Ok(());
-    }
-    let texts = [&t.id, &t.queue, &t.field, &t.priority, &t.state];
-    if texts.iter().any(|s| s.contains('\0')) {
-        log::warn!(
-            "event {event_id} from {:?}: ticket.issued with a NUL character; event kept, ticket not counted",
-            device.name
-        );
-        return Ok(());
-    }
+/// Stores a reported ticket, checked at the door already ([`ticket_problem`]). A number
+/// another ticket already holds is logged and never fails the push.
+fn record_ticket(tx: &mut Tx, device: &Device, payload: &str) -> Result<()> {
+    let t: IssuedTicket = serde_json::from_str(payload)?;
     let date = day(t.business_date);
     let holder = tx
         .query_opt(
@@ -187,13 +172,14 @@ mod tests {
         let (_db, mut s) = open(b);
         let dev = kiosk(&mut s, "K1");
         let now = Utc::now();
+        let ticket = issued("t1", "A", 1, d(), "waiting");
         assert_eq!(
-            s.apply_event(&dev, "e1", "ticket.issued", "{}", now)
+            s.apply_event(&dev, "e1", "ticket.issued", &ticket, now)
                 .unwrap(),
             Applied::New
         );
         assert_eq!(
-            s.apply_event(&dev, "e1", "ticket.issued", "{}", now)
+            s.apply_event(&dev, "e1", "ticket.issued", &ticket, now)
                 .unwrap(),
             Applied::Replay
         );
@@ -233,20 +219,35 @@ mod tests {
             &issued("t7", "A", 1, d().succ_opt().unwrap(), "waiting"),
         );
         assert_eq!(s.conflicts().unwrap(), 1);
-        // Unreadable payloads keep their event and count no ticket.
+        // Unreadable or refused payloads are kept aside, acknowledged once, and count no ticket.
         for (i, bad) in [
             "{\"number\": 1}",
             "[]",
             "not json",
             &issued("", "A", 9, d(), "waiting"),
+            &issued("t9", "=A", 9, d(), "waiting"),
         ]
         .iter()
         .enumerate()
         {
-            assert_eq!(push(&mut s, &k1, &format!("bad{i}"), bad), Applied::New);
+            let event = format!("bad{i}");
+            assert!(matches!(
+                push(&mut s, &k1, &event, bad),
+                Applied::Rejected(_)
+            ));
+            assert_eq!(push(&mut s, &k1, &event, bad), Applied::Replay);
         }
+        // An event applied before is not kept aside when sent again with a bad payload.
+        assert_eq!(push(&mut s, &k1, "e1", "not json"), Applied::Replay);
         assert_eq!(s.ticket_count().unwrap(), 6);
-        assert_eq!(s.event_count().unwrap(), 11);
+        assert_eq!(s.event_count().unwrap(), 7);
+        assert_eq!(s.rejected_event_count().unwrap(), 5);
+        let listed = s.rejected_events(2).unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[0].device, "K1");
+        assert!(listed
+            .iter()
+            .any(|r| r.reason.contains("unreadable") || r.reason.contains("queue")));
 
         let c = s.changes(0, None, d(), now).unwrap();
         assert_eq!(

@@ -30,6 +30,7 @@
 mod changes;
 mod devices;
 mod dossiers;
+mod event_check;
 mod events;
 #[cfg(test)]
 mod fixtures;
@@ -49,6 +50,7 @@ use anyhow::Result;
 
 use super::db::{Conn, DbTarget, PgConn, Tx};
 pub use devices::{Device, Role};
+pub use event_check::{ticket_id_problem, RejectedEvent, MAX_TICKET_ID};
 pub use events::Applied;
 pub(super) use meta::{lock_rev, queues_changed};
 pub use numbers::{NumberBlock, BLOCK_BASE};

@@ -43,6 +43,7 @@ const MIGRATIONS: &[Migration] = migrations![
     3 => "0003_counters",
     4 => "0004_clerk_logins",
     5 => "0005_tablets",
+    6 => "0006_rejected_events",
 ];
 
 /// Schema version this build writes.
@@ -67,6 +68,7 @@ const TABLES: &[&str] = &[
     "call_log",
     "rating",
     "office_config",
+    "rejected_event",
 ];
 
 /// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;
@@ -429,6 +431,7 @@ mod tests {
             .unwrap()
             .execute_batch(
                 "ALTER TABLE clerk DROP COLUMN last_login_at;
+                 DROP TABLE rejected_event;
                  DROP INDEX device_by_pairing;
                  ALTER TABLE device DROP COLUMN counter;
                  ALTER TABLE device DROP COLUMN pairing_hash;
@@ -487,7 +490,7 @@ mod tests {
             // Back to what version 2 wrote.
             raw(&db)
                 .batch_execute(
-                    "DROP TABLE clerk_session, counter_state, call_log, rating, office_config, clerk;
+                    "DROP TABLE rejected_event, clerk_session, counter_state, call_log, rating, office_config, clerk;
                      DROP INDEX ticket_by_state, ticket_by_counter;
                      ALTER TABLE ticket DROP COLUMN serve_queue, DROP COLUMN for_counter,
                          DROP COLUMN counter, DROP COLUMN clerk_id, DROP COLUMN first_called_at,
@@ -512,10 +515,14 @@ mod tests {
             let db = TestDb::new(Backend::Postgres);
             drop(OfficeStore::open(db.target()).unwrap());
             raw(&db)
-                .batch_execute("UPDATE motcua_meta SET value = '99' WHERE key = 'schema_version'")
+                .batch_execute(&format!(
+                    "UPDATE motcua_meta SET value = '{}' WHERE key = 'schema_version'",
+                    SCHEMA_VERSION + 1
+                ))
                 .unwrap();
             let err = format!("{:#}", OfficeStore::open(db.target()).err().unwrap());
-            assert!(err.contains("newer motcua (schema 99)"), "{err}");
+            let newer = format!("newer motcua (schema {})", SCHEMA_VERSION + 1);
+            assert!(err.contains(&newer), "{err}");
 
             let other = TestDb::new(Backend::Postgres);
             raw(&other)

@@ -1,0 +1,13 @@
+-- The same step as sqlite/0006_rejected_events.sql, in PostgreSQL's types.
+-- Version 6: kiosk events refused at the door (a ticket naming a queue, field or priority
+-- the office does not know, or a payload that does not read) are kept aside here with the
+-- reason, acknowledged to the kiosk, and never reach the tickets or the reports.
+CREATE TABLE rejected_event (
+    id          TEXT PRIMARY KEY,
+    device_id   TEXT NOT NULL REFERENCES device(id),
+    kind        TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE INDEX rejected_event_by_time ON rejected_event (received_at);
