@@ -29,6 +29,8 @@ pub(super) struct App {
     changes: Arc<tokio::sync::watch::Sender<u64>>,
     /// Failed clerk logins per username.
     pub(super) logins: Logins,
+    /// Served over TLS: session cookies are `Secure`.
+    pub(super) tls: bool,
 }
 
 impl App {
@@ -39,6 +41,7 @@ impl App {
             tz,
             changes: Arc::new(tokio::sync::watch::channel(0).0),
             logins: Default::default(),
+            tls: false,
         }
     }
 
