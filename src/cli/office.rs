@@ -39,6 +39,8 @@ pub(super) struct OfficeArgs {
     /// Address and port to serve the API on.
     #[arg(long, default_value = "0.0.0.0:8080")]
     listen: String,
+    #[command(flatten)]
+    tls: super::office_tls::ServeTls,
 }
 
 /// The usage rules clap cannot check once `--db` is global: a subcommand needs `--db`
@@ -57,11 +59,18 @@ pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
         .find_subcommand("office")
         .expect("the office command")
         .clone();
-    if office.value_source("listen") == Some(ValueSource::CommandLine) {
-        return Err(cmd.error(
-            ErrorKind::ArgumentConflict,
-            format!("the subcommand '{name}' cannot be used with '--listen <LISTEN>'"),
-        ));
+    for (id, flag) in [
+        ("listen", "--listen <LISTEN>"),
+        ("tls_cert", "--tls-cert <FILE>"),
+        ("tls_key", "--tls-key <FILE>"),
+        ("insecure_http", "--insecure-http"),
+    ] {
+        if office.value_source(id) == Some(ValueSource::CommandLine) {
+            return Err(cmd.error(
+                ErrorKind::ArgumentConflict,
+                format!("the subcommand '{name}' cannot be used with '{flag}'"),
+            ));
+        }
     }
     let mut leaf = office;
     while let Some((name, sub)) = leaf.subcommand() {
@@ -71,7 +80,8 @@ pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
             .clone();
         leaf = sub;
     }
-    if leaf.get_one::<PathBuf>("db").is_none() {
+    // make-cert writes files only; every other subcommand works on the database.
+    if name != "make-cert" && leaf.get_one::<PathBuf>("db").is_none() {
         return Err(cmd.error(
             ErrorKind::MissingRequiredArgument,
             "the following required arguments were not provided:\n  --db <FILE|URL>",
@@ -91,7 +101,14 @@ pub(super) enum OfficeCommand {
         /// The token may only write dossiers (PUT/POST /api/v1/dossiers), not act as a kiosk.
         #[arg(long)]
         integration: bool,
+        /// The office's certificate, whose fingerprint the kiosk pins (default:
+        /// office-cert.pem beside a SQLite database, when it exists).
+        #[arg(long, value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
     },
+    /// Make a self-signed certificate and key for serving HTTPS on a LAN without a CA, and
+    /// print its SHA-256 fingerprint (what kiosks pin). Needs no --db.
+    MakeCert(super::office_tls::MakeCertArgs),
     /// Revoke a kiosk's token (by the name or id it was enrolled with).
     RevokeDevice {
         /// The device's name or id.
@@ -164,11 +181,19 @@ pub(super) enum OfficeImportCommand {
 /// Serves the API, or runs the office subcommand.
 pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
     let Some(command) = args.command else {
-        return serve(&args.db.require()?, &args.listen);
+        return serve(&args.db.require()?, &args.listen, &args.tls);
     };
+    if let OfficeCommand::MakeCert(make) = command {
+        return super::office_tls::make_cert(make);
+    }
     let db = args.db.require()?;
     match command {
-        OfficeCommand::EnrollDevice { name, integration } => enroll_device(&db, &name, integration),
+        OfficeCommand::MakeCert(_) => unreachable!("handled above"),
+        OfficeCommand::EnrollDevice {
+            name,
+            integration,
+            tls_cert,
+        } => enroll_device(&db, &name, integration, tls_cert.as_deref()),
         OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {
             what: OfficeImportCommand::Dossiers { file },
@@ -192,21 +217,39 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
 }
 
 /// `office` without a subcommand: the HTTP API until the process is stopped.
-fn serve(db: &Path, listen: &str) -> anyhow::Result<()> {
-    let addr = motcua::office::http::spawn(db, listen)?;
-    log::info!(event = "office_started", address:% = addr; "office API listening on {addr}");
+fn serve(db: &Path, listen: &str, tls: &super::office_tls::ServeTls) -> anyhow::Result<()> {
+    let fingerprint = tls.fingerprint()?;
+    let handle = motcua::office::http::spawn_with_options(
+        db,
+        listen,
+        motcua::office::http::DEFAULT_TIME_ZONE,
+        tls.options(),
+    )?;
+    let (addr, url) = (handle.addr(), handle.url());
+    handle.detach();
+    log::info!(event = "office_started", address:% = addr; "office API listening on {url}");
     println!(
-        "office API on http://{addr} (endpoints under /api/v1/, database {})",
+        "office API on {url} (endpoints under /api/v1/, database {})",
         motcua::office::DbTarget::parse(db)
     );
+    if let Some(fp) = fingerprint {
+        println!("certificate SHA-256 {}", fp.grouped());
+    }
     loop {
         // The API runs on its own threads; this one only keeps the process alive.
         std::thread::park();
     }
 }
 
-/// `office enroll-device`: prints the new device's token once.
-fn enroll_device(db: &Path, name: &str, integration: bool) -> anyhow::Result<()> {
+/// `office enroll-device`: prints the new device's token once, and the office
+/// certificate's fingerprint for the kiosk to pin when the certificate is found.
+fn enroll_device(
+    db: &Path,
+    name: &str,
+    integration: bool,
+    tls_cert: Option<&Path>,
+) -> anyhow::Result<()> {
+    let fingerprint = super::office_tls::enrolment_fingerprint(db, tls_cert)?;
     let role = if integration {
         Role::Integration
     } else {
@@ -217,6 +260,9 @@ fn enroll_device(db: &Path, name: &str, integration: bool) -> anyhow::Result<()>
     println!("device {} ({})", device.name, device.id);
     println!("role {}", role.code());
     println!("token {token}");
+    if let Some(fp) = fingerprint {
+        println!("office_cert_sha256 = \"{fp}\"");
+    }
     eprintln!(
         "Keep the token: it is shown only now. Put it in the {}.",
         match role {
