@@ -228,13 +228,16 @@ fn serve(db: &Path, listen: &str, tls: &super::office_tls::ServeTls) -> anyhow::
     let (addr, url) = (handle.addr(), handle.url());
     handle.detach();
     log::info!(event = "office_started", address:% = addr; "office API listening on {url}");
-    println!(
-        "office API on {url} (endpoints under /api/v1/, database {})",
+    let mut text = format!(
+        "office API on {url} (endpoints under /api/v1/, database {})\n",
         motcua::office::DbTarget::parse(db)
     );
     if let Some(fp) = fingerprint {
-        println!("certificate SHA-256 {}", fp.grouped());
+        text.push_str(&format!("certificate SHA-256 {}\n", fp.grouped()));
     }
+    // One write, its failure ignored: whoever started the office may read only the first
+    // line and close the pipe, which must not stop the server.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
     loop {
         // The API runs on its own threads; this one only keeps the process alive.
         std::thread::park();
