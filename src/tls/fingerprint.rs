@@ -58,6 +58,20 @@ impl Fingerprint {
         let pairs: Vec<String> = self.0.iter().map(|b| format!("{b:02X}")).collect();
         pairs.join(":")
     }
+
+    /// The grouped form in four blocks of eight pairs separated by spaces, so a narrow
+    /// screen can wrap it between blocks.
+    pub fn in_blocks(&self) -> String {
+        let blocks: Vec<String> = self
+            .0
+            .chunks(8)
+            .map(|c| {
+                let pairs: Vec<String> = c.iter().map(|b| format!("{b:02X}")).collect();
+                pairs.join(":")
+            })
+            .collect();
+        blocks.join(" ")
+    }
 }
 
 impl FromStr for Fingerprint {
@@ -124,6 +138,9 @@ mod tests {
         assert!(grouped.starts_with("00:FF:10:AB:9C:00"), "{grouped}");
         assert_eq!(grouped.len(), 32 * 3 - 1);
         assert_eq!(grouped.parse::<Fingerprint>().unwrap(), f);
+        let blocks = f.in_blocks();
+        assert_eq!(blocks.split(' ').count(), 4);
+        assert_eq!(blocks.replace(' ', ":"), grouped);
         assert_eq!(
             format!("  {}\n", grouped.to_lowercase())
                 .parse::<Fingerprint>()

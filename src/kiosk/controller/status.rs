@@ -184,7 +184,7 @@ impl Controller {
         app.global::<StatusAdapter>()
             .set_sync_error(status.last_error.clone().unwrap_or_default().into());
         let (expected, found) = match &status.mismatch {
-            Some(m) => (m.expected.grouped(), m.found.grouped()),
+            Some(m) => (m.expected.in_blocks(), m.found.in_blocks()),
             None => (String::new(), String::new()),
         };
         app.global::<StatusAdapter>()
