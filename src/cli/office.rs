@@ -227,7 +227,8 @@ fn serve(db: &Path, listen: &str, tls: &super::office_tls::ServeTls) -> anyhow::
     )?;
     let (addr, url) = (handle.addr(), handle.url());
     handle.detach();
-    log::info!(event = "office_started", address:% = addr; "office API listening on {url}");
+    let tls = fingerprint.is_some();
+    log::info!(event = "office_started", address:% = addr, tls = tls; "office API listening on {addr}");
     let mut text = format!(
         "office API on {url} (endpoints under /api/v1/, database {})\n",
         motcua::office::DbTarget::parse(db)
