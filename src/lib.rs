@@ -12,6 +12,7 @@ pub mod logging;
 pub mod office;
 pub mod printer;
 pub mod protocol;
+pub mod tls;
 
 #[cfg(test)]
 mod layout_tests;

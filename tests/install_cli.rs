@@ -697,7 +697,7 @@ fn every_documented_command_works_as_written() {
 }
 
 /// The `motcua …` command lines of a text: whole lines of its code blocks (after `sudo -u
-/// USER` or `ExecStart=/usr/bin/`), and inline code spans that give options (`--…`) or
+/// USER`, `ExecStartPre=/usr/bin/` or `ExecStart=/usr/bin/`), and inline code spans that give options (`--…`) or
 /// stdin (`echo 2468 | motcua …`); references such as `motcua office enroll-device` are not
 /// commands. Returns each with the stdin it is documented with.
 fn documented_commands(text: &str) -> Vec<(String, Option<String>)> {
@@ -711,13 +711,14 @@ fn documented_commands(text: &str) -> Vec<(String, Option<String>)> {
         }
         let start = line
             .strip_prefix("ExecStart=/usr/bin/")
+            .or_else(|| line.strip_prefix("ExecStartPre=/usr/bin/"))
             .or_else(|| {
                 line.strip_prefix("sudo -u ")
                     .and_then(|r| r.split_once(' '))
                     .map(|(_, r)| r)
             })
             .unwrap_or(line);
-        if in_block || line.starts_with("ExecStart=") {
+        if in_block || line.starts_with("ExecStart") {
             if start.starts_with("motcua ") {
                 found.push((strip_comment(start).to_string(), None));
             }
@@ -786,6 +787,8 @@ fn substitute(line: &str, dir: &Path) -> Vec<String> {
             "/etc/motcua/kiosk.toml" | "/tmp/kiosk.toml" => format!("{dir}/kiosk.toml"),
             "/var/lib/motcua" => format!("{dir}/data"),
             "/var/lib/motcua-office/office.sqlite3" => format!("{dir}/office.sqlite3"),
+            "/var/lib/motcua-office/office-cert.pem" => format!("{dir}/office-cert.pem"),
+            "/var/lib/motcua-office/office-key.pem" => format!("{dir}/office-key.pem"),
             "/tmp/motcua-printer" => format!("{dir}/printer-link"),
             "0.0.0.0:8080" => "127.0.0.1:0".to_string(),
             "/dev/ttyUSB0" => format!("{dir}/no-such-printer"),

@@ -33,12 +33,15 @@ fn tool(name: &str) -> PathBuf {
 
 /// The unit's `ExecStart` words.
 fn exec_start(unit: &str) -> Vec<String> {
-    unit.lines()
-        .find_map(|l| l.strip_prefix("ExecStart="))
-        .expect("an ExecStart line")
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+    exec(unit, "ExecStart").expect("an ExecStart line")
+}
+
+/// The words of a unit's `key=` command line (ExecStart, ExecStartPre), if it has one.
+fn exec(unit: &str, key: &str) -> Option<Vec<String>> {
+    let line = unit
+        .lines()
+        .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix('=')))?;
+    Some(line.split_whitespace().map(str::to_string).collect())
 }
 
 /// A unit's value for `key`.
@@ -149,17 +152,36 @@ fn the_kiosk_units_command_line_runs_the_example_config() {
 #[test]
 fn the_office_units_command_line_serves() {
     use std::io::{Read, Write};
-    let words = exec_start(&read("motcua-office.service"));
+    let unit = read("motcua-office.service");
     let data = tempfile::tempdir().unwrap();
     // The unit's arguments with a scratch state directory and a port the system picks (the
     // office prints the one it got).
-    let args: Vec<String> = words[1..]
-        .iter()
-        .map(|w| {
-            w.replace("/var/lib/motcua-office", &data.path().display().to_string())
-                .replace("0.0.0.0:8080", "127.0.0.1:0")
-        })
-        .collect();
+    let args = |words: Vec<String>| -> Vec<String> {
+        words[1..]
+            .iter()
+            .map(|w| {
+                w.replace("/var/lib/motcua-office", &data.path().display().to_string())
+                    .replace("0.0.0.0:8080", "127.0.0.1:0")
+            })
+            .collect()
+    };
+    // ExecStartPre makes the certificate once; a restart keeps it (kiosks pin it).
+    let pre = args(exec(&unit, "ExecStartPre").expect("the certificate's ExecStartPre"));
+    let cert = data.path().join("office-cert.pem");
+    let mut fingerprints = Vec::new();
+    for _ in 0..2 {
+        let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(&pre)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        fingerprints.push(motcua::tls::cert::fingerprint_of_file(&cert).unwrap());
+    }
+    assert_eq!(
+        fingerprints[0], fingerprints[1],
+        "the certificate was replaced"
+    );
+    let args = args(exec_start(&unit));
     let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
         .args(&args)
         .env("RUST_LOG", "error")
@@ -167,20 +189,25 @@ fn the_office_units_command_line_serves() {
         .spawn()
         .unwrap();
     let first = office_process::first_line(&mut child);
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("https://"))
+        .unwrap_or_else(|| panic!("no https address in {first:?}"))
         .to_string();
+    // A kiosk pinning the certificate gets the office's health over HTTPS.
+    let client = motcua::kiosk::sync::OfficeClient::new(&url, "unused", Duration::from_secs(5))
+        .pinned(Some(fingerprints[0]));
+    let health = client.health();
+    // Plain HTTP on the same port gets no HTTP answer.
     let mut answer = String::new();
-    let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut s = std::net::TcpStream::connect(url.trim_start_matches("https://")).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
     s.write_all(b"GET /api/v1/health HTTP/1.0\r\n\r\n").unwrap();
     let _ = s.read_to_string(&mut answer);
     let _ = child.kill();
     let _ = child.wait();
-    assert!(answer.contains(" 200 "), "{answer}");
+    assert_eq!(health.map(|h| h.status), Ok("ok".to_string()));
+    assert!(!answer.contains(" 200 "), "{answer}");
     assert!(data.path().join("office.sqlite3").exists());
 }
 

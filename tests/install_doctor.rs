@@ -1,6 +1,7 @@
 //! `motcua doctor` as an installer runs it: every check passes on a sound kiosk, and each
 //! failure it is made to see (a broken config, a damaged database, a printer that is not
-//! there, an office that does not answer or does not know the token, no display device)
+//! there, an office that does not answer, does not know the token or presents another
+//! certificate than the pinned one, no display device)
 //! is reported with what to do, and a non-zero exit.
 
 use std::path::Path;
@@ -193,6 +194,83 @@ fn an_office_that_does_not_know_the_token_is_told_apart() {
     );
     // The office's clock was read all the same: this board's is right.
     assert!(line(&run.out, "clock").starts_with("ok"), "{}", run.out);
+}
+
+/// An office over HTTPS (a certificate made by `office make-cert`) and a kiosk config
+/// pinning `pin`, or the certificate itself when `pin` is `None`.
+fn pinned_kiosk(
+    dir: &Path,
+    pin: Option<&str>,
+) -> (motcua::office::OfficeHandle, std::path::PathBuf, String) {
+    let pair =
+        motcua::tls::cert::make_self_signed(&["127.0.0.1".into()], chrono::Utc::now().date_naive())
+            .unwrap();
+    let (cert, key) = (dir.join("office-cert.pem"), dir.join("office-key.pem"));
+    std::fs::write(&cert, &pair.cert_pem).unwrap();
+    std::fs::write(&key, &pair.key_pem).unwrap();
+    let db = dir.join("office.sqlite3");
+    let token = motcua::office::OfficeStore::open(&db)
+        .unwrap()
+        .enroll_device("K1", motcua::office::Role::Kiosk, chrono::Utc::now())
+        .unwrap()
+        .1;
+    let options = motcua::office::http::ServeOptions {
+        tls: Some(motcua::office::http::TlsFiles { cert, key }),
+        ..Default::default()
+    };
+    let office = motcua::office::http::spawn_with_options(
+        &db,
+        "127.0.0.1:0",
+        chrono_tz::Asia::Ho_Chi_Minh,
+        options,
+    )
+    .unwrap();
+    let config = sound_kiosk(dir, "");
+    let found = pair.fingerprint.to_string();
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "[sync]\n",
+        &format!(
+            "[sync]\noffice_url = \"{}\"\ntoken = \"{token}\"\noffice_cert_sha256 = \"{}\"\n",
+            office.url(),
+            pin.unwrap_or(&found)
+        ),
+    );
+    std::fs::write(&config, text).unwrap();
+    (office, config, pair.fingerprint.grouped())
+}
+
+#[test]
+fn an_office_with_another_certificate_than_the_pinned_one_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let pinned = "0f".repeat(32);
+    let (_office, config, found) = pinned_kiosk(dir.path(), Some(&pinned));
+    let run = doctor(&config, &dir.path().join("data"), &[]);
+    assert!(!run.ok);
+    let o = line(&run.out, "office");
+    let expected: motcua::tls::Fingerprint = pinned.parse().unwrap();
+    assert!(
+        o.starts_with("FAIL")
+            && o.contains("another certificate than the pinned one")
+            && o.contains(&expected.grouped())
+            && o.contains(&found)
+            && o.contains("office_cert_sha256"),
+        "{}",
+        run.out
+    );
+}
+
+#[test]
+fn an_office_with_the_pinned_certificate_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (office, config, _) = pinned_kiosk(dir.path(), None);
+    let run = doctor(&config, &dir.path().join("data"), &[]);
+    let o = line(&run.out, "office");
+    assert!(
+        o.starts_with("ok") && o.contains("token accepted"),
+        "{}",
+        run.out
+    );
+    assert!(o.contains(&office.url()), "{}", run.out);
 }
 
 #[test]

@@ -421,6 +421,7 @@ fn kiosk_ui_flows() {
     procedure_catalogue(&clock);
     going_home_forgets_every_flow(&clock);
     office_sync();
+    pinned_office_mismatch();
     logs_hold_nothing_personal();
 }
 
@@ -805,6 +806,74 @@ fn office_sync() {
 }
 
 /// Holds a point of the screen for `hold`, as a finger would.
+/// A kiosk pinned to another certificate than the one its office (over HTTPS) presents:
+/// nothing syncs, and the admin view says so, in Vietnamese, with both fingerprints.
+fn pinned_office_mismatch() {
+    use motcua::office::http::{spawn_with_options, ServeOptions, TlsFiles};
+    use motcua::office::{OfficeStore, Role};
+    use motcua::tls::cert::make_self_signed;
+    let data = tempfile::tempdir().unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let served = make_self_signed(&["127.0.0.1".into()], today).unwrap();
+    let pinned = make_self_signed(&["127.0.0.1".into()], today).unwrap();
+    let (cert, key) = (data.path().join("cert.pem"), data.path().join("key.pem"));
+    std::fs::write(&cert, &served.cert_pem).unwrap();
+    std::fs::write(&key, &served.key_pem).unwrap();
+    let db = data.path().join("office.sqlite3");
+    let token = OfficeStore::open(&db)
+        .unwrap()
+        .enroll_device("Kiosk sảnh", Role::Kiosk, chrono::Utc::now())
+        .unwrap()
+        .1;
+    let options = ServeOptions {
+        tls: Some(TlsFiles { cert, key }),
+        ..ServeOptions::default()
+    };
+    let office =
+        spawn_with_options(&db, "127.0.0.1:0", chrono_tz::Asia::Ho_Chi_Minh, options).unwrap();
+    let mut config = demo_config();
+    config.hours.always_open = true;
+    config.admin.pin_hash = Some(motcua::auth::hash_pin("2468").unwrap());
+    config.sync.office_url = Some(office.url());
+    config.sync.token = Some(token);
+    config.sync.office_cert_sha256 = Some(pinned.fingerprint);
+    let name = config.office.name.clone();
+    let clock = TestClock::new(chrono::Utc::now());
+    let kiosk = KioskApp::new(config, &data.path().join("kiosk"), clock.clock()).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    long_press(app, &name, Duration::from_millis(3100));
+    type_pin(app, "2468");
+    assert_eq!(page(app), Page::Admin);
+    pump_until("the certificate mismatch in the admin view", || {
+        app.global::<StatusAdapter>().get_sync_cert_found() != ""
+    });
+    let status = app.global::<StatusAdapter>();
+    assert_eq!(status.get_sync_state(), SyncState::Offline);
+    assert_eq!(
+        status.get_sync_cert_found(),
+        served.fingerprint.in_blocks().as_str()
+    );
+    assert_eq!(
+        status.get_sync_cert_expected(),
+        pinned.fingerprint.in_blocks().as_str()
+    );
+    let text = screen_text(app);
+    assert!(
+        text.contains("Chứng chỉ của máy chủ văn phòng không phải chứng chỉ đã ghim")
+            && text.contains(&served.fingerprint.in_blocks())
+            && text.contains(&pinned.fingerprint.in_blocks()),
+        "{text}"
+    );
+    assert_eq!(
+        OfficeStore::open(&db).unwrap().event_count().unwrap(),
+        0,
+        "nothing reached the office"
+    );
+    snapshot(app, "admin-sync-certificate");
+    app.global::<NavigationAdapter>().invoke_go_home();
+}
+
 fn long_press(app: &App, label: &str, hold: Duration) {
     use slint::platform::{PointerEventButton, WindowEvent};
     let e = find(app, label);

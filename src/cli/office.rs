@@ -39,6 +39,8 @@ pub(super) struct OfficeArgs {
     /// Address and port to serve the API on.
     #[arg(long, default_value = "0.0.0.0:8080")]
     listen: String,
+    #[command(flatten)]
+    tls: super::office_tls::ServeTls,
 }
 
 /// The usage rules clap cannot check once `--db` is global: a subcommand needs `--db`
@@ -57,11 +59,18 @@ pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
         .find_subcommand("office")
         .expect("the office command")
         .clone();
-    if office.value_source("listen") == Some(ValueSource::CommandLine) {
-        return Err(cmd.error(
-            ErrorKind::ArgumentConflict,
-            format!("the subcommand '{name}' cannot be used with '--listen <LISTEN>'"),
-        ));
+    for (id, flag) in [
+        ("listen", "--listen <LISTEN>"),
+        ("tls_cert", "--tls-cert <FILE>"),
+        ("tls_key", "--tls-key <FILE>"),
+        ("insecure_http", "--insecure-http"),
+    ] {
+        if office.value_source(id) == Some(ValueSource::CommandLine) {
+            return Err(cmd.error(
+                ErrorKind::ArgumentConflict,
+                format!("the subcommand '{name}' cannot be used with '{flag}'"),
+            ));
+        }
     }
     let mut leaf = office;
     while let Some((name, sub)) = leaf.subcommand() {
@@ -71,7 +80,8 @@ pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
             .clone();
         leaf = sub;
     }
-    if leaf.get_one::<PathBuf>("db").is_none() {
+    // make-cert writes files only; every other subcommand works on the database.
+    if name != "make-cert" && leaf.get_one::<PathBuf>("db").is_none() {
         return Err(cmd.error(
             ErrorKind::MissingRequiredArgument,
             "the following required arguments were not provided:\n  --db <FILE|URL>",
@@ -98,6 +108,10 @@ pub(super) enum OfficeCommand {
         /// The counter the tablet stands beside (with --tablet).
         #[arg(long, requires = "tablet", value_parser = clap::value_parser!(u32).range(1..=i64::from(motcua::office::counters::MAX_COUNTER)))]
         counter: Option<u32>,
+        /// The office's certificate, whose fingerprint the kiosk pins (default:
+        /// office-cert.pem beside a SQLite database, when it exists).
+        #[arg(long, value_name = "FILE")]
+        tls_cert: Option<PathBuf>,
     },
     /// Make a new pairing code for an enrolled rating tablet (a code expired, or the tablet
     /// was replaced); the browser paired with the old code stops rating at once.
@@ -106,6 +120,9 @@ pub(super) enum OfficeCommand {
         #[arg(long)]
         name: String,
     },
+    /// Make a self-signed certificate and key for serving HTTPS on a LAN without a CA, and
+    /// print its SHA-256 fingerprint (what kiosks pin). Needs no --db.
+    MakeCert(super::office_tls::MakeCertArgs),
     /// Revoke a kiosk's token (by the name or id it was enrolled with).
     RevokeDevice {
         /// The device's name or id.
@@ -198,10 +215,14 @@ pub(super) enum OfficeImportCommand {
 /// Serves the API, or runs the office subcommand.
 pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
     let Some(command) = args.command else {
-        return serve(&args.db.require()?, &args.listen);
+        return serve(&args.db.require()?, &args.listen, &args.tls);
     };
+    if let OfficeCommand::MakeCert(make) = command {
+        return super::office_tls::make_cert(make);
+    }
     let db = args.db.require()?;
     match command {
+        OfficeCommand::MakeCert(_) => unreachable!("handled above"),
         OfficeCommand::EnrollDevice {
             name,
             counter: Some(counter),
@@ -209,8 +230,11 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             ..
         } => enroll_tablet(&db, &name, counter),
         OfficeCommand::EnrollDevice {
-            name, integration, ..
-        } => enroll_device(&db, &name, integration),
+            name,
+            integration,
+            tls_cert,
+            ..
+        } => enroll_device(&db, &name, integration, tls_cert.as_deref()),
         OfficeCommand::PairTablet { name } => pair_tablet(&db, &name),
         OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {
@@ -239,21 +263,43 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
 }
 
 /// `office` without a subcommand: the HTTP API until the process is stopped.
-fn serve(db: &Path, listen: &str) -> anyhow::Result<()> {
-    let addr = motcua::office::http::spawn(db, listen)?;
-    log::info!(event = "office_started", address:% = addr; "office API listening on {addr}");
-    println!(
-        "office API on http://{addr} (endpoints under /api/v1/, database {})",
+fn serve(db: &Path, listen: &str, tls: &super::office_tls::ServeTls) -> anyhow::Result<()> {
+    let fingerprint = tls.fingerprint()?;
+    let handle = motcua::office::http::spawn_with_options(
+        db,
+        listen,
+        motcua::office::http::DEFAULT_TIME_ZONE,
+        tls.options(),
+    )?;
+    let (addr, url) = (handle.addr(), handle.url());
+    handle.detach();
+    let tls = fingerprint.is_some();
+    log::info!(event = "office_started", address:% = addr, tls = tls; "office API listening on {addr}");
+    let mut text = format!(
+        "office API on {url} (endpoints under /api/v1/, database {})\n",
         motcua::office::DbTarget::parse(db)
     );
+    if let Some(fp) = fingerprint {
+        text.push_str(&format!("certificate SHA-256 {}\n", fp.grouped()));
+    }
+    // One write, its failure ignored: whoever started the office may read only the first
+    // line and close the pipe, which must not stop the server.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
     loop {
         // The API runs on its own threads; this one only keeps the process alive.
         std::thread::park();
     }
 }
 
-/// `office enroll-device`: prints the new device's token once.
-fn enroll_device(db: &Path, name: &str, integration: bool) -> anyhow::Result<()> {
+/// `office enroll-device`: prints the new device's token once, and the office
+/// certificate's fingerprint for the kiosk to pin when the certificate is found.
+fn enroll_device(
+    db: &Path,
+    name: &str,
+    integration: bool,
+    tls_cert: Option<&Path>,
+) -> anyhow::Result<()> {
+    let fingerprint = super::office_tls::enrolment_fingerprint(db, tls_cert)?;
     let role = if integration {
         Role::Integration
     } else {
@@ -264,6 +310,9 @@ fn enroll_device(db: &Path, name: &str, integration: bool) -> anyhow::Result<()>
     println!("device {} ({})", device.name, device.id);
     println!("role {}", role.code());
     println!("token {token}");
+    if let Some(fp) = fingerprint {
+        println!("office_cert_sha256 = \"{fp}\"");
+    }
     eprintln!(
         "Keep the token: it is shown only now. Put it in the {}.",
         match role {

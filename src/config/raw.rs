@@ -26,6 +26,7 @@ pub(super) struct RawConfig {
 pub(super) struct RawSync {
     pub(super) office_url: Option<Spanned<String>>,
     pub(super) token: Option<Spanned<String>>,
+    pub(super) office_cert_sha256: Option<Spanned<String>>,
     pub(super) interval_seconds: Option<Spanned<u32>>,
     pub(super) block_size: Option<Spanned<u32>>,
     pub(super) number_timeout_ms: Option<Spanned<u32>>,

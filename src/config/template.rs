@@ -182,8 +182,12 @@ impl Config {
              # The office server this kiosk syncs with (tickets, dossiers, catalogue, clock).\n\
              # Make the token at the office: motcua office enroll-device --db office.sqlite3 --name \"Kiosk sảnh\"\n\
              # Left out: the kiosk works alone and numbers its own tickets.\n\
-             # office_url = \"http://192.168.1.10:8080\"\n\
-             # token = \"…\"\n",
+             # office_url = \"https://192.168.1.10:8080\"\n\
+             # token = \"…\"\n\
+             # The SHA-256 of the office's certificate, as make-cert and enroll-device print it:\n\
+             # the kiosk then talks only to that certificate. Left out, an https:// office needs\n\
+             # a certificate from a public authority.\n\
+             # office_cert_sha256 = \"…\"\n",
         );
         s.push_str("# Seconds between polls while all is well.\n");
         s.push_str(&format!(

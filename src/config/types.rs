@@ -24,6 +24,10 @@ pub struct SyncConfig {
     pub office_url: Option<String>,
     /// The device token from `motcua office enroll-device`.
     pub token: Option<String>,
+    /// The SHA-256 of the office's certificate: with it the kiosk talks only to that
+    /// certificate (an `https://` office); without it, an `https://` office must have a
+    /// certificate from a public CA (Mozilla's roots, compiled in).
+    pub office_cert_sha256: Option<crate::tls::Fingerprint>,
     /// Seconds between polls while all is well.
     pub interval_seconds: u32,
     /// Numbers per queue and day reserved for issuing while the office is unreachable.
@@ -37,6 +41,7 @@ impl Default for SyncConfig {
         SyncConfig {
             office_url: None,
             token: None,
+            office_cert_sha256: None,
             interval_seconds: 5,
             block_size: 300,
             number_timeout_ms: 300,

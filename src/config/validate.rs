@@ -110,6 +110,23 @@ impl Ctx<'_> {
             }
             _ => {}
         }
+        if let Some(pin) = &raw.office_cert_sha256 {
+            y.office_cert_sha256 =
+                Some(pin.get_ref().parse().map_err(|e| {
+                    self.error(pin.span(), format!("sync.office_cert_sha256: {e}"))
+                })?);
+            if !y
+                .office_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+            {
+                return Err(self.error(
+                    pin.span(),
+                    "sync.office_cert_sha256 pins the office's certificate: sync.office_url \
+                     must be an https:// address",
+                ));
+            }
+        }
         y.interval_seconds = self.at_least(
             raw.interval_seconds,
             y.interval_seconds,
@@ -463,6 +480,16 @@ mod tests {
         assert_eq!(c.sync.office(), Some(("http://10.0.0.2:8080", "ab12")));
         assert_eq!(c.sync.block_size, 50);
         assert_eq!(Config::default().sync.office(), None, "alone by default");
+        let pin = "AB:".repeat(31) + "AB";
+        let c = Config::parse(
+            &format!("[sync]\noffice_url = \"https://o:8443\"\ntoken = \"ab\"\noffice_cert_sha256 = \"{pin}\"\n"),
+            "x.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            c.sync.office_cert_sha256.unwrap().to_string(),
+            "ab".repeat(32)
+        );
         for (text, want) in [
             (
                 "[sync]\noffice_url = \"http://x:1\"\n",
@@ -479,6 +506,18 @@ mod tests {
             (
                 "[sync]\noffice_url = \"http://x\"\ntoken = \"a b\"\n",
                 "3:9: sync.token must be",
+            ),
+            (
+                "[sync]\noffice_url = \"https://x\"\ntoken = \"ab\"\noffice_cert_sha256 = \"ab:cd\"\n",
+                "4:22: sync.office_cert_sha256: 4 hex digits",
+            ),
+            (
+                "[sync]\noffice_url = \"https://x\"\ntoken = \"ab\"\noffice_cert_sha256 = \"sha256\"\n",
+                "4:22: sync.office_cert_sha256: 's' is not a hex digit",
+            ),
+            (
+                "[sync]\noffice_url = \"http://x\"\ntoken = \"ab\"\noffice_cert_sha256 = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n",
+                "4:22: sync.office_cert_sha256 pins the office's certificate: sync.office_url must be an https://",
             ),
             (
                 "[sync]\nblock_size = 5000\n",

@@ -369,18 +369,29 @@ fn office(config: &Config, data_dir: &Path, checks: &mut Vec<Check>) -> Option<D
         ));
         return None;
     };
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(5)))
-        .build()
-        .into();
-    let health: Result<crate::protocol::Health, String> = agent
-        .get(format!("{}/api/v1/health", url.trim_end_matches('/')))
-        .call()
-        .map_err(|e| e.to_string())
-        .and_then(|mut r| r.body_mut().read_json().map_err(|e| e.to_string()));
-    let health = match health {
+    let client = crate::kiosk::sync::OfficeClient::with_timeouts(
+        url,
+        token,
+        Duration::from_secs(10),
+        Duration::from_secs(1),
+    )
+    .pinned(config.sync.office_cert_sha256);
+    let health = match client.health() {
         Ok(h) => h,
+        Err(crate::kiosk::sync::SyncError::CertificateMismatch(m)) => {
+            checks.push(fail(
+                "office",
+                format!(
+                    "{url} presented another certificate than the pinned one: expected SHA-256 {}, found {}",
+                    m.expected.grouped(),
+                    m.found.grouped()
+                ),
+                "if the office's certificate was made anew, put its fingerprint (motcua office \
+                 enroll-device prints it) in [sync] office_cert_sha256; otherwise another machine \
+                 answers at this address: nothing is sent to it",
+            ));
+            return None;
+        }
         Err(e) => {
             checks.push(fail(
                 "office",
@@ -421,12 +432,6 @@ fn office(config: &Config, data_dir: &Path, checks: &mut Vec<Check>) -> Option<D
     .ok()
     .and_then(|v| v.parse().ok())
     .unwrap_or(0);
-    let client = crate::kiosk::sync::OfficeClient::with_timeouts(
-        url,
-        token,
-        Duration::from_secs(10),
-        Duration::from_secs(1),
-    );
     match client.changes(since) {
         Ok(_) => checks.push(ok("office", format!("{url}: reachable, token accepted"))),
         Err(crate::kiosk::sync::SyncError::Office { status: 401, .. }) => checks.push(fail(

@@ -78,6 +78,12 @@ impl Browser {
     /// A browser whose viewport (what pages lay out in, what screenshots show) is
     /// `width`×`height` CSS pixels, in Vietnamese.
     pub fn start_with_size(width: u32, height: u32) -> Browser {
+        Browser::start_with_args(width, height, &[])
+    }
+
+    /// As [`start_with_size`](Self::start_with_size), with more Chromium flags (e.g. the
+    /// SPKI pin of a self-signed office certificate).
+    pub fn start_with_args(width: u32, height: u32, extra: &[String]) -> Browser {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
@@ -86,7 +92,7 @@ impl Browser {
             .into();
         let dir = tempfile::tempdir().expect("a temporary directory for the browser");
         let (driver, port) = spawn_driver(&agent, dir.path());
-        let args = [
+        let mut args = vec![
             "--headless=new".to_string(),
             "--no-sandbox".into(), // Chromium's sandbox refuses to run as root (CI, containers)
             "--disable-gpu".into(),
@@ -96,6 +102,7 @@ impl Browser {
             format!("--user-data-dir={}", dir.path().join("profile").display()),
             "--lang=vi".into(),
         ];
+        args.extend_from_slice(extra);
         // Headless Chromium ignores --lang for navigator.language; this preference sets it.
         let mut options = json!({"args": args, "prefs": {"intl.accept_languages": "vi"}});
         if Path::new(CHROMIUM).exists() {

@@ -183,6 +183,14 @@ impl Controller {
             .set_sync_pending(i32::try_from(pending).unwrap_or(i32::MAX));
         app.global::<StatusAdapter>()
             .set_sync_error(status.last_error.clone().unwrap_or_default().into());
+        let (expected, found) = match &status.mismatch {
+            Some(m) => (m.expected.in_blocks(), m.found.in_blocks()),
+            None => (String::new(), String::new()),
+        };
+        app.global::<StatusAdapter>()
+            .set_sync_cert_expected(expected.into());
+        app.global::<StatusAdapter>()
+            .set_sync_cert_found(found.into());
     }
 
     /// Records what the printer thread reported and updates the ticket on screen.

@@ -8,10 +8,12 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::pinned;
 use crate::protocol::{
-    Acked, BlockGranted, BlockRequest, Changes, ChangesRequest, ErrorBody, EventIn, NumberGranted,
-    NumberRequest, PushEvents, PROTOCOL,
+    Acked, BlockGranted, BlockRequest, Changes, ChangesRequest, ErrorBody, EventIn, Health,
+    NumberGranted, NumberRequest, PushEvents, PROTOCOL,
 };
+use crate::tls::{CertificateMismatch, Fingerprint};
 
 /// Largest answer read: a page of 5,000 dossiers is about 2 MB.
 const MAX_ANSWER: u64 = 64 << 20;
@@ -30,6 +32,9 @@ pub enum SyncError {
     },
     /// The answer could not be understood.
     BadAnswer(String),
+    /// The office presented another certificate than the pinned one
+    /// (`sync.office_cert_sha256`): nothing was sent.
+    CertificateMismatch(CertificateMismatch),
 }
 
 impl fmt::Display for SyncError {
@@ -40,6 +45,7 @@ impl fmt::Display for SyncError {
                 write!(f, "office refused ({status}): {message}")
             }
             SyncError::BadAnswer(e) => write!(f, "office answer not understood: {e}"),
+            SyncError::CertificateMismatch(m) => write!(f, "{m}"),
         }
     }
 }
@@ -53,16 +59,35 @@ pub struct OfficeClient {
     quick: ureq::Agent,
     base: String,
     auth: String,
+    /// For every other request, and for a number.
+    timeouts: (Duration, Duration),
 }
 
-fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::Agent::config_builder()
+/// An agent whose requests give up after `timeout`; with a pin, https goes only to that
+/// certificate, without one to certificates of Mozilla's roots.
+fn agent(timeout: Duration, pin: Option<Fingerprint>) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(timeout))
         .timeout_connect(Some(timeout.min(Duration::from_secs(3))))
         .user_agent("motcua")
-        .build()
-        .into()
+        .build();
+    match pin {
+        Some(pin) => ureq::Agent::with_parts(
+            config,
+            pinned::connector(pin),
+            ureq::unversioned::resolver::DefaultResolver::default(),
+        ),
+        None => config.into(),
+    }
+}
+
+/// A failed request as the sync sees it: a certificate mismatch, or no answer.
+fn failed(e: ureq::Error) -> SyncError {
+    match pinned::mismatch_of(&e) {
+        Some(m) => SyncError::CertificateMismatch(m),
+        None => SyncError::Unreachable(e.to_string()),
+    }
 }
 
 impl OfficeClient {
@@ -80,10 +105,22 @@ impl OfficeClient {
         number_timeout: Duration,
     ) -> OfficeClient {
         OfficeClient {
-            agent: agent(request_timeout),
-            quick: agent(number_timeout),
+            agent: agent(request_timeout, None),
+            quick: agent(number_timeout, None),
             base: base.trim_end_matches('/').to_string(),
             auth: format!("Bearer {token}"),
+            timeouts: (request_timeout, number_timeout),
+        }
+    }
+
+    /// The same client talking only to the office certificate `pin` names (when given).
+    pub fn pinned(self, pin: Option<Fingerprint>) -> OfficeClient {
+        let Some(pin) = pin else { return self };
+        let (request, number) = self.timeouts;
+        OfficeClient {
+            agent: agent(request, Some(pin)),
+            quick: agent(number, Some(pin)),
+            ..self
         }
     }
 
@@ -106,7 +143,7 @@ impl OfficeClient {
             .header("authorization", &self.auth)
             .header("content-type", "application/json")
             .send(&bytes[..])
-            .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+            .map_err(failed)?;
         let status = resp.status().as_u16();
         let reader = resp.body_mut().with_config().limit(MAX_ANSWER);
         if (200..300).contains(&status) {
@@ -119,6 +156,24 @@ impl OfficeClient {
             .map(|b| b.error)
             .unwrap_or_else(|_| text.chars().take(200).collect());
         Err(SyncError::Office { status, message })
+    }
+
+    /// The office's health answer (protocol, clock), without a token.
+    pub fn health(&self) -> Result<Health, SyncError> {
+        let url = format!("{}/api/v1/health", self.base);
+        let mut resp = self.agent.get(&url).call().map_err(failed)?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(SyncError::Office {
+                status,
+                message: format!("health answered {status}"),
+            });
+        }
+        resp.body_mut()
+            .with_config()
+            .limit(1 << 16)
+            .read_json()
+            .map_err(|e| SyncError::BadAnswer(e.to_string()))
     }
 
     /// Delivers outbox events; returns the ids the office acknowledged.

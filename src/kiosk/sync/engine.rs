@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::dossier_import::{self, Format};
 use crate::kiosk::store::{Numbering, Store};
 use crate::protocol::{EventIn, Settings, MAX_EVENTS};
+use crate::tls::CertificateMismatch;
 
 /// Events per push.
 const PUSH_BATCH: u32 = 500;
@@ -43,6 +44,8 @@ pub struct SyncStatus {
     pub last_ok: Option<DateTime<Utc>>,
     /// Why the last round failed, if it did.
     pub last_error: Option<String>,
+    /// The office presented another certificate than the pinned one at the last round.
+    pub mismatch: Option<CertificateMismatch>,
     /// Events not yet delivered.
     pub pending: u32,
     /// The office's time at a known instant of this process's monotonic clock, once the
@@ -322,7 +325,8 @@ impl SyncHandle {
             return Ok(None);
         };
         let number_timeout = Duration::from_millis(u64::from(config.sync.number_timeout_ms));
-        let client = OfficeClient::new(url, token, number_timeout);
+        let client =
+            OfficeClient::new(url, token, number_timeout).pinned(config.sync.office_cert_sha256);
         let mut store = Store::open(&store_path)?;
         let shared = Arc::new(Shared {
             status: Mutex::new(SyncStatus {
@@ -488,6 +492,7 @@ fn run(
                     failures = 0;
                     s.online = true;
                     s.last_error = None;
+                    s.mismatch = None;
                     s.rounds += 1;
                     if let Some(o) = r.offset {
                         let off = o.abs() >= CLOCK_TOLERANCE;
@@ -511,6 +516,10 @@ fn run(
                     failures = failures.saturating_add(1);
                     s.online = false;
                     s.last_error = Some(msg);
+                    s.mismatch = match e.downcast_ref::<SyncError>() {
+                        Some(SyncError::CertificateMismatch(m)) => Some(m.clone()),
+                        _ => None,
+                    };
                     Duration::from_secs(1 << (failures.min(7) - 1)).min(MAX_BACKOFF)
                 }
             }

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod engine;
+mod pinned;
 
 pub use client::{OfficeClient, SyncError};
 pub use engine::{round, RoundConfig, RoundReport, SyncHandle, SyncStatus};

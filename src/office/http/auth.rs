@@ -129,10 +129,11 @@ pub(super) fn tablet_not_paired() -> HttpError {
 }
 
 /// The `Set-Cookie` value that makes this browser the tablet whose token it is.
-pub(super) fn tablet_cookie(token: &str) -> String {
-    // When the office serves TLS (App.tls), add "; Secure" here, as for the session cookie,
-    // so the token never crosses the network in clear.
-    format!("{TABLET_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={TABLET_COOKIE_SECONDS}")
+pub(super) fn tablet_cookie(token: &str, tls: bool) -> String {
+    format!(
+        "{TABLET_COOKIE}={token}; {}; Max-Age={TABLET_COOKIE_SECONDS}",
+        cookie_attributes(tls)
+    )
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
@@ -152,17 +153,28 @@ pub(super) fn login_first() -> HttpError {
     )
 }
 
+/// The attributes every cookie of the office carries: `Secure` when served over TLS, so a
+/// browser never sends it over plain HTTP.
+pub(super) fn cookie_attributes(tls: bool) -> &'static str {
+    if tls {
+        "Path=/; HttpOnly; SameSite=Strict; Secure"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict"
+    }
+}
+
 /// The `Set-Cookie` value that gives the browser a session's token.
-pub(super) fn session_cookie(token: &str) -> String {
+pub(super) fn session_cookie(token: &str, tls: bool) -> String {
     format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+        "{COOKIE}={token}; {}; Max-Age={}",
+        cookie_attributes(tls),
         SESSION_LIFETIME.num_seconds()
     )
 }
 
 /// The `Set-Cookie` value that makes the browser forget the session.
-pub(super) fn cleared_cookie() -> String {
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+pub(super) fn cleared_cookie(tls: bool) -> String {
+    format!("{COOKIE}=; {}; Max-Age=0", cookie_attributes(tls))
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {

@@ -55,7 +55,7 @@ async fn login(
         })
         .await?;
     app.changed();
-    let cookie = session_cookie(&token);
+    let cookie = session_cookie(&token, app.tls);
     Ok(([(header::SET_COOKIE, cookie)], Json(view)).into_response())
 }
 
@@ -70,7 +70,7 @@ async fn logout(
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, cleared_cookie())],
+        [(header::SET_COOKIE, cleared_cookie(app.tls))],
     )
         .into_response())
 }

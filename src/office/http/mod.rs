@@ -6,6 +6,7 @@
 
 use std::ffi::OsStr;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -38,6 +39,7 @@ mod state;
 mod stream;
 mod sync;
 mod throttle;
+mod tls;
 
 /// The office's time zone when none is given: business dates are Vietnamese days.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -80,7 +82,44 @@ pub fn spawn(db: impl AsRef<OsStr>, listen: &str) -> anyhow::Result<SocketAddr> 
 
 /// How the office serves besides its routes: the transport and the limits on connections.
 #[derive(Debug, Clone, Default)]
-pub struct ServeOptions {}
+pub struct ServeOptions {
+    /// Serve HTTPS with this certificate and key (PEM files).
+    pub tls: Option<TlsFiles>,
+    /// Allow plain HTTP on an address other than loopback (a warning at every start).
+    pub insecure_http: bool,
+}
+
+/// The office's certificate chain and private key, PEM files (`office make-cert`).
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// The certificate chain, the office's own certificate first.
+    pub cert: PathBuf,
+    /// Its private key.
+    pub key: PathBuf,
+}
+
+/// Refuses plain HTTP on a non-loopback address unless `options.insecure_http` says so
+/// (then warns): tokens, passwords, session cookies and dossiers would cross the LAN in
+/// clear.
+pub fn check_plain_http(listen: SocketAddr, options: &ServeOptions) -> anyhow::Result<()> {
+    if options.tls.is_some() || listen.ip().is_loopback() {
+        return Ok(());
+    }
+    if !options.insecure_http {
+        anyhow::bail!(
+            "refusing to serve plain HTTP on {listen}: device tokens, clerks' passwords and \
+             dossiers would cross the network in clear. Serve HTTPS with --tls-cert FILE \
+             --tls-key FILE (motcua office make-cert makes a pair), listen on 127.0.0.1, or \
+             accept the risk with --insecure-http"
+        );
+    }
+    log::warn!(
+        event = "office_insecure_http", address:% = listen;
+        "serving plain HTTP on {listen} (--insecure-http): anyone on the network can read \
+         tokens, passwords and dossiers"
+    );
+    Ok(())
+}
 
 /// Serves the API on `listen` (e.g. "127.0.0.1:0") in threads of its own until the handle
 /// is shut down or dropped: an office inside another process, for the demo and tests.
@@ -100,23 +139,29 @@ pub fn spawn_with_options(
     tz: Tz,
     options: ServeOptions,
 ) -> anyhow::Result<OfficeHandle> {
-    let _ = &options;
-    let store = OfficeStore::open(db)?;
     // std's bind sets SO_REUSEADDR on Unix, so a stopped office can be restarted on its port
     // at once, whatever connections linger in TIME_WAIT.
     let listener = std::net::TcpListener::bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    check_plain_http(addr, &options)?;
+    let acceptor = match &options.tls {
+        Some(files) => Some(tls::TlsAcceptor::from_files(&files.cert, &files.key)?),
+        None => None,
+    };
+    let store = OfficeStore::open(db)?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("office-api".into())
         .spawn(move || {
-            let app = App::new(store, tz);
-            serve(listener, build(app.clone()), stop_rx, app)
+            let mut app = App::new(store, tz);
+            app.tls = acceptor.is_some();
+            serve(listener, acceptor, build(app.clone()), stop_rx, app)
         })?;
     Ok(OfficeHandle {
         addr,
+        tls: options.tls.is_some(),
         stop: Some(stop_tx),
         thread: Some(thread),
     })
@@ -125,6 +170,7 @@ pub fn spawn_with_options(
 /// Runs the server until `stop` fires (or for ever once its sender is gone without firing).
 fn serve(
     listener: std::net::TcpListener,
+    acceptor: Option<tls::TlsAcceptor>,
     router: Router,
     stop: tokio::sync::oneshot::Receiver<()>,
     app: App,
@@ -144,17 +190,31 @@ fn serve(
                 return;
             }
         };
-        // Without TCP_NODELAY a small answer can wait ~40 ms for a delayed ACK (Nagle).
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
         // The peer's address reaches handlers as `ConnectInfo` (extract::ClientAddr).
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = graceful_rx.await;
-            })
-            .await;
+        let graceful = async {
+            let _ = graceful_rx.await;
+        };
+        let result = match acceptor {
+            Some(acceptor) => match tls::TlsListener::spawn(listener, acceptor) {
+                // tap_io gives the listener axum's `ConnectInfo<SocketAddr>`.
+                Ok(tls) => {
+                    axum::serve(tls.tap_io(|_| {}), service)
+                        .with_graceful_shutdown(graceful)
+                        .await
+                }
+                Err(e) => Err(e),
+            },
+            None => {
+                // Without TCP_NODELAY a small answer can wait ~40 ms for a delayed ACK (Nagle).
+                let listener = listener.tap_io(|tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
+                axum::serve(listener, service)
+                    .with_graceful_shutdown(graceful)
+                    .await
+            }
+        };
         if let Err(e) = result {
             log::error!("office API stopped: {e}");
         }
@@ -176,6 +236,7 @@ fn serve(
 /// An office API running in this process; dropping it stops the server too.
 pub struct OfficeHandle {
     addr: SocketAddr,
+    tls: bool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -186,9 +247,10 @@ impl OfficeHandle {
         self.addr
     }
 
-    /// The base URL kiosks use, e.g. `http://127.0.0.1:40123`.
+    /// The base URL kiosks use, e.g. `http://127.0.0.1:40123` (`https://` under TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops serving and waits until the port and the database are released, so the same

@@ -31,6 +31,8 @@ pub(super) struct App {
     pub(super) throttle: Arc<Mutex<Throttle>>,
     /// The slots Argon2 checks run in.
     pub(super) password_checks: PasswordChecks,
+    /// Served over TLS: cookies are `Secure`.
+    pub(super) tls: bool,
 }
 
 impl App {
@@ -43,6 +45,7 @@ impl App {
             pairing: Default::default(),
             throttle: Default::default(),
             password_checks: Default::default(),
+            tls: false,
         }
     }
 
