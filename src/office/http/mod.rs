@@ -8,9 +8,7 @@ use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
-use axum::serve::ListenerExt;
 use axum::Router;
 use chrono_tz::Tz;
 
@@ -20,10 +18,13 @@ use state::App;
 
 mod auth;
 mod board;
+mod connections;
 mod console;
 mod dossiers;
 mod error;
 mod extract;
+mod limits;
+mod listener;
 mod pages;
 mod rating;
 mod reports;
@@ -32,7 +33,10 @@ mod reports;
 mod shed;
 mod state;
 mod stream;
+mod stream_caps;
 mod sync;
+
+pub use limits::Limits;
 
 /// The office's time zone when none is given: business dates are Vietnamese days.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -73,7 +77,10 @@ pub fn spawn(db: impl AsRef<OsStr>, listen: &str) -> anyhow::Result<SocketAddr> 
 
 /// How the office serves besides its routes: the transport and the limits on connections.
 #[derive(Debug, Clone, Default)]
-pub struct ServeOptions {}
+pub struct ServeOptions {
+    /// Timeouts and caps on connections and live streams.
+    pub limits: Limits,
+}
 
 /// Serves the API on `listen` (e.g. "127.0.0.1:0") in threads of its own until the handle
 /// is shut down or dropped: an office inside another process, for the demo and tests.
@@ -93,20 +100,17 @@ pub fn spawn_with_options(
     tz: Tz,
     options: ServeOptions,
 ) -> anyhow::Result<OfficeHandle> {
-    let _ = &options;
+    let limits = options.limits;
     let store = OfficeStore::open(db)?;
-    // std's bind sets SO_REUSEADDR on Unix, so a stopped office can be restarted on its port
-    // at once, whatever connections linger in TIME_WAIT.
-    let listener = std::net::TcpListener::bind(listen)
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    listener.set_nonblocking(true)?;
+    limits::raise_open_files(limits.max_connections);
+    let listener = listener::bind(listen, limits.max_connections)?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("office-api".into())
         .spawn(move || {
             let app = App::new(store, tz);
-            serve(listener, build(app.clone()), stop_rx, app)
+            serve(listener, build(app.clone()), limits, stop_rx, app)
         })?;
     Ok(OfficeHandle {
         addr,
@@ -119,6 +123,7 @@ pub fn spawn_with_options(
 fn serve(
     listener: std::net::TcpListener,
     router: Router,
+    limits: Limits,
     stop: tokio::sync::oneshot::Receiver<()>,
     app: App,
 ) {
@@ -127,7 +132,7 @@ fn serve(
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let (graceful_tx, graceful_rx) = tokio::sync::oneshot::channel::<()>();
+    let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     rt.spawn(async move {
         let listener = match tokio::net::TcpListener::from_std(listener) {
@@ -137,20 +142,7 @@ fn serve(
                 return;
             }
         };
-        // Without TCP_NODELAY a small answer can wait ~40 ms for a delayed ACK (Nagle).
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        // The peer's address reaches handlers as `ConnectInfo` (extract::ClientAddr).
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = graceful_rx.await;
-            })
-            .await;
-        if let Err(e) = result {
-            log::error!("office API stopped: {e}");
-        }
+        listener::accept_loop(listener, router, limits, stopping_rx).await;
         let _ = done_tx.send(());
     });
     if rt.block_on(stop).is_err() {
@@ -160,7 +152,7 @@ fn serve(
         }
     }
     app.close_streams();
-    let _ = graceful_tx.send(());
+    let _ = stopping_tx.send(true);
     // Idle connections close at once; a request in flight gets GRACE to finish.
     let _ = done_rx.recv_timeout(GRACE);
     rt.shutdown_timeout(Duration::from_secs(1));

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::auth::{login_first, SessionToken};
 use super::error::HttpError;
-use super::extract::QueryParams;
+use super::extract::{ClientAddr, QueryParams, Streams};
 use super::rating::counter_number;
 use super::state::{App, CLOSING};
 
@@ -40,6 +40,17 @@ enum View {
     Rate(u32),
 }
 
+impl View {
+    /// The view's kind, which the stream caps count by.
+    fn kind(&self) -> &'static str {
+        match self {
+            View::Counter(_) => "counter",
+            View::Board => "board",
+            View::Rate(_) => "rate",
+        }
+    }
+}
+
 /// The view's JSON now, or None when its session ended (the stream then closes, and the
 /// page finds itself logged out).
 async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
@@ -64,6 +75,8 @@ async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
 async fn stream(
     State(app): State<App>,
     SessionToken(token): SessionToken,
+    ClientAddr(source): ClientAddr,
+    Streams(caps): Streams,
     QueryParams(q): QueryParams<StreamQuery>,
 ) -> Result<Response, HttpError> {
     let view = match q.view.as_str() {
@@ -72,6 +85,8 @@ async fn stream(
         "rate" => View::Rate(counter_number(q.counter.as_deref().unwrap_or(""))?),
         other => return Err(HttpError::bad_request(format!("no view {other:?}"))),
     };
+    // Held as long as the stream: its end frees the slot.
+    let slot = caps.map(|c| c.open(source, view.kind())).transpose()?;
     // Subscribed first: a change while the first snapshot is made wakes the stream.
     let rx = app.subscribe();
     // Refuse a dead session now, with a status the page can see.
@@ -109,6 +124,10 @@ async fn stream(
                 }
             }
         });
+    let events = futures_util::StreamExt::map(events, move |e| {
+        let _held = &slot;
+        e
+    });
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())
