@@ -14,7 +14,13 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use motcua::office::http::{spawn_with_options, Limits, OfficeHandle, ServeOptions};
-use office_db::{Backend, TestDb};
+use office_db::{both_backends, Backend, TestDb};
+
+// The streams read the board from the database; the other limits are the server's alone
+// (SQLite).
+both_backends! {
+    live_streams_are_capped_per_source_and_per_view_and_a_closed_one_frees_its_slot,
+}
 
 /// Every log record of this process, so a test can look for the shedding line.
 static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -36,15 +42,20 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
-/// An office on SQLite with `limits`; the logger is installed before any office runs, so
-/// the first shedding line of each kind in this process is captured.
+/// An office on SQLite with `limits`.
 fn office(limits: Limits) -> (TestDb, OfficeHandle) {
+    office_on(Backend::Sqlite, limits)
+}
+
+/// An office on `backend` with `limits`; the logger is installed before any office runs,
+/// so the first shedding line of each kind in this process is captured.
+fn office_on(backend: Backend, limits: Limits) -> (TestDb, OfficeHandle) {
     static LOGGER: OnceLock<()> = OnceLock::new();
     LOGGER.get_or_init(|| {
         log::set_logger(&Capture).unwrap();
         log::set_max_level(log::LevelFilter::Info);
     });
-    let db = TestDb::new(Backend::Sqlite);
+    let db = TestDb::new(backend);
     let office = spawn_with_options(
         db.target(),
         "127.0.0.1:0",
@@ -277,12 +288,16 @@ fn refused(office: SocketAddr, from: &str) -> (u16, String) {
     (status, body["code"].as_str().unwrap_or("").to_string())
 }
 
-#[test]
-fn live_streams_are_capped_per_source_and_per_view_and_a_closed_one_frees_its_slot() {
-    let (_db, office) = office(small(|l| {
-        l.streams_per_source = 2;
-        l.streams_per_view = 3;
-    }));
+fn live_streams_are_capped_per_source_and_per_view_and_a_closed_one_frees_its_slot(
+    backend: Backend,
+) {
+    let (_db, office) = office_on(
+        backend,
+        small(|l| {
+            l.streams_per_source = 2;
+            l.streams_per_view = 3;
+        }),
+    );
     let a = office.addr();
     let mut first = open_stream(a, "127.0.0.1");
     let mut second = open_stream(a, "127.0.0.1");
