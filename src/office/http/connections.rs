@@ -15,10 +15,12 @@ use super::shed::{shed, Shed};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Phase {
     /// No request being served since `since`; `head_from` is when the next request's head
-    /// began to arrive (a new connection counts as having begun at once).
+    /// began to arrive (a new connection counts as having begun at once); `served` once a
+    /// request has been answered on it.
     Waiting {
         since: Instant,
         head_from: Option<Instant>,
+        served: bool,
     },
     /// This many requests being served (answers still being sent, live streams).
     Busy(usize),
@@ -35,11 +37,13 @@ pub(super) fn deadline(phase: Phase, limits: &Limits) -> Option<Instant> {
     }
 }
 
-/// Of the connections in `phases`, the one waiting the longest, if any waits.
+/// Of the connections in `phases`, the one to evict: of those waiting, one that never had
+/// a request answered (idle sockets of an attack) before a kiosk's or page's kept-alive
+/// one, and of those the longest-waiting.
 fn longest_idle(phases: impl Iterator<Item = (u64, Phase)>) -> Option<u64> {
     phases
         .filter_map(|(id, p)| match p {
-            Phase::Waiting { since, .. } => Some((since, id)),
+            Phase::Waiting { since, served, .. } => Some(((served, since), id)),
             Phase::Busy(_) => None,
         })
         .min()
@@ -62,6 +66,7 @@ impl Conn {
             phase: Mutex::new(Phase::Waiting {
                 since: now,
                 head_from: Some(now),
+                served: false,
             }),
             evicted: Notify::new(),
             woken: Notify::new(),
@@ -88,9 +93,11 @@ impl Conn {
             Phase::Waiting {
                 since,
                 head_from: None,
+                served,
             } => Phase::Waiting {
                 since,
                 head_from: Some(Instant::now()),
+                served,
             },
             p => p,
         });
@@ -117,6 +124,7 @@ impl Drop for RequestGuard {
             _ => Phase::Waiting {
                 since: Instant::now(),
                 head_from: None,
+                served: true,
             },
         });
     }
@@ -219,6 +227,7 @@ mod tests {
         let idle = Phase::Waiting {
             since: t,
             head_from: None,
+            served: true,
         };
         assert_eq!(deadline(idle, &limits), Some(t + limits.idle_timeout));
         assert_eq!(deadline(Phase::Busy(1), &limits), None);
@@ -252,14 +261,26 @@ mod tests {
     }
 
     #[test]
-    fn the_longest_idle_is_chosen_and_busy_ones_never() {
+    fn the_longest_idle_is_chosen_never_served_first_and_busy_ones_never() {
         let t = Instant::now();
-        let waiting = |s: u64| Phase::Waiting {
+        let waiting = |s: u64, served: bool| Phase::Waiting {
             since: t + Duration::from_secs(s),
             head_from: None,
+            served,
         };
-        let phases = [(1, waiting(5)), (2, Phase::Busy(1)), (3, waiting(2))];
+        let phases = [
+            (1, waiting(5, true)),
+            (2, Phase::Busy(1)),
+            (3, waiting(2, true)),
+        ];
         assert_eq!(longest_idle(phases.into_iter()), Some(3));
+        // A kiosk's kept-alive connection outlives newer sockets that never asked anything.
+        let phases = [
+            (1, waiting(1, true)),
+            (2, waiting(7, false)),
+            (3, waiting(9, false)),
+        ];
+        assert_eq!(longest_idle(phases.into_iter()), Some(2));
         assert_eq!(longest_idle([(2, Phase::Busy(1))].into_iter()), None);
     }
 
