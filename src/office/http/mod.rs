@@ -1,6 +1,7 @@
 //! The office's HTTP server (axum on tokio, database calls on blocking threads): one router
 //! per area over one shared state (`state`), one error answer (`error`), and who is
-//! asking as extractors (`auth`). The kiosks' sync API and the integrations' dossier
+//! asking as extractors (`auth`), served by its own accept loop (`listener`) that bounds
+//! every connection in time and number (`limits`, `connections`, `stream_caps`). The kiosks' sync API and the integrations' dossier
 //! API are in docs/api.md; the pages and their API (session cookie, live streams) in
 //! docs/counters.md.
 
