@@ -1,6 +1,7 @@
 //! The office's HTTP server (axum on tokio, database calls on blocking threads): one router
 //! per area over one shared state (`state`), one error answer (`error`), and who is
-//! asking as extractors (`auth`). The kiosks' sync API and the integrations' dossier
+//! asking as extractors (`auth`), served by its own accept loop (`listener`) that bounds
+//! every connection in time and number (`limits`, `connections`, `stream_caps`). The kiosks' sync API and the integrations' dossier
 //! API are in docs/api.md; the pages and their API (session cookie, live streams) in
 //! docs/counters.md.
 
@@ -9,9 +10,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
-use axum::serve::ListenerExt;
 use axum::Router;
 use chrono_tz::Tz;
 
@@ -21,25 +20,29 @@ use state::App;
 
 mod auth;
 mod board;
+mod connections;
 mod console;
 mod dossiers;
 mod error;
 mod extract;
 mod hardening;
+mod limits;
+mod listener;
 mod login;
 mod pages;
 mod pairing_throttle;
 mod password_checks;
 mod rating;
 mod reports;
-// Used by the limits being added (connections, password checks, streams).
-#[allow(dead_code)]
 mod shed;
 mod state;
 mod stream;
+mod stream_caps;
 mod sync;
 mod throttle;
 mod tls;
+
+pub use limits::Limits;
 
 /// The office's time zone when none is given: business dates are Vietnamese days.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -87,6 +90,8 @@ pub struct ServeOptions {
     pub tls: Option<TlsFiles>,
     /// Allow plain HTTP on an address other than loopback (a warning at every start).
     pub insecure_http: bool,
+    /// Timeouts and caps on connections and live streams.
+    pub limits: Limits,
 }
 
 /// The office's certificate chain and private key, PEM files (`office make-cert`).
@@ -139,13 +144,11 @@ pub fn spawn_with_options(
     tz: Tz,
     options: ServeOptions,
 ) -> anyhow::Result<OfficeHandle> {
-    // std's bind sets SO_REUSEADDR on Unix, so a stopped office can be restarted on its port
-    // at once, whatever connections linger in TIME_WAIT.
-    let listener = std::net::TcpListener::bind(listen)
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    listener.set_nonblocking(true)?;
+    let limits = options.limits.clone();
+    let listener = listener::bind(listen, limits.max_connections)?;
     let addr = listener.local_addr()?;
     check_plain_http(addr, &options)?;
+    limits::raise_open_files(limits.max_connections);
     let acceptor = match &options.tls {
         Some(files) => Some(tls::TlsAcceptor::from_files(&files.cert, &files.key)?),
         None => None,
@@ -157,7 +160,7 @@ pub fn spawn_with_options(
         .spawn(move || {
             let mut app = App::new(store, tz);
             app.tls = acceptor.is_some();
-            serve(listener, acceptor, build(app.clone()), stop_rx, app)
+            serve(listener, acceptor, build(app.clone()), limits, stop_rx, app)
         })?;
     Ok(OfficeHandle {
         addr,
@@ -172,6 +175,7 @@ fn serve(
     listener: std::net::TcpListener,
     acceptor: Option<tls::TlsAcceptor>,
     router: Router,
+    limits: Limits,
     stop: tokio::sync::oneshot::Receiver<()>,
     app: App,
 ) {
@@ -180,7 +184,7 @@ fn serve(
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let (graceful_tx, graceful_rx) = tokio::sync::oneshot::channel::<()>();
+    let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     rt.spawn(async move {
         let listener = match tokio::net::TcpListener::from_std(listener) {
@@ -190,34 +194,7 @@ fn serve(
                 return;
             }
         };
-        // The peer's address reaches handlers as `ConnectInfo` (extract::ClientAddr).
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let graceful = async {
-            let _ = graceful_rx.await;
-        };
-        let result = match acceptor {
-            Some(acceptor) => match tls::TlsListener::spawn(listener, acceptor) {
-                // tap_io gives the listener axum's `ConnectInfo<SocketAddr>`.
-                Ok(tls) => {
-                    axum::serve(tls.tap_io(|_| {}), service)
-                        .with_graceful_shutdown(graceful)
-                        .await
-                }
-                Err(e) => Err(e),
-            },
-            None => {
-                // Without TCP_NODELAY a small answer can wait ~40 ms for a delayed ACK (Nagle).
-                let listener = listener.tap_io(|tcp| {
-                    let _ = tcp.set_nodelay(true);
-                });
-                axum::serve(listener, service)
-                    .with_graceful_shutdown(graceful)
-                    .await
-            }
-        };
-        if let Err(e) = result {
-            log::error!("office API stopped: {e}");
-        }
+        listener::accept_loop(listener, acceptor, router, limits, stopping_rx).await;
         let _ = done_tx.send(());
     });
     if rt.block_on(stop).is_err() {
@@ -227,7 +204,7 @@ fn serve(
         }
     }
     app.close_streams();
-    let _ = graceful_tx.send(());
+    let _ = stopping_tx.send(true);
     // Idle connections close at once; a request in flight gets GRACE to finish.
     let _ = done_rx.recv_timeout(GRACE);
     rt.shutdown_timeout(Duration::from_secs(1));

@@ -87,7 +87,11 @@ async fn pair(
         "rating tablet {:?} paired for counter {} from {source}", tablet.name, tablet.counter
     );
     let answer = json!({"paired": true, "counter": tablet.counter, "name": tablet.name});
-    Ok(([(header::SET_COOKIE, tablet_cookie(&token, app.tls))], Json(answer)).into_response())
+    Ok((
+        [(header::SET_COOKIE, tablet_cookie(&token, app.tls))],
+        Json(answer),
+    )
+        .into_response())
 }
 
 /// Whether this browser is a paired tablet, and of which counter.

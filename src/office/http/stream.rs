@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::auth::{login_first, tablet_not_paired, tablet_token, PairedTablet, SessionToken};
 use super::error::HttpError;
-use super::extract::QueryParams;
+use super::extract::{ClientAddr, QueryParams, Streams};
 use super::rating::counter_number;
 use super::state::{App, CLOSING};
 
@@ -41,6 +41,17 @@ enum View {
     /// A counter's rating tablet, by its token: the stream ends once the tablet is paired
     /// anew or revoked.
     Rate(u32, String),
+}
+
+impl View {
+    /// The view's kind, which the stream caps count by.
+    fn kind(&self) -> &'static str {
+        match self {
+            View::Counter(_) => "counter",
+            View::Board => "board",
+            View::Rate(..) => "rate",
+        }
+    }
 }
 
 /// The view's JSON now, or None when its session ended (the stream then closes, and the
@@ -73,6 +84,8 @@ async fn stream(
     State(app): State<App>,
     SessionToken(token): SessionToken,
     headers: HeaderMap,
+    ClientAddr(source): ClientAddr,
+    Streams(caps): Streams,
     QueryParams(q): QueryParams<StreamQuery>,
 ) -> Result<Response, HttpError> {
     let view = match q.view.as_str() {
@@ -88,6 +101,8 @@ async fn stream(
         }
         other => return Err(HttpError::bad_request(format!("no view {other:?}"))),
     };
+    // Held as long as the stream: its end frees the slot.
+    let slot = caps.map(|c| c.open(source, view.kind())).transpose()?;
     // Subscribed first: a change while the first snapshot is made wakes the stream.
     let rx = app.subscribe();
     // Refuse a dead session now, with a status the page can see.
@@ -125,6 +140,10 @@ async fn stream(
                 }
             }
         });
+    let events = futures_util::StreamExt::map(events, move |e| {
+        let _held = &slot;
+        e
+    });
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())

@@ -58,6 +58,7 @@
       'err.forbidden': 'Bạn không có quyền thực hiện thao tác này.',
       'err.not_found': 'Không tìm thấy.',
       'err.network': 'Mất kết nối tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
+      'err.body_timeout': 'Mạng quá chậm: yêu cầu chưa tới được máy chủ. Vui lòng thử lại.',
       'err.server': 'Máy chủ gặp lỗi. Vui lòng thử lại sau.',
       'err.unknown': 'Đã có lỗi xảy ra. Vui lòng thử lại.',
 
@@ -104,6 +105,7 @@
       'err.forbidden': 'You are not allowed to do this.',
       'err.not_found': 'Not found.',
       'err.network': 'Cannot reach the server. Please check the network and try again.',
+      'err.body_timeout': 'The network is too slow: the request did not reach the server in time. Please try again.',
       'err.server': 'The server had a problem. Please try again later.',
       'err.unknown': 'Something went wrong. Please try again.',
 
