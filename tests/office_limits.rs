@@ -60,7 +60,10 @@ fn office_on(backend: Backend, limits: Limits) -> (TestDb, OfficeHandle) {
         db.target(),
         "127.0.0.1:0",
         motcua::office::http::DEFAULT_TIME_ZONE,
-        ServeOptions { limits },
+        ServeOptions {
+            limits,
+            ..ServeOptions::default()
+        },
     )
     .unwrap();
     (db, office)

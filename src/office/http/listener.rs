@@ -96,7 +96,7 @@ pub(super) async fn accept_loop(
         let router = router.clone();
         let limits = limits.clone();
         let streams = streams.clone();
-        let stopping = stopping.clone();
+        let mut stopping = stopping.clone();
         let alive = alive.clone();
         let tls = tls.clone();
         tokio::spawn(async move {
