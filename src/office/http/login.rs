@@ -136,11 +136,9 @@ pub(super) async fn check_password(
             return Err(e);
         }
     };
-    // An unknown name takes as long as a wrong password: names do not leak.
-    let hash = account.as_ref().map_or_else(
-        || unknown_clerk_hash().to_string(),
-        |a| a.password_hash.clone(),
-    );
+    // An unknown name is checked against a decoy (`None`), taking as long as a wrong
+    // password: names do not leak.
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
     let matches = match app.password_checks.verify(hash, password).await {
         Ok(m) => m,
         Err(e) => {
@@ -187,12 +185,6 @@ fn undo(app: &App, username: &str, source: IpAddr) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .not_checked(username, source);
-}
-
-/// A hash no password matches, checked for names nobody has.
-fn unknown_clerk_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| crate::auth::hash_secret(&uuid::Uuid::new_v4().to_string()))
 }
 
 #[cfg(test)]

@@ -47,6 +47,9 @@ pub use limits::Limits;
 /// The office's time zone when none is given: business dates are Vietnamese days.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
 
+/// Threads for database calls at most (`App::with_store`).
+const BLOCKING_THREADS: usize = 8;
+
 /// How long a stopping office lets requests in flight finish.
 const GRACE: Duration = Duration::from_secs(5);
 
@@ -181,6 +184,9 @@ fn serve(
 ) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Database calls take one lock, so more threads only wait; each waiting thread
+        // costs memory (400 logins at once held 400 of tokio's default 512, ~170 MB).
+        .max_blocking_threads(BLOCKING_THREADS)
         .enable_all()
         .build()
         .expect("a tokio runtime");
