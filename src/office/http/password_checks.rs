@@ -52,8 +52,10 @@ impl Default for PasswordChecks {
                         return;
                     };
                     let hash = hash.as_deref().unwrap_or_else(|| decoy_hash());
-                    let _ = answer.send(crate::auth::verify_pin(hash, &password));
+                    let ok = crate::auth::verify_pin(hash, &password);
+                    // Freed before answering: whoever got the answer finds the slot free.
                     drop(slot);
+                    let _ = answer.send(ok);
                 });
             if let Err(e) = spawned {
                 log::error!("cannot start a password-check thread: {e}");
