@@ -233,13 +233,18 @@ fn at_the_connection_cap_an_idle_connection_makes_room_and_busy_ones_are_kept() 
     );
     drop(idle);
     drop(fresh);
+    // Let the office see those close: a slot it still holds for them would make a
+    // newcomer not yet served (a stream being opened) the one to make room.
+    std::thread::sleep(Duration::from_millis(300));
     // Every connection busy with a live stream: a newcomer is refused, the streams stay.
-    let mut streams: Vec<TcpStream> = (0..cap)
-        .map(|_| open_stream(office.addr(), "127.0.0.1"))
+    // Each stream is answered before the next connects, so none is a newcomer in waiting.
+    let streams: Vec<TcpStream> = (0..cap)
+        .map(|_| {
+            let mut s = open_stream(office.addr(), "127.0.0.1");
+            assert_eq!(stream_status(&mut s), 200);
+            s
+        })
         .collect();
-    for s in &mut streams {
-        assert_eq!(stream_status(s), 200);
-    }
     let mut refused = connect(office.addr());
     refused
         .write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: office\r\n\r\n")
@@ -248,6 +253,7 @@ fn at_the_connection_cap_an_idle_connection_makes_room_and_busy_ones_are_kept() 
         closed_by_peer(&mut refused),
         "a newcomer over busy connections is refused"
     );
+    drop(streams);
     let lines = LINES.lock().unwrap().join("\n");
     assert!(
         lines.contains("office shedding load") && lines.contains("connection refused"),
