@@ -247,7 +247,13 @@ fn two_kiosks_issuing_concurrently_through_an_outage_never_share_a_number(b: Bac
     let addr = server.addr();
     let kiosks: Vec<KioskSide> = ["K1", "K2"]
         .iter()
-        .map(|n| KioskSide::new(&server.url(), &office.enroll(n)))
+        .map(|n| {
+            let mut k = KioskSide::new(&server.url(), &office.enroll(n));
+            // The test asserts where each number came from, not how fast: the longest
+            // wait allowed keeps a loaded test machine from sending one to the block.
+            k.config.sync.number_timeout_ms = 2000;
+            k
+        })
         .collect();
     let syncs: Vec<SyncHandle> = kiosks.iter().map(|k| k.start(real_clock())).collect();
     syncs.iter().for_each(wait_online);
