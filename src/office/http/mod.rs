@@ -76,16 +76,6 @@ fn build(app: App) -> Router {
         .with_state(app)
 }
 
-/// Serves the API on `listen` in threads of its own until the process ends (the
-/// `motcua office` command); returns the bound address. `db` is a SQLite file or a
-/// `postgres://` URL, as for [`OfficeStore::open`].
-pub fn spawn(db: impl AsRef<OsStr>, listen: &str) -> anyhow::Result<SocketAddr> {
-    let handle = spawn_with_shutdown(db, listen, DEFAULT_TIME_ZONE)?;
-    let addr = handle.addr();
-    handle.detach();
-    Ok(addr)
-}
-
 /// How the office serves besides its routes: the transport and the limits on connections.
 #[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
