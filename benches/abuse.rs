@@ -69,8 +69,11 @@ fn raise_open_files() {
 /// An office database with queue A and a kiosk; the kiosk's token.
 fn seed(db: &std::path::Path) -> String {
     let mut s = OfficeStore::open(db).unwrap();
-    let token = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().1;
-    s.set_queues(&[QueueDef::new("A", &["HT"])]).unwrap();
+    let token = s
+        .enroll_device("Kiosk", Role::Kiosk, &[S1], Utc::now())
+        .unwrap()
+        .1;
+    s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
     token
 }
 
@@ -368,3 +371,6 @@ fn main() {
     let _ = office.kill();
     let _ = office.wait();
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -96,17 +96,25 @@ fn main() {
     let db = dir.path().join("office.sqlite3");
     let today = Utc::now().with_timezone(&TZ).date_naive();
     let mut s = OfficeStore::open(&db).unwrap();
-    let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
-    s.set_queues(&["A", "B", "C", "D"].map(|p| QueueDef::new(p, &["HT"])))
+    let kiosk = s
+        .enroll_device("Kiosk", Role::Kiosk, &[S1], Utc::now())
+        .unwrap()
+        .0;
+    s.set_queues(S1, &["A", "B", "C", "D"].map(|p| QueueDef::new(p, &["HT"])))
         .unwrap();
     let mut clerk_ids = Vec::new();
     for c in 1..=COUNTERS {
         let clerk = s
             .add_clerk(
+                Some(S1),
                 &format!("c{c}"),
                 &format!("Cán bộ {c}"),
                 "mat-khau-8",
-                c == 1,
+                if c == 1 {
+                    motcua::office::counters::ClerkRole::SiteLead
+                } else {
+                    motcua::office::counters::ClerkRole::Clerk
+                },
                 false,
                 Utc::now(),
             )
@@ -234,7 +242,11 @@ fn main() {
 
     let s = OfficeStore::open(&db).unwrap();
     let (clerk, _) = s.clerk_credentials("c1").unwrap().unwrap();
-    let session = ClerkSession { clerk, counter: 1 };
+    let session = ClerkSession {
+        clerk,
+        counter: 1,
+        site: S1,
+    };
     let time = |what: &str, n: usize, mut f: Box<dyn FnMut()>| {
         let mut v: Vec<Duration> = (0..n)
             .map(|_| {
@@ -256,7 +268,7 @@ fn main() {
         &format!("board view after {TODAY_TICKETS} calls today (sent on every change)"),
         200,
         Box::new(move || {
-            s1.board_view(Utc::now(), today).unwrap();
+            s1.board_view(S1, Utc::now(), today).unwrap();
         }),
     );
     let s2 = s.clone();
@@ -277,7 +289,7 @@ fn main() {
         ),
         10,
         Box::new(move || {
-            s3.report(from, today, TZ).unwrap();
+            s3.report(S1, from, today, TZ).unwrap();
         }),
     );
     let s4 = s.clone();
@@ -285,13 +297,14 @@ fn main() {
         "the same report as CSV with every ticket",
         10,
         Box::new(move || {
-            let r = s4.report(from, today, TZ).unwrap();
-            motcua::office::reports::report_csv(&r, &s4.ticket_rows(from, today).unwrap()).unwrap();
+            let r = s4.report(S1, from, today, TZ).unwrap();
+            motcua::office::reports::report_csv(&r, &s4.ticket_rows(S1, from, today).unwrap())
+                .unwrap();
         }),
     );
-    let r = s.report(from, today, TZ).unwrap();
+    let r = s.report(S1, from, today, TZ).unwrap();
     let csv =
-        motcua::office::reports::report_csv(&r, &s.ticket_rows(from, today).unwrap()).unwrap();
+        motcua::office::reports::report_csv(&r, &s.ticket_rows(S1, from, today).unwrap()).unwrap();
     println!(
         "report: {} tickets, wait avg {:?} s p90 {:?} s, service avg {:?} s p90 {:?} s; CSV {} KiB",
         r.total.tickets,
@@ -302,3 +315,6 @@ fn main() {
         csv.len() / 1024
     );
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -78,12 +78,12 @@ fn main() {
     let token = {
         let mut o = OfficeStore::open(&office_db).unwrap();
         let t = Instant::now();
-        o.upsert_dossiers(&records, Utc::now()).unwrap();
+        o.upsert_dossiers(S1, &records, Utc::now()).unwrap();
         println!(
             "office: upsert of {n} dossiers {:.2} s",
             t.elapsed().as_secs_f64()
         );
-        o.enroll_device("Kiosk bench", Role::Kiosk, Utc::now())
+        o.enroll_device("Kiosk bench", Role::Kiosk, &[S1], Utc::now())
             .unwrap()
             .1
     };
@@ -178,3 +178,6 @@ fn main() {
     );
     office.shutdown();
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

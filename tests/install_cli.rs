@@ -381,8 +381,11 @@ fn office_import_dossiers_reports_like_the_kiosk_import_and_is_idempotent() {
     assert!(stdout.contains("0 new, 0 updated, 2 unchanged"), "{stdout}");
     let store = motcua::office::OfficeStore::open(&db).unwrap();
     assert_eq!(store.dossier_count().unwrap(), 2);
-    assert_eq!(store.rev().unwrap(), 2, "the second run changed nothing");
-    let d = store.dossier("H15.50.05.13-261120-0975").unwrap().unwrap();
+    assert_eq!(store.rev(S1).unwrap(), 2, "the second run changed nothing");
+    let d = store
+        .dossier(S1, "H15.50.05.13-261120-0975")
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (d.secret.as_str(), d.phone_last4.as_str()),
         ("7KQ2", "4321")
@@ -406,7 +409,7 @@ fn office_sets_the_notice_and_refuses_a_broken_catalogue() {
     let out = office(&db, &["set-notice", "--vi", "Nghỉ lễ ngày 2/9"]);
     succeeded(&out);
     let store = motcua::office::OfficeStore::open(&db).unwrap();
-    let settings = store.settings().unwrap();
+    let settings = store.settings(S1).unwrap();
     assert_eq!(
         (settings.notice_vi.as_str(), settings.notice_en.as_str()),
         ("Nghỉ lễ ngày 2/9", "")
@@ -549,11 +552,11 @@ fn office_adds_clerks_and_sets_queues_and_the_calling_order() {
     let out = office(&db, &["set-calling", "--max-wait-minutes", "0"]);
     assert!(!out.status.success(), "a zero wait is refused");
     let store = motcua::office::OfficeStore::open(&db).unwrap();
-    let policy = store.call_policy().unwrap();
+    let policy = store.call_policy(S1).unwrap();
     assert_eq!(policy.max_priority_in_row, 2);
     assert_eq!(policy.max_wait, chrono::TimeDelta::minutes(30));
     let queues: Vec<String> = store
-        .queues()
+        .queues(S1)
         .unwrap()
         .into_iter()
         .map(|q| q.prefix)
@@ -598,9 +601,9 @@ fn office_takes_the_database_before_or_after_its_subcommand() {
         }
         let store = motcua::office::OfficeStore::open(&db).unwrap();
         assert!(store.clerk_credentials("lan").unwrap().is_some(), "{place}");
-        assert_eq!(store.queues().unwrap().len(), 4, "{place}");
+        assert_eq!(store.queues(S1).unwrap().len(), 4, "{place}");
         assert_eq!(store.dossier_count().unwrap(), 1, "{place}");
-        assert_eq!(store.call_policy().unwrap().max_priority_in_row, 2);
+        assert_eq!(store.call_policy(S1).unwrap().max_priority_in_row, 2);
     }
 
     let (first, second) = (
@@ -887,3 +890,4 @@ fn check_documented(words: &[String], stdin: Option<&str>, dir: &Path, what: &st
         assert!(out.status.success(), "{what}: {stderr}");
     }
 }
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -211,7 +211,12 @@ fn pinned_kiosk(
     let db = dir.join("office.sqlite3");
     let token = motcua::office::OfficeStore::open(&db)
         .unwrap()
-        .enroll_device("K1", motcua::office::Role::Kiosk, chrono::Utc::now())
+        .enroll_device(
+            "K1",
+            motcua::office::Role::Kiosk,
+            &[motcua::office::store::SiteId(1)],
+            chrono::Utc::now(),
+        )
         .unwrap()
         .1;
     let options = motcua::office::http::ServeOptions {

@@ -65,7 +65,7 @@ impl OfficeDb {
 
     fn enroll(&self, name: &str) -> String {
         self.open()
-            .enroll_device(name, Role::Kiosk, Utc::now())
+            .enroll_device(name, Role::Kiosk, &[S1], Utc::now())
             .unwrap()
             .1
     }
@@ -605,7 +605,7 @@ fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk(b: Back
         parsed.records.into_iter().map(|r| r.1).collect::<Vec<_>>()
     };
     let mut o = office.open();
-    o.upsert_dossiers(&record("processing"), Utc::now())
+    o.upsert_dossiers(S1, &record("processing"), Utc::now())
         .unwrap();
     sync.kick();
     let store = kiosk.store();
@@ -616,7 +616,7 @@ fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk(b: Back
         store.dossier(code).unwrap().unwrap().status.code(),
         "processing"
     );
-    o.upsert_dossiers(&record("ready"), Utc::now()).unwrap();
+    o.upsert_dossiers(S1, &record("ready"), Utc::now()).unwrap();
     sync.kick();
     wait_until("the status change", Duration::from_secs(10), || {
         store.dossier(code).unwrap().unwrap().status.code() == "ready"
@@ -629,10 +629,13 @@ fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk(b: Back
         .collect();
     assert_eq!(steps, ["received", "processing", "ready"]);
 
-    o.set_settings(&Settings {
-        notice_vi: "Chiều thứ Sáu nghỉ họp".into(),
-        notice_en: String::new(),
-    })
+    o.set_settings(
+        S1,
+        &Settings {
+            notice_vi: "Chiều thứ Sáu nghỉ họp".into(),
+            notice_en: String::new(),
+        },
+    )
     .unwrap();
     let mut cat = motcua::catalogue::Catalogue::default_embedded();
     cat.procedures.truncate(5);
@@ -698,3 +701,6 @@ fn a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office(b: Backend)
     assert!(right.ticket.business_date < wrong.ticket.business_date);
     drop(server);
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

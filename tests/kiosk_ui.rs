@@ -635,12 +635,15 @@ fn office_sync() {
     let db = data.path().join("office.sqlite3");
     let token = {
         let mut o = OfficeStore::open(&db).unwrap();
-        o.set_settings(&Settings {
-            notice_vi: "Chiều thứ Sáu 28/11 bộ phận một cửa nghỉ họp".into(),
-            notice_en: "Closed on Friday afternoon 28/11 for a meeting".into(),
-        })
+        o.set_settings(
+            S1,
+            &Settings {
+                notice_vi: "Chiều thứ Sáu 28/11 bộ phận một cửa nghỉ họp".into(),
+                notice_en: "Closed on Friday afternoon 28/11 for a meeting".into(),
+            },
+        )
         .unwrap();
-        o.enroll_device("Kiosk sảnh", Role::Kiosk, chrono::Utc::now())
+        o.enroll_device("Kiosk sảnh", Role::Kiosk, &[S1], chrono::Utc::now())
             .unwrap()
             .1
     };
@@ -717,12 +720,24 @@ fn office_sync() {
         let today = now
             .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
             .date_naive();
-        o.set_queues(&[QueueDef::new("A", &["HT"])]).unwrap();
+        o.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
         let clerk = o
-            .add_clerk("lan", "Lan", "mat-khau-lan", false, false, now)
+            .add_clerk(
+                Some(S1),
+                "lan",
+                "Lan",
+                "mat-khau-lan",
+                motcua::office::counters::ClerkRole::Clerk,
+                false,
+                now,
+            )
             .unwrap();
         o.open_session(&clerk, 1, &["A".to_string()], now).unwrap();
-        let lan = ClerkSession { clerk, counter: 1 };
+        let lan = ClerkSession {
+            clerk,
+            counter: 1,
+            site: S1,
+        };
         let five = now + chrono::TimeDelta::minutes(5);
         for (action, at) in [
             (Action::Next, now),
@@ -822,7 +837,7 @@ fn pinned_office_mismatch() {
     let db = data.path().join("office.sqlite3");
     let token = OfficeStore::open(&db)
         .unwrap()
-        .enroll_device("Kiosk sảnh", Role::Kiosk, chrono::Utc::now())
+        .enroll_device("Kiosk sảnh", Role::Kiosk, &[S1], chrono::Utc::now())
         .unwrap()
         .1;
     let options = ServeOptions {
@@ -1539,3 +1554,6 @@ fn printed_file(data_dir: &Path, suffix: &str) -> Option<PathBuf> {
         .map(|e| e.unwrap().path())
         .find(|p| p.to_string_lossy().ends_with(suffix))
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -781,6 +781,7 @@ fn an_office_in_this_process_stops_and_restarts_on_its_port(b: Backend) {
             .enroll_device(
                 "Kiosk sảnh",
                 motcua::office::Role::Kiosk,
+                &[S1],
                 chrono::Utc::now(),
             )
             .unwrap()
@@ -988,3 +989,6 @@ fn a_kiosk_store_is_not_taken_for_an_office_database() {
         .to_string();
     assert!(err.contains("not an office database"), "{err}");
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

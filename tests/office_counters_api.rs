@@ -43,9 +43,15 @@ fn today() -> chrono::NaiveDate {
 /// priority one) and clerks `c1`… `c{clerks}` (password "mat-khau-N"; c1 is a lead).
 fn seed(db: &TestDb, tickets: u32, clerks: u32) {
     let mut s = OfficeStore::open(db.target()).unwrap();
-    let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
-    s.set_queues(&[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])])
-        .unwrap();
+    let kiosk = s
+        .enroll_device("Kiosk", Role::Kiosk, &[S1], Utc::now())
+        .unwrap()
+        .0;
+    s.set_queues(
+        S1,
+        &[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])],
+    )
+    .unwrap();
     let events: Vec<(String, String)> = (1..=tickets)
         .map(|n| {
             let payload = json!({
@@ -61,10 +67,15 @@ fn seed(db: &TestDb, tickets: u32, clerks: u32) {
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
     for c in 1..=clerks {
         s.add_clerk(
+            Some(S1),
             &format!("c{c}"),
             &format!("Cán bộ {c}"),
             &format!("mat-khau-{c}"),
-            c == 1,
+            if c == 1 {
+                motcua::office::counters::ClerkRole::SiteLead
+            } else {
+                motcua::office::counters::ClerkRole::Clerk
+            },
             false,
             Utc::now(),
         )
@@ -143,7 +154,7 @@ fn twenty_counters_calling_at_once_never_get_one_ticket_twice(b: Backend) {
     assert!(busy >= 10, "only {busy} counters got tickets");
     drop(offices);
     let s = OfficeStore::open(db.target()).unwrap();
-    let r = s.report(today(), today(), TZ).unwrap();
+    let r = s.report(S1, today(), today(), TZ).unwrap();
     assert_eq!(r.total.tickets, 300);
     // Each "next" finished the ticket being served, the last one too (nobody was left).
     assert_eq!(r.total.served, 300);
@@ -357,7 +368,7 @@ fn reports_and_csv_are_for_lead_clerks(b: Backend) {
     // Counter 2's paired tablet sees the finished ticket.
     let code = OfficeStore::open(db.target())
         .unwrap()
-        .enroll_tablet("Bảng quầy 2", 2, Utc::now())
+        .enroll_tablet(S1, "Bảng quầy 2", 2, Utc::now())
         .unwrap()
         .1
         .code;
@@ -460,3 +471,6 @@ fn reports_and_csv_are_for_lead_clerks(b: Backend) {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 404);
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

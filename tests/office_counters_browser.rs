@@ -61,15 +61,30 @@ impl Office {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("office.sqlite3");
         let mut s = OfficeStore::open(&db).unwrap();
-        let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
+        let kiosk = s
+            .enroll_device("Kiosk", Role::Kiosk, &[S1], Utc::now())
+            .unwrap()
+            .0;
         let defs = queues
             .iter()
             .map(|(prefix, fields)| QueueDef::new(prefix, fields));
-        s.set_queues(&defs.collect::<Vec<_>>()).unwrap();
+        s.set_queues(S1, &defs.collect::<Vec<_>>()).unwrap();
         for (i, (user, name)) in CLERKS.iter().enumerate() {
             let (password, lead) = (password(user), i == 0);
-            s.add_clerk(user, name, &password, lead, false, Utc::now())
-                .unwrap();
+            s.add_clerk(
+                Some(S1),
+                user,
+                name,
+                &password,
+                if lead {
+                    motcua::office::counters::ClerkRole::SiteLead
+                } else {
+                    motcua::office::counters::ClerkRole::Clerk
+                },
+                false,
+                Utc::now(),
+            )
+            .unwrap();
         }
         for spec in tickets.split_whitespace() {
             let parts: Vec<&str> = spec.split(':').collect();
@@ -146,7 +161,7 @@ impl Office {
         let mut store = OfficeStore::open(&self.db).unwrap();
         let name = format!("Bảng quầy {counter}");
         store
-            .enroll_tablet(&name, counter, Utc::now())
+            .enroll_tablet(S1, &name, counter, Utc::now())
             .unwrap()
             .1
             .code
@@ -345,13 +360,15 @@ fn a_ticket_is_called_transferred_served_elsewhere_and_rated() {
     tablet.wait_until("the tablet idle again", Duration::from_secs(10), idle);
     // A new code for the tablet (say, it was replaced) unpairs this browser: it asks again.
     let mut store = OfficeStore::open(&office.db).unwrap();
-    store.new_pairing_code("Bảng quầy 3", Utc::now()).unwrap();
+    store
+        .new_pairing_code(S1, "Bảng quầy 3", Utc::now())
+        .unwrap();
     let asks = |b: &Browser| shown(b, "#rate-pair");
     tablet.wait_until("the pairing form again", Duration::from_secs(30), asks);
     drop(store);
 
     let store = OfficeStore::open(&office.db).unwrap();
-    let total = store.report(today(), today(), TZ).unwrap().total;
+    let total = store.report(S1, today(), today(), TZ).unwrap().total;
     assert_eq!((total.served, total.ratings.unsatisfied), (1, 1));
     assert_eq!(total.ratings.very_satisfied + total.ratings.satisfied, 0);
     // The same through the lead clerk's session, as the reports page gets it.
@@ -499,7 +516,7 @@ fn screenshots_of_the_pages() {
         notice_en: "On Saturday mornings the one-stop shop is open from 7:30 to 11:30.".into(),
     };
     let mut store = OfficeStore::open(&office.db).unwrap();
-    store.set_settings(&notice).unwrap();
+    store.set_settings(S1, &notice).unwrap();
 
     let b = Browser::start_with_size(1366, 768);
     b.goto(&office.url("/counter"));
@@ -568,3 +585,6 @@ fn screenshots_of_the_pages() {
         obeys_the_policy(page);
     }
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -57,7 +57,7 @@ fn motcua(args: &[&str]) -> Output {
 fn token(db: &TestDb, name: &str, role: Role) -> String {
     OfficeStore::open(db.target())
         .unwrap()
-        .enroll_device(name, role, Utc::now())
+        .enroll_device(name, role, &[S1], Utc::now())
         .unwrap()
         .1
 }
@@ -256,11 +256,11 @@ fn a_stored_dossier_too_large_is_skipped_and_a_kiosk_still_gets_the_others(b: Ba
     let kiosk_token = token(&db, "Kiosk sảnh", Role::Kiosk);
     let mut s = OfficeStore::open(db.target()).unwrap();
     let all: Vec<Value> = (1..=3).map(|i| dossier(i, "ghi chú")).collect();
-    s.upsert_dossiers(&records(&all), Utc::now()).unwrap();
+    s.upsert_dossiers(S1, &records(&all), Utc::now()).unwrap();
     let big = "x".repeat(MAX_DOSSIER_BYTES + 1);
     store_note_directly(&db, "H15.50.05.13-261120-0002", &big);
     // A later dossier, after the oversized one.
-    s.upsert_dossiers(&records(&[dossier(4, "")]), Utc::now())
+    s.upsert_dossiers(S1, &records(&[dossier(4, "")]), Utc::now())
         .unwrap();
     let office = serve(&db);
 
@@ -299,7 +299,7 @@ fn a_changes_page_keeps_to_its_byte_bound(b: Backend) {
     let all: Vec<Value> = (1..=1500).map(|i| dossier(i, &note)).collect();
     OfficeStore::open(db.target())
         .unwrap()
-        .upsert_dossiers(&records(&all), Utc::now())
+        .upsert_dossiers(S1, &records(&all), Utc::now())
         .unwrap();
     let office = serve(&db);
     let base = office.url();
@@ -349,13 +349,17 @@ fn bad_ticket_events_are_kept_aside_listed_acknowledged_and_out_of_the_reports(b
     let db = TestDb::new(b);
     let kiosk_token = token(&db, "Kiosk sảnh", Role::Kiosk);
     let mut s = OfficeStore::open(db.target()).unwrap();
-    s.set_queues(&[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])])
-        .unwrap();
+    s.set_queues(
+        S1,
+        &[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])],
+    )
+    .unwrap();
     s.add_clerk(
+        Some(S1),
         "lead",
         "=HYPERLINK(\"http://x\")",
         "mat-khau-dai-1",
-        true,
+        motcua::office::counters::ClerkRole::SiteLead,
         false,
         Utc::now(),
     )
@@ -417,7 +421,7 @@ fn bad_ticket_events_are_kept_aside_listed_acknowledged_and_out_of_the_reports(b
         (s.ticket_count().unwrap(), s.rejected_event_count().unwrap()),
         (1, 5)
     );
-    let report = s.report(today(), today(), TZ).unwrap();
+    let report = s.report(S1, today(), today(), TZ).unwrap();
     assert_eq!(report.total.tickets, 1);
     assert_eq!(report.queues.len(), 1);
 
@@ -474,9 +478,17 @@ fn junk_ticket_ids_are_a_400(b: Backend) {
     let db = TestDb::new(b);
     let kiosk_token = token(&db, "Kiosk sảnh", Role::Kiosk);
     let mut s = OfficeStore::open(db.target()).unwrap();
-    s.set_queues(&[QueueDef::new("A", &["HT"])]).unwrap();
-    s.add_clerk("lan", "Lan", "mat-khau-dai-2", false, false, Utc::now())
-        .unwrap();
+    s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
+    s.add_clerk(
+        Some(S1),
+        "lan",
+        "Lan",
+        "mat-khau-dai-2",
+        motcua::office::counters::ClerkRole::Clerk,
+        false,
+        Utc::now(),
+    )
+    .unwrap();
     drop(s);
     let office = serve(&db);
     let base = office.url();
@@ -531,3 +543,6 @@ fn junk_ticket_ids_are_a_400(b: Backend) {
     assert!((400..500).contains(&status), "{status}: {body}");
     assert_ne!(body["code"], "internal", "{body}");
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -139,9 +139,17 @@ fn login(from: IpAddr, to: SocketAddr, username: &str, password: &str) -> Answer
 /// An office database with queue A and the clerk `lan`.
 fn seed(db: &TestDb) {
     let mut s = OfficeStore::open(db.target()).unwrap();
-    s.set_queues(&[QueueDef::new("A", &["HT"])]).unwrap();
-    s.add_clerk("lan", "Nguyễn Thị Lan", PASSWORD, false, false, Utc::now())
-        .unwrap();
+    s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
+    s.add_clerk(
+        Some(S1),
+        "lan",
+        "Nguyễn Thị Lan",
+        PASSWORD,
+        motcua::office::counters::ClerkRole::Clerk,
+        false,
+        Utc::now(),
+    )
+    .unwrap();
 }
 
 fn four_hundred_bogus_logins_at_once_are_refused_and_the_office_keeps_answering(b: Backend) {
@@ -365,7 +373,7 @@ fn foreign_pages_and_bodies_that_are_not_json_are_refused() {
     seed(&db);
     let mut s = OfficeStore::open(db.target()).unwrap();
     let (_, token) = s
-        .enroll_device("Kiosk", motcua::office::Role::Kiosk, Utc::now())
+        .enroll_device("Kiosk", motcua::office::Role::Kiosk, &[S1], Utc::now())
         .unwrap();
     drop(s);
     let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
@@ -480,3 +488,6 @@ fn pages_carry_a_strict_policy_and_answers_nosniff() {
     assert_eq!(api.header("x-content-type-options"), Some("nosniff"));
     assert!(api.header("content-security-policy").is_none());
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

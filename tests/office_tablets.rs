@@ -40,8 +40,11 @@ fn today() -> chrono::NaiveDate {
 /// An office with queue A, four waiting tickets and clerk `c1` (password "mat-khau-1").
 fn office(db: &TestDb) -> OfficeHandle {
     let mut s = OfficeStore::open(db.target()).unwrap();
-    let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
-    s.set_queues(&[QueueDef::new("A", &["HT"])]).unwrap();
+    let kiosk = s
+        .enroll_device("Kiosk", Role::Kiosk, &[S1], Utc::now())
+        .unwrap()
+        .0;
+    s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
     let events: Vec<(String, String)> = (1..=4)
         .map(|n| {
             let payload = json!({
@@ -54,8 +57,16 @@ fn office(db: &TestDb) -> OfficeHandle {
         .collect();
     let batch = ticket_events::tickets_issued(&events);
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
-    s.add_clerk("c1", "Cán bộ 1", "mat-khau-1", true, false, Utc::now())
-        .unwrap();
+    s.add_clerk(
+        Some(S1),
+        "c1",
+        "Cán bộ 1",
+        "mat-khau-1",
+        motcua::office::counters::ClerkRole::SiteLead,
+        false,
+        Utc::now(),
+    )
+    .unwrap();
     drop(s);
     spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap()
 }
@@ -153,11 +164,13 @@ fn an_unpaired_browser_neither_sees_nor_rates(b: Backend) {
     }
     // A kiosk's token is no tablet's.
     let mut s = OfficeStore::open(db.target()).unwrap();
-    let (_, token) = s.enroll_device("K2", Role::Kiosk, Utc::now()).unwrap();
+    let (_, token) = s
+        .enroll_device("K2", Role::Kiosk, &[S1], Utc::now())
+        .unwrap();
     let cookie = format!("motcua_tablet={token}");
     let answer = call(&a, "GET", &view, Some(&cookie), None);
     assert_eq!(code_of(&answer), (401, Some("tablet_not_paired")));
-    let total = s.report(today(), today(), TZ).unwrap().total;
+    let total = s.report(S1, today(), today(), TZ).unwrap().total;
     assert_eq!((total.served, total.ratings.very_satisfied), (1, 0));
 }
 
@@ -262,7 +275,7 @@ fn a_code_pairs_once_and_the_tablet_rates_only_its_own_counter(b: Backend) {
     let answer = call(&a, "POST", &view, Some(&tablet2), Some(rating));
     assert_eq!(answer.0, 204, "{}", answer.1);
     let s = OfficeStore::open(db.target()).unwrap();
-    let report = s.report(today(), today(), TZ).unwrap();
+    let report = s.report(S1, today(), today(), TZ).unwrap();
     assert_eq!(
         (report.total.served, report.total.ratings.unsatisfied),
         (1, 1)
@@ -274,7 +287,7 @@ fn an_expired_code_is_refused(b: Backend) {
     let office = office(&db);
     let mut s = OfficeStore::open(db.target()).unwrap();
     let long_ago = Utc::now() - TimeDelta::hours(25);
-    let (_, code) = s.enroll_tablet("Bảng quầy 1", 1, long_ago).unwrap();
+    let (_, code) = s.enroll_tablet(S1, "Bảng quầy 1", 1, long_ago).unwrap();
     let answer = pair(&office.url(), &code.code);
     assert_eq!(code_of(&answer), (401, Some("code_expired")));
     assert_eq!(answer.2, None);
@@ -288,7 +301,7 @@ fn pairing_attempts_are_throttled_per_source(b: Backend) {
     let office = office(&db);
     let base = office.url();
     let mut s = OfficeStore::open(db.target()).unwrap();
-    let (_, code) = s.enroll_tablet("Bảng quầy 1", 1, Utc::now()).unwrap();
+    let (_, code) = s.enroll_tablet(S1, "Bảng quầy 1", 1, Utc::now()).unwrap();
     // Malformed bodies are refused plainly, and do not count.
     let a = agent();
     let url = format!("{base}/api/v1/rate/pair");
@@ -368,3 +381,6 @@ fn a_new_code_revokes_the_old_cookie(b: Backend) {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no single active tablet"));
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -110,7 +110,7 @@ fn serve_tls(db: &TestDb, files: &CertFiles) -> OfficeHandle {
 fn enroll(db: &TestDb, name: &str) -> String {
     let mut store = OfficeStore::open(db.target()).unwrap();
     store
-        .enroll_device(name, Role::Kiosk, Utc::now())
+        .enroll_device(name, Role::Kiosk, &[S1], Utc::now())
         .unwrap()
         .1
 }
@@ -284,9 +284,17 @@ fn login_cookie(base: &str) -> String {
 
 fn add_clerk_and_queue(target: &str) {
     let mut s = OfficeStore::open(target).unwrap();
-    s.set_queues(&[QueueDef::new("A", &["HT"])]).unwrap();
-    s.add_clerk("lan", "Nguyễn Thị Lan", PASSWORD, true, false, Utc::now())
-        .unwrap();
+    s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
+    s.add_clerk(
+        Some(S1),
+        "lan",
+        "Nguyễn Thị Lan",
+        PASSWORD,
+        motcua::office::counters::ClerkRole::SiteLead,
+        false,
+        Utc::now(),
+    )
+    .unwrap();
 }
 
 fn session_cookies_are_secure_under_tls_only(b: Backend) {
@@ -449,7 +457,10 @@ fn the_console_and_the_board_work_over_https_in_chromium() {
     add_clerk_and_queue(db.to_str().unwrap());
     {
         let mut s = OfficeStore::open(&db).unwrap();
-        let kiosk = s.enroll_device("Kiosk", Role::Kiosk, Utc::now()).unwrap().0;
+        let kiosk = s
+            .enroll_device("Kiosk", Role::Kiosk, &[S1], Utc::now())
+            .unwrap()
+            .0;
         let today = Utc::now().with_timezone(&TZ).date_naive();
         let payload = json!({
             "id": "t-A012", "queue": "A", "number": 12, "business_date": today,
@@ -509,3 +520,6 @@ fn the_console_and_the_board_work_over_https_in_chromium() {
     // The board's live stream over TLS shows the call.
     board.wait_text("[data-counter='1'] .label", "A012");
 }
+
+/// The site a new office database starts with.
+const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);

@@ -21,10 +21,16 @@ pub(super) fn start(
     let db = data_dir.join("office.sqlite3");
     let token_file = data_dir.join("demo-kiosk.token");
     let mut office = OfficeStore::open(&db)?;
+    // The demo's database has the one site a new database starts with.
+    let site = office
+        .sole_site()?
+        .context("the demo's office database serves several sites")?
+        .id;
     let token = match std::fs::read_to_string(&token_file) {
         Ok(t) if !t.trim().is_empty() => t.trim().to_string(),
         _ => {
-            let (_, token) = office.enroll_device("Kiosk demo", Role::Kiosk, chrono::Utc::now())?;
+            let (_, token) =
+                office.enroll_device("Kiosk demo", Role::Kiosk, &[site], chrono::Utc::now())?;
             std::fs::write(&token_file, &token)
                 .with_context(|| format!("cannot write {}", token_file.display()))?;
             token
@@ -32,7 +38,7 @@ pub(super) fn start(
     };
     if office.dossier_count()? == 0 {
         let samples = kiosk::demo::sample_dossiers(chrono::Utc::now());
-        office.upsert_dossiers(&samples, chrono::Utc::now())?;
+        office.upsert_dossiers(site, &samples, chrono::Utc::now())?;
         println!("Demo dossiers for Tra cứu hồ sơ (code, then lookup code or phone's last 4):");
         for d in &samples {
             println!(
@@ -44,18 +50,19 @@ pub(super) fn start(
             );
         }
     }
-    office.set_queues(&super::office::office_queues(config))?;
+    office.set_queues(site, &super::office::office_queues(config))?;
     if office.clerk_credentials("demo")?.is_none() {
         office.add_clerk(
+            Some(site),
             "demo",
             "Cán bộ demo",
             "demo-quay-1",
-            true,
+            motcua::office::counters::ClerkRole::SiteLead,
             false,
             chrono::Utc::now(),
         )?;
     }
-    let pairing = demo_tablet(&mut office)?;
+    let pairing = demo_tablet(&mut office, site)?;
     drop(office);
     let handle = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
     if config.sync.office().is_none() {
@@ -87,12 +94,15 @@ const DEMO_TABLET: &str = "Máy tính bảng quầy 1";
 
 /// Enrols the demo's tablet for counter 1 on first start; until a browser has paired it,
 /// each start gives a fresh code (returned), so a newcomer can always pair /rate/1.
-fn demo_tablet(office: &mut motcua::office::OfficeStore) -> anyhow::Result<Option<String>> {
+fn demo_tablet(
+    office: &mut motcua::office::OfficeStore,
+    site: motcua::office::store::SiteId,
+) -> anyhow::Result<Option<String>> {
     let now = chrono::Utc::now();
-    let code = match office.tablet_named(DEMO_TABLET)? {
+    let code = match office.tablet_named(site, DEMO_TABLET)? {
         Some((_, true)) => return Ok(None),
-        Some(_) => office.new_pairing_code(DEMO_TABLET, now)?.1,
-        None => office.enroll_tablet(DEMO_TABLET, 1, now)?.1,
+        Some(_) => office.new_pairing_code(site, DEMO_TABLET, now)?.1,
+        None => office.enroll_tablet(site, DEMO_TABLET, 1, now)?.1,
     };
     Ok(Some(code.code))
 }

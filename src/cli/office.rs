@@ -36,6 +36,8 @@ pub(super) struct OfficeArgs {
     command: Option<OfficeCommand>,
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    site: super::office_sites::SiteArg,
     /// Address and port to serve the API on.
     #[arg(long, default_value = "0.0.0.0:8080")]
     listen: String,
@@ -113,6 +115,30 @@ pub(super) enum OfficeCommand {
         #[arg(long, value_name = "FILE")]
         tls_cert: Option<PathBuf>,
     },
+    /// Add a site: a commune this office serves (a province's office serves many); its
+    /// kiosks, tablets and clerks are enrolled with --site CODE.
+    AddSite {
+        /// The commune's code, e.g. 10105 (letters, digits, dashes; in page addresses).
+        #[arg(long)]
+        code: String,
+        /// Its name, e.g. "UBND xã Tân Tiến".
+        #[arg(long)]
+        name: String,
+    },
+    /// List the sites: code and name.
+    ListSites,
+    /// Rename a site, or give it a new code (its pages move to /s/NEW/…).
+    RenameSite {
+        /// The site's code now.
+        #[arg(long)]
+        code: String,
+        /// The new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The new code.
+        #[arg(long)]
+        new_code: Option<String>,
+    },
     /// Make a new pairing code for an enrolled rating tablet (a code expired, or the tablet
     /// was replaced); the browser paired with the old code stops rating at once.
     PairTablet {
@@ -152,9 +178,13 @@ pub(super) enum OfficeCommand {
         /// Full name, shown on the console and in the reports.
         #[arg(long)]
         name: String,
-        /// May see the reports.
-        #[arg(long)]
+        /// A site lead: calls tickets and sees the site's reports.
+        #[arg(long, conflicts_with = "province_lead")]
         lead: bool,
+        /// A province lead: sees every site's reports and the roll-up, calls no one, and
+        /// belongs to no site.
+        #[arg(long)]
+        province_lead: bool,
         /// Replace the account if it exists (new password, name and role).
         #[arg(long)]
         replace: bool,
@@ -221,6 +251,7 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
         return super::office_tls::make_cert(make);
     }
     let db = args.db.require()?;
+    let site = args.site;
     match command {
         OfficeCommand::MakeCert(_) => unreachable!("handled above"),
         OfficeCommand::EnrollDevice {
@@ -228,35 +259,60 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             counter: Some(counter),
             tablet: true,
             ..
-        } => enroll_tablet(&db, &name, counter),
+        } => enroll_tablet(&db, &site, &name, counter),
         OfficeCommand::EnrollDevice {
             name,
             integration,
             tls_cert,
             ..
-        } => enroll_device(&db, &name, integration, tls_cert.as_deref()),
-        OfficeCommand::PairTablet { name } => pair_tablet(&db, &name),
+        } => enroll_device(&db, &site, &name, integration, tls_cert.as_deref()),
+        OfficeCommand::AddSite { code, name } => super::office_sites::add_site(&db, &code, &name),
+        OfficeCommand::ListSites => super::office_sites::list_sites(&db),
+        OfficeCommand::RenameSite {
+            code,
+            name,
+            new_code,
+        } => super::office_sites::rename_site(&db, &code, name.as_deref(), new_code.as_deref()),
+        OfficeCommand::PairTablet { name } => pair_tablet(&db, &site, &name),
         OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {
             what: OfficeImportCommand::Dossiers { file },
         } => super::import::dossier_file(&file, |records| {
-            OfficeStore::open(&db)?.upsert_dossiers(records, chrono::Utc::now())
+            let mut store = OfficeStore::open(&db)?;
+            let site = site.one(&store)?.id;
+            let codes: Vec<&str> = records.iter().map(|r| r.code.as_str()).collect();
+            let foreign = store.foreign_dossiers(site, &codes)?;
+            if let Some(code) = foreign.first() {
+                anyhow::bail!(
+                    "dossier {code} (and {} more) belongs to another site; nothing was imported",
+                    foreign.len() - 1
+                );
+            }
+            store.upsert_dossiers(site, records, chrono::Utc::now())
         }),
-        OfficeCommand::SetNotice { vi, en } => set_notice(&db, vi, en),
+        OfficeCommand::SetNotice { vi, en } => set_notice(&db, &site, vi, en),
         OfficeCommand::AddClerk {
             username,
             name,
             lead,
+            province_lead,
             replace,
-        } => add_clerk(&db, &username, &name, lead, replace),
+        } => {
+            let role = match (lead, province_lead) {
+                (_, true) => motcua::office::counters::ClerkRole::ProvinceLead,
+                (true, _) => motcua::office::counters::ClerkRole::SiteLead,
+                _ => motcua::office::counters::ClerkRole::Clerk,
+            };
+            add_clerk(&db, &site, &username, &name, role, replace)
+        }
         OfficeCommand::DisableClerk { username } => set_clerk_disabled(&db, &username, true),
         OfficeCommand::EnableClerk { username } => set_clerk_disabled(&db, &username, false),
         OfficeCommand::ListClerks => list_clerks(&db),
-        OfficeCommand::SetQueues { file } => set_queues(&file, &db),
+        OfficeCommand::SetQueues { file } => set_queues(&file, &db, &site),
         OfficeCommand::SetCalling {
             max_priority_in_row,
             max_wait_minutes,
-        } => set_calling(&db, max_priority_in_row, max_wait_minutes),
+        } => set_calling(&db, &site, max_priority_in_row, max_wait_minutes),
         OfficeCommand::SetCatalogue { file } => set_catalogue(&file, &db),
         OfficeCommand::RejectedEvents { limit } => rejected_events(&db, limit),
     }
@@ -295,6 +351,7 @@ fn serve(db: &Path, listen: &str, tls: &super::office_tls::ServeTls) -> anyhow::
 /// certificate's fingerprint for the kiosk to pin when the certificate is found.
 fn enroll_device(
     db: &Path,
+    site: &super::office_sites::SiteArg,
     name: &str,
     integration: bool,
     tls_cert: Option<&Path>,
@@ -306,9 +363,16 @@ fn enroll_device(
         Role::Kiosk
     };
     let mut store = OfficeStore::open(db)?;
-    let (device, token) = store.enroll_device(name, role, chrono::Utc::now())?;
+    let sites = match role {
+        Role::Integration => site.all(&store)?,
+        _ => vec![site.one(&store)?.id],
+    };
+    let (device, token) = store.enroll_device(name, role, &sites, chrono::Utc::now())?;
     println!("device {} ({})", device.name, device.id);
     println!("role {}", role.code());
+    for id in &device.sites {
+        println!("site {}", store.site(*id)?.code);
+    }
     println!("token {token}");
     if let Some(fp) = fingerprint {
         println!("office_cert_sha256 = \"{fp}\"");
@@ -325,9 +389,15 @@ fn enroll_device(
 }
 
 /// `office enroll-device --tablet`: prints the tablet's first pairing code.
-fn enroll_tablet(db: &Path, name: &str, counter: u32) -> anyhow::Result<()> {
+fn enroll_tablet(
+    db: &Path,
+    site: &super::office_sites::SiteArg,
+    name: &str,
+    counter: u32,
+) -> anyhow::Result<()> {
     let mut store = OfficeStore::open(db)?;
-    let (tablet, code) = store.enroll_tablet(name, counter, chrono::Utc::now())?;
+    let site = site.one(&store)?.id;
+    let (tablet, code) = store.enroll_tablet(site, name, counter, chrono::Utc::now())?;
     println!("device {} ({})", tablet.name, tablet.id);
     println!("role {}", Role::Tablet.code());
     print_pairing(&tablet, &code);
@@ -335,9 +405,10 @@ fn enroll_tablet(db: &Path, name: &str, counter: u32) -> anyhow::Result<()> {
 }
 
 /// `office pair-tablet`: a new code; the old pairing ends.
-fn pair_tablet(db: &Path, name: &str) -> anyhow::Result<()> {
+fn pair_tablet(db: &Path, site: &super::office_sites::SiteArg, name: &str) -> anyhow::Result<()> {
     let mut store = OfficeStore::open(db)?;
-    let (tablet, code) = store.new_pairing_code(name, chrono::Utc::now())?;
+    let site = site.one(&store)?.id;
+    let (tablet, code) = store.new_pairing_code(site, name, chrono::Utc::now())?;
     println!("device {} ({})", tablet.name, tablet.id);
     print_pairing(&tablet, &code);
     eprintln!("The browser paired before (if any) no longer rates; pair it with this code.");
@@ -377,15 +448,21 @@ fn revoke_device(db: &Path, name: &str) -> anyhow::Result<()> {
 }
 
 /// `office set-notice`: the home-screen notice of every kiosk.
-fn set_notice(db: &Path, vi: String, en: String) -> anyhow::Result<()> {
+fn set_notice(
+    db: &Path,
+    site: &super::office_sites::SiteArg,
+    vi: String,
+    en: String,
+) -> anyhow::Result<()> {
     let mut store = OfficeStore::open(db)?;
+    let site = site.one(&store)?.id;
     let settings = motcua::protocol::Settings {
         notice_vi: vi,
         notice_en: en,
     };
-    if !store.set_settings(&settings)? {
+    if !store.set_settings(site, &settings)? {
         println!("notice unchanged");
-    } else if store.settings()?.notice_vi.is_empty() {
+    } else if store.settings(site)?.notice_vi.is_empty() {
         println!("notice cleared; kiosks drop it at their next poll");
     } else {
         println!("notice set; kiosks show it from their next poll");
@@ -396,22 +473,39 @@ fn set_notice(db: &Path, vi: String, en: String) -> anyhow::Result<()> {
 /// `office add-clerk`: the password comes from stdin.
 fn add_clerk(
     db: &Path,
+    site: &super::office_sites::SiteArg,
     username: &str,
     name: &str,
-    lead: bool,
+    role: motcua::office::counters::ClerkRole,
     replace: bool,
 ) -> anyhow::Result<()> {
+    use motcua::office::counters::ClerkRole;
     let password = read_password()?;
     let mut store = OfficeStore::open(db)?;
-    let clerk = store.add_clerk(username, name, &password, lead, replace, chrono::Utc::now())?;
+    let site = match role {
+        ClerkRole::ProvinceLead if site.sites.is_empty() => None,
+        ClerkRole::ProvinceLead => {
+            anyhow::bail!("a province lead belongs to no site: leave out --site")
+        }
+        _ => Some(site.one(&store)?.id),
+    };
+    let clerk = store.add_clerk(
+        site,
+        username,
+        name,
+        &password,
+        role,
+        replace,
+        chrono::Utc::now(),
+    )?;
     println!(
-        "clerk {} ({}){}: log in at /counter on the office server",
+        "clerk {} ({}){}",
         clerk.username,
         clerk.name,
-        if clerk.lead {
-            ", lead: sees /reports"
-        } else {
-            ""
+        match role {
+            ClerkRole::Clerk => ": log in at /counter on the office server",
+            ClerkRole::SiteLead => ", lead: logs in at /counter, sees /reports",
+            ClerkRole::ProvinceLead => ", province lead: sees every site's reports, calls no one",
         }
     );
     Ok(())
@@ -442,7 +536,19 @@ fn list_clerks(db: &Path) -> anyhow::Result<()> {
             "{}\t{}\t{}\t{}\t{}\t{}",
             a.username,
             a.name,
-            if a.lead { "lead" } else { "clerk" },
+            match (a.role, a.site.as_deref()) {
+                (motcua::office::counters::ClerkRole::ProvinceLead, _) =>
+                    "province lead".to_string(),
+                (role, site) => format!(
+                    "{} of {}",
+                    if role == motcua::office::counters::ClerkRole::SiteLead {
+                        "lead"
+                    } else {
+                        "clerk"
+                    },
+                    site.unwrap_or("-")
+                ),
+            },
             a.disabled_at
                 .map_or("enabled".to_string(), |at| format!("disabled since {at}")),
             a.last_login_at.as_deref().unwrap_or("never"),
@@ -453,10 +559,12 @@ fn list_clerks(db: &Path) -> anyhow::Result<()> {
 }
 
 /// `office set-queues`: the [[queues]] of a kiosk config.
-fn set_queues(file: &Path, db: &Path) -> anyhow::Result<()> {
+fn set_queues(file: &Path, db: &Path, site: &super::office_sites::SiteArg) -> anyhow::Result<()> {
     let config = Config::load(file)?;
     let queues = office_queues(&config);
-    OfficeStore::open(db)?.set_queues(&queues)?;
+    let mut store = OfficeStore::open(db)?;
+    let site = site.one(&store)?.id;
+    store.set_queues(site, &queues)?;
     let list: Vec<&str> = queues.iter().map(|q| q.prefix.as_str()).collect();
     println!(
         "queues {} set; clerks pick from them at login",
@@ -466,11 +574,21 @@ fn set_queues(file: &Path, db: &Path) -> anyhow::Result<()> {
 }
 
 /// `office set-calling`: the calling order's two limits.
-fn set_calling(db: &Path, max_priority_in_row: u32, max_wait_minutes: u32) -> anyhow::Result<()> {
-    OfficeStore::open(db)?.set_call_policy(motcua::domain::calling::CallPolicy {
-        max_priority_in_row,
-        max_wait: chrono::TimeDelta::minutes(max_wait_minutes.into()),
-    })?;
+fn set_calling(
+    db: &Path,
+    site: &super::office_sites::SiteArg,
+    max_priority_in_row: u32,
+    max_wait_minutes: u32,
+) -> anyhow::Result<()> {
+    let mut store = OfficeStore::open(db)?;
+    let site = site.one(&store)?.id;
+    store.set_call_policy(
+        site,
+        motcua::domain::calling::CallPolicy {
+            max_priority_in_row,
+            max_wait: chrono::TimeDelta::minutes(max_wait_minutes.into()),
+        },
+    )?;
     println!(
         "calling: at most {max_priority_in_row} priority tickets in a row while others wait; an ordinary ticket waiting {max_wait_minutes} min goes next"
     );

@@ -400,6 +400,15 @@ impl Conn {
         Ok(())
     }
 
+    /// Turns SQLite's foreign-key enforcement off or on (outside any transaction, where
+    /// SQLite only honours it); PostgreSQL keeps enforcing.
+    pub fn enforce_foreign_keys(&mut self, on: bool) -> Result<()> {
+        if let Conn::Sqlite(conn) = self {
+            conn.pragma_update(None, "foreign_keys", on)?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` in a write transaction and commits: SQLite's `BEGIN IMMEDIATE` (one writer
     /// at a time), PostgreSQL's READ COMMITTED, where the SQL takes row locks itself and a
     /// transaction the server aborts for a deadlock is run again.

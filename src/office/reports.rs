@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::db::sql_params;
-use super::store::{day, parse_ts, ts, OfficeStore};
+use super::store::{day, parse_ts, ts, OfficeStore, SiteId};
 use crate::domain::dossier::{timeliness, DossierStatus, Timeliness};
 use crate::domain::hours::Hours;
 use crate::domain::numbering::format_ticket_number;
@@ -227,9 +227,9 @@ pub fn count_resolved(d: &mut DossierFigures, t: Timeliness) {
 }
 
 impl OfficeStore {
-    /// The report for business days `from` to `to` (included) in `tz`; due times are judged
-    /// against the standard office sessions (07:00–11:30, 13:30–17:00).
-    pub fn report(&self, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Report> {
+    /// The site's report for business days `from` to `to` (included) in `tz`; due times are
+    /// judged against the standard office sessions (07:00–11:30, 13:30–17:00).
+    pub fn report(&self, site: SiteId, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Report> {
         let sessions = Hours::default().sessions;
         let start = local_midnight(from, tz);
         let end = local_midnight(to + TimeDelta::days(1), tz);
@@ -239,8 +239,8 @@ impl OfficeStore {
                 "SELECT t.queue, t.counter, c.username, c.name, t.state, t.issued_at, t.first_called_at,
                         t.started_at, t.finished_at, r.score
                  FROM ticket t LEFT JOIN clerk c ON c.id = t.clerk_id LEFT JOIN rating r ON r.ticket_id = t.id
-                 WHERE t.business_date >= ?1 AND t.business_date <= ?2",
-                sql_params![&day(from), &day(to)],
+                 WHERE t.site_id = ?3 AND t.business_date >= ?1 AND t.business_date <= ?2",
+                sql_params![&day(from), &day(to), site.0],
             )? {
                 let opt_ts = |i| -> Result<Option<DateTime<Utc>>> {
                     r.opt_text(i)?.map(|s| parse_ts(&s)).transpose()
@@ -264,15 +264,16 @@ impl OfficeStore {
             let (lo, hi) = (ts(start), ts(end));
             d.received = u32::try_from(
                 tx.query_one(
-                    "SELECT COUNT(*) FROM dossier WHERE received_at >= ?1 AND received_at < ?2",
-                    sql_params![&lo, &hi],
+                    "SELECT COUNT(*) FROM dossier
+                     WHERE site_id = ?3 AND received_at >= ?1 AND received_at < ?2",
+                    sql_params![&lo, &hi, site.0],
                 )?
                 .int(0)?,
             )?;
             for r in tx.query(
                 "SELECT status, due_at, finished_at FROM dossier
-                 WHERE finished_at >= ?1 AND finished_at < ?2",
-                sql_params![&lo, &hi],
+                 WHERE site_id = ?3 AND finished_at >= ?1 AND finished_at < ?2",
+                sql_params![&lo, &hi, site.0],
             )? {
                 let resolved = DossierStatus::from_code(&r.text(0)?).is_some_and(|s| s.is_resolved());
                 if !resolved {
@@ -295,16 +296,22 @@ impl OfficeStore {
         Ok(summarise(from, to, &tickets, dossiers))
     }
 
-    /// Every ticket of the range, one CSV row each, for whoever wants to count otherwise.
-    pub fn ticket_rows(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Vec<String>>> {
+    /// Every ticket of the site in the range, one CSV row each, for whoever wants to count
+    /// otherwise.
+    pub fn ticket_rows(
+        &self,
+        site: SiteId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Vec<String>>> {
         self.read(|tx| {
             tx.query(
                 "SELECT t.business_date, t.queue, t.number, t.priority, t.state, t.counter, c.username,
                         t.issued_at, t.first_called_at, t.started_at, t.finished_at, r.score
                  FROM ticket t LEFT JOIN clerk c ON c.id = t.clerk_id LEFT JOIN rating r ON r.ticket_id = t.id
-                 WHERE t.business_date >= ?1 AND t.business_date <= ?2
+                 WHERE t.site_id = ?3 AND t.business_date >= ?1 AND t.business_date <= ?2
                  ORDER BY t.issued_at",
-                sql_params![&day(from), &day(to)],
+                sql_params![&day(from), &day(to), site.0],
             )?
             .iter()
             .map(|r| {
@@ -450,6 +457,8 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
 mod tests {
     use crate::office::counters::fixtures::*;
     use crate::office::counters::Action;
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use crate::office::test_db::{both_backends, Backend};
 
     both_backends! {
@@ -619,11 +628,11 @@ mod tests {
         o.act(&lan, Action::Next, 10).unwrap();
         o.act(&lan, Action::Start, 10).unwrap();
         o.act(&lan, Action::Finish, 15).unwrap();
-        o.s.rate(1, &a1, "very_satisfied", &[], at(16)).unwrap();
+        o.s.rate(S1, 1, &a1, "very_satisfied", &[], at(16)).unwrap();
         o.act(&lan, Action::Next, 20).unwrap();
         o.act(&lan, Action::NoShow, 22).unwrap();
         let tz = chrono_tz::Asia::Ho_Chi_Minh;
-        let r = o.s.report(d(), d(), tz).unwrap();
+        let r = o.s.report(S1, d(), d(), tz).unwrap();
         assert_eq!(
             (r.total.tickets, r.total.served, r.total.no_shows),
             (3, 1, 1)
@@ -641,8 +650,8 @@ mod tests {
         assert_eq!(r.counters[0].key, "1");
         // The day before has nothing.
         let before = d() - TimeDelta::days(1);
-        assert_eq!(o.s.report(before, before, tz).unwrap().total.tickets, 0);
-        let rows = o.s.ticket_rows(d(), d()).unwrap();
+        assert_eq!(o.s.report(S1, before, before, tz).unwrap().total.tickets, 0);
+        let rows = o.s.ticket_rows(S1, d(), d()).unwrap();
         assert_eq!(rows.len(), 3);
     }
 }

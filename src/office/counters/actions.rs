@@ -13,6 +13,7 @@ use crate::domain::numbering::format_ticket_number;
 use crate::office::db::{placeholders, sql_params, Param, Tx};
 use crate::office::store::{
     day, lock_rev, open_counters, parse_ts, queues_changed, split_queues, to_u32, ts, OfficeStore,
+    SiteId,
 };
 
 /// What a clerk asks of the counter.
@@ -52,18 +53,27 @@ impl OfficeStore {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<()> {
-        let policy = self.call_policy()?;
+        let site = session.site;
+        let policy = self.call_policy(site)?;
         // Only a transfer needs the queue list.
         let known = match action {
-            Action::Transfer { .. } => self.queue_prefixes()?,
+            Action::Transfer { .. } => self.queue_prefixes(site)?,
             _ => Vec::new(),
         };
         let c = session.counter;
         let clerk = session.clerk.id.as_str();
+        let at = At {
+            site,
+            counter: c,
+            clerk,
+            now,
+            today,
+        };
         self.write(|tx| {
-            // The change counter first: actions of every office process then commit in the
-            // order their call-log ids were taken, so a board never skips a call.
-            lock_rev(tx)?;
+            // The site's change counter first: actions of every office process at this site
+            // then commit in the order their call-log ids were taken, so a board never
+            // skips a call; other sites never wait on it.
+            lock_rev(tx, site)?;
             let row = lock_counter(tx, session, now)?;
             let need_current = || {
                 refuse(409, "no_current", "no ticket is called or served at this counter")
@@ -87,12 +97,12 @@ impl OfficeStore {
                                 format!("{} was called but not started: start it or mark it a no-show", cur.label),
                             ));
                         }
-                        finish(tx, &cur.id, c, clerk, now, today)?;
-                        set_current(tx, c, None, row.streak)?;
+                        finish(tx, &at, &cur.id)?;
+                        set_current(tx, &at, None, row.streak)?;
                     }
                     if !call_next(tx, session, &row, policy, now, today)? {
                         // The ticket served is finished all the same.
-                        queues_changed(tx)?;
+                        queues_changed(tx, site)?;
                         return Ok(Some(refuse(
                             409,
                             "nobody_waiting",
@@ -106,7 +116,7 @@ impl OfficeStore {
                         "UPDATE ticket SET called_at = ?2, calls = calls + 1 WHERE id = ?1",
                         sql_params![&cur.id, &ts(now)],
                     )?;
-                    log_call(tx, &cur.id, c, clerk, "recall", now, today)?;
+                    log_call(tx, &at, &cur.id, "recall")?;
                 }
                 Action::NoShow => {
                     let cur = called(&row)?;
@@ -114,8 +124,8 @@ impl OfficeStore {
                         "UPDATE ticket SET state = 'no_show', no_show_at = ?2 WHERE id = ?1",
                         sql_params![&cur.id, &ts(now)],
                     )?;
-                    log_call(tx, &cur.id, c, clerk, "no_show", now, today)?;
-                    set_current(tx, c, None, row.streak)?;
+                    log_call(tx, &at, &cur.id, "no_show")?;
+                    set_current(tx, &at, None, row.streak)?;
                 }
                 Action::RecallNoShow(id) => {
                     if let Some(cur) = &row.current {
@@ -127,8 +137,8 @@ impl OfficeStore {
                     }
                     let changed = tx.execute(
                         "UPDATE ticket SET state = 'called', called_at = ?3, calls = calls + 1, no_show_at = NULL, clerk_id = ?5
-                         WHERE id = ?1 AND counter = ?2 AND state = 'no_show' AND no_show_at > ?4",
-                        sql_params![id.as_str(), c, &ts(now), &ts(now - NO_SHOW_GRACE), clerk],
+                         WHERE id = ?1 AND site_id = ?6 AND counter = ?2 AND state = 'no_show' AND no_show_at > ?4",
+                        sql_params![id.as_str(), c, &ts(now), &ts(now - NO_SHOW_GRACE), clerk, site.0],
                     )?;
                     if changed == 0 {
                         return Err(refuse(
@@ -137,8 +147,8 @@ impl OfficeStore {
                             "that ticket is not a recent no-show of this counter",
                         ));
                     }
-                    log_call(tx, id, c, clerk, "recall", now, today)?;
-                    set_current(tx, c, Some(id), row.streak)?;
+                    log_call(tx, &at, id, "recall")?;
+                    set_current(tx, &at, Some(id), row.streak)?;
                 }
                 Action::Start => {
                     let cur = called(&row)?;
@@ -146,12 +156,12 @@ impl OfficeStore {
                         "UPDATE ticket SET state = 'serving', started_at = ?2 WHERE id = ?1",
                         sql_params![&cur.id, &ts(now)],
                     )?;
-                    log_call(tx, &cur.id, c, clerk, "start", now, today)?;
+                    log_call(tx, &at, &cur.id, "start")?;
                 }
                 Action::Finish => {
                     let cur = row.current.clone().ok_or_else(need_current)?;
-                    finish(tx, &cur.id, c, clerk, now, today)?;
-                    set_current(tx, c, None, row.streak)?;
+                    finish(tx, &at, &cur.id)?;
+                    set_current(tx, &at, None, row.streak)?;
                 }
                 Action::Transfer { queue, counter } => {
                     let cur = row.current.clone().ok_or_else(need_current)?;
@@ -164,7 +174,7 @@ impl OfficeStore {
                         }
                     }
                     if let Some(to) = counter {
-                        let open = open_counters(tx, now)?.iter().any(|o| o.counter == *to);
+                        let open = open_counters(tx, site, now)?.iter().any(|o| o.counter == *to);
                         if *to == c || !open {
                             return Err(refuse(400, "bad_request", format!("counter {to} is not open to take a transfer")));
                         }
@@ -177,49 +187,51 @@ impl OfficeStore {
                          WHERE id = ?1",
                         sql_params![&cur.id, queue.as_deref(), counter.map(i64::from)],
                     )?;
-                    log_call(tx, &cur.id, c, clerk, "transfer", now, today)?;
-                    set_current(tx, c, None, row.streak)?;
+                    log_call(tx, &at, &cur.id, "transfer")?;
+                    set_current(tx, &at, None, row.streak)?;
                 }
                 Action::Pause | Action::Resume => {
                     tx.execute(
-                        "UPDATE counter_state SET paused = ?2 WHERE counter = ?1",
-                        sql_params![c, i64::from(*action == Action::Pause)],
+                        "UPDATE counter_state SET paused = ?2 WHERE site_id = ?3 AND counter = ?1",
+                        sql_params![c, i64::from(*action == Action::Pause), site.0],
                     )?;
                 }
             }
-            queues_changed(tx)?;
+            queues_changed(tx, site)?;
             Ok(None)
         })
         .and_then(|refusal| refusal.map_or(Ok(()), Err))
     }
 }
 
-fn log_call(
-    tx: &mut Tx,
-    ticket_id: &str,
+/// Where and when an action happens: the site, counter and clerk, the time and the day.
+struct At<'a> {
+    site: SiteId,
     counter: u32,
-    clerk_id: &str,
-    action: &str,
+    clerk: &'a str,
     now: DateTime<Utc>,
-    date: NaiveDate,
-) -> Result<()> {
+    today: NaiveDate,
+}
+
+fn log_call(tx: &mut Tx, at: &At, ticket_id: &str, action: &str) -> Result<()> {
     let label = tx
         .query_one(
-            "SELECT queue, number FROM ticket WHERE id = ?1",
-            sql_params![ticket_id],
+            "SELECT queue, number FROM ticket WHERE id = ?1 AND site_id = ?2",
+            sql_params![ticket_id, at.site.0],
         )
         .map(|r| Ok::<_, anyhow::Error>(format_ticket_number(&r.text(0)?, to_u32(r.int(1)?))))??;
     tx.execute(
-        "INSERT INTO call_log (ticket_id, label, counter, clerk_id, action, at, business_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO call_log (ticket_id, label, counter, clerk_id, action, at, business_date, site_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         sql_params![
             ticket_id,
             &label,
-            counter,
-            clerk_id,
+            at.counter,
+            at.clerk,
             action,
-            &ts(now),
-            &day(date)
+            &ts(at.now),
+            &day(at.today),
+            at.site.0
         ],
     )?;
     Ok(())
@@ -236,18 +248,22 @@ struct CounterRow {
 fn lock_counter(tx: &mut Tx, session: &ClerkSession, now: DateTime<Utc>) -> Result<CounterRow> {
     let row = tx
         .query_opt(
-            "UPDATE counter_state SET updated_at = ?2 WHERE counter = ?1 AND clerk_id = ?3 AND open = 1
+            "UPDATE counter_state SET updated_at = ?2
+             WHERE site_id = ?4 AND counter = ?1 AND clerk_id = ?3 AND open = 1
              RETURNING queues, paused, streak, current",
-            sql_params![session.counter, &ts(now), &session.clerk.id],
+            sql_params![session.counter, &ts(now), &session.clerk.id, session.site.0],
         )?
         .ok_or_else(|| {
             refuse(
                 401,
                 "counter_closed",
-                format!("counter {} is no longer open for this clerk", session.counter),
+                format!(
+                    "counter {} is no longer open for this clerk",
+                    session.counter
+                ),
             )
         })?;
-    let current = held_ticket(tx, row.opt_text(3)?, session.counter)?;
+    let current = held_ticket(tx, session.site, row.opt_text(3)?, session.counter)?;
     Ok(CounterRow {
         queues: split_queues(&row.text(0)?),
         paused: row.int(1)? != 0,
@@ -256,10 +272,10 @@ fn lock_counter(tx: &mut Tx, session: &ClerkSession, now: DateTime<Utc>) -> Resu
     })
 }
 
-fn set_current(tx: &mut Tx, counter: u32, current: Option<&str>, streak: u32) -> Result<()> {
+fn set_current(tx: &mut Tx, at: &At, current: Option<&str>, streak: u32) -> Result<()> {
     tx.execute(
-        "UPDATE counter_state SET current = ?2, streak = ?3 WHERE counter = ?1",
-        sql_params![counter, current, streak],
+        "UPDATE counter_state SET current = ?2, streak = ?3 WHERE site_id = ?4 AND counter = ?1",
+        sql_params![at.counter, current, streak, at.site.0],
     )?;
     Ok(())
 }
@@ -276,6 +292,13 @@ fn call_next(
     today: NaiveDate,
 ) -> Result<bool> {
     let c = session.counter;
+    let at = At {
+        site: session.site,
+        counter: c,
+        clerk: &session.clerk.id,
+        now,
+        today,
+    };
     let date = day(today);
     let now_text = ts(now);
     for _ in 0..20 {
@@ -287,15 +310,16 @@ fn call_next(
                 Param::from(date.as_str()),
                 Param::from(c),
                 Param::from(limit),
+                Param::from(session.site.0),
             ];
             params.extend(row.queues.iter().map(Param::from));
             rows.extend(tx.query(
                 &format!(
                     "SELECT id, priority, issued_at FROM ticket
-                     WHERE business_date = ?1 AND state = 'waiting' AND priority {op} 'none'
+                     WHERE site_id = ?4 AND business_date = ?1 AND state = 'waiting' AND priority {op} 'none'
                        AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
                      ORDER BY issued_at, id LIMIT ?3",
-                    placeholders(4, row.queues.len())
+                    placeholders(5, row.queues.len())
                 ),
                 &params,
             )?);
@@ -321,15 +345,16 @@ fn call_next(
             Param::from(c),
             Param::from(session.clerk.id.as_str()),
             Param::from(now_text.as_str()),
+            Param::from(session.site.0),
         ];
         params.extend(row.queues.iter().map(Param::from));
         let taken = tx.execute(
             &format!(
                 "UPDATE ticket SET state = 'called', counter = ?2, clerk_id = ?3, called_at = ?4,
                      first_called_at = COALESCE(first_called_at, ?4), calls = calls + 1
-                 WHERE id = ?1 AND state = 'waiting'
+                 WHERE id = ?1 AND site_id = ?5 AND state = 'waiting'
                    AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))",
-                placeholders(5, row.queues.len())
+                placeholders(6, row.queues.len())
             ),
             &params,
         )?;
@@ -339,32 +364,27 @@ fn call_next(
         let ordinary_left = waiting.iter().any(|w| !w.priority && w.id != chosen.id);
         let streak = streak_after(row.streak, chosen.priority, ordinary_left);
         let id = chosen.id.to_string();
-        log_call(tx, &id, c, &session.clerk.id, "call", now, today)?;
-        set_current(tx, c, Some(&id), streak)?;
+        log_call(tx, &at, &id, "call")?;
+        set_current(tx, &at, Some(&id), streak)?;
         return Ok(true);
     }
     anyhow::bail!("counter {c}: every ticket chosen was taken by another counter 20 times over")
 }
 
-fn finish(
-    tx: &mut Tx,
-    id: &str,
-    counter: u32,
-    clerk: &str,
-    now: DateTime<Utc>,
-    today: NaiveDate,
-) -> Result<()> {
+fn finish(tx: &mut Tx, at: &At, id: &str) -> Result<()> {
     // Finished straight from a call: service counted from the call.
     tx.execute(
         "UPDATE ticket SET state = 'done', finished_at = ?2, started_at = COALESCE(started_at, called_at)
-         WHERE id = ?1",
-        sql_params![id, &ts(now)],
+         WHERE id = ?1 AND site_id = ?3",
+        sql_params![id, &ts(at.now), at.site.0],
     )?;
-    log_call(tx, id, counter, clerk, "finish", now, today)
+    log_call(tx, at, id, "finish")
 }
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use chrono::TimeDelta;
 
     use super::*;
@@ -379,10 +399,13 @@ mod tests {
 
     fn calls_put_priority_first_with_a_capped_run_then_issue_order(b: Backend) {
         let mut o = office(b);
-        o.s.set_call_policy(CallPolicy {
-            max_priority_in_row: 2,
-            max_wait: TimeDelta::minutes(45),
-        })
+        o.s.set_call_policy(
+            S1,
+            CallPolicy {
+                max_priority_in_row: 2,
+                max_wait: TimeDelta::minutes(45),
+            },
+        )
         .unwrap();
         o.ticket("A", 1, 0, "none");
         o.ticket("A", 2, 1, "elderly");
@@ -547,31 +570,35 @@ mod tests {
         o.act(&lan, Action::Finish, 25).unwrap();
 
         // The tablet at counter 1 asks about A001 for 5 minutes, once.
-        let pending = o.s.rate_view(1, at(26)).unwrap().pending.unwrap();
+        let pending = o.s.rate_view(S1, 1, at(26)).unwrap().pending.unwrap();
         assert_eq!(pending.label, "A001");
-        assert!(o.s.rate_view(2, at(26)).unwrap().pending.is_none());
+        assert!(o.s.rate_view(S1, 2, at(26)).unwrap().pending.is_none());
         assert!(
-            o.s.rate_view(1, at(31)).unwrap().pending.is_none(),
+            o.s.rate_view(S1, 1, at(31)).unwrap().pending.is_none(),
             "5 minutes passed"
         );
         let reasons = vec!["long_wait".to_string(), "paperwork".to_string()];
         assert_eq!(
-            code(o.s.rate(1, &a1, "satisfied", &reasons, at(26)).unwrap_err()),
+            code(
+                o.s.rate(S1, 1, &a1, "satisfied", &reasons, at(26))
+                    .unwrap_err()
+            ),
             "bad_request"
         );
         assert_eq!(
-            code(o.s.rate(1, &a1, "meh", &[], at(26)).unwrap_err()),
+            code(o.s.rate(S1, 1, &a1, "meh", &[], at(26)).unwrap_err()),
             "bad_request"
         );
-        o.s.rate(1, &a1, "unsatisfied", &reasons, at(26)).unwrap();
+        o.s.rate(S1, 1, &a1, "unsatisfied", &reasons, at(26))
+            .unwrap();
         assert_eq!(
-            code(o.s.rate(1, &a1, "satisfied", &[], at(26)).unwrap_err()),
+            code(o.s.rate(S1, 1, &a1, "satisfied", &[], at(26)).unwrap_err()),
             "not_pending"
         );
-        assert!(o.s.rate_view(1, at(26)).unwrap().pending.is_none());
+        assert!(o.s.rate_view(S1, 1, at(26)).unwrap().pending.is_none());
 
         // The board: each open counter's last call, the calls newest first with their voice.
-        let board = o.s.board_view(at(26), d()).unwrap();
+        let board = o.s.board_view(S1, at(26), d()).unwrap();
         let counters: Vec<(u32, Option<&str>)> = board
             .counters
             .iter()
@@ -624,7 +651,7 @@ mod tests {
         o.act(&lan, Action::Start, 6).unwrap();
         o.act(&lan, Action::Next, 12).unwrap();
         let a = |o: &mut Office| {
-            o.s.changes(0, None, d(), at(12))
+            o.s.changes(S1, 0, None, d(), at(12))
                 .unwrap()
                 .queues
                 .into_iter()

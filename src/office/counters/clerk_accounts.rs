@@ -6,9 +6,9 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::clerks::{release_current, Clerk};
+use super::clerks::{release_current, Clerk, ClerkRole, CLERK_COLUMNS};
 use crate::office::db::sql_params;
-use crate::office::store::{queues_changed, to_u32, ts, OfficeStore};
+use crate::office::store::{queues_changed, to_u32, ts, OfficeStore, SiteId};
 
 /// A clerk account as `list-clerks` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,6 +19,10 @@ pub struct ClerkAccount {
     pub name: String,
     /// May see the reports.
     pub lead: bool,
+    /// What it may do.
+    pub role: ClerkRole,
+    /// The code of its site; None for a province lead.
+    pub site: Option<String>,
     /// When it was disabled, RFC 3339; `None` while it may log in.
     pub disabled_at: Option<String>,
     /// The last successful login, RFC 3339.
@@ -43,20 +47,17 @@ impl OfficeStore {
     pub fn clerk_login(&self, username: &str) -> Result<Option<ClerkLogin>> {
         self.read(|tx| {
             tx.query_opt(
-                "SELECT id, username, name, lead, password_hash, disabled_at FROM clerk
-                 WHERE username = ?1",
+                &format!(
+                    "SELECT {CLERK_COLUMNS}, c.password_hash, c.disabled_at FROM clerk c
+                     WHERE c.username = ?1"
+                ),
                 sql_params![username],
             )?
             .map(|r| {
                 Ok(ClerkLogin {
-                    clerk: Clerk {
-                        id: r.text(0)?,
-                        username: r.text(1)?,
-                        name: r.text(2)?,
-                        lead: r.int(3)? != 0,
-                    },
-                    password_hash: r.text(4)?,
-                    disabled: r.opt_text(5)?.is_some(),
+                    clerk: Clerk::from_row(&r, 0)?,
+                    password_hash: r.text(5)?,
+                    disabled: r.opt_text(6)?.is_some(),
                 })
             })
             .transpose()
@@ -108,19 +109,23 @@ impl OfficeStore {
                 sql_params![&id],
             )?;
             let held = tx.query(
-                "SELECT counter FROM counter_state WHERE clerk_id = ?1 AND open = 1",
+                "SELECT counter, site_id FROM counter_state WHERE clerk_id = ?1 AND open = 1",
                 sql_params![&id],
             )?;
+            let mut sites = Vec::new();
             for r in &held {
-                let counter = to_u32(r.int(0)?);
-                release_current(tx, counter, now)?;
+                let (counter, site) = (to_u32(r.int(0)?), SiteId(r.int(1)?));
+                release_current(tx, site, counter, now)?;
                 tx.execute(
-                    "UPDATE counter_state SET open = 0 WHERE counter = ?1",
-                    sql_params![counter],
+                    "UPDATE counter_state SET open = 0 WHERE site_id = ?2 AND counter = ?1",
+                    sql_params![counter, site.0],
                 )?;
+                sites.push(site);
             }
-            if !held.is_empty() {
-                queues_changed(tx)?;
+            sites.sort_unstable();
+            sites.dedup();
+            for site in sites {
+                queues_changed(tx, site)?;
             }
             Ok(u32::try_from(counters.len()).unwrap_or(u32::MAX))
         })?;
@@ -137,18 +142,22 @@ impl OfficeStore {
     pub fn clerk_accounts(&self, now: DateTime<Utc>) -> Result<Vec<ClerkAccount>> {
         self.read(|tx| {
             tx.query(
-                "SELECT c.username, c.name, c.lead, c.disabled_at, c.last_login_at,
+                "SELECT c.username, c.name, c.role, c.disabled_at, c.last_login_at,
                         (SELECT COUNT(*) FROM clerk_session s
-                         WHERE s.clerk_id = c.id AND s.expires_at > ?1 AND s.last_seen > ?2)
+                         WHERE s.clerk_id = c.id AND s.expires_at > ?1 AND s.last_seen > ?2),
+                        (SELECT code FROM site WHERE site.id = c.site_id)
                  FROM clerk c ORDER BY c.username",
                 sql_params![&ts(now), &crate::office::store::idle_cutoff(now)],
             )?
             .iter()
             .map(|r| {
+                let role = ClerkRole::from_code(&r.text(2)?);
                 Ok(ClerkAccount {
                     username: r.text(0)?,
                     name: r.text(1)?,
-                    lead: r.int(2)? != 0,
+                    lead: role != ClerkRole::Clerk,
+                    role,
+                    site: r.opt_text(6)?,
                     disabled_at: r.opt_text(3)?,
                     last_login_at: r.opt_text(4)?,
                     sessions: to_u32(r.int(5)?),

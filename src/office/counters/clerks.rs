@@ -9,7 +9,7 @@ use super::refused::refuse;
 use crate::domain::text::nfc;
 use crate::office::db::{sql_params, Tx};
 use crate::office::store::{
-    idle_cutoff, new_token, parse_ts, queues_changed, to_u32, token_hash, ts, OfficeStore,
+    idle_cutoff, new_token, parse_ts, queues_changed, to_u32, token_hash, ts, OfficeStore, SiteId,
 };
 
 /// A session ends this long after login, whatever happens.
@@ -17,6 +17,38 @@ pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
 
 /// Counters are numbered 1 to this.
 pub const MAX_COUNTER: u32 = 99;
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClerkRole {
+    /// Calls tickets at the counters of its site.
+    #[default]
+    Clerk,
+    /// Calls tickets and sees its site's reports.
+    SiteLead,
+    /// Sees every site's reports and the province roll-up; calls no one.
+    ProvinceLead,
+}
+
+impl ClerkRole {
+    /// Stable storage code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ClerkRole::Clerk => "clerk",
+            ClerkRole::SiteLead => "site_lead",
+            ClerkRole::ProvinceLead => "province_lead",
+        }
+    }
+
+    /// Inverse of [`code`](Self::code); an unknown code (a newer office's) grants the least.
+    pub fn from_code(code: &str) -> ClerkRole {
+        [ClerkRole::SiteLead, ClerkRole::ProvinceLead]
+            .into_iter()
+            .find(|r| r.code() == code)
+            .unwrap_or(ClerkRole::Clerk)
+    }
+}
 
 /// A clerk account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,9 +60,32 @@ pub struct Clerk {
     pub username: String,
     /// Full name, shown on the console and in reports.
     pub name: String,
-    /// May see the reports.
+    /// May see reports (its site's, or every site's for a province lead).
     pub lead: bool,
+    /// What it may do.
+    pub role: ClerkRole,
+    /// Its site; None for a province lead.
+    #[serde(skip)]
+    pub site: Option<SiteId>,
 }
+
+impl Clerk {
+    /// An account read from `id, username, name, role, site_id` at `at`.
+    pub(super) fn from_row(r: &crate::office::db::Row, at: usize) -> Result<Clerk> {
+        let role = ClerkRole::from_code(&r.text(at + 3)?);
+        Ok(Clerk {
+            id: r.text(at)?,
+            username: r.text(at + 1)?,
+            name: r.text(at + 2)?,
+            lead: role != ClerkRole::Clerk,
+            role,
+            site: r.opt_int(at + 4)?.map(SiteId),
+        })
+    }
+}
+
+/// The columns [`Clerk::from_row`] reads, of the table aliased `c`.
+pub(super) const CLERK_COLUMNS: &str = "c.id, c.username, c.name, c.role, c.site_id";
 
 /// A clerk logged in at a counter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +94,8 @@ pub struct ClerkSession {
     pub clerk: Clerk,
     /// Where.
     pub counter: u32,
+    /// The site of that counter (the clerk's).
+    pub site: SiteId,
 }
 
 /// Checks a username: what a clerk types, so short and plain.
@@ -55,18 +112,31 @@ fn check_username(username: &str) -> Result<()> {
 }
 
 impl OfficeStore {
-    /// Creates a clerk account (or, with `replace`, gives an existing one a new name,
-    /// password and role); the password is stored as an argon2id hash.
+    /// Creates a clerk account of `site` (none for a province lead; usernames are unique
+    /// across sites) or, with `replace`, gives an existing one a new name, password, role
+    /// and site; the password is stored as an argon2id hash.
+    #[allow(clippy::too_many_arguments)]
     pub fn add_clerk(
         &mut self,
+        site: Option<SiteId>,
         username: &str,
         name: &str,
         password: &str,
-        lead: bool,
+        role: ClerkRole,
         replace: bool,
         now: DateTime<Utc>,
     ) -> Result<Clerk> {
         check_username(username)?;
+        match (role, site) {
+            (ClerkRole::ProvinceLead, Some(_)) => {
+                anyhow::bail!("a province lead belongs to no site")
+            }
+            (ClerkRole::Clerk | ClerkRole::SiteLead, None) => {
+                anyhow::bail!("a clerk or site lead belongs to a site (--site CODE)")
+            }
+            _ => {}
+        }
+        let site_id = site.map(|s| s.0);
         let name = nfc(name.trim());
         anyhow::ensure!(!name.is_empty(), "a clerk needs a name (--name)");
         if let Some(why) = super::password_policy::weakness(password) {
@@ -88,8 +158,8 @@ impl OfficeStore {
                 ),
                 Some(old) => {
                     tx.execute(
-                        "UPDATE clerk SET name = ?2, password_hash = ?3, lead = ?4, disabled_at = NULL WHERE id = ?1",
-                        sql_params![&old, &name, &hash, i64::from(lead)],
+                        "UPDATE clerk SET name = ?2, password_hash = ?3, role = ?4, site_id = ?5, disabled_at = NULL WHERE id = ?1",
+                        sql_params![&old, &name, &hash, role.code(), site_id],
                     )?;
                     // A new password ends the sessions opened with the old one.
                     tx.execute(
@@ -100,9 +170,9 @@ impl OfficeStore {
                 }
                 None => {
                     tx.execute(
-                        "INSERT INTO clerk (id, username, name, password_hash, lead, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        sql_params![&id, username, &name, &hash, i64::from(lead), &ts(now)],
+                        "INSERT INTO clerk (id, username, name, password_hash, created_at, role, site_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        sql_params![&id, username, &name, &hash, &ts(now), role.code(), site_id],
                     )?;
                     id.clone()
                 }
@@ -111,7 +181,9 @@ impl OfficeStore {
                 id,
                 username: username.to_string(),
                 name: name.clone(),
-                lead,
+                lead: role != ClerkRole::Clerk,
+                role,
+                site,
             })
         })
     }
@@ -121,21 +193,13 @@ impl OfficeStore {
     pub fn clerk_credentials(&self, username: &str) -> Result<Option<(Clerk, String)>> {
         self.read(|tx| {
             tx.query_opt(
-                "SELECT id, username, name, lead, password_hash FROM clerk
-                 WHERE username = ?1 AND disabled_at IS NULL",
+                &format!(
+                    "SELECT {CLERK_COLUMNS}, c.password_hash FROM clerk c
+                     WHERE c.username = ?1 AND c.disabled_at IS NULL"
+                ),
                 sql_params![username],
             )?
-            .map(|r| {
-                Ok((
-                    Clerk {
-                        id: r.text(0)?,
-                        username: r.text(1)?,
-                        name: r.text(2)?,
-                        lead: r.int(3)? != 0,
-                    },
-                    r.text(4)?,
-                ))
-            })
+            .map(|r| Ok((Clerk::from_row(&r, 0)?, r.text(5)?)))
             .transpose()
         })
     }
@@ -160,7 +224,14 @@ impl OfficeStore {
         if queues.is_empty() {
             return Err(refuse(400, "bad_request", "choose at least one queue"));
         }
-        let known = self.queue_prefixes()?;
+        let Some(site) = clerk.site.filter(|_| clerk.role != ClerkRole::ProvinceLead) else {
+            return Err(refuse(
+                403,
+                "no_counter_role",
+                "a province account sees reports and calls no one",
+            ));
+        };
+        let known = self.queue_prefixes(site)?;
         if let Some(q) = queues.iter().find(|q| !known.contains(q)) {
             return Err(refuse(400, "bad_request", format!("unknown queue {q:?}")));
         }
@@ -171,18 +242,19 @@ impl OfficeStore {
             // through two office processes take turns.
             let previous = tx
                 .query_one(
-                    "INSERT INTO counter_state (counter, queues, open, paused, streak, updated_at)
-                     VALUES (?1, '', 0, 0, 0, ?2)
-                     ON CONFLICT (counter) DO UPDATE SET updated_at = counter_state.updated_at
+                    "INSERT INTO counter_state (counter, queues, open, paused, streak, updated_at, site_id)
+                     VALUES (?1, '', 0, 0, 0, ?2, ?3)
+                     ON CONFLICT (site_id, counter) DO UPDATE SET updated_at = counter_state.updated_at
                      RETURNING clerk_id",
-                    sql_params![counter, &ts(now)],
+                    sql_params![counter, &ts(now), site.0],
                 )?
                 .opt_text(0)?;
             let holder = tx
                 .query_opt(
                     "SELECT c.name FROM clerk_session s JOIN clerk c ON c.id = s.clerk_id
-                     WHERE s.counter = ?1 AND s.clerk_id <> ?2 AND s.expires_at > ?3 AND s.last_seen > ?4",
-                    sql_params![counter, &clerk.id, &ts(now), &idle_cutoff(now)],
+                     WHERE c.site_id = ?5 AND s.counter = ?1 AND s.clerk_id <> ?2
+                         AND s.expires_at > ?3 AND s.last_seen > ?4",
+                    sql_params![counter, &clerk.id, &ts(now), &idle_cutoff(now), site.0],
                 )?
                 .map(|r| r.text(0))
                 .transpose()?;
@@ -202,18 +274,20 @@ impl OfficeStore {
                 .map(|r| r.int(0))
                 .collect::<Result<_>>()?;
             for other in others {
-                release_current(tx, to_u32(other), now)?;
+                release_current(tx, site, to_u32(other), now)?;
                 tx.execute(
-                    "UPDATE counter_state SET open = 0 WHERE counter = ?1 AND clerk_id = ?2",
-                    sql_params![other, &clerk.id],
+                    "UPDATE counter_state SET open = 0 WHERE site_id = ?3 AND counter = ?1 AND clerk_id = ?2",
+                    sql_params![other, &clerk.id, site.0],
                 )?;
             }
             if previous.as_deref().is_some_and(|p| p != clerk.id) {
-                release_current(tx, counter, now)?;
+                release_current(tx, site, counter, now)?;
             }
             tx.execute(
-                "DELETE FROM clerk_session WHERE clerk_id = ?1 OR (counter = ?2 AND (expires_at <= ?3 OR last_seen <= ?4))",
-                sql_params![&clerk.id, counter, &ts(now), &idle_cutoff(now)],
+                "DELETE FROM clerk_session WHERE clerk_id = ?1 OR (counter = ?2
+                     AND clerk_id IN (SELECT id FROM clerk WHERE site_id = ?5)
+                     AND (expires_at <= ?3 OR last_seen <= ?4))",
+                sql_params![&clerk.id, counter, &ts(now), &idle_cutoff(now), site.0],
             )?;
             tx.execute(
                 "INSERT INTO clerk_session (token_hash, clerk_id, counter, created_at, expires_at, last_seen)
@@ -222,10 +296,10 @@ impl OfficeStore {
             )?;
             tx.execute(
                 "UPDATE counter_state SET clerk_id = ?2, queues = ?3, open = 1, paused = 0, updated_at = ?4
-                 WHERE counter = ?1",
-                sql_params![counter, &clerk.id, &queues.join(","), &ts(now)],
+                 WHERE site_id = ?5 AND counter = ?1",
+                sql_params![counter, &clerk.id, &queues.join(","), &ts(now), site.0],
             )?;
-            queues_changed(tx)?;
+            queues_changed(tx, site)?;
             Ok(())
         })?;
         log::info!(event = "counter_opened", counter = counter; "clerk {} opened counter {counter}", clerk.username);
@@ -256,29 +330,32 @@ impl OfficeStore {
         let hash = token_hash(token);
         self.write(|tx| {
             let Some(r) = tx.query_opt(
-                "SELECT c.id, c.username, c.name, c.lead, s.counter, s.last_seen FROM clerk_session s
-                 JOIN clerk c ON c.id = s.clerk_id
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen > ?3 AND c.disabled_at IS NULL",
+                &format!(
+                    "SELECT {CLERK_COLUMNS}, s.counter, s.last_seen FROM clerk_session s
+                     JOIN clerk c ON c.id = s.clerk_id
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen > ?3
+                         AND c.disabled_at IS NULL AND c.site_id IS NOT NULL"
+                ),
                 sql_params![&hash, &ts(now), &idle_cutoff(now)],
             )?
             else {
                 return Ok(None);
             };
             // Written at most once a minute: the stream asks on every change.
-            if touch && parse_ts(&r.text(5)?)? < now - TimeDelta::minutes(1) {
+            if touch && parse_ts(&r.text(6)?)? < now - TimeDelta::minutes(1) {
                 tx.execute(
                     "UPDATE clerk_session SET last_seen = ?2 WHERE token_hash = ?1",
                     sql_params![&hash, &ts(now)],
                 )?;
             }
+            let clerk = Clerk::from_row(&r, 0)?;
+            let Some(site) = clerk.site else {
+                return Ok(None);
+            };
             Ok(Some(ClerkSession {
-                clerk: Clerk {
-                    id: r.text(0)?,
-                    username: r.text(1)?,
-                    name: r.text(2)?,
-                    lead: r.int(3)? != 0,
-                },
-                counter: to_u32(r.int(4)?),
+                clerk,
+                counter: to_u32(r.int(5)?),
+                site,
             }))
         })
     }
@@ -292,20 +369,28 @@ impl OfficeStore {
                 sql_params![&hash],
             )? {
                 let (counter, clerk) = (to_u32(r.int(0)?), r.text(1)?);
+                let Some(site) = tx
+                    .query_opt("SELECT site_id FROM clerk WHERE id = ?1", sql_params![&clerk])?
+                    .and_then(|r| r.opt_int(0).transpose())
+                    .transpose()?
+                    .map(SiteId)
+                else {
+                    return Ok(());
+                };
                 let holds = tx
                     .query_opt(
-                        "SELECT 1 FROM counter_state WHERE counter = ?1 AND clerk_id = ?2",
-                        sql_params![counter, &clerk],
+                        "SELECT 1 FROM counter_state WHERE site_id = ?3 AND counter = ?1 AND clerk_id = ?2",
+                        sql_params![counter, &clerk, site.0],
                     )?
                     .is_some();
                 if holds {
-                    release_current(tx, counter, now)?;
+                    release_current(tx, site, counter, now)?;
                     tx.execute(
-                        "UPDATE counter_state SET open = 0 WHERE counter = ?1",
-                        sql_params![counter],
+                        "UPDATE counter_state SET open = 0 WHERE site_id = ?2 AND counter = ?1",
+                        sql_params![counter, site.0],
                     )?;
                 }
-                queues_changed(tx)?;
+                queues_changed(tx, site)?;
             }
             Ok(())
         })
@@ -315,12 +400,18 @@ impl OfficeStore {
 /// Lets go of the ticket a counter holds when the counter closes or changes hands, so no
 /// citizen is lost: a ticket only called goes back to waiting (its issue time keeps its
 /// place), one being served is finished.
-pub(super) fn release_current(tx: &mut Tx, counter: u32, now: DateTime<Utc>) -> Result<()> {
+pub(super) fn release_current(
+    tx: &mut Tx,
+    site: SiteId,
+    counter: u32,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let current = tx
         .query_opt(
             "SELECT t.id, t.state FROM counter_state c JOIN ticket t ON t.id = c.current
-             WHERE c.counter = ?1 AND t.counter = ?1 AND t.state IN ('called', 'serving')",
-            sql_params![counter],
+             WHERE c.site_id = ?2 AND c.counter = ?1 AND t.site_id = ?2 AND t.counter = ?1
+                 AND t.state IN ('called', 'serving')",
+            sql_params![counter, site.0],
         )?
         .map(|r| Ok::<_, anyhow::Error>((r.text(0)?, r.text(1)?)))
         .transpose()?;
@@ -339,8 +430,8 @@ pub(super) fn release_current(tx: &mut Tx, counter: u32, now: DateTime<Utc>) -> 
         log::info!("counter {counter} closed or changed hands: its {state} ticket was released");
     }
     tx.execute(
-        "UPDATE counter_state SET current = NULL WHERE counter = ?1",
-        sql_params![counter],
+        "UPDATE counter_state SET current = NULL WHERE site_id = ?2 AND counter = ?1",
+        sql_params![counter, site.0],
     )?;
     Ok(())
 }
@@ -350,6 +441,8 @@ mod tests {
     use super::*;
     use crate::office::counters::fixtures::*;
     use crate::office::counters::Action;
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use crate::office::test_db::{both_backends, Backend};
 
     both_backends! {
@@ -382,6 +475,7 @@ mod tests {
         let lan2 = ClerkSession {
             clerk: lan.clerk.clone(),
             counter: 2,
+            site: S1,
         };
         assert!(o
             .s
@@ -389,7 +483,9 @@ mod tests {
             .unwrap()
             .current
             .is_none());
-        let r = o.s.report(d(), d(), chrono_tz::Asia::Ho_Chi_Minh).unwrap();
+        let r =
+            o.s.report(S1, d(), d(), chrono_tz::Asia::Ho_Chi_Minh)
+                .unwrap();
         assert_eq!(
             r.total.served, 1,
             "A001 finished when the counter changed hands"
@@ -418,7 +514,7 @@ mod tests {
         }
         o.s.close_session(&nam_later, at(131)).unwrap();
         assert_eq!(
-            o.s.changes(0, None, d(), at(131)).unwrap().queues[0].waiting,
+            o.s.changes(S1, 0, None, d(), at(131)).unwrap().queues[0].waiting,
             1
         );
     }
@@ -427,8 +523,16 @@ mod tests {
         let mut o = office(b);
         let lan = o.clerk("lan", 1, &["A"], 0);
         let nam =
-            o.s.add_clerk("nam", "Nam", "mat-khau-8", false, false, at(0))
-                .unwrap();
+            o.s.add_clerk(
+                Some(S1),
+                "nam",
+                "Nam",
+                "mat-khau-8",
+                crate::office::counters::ClerkRole::Clerk,
+                false,
+                at(0),
+            )
+            .unwrap();
         let queues = vec!["A".to_string()];
         let e = o.s.open_session(&nam, 1, &queues, at(1)).unwrap_err();
         assert_eq!(code(e), "counter_taken");
@@ -453,7 +557,7 @@ mod tests {
         assert!(o.s.session("not-a-token", at(60)).unwrap().is_none());
         assert!(o.s.session(&t, at(60 + 121)).unwrap().is_none());
         let tn = o.s.open_session(&nam, 1, &queues, at(60 + 121)).unwrap();
-        assert_eq!(o.s.board_view(at(182), d()).unwrap().counters.len(), 1);
+        assert_eq!(o.s.board_view(S1, at(182), d()).unwrap().counters.len(), 1);
         // Lan's old session cannot act on the counter Nam now holds.
         assert_eq!(
             code(o.act(&lan, Action::Pause, 182).unwrap_err()),
@@ -461,7 +565,12 @@ mod tests {
         );
         o.s.close_session(&tn, at(183)).unwrap();
         assert!(o.s.session(&tn, at(183)).unwrap().is_none());
-        assert!(o.s.board_view(at(183), d()).unwrap().counters.is_empty());
+        assert!(o
+            .s
+            .board_view(S1, at(183), d())
+            .unwrap()
+            .counters
+            .is_empty());
         // Sessions end 12 hours after login however busy.
         let t = o.s.open_session(&nam, 3, &queues, at(200)).unwrap();
         for h in 1..12 {
@@ -470,16 +579,40 @@ mod tests {
         assert!(o.s.session(&t, at(200 + 12 * 60)).unwrap().is_none());
         // A new password ends the sessions opened with the old one.
         let t = o.s.open_session(&nam, 3, &queues, at(1000)).unwrap();
-        o.s.add_clerk("nam", "Nam", "mat-khau-moi", false, true, at(1001))
-            .unwrap();
+        o.s.add_clerk(
+            Some(S1),
+            "nam",
+            "Nam",
+            "mat-khau-moi",
+            crate::office::counters::ClerkRole::Clerk,
+            true,
+            at(1001),
+        )
+        .unwrap();
         assert!(o.s.session(&t, at(1002)).unwrap().is_none());
         let e =
-            o.s.add_clerk("nam", "Nam", "mat-khau-moi", false, false, at(1001))
-                .unwrap_err();
+            o.s.add_clerk(
+                Some(S1),
+                "nam",
+                "Nam",
+                "mat-khau-moi",
+                crate::office::counters::ClerkRole::Clerk,
+                false,
+                at(1001),
+            )
+            .unwrap_err();
         assert!(e.to_string().contains("--replace"), "{e}");
         assert!(o
             .s
-            .add_clerk("short", "S", "1234567", false, false, at(0))
+            .add_clerk(
+                Some(S1),
+                "short",
+                "S",
+                "1234567",
+                crate::office::counters::ClerkRole::Clerk,
+                false,
+                at(0)
+            )
             .is_err());
         // Reopened, the accounts are still there.
         let target = o._db.target().to_string();

@@ -1,10 +1,11 @@
 //! What the counters' tests share: an office with two queues and a kiosk, a test day in
 //! minutes from 08:00, clerks at counters and the refusal codes.
 
+use crate::office::store::S1;
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 
-use super::{Action, ClerkSession, CounterView, QueueDef, Refused};
+use super::{Action, ClerkRole, ClerkSession, CounterView, QueueDef, Refused};
 use crate::office::store::OfficeStore;
 use crate::office::test_db::{Backend, TestDb};
 use crate::office::{Device, Role};
@@ -33,9 +34,15 @@ pub(in crate::office) struct Office {
 pub(in crate::office) fn office(b: Backend) -> Office {
     let db = TestDb::new(b);
     let mut s = OfficeStore::open(db.target()).unwrap();
-    let kiosk = s.enroll_device("Kiosk", Role::Kiosk, at(0)).unwrap().0;
-    s.set_queues(&[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])])
-        .unwrap();
+    let kiosk = s
+        .enroll_device("Kiosk", Role::Kiosk, &[S1], at(0))
+        .unwrap()
+        .0;
+    s.set_queues(
+        S1,
+        &[QueueDef::new("A", &["HT"]), QueueDef::new("B", &["DD"])],
+    )
+    .unwrap();
     Office { _db: db, s, kiosk }
 }
 
@@ -77,10 +84,11 @@ impl Office {
         let clerk = self
             .s
             .add_clerk(
+                Some(S1),
                 username,
                 &format!("Cán bộ {username}"),
                 "mat-khau-8",
-                false,
+                ClerkRole::Clerk,
                 false,
                 at(min),
             )
@@ -89,7 +97,11 @@ impl Office {
         self.s
             .open_session(&clerk, counter, &queues, at(min))
             .unwrap();
-        ClerkSession { clerk, counter }
+        ClerkSession {
+            clerk,
+            counter,
+            site: S1,
+        }
     }
 
     /// Does `action`, then reads the console.

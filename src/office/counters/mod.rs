@@ -23,7 +23,7 @@ mod views;
 pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
-pub use clerks::{Clerk, ClerkSession, MAX_COUNTER, SESSION_LIFETIME};
+pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, SESSION_LIFETIME};
 pub use office_config::{QueueDef, QueueOption};
 pub use password_policy::{weakness as password_weakness, MIN_PASSWORD};
 pub use ratings::{PendingRating, RateView, RATING_WINDOW, REASONS, SCORES};

@@ -1,4 +1,4 @@
-//! The office's own settings for the counters: the queues clerks pick from (named from the
+//! Each site's own settings for its counters: the queues clerks pick from (named from the
 //! catalogue) and the calling policy.
 
 use anyhow::{Context, Result};
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::Catalogue;
 use crate::domain::calling::CallPolicy;
 use crate::office::db::sql_params;
-use crate::office::store::{queues_changed, OfficeStore};
+use crate::office::store::{queues_changed, OfficeStore, SiteId};
 
 /// A queue clerks pick from: the kiosk config's `[[queues]]` (prefix and fields).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,25 +41,25 @@ pub struct QueueOption {
 }
 
 impl OfficeStore {
-    /// Stores the queues clerks pick from (the kiosk config's `[[queues]]`).
-    pub fn set_queues(&mut self, queues: &[QueueDef]) -> Result<()> {
+    /// Stores the queues the site's clerks pick from (the kiosk config's `[[queues]]`).
+    pub fn set_queues(&mut self, site: SiteId, queues: &[QueueDef]) -> Result<()> {
         anyhow::ensure!(!queues.is_empty(), "no queues to set");
         let json = serde_json::to_string(queues)?;
-        self.set_config("queues", &json)
+        self.set_config(site, "queues", &json)
     }
 
-    /// Stores the calling policy.
-    pub fn set_call_policy(&mut self, policy: CallPolicy) -> Result<()> {
+    /// Stores the site's calling policy.
+    pub fn set_call_policy(&mut self, site: SiteId, policy: CallPolicy) -> Result<()> {
         let json = serde_json::json!({
             "max_priority_in_row": policy.max_priority_in_row,
             "max_wait_minutes": policy.max_wait.num_minutes(),
         });
-        self.set_config("calling", &json.to_string())
+        self.set_config(site, "calling", &json.to_string())
     }
 
-    /// The calling policy ([`CallPolicy::default`] until set).
-    pub fn call_policy(&self) -> Result<CallPolicy> {
-        let Some(json) = self.config("calling")? else {
+    /// The site's calling policy ([`CallPolicy::default`] until set).
+    pub fn call_policy(&self, site: SiteId) -> Result<CallPolicy> {
+        let Some(json) = self.config(site, "calling")? else {
             return Ok(CallPolicy::default());
         };
         #[derive(Deserialize)]
@@ -74,22 +74,22 @@ impl OfficeStore {
         })
     }
 
-    fn set_config(&mut self, key: &str, value: &str) -> Result<()> {
+    fn set_config(&mut self, site: SiteId, key: &str, value: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO office_config (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = ?2",
-                sql_params![key, value],
+                "INSERT INTO office_config (key, value, site_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (site_id, key) DO UPDATE SET value = ?2",
+                sql_params![key, value, site.0],
             )?;
-            queues_changed(tx)
+            queues_changed(tx, site)
         })
     }
 
-    fn config(&self, key: &str) -> Result<Option<String>> {
+    fn config(&self, site: SiteId, key: &str) -> Result<Option<String>> {
         self.read(|tx| {
             tx.query_opt(
-                "SELECT value FROM office_config WHERE key = ?1",
-                sql_params![key],
+                "SELECT value FROM office_config WHERE site_id = ?2 AND key = ?1",
+                sql_params![key, site.0],
             )?
             .map(|r| r.text(0))
             .transpose()
@@ -98,15 +98,18 @@ impl OfficeStore {
 
     /// The queues set with [`set_queues`](Self::set_queues); without them, those tickets
     /// were issued in (so an office nobody configured still works).
-    pub fn queues(&self) -> Result<Vec<QueueDef>> {
-        if let Some(json) = self.config("queues")? {
+    pub fn queues(&self, site: SiteId) -> Result<Vec<QueueDef>> {
+        if let Some(json) = self.config(site, "queues")? {
             return serde_json::from_str(&json).context("bad queue list stored");
         }
         let prefixes = self.read(|tx| {
-            tx.query("SELECT DISTINCT serve_queue FROM ticket", &[])?
-                .iter()
-                .map(|r| r.text(0))
-                .collect::<Result<Vec<_>>>()
+            tx.query(
+                "SELECT DISTINCT serve_queue FROM ticket WHERE site_id = ?1",
+                sql_params![site.0],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<Vec<_>>>()
         })?;
         let mut prefixes = prefixes;
         prefixes.sort();
@@ -120,13 +123,13 @@ impl OfficeStore {
     }
 
     /// The prefixes of [`queues`](Self::queues).
-    pub(super) fn queue_prefixes(&self) -> Result<Vec<String>> {
-        Ok(self.queues()?.into_iter().map(|q| q.prefix).collect())
+    pub(super) fn queue_prefixes(&self, site: SiteId) -> Result<Vec<String>> {
+        Ok(self.queues(site)?.into_iter().map(|q| q.prefix).collect())
     }
 
     /// The queues with their fields' names (from the catalogue kiosks get, or the built-in
     /// one), for the login form and the console.
-    pub fn queue_options(&self) -> Result<Vec<QueueOption>> {
+    pub fn queue_options(&self, site: SiteId) -> Result<Vec<QueueOption>> {
         let catalogue = match self.catalogue()? {
             Some(json) => Catalogue::from_json(&json).unwrap_or_else(|e| {
                 log::warn!("the stored catalogue does not load ({e:#}); naming queues from the built-in one");
@@ -135,7 +138,7 @@ impl OfficeStore {
             None => Catalogue::default_embedded(),
         };
         Ok(self
-            .queues()?
+            .queues(site)?
             .into_iter()
             .map(|q| {
                 let names = |vi: bool| {

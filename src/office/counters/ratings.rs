@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::refused::refuse;
 use crate::domain::numbering::format_ticket_number;
 use crate::office::db::{sql_params, Tx};
-use crate::office::store::{to_u32, ts, OfficeStore};
+use crate::office::store::{to_u32, ts, OfficeStore, SiteId};
 
 /// The rating tablet asks about a ticket finished at most this long ago.
 pub const RATING_WINDOW: TimeDelta = TimeDelta::minutes(5);
@@ -40,18 +40,19 @@ pub const SCORES: [&str; 3] = ["very_satisfied", "satisfied", "unsatisfied"];
 pub const REASONS: [&str; 5] = ["long_wait", "attitude", "unclear", "paperwork", "other"];
 
 impl OfficeStore {
-    /// What the rating tablet of `counter` shows.
-    pub fn rate_view(&self, counter: u32, now: DateTime<Utc>) -> Result<RateView> {
-        let pending = self.read(|tx| pending_rating(tx, counter, now))?;
+    /// What the rating tablet of `counter` of `site` shows.
+    pub fn rate_view(&self, site: SiteId, counter: u32, now: DateTime<Utc>) -> Result<RateView> {
+        let pending = self.read(|tx| pending_rating(tx, site, counter, now))?;
         Ok(RateView {
             counter,
             pending: pending.map(|(p, _)| p),
         })
     }
 
-    /// Stores a citizen's rating of the ticket just finished at `counter`.
+    /// Stores a citizen's rating of the ticket just finished at `counter` of `site`.
     pub fn rate(
         &mut self,
+        site: SiteId,
         counter: u32,
         ticket_id: &str,
         score: &str,
@@ -75,19 +76,20 @@ impl OfficeStore {
                 "reasons go with an unsatisfied answer only",
             ));
         }
-        self.write(|tx| match pending_rating(tx, counter, now)? {
+        self.write(|tx| match pending_rating(tx, site, counter, now)? {
             Some((p, clerk)) if p.ticket_id == ticket_id => {
                 // Two offices may take the same answer at once: the second is refused.
                 let stored = tx.execute(
-                    "INSERT INTO rating (ticket_id, counter, clerk_id, score, reasons, at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (ticket_id) DO NOTHING",
+                    "INSERT INTO rating (ticket_id, counter, clerk_id, score, reasons, at, site_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (ticket_id) DO NOTHING",
                     sql_params![
                         ticket_id,
                         counter,
                         clerk.as_deref(),
                         score,
                         &reasons.join(","),
-                        &ts(now)
+                        &ts(now),
+                        site.0
                     ],
                 )?;
                 if stored == 0 {
@@ -108,14 +110,15 @@ impl OfficeStore {
 /// clerk.
 fn pending_rating(
     tx: &mut Tx,
+    site: SiteId,
     counter: u32,
     now: DateTime<Utc>,
 ) -> Result<Option<(PendingRating, Option<String>)>> {
     let Some(r) = tx.query_opt(
         "SELECT id, queue, number, finished_at, clerk_id FROM ticket
-         WHERE counter = ?1 AND state = 'done' AND finished_at > ?2
+         WHERE site_id = ?3 AND counter = ?1 AND state = 'done' AND finished_at > ?2
          ORDER BY finished_at DESC LIMIT 1",
-        sql_params![counter, &ts(now - RATING_WINDOW)],
+        sql_params![counter, &ts(now - RATING_WINDOW), site.0],
     )?
     else {
         return Ok(None);

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::domain::numbering::format_ticket_number;
 use crate::office::db::{sql_params, Row, Tx};
-use crate::office::store::to_u32;
+use crate::office::store::{to_u32, SiteId};
 
 /// A no-show may be called back this long after it was marked.
 pub const NO_SHOW_GRACE: TimeDelta = TimeDelta::minutes(15);
@@ -59,6 +59,7 @@ pub(super) fn ticket_view(r: &Row) -> Result<TicketView> {
 /// The ticket a counter's state names as current, if it is still called or served there.
 pub(super) fn held_ticket(
     tx: &mut Tx,
+    site: SiteId,
     id: Option<String>,
     counter: u32,
 ) -> Result<Option<TicketView>> {
@@ -66,9 +67,9 @@ pub(super) fn held_ticket(
     tx.query_opt(
         &format!(
             "SELECT {TICKET_VIEW_COLUMNS} FROM ticket
-             WHERE id = ?1 AND counter = ?2 AND state IN ('called', 'serving')"
+             WHERE id = ?1 AND site_id = ?3 AND counter = ?2 AND state IN ('called', 'serving')"
         ),
-        sql_params![&id, counter],
+        sql_params![&id, counter, site.0],
     )?
     .map(|r| ticket_view(&r))
     .transpose()

@@ -12,7 +12,7 @@ use crate::domain::numbering::format_ticket_number;
 use crate::domain::speech::announcement;
 use crate::office::db::sql_params;
 use crate::office::store::{
-    day, open_counters, split_queues, to_u32, ts, OfficeStore, OpenCounter,
+    day, open_counters, split_queues, to_u32, ts, OfficeStore, OpenCounter, SiteId,
 };
 
 /// The board's list of recent calls.
@@ -131,23 +131,25 @@ impl OfficeStore {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<CounterView> {
-        let options = self.queue_options()?;
+        let site = session.site;
+        let options = self.queue_options(site)?;
         let c = session.counter;
         self.read(|tx| {
             let row = tx
                 .query_opt(
-                    "SELECT queues, paused, current FROM counter_state WHERE counter = ?1",
-                    sql_params![c],
+                    "SELECT queues, paused, current FROM counter_state WHERE site_id = ?2 AND counter = ?1",
+                    sql_params![c, site.0],
                 )?
                 .context("the session's counter has no state")?;
             let queues = split_queues(&row.text(0)?);
-            let current = held_ticket(tx, row.opt_text(2)?, c)?;
+            let current = held_ticket(tx, site, row.opt_text(2)?, c)?;
             let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
             for r in tx.query(
                 "SELECT serve_queue, COUNT(*), COUNT(CASE WHEN priority <> 'none' THEN 1 END) FROM ticket
-                 WHERE business_date = ?1 AND state = 'waiting' AND (for_counter IS NULL OR for_counter = ?2)
+                 WHERE site_id = ?3 AND business_date = ?1 AND state = 'waiting'
+                     AND (for_counter IS NULL OR for_counter = ?2)
                  GROUP BY serve_queue",
-                sql_params![&day(today), c],
+                sql_params![&day(today), c, site.0],
             )? {
                 counts.insert(r.text(0)?, (to_u32(r.int(1)?), to_u32(r.int(2)?)));
             }
@@ -177,9 +179,10 @@ impl OfficeStore {
             let recent = tx
                 .query(
                     "SELECT at, label, action, counter FROM call_log
-                     WHERE business_date = ?1 AND counter = ?2 AND action IN ('call', 'recall')
+                     WHERE site_id = ?3 AND business_date = ?1 AND counter = ?2
+                         AND action IN ('call', 'recall')
                      ORDER BY id DESC LIMIT 10",
-                    sql_params![&day(today), c],
+                    sql_params![&day(today), c, site.0],
                 )?
                 .iter()
                 .map(|r| {
@@ -194,8 +197,9 @@ impl OfficeStore {
             let no_shows = tx
                 .query(
                     "SELECT id, queue, number, no_show_at FROM ticket
-                     WHERE counter = ?1 AND state = 'no_show' AND no_show_at > ?2 ORDER BY no_show_at DESC",
-                    sql_params![c, &ts(now - NO_SHOW_GRACE)],
+                     WHERE site_id = ?3 AND counter = ?1 AND state = 'no_show' AND no_show_at > ?2
+                     ORDER BY no_show_at DESC",
+                    sql_params![c, &ts(now - NO_SHOW_GRACE), site.0],
                 )?
                 .iter()
                 .map(|r| {
@@ -215,23 +219,29 @@ impl OfficeStore {
                 waiting,
                 recent,
                 no_shows,
-                counters: open_counters(tx, now)?,
+                counters: open_counters(tx, site, now)?,
             })
         })
     }
 
-    /// What the display board shows.
-    pub fn board_view(&self, now: DateTime<Utc>, today: NaiveDate) -> Result<BoardView> {
-        let settings = self.settings()?;
+    /// What the site's display board shows.
+    pub fn board_view(
+        &self,
+        site: SiteId,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<BoardView> {
+        let settings = self.settings(site)?;
         self.read(|tx| {
-            let counters = open_counters(tx, now)?
+            let counters = open_counters(tx, site, now)?
                 .into_iter()
                 .map(|oc| {
                     let last = tx
                         .query_opt(
-                            "SELECT label, at FROM call_log WHERE business_date = ?1 AND counter = ?2
+                            "SELECT label, at FROM call_log
+                             WHERE site_id = ?3 AND business_date = ?1 AND counter = ?2
                              AND action IN ('call', 'recall') ORDER BY id DESC LIMIT 1",
-                            sql_params![&day(today), oc.counter],
+                            sql_params![&day(today), oc.counter, site.0],
                         )?
                         .map(|r| Ok::<_, anyhow::Error>((r.text(0)?, r.text(1)?)))
                         .transpose()?;
@@ -245,9 +255,9 @@ impl OfficeStore {
                 .collect::<Result<_>>()?;
             let recent = tx
                 .query(
-                    "SELECT id, label, counter, at FROM call_log WHERE business_date = ?1
+                    "SELECT id, label, counter, at FROM call_log WHERE site_id = ?3 AND business_date = ?1
                      AND action IN ('call', 'recall') ORDER BY id DESC LIMIT ?2",
-                    sql_params![&day(today), BOARD_RECENT],
+                    sql_params![&day(today), BOARD_RECENT, site.0],
                 )?
                 .iter()
                 .map(|r| {

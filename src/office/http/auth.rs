@@ -10,7 +10,7 @@ use chrono::Utc;
 use super::error::HttpError;
 use super::state::App;
 use crate::office::counters::{ClerkSession, SESSION_LIFETIME};
-use crate::office::store::{Device, Role, Tablet};
+use crate::office::store::{Device, Role, SiteId, Tablet};
 
 /// The session cookie.
 const COOKIE: &str = "motcua_session";
@@ -24,13 +24,13 @@ const TABLET_COOKIE_SECONDS: u32 = 400 * 24 * 60 * 60;
 pub(super) struct KioskDevice(pub Device);
 
 /// An integration (the bridge from the provincial dossier system), by its device token.
-pub(super) struct IntegrationDevice;
+pub(super) struct IntegrationDevice(pub Device);
 
 /// The clerk at a counter, by the session cookie.
 pub(super) struct Session(pub ClerkSession);
 
-/// A lead clerk (`add-clerk --lead`), by the session cookie.
-pub(super) struct LeadSession;
+/// A lead clerk (`add-clerk --lead`) of a site, by the session cookie.
+pub(super) struct LeadSession(pub SiteId);
 
 /// A paired rating tablet, by its tablet cookie (store::tablets).
 pub(super) struct PairedTablet(pub Tablet);
@@ -69,8 +69,9 @@ impl FromRequestParts<App> for IntegrationDevice {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
-        device(app, &parts.headers, Role::Integration).await?;
-        Ok(IntegrationDevice)
+        device(app, &parts.headers, Role::Integration)
+            .await
+            .map(IntegrationDevice)
     }
 }
 
@@ -98,7 +99,7 @@ impl FromRequestParts<App> for LeadSession {
                 "only a lead clerk (add-clerk --lead) sees the reports",
             ));
         }
-        Ok(LeadSession)
+        Ok(LeadSession(session.site))
     }
 }
 
@@ -221,6 +222,13 @@ async fn device(app: &App, headers: &HeaderMap, role: Role) -> Result<Device, Ht
             )
         })?;
     if dev.role == role {
+        if role == Role::Kiosk && dev.site().is_none() {
+            return Err(HttpError::new(
+                StatusCode::FORBIDDEN,
+                "no_site",
+                "this kiosk token belongs to no site; enrol the kiosk again with --site",
+            ));
+        }
         return Ok(dev);
     }
     Err(HttpError::new(

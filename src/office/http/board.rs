@@ -7,6 +7,7 @@ use axum::{Json, Router};
 use chrono::Utc;
 
 use super::error::HttpError;
+use super::site::SiteParam;
 use super::state::App;
 
 /// The board's route.
@@ -14,10 +15,10 @@ pub(super) fn routes() -> Router<App> {
     Router::new().route("/api/v1/board", get(board))
 }
 
-async fn board(State(app): State<App>) -> Result<Response, HttpError> {
+async fn board(State(app): State<App>, SiteParam(site): SiteParam) -> Result<Response, HttpError> {
     let today = app.today();
     let view = app
-        .with_store(move |s| s.board_view(Utc::now(), today))
+        .with_store(move |s| s.board_view(site.id, Utc::now(), today))
         .await?;
     Ok(Json(view).into_response())
 }

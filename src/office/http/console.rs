@@ -13,6 +13,7 @@ use super::auth::{cleared_cookie, session_cookie, Session, SessionToken};
 use super::error::HttpError;
 use super::extract::{ClientAddr, PathParams, RawBody};
 use super::login::{self, check_password, MAX_LOGIN_BODY};
+use super::site::SiteParam;
 use super::state::App;
 use crate::office::counters::{Action, MAX_COUNTER};
 
@@ -30,8 +31,11 @@ pub(super) fn routes() -> Router<App> {
         .route("/api/v1/counter/{action}", post(counter_action))
 }
 
-async fn options(State(app): State<App>) -> Result<Response, HttpError> {
-    let queues = app.with_store(|s| s.queue_options()).await?;
+async fn options(
+    State(app): State<App>,
+    SiteParam(site): SiteParam,
+) -> Result<Response, HttpError> {
+    let queues = app.with_store(move |s| s.queue_options(site.id)).await?;
     Ok(Json(serde_json::json!({ "queues": queues, "max_counter": MAX_COUNTER })).into_response())
 }
 

@@ -14,9 +14,11 @@ use serde_json::value::RawValue;
 use super::auth::IntegrationDevice;
 use super::error::{check_protocol, HttpError};
 use super::extract::{PathParams, RawBody};
+use super::site::site_named;
 use super::state::App;
 use crate::domain::dossier_code::parse_code;
-use crate::dossier_import::{parse, FileError, Format, Parsed};
+use crate::dossier_import::{parse, DossierRecord, FileError, Format, ImportCounts, Parsed};
+use crate::office::store::{Device, OfficeStore, SiteId};
 use crate::protocol::Upserted;
 
 /// The integrations' routes.
@@ -30,6 +32,8 @@ pub(super) fn routes() -> Router<App> {
 #[derive(Deserialize)]
 struct DossierPutIn<'a> {
     protocol: u32,
+    /// The site's code; may be left out when the token or the office has one site.
+    site: Option<String>,
     #[serde(borrow)]
     dossier: &'a RawValue,
 }
@@ -38,6 +42,8 @@ struct DossierPutIn<'a> {
 #[derive(Deserialize)]
 struct DossiersPostIn<'a> {
     protocol: u32,
+    /// The site's code; may be left out when the token or the office has one site.
+    site: Option<String>,
     #[serde(borrow)]
     dossiers: &'a RawValue,
 }
@@ -88,12 +94,13 @@ fn row_errors(body: &str, part: &str, parsed: &Parsed) -> Vec<String> {
 async fn put_dossier(
     State(app): State<App>,
     PathParams(code): PathParams<String>,
-    _: IntegrationDevice,
+    IntegrationDevice(dev): IntegrationDevice,
     headers: HeaderMap,
     RawBody(bytes): RawBody,
 ) -> Result<Json<Upserted>, HttpError> {
     let (text, req): (&str, DossierPutIn) = json_body(&headers, &bytes)?;
     check_protocol(req.protocol)?;
+    let site = target_site(&app, &dev, req.site.clone()).await?;
     let wanted = parse_code(&code).map_err(|e| {
         HttpError::bad_request(format!("the code in the path is not a dossier code: {e}"))
     })?;
@@ -116,9 +123,16 @@ async fn put_dossier(
         )));
     }
     let now = Utc::now();
-    let counts = app
-        .with_store(move |s| s.upsert_dossiers(&[record], now))
+    let (counts, errors) = app
+        .with_store(move |s| upsert_own(s, site, vec![(1, record)], now))
         .await?;
+    if !errors.is_empty() {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "foreign_dossier",
+            errors.join("; "),
+        ));
+    }
     Ok(Json(Upserted {
         inserted: counts.inserted,
         updated: counts.updated,
@@ -129,12 +143,13 @@ async fn put_dossier(
 
 async fn post_dossiers(
     State(app): State<App>,
-    _: IntegrationDevice,
+    IntegrationDevice(dev): IntegrationDevice,
     headers: HeaderMap,
     RawBody(bytes): RawBody,
 ) -> Result<Json<Upserted>, HttpError> {
     let (text, req): (&str, DossiersPostIn) = json_body(&headers, &bytes)?;
     check_protocol(req.protocol)?;
+    let site = target_site(&app, &dev, req.site.clone()).await?;
     let raw = req.dossiers.get();
     let parsed = parse(raw, Format::Json).map_err(|e| match e {
         FileError::JsonNotArray { found } => HttpError::bad_request(format!(
@@ -142,18 +157,68 @@ async fn post_dossiers(
         )),
         other => HttpError::bad_request(format!("dossiers: {other}")),
     })?;
-    let errors = row_errors(text, raw, &parsed);
-    let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
+    let mut errors = row_errors(text, raw, &parsed);
+    // Lines of the body, as row errors name them.
+    let offset = (raw.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let before = text.get(..offset).map_or(0, |b| b.matches('\n').count());
+    let records: Vec<_> = parsed
+        .records
+        .into_iter()
+        .map(|(line, r)| (line + before, r))
+        .collect();
     let now = Utc::now();
-    let counts = app
-        .with_store(move |s| s.upsert_dossiers(&records, now))
+    let (counts, foreign) = app
+        .with_store(move |s| upsert_own(s, site, records, now))
         .await?;
+    errors.extend(foreign);
     Ok(Json(Upserted {
         inserted: counts.inserted,
         updated: counts.updated,
         unchanged: counts.unchanged,
         errors,
     }))
+}
+
+/// The site a request writes to: the one it names, else the token's only site, else the
+/// office's only site. A site the token may not write is refused (403 `foreign_site`).
+async fn target_site(app: &App, dev: &Device, named: Option<String>) -> Result<SiteId, HttpError> {
+    let site = match (named, dev.sites.as_slice()) {
+        (None, [only]) => *only,
+        (named, _) => site_named(app, named).await?.id,
+    };
+    if !dev.serves(site) {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "foreign_site",
+            "this integration token may not write dossiers of that site",
+        ));
+    }
+    Ok(site)
+}
+
+/// Writes the records of `site`, leaving out (as row errors `line N: …`) those whose code
+/// another site holds.
+fn upsert_own(
+    s: &mut OfficeStore,
+    site: SiteId,
+    records: Vec<(usize, DossierRecord)>,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<(ImportCounts, Vec<String>)> {
+    let codes: Vec<&str> = records.iter().map(|(_, r)| r.code.as_str()).collect();
+    let foreign = s.foreign_dossiers(site, &codes)?;
+    let mut errors = Vec::new();
+    let mut own = Vec::with_capacity(records.len());
+    for (line, r) in records {
+        if foreign.iter().any(|c| c == r.code.as_str()) {
+            errors.push(format!(
+                "line {line}: dossier {} belongs to another site",
+                r.code
+            ));
+        } else {
+            own.push(r);
+        }
+    }
+    Ok((s.upsert_dossiers(site, &own, now)?, errors))
 }
 
 #[cfg(test)]

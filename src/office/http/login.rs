@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::error::HttpError;
 use super::shed::{shed, Shed};
 use super::state::App;
-use crate::office::counters::{ClerkLogin, ClerkSession};
+use crate::office::counters::{ClerkLogin, ClerkRole, ClerkSession};
 
 /// A login body's size at most, in bytes.
 pub(super) const MAX_LOGIN_BODY: usize = 4 * 1024;
@@ -176,7 +176,19 @@ pub(super) async fn check_password(
             "this clerk account is disabled; ask whoever runs the office server (motcua office enable-clerk)",
         ));
     }
-    Ok(ClerkSession { clerk, counter })
+    // Only a site's accounts open counters; a province lead's account reads reports.
+    let Some(site) = clerk.site.filter(|_| clerk.role != ClerkRole::ProvinceLead) else {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "no_counter_role",
+            "a province account sees reports and calls no one",
+        ));
+    };
+    Ok(ClerkSession {
+        clerk,
+        counter,
+        site,
+    })
 }
 
 /// Gives back the failure counted for an attempt that was never checked.

@@ -35,6 +35,7 @@ mod password_checks;
 mod rating;
 mod reports;
 mod shed;
+mod site;
 mod state;
 mod stream;
 mod stream_caps;

@@ -124,7 +124,7 @@ async fn rate_view(
     let counter = counter_number(&counter)?;
     tablet.rates(counter)?;
     let view = app
-        .with_store(move |s| s.rate_view(counter, Utc::now()))
+        .with_store(move |s| s.rate_view(tablet.0.site, counter, Utc::now()))
         .await?;
     Ok(Json(view).into_response())
 }
@@ -149,8 +149,18 @@ async fn rate(
         HttpError::bad_request(format!("a rating is {{ticket_id, score, reasons}}: {e}"))
     })?;
     super::sync::check_ticket_id(&b.ticket_id)?;
-    app.with_store(move |s| s.rate(counter, &b.ticket_id, &b.score, &b.reasons, Utc::now()))
-        .await?;
+    let site = tablet.0.site;
+    app.with_store(move |s| {
+        s.rate(
+            site,
+            counter,
+            &b.ticket_id,
+            &b.score,
+            &b.reasons,
+            Utc::now(),
+        )
+    })
+    .await?;
     app.changed();
     Ok(StatusCode::NO_CONTENT.into_response())
 }

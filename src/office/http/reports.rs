@@ -15,6 +15,7 @@ use super::error::HttpError;
 use super::extract::QueryParams;
 use super::state::App;
 use crate::office::reports::report_csv;
+use crate::office::store::SiteId;
 
 /// The reports' routes.
 pub(super) fn routes() -> Router<App> {
@@ -33,6 +34,8 @@ struct Range {
 struct Period {
     from: NaiveDate,
     to: NaiveDate,
+    /// The lead's site.
+    site: SiteId,
 }
 
 impl FromRequestParts<App> for Period {
@@ -40,7 +43,7 @@ impl FromRequestParts<App> for Period {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
         let QueryParams(range) = QueryParams::<Range>::from_request_parts(parts, app).await?;
-        LeadSession::from_request_parts(parts, app).await?;
+        let LeadSession(site) = LeadSession::from_request_parts(parts, app).await?;
         let today = app.today();
         let parse = |s: Option<String>, default: NaiveDate| match s.filter(|s| !s.is_empty()) {
             Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
@@ -55,28 +58,30 @@ impl FromRequestParts<App> for Period {
         if (to - from).num_days() > 366 {
             return Err(HttpError::bad_request("a report covers at most a year"));
         }
-        Ok(Period { from, to })
+        Ok(Period { from, to, site })
     }
 }
 
 async fn reports(
     State(app): State<App>,
-    Period { from, to }: Period,
+    Period { from, to, site }: Period,
 ) -> Result<Response, HttpError> {
     let tz = app.tz;
-    let report = app.with_store(move |s| s.report(from, to, tz)).await?;
+    let report = app
+        .with_store(move |s| s.report(site, from, to, tz))
+        .await?;
     Ok(Json(report).into_response())
 }
 
 async fn reports_csv(
     State(app): State<App>,
-    Period { from, to }: Period,
+    Period { from, to, site }: Period,
 ) -> Result<Response, HttpError> {
     let tz = app.tz;
     let bytes = app
         .with_store(move |s| {
-            let report = s.report(from, to, tz)?;
-            report_csv(&report, &s.ticket_rows(from, to)?)
+            let report = s.report(site, from, to, tz)?;
+            report_csv(&report, &s.ticket_rows(site, from, to)?)
         })
         .await?;
     let disposition = format!("attachment; filename=\"motcua-{from}-{to}.csv\"");

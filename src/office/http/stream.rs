@@ -16,7 +16,9 @@ use super::auth::{login_first, tablet_not_paired, tablet_token, PairedTablet, Se
 use super::error::HttpError;
 use super::extract::{ClientAddr, QueryParams, Streams};
 use super::rating::counter_number;
+use super::site::site_named;
 use super::state::{App, CLOSING};
+use crate::office::store::SiteId;
 
 /// A stream recomputes its view at least this often: changes made by another office
 /// process on the same database, sessions and ratings that expire.
@@ -31,13 +33,15 @@ pub(super) fn routes() -> Router<App> {
 struct StreamQuery {
     view: String,
     counter: Option<String>,
+    site: Option<String>,
 }
 
 /// Which view a stream sends.
 #[derive(Clone)]
 enum View {
     Counter(String),
-    Board,
+    /// A site's board.
+    Board(SiteId),
     /// A counter's rating tablet, by its token: the stream ends once the tablet is paired
     /// anew or revoked.
     Rate(u32, String),
@@ -48,7 +52,7 @@ impl View {
     fn kind(&self) -> &'static str {
         match self {
             View::Counter(_) => "counter",
-            View::Board => "board",
+            View::Board(_) => "board",
             View::Rate(..) => "rate",
         }
     }
@@ -68,10 +72,10 @@ async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
                 )?),
                 None => None,
             },
-            View::Board => Some(serde_json::to_string(&s.board_view(now, today)?)?),
+            View::Board(site) => Some(serde_json::to_string(&s.board_view(site, now, today)?)?),
             View::Rate(c, token) => match s.tablet_for_token(&token)? {
                 Some(tablet) if tablet.counter == c => {
-                    Some(serde_json::to_string(&s.rate_view(c, now)?)?)
+                    Some(serde_json::to_string(&s.rate_view(tablet.site, c, now)?)?)
                 }
                 _ => None,
             },
@@ -90,7 +94,7 @@ async fn stream(
 ) -> Result<Response, HttpError> {
     let view = match q.view.as_str() {
         "counter" => View::Counter(token.ok_or_else(login_first)?),
-        "board" => View::Board,
+        "board" => View::Board(site_named(&app, q.site).await?.id),
         "rate" => {
             let counter = counter_number(q.counter.as_deref().unwrap_or(""))?;
             let token = tablet_token(&headers).ok_or_else(tablet_not_paired)?;

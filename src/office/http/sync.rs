@@ -128,7 +128,7 @@ async fn push_events(
 
 async fn next_number(
     State(app): State<App>,
-    _: KioskDevice,
+    KioskDevice(dev): KioskDevice,
     JsonBody(req): JsonBody<NumberRequest>,
 ) -> Result<Json<NumberGranted>, HttpError> {
     check_protocol(req.protocol)?;
@@ -139,8 +139,9 @@ async fn next_number(
     }
     check_text("ticket_id and queue", &[&req.ticket_id, &req.queue])?;
     check_ticket_id(&req.ticket_id)?;
+    let site = kiosk_site(&dev)?;
     let number = app
-        .with_store(move |s| s.next_number(&req.ticket_id, &req.queue, req.business_date))
+        .with_store(move |s| s.next_number(site, &req.ticket_id, &req.queue, req.business_date))
         .await?;
     Ok(Json(NumberGranted { number }))
 }
@@ -170,14 +171,28 @@ async fn reserve_block(
 
 async fn changes(
     State(app): State<App>,
-    _: KioskDevice,
+    KioskDevice(dev): KioskDevice,
     JsonBody(req): JsonBody<ChangesRequest>,
 ) -> Result<Json<Changes>, HttpError> {
     check_protocol(req.protocol)?;
+    let site = kiosk_site(&dev)?;
     let now = Utc::now();
     let today = crate::domain::clock::business_date(now, app.tz);
     let changes = app
-        .with_store(move |s| s.changes(req.since, req.limit, today, now))
+        .with_store(move |s| s.changes(site, req.since, req.limit, today, now))
         .await?;
     Ok(Json(changes))
+}
+
+/// A kiosk's site: every kiosk is enrolled for one (a token without one is refused).
+fn kiosk_site(
+    dev: &crate::office::store::Device,
+) -> Result<crate::office::store::SiteId, HttpError> {
+    dev.site().ok_or_else(|| {
+        HttpError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "no_site",
+            "this kiosk token belongs to no site; enrol the kiosk again with --site",
+        )
+    })
 }

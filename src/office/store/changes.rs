@@ -6,9 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::value::RawValue;
 
 use super::dossiers::dossier_from_row;
-use super::meta::read_meta;
 use super::queues::queue_status;
+use super::revs::{read_rev, Rev};
 use super::settings::settings_row;
+use super::sites::SiteId;
 use super::values::count;
 use super::OfficeStore;
 use crate::dossier_import::write_json;
@@ -22,9 +23,9 @@ use crate::protocol::{Changes, MAX_CHANGES, MAX_CHANGES_BYTES, MAX_DOSSIER_BYTES
 const BOUNDED_COLUMNS: &str = "SUBSTR(code, 1, 65537), SUBSTR(status, 1, 65537), SUBSTR(procedure_code, 1, 65537), SUBSTR(applicant_name, 1, 65537), received_at, due_at, finished_at, SUBSTR(note, 1, 65537), SUBSTR(pickup_place, 1, 65537), SUBSTR(secret, 1, 65537), SUBSTR(phone_last4, 1, 65537)";
 
 impl OfficeStore {
-    /// The change counter: what a kiosk that is up to date holds as its cursor.
-    pub fn rev(&self) -> Result<u64> {
-        self.read(|tx| Ok(count(read_meta(tx, "rev")?)))
+    /// The site's change counter: what a kiosk of it that is up to date holds as its cursor.
+    pub fn rev(&self, site: SiteId) -> Result<u64> {
+        self.read(|tx| Ok(count(read_rev(tx, site, Rev::All)?)))
     }
     /// What changed after `since`, for a kiosk: at most `limit` dossiers (default and maximum
     /// [`MAX_CHANGES`]) and [`MAX_CHANGES_BYTES`] of them (at least one) in rev order, skipping
@@ -33,6 +34,7 @@ impl OfficeStore {
     /// earlier one, so each part is sent once per kiosk.
     pub fn changes(
         &mut self,
+        site: SiteId,
         since: u64,
         limit: Option<u32>,
         today: NaiveDate,
@@ -41,7 +43,7 @@ impl OfficeStore {
         // One snapshot: a dossier committed meanwhile (by the import command, say) is either
         // below the cursor and here, or above it.
         self.read(|tx| {
-            let current = count(read_meta(tx, "rev")?);
+            let current = count(read_rev(tx, site, Rev::All)?);
             let since = if since > current {
                 // The kiosk's cursor comes from another database (this one was replaced):
                 // send everything again rather than nothing until the counter catches up.
@@ -55,9 +57,9 @@ impl OfficeStore {
             let limit = limit.unwrap_or(MAX_CHANGES).clamp(1, MAX_CHANGES);
             let rows = tx.query(
                 &format!(
-                    "SELECT {BOUNDED_COLUMNS}, rev FROM dossier WHERE rev > ?1 ORDER BY rev LIMIT ?2"
+                    "SELECT {BOUNDED_COLUMNS}, rev FROM dossier WHERE site_id = ?3 AND rev > ?1 ORDER BY rev LIMIT ?2"
                 ),
-                sql_params![i64::try_from(since)?, i64::from(limit) + 1],
+                sql_params![i64::try_from(since)?, i64::from(limit) + 1, site.0],
             )?;
             let mut more = rows.len() > limit as usize;
             let mut page = DossierPage::default();
@@ -85,17 +87,19 @@ impl OfficeStore {
             let cursor = if more { last_rev } else { current };
             let fresh = |rev: i64| since < count(rev) && count(rev) <= cursor;
             let dossiers = page.into_json()?;
-            let catalogue = match tx.query_opt("SELECT body, rev FROM catalogue WHERE id = 1", &[])?
-            {
-                Some(row) if fresh(row.int(1)?) => Some(RawValue::from_string(row.text(0)?)?),
-                _ => None,
+            let catalogue = if fresh(read_rev(tx, site, Rev::Catalogue)?) {
+                tx.query_opt("SELECT body FROM catalogue WHERE id = 1", &[])?
+                    .map(|row| Ok::<_, anyhow::Error>(RawValue::from_string(row.text(0)?)?))
+                    .transpose()?
+            } else {
+                None
             };
-            let settings = match settings_row(tx)? {
+            let settings = match settings_row(tx, site)? {
                 Some((s, rev)) if fresh(rev) => Some(s),
                 _ => None,
             };
-            let queues = if fresh(read_meta(tx, "queues_rev")?) {
-                queue_status(tx, today, now)?
+            let queues = if fresh(read_rev(tx, site, Rev::Queues)?) {
+                queue_status(tx, site, today, now)?
             } else {
                 Vec::new()
             };
@@ -170,6 +174,8 @@ impl DossierPage {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use chrono::Utc;
 
     use crate::domain::dossier::DossierStatus;
@@ -207,7 +213,7 @@ mod tests {
         let all: Vec<DossierRecord> = (1..=4)
             .map(|i| record(i, DossierStatus::Received))
             .collect();
-        s.upsert_dossiers(&all, now).unwrap();
+        s.upsert_dossiers(S1, &all, now).unwrap();
         // As a database from before the import limits may hold them.
         let huge = "x".repeat(super::MAX_DOSSIER_BYTES + 1);
         s.write(|tx| {
@@ -221,14 +227,14 @@ mod tests {
             )
         })
         .unwrap();
-        let c = s.changes(0, None, d(), now).unwrap();
+        let c = s.changes(S1, 0, None, d(), now).unwrap();
         assert_eq!(codes(&c), [all[0].code.as_str(), all[3].code.as_str()]);
         assert_eq!((c.cursor, c.more), (4, false));
         // Paged one by one, the skipped ones still move the cursor on.
         let mut since = 0;
         let mut got = Vec::new();
         for _ in 0..10 {
-            let c = s.changes(since, Some(1), d(), now).unwrap();
+            let c = s.changes(S1, since, Some(1), d(), now).unwrap();
             got.extend(codes(&c));
             since = c.cursor;
             if !c.more {
@@ -245,27 +251,33 @@ mod tests {
         let all: Vec<DossierRecord> = (1..=10)
             .map(|i| record(i, DossierStatus::Received))
             .collect();
-        s.upsert_dossiers(&all[..6], now).unwrap();
+        s.upsert_dossiers(S1, &all[..6], now).unwrap();
         assert!(s
-            .set_settings(&Settings {
-                notice_vi: " Nghỉ lễ 2/9 ".into(),
-                notice_en: String::new()
-            })
+            .set_settings(
+                S1,
+                &Settings {
+                    notice_vi: " Nghỉ lễ 2/9 ".into(),
+                    notice_en: String::new()
+                }
+            )
             .unwrap());
         assert!(
-            !s.set_settings(&Settings {
-                notice_vi: "Nghỉ lễ 2/9".into(),
-                notice_en: String::new()
-            })
+            !s.set_settings(
+                S1,
+                &Settings {
+                    notice_vi: "Nghỉ lễ 2/9".into(),
+                    notice_en: String::new()
+                }
+            )
             .unwrap(),
             "unchanged settings are no change"
         );
-        s.upsert_dossiers(&all[6..], now).unwrap();
+        s.upsert_dossiers(S1, &all[6..], now).unwrap();
         let catalogue = include_str!("../../../assets/catalogue.json");
         assert!(s.set_catalogue(catalogue).unwrap());
         assert!(!s.set_catalogue(catalogue).unwrap());
         assert!(s.set_catalogue("{\"fields\": []}").is_err());
-        assert_eq!(s.rev().unwrap(), 12);
+        assert_eq!(s.rev(S1).unwrap(), 12);
 
         // Pages of 4: the settings (rev 7) come with the page that passes them, the catalogue
         // (rev 12) with the last.
@@ -273,7 +285,7 @@ mod tests {
         let mut got = Vec::new();
         let mut pages = Vec::new();
         loop {
-            let c = s.changes(since, Some(4), d(), now).unwrap();
+            let c = s.changes(S1, since, Some(4), d(), now).unwrap();
             got.extend(codes(&c));
             pages.push((
                 c.cursor,
@@ -296,12 +308,12 @@ mod tests {
         );
         let want: Vec<&str> = all.iter().map(|r| r.code.as_str()).collect();
         assert_eq!(got, want);
-        let idle = s.changes(since, None, d(), now).unwrap();
+        let idle = s.changes(S1, since, None, d(), now).unwrap();
         assert_eq!(
             serde_json::to_string(&idle).unwrap(),
             format!("{{\"time\":\"{}\",\"cursor\":12}}", now.to_rfc3339())
         );
-        let full = s.changes(0, None, d(), now).unwrap();
+        let full = s.changes(S1, 0, None, d(), now).unwrap();
         assert_eq!(full.settings.unwrap().notice_vi, "Nghỉ lễ 2/9");
         let sent: crate::catalogue::Catalogue =
             serde_json::from_str(full.catalogue.unwrap().get()).unwrap();
@@ -310,8 +322,14 @@ mod tests {
             crate::catalogue::Catalogue::from_json(catalogue).unwrap()
         );
         // A cursor from another database starts over.
-        assert_eq!(codes(&s.changes(999, None, d(), now).unwrap()).len(), 10);
+        assert_eq!(
+            codes(&s.changes(S1, 999, None, d(), now).unwrap()).len(),
+            10
+        );
         // Limits out of range are brought into it.
-        assert_eq!(codes(&s.changes(0, Some(0), d(), now).unwrap()).len(), 1);
+        assert_eq!(
+            codes(&s.changes(S1, 0, Some(0), d(), now).unwrap()).len(),
+            1
+        );
     }
 }

@@ -3,10 +3,11 @@
 use anyhow::{bail, Result};
 use chrono::{DateTime, Utc};
 
+use super::sites::SiteId;
 use super::tokens::{new_token, token_hash};
 use super::values::ts;
 use super::OfficeStore;
-use crate::office::db::sql_params;
+use crate::office::db::{sql_params, Tx};
 
 /// What a device may do with its token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -47,30 +48,93 @@ pub struct Device {
     pub name: String,
     /// What its token allows.
     pub role: Role,
+    /// The sites it may act for: a kiosk's or tablet's one site; the sites an integration is
+    /// limited to (none: every site).
+    pub sites: Vec<SiteId>,
+}
+
+impl Device {
+    /// The one site of a kiosk or tablet (an integration has none of its own).
+    pub fn site(&self) -> Option<SiteId> {
+        match (self.role, self.sites.as_slice()) {
+            (Role::Kiosk | Role::Tablet, [site]) => Some(*site),
+            _ => None,
+        }
+    }
+
+    /// Whether it may act for `site`.
+    pub fn serves(&self, site: SiteId) -> bool {
+        match self.role {
+            Role::Integration => self.sites.is_empty() || self.sites.contains(&site),
+            _ => self.site() == Some(site),
+        }
+    }
+}
+
+/// The sites a device may act for, as [`Device::sites`] holds them.
+pub(super) fn device_sites(tx: &mut Tx, id: &str, own: Option<i64>) -> Result<Vec<SiteId>> {
+    if let Some(site) = own {
+        return Ok(vec![SiteId(site)]);
+    }
+    tx.query(
+        "SELECT site_id FROM device_site WHERE device_id = ?1 ORDER BY site_id",
+        sql_params![id],
+    )?
+    .iter()
+    .map(|r| Ok(SiteId(r.int(0)?)))
+    .collect()
 }
 
 impl OfficeStore {
-    /// Enrols a device; returns it and its token, which is shown once and stored hashed.
+    /// Enrols a device for `sites` (a kiosk: exactly one; an integration: those it is
+    /// limited to, none for every site); returns it and its token, which is shown once and
+    /// stored hashed.
     pub fn enroll_device(
         &mut self,
         name: &str,
         role: Role,
+        sites: &[SiteId],
         now: DateTime<Utc>,
     ) -> Result<(Device, String)> {
         let name = crate::domain::text::nfc(name.trim());
         if name.is_empty() {
             bail!("a device needs a name, e.g. \"Kiosk sảnh\"");
         }
+        let mut sites = sites.to_vec();
+        sites.sort_unstable();
+        sites.dedup();
+        let own = match role {
+            Role::Integration => None,
+            _ if sites.len() == 1 => Some(sites[0].0),
+            _ => bail!("a kiosk or a tablet belongs to exactly one site"),
+        };
         let id = uuid::Uuid::new_v4().to_string();
         let token = new_token();
         let (hash, created) = (token_hash(&token), ts(now));
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO device (id, name, token_hash, created_at, role) VALUES (?1, ?2, ?3, ?4, ?5)",
-                sql_params![&id, &name, &hash, &created, role.code()],
-            )
+                "INSERT INTO device (id, name, token_hash, created_at, role, site_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                sql_params![&id, &name, &hash, &created, role.code(), own],
+            )?;
+            if own.is_none() {
+                for site in &sites {
+                    tx.execute(
+                        "INSERT INTO device_site (device_id, site_id) VALUES (?1, ?2)",
+                        sql_params![&id, site.0],
+                    )?;
+                }
+            }
+            Ok(())
         })?;
-        Ok((Device { id, name, role }, token))
+        Ok((
+            Device {
+                id,
+                name,
+                role,
+                sites,
+            },
+            token,
+        ))
     }
 
     /// Revokes every device with this name or id; returns how many.
@@ -89,18 +153,28 @@ impl OfficeStore {
     /// The device a token belongs to, unless revoked.
     pub fn device_for_token(&self, token: &str) -> Result<Option<Device>> {
         let hash = token_hash(token);
-        let row = self.read(|tx| {
-            tx.query_opt(
-                "SELECT id, name, role FROM device WHERE token_hash = ?1 AND revoked_at IS NULL",
+        let found = self.read(|tx| {
+            let Some(row) = tx.query_opt(
+                "SELECT id, name, role, site_id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL",
                 sql_params![&hash],
-            )
+            )?
+            else {
+                return Ok(None);
+            };
+            let (id, name, role) = (row.text(0)?, row.text(1)?, row.text(2)?);
+            let sites = device_sites(tx, &id, row.opt_int(3)?)?;
+            Ok(Some((id, name, role, sites)))
         })?;
-        let Some(row) = row else {
+        let Some((id, name, role, sites)) = found else {
             return Ok(None);
         };
-        let (id, name, role) = (row.text(0)?, row.text(1)?, row.text(2)?);
         Ok(match Role::from_code(&role) {
-            Some(role) => Some(Device { id, name, role }),
+            Some(role) => Some(Device {
+                id,
+                name,
+                role,
+                sites,
+            }),
             None => {
                 // Written by a newer office: grant nothing rather than guess.
                 log::warn!("device {name:?} has the unknown role {role:?}; its token is refused");
@@ -112,6 +186,8 @@ impl OfficeStore {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use chrono::Utc;
 
     use crate::office::test_db::{both_backends, Backend, TestDb};
@@ -126,14 +202,28 @@ mod tests {
         let path = db.target();
         let (token, bridge) = {
             let mut s = OfficeStore::open(path).unwrap();
+            let site = s.sole_site().unwrap().unwrap().id;
             let (dev, token) = s
-                .enroll_device("Kiosk sảnh", Role::Kiosk, Utc::now())
+                .enroll_device("Kiosk sảnh", Role::Kiosk, &[site], Utc::now())
                 .unwrap();
+            assert_eq!(dev.site(), Some(site));
             assert_eq!(s.device_for_token(&token).unwrap(), Some(dev));
             assert_eq!(s.device_for_token("wrong").unwrap(), None);
-            assert!(s.enroll_device("  ", Role::Kiosk, Utc::now()).is_err());
+            assert!(s
+                .enroll_device("  ", Role::Kiosk, &[site], Utc::now())
+                .is_err());
+            assert!(
+                s.enroll_device("Kiosk", Role::Kiosk, &[], Utc::now())
+                    .is_err(),
+                "a kiosk needs its site"
+            );
+            let other = s.add_site("10105", "Tân Tiến", Utc::now()).unwrap().id;
+            let (limited, _) = s
+                .enroll_device("Cầu nối", Role::Integration, &[other], Utc::now())
+                .unwrap();
+            assert!(limited.serves(other) && !limited.serves(site));
             let (_, bridge) = s
-                .enroll_device("Cổng dịch vụ công", Role::Integration, Utc::now())
+                .enroll_device("Cổng dịch vụ công", Role::Integration, &[], Utc::now())
                 .unwrap();
             (token, bridge)
         };
@@ -142,10 +232,9 @@ mod tests {
             s.device_for_token(&token).unwrap().unwrap().role,
             Role::Kiosk
         );
-        assert_eq!(
-            s.device_for_token(&bridge).unwrap().unwrap().role,
-            Role::Integration
-        );
+        let bridge = s.device_for_token(&bridge).unwrap().unwrap();
+        assert_eq!(bridge.role, Role::Integration);
+        assert!(bridge.serves(crate::office::store::SiteId(1)) && bridge.sites.is_empty());
         assert_eq!(s.revoke_device("Kiosk sảnh", Utc::now()).unwrap(), 1);
         assert_eq!(s.device_for_token(&token).unwrap(), None);
     }

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 
-use super::meta::{lock_rev, write_meta};
+use super::revs::{lock_rev, write_rev, Rev};
+use super::sites::SiteId;
 use super::values::{parse_ts, ts};
 use super::OfficeStore;
 use crate::domain::dossier::DossierStatus;
@@ -21,14 +22,17 @@ impl OfficeStore {
     /// Stores dossiers in one transaction: new ones inserted, changed ones updated, identical
     /// ones left alone (no new rev, so kiosks are not sent them again); idempotent. Rows are
     /// read and written many per statement: on PostgreSQL each statement is a round trip.
+    /// A code another site holds is refused (see [`foreign_dossiers`](Self::foreign_dossiers)):
+    /// nothing is written then.
     pub fn upsert_dossiers(
         &mut self,
+        site: SiteId,
         records: &[DossierRecord],
         now: DateTime<Utc>,
     ) -> Result<ImportCounts> {
         let now = ts(now);
         self.write(|tx| {
-            let start = lock_rev(tx)?;
+            let start = lock_rev(tx, site)?;
             let mut codes: Vec<&str> = records.iter().map(|r| r.code.as_str()).collect();
             codes.sort_unstable();
             codes.dedup();
@@ -38,12 +42,18 @@ impl OfficeStore {
                 let (chunk, after) = rest.split_at(chunk_len(rest.len()));
                 rest = after;
                 let sql = format!(
-                    "SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code IN ({})",
+                    "SELECT {DOSSIER_COLUMNS}, site_id FROM dossier WHERE code IN ({})",
                     placeholders(1, chunk.len())
                 );
                 let params: Vec<Param> = chunk.iter().map(|c| Param::from(*c)).collect();
                 for row in tx.query(&sql, &params)? {
                     let r = dossier_from_row(&row)?;
+                    if row.int(11)? != site.0 {
+                        bail!(
+                            "dossier {} belongs to another site; nothing was written",
+                            r.code.as_str()
+                        );
+                    }
                     stored.insert(r.code.as_str().to_string(), r);
                 }
             }
@@ -78,21 +88,44 @@ impl OfficeStore {
             while !rest.is_empty() {
                 let (chunk, after) = rest.split_at(chunk_len(rest.len()));
                 rest = after;
-                write_dossiers(tx, chunk, &now)?;
+                write_dossiers(tx, site, chunk, &now)?;
             }
             if rev != start {
-                write_meta(tx, "rev", rev)?;
+                write_rev(tx, site, Rev::All, rev)?;
             }
             Ok(counts)
         })
     }
 
-    /// The dossier with this canonical code.
-    pub fn dossier(&self, code: &str) -> Result<Option<DossierRecord>> {
+    /// Of these canonical codes, those another site than `site` holds: a site may not
+    /// write them.
+    pub fn foreign_dossiers(&self, site: SiteId, codes: &[&str]) -> Result<Vec<String>> {
+        self.read(|tx| {
+            let mut out = Vec::new();
+            let mut rest = codes;
+            while !rest.is_empty() {
+                let (chunk, after) = rest.split_at(chunk_len(rest.len()));
+                rest = after;
+                let sql = format!(
+                    "SELECT code FROM dossier WHERE site_id <> ?1 AND code IN ({})",
+                    placeholders(2, chunk.len())
+                );
+                let mut params: Vec<Param> = vec![Param::from(site.0)];
+                params.extend(chunk.iter().map(|c| Param::from(*c)));
+                for row in tx.query(&sql, &params)? {
+                    out.push(row.text(0)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// The site's dossier with this canonical code.
+    pub fn dossier(&self, site: SiteId, code: &str) -> Result<Option<DossierRecord>> {
         self.read(|tx| {
             tx.query_opt(
-                &format!("SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code = ?1"),
-                sql_params![code],
+                &format!("SELECT {DOSSIER_COLUMNS} FROM dossier WHERE code = ?1 AND site_id = ?2"),
+                sql_params![code, site.0],
             )?
             .map(|row| dossier_from_row(&row))
             .transpose()
@@ -106,7 +139,7 @@ impl OfficeStore {
 }
 
 /// Rows per statement when many are read or written: a few fixed sizes, so each has one
-/// prepared statement, and 256 × 13 parameters stay within both databases' limits.
+/// prepared statement, and 256 × 14 parameters stay within both databases' limits.
 fn chunk_len(remaining: usize) -> usize {
     [256, 64, 8, 1]
         .into_iter()
@@ -115,8 +148,13 @@ fn chunk_len(remaining: usize) -> usize {
 }
 
 /// Inserts or replaces dossiers (distinct codes) with their revs in one statement.
-fn write_dossiers(tx: &mut Tx, rows: &[(&DossierRecord, i64)], now: &str) -> Result<()> {
-    const COLUMNS: usize = 13;
+fn write_dossiers(
+    tx: &mut Tx,
+    site: SiteId,
+    rows: &[(&DossierRecord, i64)],
+    now: &str,
+) -> Result<()> {
+    const COLUMNS: usize = 14;
     let times: Vec<(String, Option<String>, Option<String>)> = rows
         .iter()
         .map(|(r, _)| (ts(r.received_at), r.due_at.map(ts), r.finished_at.map(ts)))
@@ -137,6 +175,7 @@ fn write_dossiers(tx: &mut Tx, rows: &[(&DossierRecord, i64)], now: &str) -> Res
             &r.phone_last4,
             now,
             *rev,
+            site.0,
         ]);
     }
     let values = (0..rows.len())
@@ -145,7 +184,7 @@ fn write_dossiers(tx: &mut Tx, rows: &[(&DossierRecord, i64)], now: &str) -> Res
         .join(", ");
     tx.execute(
         &format!(
-            "INSERT INTO dossier ({DOSSIER_COLUMNS}, updated_at, rev) VALUES {values}
+            "INSERT INTO dossier ({DOSSIER_COLUMNS}, updated_at, rev, site_id) VALUES {values}
              ON CONFLICT (code) DO UPDATE SET
                 status = excluded.status, procedure_code = excluded.procedure_code,
                 applicant_name = excluded.applicant_name, received_at = excluded.received_at,
@@ -182,6 +221,8 @@ pub(super) fn dossier_from_row(row: &Row) -> Result<DossierRecord> {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use chrono::Utc;
 
     use crate::domain::dossier::DossierStatus;
@@ -199,25 +240,25 @@ mod tests {
         let first: Vec<DossierRecord> = (1..=3)
             .map(|i| record(i, DossierStatus::Received))
             .collect();
-        let c = s.upsert_dossiers(&first, now).unwrap();
+        let c = s.upsert_dossiers(S1, &first, now).unwrap();
         assert_eq!((c.inserted, c.updated, c.unchanged), (3, 0, 0));
-        assert_eq!(s.rev().unwrap(), 3);
-        let c = s.upsert_dossiers(&first, now).unwrap();
+        assert_eq!(s.rev(S1).unwrap(), 3);
+        let c = s.upsert_dossiers(S1, &first, now).unwrap();
         assert_eq!((c.inserted, c.updated, c.unchanged), (0, 0, 3));
-        assert_eq!(s.rev().unwrap(), 3, "unchanged records do not count");
+        assert_eq!(s.rev(S1).unwrap(), 3, "unchanged records do not count");
         let mut second = first.clone();
         second[1].status = DossierStatus::Ready;
         second.push(record(4, DossierStatus::Received));
-        let c = s.upsert_dossiers(&second, now).unwrap();
+        let c = s.upsert_dossiers(S1, &second, now).unwrap();
         assert_eq!((c.inserted, c.updated, c.unchanged), (1, 1, 2));
-        assert_eq!(s.rev().unwrap(), 5);
+        assert_eq!(s.rev(S1).unwrap(), 5);
         assert_eq!(s.dossier_count().unwrap(), 4);
         assert_eq!(
-            s.dossier(second[1].code.as_str()).unwrap().unwrap(),
+            s.dossier(S1, second[1].code.as_str()).unwrap().unwrap(),
             second[1]
         );
 
-        let c = s.changes(3, None, d(), now).unwrap();
+        let c = s.changes(S1, 3, None, d(), now).unwrap();
         assert_eq!(
             codes(&c),
             [second[1].code.as_str(), second[3].code.as_str()]
@@ -229,12 +270,12 @@ mod tests {
         let received = ready.clone();
         ready.status = DossierStatus::Ready;
         let c = s
-            .upsert_dossiers(&[received.clone(), ready.clone(), ready.clone()], now)
+            .upsert_dossiers(S1, &[received.clone(), ready.clone(), ready.clone()], now)
             .unwrap();
         assert_eq!((c.inserted, c.updated, c.unchanged), (1, 1, 1));
-        assert_eq!(s.rev().unwrap(), 7);
-        assert_eq!(s.dossier(ready.code.as_str()).unwrap().unwrap(), ready);
-        let c = s.changes(5, None, d(), now).unwrap();
+        assert_eq!(s.rev(S1).unwrap(), 7);
+        assert_eq!(s.dossier(S1, ready.code.as_str()).unwrap().unwrap(), ready);
+        let c = s.changes(S1, 5, None, d(), now).unwrap();
         assert_eq!(
             (codes(&c), c.cursor),
             (vec![ready.code.as_str().to_string()], 7)

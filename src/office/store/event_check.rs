@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::domain::priority::PriorityGroup;
 use crate::office::db::{sql_params, Tx};
 
+use super::sites::SiteId;
 use super::values::parse_ts;
 use super::OfficeStore;
 
@@ -71,11 +72,14 @@ pub(super) struct Known {
 }
 
 impl Known {
-    /// Reads the office's queues and catalogue.
-    pub(super) fn load(tx: &mut Tx) -> Result<Known> {
+    /// Reads the site's queues and the catalogue.
+    pub(super) fn load(tx: &mut Tx, site: SiteId) -> Result<Known> {
         let mut known = Known::default();
         let queues = tx
-            .query_opt("SELECT value FROM office_config WHERE key = 'queues'", &[])?
+            .query_opt(
+                "SELECT value FROM office_config WHERE site_id = ?1 AND key = 'queues'",
+                sql_params![site.0],
+            )?
             .map(|r| r.text(0))
             .transpose()?;
         #[derive(Deserialize)]

@@ -2,12 +2,13 @@
 
 use super::devices::Device;
 use super::event_check::{keep_aside, ticket_problem, IssuedTicket, Known};
-use super::meta::{lock_rev, queues_changed};
+use super::revs::{lock_rev, queues_changed};
+use super::sites::SiteId;
 use super::values::{day, ts};
 use super::OfficeStore;
 use crate::office::db::{sql_params, Tx};
 use crate::protocol::EVENT_TICKET_ISSUED;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
 /// What became of a pushed event.
@@ -47,12 +48,15 @@ impl OfficeStore {
         now: DateTime<Utc>,
     ) -> Result<Vec<Applied>> {
         let now = ts(now);
+        let site = device
+            .site()
+            .context("only a kiosk of a site pushes events")?;
         self.write(|tx| {
-            // Pushes take turns from the start: a reported ticket is checked against every
-            // ticket committed before it, and two offices inserting the same event ids in
-            // different orders cannot deadlock.
-            lock_rev(tx)?;
-            let known = Known::load(tx)?;
+            // Pushes of a site take turns from the start: a reported ticket is checked
+            // against every ticket committed before it, and two offices inserting the same
+            // event ids in different orders cannot deadlock.
+            lock_rev(tx, site)?;
+            let known = Known::load(tx, site)?;
             let mut out = Vec::with_capacity(events.len());
             for (event_id, kind, payload) in events {
                 if *kind == EVENT_TICKET_ISSUED {
@@ -80,7 +84,7 @@ impl OfficeStore {
                     sql_params![*event_id, &device.id, *kind, *payload, &now],
                 )?;
                 if inserted == 1 && *kind == EVENT_TICKET_ISSUED {
-                    record_ticket(tx, device, payload)?;
+                    record_ticket(tx, site, device, payload)?;
                 }
                 out.push(if inserted == 1 {
                     Applied::New
@@ -110,20 +114,20 @@ impl OfficeStore {
 
 /// Stores a reported ticket, checked at the door already ([`ticket_problem`]). A number
 /// another ticket already holds is logged and never fails the push.
-fn record_ticket(tx: &mut Tx, device: &Device, payload: &str) -> Result<()> {
+fn record_ticket(tx: &mut Tx, site: SiteId, device: &Device, payload: &str) -> Result<()> {
     let t: IssuedTicket = serde_json::from_str(payload)?;
     let date = day(t.business_date);
     let holder = tx
         .query_opt(
-            "SELECT id FROM ticket WHERE business_date = ?1 AND queue = ?2 AND number = ?3 AND id <> ?4",
-            sql_params![&date, &t.queue, t.number, &t.id],
+            "SELECT id FROM ticket WHERE site_id = ?5 AND business_date = ?1 AND queue = ?2 AND number = ?3 AND id <> ?4",
+            sql_params![&date, &t.queue, t.number, &t.id, site.0],
         )?
         .map(|r| r.text(0))
         .transpose()?;
     let issued_at = ts(t.issued_at);
     let inserted = tx.execute(
-        "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority, state, conflict, serve_queue)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority, state, conflict, serve_queue, site_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11) ON CONFLICT (id) DO NOTHING",
         sql_params![
             &t.id,
             &device.id,
@@ -135,6 +139,7 @@ fn record_ticket(tx: &mut Tx, device: &Device, payload: &str) -> Result<()> {
             &t.priority,
             &t.state,
             i64::from(holder.is_some()),
+            site.0,
         ],
     )?;
     if inserted == 0 {
@@ -151,11 +156,13 @@ fn record_ticket(tx: &mut Tx, device: &Device, payload: &str) -> Result<()> {
             device.name
         );
     }
-    queues_changed(tx)
+    queues_changed(tx, site)
 }
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use chrono::Utc;
 
     use super::*;
@@ -199,12 +206,12 @@ mod tests {
         push(&mut s, &k2, "e2", &issued("t2", "A", 501, d(), "waiting"));
         push(&mut s, &k2, "e3", &issued("t3", "A", 502, d(), "called"));
         push(&mut s, &k1, "e4", &issued("t4", "B", 1, d(), "waiting"));
-        let rev = s.rev().unwrap();
+        let rev = s.rev(S1).unwrap();
         assert_eq!(rev, 4, "each ticket is a change");
         // The same ticket in a second event changes nothing; a replay neither.
         push(&mut s, &k1, "e5", &issued("t1", "A", 1, d(), "waiting"));
         push(&mut s, &k1, "e1", &issued("t1", "A", 1, d(), "waiting"));
-        assert_eq!(s.rev().unwrap(), rev);
+        assert_eq!(s.rev(S1).unwrap(), rev);
         // Another ticket with a taken number: stored, counted, the push goes on.
         assert_eq!(
             push(&mut s, &k2, "e6", &issued("t6", "A", 1, d(), "waiting")),
@@ -249,7 +256,7 @@ mod tests {
             .iter()
             .any(|r| r.reason.contains("unreadable") || r.reason.contains("queue")));
 
-        let c = s.changes(0, None, d(), now).unwrap();
+        let c = s.changes(S1, 0, None, d(), now).unwrap();
         assert_eq!(
             c.queues,
             [
@@ -274,7 +281,7 @@ mod tests {
             ]
         );
         assert!(s
-            .changes(c.cursor, None, d(), now)
+            .changes(S1, c.cursor, None, d(), now)
             .unwrap()
             .queues
             .is_empty());

@@ -1,6 +1,7 @@
 //! What the store's tests share: a test day, fresh stores, kiosks, reported tickets and
 //! dossiers.
 
+use crate::office::store::S1;
 use chrono::{NaiveDate, Utc};
 
 use super::{Device, OfficeStore, Role};
@@ -24,7 +25,9 @@ pub(super) fn open(b: Backend) -> (TestDb, OfficeStore) {
 
 /// Enrols a kiosk.
 pub(super) fn kiosk(s: &mut OfficeStore, name: &str) -> Device {
-    s.enroll_device(name, Role::Kiosk, Utc::now()).unwrap().0
+    s.enroll_device(name, Role::Kiosk, &[S1], Utc::now())
+        .unwrap()
+        .0
 }
 
 /// A `ticket.issued` payload as the kiosk writes it (its `Ticket` through serde).

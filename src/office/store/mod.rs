@@ -6,8 +6,9 @@
 //! written once over the small query layer in [`super::db`]; only the schema is written per
 //! backend (`schema.rs` and its `migrations/`).
 //!
-//! One module per group of tables (`devices`, `tablets`, `events`, `numbers`, `dossiers`, `settings`,
-//! `changes`, `queues`) over leaf helpers (`values`, `tokens`, `meta`). The counters build
+//! One module per group of tables (`sites`, `devices`, `tablets`, `events`, `numbers`,
+//! `dossiers`, `settings`, `changes`, `queues`) over leaf helpers (`values`, `tokens`,
+//! `revs`). The counters build
 //! on the store; the store never imports them: what kiosks learn of the counters (open
 //! counters, measured service time) is read in `queues`.
 //!
@@ -17,14 +18,18 @@
 //! it. Replays are harmless: an event id is applied once, a ticket id gets one number, a
 //! kiosk's block `seq` one block per queue and day.
 //!
-//! Change tracking: one counter (`meta.rev`) rises with every change kiosks pull (a dossier
-//! written, the settings or the catalogue replaced, a ticket reported); each dossier keeps the
-//! rev of its last change, so a kiosk asks for everything after the cursor it last stored.
+//! Sites: everything but the catalogue belongs to one site (a commune); every query names
+//! its site, so one database serves a province without one commune seeing another's data.
+//!
+//! Change tracking: each site's counter (`site.rev`) rises with every change its kiosks pull
+//! (a dossier written, the settings or the catalogue replaced, a ticket reported); each
+//! dossier keeps the rev of its last change, so a kiosk asks for everything after the cursor
+//! it last stored.
 //!
 //! Concurrency: SQLite lets one writer in at a time. On PostgreSQL several office processes
 //! may share a database, so every transaction that hands out numbers first locks its
-//! (queue, day) row (`lock_day`), and every transaction that raises the rev first locks the
-//! rev row (`lock_rev`): numbers, blocks and revs are then computed from committed data
+//! (site, queue, day) row (`lock_day`), and every transaction that raises a site's rev first
+//! locks the site's row (`lock_rev`): numbers, blocks and revs are then computed from committed data
 //! nobody else can change until the commit.
 
 mod changes;
@@ -34,11 +39,12 @@ mod event_check;
 mod events;
 #[cfg(test)]
 mod fixtures;
-mod meta;
 mod numbers;
 mod queues;
+mod revs;
 mod schema;
 mod settings;
+mod sites;
 mod tablets;
 mod tokens;
 mod values;
@@ -52,10 +58,13 @@ use super::db::{Conn, DbTarget, PgConn, Tx};
 pub use devices::{Device, Role};
 pub use event_check::{ticket_id_problem, RejectedEvent, MAX_TICKET_ID};
 pub use events::Applied;
-pub(super) use meta::{lock_rev, queues_changed};
 pub use numbers::{NumberBlock, BLOCK_BASE};
 pub(super) use queues::{idle_cutoff, open_counters, split_queues};
 pub use queues::{OpenCounter, SESSION_IDLE};
+pub(super) use revs::{lock_rev, queues_changed};
+#[cfg(test)]
+pub(crate) use sites::S1;
+pub use sites::{site_code_problem, Site, SiteId, MAX_SITE_CODE};
 pub use tablets::{normalize_code, PairingCode, PairingRefused, Tablet, PAIRING_LIFETIME};
 pub(super) use tokens::{new_token, token_hash};
 pub(super) use values::{count, day, parse_ts, to_u32, ts};
@@ -101,6 +110,8 @@ impl OfficeStore {
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use std::collections::HashSet;
 
     use chrono::Utc;
@@ -141,15 +152,17 @@ mod tests {
                             } else {
                                 format!("w{w}-{i}")
                             };
-                            numbers
-                                .push((ticket.clone(), s.next_number(&ticket, "A", d()).unwrap()));
+                            numbers.push((
+                                ticket.clone(),
+                                s.next_number(S1, &ticket, "A", d()).unwrap(),
+                            ));
                             if i % 10 == 0 {
                                 blocks.push(s.reserve_block(dev, "A", d(), i / 10, 7).unwrap());
                             }
                             if i % 5 == 0 {
                                 let mut r = record(1000 * w + i as usize, DossierStatus::Received);
                                 r.note = format!("office {w}");
-                                s.upsert_dossiers(&[r], Utc::now()).unwrap();
+                                s.upsert_dossiers(S1, &[r], Utc::now()).unwrap();
                                 let payload =
                                     issued(&format!("w{w}-t{i}"), "B", 1 + i, d(), "waiting");
                                 s.apply_event(
@@ -192,7 +205,7 @@ mod tests {
         // Every change got a rev of its own: paging from 0 sends each dossier once.
         let mut s = OfficeStore::open(db.target()).unwrap();
         assert_eq!(
-            s.rev().unwrap(),
+            s.rev(S1).unwrap(),
             60 + 60,
             "30 dossiers and 30 tickets per office"
         );
@@ -204,7 +217,7 @@ mod tests {
         let mut since = 0;
         let mut seen = Vec::new();
         loop {
-            let c = s.changes(since, Some(7), d(), Utc::now()).unwrap();
+            let c = s.changes(S1, since, Some(7), d(), Utc::now()).unwrap();
             seen.extend(codes(&c));
             since = c.cursor;
             if !c.more {
@@ -249,9 +262,9 @@ mod tests {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
             // The request that meets the loss fails; the next one gets through.
-            assert!(s.next_number("t1", "A", d()).is_err());
-            assert!(s.next_number("t1", "A", d()).unwrap() >= 1);
-            assert_eq!(s.rev().unwrap(), 0);
+            assert!(s.next_number(S1, "t1", "A", d()).is_err());
+            assert!(s.next_number(S1, "t1", "A", d()).unwrap() >= 1);
+            assert_eq!(s.rev(S1).unwrap(), 0);
         }
         #[test]
         fn a_server_that_cannot_be_used_is_named_without_the_password() {

@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 
 use super::devices::Device;
+use super::sites::SiteId;
 use super::values::day;
 use super::OfficeStore;
 use crate::office::db::{sql_params, Tx};
@@ -24,23 +25,32 @@ pub struct NumberBlock {
 impl OfficeStore {
     /// The next online number for a queue and day, jumping over offline blocks; the same
     /// ticket id always gets the same number, so a retried request does not burn one.
-    pub fn next_number(&mut self, ticket_id: &str, queue: &str, date: NaiveDate) -> Result<u32> {
+    pub fn next_number(
+        &mut self,
+        site: SiteId,
+        ticket_id: &str,
+        queue: &str,
+        date: NaiveDate,
+    ) -> Result<u32> {
         let date = day(date);
         let number = self.write(|tx| {
             // The day's row first: another office's grant for this ticket, if any, is
             // committed and visible once the lock is ours.
-            let (last, _) = lock_day(tx, queue, &date)?;
+            let (last, _) = lock_day(tx, site, queue, &date)?;
             if let Some(row) = tx.query_opt(
-                "SELECT number FROM number_grant WHERE ticket_id = ?1",
+                "SELECT number, site_id FROM number_grant WHERE ticket_id = ?1",
                 sql_params![ticket_id],
             )? {
+                if row.int(1)? != site.0 {
+                    bail!("ticket {ticket_id} already has a number at another site");
+                }
                 return row.int(0);
             }
-            let n = next_online(tx, queue, &date, last)?;
+            let n = next_online(tx, site, queue, &date, last)?;
             tx.execute(
-                "INSERT INTO number_grant (ticket_id, queue, business_date, number)
-                 VALUES (?1, ?2, ?3, ?4)",
-                sql_params![ticket_id, queue, &date, n],
+                "INSERT INTO number_grant (ticket_id, queue, business_date, number, site_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                sql_params![ticket_id, queue, &date, n, site.0],
             )?;
             Ok(n)
         })?;
@@ -61,8 +71,11 @@ impl OfficeStore {
             bail!("a number block needs at least one number");
         }
         let date = day(date);
+        let site = device
+            .site()
+            .context("only a kiosk of a site holds number blocks")?;
         let (first, last) = self.write(|tx| {
-            let (last_online, next_block) = lock_day(tx, queue, &date)?;
+            let (last_online, next_block) = lock_day(tx, site, queue, &date)?;
             if let Some(row) = tx.query_opt(
                 "SELECT first_number, last_number FROM number_block
                  WHERE device_id = ?1 AND queue = ?2 AND business_date = ?3 AND seq = ?4",
@@ -77,13 +90,13 @@ impl OfficeStore {
                 .max(last_online + 1);
             let last = first + i64::from(size) - 1;
             tx.execute(
-                "UPDATE queue_day SET next_block = ?3 WHERE queue = ?1 AND business_date = ?2",
-                sql_params![queue, &date, last + 1],
+                "UPDATE queue_day SET next_block = ?3 WHERE queue = ?1 AND business_date = ?2 AND site_id = ?4",
+                sql_params![queue, &date, last + 1, site.0],
             )?;
             tx.execute(
-                "INSERT INTO number_block (device_id, queue, business_date, seq, first_number, last_number)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                sql_params![&device.id, queue, &date, seq, first, last],
+                "INSERT INTO number_block (device_id, queue, business_date, seq, first_number, last_number, site_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                sql_params![&device.id, queue, &date, seq, first, last, site.0],
             )?;
             Ok((first, last))
         })?;
@@ -97,40 +110,42 @@ impl OfficeStore {
 /// Locks the (queue, day) row, creating it if needed, and returns its last online number and
 /// where the next block starts: on PostgreSQL the insert-or-update holds the row until the
 /// commit, so two offices hand out numbers of one day in turn.
-fn lock_day(tx: &mut Tx, queue: &str, date: &str) -> Result<(i64, Option<i64>)> {
+fn lock_day(tx: &mut Tx, site: SiteId, queue: &str, date: &str) -> Result<(i64, Option<i64>)> {
     let row = tx.query_one(
-        "INSERT INTO queue_day (queue, business_date, last_number) VALUES (?1, ?2, 0)
-         ON CONFLICT (queue, business_date) DO UPDATE SET last_number = queue_day.last_number
+        "INSERT INTO queue_day (queue, business_date, last_number, site_id) VALUES (?1, ?2, 0, ?3)
+         ON CONFLICT (site_id, queue, business_date) DO UPDATE SET last_number = queue_day.last_number
          RETURNING last_number, next_block",
-        sql_params![queue, date],
+        sql_params![queue, date, site.0],
     )?;
     Ok((row.int(0)?, row.opt_int(1)?))
 }
 
 /// The next online number after `last`, jumping over every offline block in the way; the
 /// day's row must be locked ([`lock_day`]).
-fn next_online(tx: &mut Tx, queue: &str, date: &str, last: i64) -> Result<i64> {
+fn next_online(tx: &mut Tx, site: SiteId, queue: &str, date: &str, last: i64) -> Result<i64> {
     let mut n = last + 1;
     // Blocks may touch each other, so jump until n lies in none.
     while let Some(end) = tx
         .query_one(
             "SELECT MAX(last_number) FROM number_block
-             WHERE queue = ?1 AND business_date = ?2 AND first_number <= ?3 AND last_number >= ?3",
-            sql_params![queue, date, n],
+             WHERE site_id = ?4 AND queue = ?1 AND business_date = ?2 AND first_number <= ?3 AND last_number >= ?3",
+            sql_params![queue, date, n, site.0],
         )?
         .opt_int(0)?
     {
         n = end + 1;
     }
     tx.execute(
-        "UPDATE queue_day SET last_number = ?3 WHERE queue = ?1 AND business_date = ?2",
-        sql_params![queue, date, n],
+        "UPDATE queue_day SET last_number = ?3 WHERE queue = ?1 AND business_date = ?2 AND site_id = ?4",
+        sql_params![queue, date, n, site.0],
     )?;
     Ok(n)
 }
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use std::collections::HashSet;
 
     use super::*;
@@ -147,9 +162,9 @@ mod tests {
         let (_db, mut s) = open(b);
         let k1 = kiosk(&mut s, "K1");
         let k2 = kiosk(&mut s, "K2");
-        assert_eq!(s.next_number("t1", "A", d()).unwrap(), 1);
+        assert_eq!(s.next_number(S1, "t1", "A", d()).unwrap(), 1);
         assert_eq!(
-            s.next_number("t1", "A", d()).unwrap(),
+            s.next_number(S1, "t1", "A", d()).unwrap(),
             1,
             "a retry keeps its number"
         );
@@ -168,9 +183,9 @@ mod tests {
             (601, 650),
             "a new seq carves a further block"
         );
-        assert_eq!(s.next_number("t2", "A", d()).unwrap(), 2);
+        assert_eq!(s.next_number(S1, "t2", "A", d()).unwrap(), 2);
         assert_eq!(
-            s.next_number("t3", "B", d()).unwrap(),
+            s.next_number(S1, "t3", "B", d()).unwrap(),
             1,
             "queues count apart"
         );
@@ -178,7 +193,7 @@ mod tests {
         assert_eq!((b4.first, b4.last), (501, 510));
         let tomorrow = d().succ_opt().unwrap();
         assert_eq!(
-            s.next_number("t4", "A", tomorrow).unwrap(),
+            s.next_number(S1, "t4", "A", tomorrow).unwrap(),
             1,
             "days count apart"
         );
@@ -192,14 +207,14 @@ mod tests {
         let b1 = s.reserve_block(&k1, "A", d(), 0, 50).unwrap();
         let b2 = s.reserve_block(&k2, "A", d(), 0, 50).unwrap();
         let online: Vec<u32> = (0..510)
-            .map(|i| s.next_number(&format!("t{i}"), "A", d()).unwrap())
+            .map(|i| s.next_number(S1, &format!("t{i}"), "A", d()).unwrap())
             .collect();
         assert_eq!(online[499], 500);
         assert_eq!(online[500], 601, "both touching blocks are jumped over");
         assert_eq!((b1.last, b2.first), (550, 551));
         let b3 = s.reserve_block(&k1, "A", d(), 1, 50).unwrap();
         assert_eq!(b3.first, 611, "past the last online number");
-        assert_eq!(s.next_number("t-next", "A", d()).unwrap(), 661);
+        assert_eq!(s.next_number(S1, "t-next", "A", d()).unwrap(), 661);
     }
 
     /// Tiny deterministic generator (xorshift64*).
@@ -237,7 +252,7 @@ mod tests {
                     blocks.push((k, seqs[k], b));
                     seqs[k] += 1;
                 } else {
-                    let n = s.next_number(&format!("t{step}"), "A", d()).unwrap();
+                    let n = s.next_number(S1, &format!("t{step}"), "A", d()).unwrap();
                     assert!(taken.insert(n), "seed {seed}: {n} given twice (online)");
                     online.push((step, n));
                 }
@@ -259,7 +274,7 @@ mod tests {
                 );
             }
             let (step, n) = online[3];
-            assert_eq!(s.next_number(&format!("t{step}"), "A", d()).unwrap(), n);
+            assert_eq!(s.next_number(S1, &format!("t{step}"), "A", d()).unwrap(), n);
         }
     }
 }

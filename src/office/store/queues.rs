@@ -7,6 +7,7 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
+use super::sites::SiteId;
 use super::values::{day, parse_ts, to_u32, ts};
 use crate::office::db::{sql_params, Tx};
 use crate::protocol::QueueStatus;
@@ -33,6 +34,7 @@ pub struct OpenCounter {
 /// PostgreSQL's collation may not order text as SQLite does).
 pub(super) fn queue_status(
     tx: &mut Tx,
+    site: SiteId,
     date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<QueueStatus>> {
@@ -40,12 +42,13 @@ pub(super) fn queue_status(
         .query(
             // Waiting where they wait now: a ticket transferred from A to B waits in B.
             "SELECT q, SUM(issued), SUM(waiting) FROM (
-                 SELECT queue AS q, 1 AS issued, 0 AS waiting FROM ticket WHERE business_date = ?1
+                 SELECT queue AS q, 1 AS issued, 0 AS waiting FROM ticket
+                 WHERE site_id = ?2 AND business_date = ?1
                  UNION ALL
                  SELECT serve_queue AS q, 0 AS issued, 1 AS waiting FROM ticket
-                 WHERE business_date = ?1 AND state = 'waiting'
+                 WHERE site_id = ?2 AND business_date = ?1 AND state = 'waiting'
              ) AS t GROUP BY q",
-            sql_params![&day(date)],
+            sql_params![&day(date), site.0],
         )?
         .iter()
         .map(|r| {
@@ -60,9 +63,9 @@ pub(super) fn queue_status(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let open = open_counters(tx, now)?;
+    let open = open_counters(tx, site, now)?;
     for q in &mut out {
-        let (serving, service, open) = queue_service(tx, &q.queue, date, &open)?;
+        let (serving, service, open) = queue_service(tx, site, &q.queue, date, &open)?;
         q.serving = serving;
         q.service_seconds = service;
         q.counters_open = Some(open);
@@ -84,18 +87,21 @@ pub(in crate::office) fn split_queues(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Counters with a live session, by number.
+/// The site's counters with a live session, by number.
 pub(in crate::office) fn open_counters(
     tx: &mut Tx,
+    site: SiteId,
     now: DateTime<Utc>,
 ) -> Result<Vec<OpenCounter>> {
     tx.query(
         "SELECT counter_state.counter, clerk.name, counter_state.paused, counter_state.queues
          FROM counter_state JOIN clerk ON clerk.id = counter_state.clerk_id
-         WHERE counter_state.open = 1 AND EXISTS (SELECT 1 FROM clerk_session s
-             WHERE s.counter = counter_state.counter AND s.expires_at > ?1 AND s.last_seen > ?2)
+         WHERE counter_state.site_id = ?3 AND counter_state.open = 1
+             AND EXISTS (SELECT 1 FROM clerk_session s
+             WHERE s.clerk_id = counter_state.clerk_id AND s.counter = counter_state.counter
+                 AND s.expires_at > ?1 AND s.last_seen > ?2)
          ORDER BY counter_state.counter",
-        sql_params![&ts(now), &idle_cutoff(now)],
+        sql_params![&ts(now), &idle_cutoff(now), site.0],
     )?
     .iter()
     .map(|r| {
@@ -113,6 +119,7 @@ pub(in crate::office) fn open_counters(
 /// the last finished tickets, and how many of the `open` counters serve it (not paused).
 fn queue_service(
     tx: &mut Tx,
+    site: SiteId,
     queue: &str,
     date: NaiveDate,
     open: &[OpenCounter],
@@ -120,9 +127,10 @@ fn queue_service(
     let serving = tx
         .query_opt(
             "SELECT t.number FROM call_log l JOIN ticket t ON t.id = l.ticket_id
-             WHERE l.business_date = ?1 AND t.queue = ?2 AND l.action IN ('call', 'recall')
+             WHERE l.site_id = ?3 AND l.business_date = ?1 AND t.queue = ?2
+                 AND l.action IN ('call', 'recall')
              ORDER BY l.id DESC LIMIT 1",
-            sql_params![&day(date), queue],
+            sql_params![&day(date), queue, site.0],
         )?
         .map(|r| r.int(0))
         .transpose()?
@@ -130,9 +138,10 @@ fn queue_service(
     let mut durations = Vec::new();
     for r in tx.query(
         "SELECT started_at, finished_at FROM ticket
-         WHERE business_date = ?1 AND serve_queue = ?2 AND state = 'done' AND started_at IS NOT NULL
+         WHERE site_id = ?4 AND business_date = ?1 AND serve_queue = ?2 AND state = 'done'
+             AND started_at IS NOT NULL
          ORDER BY finished_at DESC LIMIT ?3",
-        sql_params![&day(date), queue, SERVICE_SAMPLES],
+        sql_params![&day(date), queue, SERVICE_SAMPLES, site.0],
     )? {
         let (start, end) = (parse_ts(&r.text(0)?)?, parse_ts(&r.text(1)?)?);
         durations.push((end - start).num_seconds());

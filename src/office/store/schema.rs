@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = migrations![
     4 => "0004_clerk_logins",
     5 => "0005_tablets",
     6 => "0006_rejected_events",
+    7 => "0007_sites",
 ];
 
 /// Schema version this build writes.
@@ -69,6 +70,8 @@ const TABLES: &[&str] = &[
     "rating",
     "office_config",
     "rejected_event",
+    "site",
+    "device_site",
 ];
 
 /// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;
@@ -76,10 +79,13 @@ const TABLES: &[&str] = &[
 pub(super) fn migrate(conn: &mut Conn, label: &str) -> Result<()> {
     // A first look writes nothing, so a database that is not ours is left as it was.
     let found = conn.read(|tx| installed(tx, label))?;
-    conn.set_durability()?;
     if found == Some(SCHEMA_VERSION) {
-        return Ok(());
+        return conn.set_durability();
     }
+    // SQLite refuses to add a column referencing another table to a table with rows while
+    // it enforces foreign keys, so the steps run unenforced and are checked as a whole.
+    conn.set_durability()?;
+    conn.enforce_foreign_keys(false)?;
     // Every step in one transaction, so a failed upgrade leaves the database as it was; on
     // PostgreSQL under a lock, so two offices starting at once create the tables once.
     let from = conn.write(|tx| {
@@ -110,9 +116,19 @@ pub(super) fn migrate(conn: &mut Conn, label: &str) -> Result<()> {
                 ),
             })?;
         }
+        if !tx.is_postgres() {
+            if let Some(row) = tx.query_opt("PRAGMA foreign_key_check", &[])? {
+                bail!(
+                    "cannot upgrade the office database {label}: a row of table {} refers to a missing row",
+                    row.text(0)?
+                );
+            }
+        }
         record_version(tx, from.is_none())?;
         Ok(from)
-    })?;
+    });
+    conn.enforce_foreign_keys(true)?;
+    let from = from?;
     match from {
         None => log::info!("created the office tables in {label} (schema {SCHEMA_VERSION})"),
         Some(v) if v < SCHEMA_VERSION => {
@@ -219,7 +235,12 @@ fn record_version(tx: &mut Tx, new: bool) -> Result<()> {
 }
 
 #[cfg(test)]
+mod upgrade_tests;
+
+#[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use chrono::Utc;
     use rusqlite::Connection;
 
@@ -353,8 +374,10 @@ mod tests {
     fn a_database_is_migrated_once_and_reopened_as_it_was(b: Backend) {
         let (db, mut s) = open(b);
         assert_eq!(recorded_version(&db), SCHEMA_VERSION);
-        let (_, token) = s.enroll_device("K1", Role::Kiosk, Utc::now()).unwrap();
-        s.upsert_dossiers(&[record(1, DossierStatus::Received)], Utc::now())
+        let (_, token) = s
+            .enroll_device("K1", Role::Kiosk, &[S1], Utc::now())
+            .unwrap();
+        s.upsert_dossiers(S1, &[record(1, DossierStatus::Received)], Utc::now())
             .unwrap();
         drop(s);
         let before = tables(&db);
@@ -362,7 +385,7 @@ mod tests {
         for _ in 0..2 {
             let s = OfficeStore::open(db.target()).unwrap();
             assert!(s.device_for_token(&token).unwrap().is_some());
-            assert_eq!((s.rev().unwrap(), s.dossier_count().unwrap()), (1, 1));
+            assert_eq!((s.rev(S1).unwrap(), s.dossier_count().unwrap()), (1, 1));
         }
         assert_eq!(recorded_version(&db), SCHEMA_VERSION);
         assert_eq!(tables(&db), before);
@@ -402,12 +425,12 @@ mod tests {
             NumberBlock { first: 2, last: 51 },
             "the old block is seq 0"
         );
-        assert_eq!(s.next_number("t2", "A", d()).unwrap(), 52);
-        assert_eq!(s.next_number("t3", "A", d()).unwrap(), 53);
+        assert_eq!(s.next_number(S1, "t2", "A", d()).unwrap(), 52);
+        assert_eq!(s.next_number(S1, "t3", "A", d()).unwrap(), 53);
         let b = s.reserve_block(&dev, "A", d(), 1, 10).unwrap();
         assert_eq!((b.first, b.last), (501, 510));
-        assert_eq!(s.rev().unwrap(), 0);
-        s.upsert_dossiers(&[record(1, DossierStatus::Received)], Utc::now())
+        assert_eq!(s.rev(S1).unwrap(), 0);
+        s.upsert_dossiers(S1, &[record(1, DossierStatus::Received)], Utc::now())
             .unwrap();
         drop(s);
         let conn = Connection::open(&path).unwrap();
@@ -419,37 +442,22 @@ mod tests {
 
     #[test]
     fn a_version_3_database_learns_when_clerks_last_logged_in() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("office.sqlite3");
-        let mut s = OfficeStore::open(&path).unwrap();
-        let clerk = s
-            .add_clerk("lan", "Lan", "mat-khau-8", false, false, Utc::now())
-            .unwrap();
-        drop(s);
-        // Back to what version 3 wrote.
-        Connection::open(&path)
+        let db = TestDb::new(Backend::Sqlite);
+        upgrade_tests::create_at_version(&db, 3);
+        Connection::open(db.target())
             .unwrap()
             .execute_batch(
-                "ALTER TABLE clerk DROP COLUMN last_login_at;
-                 DROP TABLE rejected_event;
-                 DROP INDEX device_by_pairing;
-                 ALTER TABLE device DROP COLUMN counter;
-                 ALTER TABLE device DROP COLUMN pairing_hash;
-                 ALTER TABLE device DROP COLUMN pairing_expires_at;
-                 ALTER TABLE device DROP COLUMN paired_at;
-                 PRAGMA user_version = 3;",
+                "INSERT INTO clerk (id, username, name, password_hash, lead, created_at)
+                 VALUES ('c1', 'lan', 'Lan', 'x', 0, '2026-11-24T00:00:00Z')",
             )
             .unwrap();
-        let s = OfficeStore::open(&path).unwrap();
+        let s = OfficeStore::open(db.target()).unwrap();
+        let (clerk, _) = s.clerk_credentials("lan").unwrap().unwrap();
         s.record_login(&clerk, Utc::now()).unwrap();
         let listed = s.clerk_accounts(Utc::now()).unwrap();
         assert!(listed[0].last_login_at.is_some());
         drop(s);
-        let v: i64 = Connection::open(&path)
-            .unwrap()
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
-        assert_eq!(v, SCHEMA_VERSION);
+        assert_eq!(recorded_version(&db), SCHEMA_VERSION);
     }
 
     #[test]
@@ -486,26 +494,19 @@ mod tests {
         #[test]
         fn a_version_2_database_is_upgraded_to_the_counters() {
             let db = TestDb::new(Backend::Postgres);
-            drop(OfficeStore::open(db.target()).unwrap());
-            // Back to what version 2 wrote.
-            raw(&db)
-                .batch_execute(
-                    "DROP TABLE rejected_event, clerk_session, counter_state, call_log, rating, office_config, clerk;
-                     DROP INDEX ticket_by_state, ticket_by_counter;
-                     ALTER TABLE ticket DROP COLUMN serve_queue, DROP COLUMN for_counter,
-                         DROP COLUMN counter, DROP COLUMN clerk_id, DROP COLUMN first_called_at,
-                         DROP COLUMN called_at, DROP COLUMN calls, DROP COLUMN started_at,
-                         DROP COLUMN finished_at, DROP COLUMN no_show_at;
-                     DROP INDEX device_by_pairing;
-                     ALTER TABLE device DROP COLUMN counter, DROP COLUMN pairing_hash,
-                         DROP COLUMN pairing_expires_at, DROP COLUMN paired_at;
-                     UPDATE motcua_meta SET value = '2' WHERE key = 'schema_version'",
-                )
-                .unwrap();
+            upgrade_tests::create_at_version(&db, 2);
             let mut s = OfficeStore::open(db.target()).unwrap();
             assert_eq!(recorded_version(&db), SCHEMA_VERSION);
             let clerk = s
-                .add_clerk("lan", "Lan", "mat-khau-8", false, false, Utc::now())
+                .add_clerk(
+                    Some(S1),
+                    "lan",
+                    "Lan",
+                    "mat-khau-8",
+                    crate::office::counters::ClerkRole::Clerk,
+                    false,
+                    Utc::now(),
+                )
                 .unwrap();
             assert_eq!(s.clerk_credentials("lan").unwrap().unwrap().0, clerk);
         }

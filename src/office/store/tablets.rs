@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::devices::Role;
+use super::sites::SiteId;
 use super::tokens::{new_token, token_hash};
 use super::values::{parse_ts, to_u32, ts};
 use super::OfficeStore;
@@ -29,6 +30,8 @@ pub struct Tablet {
     pub name: String,
     /// The counter whose service it rates.
     pub counter: u32,
+    /// The site of that counter.
+    pub site: SiteId,
 }
 
 /// A one-time pairing code as staff read it out, e.g. "7KQ2-M9XD".
@@ -93,14 +96,16 @@ fn tablet(row: &Row) -> Result<Tablet> {
         id: row.text(0)?,
         name: row.text(1)?,
         counter: to_u32(row.opt_int(2)?.unwrap_or(0)),
+        site: SiteId(row.opt_int(3)?.unwrap_or(0)),
     })
 }
 
 impl OfficeStore {
-    /// Enrols a rating tablet for `counter` under a name no other active tablet has; returns
-    /// it and its first pairing code (shown once, stored hashed).
+    /// Enrols a rating tablet for `counter` of `site` under a name no other active tablet of
+    /// the site has; returns it and its first pairing code (shown once, stored hashed).
     pub fn enroll_tablet(
         &mut self,
+        site: SiteId,
         name: &str,
         counter: u32,
         now: DateTime<Utc>,
@@ -120,26 +125,32 @@ impl OfficeStore {
         let (created, expires) = (ts(now), ts(expires_at));
         self.write(|tx| {
             let taken = tx.query_opt(
-                "SELECT id FROM device WHERE name = ?1 AND role = ?2 AND revoked_at IS NULL",
-                sql_params![&name, Role::Tablet.code()],
+                "SELECT id FROM device WHERE name = ?1 AND role = ?2 AND site_id = ?3 AND revoked_at IS NULL",
+                sql_params![&name, Role::Tablet.code(), site.0],
             )?;
             if taken.is_some() {
                 bail!("a tablet named {name:?} is already enrolled; give another name, or `motcua office pair-tablet --name` it for a new code");
             }
             tx.execute(
-                "INSERT INTO device (id, name, token_hash, created_at, role, counter, pairing_hash, pairing_expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                sql_params![&id, &name, &token, &created, Role::Tablet.code(), i64::from(counter), &pairing, &expires],
+                "INSERT INTO device (id, name, token_hash, created_at, role, counter, pairing_hash, pairing_expires_at, site_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                sql_params![&id, &name, &token, &created, Role::Tablet.code(), i64::from(counter), &pairing, &expires, site.0],
             )
         })?;
-        let tablet = Tablet { id, name, counter };
+        let tablet = Tablet {
+            id,
+            name,
+            counter,
+            site,
+        };
         Ok((tablet, PairingCode { code, expires_at }))
     }
 
-    /// A new pairing code for the active tablet with this name or id; its token stops
-    /// working at once, so the browser that held it must pair again.
+    /// A new pairing code for the site's active tablet with this name or id; its token
+    /// stops working at once, so the browser that held it must pair again.
     pub fn new_pairing_code(
         &mut self,
+        site: SiteId,
         name_or_id: &str,
         now: DateTime<Utc>,
     ) -> Result<(Tablet, PairingCode)> {
@@ -150,9 +161,9 @@ impl OfficeStore {
             (token_hash(&new_token()), code_hash(&code), ts(expires_at));
         let tablet = self.write(|tx| {
             let rows = tx.query(
-                "SELECT id, name, counter FROM device
-                 WHERE (id = ?1 OR name = ?1) AND role = ?2 AND revoked_at IS NULL",
-                sql_params![&key, Role::Tablet.code()],
+                "SELECT id, name, counter, site_id FROM device
+                 WHERE (id = ?1 OR name = ?1) AND role = ?2 AND site_id = ?3 AND revoked_at IS NULL",
+                sql_params![&key, Role::Tablet.code(), site.0],
             )?;
             let [row] = rows.as_slice() else {
                 bail!("no single active tablet named {key:?} (enrol one with `motcua office enroll-device --tablet`)");
@@ -183,14 +194,14 @@ impl OfficeStore {
         let (token_h, paired) = (token_hash(&token), ts(now));
         self.write(|tx| {
             let row = tx.query_opt(
-                "SELECT id, name, counter, pairing_expires_at FROM device
+                "SELECT id, name, counter, site_id, pairing_expires_at FROM device
                  WHERE pairing_hash = ?1 AND role = ?2 AND revoked_at IS NULL",
                 sql_params![&hash, Role::Tablet.code()],
             )?;
             let Some(row) = row else {
                 return Ok(Err(PairingRefused::BadCode));
             };
-            let expires = parse_ts(&row.text(3)?)?;
+            let expires = parse_ts(&row.text(4)?)?;
             if expires <= now {
                 return Ok(Err(PairingRefused::Expired));
             }
@@ -209,7 +220,7 @@ impl OfficeStore {
         let hash = token_hash(token);
         let row = self.read(|tx| {
             tx.query_opt(
-                "SELECT id, name, counter FROM device
+                "SELECT id, name, counter, site_id FROM device
                  WHERE token_hash = ?1 AND role = ?2 AND revoked_at IS NULL AND paired_at IS NOT NULL",
                 sql_params![&hash, Role::Tablet.code()],
             )
@@ -217,23 +228,25 @@ impl OfficeStore {
         row.as_ref().map(tablet).transpose()
     }
 
-    /// The active tablet with this name and whether it has paired since its last code.
-    pub fn tablet_named(&self, name: &str) -> Result<Option<(Tablet, bool)>> {
+    /// The site's active tablet with this name and whether it has paired since its last code.
+    pub fn tablet_named(&self, site: SiteId, name: &str) -> Result<Option<(Tablet, bool)>> {
         let name = crate::domain::text::nfc(name.trim());
         let row = self.read(|tx| {
             tx.query_opt(
-                "SELECT id, name, counter, paired_at FROM device
-                 WHERE name = ?1 AND role = ?2 AND revoked_at IS NULL",
-                sql_params![&name, Role::Tablet.code()],
+                "SELECT id, name, counter, site_id, paired_at FROM device
+                 WHERE name = ?1 AND role = ?2 AND site_id = ?3 AND revoked_at IS NULL",
+                sql_params![&name, Role::Tablet.code(), site.0],
             )
         })?;
-        row.map(|r| Ok((tablet(&r)?, r.opt_text(3)?.is_some())))
+        row.map(|r| Ok((tablet(&r)?, r.opt_text(4)?.is_some())))
             .transpose()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
+    use crate::office::store::S1;
     use chrono::{TimeDelta, Utc};
 
     use super::*;
@@ -275,10 +288,10 @@ mod tests {
         let db = TestDb::new(b);
         let mut s = OfficeStore::open(db.target()).unwrap();
         let now = Utc::now();
-        let (tablet, code) = s.enroll_tablet("Bảng quầy 2", 2, now).unwrap();
+        let (tablet, code) = s.enroll_tablet(S1, "Bảng quầy 2", 2, now).unwrap();
         assert_eq!(tablet.counter, 2);
         assert_eq!(
-            s.tablet_named("Bảng quầy 2").unwrap(),
+            s.tablet_named(S1, "Bảng quầy 2").unwrap(),
             Some((tablet.clone(), false))
         );
         let typed = code.code.to_lowercase().replace('-', " ");
@@ -294,7 +307,7 @@ mod tests {
         let dev = s.device_for_token(&token).unwrap().unwrap();
         assert_eq!(dev.role, Role::Tablet);
 
-        let (again, code2) = s.new_pairing_code("Bảng quầy 2", now).unwrap();
+        let (again, code2) = s.new_pairing_code(S1, "Bảng quầy 2", now).unwrap();
         assert_eq!(again, tablet);
         assert_eq!(
             s.tablet_for_token(&token).unwrap(),
@@ -303,7 +316,7 @@ mod tests {
         );
         let (_, token2) = s.redeem_pairing_code(&code2.code, now).unwrap().unwrap();
         assert_eq!(s.tablet_for_token(&token2).unwrap(), Some(tablet.clone()));
-        assert!(s.new_pairing_code("Bảng quầy 9", now).is_err());
+        assert!(s.new_pairing_code(S1, "Bảng quầy 9", now).is_err());
 
         s.revoke_device("Bảng quầy 2", now).unwrap();
         assert_eq!(s.tablet_for_token(&token2).unwrap(), None);
@@ -313,7 +326,7 @@ mod tests {
         let db = TestDb::new(b);
         let mut s = OfficeStore::open(db.target()).unwrap();
         let then = Utc::now() - PAIRING_LIFETIME - TimeDelta::seconds(1);
-        let (_, code) = s.enroll_tablet("Bảng quầy 1", 1, then).unwrap();
+        let (_, code) = s.enroll_tablet(S1, "Bảng quầy 1", 1, then).unwrap();
         assert_eq!(
             s.redeem_pairing_code(&code.code, Utc::now()).unwrap(),
             Err(PairingRefused::Expired)
@@ -322,11 +335,13 @@ mod tests {
             s.redeem_pairing_code("not a code", Utc::now()).unwrap(),
             Err(PairingRefused::BadCode)
         );
-        let err = s.enroll_tablet("Bảng quầy 1", 3, Utc::now()).unwrap_err();
+        let err = s
+            .enroll_tablet(S1, "Bảng quầy 1", 3, Utc::now())
+            .unwrap_err();
         assert!(err.to_string().contains("already enrolled"), "{err}");
-        assert!(s.enroll_tablet(" ", 1, Utc::now()).is_err());
-        assert!(s.enroll_tablet("Bảng quầy 0", 0, Utc::now()).is_err());
-        let (_, code) = s.new_pairing_code("Bảng quầy 1", Utc::now()).unwrap();
+        assert!(s.enroll_tablet(S1, " ", 1, Utc::now()).is_err());
+        assert!(s.enroll_tablet(S1, "Bảng quầy 0", 0, Utc::now()).is_err());
+        let (_, code) = s.new_pairing_code(S1, "Bảng quầy 1", Utc::now()).unwrap();
         assert!(s
             .redeem_pairing_code(&code.code, Utc::now())
             .unwrap()
