@@ -92,8 +92,9 @@ pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
 
 #[derive(Subcommand)]
 pub(super) enum OfficeCommand {
-    /// Enrol a kiosk (or, with --integration, a system that sends dossiers): prints its
-    /// token once (the database keeps only a hash of it). With --tablet --counter N, a rating
+    /// Enrol a kiosk (or, with --integration, a system that sends dossiers; with --metrics,
+    /// a Prometheus server that reads /metrics): prints its token once (the database keeps
+    /// only a hash of it). With --tablet --counter N, a rating
     /// tablet for counter N: prints a one-time pairing code to type on the tablet's page.
     EnrollDevice {
         /// A name staff recognise, e.g. "Kiosk sảnh".
@@ -102,6 +103,9 @@ pub(super) enum OfficeCommand {
         /// The token may only write dossiers (PUT/POST /api/v1/dossiers), not act as a kiosk.
         #[arg(long, conflicts_with = "tablet")]
         integration: bool,
+        /// The token may only read /metrics (for Prometheus), not act as a kiosk.
+        #[arg(long, conflicts_with_all = ["tablet", "integration"])]
+        metrics: bool,
         /// A rating tablet (the page /rate/N), paired with a code instead of a token.
         #[arg(long, requires = "counter")]
         tablet: bool,
@@ -232,9 +236,17 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
         OfficeCommand::EnrollDevice {
             name,
             integration,
+            metrics,
             tls_cert,
             ..
-        } => enroll_device(&db, &name, integration, tls_cert.as_deref()),
+        } => {
+            let role = match (integration, metrics) {
+                (true, _) => Role::Integration,
+                (_, true) => Role::Metrics,
+                _ => Role::Kiosk,
+            };
+            enroll_device(&db, &name, role, tls_cert.as_deref())
+        }
         OfficeCommand::PairTablet { name } => pair_tablet(&db, &name),
         OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {
@@ -293,18 +305,8 @@ fn serve(db: &Path, listen: &str, tls: &super::office_tls::ServeTls) -> anyhow::
 
 /// `office enroll-device`: prints the new device's token once, and the office
 /// certificate's fingerprint for the kiosk to pin when the certificate is found.
-fn enroll_device(
-    db: &Path,
-    name: &str,
-    integration: bool,
-    tls_cert: Option<&Path>,
-) -> anyhow::Result<()> {
+fn enroll_device(db: &Path, name: &str, role: Role, tls_cert: Option<&Path>) -> anyhow::Result<()> {
     let fingerprint = super::office_tls::enrolment_fingerprint(db, tls_cert)?;
-    let role = if integration {
-        Role::Integration
-    } else {
-        Role::Kiosk
-    };
     let mut store = OfficeStore::open(db)?;
     let (device, token) = store.enroll_device(name, role, chrono::Utc::now())?;
     println!("device {} ({})", device.name, device.id);
@@ -319,6 +321,7 @@ fn enroll_device(
             Role::Kiosk => "kiosk's config",
             Role::Integration => "integration's settings",
             Role::Tablet => "tablet",
+            Role::Metrics => "scraper's authorization (docs/operations.md)",
         }
     );
     Ok(())

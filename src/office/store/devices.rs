@@ -1,4 +1,4 @@
-//! Enrolled devices (kiosks, integrations and rating tablets), their roles and their hashed tokens.
+//! Enrolled devices (kiosks, integrations, rating tablets and metrics scrapers), their roles and their hashed tokens.
 
 use anyhow::{bail, Result};
 use chrono::{DateTime, Utc};
@@ -18,6 +18,8 @@ pub enum Role {
     Integration,
     /// A rating tablet beside one counter (store::tablets): rates that counter's service only.
     Tablet,
+    /// A monitoring system (Prometheus): reads `/metrics` only.
+    Metrics,
 }
 
 impl Role {
@@ -27,12 +29,13 @@ impl Role {
             Role::Kiosk => "kiosk",
             Role::Integration => "integration",
             Role::Tablet => "tablet",
+            Role::Metrics => "metrics",
         }
     }
 
     /// Inverse of [`code`](Self::code).
     pub fn from_code(code: &str) -> Option<Role> {
-        [Role::Kiosk, Role::Integration, Role::Tablet]
+        [Role::Kiosk, Role::Integration, Role::Tablet, Role::Metrics]
             .into_iter()
             .find(|r| r.code() == code)
     }
