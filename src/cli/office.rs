@@ -124,6 +124,10 @@ pub(super) enum OfficeCommand {
         #[arg(long)]
         name: String,
     },
+    /// Check the office's setup without changing it: database reachable, schema current,
+    /// certificate and key, clock, listening address. One line per check; exits 1 if any
+    /// failed.
+    Doctor(super::office_doctor::DoctorArgs),
     /// Make a self-signed certificate and key for serving HTTPS on a LAN without a CA, and
     /// print its SHA-256 fingerprint (what kiosks pin). Needs no --db.
     MakeCert(super::office_tls::MakeCertArgs),
@@ -247,6 +251,7 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             };
             enroll_device(&db, &name, role, tls_cert.as_deref())
         }
+        OfficeCommand::Doctor(args) => super::office_doctor::run(&db, args),
         OfficeCommand::PairTablet { name } => pair_tablet(&db, &name),
         OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {
