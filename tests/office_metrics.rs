@@ -147,6 +147,14 @@ fn only_a_metrics_token_reads_the_metrics(b: Backend) {
         );
         assert!(body["error"].is_string(), "{who}: {body}");
     }
+    // The metrics token reads nothing else.
+    let pull = json!({"protocol": motcua::protocol::PROTOCOL, "since": 0});
+    let (status, answer) = kiosk_call(&base, &token, "/api/v1/changes", pull);
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("wrong_role")),
+        "{answer}"
+    );
     let e = scrape(&base, &token);
     // The refusals above were counted, under the route's template.
     assert_eq!(requests(&e, "/metrics", "4xx"), 3.0);

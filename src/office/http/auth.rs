@@ -240,7 +240,7 @@ async fn device(app: &App, headers: &HeaderMap, role: Role) -> Result<Device, Ht
         "wrong_role",
         match role {
             Role::Integration => "only an integration token may write dossiers; enrol one with `motcua office enroll-device --integration`",
-            Role::Kiosk => "an integration token may only write dossiers (PUT or POST /api/v1/dossiers); this route is for kiosks",
+            Role::Kiosk => "this route is for kiosks: an integration token may only write dossiers (PUT or POST /api/v1/dossiers), a metrics token only read /metrics",
             Role::Tablet => "a rating tablet pairs with a code and keeps a cookie; it has no bearer routes",
             Role::Metrics => "only a metrics token may read /metrics; enrol one with `motcua office enroll-device --metrics`",
         },
