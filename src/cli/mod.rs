@@ -9,6 +9,7 @@ mod doctor;
 mod import;
 mod kiosk;
 mod office;
+mod office_doctor;
 mod office_sites;
 mod office_tls;
 mod printer;

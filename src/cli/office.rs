@@ -94,8 +94,9 @@ pub(super) fn check_usage(matches: &ArgMatches) -> Result<(), clap::Error> {
 
 #[derive(Subcommand)]
 pub(super) enum OfficeCommand {
-    /// Enrol a kiosk (or, with --integration, a system that sends dossiers): prints its
-    /// token once (the database keeps only a hash of it). With --tablet --counter N, a rating
+    /// Enrol a kiosk (or, with --integration, a system that sends dossiers; with --metrics,
+    /// a Prometheus server that reads /metrics): prints its token once (the database keeps
+    /// only a hash of it). With --tablet --counter N, a rating
     /// tablet for counter N: prints a one-time pairing code to type on the tablet's page.
     EnrollDevice {
         /// A name staff recognise, e.g. "Kiosk sảnh".
@@ -104,6 +105,9 @@ pub(super) enum OfficeCommand {
         /// The token may only write dossiers (PUT/POST /api/v1/dossiers), not act as a kiosk.
         #[arg(long, conflicts_with = "tablet")]
         integration: bool,
+        /// The token may only read /metrics (for Prometheus), not act as a kiosk.
+        #[arg(long, conflicts_with_all = ["tablet", "integration"])]
+        metrics: bool,
         /// A rating tablet (the page /rate/N), paired with a code instead of a token.
         #[arg(long, requires = "counter")]
         tablet: bool,
@@ -146,6 +150,10 @@ pub(super) enum OfficeCommand {
         #[arg(long)]
         name: String,
     },
+    /// Check the office's setup without changing it: database reachable, schema current,
+    /// certificate and key, clock, listening address. One line per check; exits 1 if any
+    /// failed.
+    Doctor(super::office_doctor::DoctorArgs),
     /// Make a self-signed certificate and key for serving HTTPS on a LAN without a CA, and
     /// print its SHA-256 fingerprint (what kiosks pin). Needs no --db.
     MakeCert(super::office_tls::MakeCertArgs),
@@ -263,9 +271,18 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
         OfficeCommand::EnrollDevice {
             name,
             integration,
+            metrics,
             tls_cert,
             ..
-        } => enroll_device(&db, &site, &name, integration, tls_cert.as_deref()),
+        } => {
+            let role = match (integration, metrics) {
+                (true, _) => Role::Integration,
+                (_, true) => Role::Metrics,
+                _ => Role::Kiosk,
+            };
+            enroll_device(&db, &site, &name, role, tls_cert.as_deref())
+        }
+        OfficeCommand::Doctor(args) => super::office_doctor::run(&db, args),
         OfficeCommand::AddSite { code, name } => super::office_sites::add_site(&db, &code, &name),
         OfficeCommand::ListSites => super::office_sites::list_sites(&db),
         OfficeCommand::RenameSite {
@@ -353,18 +370,15 @@ fn enroll_device(
     db: &Path,
     site: &super::office_sites::SiteArg,
     name: &str,
-    integration: bool,
+    role: Role,
     tls_cert: Option<&Path>,
 ) -> anyhow::Result<()> {
     let fingerprint = super::office_tls::enrolment_fingerprint(db, tls_cert)?;
-    let role = if integration {
-        Role::Integration
-    } else {
-        Role::Kiosk
-    };
     let mut store = OfficeStore::open(db)?;
     let sites = match role {
         Role::Integration => site.all(&store)?,
+        // Metrics are the whole office's: every site's queues, every kiosk's lag.
+        Role::Metrics => Vec::new(),
         _ => vec![site.one(&store)?.id],
     };
     let (device, token) = store.enroll_device(name, role, &sites, chrono::Utc::now())?;
@@ -383,6 +397,7 @@ fn enroll_device(
             Role::Kiosk => "kiosk's config",
             Role::Integration => "integration's settings",
             Role::Tablet => "tablet",
+            Role::Metrics => "scraper's authorization (docs/operations.md)",
         }
     );
     Ok(())

@@ -5,6 +5,7 @@
 
 pub mod counters;
 mod db;
+pub mod doctor;
 pub mod http;
 pub mod reports;
 pub mod store;

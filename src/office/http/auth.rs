@@ -26,6 +26,9 @@ pub(super) struct KioskDevice(pub Device);
 /// An integration (the bridge from the provincial dossier system), by its device token.
 pub(super) struct IntegrationDevice(pub Device);
 
+/// A monitoring system allowed to read `/metrics`, by its device token.
+pub(super) struct MetricsDevice;
+
 /// The clerk at a counter, by the session cookie.
 pub(super) struct Session(pub ClerkSession);
 
@@ -72,6 +75,15 @@ impl FromRequestParts<App> for IntegrationDevice {
         device(app, &parts.headers, Role::Integration)
             .await
             .map(IntegrationDevice)
+    }
+}
+
+impl FromRequestParts<App> for MetricsDevice {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
+        device(app, &parts.headers, Role::Metrics).await?;
+        Ok(MetricsDevice)
     }
 }
 
@@ -236,8 +248,9 @@ async fn device(app: &App, headers: &HeaderMap, role: Role) -> Result<Device, Ht
         "wrong_role",
         match role {
             Role::Integration => "only an integration token may write dossiers; enrol one with `motcua office enroll-device --integration`",
-            Role::Kiosk => "an integration token may only write dossiers (PUT or POST /api/v1/dossiers); this route is for kiosks",
+            Role::Kiosk => "this route is for kiosks: an integration token may only write dossiers (PUT or POST /api/v1/dossiers), a metrics token only read /metrics",
             Role::Tablet => "a rating tablet pairs with a code and keeps a cookie; it has no bearer routes",
+            Role::Metrics => "only a metrics token may read /metrics; enrol one with `motcua office enroll-device --metrics`",
         },
     ))
 }

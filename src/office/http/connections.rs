@@ -182,8 +182,7 @@ impl Connections {
     }
 
     /// How many connections are open.
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.open.lock().unwrap().1.len()
     }
 }
@@ -197,6 +196,11 @@ pub(super) struct Slot {
 }
 
 impl Slot {
+    /// The table the connection is counted in (`/metrics` reads its size).
+    pub(super) fn table(&self) -> &Arc<Connections> {
+        &self.table
+    }
+
     /// The connection's shared state.
     pub(super) fn conn(&self) -> &Arc<Conn> {
         &self.conn

@@ -163,6 +163,7 @@ pub(super) async fn serve_connection<I>(
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let conn = slot.conn().clone();
+    let table = slot.table().clone();
     let io = Watched {
         io,
         conn: conn.clone(),
@@ -176,6 +177,7 @@ pub(super) async fn serve_connection<I>(
             req.extensions_mut().insert(ConnectInfo(peer));
             req.extensions_mut().insert(body_timeout);
             req.extensions_mut().insert(streams.clone());
+            req.extensions_mut().insert(table.clone());
             let mut router = router.clone();
             async move {
                 let answer = match router.call(req.map(Body::new)).await {

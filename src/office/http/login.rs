@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::error::HttpError;
+use super::metrics::LoginRefusal;
 use super::shed::{shed, Shed};
 use super::state::App;
 use crate::office::counters::{ClerkLogin, ClerkRole, ClerkSession};
@@ -112,6 +113,7 @@ pub(super) async fn check_password(
                 }
             ),
         );
+        app.metrics.login_refused(LoginRefusal::Throttled);
         return Err(HttpError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "throttled",
@@ -151,6 +153,7 @@ pub(super) async fn check_password(
         clerk, disabled, ..
     }) = account.filter(|_| matches)
     else {
+        app.metrics.login_refused(LoginRefusal::BadLogin);
         log::warn!(
             event = "login_failed", account = for_log(username), source = source.to_string();
             "failed clerk login for {} from {source}", for_log(username)
@@ -166,6 +169,7 @@ pub(super) async fn check_password(
         .unwrap_or_else(|e| e.into_inner())
         .succeeded(username, source);
     if disabled {
+        app.metrics.login_refused(LoginRefusal::Disabled);
         log::warn!(
             event = "login_disabled", account = for_log(username), source = source.to_string();
             "disabled clerk {} tried to log in from {source}", for_log(username)

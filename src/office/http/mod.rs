@@ -29,6 +29,7 @@ mod hardening;
 mod limits;
 mod listener;
 mod login;
+mod metrics;
 mod pages;
 mod pairing_throttle;
 mod password_checks;
@@ -71,9 +72,15 @@ fn build(app: App) -> Router {
         .merge(reports::routes())
         .merge(stream::routes())
         .merge(pages::routes())
+        .merge(metrics::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Outermost: a foreign page's request is refused before any route's work.
         .layer(axum::middleware::from_fn(hardening::harden))
+        // Around that: every answer is counted, refusals too.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::track,
+        ))
         .with_state(app)
 }
 

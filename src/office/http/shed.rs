@@ -4,6 +4,7 @@
 //! line, so an attack cannot flood the journal either.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -26,7 +27,17 @@ pub(super) enum Shed {
 }
 
 impl Shed {
-    fn name(self) -> &'static str {
+    /// Every kind, in the order [`totals`] gives them.
+    pub(super) const ALL: [Shed; 5] = [
+        Shed::Connection,
+        Shed::PasswordCheck,
+        Shed::Stream,
+        Shed::LoginThrottle,
+        Shed::PairingThrottle,
+    ];
+
+    /// The kind's name in the log and in `/metrics`.
+    pub(super) fn name(self) -> &'static str {
         match self {
             Shed::Connection => "connection",
             Shed::PasswordCheck => "password_check",
@@ -56,6 +67,15 @@ impl Counts {
     }
 }
 
+/// Everything shed since the process started, per kind (as [`Shed::ALL`]): what `/metrics`
+/// shows, counted apart from the log's rate limit.
+static TOTALS: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+
+/// Each kind with how many of it were shed since the process started.
+pub(super) fn totals() -> [(Shed, u64); 5] {
+    Shed::ALL.map(|kind| (kind, TOTALS[kind as usize].load(Ordering::Relaxed)))
+}
+
 fn counts() -> &'static Mutex<Counts> {
     static COUNTS: OnceLock<Mutex<Counts>> = OnceLock::new();
     COUNTS.get_or_init(Default::default)
@@ -65,6 +85,7 @@ fn counts() -> &'static Mutex<Counts> {
 /// limit reached); logs a warning unless one for this kind was written in the last
 /// [`LOG_EVERY`].
 pub(super) fn shed(kind: Shed, detail: &str) {
+    TOTALS[kind as usize].fetch_add(1, Ordering::Relaxed);
     let due = counts()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -96,5 +117,22 @@ mod tests {
         // The two held back and this one.
         assert_eq!(c.count(Shed::Stream, t0 + LOG_EVERY), Some(3));
         assert_eq!(c.count(Shed::Stream, t0 + LOG_EVERY * 2), Some(1));
+    }
+
+    #[test]
+    fn every_shedding_counts_even_when_the_log_holds_it_back() {
+        let before = totals()[Shed::PairingThrottle as usize].1;
+        shed(Shed::PairingThrottle, "test");
+        shed(Shed::PairingThrottle, "test");
+        let after = totals();
+        assert_eq!(
+            after[Shed::PairingThrottle as usize].0,
+            Shed::PairingThrottle
+        );
+        // Other tests of this binary may shed too, never fewer.
+        assert!(after[Shed::PairingThrottle as usize].1 >= before + 2);
+        for (i, kind) in Shed::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, i, "ALL is in declaration order");
+        }
     }
 }

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::error::HttpError;
+use super::metrics::Metrics;
 use super::pairing_throttle::PairingThrottle;
 use super::password_checks::PasswordChecks;
 use super::throttle::Throttle;
@@ -33,6 +34,8 @@ pub(super) struct App {
     pub(super) password_checks: PasswordChecks,
     /// Served over TLS: cookies are `Secure`.
     pub(super) tls: bool,
+    /// What `/metrics` shows.
+    pub(super) metrics: Arc<Metrics>,
 }
 
 impl App {
@@ -46,6 +49,7 @@ impl App {
             throttle: Default::default(),
             password_checks: Default::default(),
             tls: false,
+            metrics: Arc::new(Metrics::new()),
         }
     }
 

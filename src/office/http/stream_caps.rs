@@ -109,6 +109,14 @@ impl StreamCaps {
             view,
         })
     }
+
+    /// The live streams per view kind, by kind (`/metrics`).
+    pub(super) fn live(&self) -> Vec<(&'static str, usize)> {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let mut live: Vec<_> = open.by_view.iter().map(|(v, n)| (*v, *n)).collect();
+        live.sort();
+        live
+    }
 }
 
 /// One live stream's place under the caps, freed when dropped (with the stream).
@@ -172,5 +180,16 @@ mod tests {
         drop(caps.open(ip(9), "board").unwrap());
         let open = caps.open.lock().unwrap();
         assert!(open.by_source.is_empty() && open.by_view.is_empty());
+    }
+
+    #[test]
+    fn live_streams_are_counted_per_view() {
+        let caps = StreamCaps::new(5, 5);
+        let a = caps.open(ip(1), "board").unwrap();
+        let _b = caps.open(ip(2), "board").unwrap();
+        let _c = caps.open(ip(1), "rate").unwrap();
+        assert_eq!(caps.live(), [("board", 2), ("rate", 1)]);
+        drop(a);
+        assert_eq!(caps.live(), [("board", 1), ("rate", 1)]);
     }
 }

@@ -78,7 +78,7 @@ async fn push_events(
         check_text("an event's id and kind", &[&e.id, &e.kind])?;
     }
     let now = Utc::now();
-    let device = dev.name.clone();
+    let (device, device_id) = (dev.name.clone(), dev.id.clone());
     let (acked, applied, rejected) = app
         .with_store(move |s| {
             let payloads: Vec<String> = req.events.iter().map(|e| e.payload.to_string()).collect();
@@ -115,6 +115,7 @@ async fn push_events(
             first.reason
         );
     }
+    app.metrics.kiosk_synced(&device_id);
     if applied > 0 {
         // New tickets: the counters' waiting counts changed.
         app.changed();
@@ -181,6 +182,7 @@ async fn changes(
     let changes = app
         .with_store(move |s| s.changes(site, req.since, req.limit, today, now))
         .await?;
+    app.metrics.kiosk_synced(&dev.id);
     Ok(Json(changes))
 }
 

@@ -1,4 +1,4 @@
-//! Enrolled devices (kiosks, integrations and rating tablets), their roles and their hashed tokens.
+//! Enrolled devices (kiosks, integrations, rating tablets and metrics scrapers), their roles and their hashed tokens.
 
 use anyhow::{bail, Result};
 use chrono::{DateTime, Utc};
@@ -19,6 +19,8 @@ pub enum Role {
     Integration,
     /// A rating tablet beside one counter (store::tablets): rates that counter's service only.
     Tablet,
+    /// A monitoring system (Prometheus): reads `/metrics` only.
+    Metrics,
 }
 
 impl Role {
@@ -28,12 +30,13 @@ impl Role {
             Role::Kiosk => "kiosk",
             Role::Integration => "integration",
             Role::Tablet => "tablet",
+            Role::Metrics => "metrics",
         }
     }
 
     /// Inverse of [`code`](Self::code).
     pub fn from_code(code: &str) -> Option<Role> {
-        [Role::Kiosk, Role::Integration, Role::Tablet]
+        [Role::Kiosk, Role::Integration, Role::Tablet, Role::Metrics]
             .into_iter()
             .find(|r| r.code() == code)
     }
@@ -87,7 +90,7 @@ pub(super) fn device_sites(tx: &mut Tx, id: &str, own: Option<i64>) -> Result<Ve
 
 impl OfficeStore {
     /// Enrols a device for `sites` (a kiosk: exactly one; an integration: those it is
-    /// limited to, none for every site); returns it and its token, which is shown once and
+    /// limited to, none for every site; metrics: none, it sees the whole office); returns it and its token, which is shown once and
     /// stored hashed.
     pub fn enroll_device(
         &mut self,
@@ -105,6 +108,8 @@ impl OfficeStore {
         sites.dedup();
         let own = match role {
             Role::Integration => None,
+            Role::Metrics if sites.is_empty() => None,
+            Role::Metrics => bail!("a metrics token reads the whole office: give it no site"),
             _ if sites.len() == 1 => Some(sites[0].0),
             _ => bail!("a kiosk or a tablet belongs to exactly one site"),
         };
@@ -116,7 +121,7 @@ impl OfficeStore {
                 "INSERT INTO device (id, name, token_hash, created_at, role, site_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 sql_params![&id, &name, &hash, &created, role.code(), own],
             )?;
-            if own.is_none() {
+            if role == Role::Integration {
                 for site in &sites {
                     tx.execute(
                         "INSERT INTO device_site (device_id, site_id) VALUES (?1, ?2)",

@@ -39,6 +39,7 @@ mod event_check;
 mod events;
 #[cfg(test)]
 mod fixtures;
+mod inspect;
 mod numbers;
 mod queues;
 mod revs;
@@ -58,6 +59,7 @@ use super::db::{Conn, DbTarget, PgConn, Tx};
 pub use devices::{Device, Role};
 pub use event_check::{ticket_id_problem, RejectedEvent, MAX_TICKET_ID};
 pub use events::Applied;
+pub use inspect::{inspect, Inspection};
 pub use numbers::{NumberBlock, BLOCK_BASE};
 pub(super) use queues::{idle_cutoff, open_counters, split_queues};
 pub use queues::{OpenCounter, SESSION_IDLE};

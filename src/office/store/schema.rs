@@ -156,6 +156,16 @@ fn installed(tx: &mut Tx, label: &str) -> Result<Option<i64>> {
     }
 }
 
+/// The schema version the database records, not judged against this build (None: no
+/// office tables yet): `office doctor` tells newer from older without migrating.
+pub(super) fn recorded_version(tx: &mut Tx, label: &str) -> Result<Option<i64>> {
+    if tx.is_postgres() {
+        postgres_version(tx, label)
+    } else {
+        sqlite_version(tx, label)
+    }
+}
+
 fn sqlite_version(tx: &mut Tx, label: &str) -> Result<Option<i64>> {
     let app_id = tx.query_one("PRAGMA application_id", &[])?.int(0)?;
     let version = tx.query_one("PRAGMA user_version", &[])?.int(0)?;
