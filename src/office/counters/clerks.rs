@@ -361,7 +361,8 @@ impl OfficeStore {
     }
 
     /// Ends a session; its counter closes, and its ticket is released ([`release_current`]).
-    pub fn close_session(&mut self, token: &str, now: DateTime<Utc>) -> Result<()> {
+    /// Returns the session's site, None for a token that was no session.
+    pub fn close_session(&mut self, token: &str, now: DateTime<Utc>) -> Result<Option<SiteId>> {
         let hash = token_hash(token);
         self.write(|tx| {
             if let Some(r) = tx.query_opt(
@@ -375,7 +376,7 @@ impl OfficeStore {
                     .transpose()?
                     .map(SiteId)
                 else {
-                    return Ok(());
+                    return Ok(None);
                 };
                 let holds = tx
                     .query_opt(
@@ -391,8 +392,9 @@ impl OfficeStore {
                     )?;
                 }
                 queues_changed(tx, site)?;
+                return Ok(Some(site));
             }
-            Ok(())
+            Ok(None)
         })
     }
 }

@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use chrono::Utc;
 
 use super::error::HttpError;
+use super::site::AskedSite;
 use super::state::App;
 use crate::office::counters::{ClerkSession, SESSION_LIFETIME};
 use crate::office::store::{Device, Role, SiteId, Tablet};
@@ -62,9 +63,12 @@ impl FromRequestParts<App> for KioskDevice {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
-        device(app, &parts.headers, Role::Kiosk)
-            .await
-            .map(KioskDevice)
+        let asked = AskedSite::from_request_parts(parts, app).await?;
+        let dev = device(app, &parts.headers, Role::Kiosk).await?;
+        if let Some(site) = dev.site() {
+            asked.allows(site)?;
+        }
+        Ok(KioskDevice(dev))
     }
 }
 
@@ -91,11 +95,14 @@ impl FromRequestParts<App> for Session {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
+        let asked = AskedSite::from_request_parts(parts, app).await?;
         let token = session_token(&parts.headers).ok_or_else(login_first)?;
-        app.with_store(move |s| s.session(&token, Utc::now()))
+        let session = app
+            .with_store(move |s| s.session(&token, Utc::now()))
             .await?
-            .map(Session)
-            .ok_or_else(login_first)
+            .ok_or_else(login_first)?;
+        asked.allows(session.site)?;
+        Ok(Session(session))
     }
 }
 
@@ -119,11 +126,14 @@ impl FromRequestParts<App> for PairedTablet {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
+        let asked = AskedSite::from_request_parts(parts, app).await?;
         let token = cookie(&parts.headers, TABLET_COOKIE).ok_or_else(tablet_not_paired)?;
-        app.with_store(move |s| s.tablet_for_token(&token))
+        let tablet = app
+            .with_store(move |s| s.tablet_for_token(&token))
             .await?
-            .map(PairedTablet)
-            .ok_or_else(tablet_not_paired)
+            .ok_or_else(tablet_not_paired)?;
+        asked.allows(tablet.site)?;
+        Ok(PairedTablet(tablet))
     }
 }
 

@@ -13,7 +13,7 @@ use super::auth::{cleared_cookie, session_cookie, Session, SessionToken};
 use super::error::HttpError;
 use super::extract::{ClientAddr, PathParams, RawBody};
 use super::login::{self, check_password, MAX_LOGIN_BODY};
-use super::site::SiteParam;
+use super::site::{AskedSite, SiteParam};
 use super::state::App;
 use crate::office::counters::{Action, MAX_COUNTER};
 
@@ -42,12 +42,15 @@ async fn options(
 async fn login(
     State(app): State<App>,
     ClientAddr(source): ClientAddr,
+    asked: AskedSite,
     RawBody(body): RawBody,
 ) -> Result<Response, HttpError> {
     let req = login::parse(&body)?;
     let username = req.username.trim().to_lowercase();
     let session = check_password(&app, &username, source, req.password, req.counter).await?;
-    let now = Utc::now();
+    // A clerk of another site on this site's page opens no counter here.
+    asked.allows(session.site)?;
+    let (now, site) = (Utc::now(), session.site);
     let queues = req.queues;
     let tz = app.tz;
     let (token, view) = app
@@ -58,7 +61,7 @@ async fn login(
             Ok((token, s.counter_view(&session, now, today)?))
         })
         .await?;
-    app.changed();
+    app.changed(site);
     let cookie = session_cookie(&token, app.tls);
     Ok(([(header::SET_COOKIE, cookie)], Json(view)).into_response())
 }
@@ -68,9 +71,12 @@ async fn logout(
     SessionToken(token): SessionToken,
 ) -> Result<Response, HttpError> {
     if let Some(token) = token {
-        app.with_store(move |s| s.close_session(&token, Utc::now()))
-            .await?;
-        app.changed();
+        if let Some(site) = app
+            .with_store(move |s| s.close_session(&token, Utc::now()))
+            .await?
+        {
+            app.changed(site);
+        }
     }
     Ok((
         StatusCode::NO_CONTENT,
@@ -137,7 +143,7 @@ async fn counter_action(
             ))
         }
     };
-    let today = app.today();
+    let (today, site) = (app.today(), session.site);
     let result = app
         .with_store(move |s| {
             let now = Utc::now();
@@ -147,6 +153,6 @@ async fn counter_action(
         .await;
     // Even a refusal may have changed something ("next" finishes the ticket served before
     // it finds nobody waiting).
-    app.changed();
+    app.changed(site);
     Ok(Json(result?).into_response())
 }

@@ -2,6 +2,7 @@
 //! allows only the office's own files) embedded from `src/office/web/`,
 //! the board's voice clips from `assets/voice/` (listed by build.rs).
 
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -9,6 +10,7 @@ use axum::Router;
 
 use super::error::HttpError;
 use super::extract::PathParams;
+use super::site::site_named;
 use super::state::App;
 
 /// The voice clips, embedded by build.rs: (name, WAV bytes).
@@ -83,6 +85,46 @@ pub(super) fn routes() -> Router<App> {
             get(|| asset(JS, include_str!("../web/reports.js"))),
         )
         .route("/static/voice/{clip}", get(voice))
+        // A site's pages: the same files, which name the site in every call they make.
+        .route(
+            "/s/{site}",
+            get(|app, p| site_page(app, p, include_str!("../web/index.html"))),
+        )
+        .route(
+            "/s/{site}/",
+            get(|app, p| site_page(app, p, include_str!("../web/index.html"))),
+        )
+        .route(
+            "/s/{site}/counter",
+            get(|app, p| site_page(app, p, include_str!("../web/counter.html"))),
+        )
+        .route(
+            "/s/{site}/board",
+            get(|app, p| site_page(app, p, include_str!("../web/board.html"))),
+        )
+        .route("/s/{site}/rate/{counter}", get(site_rate_page))
+        .route(
+            "/s/{site}/reports",
+            get(|app, p| site_page(app, p, include_str!("../web/reports.html"))),
+        )
+}
+
+/// A page of the site named in the path; 404 `unknown_site` for a code no site has.
+async fn site_page(
+    State(app): State<App>,
+    PathParams(code): PathParams<String>,
+    html: &'static str,
+) -> Result<Response, HttpError> {
+    site_named(&app, Some(code)).await?;
+    Ok(page(html).await)
+}
+
+async fn site_rate_page(
+    State(app): State<App>,
+    PathParams((code, _counter)): PathParams<(String, String)>,
+) -> Result<Response, HttpError> {
+    site_named(&app, Some(code)).await?;
+    Ok(page(include_str!("../web/rate.html")).await)
 }
 
 async fn page(html: &'static str) -> Response {

@@ -161,6 +161,6 @@ async fn rate(
         )
     })
     .await?;
-    app.changed();
+    app.changed(site);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

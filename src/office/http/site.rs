@@ -15,6 +15,33 @@ use crate::office::store::{Site, SiteId};
 /// The site named by the request's `site` parameter, or the only one.
 pub(super) struct SiteParam(pub Site);
 
+/// The site the request's `site` parameter names, None without one (404 `unknown_site`
+/// for a code no site has). Routes whose credential carries a site check it against this
+/// one, so a page of site A cannot be driven with site B's cookie or token.
+pub(super) struct AskedSite(pub Option<Site>);
+
+impl AskedSite {
+    /// Refuses ([`wrong_site`]) when the request names another site than `own`.
+    pub(super) fn allows(&self, own: SiteId) -> Result<(), HttpError> {
+        match &self.0 {
+            Some(site) => same_site(own, site.id),
+            None => Ok(()),
+        }
+    }
+}
+
+impl FromRequestParts<App> for AskedSite {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
+        let QueryParams(q) = QueryParams::<SiteQuery>::from_request_parts(parts, app).await?;
+        match q.site {
+            Some(code) => Ok(AskedSite(Some(site_named(app, Some(code)).await?))),
+            None => Ok(AskedSite(None)),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct SiteQuery {
     site: Option<String>,

@@ -1,6 +1,7 @@
 //! What every route shares: the office database behind a lock, the office's time zone, the
 //! wake-up of the live streams, the failed-login throttle and the password checks' slots.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, Utc};
@@ -11,11 +12,20 @@ use super::metrics::Metrics;
 use super::pairing_throttle::PairingThrottle;
 use super::password_checks::PasswordChecks;
 use super::throttle::Throttle;
-use crate::office::store::OfficeStore;
+use crate::office::store::{OfficeStore, SiteId};
 
 /// The value of the streams' change counter that tells them the office is stopping: they
 /// end, so a graceful stop does not wait for boards that never hang up.
 pub(super) const CLOSING: u64 = u64::MAX;
+
+/// The streams' wake-ups, one channel per site that has had a stream (sites are few and
+/// known, so the map stays small).
+#[derive(Default)]
+struct SiteChanges {
+    sites: HashMap<SiteId, tokio::sync::watch::Sender<u64>>,
+    /// The office is stopping: a stream opened now ends at once.
+    closing: bool,
+}
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -23,8 +33,9 @@ pub(super) struct App {
     store: Arc<Mutex<OfficeStore>>,
     /// Business dates ("today" in `changes`) are days in this zone.
     pub(super) tz: Tz,
-    /// Rises with every change a page shows, waking the live streams.
-    changes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Per site, rises with every change its pages show, waking that site's live streams
+    /// only: a press at one commune's counter does not make every commune's boards reread.
+    changes: Arc<Mutex<SiteChanges>>,
     /// Tablets' pairing attempts per source address.
     pub(super) pairing: Arc<Mutex<PairingThrottle>>,
     /// Failed clerk logins per (username, source), in memory (a restart forgets them, as
@@ -44,7 +55,7 @@ impl App {
         App {
             store: Arc::new(Mutex::new(store)),
             tz,
-            changes: Arc::new(tokio::sync::watch::channel(0).0),
+            changes: Default::default(),
             pairing: Default::default(),
             throttle: Default::default(),
             password_checks: Default::default(),
@@ -53,26 +64,39 @@ impl App {
         }
     }
 
-    /// Wakes the live streams: something they show may have changed.
-    pub(super) fn changed(&self) {
-        self.changes.send_if_modified(|v| match *v {
-            // Stopping: streams have been told; nothing wakes them again.
-            CLOSING => false,
-            n => {
-                *v = (n + 1) % CLOSING;
-                true
-            }
-        });
+    /// Wakes the live streams of `site`: something they show may have changed.
+    pub(super) fn changed(&self, site: SiteId) {
+        let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = changes.sites.get(&site) {
+            tx.send_if_modified(|v| match *v {
+                // Stopping: streams have been told; nothing wakes them again.
+                CLOSING => false,
+                n => {
+                    *v = (n + 1) % CLOSING;
+                    true
+                }
+            });
+        }
     }
 
     /// Tells the live streams the office is stopping; nothing wakes them afterwards.
     pub(super) fn close_streams(&self) {
-        self.changes.send_replace(CLOSING);
+        let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        changes.closing = true;
+        for tx in changes.sites.values() {
+            tx.send_replace(CLOSING);
+        }
     }
 
-    /// A receiver woken by [`changed`](Self::changed).
-    pub(super) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.changes.subscribe()
+    /// A receiver woken by [`changed`](Self::changed) for `site`.
+    pub(super) fn subscribe(&self, site: SiteId) -> tokio::sync::watch::Receiver<u64> {
+        let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        let start = if changes.closing { CLOSING } else { 0 };
+        changes
+            .sites
+            .entry(site)
+            .or_insert_with(|| tokio::sync::watch::channel(start).0)
+            .subscribe()
     }
 
     /// Today in the office's time zone.

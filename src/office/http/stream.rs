@@ -16,7 +16,7 @@ use super::auth::{login_first, tablet_not_paired, tablet_token, PairedTablet, Se
 use super::error::HttpError;
 use super::extract::{ClientAddr, QueryParams, Streams};
 use super::rating::counter_number;
-use super::site::site_named;
+use super::site::{site_named, AskedSite};
 use super::state::{App, CLOSING};
 use crate::office::store::SiteId;
 
@@ -92,23 +92,45 @@ async fn stream(
     Streams(caps): Streams,
     QueryParams(q): QueryParams<StreamQuery>,
 ) -> Result<Response, HttpError> {
-    let view = match q.view.as_str() {
-        "counter" => View::Counter(token.ok_or_else(login_first)?),
-        "board" => View::Board(site_named(&app, q.site).await?.id),
+    let asked = match q.view.as_str() {
+        "board" => AskedSite(None),
+        _ => AskedSite(match q.site.clone() {
+            Some(code) => Some(site_named(&app, Some(code)).await?),
+            None => None,
+        }),
+    };
+    // The site whose changes wake the stream.
+    let (view, site) = match q.view.as_str() {
+        "counter" => {
+            let token = token.ok_or_else(login_first)?;
+            let check = token.clone();
+            let session = app
+                .with_store(move |s| s.session_peek(&check, Utc::now()))
+                .await?
+                .ok_or_else(login_first)?;
+            asked.allows(session.site)?;
+            (View::Counter(token), session.site)
+        }
+        "board" => {
+            let site = site_named(&app, q.site).await?.id;
+            (View::Board(site), site)
+        }
         "rate" => {
             let counter = counter_number(q.counter.as_deref().unwrap_or(""))?;
             let token = tablet_token(&headers).ok_or_else(tablet_not_paired)?;
             let check = token.clone();
             let tablet = app.with_store(move |s| s.tablet_for_token(&check)).await?;
-            PairedTablet(tablet.ok_or_else(tablet_not_paired)?).rates(counter)?;
-            View::Rate(counter, token)
+            let tablet = PairedTablet(tablet.ok_or_else(tablet_not_paired)?);
+            tablet.rates(counter)?;
+            asked.allows(tablet.0.site)?;
+            (View::Rate(counter, token), tablet.0.site)
         }
         other => return Err(HttpError::bad_request(format!("no view {other:?}"))),
     };
     // Held as long as the stream: its end frees the slot.
     let slot = caps.map(|c| c.open(source, view.kind())).transpose()?;
     // Subscribed first: a change while the first snapshot is made wakes the stream.
-    let rx = app.subscribe();
+    let rx = app.subscribe(site);
     // Refuse a dead session now, with a status the page can see.
     let first = snapshot(&app, &view).await?.ok_or_else(login_first)?;
     let state = (app, view, rx, Some(first), String::new());
@@ -125,6 +147,10 @@ async fn stream(
                 ));
             }
             loop {
+                // Opened while the office was stopping: nothing will wake it.
+                if *rx.borrow() == CLOSING {
+                    return None;
+                }
                 // A change here, or a poll for changes made elsewhere.
                 match tokio::time::timeout(STREAM_POLL, rx.changed()).await {
                     Ok(Err(_)) => return None,

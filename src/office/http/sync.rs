@@ -78,7 +78,7 @@ async fn push_events(
         check_text("an event's id and kind", &[&e.id, &e.kind])?;
     }
     let now = Utc::now();
-    let (device, device_id) = (dev.name.clone(), dev.id.clone());
+    let (device, device_id, site) = (dev.name.clone(), dev.id.clone(), dev.site());
     let (acked, applied, rejected) = app
         .with_store(move |s| {
             let payloads: Vec<String> = req.events.iter().map(|e| e.payload.to_string()).collect();
@@ -116,9 +116,9 @@ async fn push_events(
         );
     }
     app.metrics.kiosk_synced(&device_id);
-    if applied > 0 {
-        // New tickets: the counters' waiting counts changed.
-        app.changed();
+    if let Some(site) = site.filter(|_| applied > 0) {
+        // New tickets: the site's counters' waiting counts changed.
+        app.changed(site);
     }
     Ok(Json(Acked {
         acked,

@@ -36,12 +36,12 @@
   const setTitle = () => { document.title = M.t('title'); };
   $('rate-counter').addEventListener('input', () => {
     const n = Number($('rate-counter').value);
-    if (Number.isInteger(n) && n >= 1 && n <= 99) $('rate-link').href = '/rate/' + n;
+    if (Number.isInteger(n) && n >= 1 && n <= 99) $('rate-link').href = M.pagePath('/rate/' + n);
   });
   $('rate-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const n = Number($('rate-counter').value);
-    if (Number.isInteger(n) && n >= 1 && n <= 99) location.href = '/rate/' + n;
+    if (Number.isInteger(n) && n >= 1 && n <= 99) location.href = M.pagePath('/rate/' + n);
   });
   M.langToggle($('btn-lang'));
   M.onLangChange(setTitle);

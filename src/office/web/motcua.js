@@ -33,6 +33,10 @@
       'none': '—',
 
       'err.bad_login': 'Sai tên đăng nhập hoặc mật khẩu.',
+      'err.wrong_site': 'Tài khoản hoặc thiết bị này thuộc đơn vị khác.',
+      'err.unknown_site': 'Không có đơn vị nào có mã này.',
+      'err.site_needed': 'Máy chủ phục vụ nhiều đơn vị: hãy mở trang của đơn vị mình (/s/MÃ/…).',
+      'err.no_counter_role': 'Tài khoản cấp tỉnh chỉ xem báo cáo, không gọi số.',
       'err.throttled': 'Nhập sai mật khẩu nhiều lần từ máy này. Vui lòng chờ một lát rồi thử lại.',
       'err.overloaded': 'Máy chủ đang bận. Vui lòng thử lại sau vài giây.',
       'err.disabled': 'Tài khoản này đã bị vô hiệu hóa. Vui lòng liên hệ người quản trị máy chủ.',
@@ -80,6 +84,10 @@
       'none': '—',
 
       'err.bad_login': 'Wrong username or password.',
+      'err.wrong_site': 'This account or device belongs to another site.',
+      'err.unknown_site': 'No site has this code.',
+      'err.site_needed': 'This server serves several sites: open your site\'s page (/s/CODE/…).',
+      'err.no_counter_role': 'A province account reads reports and calls no one.',
       'err.throttled': 'Too many wrong passwords from this computer. Please wait a moment and try again.',
       'err.overloaded': 'The server is busy. Please try again in a few seconds.',
       'err.disabled': 'This account is disabled. Please ask whoever runs the office server.',
@@ -202,6 +210,39 @@
     return 'unknown';
   }
 
+  // ---- Sites ------------------------------------------------------------------
+
+  // A page under /s/CODE/ is that site's: every call and link it makes names the site,
+  // and the office refuses a credential of another site (403 wrong_site).
+  const siteMatch = location.pathname.match(/^\/s\/([A-Za-z0-9-]{1,16})(\/|$)/);
+  const site = siteMatch ? siteMatch[1] : null;
+
+  /** An API path with this page's site added (`?site=CODE`), as is without one. */
+  function withSite(path) {
+    if (!site) return path;
+    return path + (path.includes('?') ? '&' : '?') + 'site=' + encodeURIComponent(site);
+  }
+
+  /** A page path under this page's site (`/s/CODE/counter`), as is without one. */
+  function pagePath(path) {
+    return site ? '/s/' + site + path : path;
+  }
+
+  // The pages' own links (`/counter`, `/reports`, `/api/v1/reports.csv`) stay in the site.
+  function siteLinks(root) {
+    if (!site) return;
+    for (const a of root.querySelectorAll('a[href^="/"]')) {
+      const href = a.getAttribute('href');
+      if (href.startsWith('/api/')) a.setAttribute('href', withSite(href));
+      else if (!href.startsWith('/s/') && !href.startsWith('/static/')) a.setAttribute('href', pagePath(href));
+    }
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', () => siteLinks(document));
+  } else {
+    siteLinks(document);
+  }
+
   /**
    * JSON request to the office. Resolves to the parsed body (null for 204);
    * rejects with an Error carrying `.code` (the server's machine code, or
@@ -221,7 +262,7 @@
     }
     let res;
     try {
-      res = await fetch(path, init);
+      res = await fetch(withSite(path), init);
     } catch (e) {
       const err = new Error(t('err.network'));
       err.code = 'network';
@@ -273,6 +314,7 @@
    */
   function stream(view, params, onSnapshot, onStatus) {
     const qs = new URLSearchParams({ view });
+    if (site) qs.set('site', site);
     for (const [k, v] of Object.entries(params || {})) {
       if (v !== undefined && v !== null) qs.set(k, String(v));
     }
@@ -435,6 +477,9 @@
     priorityName,
     queueName,
     langToggle,
+    site,
+    withSite,
+    pagePath,
   };
   window.Motcua = Motcua;
   window.t = t;

@@ -142,7 +142,7 @@
       $('pair-code').value = '';
       pairError('');
       if (p.counter !== counter) {
-        location.href = '/rate/' + p.counter;
+        location.href = M.pagePath('/rate/' + p.counter);
         return;
       }
       pairedTo = null;

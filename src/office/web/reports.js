@@ -202,7 +202,7 @@
 
   function updateCsvLink() {
     const { from, to } = range();
-    $('csv').href = '/api/v1/reports.csv?' + new URLSearchParams({ from, to }).toString();
+    $('csv').href = M.withSite('/api/v1/reports.csv?' + new URLSearchParams({ from, to }).toString());
   }
 
   function showAuth(kind) {

@@ -1,0 +1,534 @@
+//! One office, two communes, over real HTTP on 127.0.0.1, on SQLite and on PostgreSQL: every
+//! route the office serves is walked with the credentials of commune B while naming commune
+//! A, and each is refused (the few public ones are listed with the reason they are public);
+//! without naming A, B's credentials see and change only B's data.
+
+#[path = "support/office_db.rs"]
+mod office_db;
+
+#[path = "support/ticket_events.rs"]
+mod ticket_events;
+
+#[path = "support/http_client.rs"]
+mod http_client;
+
+use std::collections::BTreeSet;
+
+use chrono::{TimeDelta, Utc};
+use http_client::agent;
+use motcua::office::counters::{ClerkRole, QueueDef};
+use motcua::office::http::spawn_with_shutdown;
+use motcua::office::store::SiteId;
+use motcua::office::{OfficeHandle, OfficeStore, Role};
+use office_db::{both_backends, Backend, TestDb};
+use serde_json::{json, Value};
+
+both_backends! {
+    every_route_refuses_the_credentials_of_another_site,
+    a_site_sees_and_changes_only_its_own_data,
+}
+
+const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
+
+/// What one commune's people and devices hold.
+struct Creds {
+    code: &'static str,
+    kiosk: String,
+    integration: String,
+    pairing: String,
+    dossier: String,
+}
+
+/// An office with the communes 10105 (site 1, renamed) and 10107, each with queue A, two
+/// waiting tickets, a kiosk, an integration limited to it, a clerk `cN`, a lead `lN` and a
+/// tablet for counter 1, and one dossier.
+fn office(db: &TestDb) -> (OfficeHandle, Creds, Creds) {
+    let mut s = OfficeStore::open(db.target()).unwrap();
+    let now = Utc::now();
+    let today = now.with_timezone(&TZ).date_naive();
+    let a = s
+        .rename_site("main", Some("UBND xã Tân Tiến"), Some("10105"))
+        .unwrap();
+    let b = s.add_site("10107", "UBND xã Tân Lập", now).unwrap();
+    let mut creds = Vec::new();
+    for (i, (site, code)) in [(a.id, "10105"), (b.id, "10107")].into_iter().enumerate() {
+        s.set_queues(site, &[QueueDef::new("A", &["HT"])]).unwrap();
+        let (kiosk_dev, kiosk) = s
+            .enroll_device(&format!("Kiosk {code}"), Role::Kiosk, &[site], now)
+            .unwrap();
+        let (_, integration) = s
+            .enroll_device(&format!("Cầu nối {code}"), Role::Integration, &[site], now)
+            .unwrap();
+        let events: Vec<(String, String)> = (1..=2)
+            .map(|n| {
+                let payload = json!({
+                    "id": format!("t{code}-{n}"), "queue": "A", "number": n,
+                    "business_date": today, "issued_at": now - TimeDelta::minutes(10 - n),
+                    "field": "HT", "priority": "none", "state": "waiting",
+                });
+                (format!("e{code}-{n}"), payload.to_string())
+            })
+            .collect();
+        s.apply_events(&kiosk_dev, &ticket_events::tickets_issued(&events), now)
+            .unwrap();
+        for (user, role) in [("c", ClerkRole::Clerk), ("l", ClerkRole::SiteLead)] {
+            let username = format!("{user}{}", i + 1);
+            s.add_clerk(
+                Some(site),
+                &username,
+                &username,
+                "mat-khau-dai-1",
+                role,
+                false,
+                now,
+            )
+            .unwrap();
+        }
+        let (_, pairing) = s.enroll_tablet(site, "Máy tính bảng", 1, now).unwrap();
+        let dossier = format!("H15.50.05.13-261120-{:04}", i + 1);
+        let record = motcua::dossier_import::parse(
+            &json!([{"code": dossier, "status": "received", "received_at": "2026-11-20T08:15:00+07:00"}])
+                .to_string(),
+            motcua::dossier_import::Format::Json,
+        )
+        .unwrap()
+        .records
+        .remove(0)
+        .1;
+        s.upsert_dossiers(site, &[record], now).unwrap();
+        creds.push(Creds {
+            code,
+            kiosk,
+            integration,
+            pairing: pairing.code,
+            dossier,
+        });
+    }
+    drop(s);
+    let office = spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let b = creds.pop().unwrap();
+    let a = creds.pop().unwrap();
+    (office, a, b)
+}
+
+/// Sends a request with an optional bearer token and cookie: (status, JSON body or Null,
+/// the first Set-Cookie pair).
+fn send(
+    method: &str,
+    url: &str,
+    bearer: Option<&str>,
+    cookie: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, Option<String>) {
+    let mut req = ureq::http::Request::builder().method(method).uri(url);
+    if let Some(t) = bearer {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let req = req
+        .header("content-type", "application/json")
+        .body(body.map(|b| b.to_string()).unwrap_or_default())
+        .unwrap();
+    let mut resp = agent().run(req).unwrap();
+    let set_cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (
+        resp.status().as_u16(),
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        set_cookie,
+    )
+}
+
+/// A clerk's session cookie at `counter`.
+fn login(base: &str, username: &str, counter: u32) -> String {
+    let body = json!({"username": username, "password": "mat-khau-dai-1", "counter": counter, "queues": ["A"]});
+    let (status, answer, cookie) = send(
+        "POST",
+        &format!("{base}/api/v1/clerk/login"),
+        None,
+        None,
+        Some(body),
+    );
+    assert_eq!(status, 200, "{username}: {answer}");
+    cookie.unwrap()
+}
+
+/// A tablet cookie for the pairing code.
+fn pair(base: &str, code: &str) -> String {
+    let (status, answer, cookie) = send(
+        "POST",
+        &format!("{base}/api/v1/rate/pair"),
+        None,
+        None,
+        Some(json!({ "code": code })),
+    );
+    assert_eq!(status, 200, "{answer}");
+    cookie.unwrap()
+}
+
+/// Every route template the office's router declares, read from its source, so a route
+/// added later without a line in the walk below fails this test.
+fn declared_routes() -> BTreeSet<String> {
+    let mut routes = BTreeSet::new();
+    let mut dirs = vec![std::path::PathBuf::from("src/office/http")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split(".route(").skip(1) {
+                let quoted = part.trim_start();
+                if let Some(rest) = quoted.strip_prefix('"') {
+                    routes.insert(rest.split('"').next().unwrap().to_string());
+                }
+            }
+        }
+    }
+    routes
+}
+
+fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
+    let db = TestDb::new(b);
+    let (office, a, bee) = office(&db);
+    let base = office.url();
+    let (clerk_b, lead_b, tablet_b) = (
+        login(&base, "c2", 1),
+        login(&base, "l2", 2),
+        pair(&base, &bee.pairing),
+    );
+    let site = a.code;
+    let protocol = json!({"protocol": 1});
+    let dossier_a =
+        json!({"code": a.dossier, "status": "ready", "received_at": "2026-11-20T08:15:00+07:00"});
+    // (route template, method, path asked, bearer, cookie, body)
+    type Call<'a> = (
+        &'a str,
+        &'a str,
+        String,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<Value>,
+    );
+    let kiosk = Some(bee.kiosk.as_str());
+    let walk: Vec<Call> = vec![
+        (
+            "/api/v1/events",
+            "POST",
+            format!("/api/v1/events?site={site}"),
+            kiosk,
+            None,
+            Some(json!({"protocol": 1, "events": []})),
+        ),
+        (
+            "/api/v1/numbers",
+            "POST",
+            format!("/api/v1/numbers?site={site}"),
+            kiosk,
+            None,
+            Some(
+                json!({"protocol": 1, "ticket_id": "x1", "queue": "A", "business_date": Utc::now().with_timezone(&TZ).date_naive()}),
+            ),
+        ),
+        (
+            "/api/v1/blocks",
+            "POST",
+            format!("/api/v1/blocks?site={site}"),
+            kiosk,
+            None,
+            Some(
+                json!({"protocol": 1, "queue": "A", "business_date": Utc::now().with_timezone(&TZ).date_naive(), "seq": 0}),
+            ),
+        ),
+        (
+            "/api/v1/changes",
+            "POST",
+            format!("/api/v1/changes?site={site}"),
+            kiosk,
+            None,
+            Some(json!({"protocol": 1, "since": 0})),
+        ),
+        (
+            "/api/v1/dossiers",
+            "POST",
+            "/api/v1/dossiers".into(),
+            Some(bee.integration.as_str()),
+            None,
+            Some(json!({"protocol": 1, "site": site, "dossiers": [dossier_a.clone()]})),
+        ),
+        (
+            "/api/v1/dossiers/{code}",
+            "PUT",
+            format!("/api/v1/dossiers/{}", a.dossier),
+            Some(bee.integration.as_str()),
+            None,
+            Some(json!({"protocol": 1, "dossier": dossier_a})),
+        ),
+        (
+            "/api/v1/clerk/login",
+            "POST",
+            format!("/api/v1/clerk/login?site={site}"),
+            None,
+            None,
+            Some(
+                json!({"username": "c2", "password": "mat-khau-dai-1", "counter": 2, "queues": ["A"]}),
+            ),
+        ),
+        (
+            "/api/v1/counter",
+            "GET",
+            format!("/api/v1/counter?site={site}"),
+            None,
+            Some(clerk_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/counter/{action}",
+            "POST",
+            format!("/api/v1/counter/next?site={site}"),
+            None,
+            Some(clerk_b.as_str()),
+            Some(protocol.clone()),
+        ),
+        (
+            "/api/v1/stream",
+            "GET",
+            format!("/api/v1/stream?view=counter&site={site}"),
+            None,
+            Some(clerk_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/stream",
+            "GET",
+            format!("/api/v1/stream?view=rate&counter=1&site={site}"),
+            None,
+            Some(tablet_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/rate/{counter}",
+            "GET",
+            format!("/api/v1/rate/1?site={site}"),
+            None,
+            Some(tablet_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/rate/{counter}",
+            "POST",
+            format!("/api/v1/rate/1?site={site}"),
+            None,
+            Some(tablet_b.as_str()),
+            Some(json!({"ticket_id": format!("t{site}-1"), "score": "satisfied"})),
+        ),
+        (
+            "/api/v1/reports",
+            "GET",
+            format!("/api/v1/reports?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/reports.csv",
+            "GET",
+            format!("/api/v1/reports.csv?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+    ];
+    // Public by design, and why: no credential of a site is involved, or they show what a
+    // lobby's screen shows anyway.
+    let public: &[(&str, &str)] = &[
+        (
+            "/api/v1/health",
+            "the office's status and time, nothing of a site",
+        ),
+        (
+            "/api/v1/board",
+            "the lobby board: ticket labels and counter numbers",
+        ),
+        (
+            "/api/v1/clerk/options",
+            "the queue names the login form offers",
+        ),
+        (
+            "/api/v1/clerk/logout",
+            "ends the caller's own session, whatever page it is on",
+        ),
+        (
+            "/api/v1/rate/pair",
+            "trades a one-time code for the tablet of the code's site",
+        ),
+        ("/metrics", "a metrics token belongs to no site"),
+        ("/", "static page"),
+        ("/counter", "static page; its calls are walked above"),
+        ("/board", "static page"),
+        ("/rate/{counter}", "static page; its calls are walked above"),
+        ("/reports", "static page; its calls are walked above"),
+        (
+            "/s/{site}",
+            "static page of a site; unknown codes 404 (below)",
+        ),
+        ("/s/{site}/", "static page of a site"),
+        ("/s/{site}/counter", "static page of a site"),
+        ("/s/{site}/board", "static page of a site"),
+        ("/s/{site}/rate/{counter}", "static page of a site"),
+        ("/s/{site}/reports", "static page of a site"),
+        ("/static/voice/{clip}", "the board's voice clips"),
+    ];
+    let mut covered: BTreeSet<String> = walk.iter().map(|c| c.0.to_string()).collect();
+    covered.extend(public.iter().map(|p| p.0.to_string()));
+    let declared = declared_routes();
+    assert!(
+        declared.contains("/api/v1/counter/{action}") && declared.len() > 20,
+        "the routes were not found in the source: {declared:?}"
+    );
+    let missing: Vec<String> = declared
+        .into_iter()
+        .filter(|r| !r.starts_with("/static/") || r.contains('{'))
+        .filter(|r| !covered.contains(r))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes this walk does not try: {missing:?}"
+    );
+
+    for (route, method, path, bearer, cookie, body) in walk {
+        let (status, answer, _) = send(method, &format!("{base}{path}"), bearer, cookie, body);
+        let code = answer["code"].as_str().unwrap_or_default();
+        assert!(
+            status == 403 && ["wrong_site", "foreign_site", "foreign_dossier"].contains(&code),
+            "{method} {route} ({path}) with site B's credentials: {status} {answer}"
+        );
+    }
+    // A page of a site no one has is not served.
+    let (status, answer, _) = send("GET", &format!("{base}/s/99999/board"), None, None, None);
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (404, Some("unknown_site"))
+    );
+    // A's data is as it was: its tickets wait, its dossier is still "received".
+    let (_, board, _) = send(
+        "GET",
+        &format!("{base}/api/v1/board?site={site}"),
+        None,
+        None,
+        None,
+    );
+    assert_eq!(board["recent"].as_array().map(Vec::len), Some(0), "{board}");
+    let s = OfficeStore::open(db.target()).unwrap();
+    let d = s.dossier(SiteId(1), &a.dossier).unwrap().unwrap();
+    assert_eq!(d.status.code(), "received");
+}
+
+fn a_site_sees_and_changes_only_its_own_data(b: Backend) {
+    let db = TestDb::new(b);
+    let (office, a, bee) = office(&db);
+    let base = office.url();
+    // B's kiosk pages changes from 0: its own dossier, never A's.
+    let (status, changes, _) = send(
+        "POST",
+        &format!("{base}/api/v1/changes"),
+        Some(&bee.kiosk),
+        None,
+        Some(json!({"protocol": 1, "since": 0})),
+    );
+    assert_eq!(status, 200, "{changes}");
+    let text = changes.to_string();
+    assert!(
+        text.contains(&bee.dossier) && !text.contains(&a.dossier),
+        "{text}"
+    );
+    // Each commune numbers queue A from its own sequence: both get 1 (a shared one would
+    // have given 1 and 2).
+    let today = Utc::now().with_timezone(&TZ).date_naive();
+    for creds in [&a, &bee] {
+        let body = json!({"protocol": 1, "ticket_id": format!("n-{}", creds.code), "queue": "A", "business_date": today});
+        let (status, n, _) = send(
+            "POST",
+            &format!("{base}/api/v1/numbers"),
+            Some(&creds.kiosk),
+            None,
+            Some(body),
+        );
+        assert_eq!(
+            (status, n["number"].as_u64()),
+            (200, Some(1)),
+            "{} {n}",
+            creds.code
+        );
+    }
+    // B's clerk calls B's first ticket, and A's board does not show it.
+    let clerk_b = login(&base, "c2", 1);
+    let (status, view, _) = send(
+        "POST",
+        &format!("{base}/api/v1/counter/next"),
+        None,
+        Some(&clerk_b),
+        Some(json!({})),
+    );
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["current"]["id"].as_str(), Some("t10107-1"));
+    let board = |code: &str| {
+        send(
+            "GET",
+            &format!("{base}/api/v1/board?site={code}"),
+            None,
+            None,
+            None,
+        )
+        .1
+    };
+    assert!(
+        board("10107").to_string().contains("A001"),
+        "{}",
+        board("10107")
+    );
+    assert!(
+        !board("10105").to_string().contains("A001"),
+        "{}",
+        board("10105")
+    );
+    // An integration of B may not name A; a dossier code A holds is a row error for B.
+    let (status, answer, _) = send(
+        "POST",
+        &format!("{base}/api/v1/dossiers"),
+        Some(&bee.integration),
+        None,
+        Some(
+            json!({"protocol": 1, "dossiers": [{"code": a.dossier, "status": "ready", "received_at": "2026-11-20T08:15:00+07:00"}]}),
+        ),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["updated"], 0);
+    assert!(
+        answer["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("belongs to another site"),
+        "{answer}"
+    );
+    // A's lead reads A's report: two tickets, none called.
+    let lead_a = login(&base, "l1", 2);
+    let (status, report, _) = send(
+        "GET",
+        &format!("{base}/api/v1/reports"),
+        None,
+        Some(&lead_a),
+        None,
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["total"]["tickets"], 2, "{report}");
+}
