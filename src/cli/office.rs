@@ -143,6 +143,20 @@ pub(super) enum OfficeCommand {
         #[arg(long)]
         new_code: Option<String>,
     },
+    /// Choose which fields and procedures of the catalogue a site offers at its kiosks
+    /// (the catalogue is the province's; a commune may leave out what it does not handle).
+    SetOffer {
+        /// Field codes offered, comma-separated (e.g. HT,DD); left out: every field.
+        #[arg(long, value_delimiter = ',')]
+        fields: Option<Vec<String>>,
+        /// Procedure codes offered, comma-separated; left out: every procedure of the
+        /// fields offered.
+        #[arg(long, value_delimiter = ',')]
+        procedures: Option<Vec<String>>,
+        /// Offer the whole catalogue again.
+        #[arg(long, conflicts_with_all = ["fields", "procedures"])]
+        all: bool,
+    },
     /// Make a new pairing code for an enrolled rating tablet (a code expired, or the tablet
     /// was replaced); the browser paired with the old code stops rating at once.
     PairTablet {
@@ -290,6 +304,11 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             name,
             new_code,
         } => super::office_sites::rename_site(&db, &code, name.as_deref(), new_code.as_deref()),
+        OfficeCommand::SetOffer {
+            fields,
+            procedures,
+            all,
+        } => super::office_sites::set_offer(&db, &site, fields, procedures, all),
         OfficeCommand::PairTablet { name } => pair_tablet(&db, &site, &name),
         OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
         OfficeCommand::Import {

@@ -1,4 +1,4 @@
-//! `motcua office add-site | list-sites | rename-site`, and the `--site CODE` that other
+//! `motcua office add-site | list-sites | rename-site | set-offer`, and the `--site CODE` that other
 //! office subcommands take: which commune of a province's office they act on (the office's
 //! only site when left out).
 
@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use clap::Args;
 
-use motcua::office::store::{Site, SiteId};
+use motcua::office::store::{Offer, Site, SiteId};
 use motcua::office::OfficeStore;
 
 /// `--site CODE`, declared once for `office` and all its subcommands, like `--db`.
@@ -60,11 +60,74 @@ pub(super) fn add_site(db: &Path, code: &str, name: &str) -> anyhow::Result<()> 
 
 /// `office list-sites`: one site a line, tab-separated under a header.
 pub(super) fn list_sites(db: &Path) -> anyhow::Result<()> {
-    let sites = OfficeStore::open(db)?.sites()?;
-    println!("code\tname");
-    for s in sites {
-        println!("{}\t{}", s.code, s.name);
+    let store = OfficeStore::open(db)?;
+    println!("code\tname\toffers");
+    for s in store.sites()? {
+        println!(
+            "{}\t{}\t{}",
+            s.code,
+            s.name,
+            offer_text(&store.offer(s.id)?)
+        );
     }
+    Ok(())
+}
+
+/// "all", or the fields and procedures offered.
+fn offer_text(offer: &Offer) -> String {
+    let list = |what: &str, codes: &Option<std::collections::BTreeSet<String>>| {
+        codes.as_ref().map(|c| {
+            let codes: Vec<&str> = c.iter().map(String::as_str).collect();
+            format!("{what} {}", codes.join(","))
+        })
+    };
+    let parts: Vec<String> = [
+        list("fields", &offer.fields),
+        list("procedures", &offer.procedures),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "all".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// `office set-offer`.
+pub(super) fn set_offer(
+    db: &Path,
+    site: &SiteArg,
+    fields: Option<Vec<String>>,
+    procedures: Option<Vec<String>>,
+    all: bool,
+) -> anyhow::Result<()> {
+    if !all && fields.is_none() && procedures.is_none() {
+        anyhow::bail!(
+            "say what the site offers: --fields HT,DD and/or --procedures CODE,…, or --all"
+        );
+    }
+    let clean = |codes: Option<Vec<String>>| {
+        codes.map(|c| {
+            c.iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+    };
+    let offer = Offer {
+        fields: clean(fields),
+        procedures: clean(procedures),
+    };
+    let mut store = OfficeStore::open(db)?;
+    let site = site.one(&store)?;
+    store.set_offer(site.id, &offer)?;
+    println!(
+        "site {} offers {}; its kiosks show it at their next sync",
+        site.code,
+        offer_text(&offer)
+    );
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::value::RawValue;
 
 use super::dossiers::dossier_from_row;
+use super::offers::{offered_catalogue, Offer};
 use super::queues::queue_status;
 use super::revs::{read_rev, Rev};
 use super::settings::settings_row;
@@ -88,9 +89,23 @@ impl OfficeStore {
             let fresh = |rev: i64| since < count(rev) && count(rev) <= cursor;
             let dossiers = page.into_json()?;
             let catalogue = if fresh(read_rev(tx, site, Rev::Catalogue)?) {
-                tx.query_opt("SELECT body FROM catalogue WHERE id = 1", &[])?
-                    .map(|row| Ok::<_, anyhow::Error>(RawValue::from_string(row.text(0)?)?))
+                let offer = tx
+                    .query_one("SELECT offer FROM site WHERE id = ?1", sql_params![site.0])?
+                    .opt_text(0)?
+                    .map(|json| serde_json::from_str::<Offer>(&json))
                     .transpose()?
+                    .filter(|o| !o.is_all());
+                match tx.query_opt("SELECT body FROM catalogue WHERE id = 1", &[])? {
+                    Some(row) => {
+                        let body = row.text(0)?;
+                        let body = match &offer {
+                            Some(offer) => offered_catalogue(&body, offer)?,
+                            None => body,
+                        };
+                        Some(RawValue::from_string(body)?)
+                    }
+                    None => None,
+                }
             } else {
                 None
             };
