@@ -26,6 +26,7 @@ use serde_json::{json, Value};
 both_backends! {
     every_route_refuses_the_credentials_of_another_site,
     a_site_sees_and_changes_only_its_own_data,
+    each_dossier_row_names_its_site_and_a_bad_one_is_a_row_error,
 }
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -531,4 +532,87 @@ fn a_site_sees_and_changes_only_its_own_data(b: Backend) {
     );
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["total"]["tickets"], 2, "{report}");
+}
+
+fn each_dossier_row_names_its_site_and_a_bad_one_is_a_row_error(b: Backend) {
+    let db = TestDb::new(b);
+    let (office, a, bee) = office(&db);
+    let province = OfficeStore::open(db.target())
+        .unwrap()
+        .enroll_device("Cổng DVC tỉnh", Role::Integration, &[], Utc::now())
+        .unwrap()
+        .1;
+    let base = office.url();
+    let row = |code: &str, site: Option<&str>| {
+        let mut r = json!({"code": code, "status": "processing", "received_at": "2026-11-21T08:15:00+07:00"});
+        if let Some(site) = site {
+            r["site"] = json!(site);
+        }
+        r
+    };
+    let body = json!({"protocol": 1, "dossiers": [
+        row("H15.50.05.13-261121-0001", Some("10105")),
+        row("H15.50.05.13-261121-0002", Some("10107")),
+        row("H15.50.05.13-261121-0003", Some("99999")),
+        row("H15.50.05.13-261121-0004", None),
+        row(&a.dossier, Some("10107")),
+    ]});
+    let url = format!("{base}/api/v1/dossiers");
+    let (status, answer, _) = send("POST", &url, Some(&province), None, Some(body));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["inserted"], 2, "{answer}");
+    let errors: Vec<&str> = answer["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors[0].contains("no site has the code \"99999\""),
+        "{errors:?}"
+    );
+    assert!(errors[1].contains("name the site"), "{errors:?}");
+    assert!(errors[2].contains("belongs to another site"), "{errors:?}");
+    // B's token may not write a row of A, even one A does not hold yet.
+    let body = json!({"protocol": 1, "dossiers": [row("H15.50.05.13-261121-0005", Some("10105"))]});
+    let (status, answer, _) = send("POST", &url, Some(&bee.integration), None, Some(body));
+    assert_eq!(
+        (status, answer["inserted"].as_u64()),
+        (200, Some(0)),
+        "{answer}"
+    );
+    assert!(answer["errors"][0]
+        .as_str()
+        .unwrap()
+        .contains("may not write dossiers of site 10105"));
+    let s = OfficeStore::open(db.target()).unwrap();
+    let (site_a, site_b) = (SiteId(1), SiteId(2));
+    assert!(s
+        .dossier(site_a, "H15.50.05.13-261121-0001")
+        .unwrap()
+        .is_some());
+    assert!(s
+        .dossier(site_b, "H15.50.05.13-261121-0002")
+        .unwrap()
+        .is_some());
+    assert!(s
+        .dossier(site_b, "H15.50.05.13-261121-0001")
+        .unwrap()
+        .is_none());
+    for missing in ["0003", "0004", "0005"] {
+        let code = format!("H15.50.05.13-261121-{missing}");
+        assert!(
+            s.dossier(site_a, &code).unwrap().is_none()
+                && s.dossier(site_b, &code).unwrap().is_none()
+        );
+    }
+    assert_eq!(
+        s.dossier(site_a, &a.dossier)
+            .unwrap()
+            .unwrap()
+            .status
+            .code(),
+        "received"
+    );
 }

@@ -58,7 +58,24 @@ pub(super) fn dossier_file(
     for e in &parsed.errors {
         eprintln!("{}:{}: {}", file.display(), e.line, e.message);
     }
-    let records: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
+    // A file goes into one store (the kiosk's, or the site `--site` names): a row naming
+    // a site is refused rather than put where it did not ask to go.
+    let named: std::collections::BTreeSet<usize> = parsed.sites.iter().map(|(i, _)| *i).collect();
+    for (i, site) in &parsed.sites {
+        eprintln!(
+            "{}:{}: site: this row names site {site:?}; a file is imported into one site (--site CODE), or send rows of many sites through the integration API",
+            file.display(),
+            parsed.records[*i].0
+        );
+    }
+    let refused = refused + named.len();
+    let records: Vec<_> = parsed
+        .records
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !named.contains(i))
+        .map(|(_, (_, r))| r)
+        .collect();
     let counts = store(&records)?;
     println!(
         "{}: {} new, {} updated, {} unchanged; {} rows refused",

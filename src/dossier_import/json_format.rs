@@ -8,7 +8,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::limits::UNKNOWN_SHOWN;
+use super::limits::{MAX_SITE, UNKNOWN_SHOWN};
 use super::lines::LineCounter;
 use super::row::build;
 use super::{echo, push_row, DossierRecord, FileError, Parsed, RawRow, COLUMNS};
@@ -37,7 +37,12 @@ pub(super) fn parse_json(text: &str) -> Result<Parsed, FileError> {
         // Borrowed raw values are slices of `text`, starting at the value's first character.
         let start = (element.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
         let line = lines.line_at(start);
-        let result = json_row(element.get(), line, &mut seen);
+        let result = json_row(element.get(), line, &mut seen).map(|(record, site)| {
+            if let Some(site) = site {
+                parsed.sites.push((parsed.records.len(), site));
+            }
+            record
+        });
         push_row(&mut parsed, line, result);
     }
     Ok(parsed)
@@ -92,7 +97,7 @@ fn json_row(
     element: &str,
     line: usize,
     seen: &mut HashMap<DossierCode, usize>,
-) -> Result<DossierRecord, Vec<String>> {
+) -> Result<(DossierRecord, Option<String>), Vec<String>> {
     if !element.starts_with('{') {
         return Err(vec![format!(
             "expected a JSON object, found {}",
@@ -105,7 +110,29 @@ fn json_row(
     let mut given = [false; 11];
     let mut errors = Vec::new();
     let mut unknown = 0usize;
+    let mut site: Option<Option<String>> = None;
     for (key, value) in entries {
+        // Not a dossier's field: which site the row is for (the integration API routes by it).
+        if key == "site" {
+            if site.is_some() {
+                errors.push("site: given twice".into());
+            }
+            site = Some(match value {
+                Value::String(s) if s.chars().count() <= MAX_SITE => Some(s),
+                Value::String(_) => {
+                    errors.push(format!(
+                        "site: longer than {MAX_SITE} characters (the limit)"
+                    ));
+                    None
+                }
+                Value::Null => None,
+                _ => {
+                    errors.push("site: must be a site's code as a string, or null".into());
+                    None
+                }
+            });
+            continue;
+        }
         let Some(col) = COLUMNS.iter().position(|c| *c == key) else {
             // The first few are named; an object of a million keys still gives a short row.
             unknown += 1;
@@ -140,7 +167,7 @@ fn json_row(
     }
     // Still validate the rest, so every problem in the object is reported at once.
     match build(&raw, line, seen) {
-        Ok(record) if errors.is_empty() => Ok(record),
+        Ok(record) if errors.is_empty() => Ok((record, site.flatten())),
         Ok(_) => Err(errors),
         Err(more) => {
             errors.extend(more);

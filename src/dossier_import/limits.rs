@@ -26,6 +26,9 @@ pub const FIELD_MAX_CHARS: [usize; 11] = [
 /// Header columns examined at most; a wider header is refused without reading the rest.
 pub const MAX_HEADER_COLUMNS: usize = 64;
 
+/// The longest `site` a JSON row may name (a site's code is at most 16 characters).
+pub const MAX_SITE: usize = 16;
+
 /// Unknown column or key names quoted in a message at most; the rest are counted.
 pub const UNKNOWN_SHOWN: usize = 5;
 

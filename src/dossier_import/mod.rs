@@ -179,6 +179,9 @@ pub struct Parsed {
     pub records: Vec<(usize, DossierRecord)>,
     /// Problems found, in file order; several may share a line.
     pub errors: Vec<RowError>,
+    /// The `site` an accepted JSON object named (not a dossier field: which commune's the
+    /// row is, for the integration API), by the record's index in `records`.
+    pub sites: Vec<(usize, String)>,
 }
 
 /// Why a whole file cannot be imported.

@@ -739,3 +739,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, records);
     }
 }
+
+#[test]
+fn a_json_row_may_name_its_site_which_is_kept_beside_the_record() {
+    let text = r#"[
+{"code": "H15.50.05.13-261008-0001", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "site": "10105"},
+{"code": "H15.50.05.13-261008-0002", "status": "received", "received_at": "2026-10-08T08:00:00+07:00"},
+{"code": "H15.50.05.13-261008-0003", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "site": 10105},
+{"code": "H15.50.05.13-261008-0004", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "site": "x", "site": "y"},
+{"code": "H15.50.05.13-261008-0005", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "site": "12345678901234567"},
+{"code": "H15.50.05.13-261008-0006", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "site": null}
+]"#;
+    let parsed = ok(text, Format::Json);
+    assert_eq!(parsed.records.len(), 3);
+    assert_eq!(parsed.sites, [(0, "10105".to_string())]);
+    assert_eq!(
+        errors(&parsed),
+        [
+            (4, "site: must be a site's code as a string, or null"),
+            (5, "site: given twice"),
+            (6, "site: longer than 16 characters (the limit)"),
+        ]
+    );
+}

@@ -8,6 +8,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{post, put};
 use axum::{Json, Router};
 use chrono::Utc;
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -100,7 +102,6 @@ async fn put_dossier(
 ) -> Result<Json<Upserted>, HttpError> {
     let (text, req): (&str, DossierPutIn) = json_body(&headers, &bytes)?;
     check_protocol(req.protocol)?;
-    let site = target_site(&app, &dev, req.site.clone()).await?;
     let wanted = parse_code(&code).map_err(|e| {
         HttpError::bad_request(format!("the code in the path is not a dossier code: {e}"))
     })?;
@@ -122,6 +123,9 @@ async fn put_dossier(
             record.code
         )));
     }
+    // The object's own `site` first, then the request's, the token's or the office's.
+    let named = parsed.sites.into_iter().next().map(|(_, code)| code);
+    let site = target_site(&app, &dev, named.or(req.site.clone())).await?;
     let now = Utc::now();
     let (counts, errors) = app
         .with_store(move |s| upsert_own(s, site, vec![(1, record)], now))
@@ -149,7 +153,12 @@ async fn post_dossiers(
 ) -> Result<Json<Upserted>, HttpError> {
     let (text, req): (&str, DossiersPostIn) = json_body(&headers, &bytes)?;
     check_protocol(req.protocol)?;
-    let site = target_site(&app, &dev, req.site.clone()).await?;
+    // A site the request names must do; without one, rows that name none need a default.
+    let default = match target_site(&app, &dev, req.site.clone()).await {
+        Ok(site) => Some(site),
+        Err(e) if req.site.is_some() => return Err(e),
+        Err(_) => None,
+    };
     let raw = req.dossiers.get();
     let parsed = parse(raw, Format::Json).map_err(|e| match e {
         FileError::JsonNotArray { found } => HttpError::bad_request(format!(
@@ -161,14 +170,52 @@ async fn post_dossiers(
     // Lines of the body, as row errors name them.
     let offset = (raw.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     let before = text.get(..offset).map_or(0, |b| b.matches('\n').count());
-    let records: Vec<_> = parsed
-        .records
-        .into_iter()
-        .map(|(line, r)| (line + before, r))
-        .collect();
+    let named: BTreeMap<usize, String> = parsed.sites.iter().cloned().collect();
+    let codes: BTreeSet<String> = named.values().cloned().collect();
+    let sites: BTreeMap<String, Option<SiteId>> = app
+        .with_store(move |s| {
+            codes
+                .into_iter()
+                .map(|code| Ok((code.clone(), s.site_by_code(&code)?.map(|site| site.id))))
+                .collect()
+        })
+        .await?;
+    let mut by_site: BTreeMap<SiteId, Vec<(usize, DossierRecord)>> = BTreeMap::new();
+    for (i, (line, record)) in parsed.records.into_iter().enumerate() {
+        let site = match named.get(&i) {
+            None => default.ok_or_else(|| {
+                "site: name the site (\"site\": CODE in the row or beside \"protocol\"): this token or office has several".to_string()
+            }),
+            Some(code) => match sites.get(code).copied().flatten() {
+                None => Err(format!("site: no site has the code {code:?}")),
+                Some(site) if !dev.serves(site) => Err(format!(
+                    "site: this integration token may not write dossiers of site {code}"
+                )),
+                Some(site) => Ok(site),
+            },
+        };
+        match site {
+            Ok(site) => by_site
+                .entry(site)
+                .or_default()
+                .push((line + before, record)),
+            Err(why) => errors.push(format!("line {}: {why}", line + before)),
+        }
+    }
     let now = Utc::now();
     let (counts, foreign) = app
-        .with_store(move |s| upsert_own(s, site, records, now))
+        .with_store(move |s| {
+            let mut counts = ImportCounts::default();
+            let mut foreign = Vec::new();
+            for (site, records) in by_site {
+                let (c, f) = upsert_own(s, site, records, now)?;
+                counts.inserted += c.inserted;
+                counts.updated += c.updated;
+                counts.unchanged += c.unchanged;
+                foreign.extend(f);
+            }
+            Ok((counts, foreign))
+        })
         .await?;
     errors.extend(foreign);
     Ok(Json(Upserted {
