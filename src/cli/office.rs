@@ -310,7 +310,7 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             all,
         } => super::office_sites::set_offer(&db, &site, fields, procedures, all),
         OfficeCommand::PairTablet { name } => pair_tablet(&db, &site, &name),
-        OfficeCommand::RevokeDevice { name } => revoke_device(&db, &name),
+        OfficeCommand::RevokeDevice { name } => revoke_device(&db, &site, &name),
         OfficeCommand::Import {
             what: OfficeImportCommand::Dossiers { file },
         } => super::import::dossier_file(&file, |records| {
@@ -469,9 +469,13 @@ pub(super) fn print_pairing(
 }
 
 /// `office revoke-device`: by name or id.
-fn revoke_device(db: &Path, name: &str) -> anyhow::Result<()> {
+fn revoke_device(db: &Path, site: &super::office_sites::SiteArg, name: &str) -> anyhow::Result<()> {
     let mut store = OfficeStore::open(db)?;
-    match store.revoke_device(name, chrono::Utc::now())? {
+    let site = match site.sites.is_empty() {
+        true => None,
+        false => Some(site.one(&store)?.id),
+    };
+    match store.revoke_device(name, site, chrono::Utc::now())? {
         0 => anyhow::bail!(
             "no active device named {name:?} in {}",
             motcua::office::DbTarget::parse(db)

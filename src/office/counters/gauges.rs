@@ -139,7 +139,7 @@ mod tests {
             .unwrap();
         s.enroll_device("Cổng", Role::Integration, &[], now)
             .unwrap();
-        s.revoke_device("Kiosk 2", now).unwrap();
+        s.revoke_device("Kiosk 2", None, now).unwrap();
         let g = s.gauges(now.date_naive()).unwrap();
         let queues: Vec<(&str, &str, u32)> = g
             .queues

@@ -142,14 +142,44 @@ impl OfficeStore {
         ))
     }
 
-    /// Revokes every device with this name or id; returns how many.
-    pub fn revoke_device(&mut self, name_or_id: &str, now: DateTime<Utc>) -> Result<usize> {
-        let now = ts(now);
+    /// Revokes every device with this name or id, of `site` (and devices of no site, such
+    /// as integrations) when given; returns how many. Without a site, a name that devices of
+    /// several sites share is refused: two communes may both have a "Kiosk sảnh".
+    pub fn revoke_device(
+        &mut self,
+        name_or_id: &str,
+        site: Option<SiteId>,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let (now, name) = (ts(now), name_or_id.trim());
         let n = self.write(|tx| {
+            if let Some(site) = site {
+                return tx.execute(
+                    "UPDATE device SET revoked_at = ?2
+                     WHERE (id = ?1 OR name = ?1) AND revoked_at IS NULL
+                       AND (site_id = ?3 OR site_id IS NULL)",
+                    sql_params![name, &now, site.0],
+                );
+            }
+            let sites: Vec<String> = tx
+                .query(
+                    "SELECT DISTINCT s.code FROM device d JOIN site s ON s.id = d.site_id
+                     WHERE (d.id = ?1 OR d.name = ?1) AND d.revoked_at IS NULL ORDER BY s.code",
+                    sql_params![name],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<_>>()?;
+            if sites.len() > 1 {
+                bail!(
+                    "devices of the sites {} are named {name:?}: say which with --site CODE",
+                    sites.join(", ")
+                );
+            }
             tx.execute(
                 "UPDATE device SET revoked_at = ?2
                  WHERE (id = ?1 OR name = ?1) AND revoked_at IS NULL",
-                sql_params![name_or_id.trim(), &now],
+                sql_params![name, &now],
             )
         })?;
         Ok(n as usize)
@@ -240,7 +270,27 @@ mod tests {
         let bridge = s.device_for_token(&bridge).unwrap().unwrap();
         assert_eq!(bridge.role, Role::Integration);
         assert!(bridge.serves(crate::office::store::SiteId(1)) && bridge.sites.is_empty());
-        assert_eq!(s.revoke_device("Kiosk sảnh", Utc::now()).unwrap(), 1);
+        // Another commune's kiosk of the same name: the name alone is not enough.
+        let other = s.site_by_code("10105").unwrap().unwrap().id;
+        let (_, twin) = s
+            .enroll_device("Kiosk sảnh", Role::Kiosk, &[other], Utc::now())
+            .unwrap();
+        let err = s.revoke_device("Kiosk sảnh", None, Utc::now()).unwrap_err();
+        assert!(err.to_string().contains("10105, main"), "{err}");
+        assert!(
+            s.device_for_token(&token).unwrap().is_some(),
+            "nothing revoked"
+        );
+        let main = s.site_by_code("main").unwrap().unwrap().id;
+        assert_eq!(
+            s.revoke_device("Kiosk sảnh", Some(main), Utc::now())
+                .unwrap(),
+            1
+        );
         assert_eq!(s.device_for_token(&token).unwrap(), None);
+        assert!(
+            s.device_for_token(&twin).unwrap().is_some(),
+            "the other commune's kiosk works on"
+        );
     }
 }

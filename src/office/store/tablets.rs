@@ -318,7 +318,7 @@ mod tests {
         assert_eq!(s.tablet_for_token(&token2).unwrap(), Some(tablet.clone()));
         assert!(s.new_pairing_code(S1, "Bảng quầy 9", now).is_err());
 
-        s.revoke_device("Bảng quầy 2", now).unwrap();
+        s.revoke_device("Bảng quầy 2", None, now).unwrap();
         assert_eq!(s.tablet_for_token(&token2).unwrap(), None);
     }
 
