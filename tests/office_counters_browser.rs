@@ -588,3 +588,51 @@ fn screenshots_of_the_pages() {
 
 /// The site a new office database starts with.
 const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);
+
+#[test]
+fn a_sites_pages_work_for_its_clerks_and_refuse_another_sites() {
+    let _serial = serial();
+    let office = Office::simple("A012:20 A013:10");
+    let mut store = OfficeStore::open(&office.db).unwrap();
+    store
+        .rename_site("main", None, Some("10105"))
+        .expect("site 1 gets its commune's code");
+    let other = store
+        .add_site("10107", "UBND xã Tân Lập", Utc::now())
+        .unwrap();
+    store
+        .set_queues(other.id, &[QueueDef::new("A", &["HT"])])
+        .unwrap();
+    drop(store);
+
+    // Lan (site 10105) on her site's console: the form's queues, the login, a call and the
+    // links all stay in the site.
+    let lan = Browser::start_with_size(1366, 768);
+    lan.goto(&office.url("/s/10105/counter"));
+    fill_login(&lan, "lan", &password("lan"), 2, &["A"]);
+    wait_shown(&lan, "#console");
+    click(&lan, "#btn-next");
+    lan.wait_text("#current-label", "A012");
+    let reports = lan.find("#hdr-reports").attr("href").unwrap_or_default();
+    assert!(reports.ends_with("/s/10105/reports"), "{reports}");
+    obeys_the_policy(&lan);
+
+    // The same account on the other commune's console is refused, and says why.
+    let stranger = Browser::start_with_size(1366, 768);
+    stranger.goto(&office.url("/s/10107/counter"));
+    fill_login(&stranger, "nam", &password("nam"), 3, &["A"]);
+    stranger.wait_text("#login-error", "thuộc đơn vị khác");
+    assert!(!shown(&stranger, "#console"));
+    stranger.screenshot_png(shot("office-site-refused.png"));
+
+    // Each site's board shows its own calls only.
+    let board = Browser::start_with_size(1920, 1080);
+    board.goto(&office.url("/s/10105/board"));
+    board.find("#conn[data-state=connected]");
+    board.wait_text("[data-counter='2'] .label", "A012");
+    board.screenshot_png(shot("office-site-board.png"));
+    board.goto(&office.url("/s/10107/board"));
+    board.find("#conn[data-state=connected]");
+    assert!(board.try_find("[data-counter='2'] .label").is_none());
+    obeys_the_policy(&board);
+}
