@@ -3,6 +3,7 @@
 //! catalogue), on SQLite or PostgreSQL; the counters (clerks, calls, the display board,
 //! ratings, reports); its HTTP API and web pages.
 
+pub mod charts;
 pub mod counters;
 mod db;
 pub mod doctor;
