@@ -335,7 +335,8 @@ impl OfficeStore {
     }
 }
 
-fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+/// The instant local day `d` starts in `tz` (the earliest, where a clock change repeats it).
+pub(super) fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
     tz.from_local_datetime(&midnight)
         .earliest()
