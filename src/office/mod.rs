@@ -8,6 +8,7 @@ pub mod counters;
 mod db;
 pub mod doctor;
 pub mod http;
+pub mod report_charts;
 pub mod report_series;
 pub mod reports;
 pub mod store;
