@@ -1,8 +1,8 @@
 //! The counters over real HTTP on 127.0.0.1, on SQLite and on PostgreSQL: twenty clerks
 //! pressing "next" at once on two office servers sharing one database never get one ticket
 //! twice; logins slow down after wrong passwords; the live stream sends the board again when a
-//! call is made; reports and their CSV are for lead clerks only; the pages and the voice
-//! clips are served from the binary.
+//! call is made; reports, their CSV and their charts are for lead clerks only; the pages and
+//! the voice clips are served from the binary.
 
 #[path = "support/office_db.rs"]
 mod office_db;
@@ -31,6 +31,7 @@ both_backends! {
     logins_slow_down_after_wrong_passwords_and_sessions_need_their_cookie,
     the_stream_sends_the_board_again_after_a_call,
     reports_and_csv_are_for_lead_clerks,
+    report_charts_are_svg_for_lead_clerks,
 }
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -474,3 +475,123 @@ fn reports_and_csv_are_for_lead_clerks(b: Backend) {
 
 /// The site a new office database starts with.
 const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);
+
+/// GET `url` with `cookie`: (status, content type, body as text).
+fn get_text(a: &ureq::Agent, url: &str, cookie: Option<&str>) -> (u16, String, String) {
+    let mut req = a.get(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let mut resp = req.call().unwrap();
+    let ct = resp.headers().get("content-type");
+    let ct = ct
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let text = resp.body_mut().read_to_string().unwrap();
+    (resp.status().as_u16(), ct, text)
+}
+
+fn report_charts_are_svg_for_lead_clerks(b: Backend) {
+    let db = TestDb::new(b);
+    seed(&db, 4, 2);
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let base = office.url();
+    let a = agent();
+    let lead = login(&a, &base, 1, 1, &["A"]);
+    let clerk = login(&a, &base, 2, 2, &["A"]);
+    for action in ["next", "start", "finish", "next"] {
+        let url = format!("{base}/api/v1/counter/{action}");
+        let (status, body, _) = call(&a, "POST", &url, Some(&clerk), None);
+        assert_eq!(status, 200, "{action}: {body}");
+    }
+    let day = today();
+    let chart = |name: &str, extra: &str| {
+        format!("{base}/api/v1/reports/chart/{name}?from={day}&to={day}{extra}")
+    };
+    // Each chart, as SVG, to a lead only.
+    for name in ["hours.svg", "wait.svg", "satisfaction.svg", "on-time.svg"] {
+        let (status, ct, svg) = get_text(&a, &chart(name, ""), Some(&lead));
+        assert_eq!(status, 200, "{name}: {svg}");
+        assert!(ct.starts_with("image/svg+xml"), "{name}: {ct}");
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("role=\"img\"") && svg.contains("<desc id="),
+            "{svg}"
+        );
+        assert!(!svg.contains("style") && !svg.contains("<script"), "{svg}");
+        let (status, body, _) = call(&a, "GET", &chart(name, ""), Some(&clerk), None);
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("not_lead")),
+            "{name}"
+        );
+        let (status, body, _) = call(&a, "GET", &chart(name, ""), None, None);
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("login")),
+            "{name}"
+        );
+    }
+    // Today's four tickets, two of them called; nothing rated and no dossier resolved.
+    let (_, _, hours) = get_text(&a, &chart("hours.svg", ""), Some(&lead));
+    assert!(
+        hours.contains(">Số phiếu theo giờ trong ngày</text>"),
+        "{hours}"
+    );
+    assert!(
+        hours.contains("<desc id=\"chart-hours-desc\">4 phiếu trong kỳ;"),
+        "{hours}"
+    );
+    let (_, _, en) = get_text(&a, &chart("hours.svg", "&lang=en"), Some(&lead));
+    assert!(en.contains("4 tickets in the period; busiest at "), "{en}");
+    let (_, _, wait) = get_text(&a, &chart("wait.svg", ""), Some(&lead));
+    assert!(
+        wait.contains("<circle") && !wait.contains("Không có dữ liệu"),
+        "{wait}"
+    );
+    for name in ["satisfaction.svg", "on-time.svg"] {
+        let (_, _, svg) = get_text(&a, &chart(name, ""), Some(&lead));
+        assert!(svg.contains(">Không có dữ liệu trong kỳ.</text>"), "{svg}");
+    }
+    // Bad names, languages and ranges get the error body, not a chart.
+    let cases = [
+        ("nope.svg", format!("from={day}&to={day}"), 404, "not_found"),
+        ("hours", format!("from={day}&to={day}"), 404, "not_found"),
+        (
+            "hours.svg",
+            format!("from={day}&to={day}&lang=fr"),
+            400,
+            "bad_request",
+        ),
+        (
+            "hours.svg",
+            format!("from={day}&to=2020-01-01"),
+            400,
+            "bad_request",
+        ),
+        (
+            "hours.svg",
+            "from=12/01/2026".to_string(),
+            400,
+            "bad_request",
+        ),
+        (
+            "hours.svg",
+            "from=2020-01-01&to=2026-01-01".to_string(),
+            400,
+            "bad_request",
+        ),
+    ];
+    for (name, query, status, code) in cases {
+        let url = format!("{base}/api/v1/reports/chart/{name}?{query}");
+        let (got, body, _) = call(&a, "GET", &url, Some(&lead), None);
+        assert_eq!(
+            (got, body["code"].as_str()),
+            (status, Some(code)),
+            "{name}?{query}: {body}"
+        );
+    }
+}

@@ -1,9 +1,9 @@
-//! The leadership's figures (docs/counters.md): a period's report as JSON and as CSV, for a
-//! lead clerk.
+//! The leadership's figures (docs/counters.md): a period's report as JSON and as CSV, and
+//! its charts as SVG, for a lead clerk.
 
 use axum::extract::{FromRequestParts, State};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,8 +12,9 @@ use serde::Deserialize;
 
 use super::auth::LeadSession;
 use super::error::HttpError;
-use super::extract::QueryParams;
+use super::extract::{PathParams, QueryParams};
 use super::state::App;
+use crate::office::report_charts::{report_chart as draw, Lang, ReportChart};
 use crate::office::reports::report_csv;
 use crate::office::store::SiteId;
 
@@ -22,6 +23,7 @@ pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/api/v1/reports", get(reports))
         .route("/api/v1/reports.csv", get(reports_csv))
+        .route("/api/v1/reports/chart/{file}", get(report_chart))
 }
 
 #[derive(Deserialize)]
@@ -91,6 +93,52 @@ async fn reports_csv(
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct ChartQuery {
+    lang: Option<String>,
+}
+
+/// What a chart's SVG answer may do if opened on its own: nothing but show itself.
+const SVG_CSP: &str = "default-src 'none'; frame-ancestors 'self'";
+
+/// `GET /api/v1/reports/chart/{name}.svg?from=&to=&lang=`: one of the report page's charts,
+/// drawn by the office (the page puts it inline; docs/counters.md).
+async fn report_chart(
+    State(app): State<App>,
+    PathParams(file): PathParams<String>,
+    Period { from, to }: Period,
+    QueryParams(query): QueryParams<ChartQuery>,
+) -> Result<Response, HttpError> {
+    let chart = file
+        .strip_suffix(".svg")
+        .and_then(ReportChart::from_name)
+        .ok_or_else(|| {
+            HttpError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such chart: hours.svg, wait.svg, satisfaction.svg or on-time.svg",
+            )
+        })?;
+    let lang = match query.lang.as_deref() {
+        None | Some("") => Lang::Vi,
+        Some(code) => {
+            Lang::from_code(code).ok_or_else(|| HttpError::bad_request("lang is vi or en"))?
+        }
+    };
+    let tz = app.tz;
+    let series = app
+        .with_store(move |s| s.report_series(from, to, tz))
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, SVG_CSP),
+        ],
+        draw(chart, &series, lang),
     )
         .into_response())
 }
