@@ -1,14 +1,18 @@
 //! The office's pages in real headless Chromium (tests/support/browser.rs): a clerk signs in, calls,
 //! recalls, starts, transfers; a second clerk serves the transferred ticket; the rating
 //! tablet asks and stores the answer; the display board shows and announces calls one at a
-//! time and reconnects to a restarted office. Screenshots go to target/screenshots/.
+//! time and reconnects to a restarted office; the report page draws its charts from two
+//! weeks of history. Screenshots go to target/screenshots/.
 
 #[path = "support/browser.rs"]
 mod browser;
 
 use browser::{Browser, WAIT};
-use chrono::{NaiveDate, TimeDelta, Utc};
-use motcua::office::counters::QueueDef;
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use motcua::domain::dossier::DossierStatus;
+use motcua::domain::dossier_code::parse_code;
+use motcua::dossier_import::DossierRecord;
+use motcua::office::counters::{Action, ClerkSession, QueueDef};
 use motcua::office::http::spawn_with_shutdown;
 use motcua::office::{OfficeHandle, OfficeStore, Role};
 use motcua::protocol::Settings;
@@ -570,6 +574,7 @@ fn screenshots_of_the_pages() {
     wait_shown(&b, "#results");
     b.wait_text("#queues tbody", "A — Hộ tịch, Chứng thực");
     b.wait_text("#total tbody", "50,0 %");
+    charts_shown(&b);
     b.screenshot_png(shot("office-reports.png"));
 
     // The start page too: its styles and script are its own files.
@@ -635,4 +640,158 @@ fn a_sites_pages_work_for_its_clerks_and_refuse_another_sites() {
     board.find("#conn[data-state=connected]");
     assert!(board.try_find("[data-counter='2'] .label").is_none());
     obeys_the_policy(&board);
+}
+
+/// Waits until the report page shows its four charts, each an accessible inline SVG.
+fn charts_shown(b: &Browser) {
+    for name in ["hours", "wait", "satisfaction", "on-time"] {
+        wait_for(
+            b,
+            &format!(".chart[data-chart={name}][data-state=shown] svg"),
+            30,
+        );
+        let script = "const svg = document.querySelector(arguments[0]);
+            const [t, d] = svg.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id));
+            return [svg.getAttribute('role'), t.textContent.length > 0, d.textContent.length > 0,
+                    svg.getBoundingClientRect().width > 300]";
+        let got = b.exec(script, vec![json!(format!("#chart-{name}"))]);
+        assert_eq!(got, json!(["img", true, true, true]), "{name}");
+    }
+}
+
+/// Local (office) time on `day`.
+fn local(day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
+    let t = TZ.from_local_datetime(&day.and_hms_opt(h, m, 0).unwrap());
+    t.unwrap().with_timezone(&Utc)
+}
+
+/// Two weeks to `today()` as a counter lived them: tickets from 7h to 16h (most at 8–9h),
+/// waits that change by the day, ratings and resolved dossiers; one closed day a week.
+/// Returns the tickets per hour of day.
+fn seed_history(db: &std::path::Path, from: NaiveDate) -> [u32; 24] {
+    let mut s = OfficeStore::open(db).unwrap();
+    let kiosk = s
+        .enroll_device("Kiosk 2", Role::Kiosk, Utc::now())
+        .unwrap()
+        .0;
+    let now = Utc::now();
+    let clerk = s.add_clerk("tu", "Đỗ Văn Tú", &password("tu"), false, false, now);
+    let session = ClerkSession {
+        clerk: clerk.unwrap(),
+        counter: 9,
+    };
+    let scores = [
+        "very_satisfied",
+        "satisfied",
+        "very_satisfied",
+        "unsatisfied",
+        "satisfied",
+    ];
+    let hours = [7, 8, 8, 8, 9, 9, 9, 10, 10, 11, 13, 14, 14, 15, 16];
+    let mut dossiers = Vec::new();
+    let mut per_hour = [0; 24];
+    for k in 0..14u32 {
+        let day = from + TimeDelta::days(i64::from(k));
+        if k % 7 == 5 {
+            continue;
+        }
+        let queues = ["A".to_string()];
+        s.open_session(&session.clerk, 9, &queues, local(day, 7, 0))
+            .unwrap();
+        let mut issued: Vec<DateTime<Utc>> = (0..6 + (k % 5) * 2)
+            .map(|n| {
+                local(
+                    day,
+                    hours[(n * 7 + k) as usize % hours.len()],
+                    (n * 13 + k) % 60,
+                )
+            })
+            .collect();
+        issued.sort();
+        for at in &issued {
+            per_hour[chrono::Timelike::hour(&at.with_timezone(&TZ)) as usize] += 1;
+        }
+        let mut free = local(day, 7, 0);
+        for (n, at) in issued.iter().enumerate() {
+            let id = format!("h{k}-{n}");
+            let payload = json!({
+                "id": id, "queue": "A", "number": 200 + n, "business_date": day,
+                "issued_at": at, "field": "HT", "priority": "none", "state": "waiting",
+            });
+            let kind = EVENT_TICKET_ISSUED;
+            s.apply_event(&kiosk, &format!("e-{id}"), kind, &payload.to_string(), now)
+                .unwrap();
+            let called = free.max(*at + TimeDelta::minutes(i64::from(4 + (k * 5) % 17)));
+            s.counter_action(&session, &Action::Next, called, day)
+                .unwrap();
+            s.counter_action(&session, &Action::Start, called, day)
+                .unwrap();
+            free = called + TimeDelta::minutes(6);
+            s.counter_action(&session, &Action::Finish, free, day)
+                .unwrap();
+            if (n + k as usize) % 3 != 2 {
+                let score = scores[(n + k as usize) % scores.len()];
+                s.rate(9, &id, score, &[], free + TimeDelta::minutes(1))
+                    .unwrap();
+            }
+        }
+        // Resolved dossiers: early, on time, and a late one every third day.
+        for (n, (due_days, late)) in [(2, false), (0, false), (0, k % 3 == 0)].iter().enumerate() {
+            let finished = local(day, 10, 0);
+            let due = finished
+                + TimeDelta::days(*due_days)
+                + TimeDelta::hours(if *late { -2 } else { 1 });
+            let code = format!("H15.50.05.13-261120-{:04}", k * 10 + n as u32);
+            dossiers.push(DossierRecord {
+                code: parse_code(&code).unwrap(),
+                status: DossierStatus::Returned,
+                procedure_code: "1.001193".into(),
+                applicant_name: "Nguyễn Văn An".into(),
+                received_at: finished - TimeDelta::days(5),
+                due_at: Some(due),
+                finished_at: Some(finished),
+                note: String::new(),
+                pickup_place: String::new(),
+                secret: String::new(),
+                phone_last4: String::new(),
+            });
+        }
+    }
+    s.upsert_dossiers(&dossiers, now).unwrap();
+    per_hour
+}
+
+#[test]
+fn the_report_page_draws_its_charts_from_two_weeks_of_history() {
+    let _serial = serial();
+    let office = Office::simple("");
+    let from = today() - TimeDelta::days(13);
+    let per_hour = seed_history(&office.db, from);
+    let total: u32 = per_hour.iter().sum();
+    let most = *per_hour.iter().max().unwrap();
+    let busiest = per_hour.iter().position(|n| *n == most).unwrap();
+    let b = Browser::start_with_size(1366, 1000);
+    console(&b, &office, "lan", 2, &["A"]);
+    b.goto(&office.url(&format!("/reports?from={from}&to={}", today())));
+    wait_shown(&b, "#results");
+    charts_shown(&b);
+    // A closed day breaks the lines; the hours run 7h to 16h.
+    let wait = b.find("#chart-wait path[fill=none]").attr("d").unwrap();
+    assert_eq!(wait.matches('M').count(), 3, "{wait}");
+    b.wait_text("#chart-hours", "16h");
+    let summary = b.exec(
+        "return document.getElementById('chart-hours-desc').textContent",
+        vec![],
+    );
+    let summary = summary.as_str().unwrap_or_default();
+    let said = format!("{total} phiếu trong kỳ; đông nhất lúc {busiest}h ({most} phiếu).");
+    assert_eq!(summary, said);
+    b.exec("document.querySelector('.charts').scrollIntoView()", vec![]);
+    b.screenshot_png(shot("office-report-charts.png"));
+    // In English the office draws them again in English.
+    b.find("#btn-lang").click();
+    b.wait_text("#chart-hours", "Tickets by hour of day");
+    b.wait_text("#chart-satisfaction", "Very satisfied");
+    charts_shown(&b);
+    obeys_the_policy(&b);
 }
