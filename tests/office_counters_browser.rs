@@ -793,5 +793,7 @@ fn the_report_page_draws_its_charts_from_two_weeks_of_history() {
     b.wait_text("#chart-hours", "Tickets by hour of day");
     b.wait_text("#chart-satisfaction", "Very satisfied");
     charts_shown(&b);
+    b.exec("document.querySelector('.charts').scrollIntoView()", vec![]);
+    b.screenshot_png(shot("office-report-charts-en.png"));
     obeys_the_policy(&b);
 }

@@ -10,7 +10,7 @@ const HEIGHT: f64 = 300.0;
 /// fits; values are counts or amounts (0 is a real value, drawn as no bar and "0").
 pub fn bar_chart(text: &ChartText, bars: &[(String, f64)], whole: bool) -> String {
     if bars.is_empty() {
-        return no_data(text);
+        return no_data(text, HEIGHT);
     }
     let max = bars.iter().map(|b| b.1).fold(0.0, f64::max);
     let axis = ValueAxis::new(max, None, whole, text);
@@ -35,7 +35,8 @@ pub fn bar_chart(text: &ChartText, bars: &[(String, f64)], whole: bool) -> Strin
         let tip = format!("{category}: {}", text.value(*value));
         s.rect(x + band * 0.15, y, band * 0.7, bottom - y, PALETTE[0], &tip);
         let centre = x + band / 2.0;
-        if values_fit {
+        // An empty hour reads as such without a "0" over it.
+        if values_fit && *value != 0.0 {
             let f = Font::new(11.0).anchor("middle");
             s.text(centre, y - 4.0, f, &text.value(*value));
         }

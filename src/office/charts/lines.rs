@@ -83,7 +83,7 @@ pub fn line_chart(
     let days = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
     let values = || series.iter().flat_map(|s| s.values.iter().flatten());
     if days == 0 || values().next().is_none() {
-        return no_data(text);
+        return no_data(text, HEIGHT);
     }
     let max = values().copied().fold(0.0, f64::max);
     let axis = ValueAxis::new(max, fixed_max, false, text);

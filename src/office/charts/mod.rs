@@ -55,17 +55,23 @@ impl ChartText {
 /// The width every chart is drawn at; pages scale it down (`viewBox`).
 pub const WIDTH: f64 = 640.0;
 
-/// The chart that says there is nothing to show.
-fn no_data(text: &ChartText) -> String {
-    let height = 140.0;
+/// The chart that says there is nothing to show, `height` high (that of the chart it
+/// stands for, so charts side by side stay aligned).
+fn no_data(text: &ChartText, height: f64) -> String {
     let mut s = svg::Svg::open(&text.id, WIDTH, height, &text.title, &text.no_data);
     s.raw(&format!(
-        "<rect x=\"12\" y=\"40\" width=\"{}\" height=\"84\" fill=\"#f7f8fa\" stroke=\"{}\"/>",
+        "<rect x=\"12\" y=\"40\" width=\"{}\" height=\"{}\" fill=\"#f7f8fa\" stroke=\"{}\"/>",
         svg::coord(WIDTH - 24.0),
+        svg::coord(height - 56.0),
         svg::GRID
     ));
     let f = svg::Font::new(14.0).fill(svg::MUTED_INK).anchor("middle");
-    s.text(WIDTH / 2.0, 87.0, f, &text.no_data);
+    s.text(
+        WIDTH / 2.0,
+        40.0 + (height - 56.0) / 2.0 + 5.0,
+        f,
+        &text.no_data,
+    );
     s.finish()
 }
 

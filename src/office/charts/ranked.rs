@@ -65,7 +65,7 @@ pub fn ranked_bars(
     fixed_max: Option<f64>,
 ) -> String {
     if rows.is_empty() {
-        return no_data(text);
+        return no_data(text, 140.0);
     }
     let rows = ranked(rows, order);
     let labels: Vec<String> = rows
