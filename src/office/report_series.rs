@@ -68,7 +68,7 @@ pub fn tickets_by_hour(tickets: &[TicketPoint], tz: Tz) -> Vec<(u32, u32)> {
         counts[t.issued_at.with_timezone(&tz).hour() as usize] += 1;
     }
     let used = || (0..24u32).filter(|h| counts[*h as usize] > 0);
-    let (Some(first), Some(last)) = (used().next(), used().last()) else {
+    let (Some(first), Some(last)) = (used().next(), used().next_back()) else {
         return Vec::new();
     };
     (first.min(OFFICE_HOURS.0)..=last.max(OFFICE_HOURS.1))
@@ -81,12 +81,15 @@ pub fn days(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     from.iter_days().take_while(|d| *d <= to).collect()
 }
 
+/// Per day: (part, whole) of some share or sum.
+type DaySums = BTreeMap<NaiveDate, (f64, u32)>;
+
 /// A value per day of the range from per-day (part, whole) sums: `value(part, whole)`,
 /// or `None` where the whole is 0.
 fn per_day(
     from: NaiveDate,
     to: NaiveDate,
-    sums: &BTreeMap<NaiveDate, (f64, u32)>,
+    sums: &DaySums,
     value: impl Fn(f64, u32) -> f64,
 ) -> Vec<Option<f64>> {
     days(from, to)
@@ -100,7 +103,7 @@ fn per_day(
 
 /// Average wait in minutes per business day, over the tickets called at least once.
 pub fn wait_by_day(from: NaiveDate, to: NaiveDate, tickets: &[TicketPoint]) -> Vec<Option<f64>> {
-    let mut sums: BTreeMap<NaiveDate, (f64, u32)> = BTreeMap::new();
+    let mut sums = DaySums::new();
     for t in tickets {
         if let Some(called) = t.first_called_at {
             let wait = (called - t.issued_at).num_seconds().max(0) as f64;
@@ -118,8 +121,7 @@ pub fn satisfaction_by_day(
     to: NaiveDate,
     tickets: &[TicketPoint],
 ) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-    let (mut good, mut very): (BTreeMap<_, (f64, u32)>, BTreeMap<_, (f64, u32)>) =
-        Default::default();
+    let (mut good, mut very) = (DaySums::new(), DaySums::new());
     for t in tickets {
         let (is_good, is_very) = match t.score.as_deref() {
             Some("very_satisfied") => (1.0, 1.0),
@@ -143,7 +145,7 @@ pub fn on_time_by_day(
     to: NaiveDate,
     resolved: &[ResolvedDossier],
 ) -> Vec<Option<f64>> {
-    let mut sums: BTreeMap<NaiveDate, (f64, u32)> = BTreeMap::new();
+    let mut sums = DaySums::new();
     for r in resolved {
         let e = sums.entry(r.day).or_default();
         e.0 += if r.timeliness.counts_as_on_time() {

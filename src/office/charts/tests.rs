@@ -368,4 +368,3 @@ fn numbers_in_the_markup_have_at_most_one_decimal() {
         assert_eq!(bad, None, "{svg}");
     }
 }
-
