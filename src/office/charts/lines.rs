@@ -108,7 +108,8 @@ pub fn line_chart(
     let fit = (((right - left) / room).floor() as usize).max(1);
     let every = days.div_ceil(fit).max(1);
     let label = Font::new(TICK_SIZE).fill(MUTED_INK).anchor("middle");
-    for i in (0..days).step_by(every) {
+    // Counted back from the last day, the most recent, which is always labelled.
+    for i in (0..days).rev().step_by(every) {
         s.line((x(i), bottom), (x(i), bottom + 4.0), AXIS);
         s.text(x(i), bottom + 17.0, label, &date(i));
     }

@@ -15,6 +15,8 @@ const ROW: f64 = 22.0;
 const TOP: f64 = 74.0;
 /// Labels longer than this are cut (the tooltip has them whole).
 const LABEL_CHARS: usize = 30;
+/// The value label of a row without a value (its tooltip says the "no data" text).
+const NO_VALUE: &str = "–";
 /// The highlighted row's background.
 const HIGHLIGHT_BAND: &str = "#e3eef8";
 
@@ -88,7 +90,7 @@ pub fn ranked_bars(
         .iter()
         .map(|r| {
             text_width(
-                &r.value.map_or(text.no_data.clone(), |v| text.value(v)),
+                &r.value.map_or(NO_VALUE.to_string(), |v| text.value(v)),
                 11.0,
             )
         })
@@ -121,8 +123,11 @@ pub fn ranked_bars(
     }
     for (i, (row, label)) in rows.iter().zip(&labels).enumerate() {
         let y = TOP + ROW * i as f64;
-        let value = row.value.map_or(text.no_data.clone(), |v| text.value(v));
-        let tip = format!("{}: {value}", row.label);
+        let value = row.value.map_or(NO_VALUE.to_string(), |v| text.value(v));
+        let tip = match row.value {
+            Some(_) => format!("{}: {value}", row.label),
+            None => format!("{}: {}", row.label, text.no_data),
+        };
         if row.highlight {
             s.rect(4.0, y, WIDTH - 8.0, ROW, HIGHLIGHT_BAND, "");
             s.text(

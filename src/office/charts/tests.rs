@@ -322,6 +322,7 @@ fn ranking_ascending_puts_the_smallest_first_and_rows_without_value_last() {
     assert!(pos(">1. A<") < pos(">2. D<") && pos(">2. D<") < pos(">3. B<"));
     assert!(pos(">3. B<") < pos(">– C<"));
     assert!(svg.contains("<title>C: Không có dữ liệu</title>"));
+    assert!(svg.contains(">–</text>") && !svg.contains(">Không có dữ liệu</text>"));
 }
 
 #[test]
@@ -367,4 +368,37 @@ fn numbers_in_the_markup_have_at_most_one_decimal() {
             .find(|n| n.split(['.', ',']).nth(1).is_some_and(|d| d.len() > 1));
         assert_eq!(bad, None, "{svg}");
     }
+}
+
+#[test]
+fn the_most_recent_day_is_always_labelled() {
+    let values = (0..30).map(|i| Some(f64::from(i))).collect();
+    let svg = line_chart(
+        &text("month"),
+        day(1),
+        &[Series {
+            name: String::new(),
+            values,
+        }],
+        None,
+    );
+    assert!(svg.contains(">30/12</text>"), "{svg}");
+    let labels = svg.matches("/12</text>").count();
+    assert!((5..=15).contains(&labels), "{labels} labels: {svg}");
+}
+
+#[test]
+fn an_empty_hour_has_no_bar_and_no_zero_over_it() {
+    let bars = [("7h".to_string(), 0.0), ("8h".to_string(), 3.0)];
+    let svg = bar_chart(&text("zero"), &bars, true);
+    check_markup(&svg);
+    assert_eq!(
+        svg.matches(">0</text>").count(),
+        1,
+        "only the axis's 0: {svg}"
+    );
+    assert!(
+        svg.contains("height=\"0\" fill=\"#0072b2\"><title>7h: 0</title>"),
+        "{svg}"
+    );
 }
