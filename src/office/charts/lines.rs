@@ -87,7 +87,8 @@ pub fn line_chart(
     }
     let max = values().copied().fold(0.0, f64::max);
     let axis = ValueAxis::new(max, fixed_max, false, text);
-    let (left, right) = (12.0 + axis.label_width(), WIDTH - 16.0);
+    // Room on the right for half the last date label.
+    let (left, right) = (12.0 + axis.label_width(), WIDTH - 26.0);
     let (top, bottom) = (PLOT_TOP + 8.0, HEIGHT - 46.0);
     let mut s = Svg::open(&text.id, WIDTH, HEIGHT, &text.title, &text.summary);
     axis.draw(&mut s, (left, right), (top, bottom), &text.y_axis);
