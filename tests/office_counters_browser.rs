@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use motcua::domain::dossier::DossierStatus;
 use motcua::domain::dossier_code::parse_code;
 use motcua::dossier_import::DossierRecord;
-use motcua::office::counters::{Action, ClerkSession, QueueDef};
+use motcua::office::counters::{Action, ClerkRole, ClerkSession, QueueDef};
 use motcua::office::http::spawn_with_shutdown;
 use motcua::office::{OfficeHandle, OfficeStore, Role};
 use motcua::protocol::Settings;
@@ -671,14 +671,23 @@ fn local(day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
 fn seed_history(db: &std::path::Path, from: NaiveDate) -> [u32; 24] {
     let mut s = OfficeStore::open(db).unwrap();
     let kiosk = s
-        .enroll_device("Kiosk 2", Role::Kiosk, Utc::now())
+        .enroll_device("Kiosk 2", Role::Kiosk, &[S1], Utc::now())
         .unwrap()
         .0;
     let now = Utc::now();
-    let clerk = s.add_clerk("tu", "Đỗ Văn Tú", &password("tu"), false, false, now);
+    let clerk = s.add_clerk(
+        Some(S1),
+        "tu",
+        "Đỗ Văn Tú",
+        &password("tu"),
+        ClerkRole::Clerk,
+        false,
+        now,
+    );
     let session = ClerkSession {
         clerk: clerk.unwrap(),
         counter: 9,
+        site: S1,
     };
     let scores = [
         "very_satisfied",
@@ -731,7 +740,7 @@ fn seed_history(db: &std::path::Path, from: NaiveDate) -> [u32; 24] {
                 .unwrap();
             if (n + k as usize) % 3 != 2 {
                 let score = scores[(n + k as usize) % scores.len()];
-                s.rate(9, &id, score, &[], free + TimeDelta::minutes(1))
+                s.rate(S1, 9, &id, score, &[], free + TimeDelta::minutes(1))
                     .unwrap();
             }
         }
@@ -757,7 +766,7 @@ fn seed_history(db: &std::path::Path, from: NaiveDate) -> [u32; 24] {
             });
         }
     }
-    s.upsert_dossiers(&dossiers, now).unwrap();
+    s.upsert_dossiers(S1, &dossiers, now).unwrap();
     per_hour
 }
 

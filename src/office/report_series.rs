@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 
 use super::db::sql_params;
 use super::reports::local_midnight;
-use super::store::{day, parse_ts, ts, OfficeStore};
+use super::store::{day, parse_ts, ts, OfficeStore, SiteId};
 use crate::domain::dossier::{timeliness, DossierStatus, Timeliness};
 use crate::domain::hours::Hours;
 
@@ -181,9 +181,15 @@ pub fn series(
 }
 
 impl OfficeStore {
-    /// The series of business days `from` to `to` (included) in `tz`, read as
+    /// The site's series of business days `from` to `to` (included) in `tz`, read as
     /// [`OfficeStore::report`] reads its rows and judging dossiers as it does.
-    pub fn report_series(&self, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<ReportSeries> {
+    pub fn report_series(
+        &self,
+        site: SiteId,
+        from: NaiveDate,
+        to: NaiveDate,
+        tz: Tz,
+    ) -> Result<ReportSeries> {
         let sessions = Hours::default().sessions;
         let start = local_midnight(from, tz);
         let end = local_midnight(to + TimeDelta::days(1), tz);
@@ -192,8 +198,8 @@ impl OfficeStore {
             for r in tx.query(
                 "SELECT t.business_date, t.issued_at, t.first_called_at, r.score
                  FROM ticket t LEFT JOIN rating r ON r.ticket_id = t.id
-                 WHERE t.business_date >= ?1 AND t.business_date <= ?2",
-                sql_params![&day(from), &day(to)],
+                 WHERE t.site_id = ?3 AND t.business_date >= ?1 AND t.business_date <= ?2",
+                sql_params![&day(from), &day(to), site.0],
             )? {
                 tickets.push(TicketPoint {
                     business_date: NaiveDate::parse_from_str(&r.text(0)?, "%Y-%m-%d")?,
@@ -205,8 +211,8 @@ impl OfficeStore {
             let mut resolved = Vec::new();
             for r in tx.query(
                 "SELECT status, due_at, finished_at FROM dossier
-                 WHERE finished_at >= ?1 AND finished_at < ?2",
-                sql_params![&ts(start), &ts(end)],
+                 WHERE site_id = ?3 AND finished_at >= ?1 AND finished_at < ?2",
+                sql_params![&ts(start), &ts(end), site.0],
             )? {
                 if !DossierStatus::from_code(&r.text(0)?).is_some_and(|s| s.is_resolved()) {
                     continue;
@@ -241,6 +247,7 @@ mod tests {
     use crate::dossier_import::DossierRecord;
     use crate::office::counters::fixtures::*;
     use crate::office::counters::Action;
+    use crate::office::store::S1;
     use crate::office::test_db::{both_backends, Backend};
 
     both_backends! {
@@ -369,7 +376,7 @@ mod tests {
         o.act(&lan, Action::Next, 10).unwrap();
         o.act(&lan, Action::Start, 10).unwrap();
         o.act(&lan, Action::Finish, 12).unwrap();
-        o.s.rate(1, &a1, "very_satisfied", &[], at(13)).unwrap();
+        o.s.rate(S1, 1, &a1, "very_satisfied", &[], at(13)).unwrap();
         o.act(&lan, Action::Next, 30).unwrap();
         o.act(&lan, Action::NoShow, 31).unwrap();
         // Two days later: one ticket at 08:00 waits 20 min and is rated unsatisfied.
@@ -388,16 +395,16 @@ mod tests {
         ] {
             o.s.counter_action(&lan, &action, later(min), day3).unwrap();
         }
-        o.s.rate(1, "t-late", "unsatisfied", &[], later(26))
+        o.s.rate(S1, 1, "t-late", "unsatisfied", &[], later(26))
             .unwrap();
         // Dossiers: one early on the test day, one late two days later.
         let dossiers = [
             dossier(1, at(120), at(3 * 24 * 60)),
             dossier(2, later(420), later(60)),
         ];
-        o.s.upsert_dossiers(&dossiers, at(0)).unwrap();
+        o.s.upsert_dossiers(S1, &dossiers, at(0)).unwrap();
 
-        let s = o.s.report_series(d(), day3, TZ).unwrap();
+        let s = o.s.report_series(S1, d(), day3, TZ).unwrap();
         assert_eq!(s.wait_min, [Some(20.0), None, Some(20.0)]);
         assert_eq!(s.satisfied_pct, [Some(100.0), None, Some(0.0)]);
         assert_eq!(s.very_satisfied_pct, [Some(100.0), None, Some(0.0)]);
@@ -406,7 +413,7 @@ mod tests {
         assert_eq!(at8, Some(&(8, 3)), "{:?}", s.tickets_by_hour);
         // The day before has nothing.
         let before = d() - TimeDelta::days(1);
-        let empty = o.s.report_series(before, before, TZ).unwrap();
+        let empty = o.s.report_series(S1, before, before, TZ).unwrap();
         assert!(empty.tickets_by_hour.is_empty());
         assert_eq!(empty.on_time_pct, [None]);
     }

@@ -110,7 +110,7 @@ const SVG_CSP: &str = "default-src 'none'; frame-ancestors 'self'";
 async fn report_chart(
     State(app): State<App>,
     PathParams(file): PathParams<String>,
-    Period { from, to }: Period,
+    Period { from, to, site }: Period,
     QueryParams(query): QueryParams<ChartQuery>,
 ) -> Result<Response, HttpError> {
     let chart = file
@@ -131,7 +131,7 @@ async fn report_chart(
     };
     let tz = app.tz;
     let series = app
-        .with_store(move |s| s.report_series(from, to, tz))
+        .with_store(move |s| s.report_series(site, from, to, tz))
         .await?;
     Ok((
         [
