@@ -18,6 +18,9 @@ pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
 /// Counters are numbered 1 to this.
 pub const MAX_COUNTER: u32 = 99;
 
+/// The counter of a reports-only session: counters are numbered from 1, so 0 is none.
+pub const READING: u32 = 0;
+
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -267,7 +270,7 @@ impl OfficeStore {
             }
             let others: Vec<i64> = tx
                 .query(
-                    "SELECT counter FROM clerk_session WHERE clerk_id = ?1 AND counter <> ?2",
+                    "SELECT counter FROM clerk_session WHERE clerk_id = ?1 AND counter <> ?2 AND counter > 0",
                     sql_params![&clerk.id, counter],
                 )?
                 .iter()
@@ -284,7 +287,7 @@ impl OfficeStore {
                 release_current(tx, site, counter, now)?;
             }
             tx.execute(
-                "DELETE FROM clerk_session WHERE clerk_id = ?1 OR (counter = ?2
+                "DELETE FROM clerk_session WHERE (clerk_id = ?1 AND counter > 0) OR (counter = ?2
                      AND clerk_id IN (SELECT id FROM clerk WHERE site_id = ?5)
                      AND (expires_at <= ?3 OR last_seen <= ?4))",
                 sql_params![&clerk.id, counter, &ts(now), &idle_cutoff(now), site.0],
@@ -327,6 +330,32 @@ impl OfficeStore {
         now: DateTime<Utc>,
         touch: bool,
     ) -> Result<Option<ClerkSession>> {
+        // A reports-only session (counter 0) opens no counter: the console refuses it.
+        Ok(self
+            .session_row(token, now, touch)?
+            .and_then(|(clerk, counter)| {
+                let site = clerk.site?;
+                (counter != READING).then_some(ClerkSession {
+                    clerk,
+                    counter,
+                    site,
+                })
+            }))
+    }
+
+    /// The clerk of a live session, a counter's or a reports-only one (refreshing its last
+    /// use): who may read reports is decided from the clerk's role.
+    pub fn reader_session(&mut self, token: &str, now: DateTime<Utc>) -> Result<Option<Clerk>> {
+        Ok(self.session_row(token, now, true)?.map(|(clerk, _)| clerk))
+    }
+
+    /// The clerk and counter (0: reading only) of a live session.
+    fn session_row(
+        &mut self,
+        token: &str,
+        now: DateTime<Utc>,
+        touch: bool,
+    ) -> Result<Option<(Clerk, u32)>> {
         let hash = token_hash(token);
         self.write(|tx| {
             let Some(r) = tx.query_opt(
@@ -334,7 +363,7 @@ impl OfficeStore {
                     "SELECT {CLERK_COLUMNS}, s.counter, s.last_seen FROM clerk_session s
                      JOIN clerk c ON c.id = s.clerk_id
                      WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen > ?3
-                         AND c.disabled_at IS NULL AND c.site_id IS NOT NULL"
+                         AND c.disabled_at IS NULL"
                 ),
                 sql_params![&hash, &ts(now), &idle_cutoff(now)],
             )?
@@ -348,16 +377,38 @@ impl OfficeStore {
                     sql_params![&hash, &ts(now)],
                 )?;
             }
-            let clerk = Clerk::from_row(&r, 0)?;
-            let Some(site) = clerk.site else {
-                return Ok(None);
-            };
-            Ok(Some(ClerkSession {
-                clerk,
-                counter: to_u32(r.int(5)?),
-                site,
-            }))
+            Ok(Some((Clerk::from_row(&r, 0)?, to_u32(r.int(5)?))))
         })
+    }
+
+    /// Opens a reports-only session for a lead (a site's or the province's): a row of
+    /// `clerk_session` with counter 0, so no counter opens or closes. Returns its token.
+    pub fn open_reading_session(&mut self, clerk: &Clerk, now: DateTime<Utc>) -> Result<String> {
+        if clerk.role == ClerkRole::Clerk {
+            return Err(refuse(
+                403,
+                "not_lead",
+                "only a lead (add-clerk --lead or --province-lead) signs in to read reports",
+            ));
+        }
+        let token = new_token();
+        let hash = token_hash(&token);
+        self.write(|tx| {
+            // The clerk's lapsed reading sessions go, so they do not pile up.
+            tx.execute(
+                "DELETE FROM clerk_session WHERE clerk_id = ?1 AND counter = 0
+                     AND (expires_at <= ?2 OR last_seen <= ?3)",
+                sql_params![&clerk.id, &ts(now), &idle_cutoff(now)],
+            )?;
+            tx.execute(
+                "INSERT INTO clerk_session (token_hash, clerk_id, counter, created_at, expires_at, last_seen)
+                 VALUES (?1, ?2, 0, ?3, ?4, ?3)",
+                sql_params![&hash, &clerk.id, &ts(now), &ts(now + SESSION_LIFETIME)],
+            )?;
+            Ok(())
+        })?;
+        log::info!(event = "reading_opened"; "lead {} signed in to read reports", clerk.username);
+        Ok(token)
     }
 
     /// Ends a session; its counter closes, and its ticket is released ([`release_current`]).
@@ -370,6 +421,10 @@ impl OfficeStore {
                 sql_params![&hash],
             )? {
                 let (counter, clerk) = (to_u32(r.int(0)?), r.text(1)?);
+                if counter == READING {
+                    // A reports-only session held no counter: nothing to close.
+                    return Ok(None);
+                }
                 let Some(site) = tx
                     .query_opt("SELECT site_id FROM clerk WHERE id = ?1", sql_params![&clerk])?
                     .and_then(|r| r.opt_int(0).transpose())

@@ -24,7 +24,7 @@ mod views;
 pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
-pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, SESSION_LIFETIME};
+pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
 pub use gauges::{Gauges, KioskName, QueueGauge};
 pub use office_config::{QueueDef, QueueOption};
 pub use password_policy::{weakness as password_weakness, MIN_PASSWORD};

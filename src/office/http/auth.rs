@@ -8,9 +8,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use chrono::Utc;
 
 use super::error::HttpError;
-use super::site::AskedSite;
+use super::site::{site_named, AskedSite};
 use super::state::App;
-use crate::office::counters::{ClerkSession, SESSION_LIFETIME};
+use crate::office::counters::{ClerkRole, ClerkSession, SESSION_LIFETIME};
 use crate::office::store::{Device, Role, SiteId, Tablet};
 
 /// The session cookie.
@@ -33,8 +33,18 @@ pub(super) struct MetricsDevice;
 /// The clerk at a counter, by the session cookie.
 pub(super) struct Session(pub ClerkSession);
 
-/// A lead clerk (`add-clerk --lead`) of a site, by the session cookie.
+/// The site whose reports a lead reads, by the session cookie (a counter's or a
+/// reports-only one): a site lead's own (another named: 403 `wrong_site`), or the one a
+/// province lead names with `?site=CODE` (or the only one).
 pub(super) struct LeadSession(pub SiteId);
+
+/// Who reads reports, by the session cookie (a counter's or a reports-only one).
+pub(super) enum Reader {
+    /// A site lead: their own site only.
+    Site(SiteId),
+    /// A province lead: every site, and no counter.
+    Province,
+}
 
 /// A paired rating tablet, by its tablet cookie (store::tablets).
 pub(super) struct PairedTablet(pub Tablet);
@@ -98,11 +108,39 @@ impl FromRequestParts<App> for Session {
         let asked = AskedSite::from_request_parts(parts, app).await?;
         let token = session_token(&parts.headers).ok_or_else(login_first)?;
         let session = app
-            .with_store(move |s| s.session(&token, Utc::now()))
+            .with_store(move |s| {
+                let now = Utc::now();
+                match s.session(&token, now)? {
+                    Some(session) => Ok(Ok(session)),
+                    // A reports-only session is live but opens no counter: say so.
+                    None => Ok(Err(s.reader_session(&token, now)?.is_some())),
+                }
+            })
             .await?
-            .ok_or_else(login_first)?;
+            .map_err(|reading| if reading { no_counter() } else { login_first() })?;
         asked.allows(session.site)?;
         Ok(Session(session))
+    }
+}
+
+impl FromRequestParts<App> for Reader {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
+        let token = session_token(&parts.headers).ok_or_else(login_first)?;
+        let clerk = app
+            .with_store(move |s| s.reader_session(&token, Utc::now()))
+            .await?
+            .ok_or_else(login_first)?;
+        match (clerk.role, clerk.site) {
+            (ClerkRole::ProvinceLead, _) => Ok(Reader::Province),
+            (ClerkRole::SiteLead, Some(site)) => Ok(Reader::Site(site)),
+            _ => Err(HttpError::new(
+                StatusCode::FORBIDDEN,
+                "not_lead",
+                "only a lead clerk (add-clerk --lead or --province-lead) sees the reports",
+            )),
+        }
     }
 }
 
@@ -110,15 +148,18 @@ impl FromRequestParts<App> for LeadSession {
     type Rejection = HttpError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, HttpError> {
-        let Session(session) = Session::from_request_parts(parts, app).await?;
-        if !session.clerk.lead {
-            return Err(HttpError::new(
-                StatusCode::FORBIDDEN,
-                "not_lead",
-                "only a lead clerk (add-clerk --lead) sees the reports",
-            ));
+        let asked = AskedSite::from_request_parts(parts, app).await?;
+        match Reader::from_request_parts(parts, app).await? {
+            Reader::Site(own) => {
+                asked.allows(own)?;
+                Ok(LeadSession(own))
+            }
+            // The province reads the site it names, or the only one there is.
+            Reader::Province => match asked.0 {
+                Some(site) => Ok(LeadSession(site.id)),
+                None => Ok(LeadSession(site_named(app, None).await?.id)),
+            },
         }
-        Ok(LeadSession(session.site))
     }
 }
 
@@ -168,6 +209,15 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
 }
 
 /// 401 `login`: the route needs a live session.
+/// 403 `no_counter_role`: a reports-only session on a counter's route.
+pub(super) fn no_counter() -> HttpError {
+    HttpError::new(
+        StatusCode::FORBIDDEN,
+        "no_counter_role",
+        "this session reads reports only: sign in on the Counter page to call",
+    )
+}
+
 pub(super) fn login_first() -> HttpError {
     HttpError::new(
         StatusCode::UNAUTHORIZED,

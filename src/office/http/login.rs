@@ -13,7 +13,7 @@ use super::error::HttpError;
 use super::metrics::LoginRefusal;
 use super::shed::{shed, Shed};
 use super::state::App;
-use crate::office::counters::{ClerkLogin, ClerkRole, ClerkSession};
+use crate::office::counters::{Clerk, ClerkLogin, ClerkRole, ClerkSession};
 
 /// A login body's size at most, in bytes.
 pub(super) const MAX_LOGIN_BODY: usize = 4 * 1024;
@@ -33,6 +33,31 @@ pub(super) struct LoginRequest {
     pub counter: u32,
     /// The queues it serves.
     pub queues: Vec<String>,
+}
+
+/// What the reports' login form sends: no counter, no queues.
+#[derive(Deserialize)]
+pub(super) struct ReadingLogin {
+    /// As typed; compared trimmed and lower-cased.
+    pub username: String,
+    /// As typed.
+    pub password: String,
+}
+
+/// The reports' login in `body`, checked as [`parse`] checks a counter's.
+pub(super) fn parse_reading(body: &[u8]) -> Result<ReadingLogin, HttpError> {
+    if body.len() > MAX_LOGIN_BODY {
+        return Err(HttpError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("a login is at most {MAX_LOGIN_BODY} bytes"),
+        ));
+    }
+    let req: ReadingLogin = serde_json::from_slice(body).map_err(|e| {
+        HttpError::bad_request(format!("a reports login is {{username, password}}: {e}"))
+    })?;
+    check_fields(&req.username, &req.password)?;
+    Ok(req)
 }
 
 /// The login in `body`, refused before any expensive work when it is too large, malformed,
@@ -86,8 +111,8 @@ fn for_log(username: &str) -> String {
 }
 
 /// The session clerk `username` (trimmed and lower-cased) may open at `counter` if
-/// `password` is theirs. Throttled attempts never reach Argon2; a disabled account is
-/// refused (403 `disabled`) even with the right password.
+/// `password` is theirs (see [`check_credentials`]); a province lead opens no counter
+/// (403 `no_counter_role`).
 pub(super) async fn check_password(
     app: &App,
     username: &str,
@@ -95,6 +120,31 @@ pub(super) async fn check_password(
     password: String,
     counter: u32,
 ) -> Result<ClerkSession, HttpError> {
+    let clerk = check_credentials(app, username, source, password).await?;
+    // Only a site's accounts open counters; a province lead's account reads reports.
+    let Some(site) = clerk.site.filter(|_| clerk.role != ClerkRole::ProvinceLead) else {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "no_counter_role",
+            "a province account sees reports and calls no one: sign in on the reports page",
+        ));
+    };
+    Ok(ClerkSession {
+        clerk,
+        counter,
+        site,
+    })
+}
+
+/// The clerk `username` (trimmed and lower-cased) is, if `password` is theirs. Throttled
+/// attempts never reach Argon2; a disabled account is refused (403 `disabled`) even with
+/// the right password.
+pub(super) async fn check_credentials(
+    app: &App,
+    username: &str,
+    source: IpAddr,
+    password: String,
+) -> Result<Clerk, HttpError> {
     let begun = app
         .throttle
         .lock()
@@ -180,19 +230,7 @@ pub(super) async fn check_password(
             "this clerk account is disabled; ask whoever runs the office server (motcua office enable-clerk)",
         ));
     }
-    // Only a site's accounts open counters; a province lead's account reads reports.
-    let Some(site) = clerk.site.filter(|_| clerk.role != ClerkRole::ProvinceLead) else {
-        return Err(HttpError::new(
-            StatusCode::FORBIDDEN,
-            "no_counter_role",
-            "a province account sees reports and calls no one",
-        ));
-    };
-    Ok(ClerkSession {
-        clerk,
-        counter,
-        site,
-    })
+    Ok(clerk)
 }
 
 /// Gives back the failure counted for an attempt that was never checked.
