@@ -348,6 +348,14 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             Some(lead_b.as_str()),
             None,
         ),
+        (
+            "/api/v1/reports/chart/{file}",
+            "GET",
+            format!("/api/v1/reports/chart/hours.svg?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
     ];
     // Public by design, and why: no credential of a site is involved, or they show what a
     // lobby's screen shows anyway.
@@ -373,6 +381,17 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             "trades a one-time code for the tablet of the code's site",
         ),
         ("/metrics", "a metrics token belongs to no site"),
+        (
+            "/api/v1/reports/login",
+            "opens a reports-only session; what it reads is the account's (tests/office_province.rs)",
+        ),
+        (
+            "/api/v1/province",
+            "the roll-up of every site, to leads (tests/office_province.rs)",
+        ),
+        ("/api/v1/province.csv", "the same roll-up as CSV"),
+        ("/api/v1/province/chart/{file}", "the same roll-up's charts"),
+        ("/province", "static page; its calls are tested in tests/office_province.rs"),
         ("/", "static page"),
         ("/counter", "static page; its calls are walked above"),
         ("/board", "static page"),

@@ -8,6 +8,8 @@ pub mod counters;
 mod db;
 pub mod doctor;
 pub mod http;
+pub mod province;
+pub mod province_charts;
 pub mod report_charts;
 pub mod report_series;
 pub mod reports;

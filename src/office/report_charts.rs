@@ -27,7 +27,7 @@ impl Lang {
         }
     }
 
-    fn pick(self, vi: &'static str, en: &'static str) -> &'static str {
+    pub(crate) fn pick(self, vi: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::Vi => vi,
             Lang::En => en,

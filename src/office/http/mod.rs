@@ -33,6 +33,7 @@ mod metrics;
 mod pages;
 mod pairing_throttle;
 mod password_checks;
+mod province;
 mod rating;
 mod reports;
 mod shed;
@@ -70,6 +71,7 @@ fn build(app: App) -> Router {
         .merge(board::routes())
         .merge(rating::routes())
         .merge(reports::routes())
+        .merge(province::routes())
         .merge(stream::routes())
         .merge(pages::routes())
         .merge(metrics::routes())

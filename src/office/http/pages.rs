@@ -37,6 +37,18 @@ pub(super) fn routes() -> Router<App> {
             get(|| page(include_str!("../web/reports.html"))),
         )
         .route(
+            "/province",
+            get(|| page(include_str!("../web/province.html"))),
+        )
+        .route(
+            "/static/province.css",
+            get(|| asset(CSS, include_str!("../web/province.css"))),
+        )
+        .route(
+            "/static/province.js",
+            get(|| asset(JS, include_str!("../web/province.js"))),
+        )
+        .route(
             "/static/motcua.css",
             get(|| asset(CSS, include_str!("../web/motcua.css"))),
         )

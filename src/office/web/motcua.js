@@ -33,6 +33,11 @@
       'none': '—',
 
       'err.bad_login': 'Sai tên đăng nhập hoặc mật khẩu.',
+      'err.not_lead': 'Chỉ lãnh đạo (đơn vị hoặc tỉnh) mới xem được báo cáo.',
+      'read.title': 'Đăng nhập để xem báo cáo',
+      'read.username': 'Tên đăng nhập',
+      'read.password': 'Mật khẩu',
+      'read.submit': 'Đăng nhập',
       'err.wrong_site': 'Tài khoản hoặc thiết bị này thuộc đơn vị khác.',
       'err.unknown_site': 'Không có đơn vị nào có mã này.',
       'err.site_needed': 'Máy chủ phục vụ nhiều đơn vị: hãy mở trang của đơn vị mình (/s/MÃ/…).',
@@ -84,6 +89,11 @@
       'none': '—',
 
       'err.bad_login': 'Wrong username or password.',
+      'err.not_lead': 'Only a lead (a site's or the province's) sees the reports.',
+      'read.title': 'Sign in to read the reports',
+      'read.username': 'Username',
+      'read.password': 'Password',
+      'read.submit': 'Sign in',
       'err.wrong_site': 'This account or device belongs to another site.',
       'err.unknown_site': 'No site has this code.',
       'err.site_needed': 'This server serves several sites: open your site\'s page (/s/CODE/…).',
@@ -457,7 +467,39 @@
 
   document.documentElement.lang = current;
 
+  /**
+   * A reports-only sign-in form in `box` (no counter, no queues: a lead reads, a province
+   * lead can do nothing else); calls `onDone` once the office set the session cookie.
+   */
+  function readingLogin(box, onDone) {
+    const user = el('input', { id: 'read-username', name: 'username', autocomplete: 'username', required: true });
+    const pass = el('input', { id: 'read-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+    const error = el('p', { id: 'read-error', class: 'error', role: 'alert' });
+    const form = el('form', { id: 'read-login', class: 'card reading-login', novalidate: true },
+      el('h2', { text: t('read.title') }),
+      el('div', { class: 'field' }, el('label', { for: 'read-username', text: t('read.username') }), user),
+      el('div', { class: 'field' }, el('label', { for: 'read-password', text: t('read.password') }), pass),
+      el('button', { type: 'submit', id: 'read-submit', text: t('read.submit') }),
+      error);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      error.textContent = '';
+      try {
+        await api('POST', '/api/v1/reports/login', { username: user.value, password: pass.value });
+        box.replaceChildren();
+        box.hidden = true;
+        onDone();
+      } catch (err) {
+        error.textContent = errorText(err);
+      }
+    });
+    box.replaceChildren(form);
+    box.hidden = false;
+    user.focus();
+  }
+
   const Motcua = {
+    readingLogin,
     t,
     addStrings,
     lang,

@@ -218,7 +218,7 @@
   async function loadChart(box, query) {
     const current = () => chartsQuery === query;
     try {
-      const res = await fetch('/api/v1/reports/chart/' + box.dataset.chart + '.svg?' + query);
+      const res = await fetch(M.withSite('/api/v1/reports/chart/' + box.dataset.chart + '.svg?' + query));
       if (!res.ok) throw new Error('HTTP ' + res.status);
       const doc = new DOMParser().parseFromString(await res.text(), 'image/svg+xml');
       const svg = doc.documentElement;
@@ -280,7 +280,7 @@
       $('status').textContent = '';
       report = null;
       $('results').hidden = true;
-      if (err.status === 401) showAuth('login');
+      if (err.status === 401) M.readingLogin($('read'), run);
       else if (err.status === 403) showAuth('lead');
       else M.showMessage($('message'), M.errorText(err), 'error');
     } finally {
