@@ -53,9 +53,11 @@ pub fn province_chart(
     lang: Lang,
 ) -> String {
     let l = |vi: &'static str, en: &'static str| lang.pick(vi, en).to_string();
-    let (title, unit, order, max): (String, String, Order, Option<f64>) = match chart {
+    let (title, axis, unit, order, max): (String, String, String, Order, Option<f64>) = match chart
+    {
         ProvinceChart::Tickets => (
             l("Số phiếu theo xã", "Tickets by commune"),
+            l("Số phiếu", "Tickets"),
             String::new(),
             Order::Descending,
             None,
@@ -64,6 +66,10 @@ pub fn province_chart(
             l(
                 "Thời gian chờ trung bình theo xã (ngắn nhất trước)",
                 "Average wait by commune (shortest first)",
+            ),
+            l(
+                "Phút (từ lúc lấy số đến lần gọi đầu)",
+                "Minutes (from ticket to first call)",
             ),
             l(" phút", " min"),
             Order::Ascending,
@@ -74,6 +80,7 @@ pub fn province_chart(
                 "Tỉ lệ hài lòng và rất hài lòng theo xã",
                 "Satisfied or very satisfied by commune",
             ),
+            l("% số lượt đánh giá", "% of ratings"),
             " %".to_string(),
             Order::Descending,
             Some(100.0),
@@ -83,6 +90,7 @@ pub fn province_chart(
                 "Tỉ lệ hồ sơ đúng hạn theo xã (trước hạn + đúng hạn)",
                 "On-time dossiers by commune (early + on time)",
             ),
+            l("% hồ sơ đã giải quyết", "% of resolved dossiers"),
             " %".to_string(),
             Order::Descending,
             Some(100.0),
@@ -121,10 +129,14 @@ pub fn province_chart(
         title: title.clone(),
         summary,
         x_axis: l("Xã", "Commune"),
-        y_axis: title,
+        y_axis: axis,
         unit,
         no_data: l("Không có dữ liệu trong kỳ.", "No data in this period."),
         decimal_comma: lang == Lang::Vi,
     };
+    // Not one commune measured: the chart says so rather than drawing a column of dashes.
+    if measured == 0 {
+        return ranked_bars(&text, &[], order, max);
+    }
     ranked_bars(&text, &bars, order, max)
 }

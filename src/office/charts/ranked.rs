@@ -69,6 +69,7 @@ pub fn ranked_bars(
     if rows.is_empty() {
         return no_data(text, 140.0);
     }
+    let any_highlight = rows.iter().any(|r| r.highlight);
     let rows = ranked(rows, order);
     let labels: Vec<String> = rows
         .iter()
@@ -140,7 +141,12 @@ pub fn ranked_bars(
         let font = Font::new(TICK_SIZE).anchor("end");
         let font = if row.highlight { font.bold() } else { font };
         s.text(left - 8.0, y + 15.5, font, label);
-        let fill = if row.highlight { PALETTE[0] } else { MUTED };
+        // Bars give way only to a highlighted one; with none, they all keep their colour.
+        let fill = if row.highlight || !any_highlight {
+            PALETTE[0]
+        } else {
+            MUTED
+        };
         let end = row.value.map_or(left, x);
         s.rect(left, y + 4.0, end - left, ROW - 8.0, fill, &tip);
         let font = Font::new(11.0).fill(if row.value.is_some() {

@@ -89,7 +89,7 @@
       'none': '—',
 
       'err.bad_login': 'Wrong username or password.',
-      'err.not_lead': 'Only a lead (a site's or the province's) sees the reports.',
+      'err.not_lead': 'Only a lead (a site\u2019s or the province\u2019s) sees the reports.',
       'read.title': 'Sign in to read the reports',
       'read.username': 'Username',
       'read.password': 'Password',
