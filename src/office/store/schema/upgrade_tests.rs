@@ -190,7 +190,15 @@ fn a_one_commune_database_of_schema_6_becomes_site_main_with_nothing_lost(b: Bac
         .unwrap();
     drop(s);
     let s = OfficeStore::open(db.target()).unwrap();
-    assert_eq!(s.rev(S1).unwrap(), before + 1, "the change outlived the process");
-    assert_eq!(s.rev(other).unwrap(), 1, "only the catalogue, at the new site");
+    assert_eq!(
+        s.rev(S1).unwrap(),
+        before + 1,
+        "the change outlived the process"
+    );
+    assert_eq!(
+        s.rev(other).unwrap(),
+        1,
+        "only the catalogue, at the new site"
+    );
     assert_eq!(s.sites().unwrap().len(), 2);
 }
