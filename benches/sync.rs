@@ -3,10 +3,7 @@
 //! way (counted by a relay between kiosk and office), the catch-up of 1,000 tickets issued
 //! offline, and the time to get an online number. `cargo bench --bench sync`.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -19,52 +16,11 @@ use motcua::office::{OfficeStore, Role};
 
 mod common;
 use common::record;
+#[path = "common/relay.rs"]
+mod relay;
+use relay::relay;
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
-
-/// Bytes that crossed a relay, each way.
-#[derive(Default)]
-struct Counted {
-    up: AtomicU64,
-    down: AtomicU64,
-}
-
-/// A TCP relay on 127.0.0.1 in front of `target` that counts the bytes each way.
-fn relay(target: SocketAddr) -> (SocketAddr, Arc<Counted>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let counted = Arc::new(Counted::default());
-    let c = counted.clone();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(client) = conn else { continue };
-            let Ok(server) = TcpStream::connect(target) else {
-                continue;
-            };
-            let pipe = |mut from: TcpStream, mut to: TcpStream, count: Arc<Counted>, up: bool| {
-                std::thread::spawn(move || {
-                    let mut buf = [0u8; 65536];
-                    while let Ok(n) = from.read(&mut buf) {
-                        if n == 0 || to.write_all(&buf[..n]).is_err() {
-                            break;
-                        }
-                        let counter = if up { &count.up } else { &count.down };
-                        counter.fetch_add(n as u64, Ordering::SeqCst);
-                    }
-                    let _ = to.shutdown(std::net::Shutdown::Write);
-                })
-            };
-            pipe(
-                client.try_clone().unwrap(),
-                server.try_clone().unwrap(),
-                c.clone(),
-                true,
-            );
-            pipe(server, client, c.clone(), false);
-        }
-    });
-    (addr, counted)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
