@@ -6,7 +6,8 @@
 //! Prints "next" p50/p99 (budget p99 ≤ 50 ms) and throughput, then checks per site that no
 //! ticket was called twice and none was lost; then a kiosk's idle poll (bytes and time,
 //! budget ≤ 300 B) with 100 sites loaded against a database of one site that lived the
-//! same day. `cargo bench --bench province`; sizes from PROVINCE_SITES (100),
+//! same day; then the roll-up page of 100 sites × 31 days as a province lead's browser loads
+//! it (the rows, then its four charts at once; budget ≤ 1 s). `cargo bench --bench province`; sizes from PROVINCE_SITES (100),
 //! PROVINCE_TICKETS (30,000) and PROVINCE_DAY_S (the length of the compressed day, 150 s).
 
 #[path = "../tests/support/http_client.rs"]
@@ -18,6 +19,8 @@ mod office_db;
 mod office_process;
 #[path = "common/relay.rs"]
 mod relay;
+#[path = "common/rollup_fill.rs"]
+mod rollup_fill;
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
@@ -45,10 +48,11 @@ const QUEUES: [&str; 4] = ["A", "B", "C", "D"];
 const PASSWORD: &str = "quay-mot-cua-2026";
 /// A real day is 8 working hours; the bench plays it faster by this much at most.
 const WORKING_DAY: Duration = Duration::from_secs(8 * 3600);
-/// Budgets the issue sets: "next" at p99, and the bytes of an idle poll each way (the
-/// request is mostly its HTTP head and the 64-character token).
+/// Budgets the issue sets: "next" at p99, the bytes of an idle poll each way (the
+/// request is mostly its HTTP head and the 64-character token), and the roll-up page.
 const NEXT_P99_BUDGET: Duration = Duration::from_millis(50);
 const IDLE_POLL_BUDGET: u64 = 300;
+const ROLLUP_PAGE_BUDGET: Duration = Duration::from_secs(1);
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -662,6 +666,73 @@ fn province(label: &str, sizes: Sizes) -> (bool, (u64, u64, Vec<Duration>)) {
     (kept && checked, poll)
 }
 
+/// The roll-up page over `rollup_fill`'s history on an office process, as the page loads it:
+/// the rows of the 31 days, then the four charts at once. (load times sorted, rows, tickets)
+fn rollup_page() -> (Vec<Duration>, usize, u64) {
+    let db = TestDb::new(Backend::Postgres);
+    let first = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let last = first + chrono::TimeDelta::days(i64::from(rollup_fill::DAYS) - 1);
+    rollup_fill::fill(db.target(), Backend::Postgres, first);
+    OfficeStore::open(db.target())
+        .unwrap()
+        .add_clerk(
+            None,
+            "tinh",
+            "Lãnh đạo tỉnh",
+            PASSWORD,
+            ClerkRole::ProvinceLead,
+            false,
+            Utc::now(),
+        )
+        .unwrap();
+    let office = Office::start(db.target());
+    let agent = http_client::agent();
+    let (status, answer, cookie) = http_client::call(
+        &agent,
+        "POST",
+        &format!("{}/api/v1/reports/login", office.url),
+        None,
+        Some(json!({"username": "tinh", "password": PASSWORD})),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let cookie = cookie.unwrap();
+    let get = |agent: &ureq::Agent, path: &str| {
+        let (status, body, _) = http_client::call(
+            agent,
+            "GET",
+            &format!("{}{path}", office.url),
+            Some(&cookie),
+            None,
+        );
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    };
+    let range = format!("from={first}&to={last}");
+    let load = || {
+        let rows = get(&agent, &format!("/api/v1/province?{range}&sort=code"));
+        std::thread::scope(|scope| {
+            for chart in ["tickets", "wait", "satisfaction", "on-time"] {
+                let path = format!("/api/v1/province/chart/{chart}.svg?{range}&lang=vi");
+                scope.spawn(move || get(&http_client::agent(), &path));
+            }
+        });
+        rows
+    };
+    // The first load warms the database's cache, as the leader's first look of the day does.
+    let rows = load();
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            load();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let rows = rows["rows"].as_array().cloned().unwrap_or_default();
+    let tickets = rows.iter().filter_map(|r| r["tickets"].as_u64()).sum();
+    (times, rows.len(), tickets)
+}
+
 fn main() {
     let sites = env_or("PROVINCE_SITES", 100).max(1);
     let tickets = env_or("PROVINCE_TICKETS", 30_000).max(sites * KIOSKS);
@@ -690,6 +761,17 @@ fn main() {
             ms(*times.last().unwrap())
         );
     }
+    let (times, rows, tickets) = rollup_page();
+    let slowest = *times.last().unwrap();
+    ok &= rows == rollup_fill::SITES as usize && slowest <= ROLLUP_PAGE_BUDGET;
+    println!(
+        "roll-up page, {rows} sites × {} days ({tickets} tickets), rows then 4 charts at once: p50 {}, max {} of {} loads (budget ≤ {})",
+        rollup_fill::DAYS,
+        ms(percentile(&times, 0.5)),
+        ms(slowest),
+        times.len(),
+        ms(ROLLUP_PAGE_BUDGET)
+    );
     println!(
         "{}",
         if ok {
