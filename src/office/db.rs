@@ -416,6 +416,23 @@ impl Conn {
         Ok(Conn::Sqlite(conn))
     }
 
+    /// A second connection to the same SQLite file for reads only (`query_only`), so reads
+    /// need not wait while a group writes: in WAL mode they see the last commit. None on
+    /// PostgreSQL (one connection a process) and for a database without a file.
+    pub fn open_reader(&self) -> Result<Option<Conn>> {
+        let Conn::Sqlite(conn) = self else {
+            return Ok(None);
+        };
+        let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let Conn::Sqlite(reader) = Conn::open_sqlite(Path::new(path))? else {
+            unreachable!("a SQLite connection was opened");
+        };
+        reader.pragma_update(None, "query_only", true)?;
+        Ok(Some(Conn::Sqlite(reader)))
+    }
+
     /// Sets how the connection writes: on SQLite a write-ahead log, a disk sync per commit
     /// and foreign keys enforced (PostgreSQL does all that by itself). Called once the
     /// database is known to be an office's, since the journal mode stays with the file.

@@ -25,15 +25,43 @@ type Call = Box<dyn FnOnce(&mut OfficeStore) -> Answer + Send>;
 pub(super) struct SharedStore {
     store: Arc<Mutex<OfficeStore>>,
     queue: Arc<Mutex<Vec<Call>>>,
+    /// A connection of its own for views and reports (SQLite): they read the last commit
+    /// without waiting for a group.
+    reader: Option<Arc<Mutex<OfficeStore>>>,
 }
 
 impl SharedStore {
     /// The shared `store`.
     pub(super) fn new(store: OfficeStore) -> SharedStore {
+        let reader = store.reader().unwrap_or_else(|e| {
+            log::warn!(
+                "office database: no connection of its own for reads, they wait for writes: {e:#}"
+            );
+            None
+        });
         SharedStore {
             store: Arc::new(Mutex::new(store)),
             queue: Default::default(),
+            reader: reader.map(|r| Arc::new(Mutex::new(r))),
         }
+    }
+
+    /// Runs `f`, which only reads, off the async threads: on the reader connection when
+    /// there is one (it sees what is committed, never a group in flight), else as
+    /// [`run`](Self::run).
+    pub(super) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let Some(reader) = self.reader.clone() else {
+            return self.run(f).await;
+        };
+        tokio::task::spawn_blocking(move || {
+            let mut guard = reader.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| anyhow!("database task failed: {e}"))?
     }
 
     /// Runs `f` on the database off the async threads, in the next group; its result once
@@ -209,6 +237,31 @@ mod tests {
         assert_eq!(again_rx.try_recv().unwrap().unwrap(), 0);
         drop(store);
         assert!(keys(&db).is_empty());
+    }
+
+    /// The reader sees what was committed, never a group in flight, and writes nothing.
+    #[test]
+    fn the_reader_sees_commits_only_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("office.sqlite3");
+        let mut store = OfficeStore::open(&db).unwrap();
+        store
+            .write(|tx| tx.batch("CREATE TABLE t (k TEXT PRIMARY KEY)"))
+            .unwrap();
+        let mut reader = store.reader().unwrap().expect("a reader on SQLite");
+        let count = |r: &OfficeStore| {
+            r.read(|tx| tx.query_one("SELECT COUNT(*) FROM t", &[])?.int(0))
+                .unwrap()
+        };
+        let (seen_in_flight, committed) = store.group(|s| {
+            insert(&["a"])(s).unwrap();
+            count(&reader)
+        });
+        committed.unwrap();
+        assert_eq!((seen_in_flight, count(&reader)), (0, 1));
+        let err = format!("{:#}", insert(&["b"])(&mut reader).unwrap_err());
+        assert!(err.contains("readonly"), "{err}");
+        assert_eq!(count(&reader), 1);
     }
 
     /// A call refused inside its write ("next" on a paused counter) leaves nothing of that

@@ -124,7 +124,7 @@ async fn rate_view(
     let counter = counter_number(&counter)?;
     tablet.rates(counter)?;
     let view = app
-        .with_store(move |s| s.rate_view(tablet.0.site, counter, Utc::now()))
+        .read_store(move |s| s.rate_view(tablet.0.site, counter, Utc::now()))
         .await?;
     Ok(Json(view).into_response())
 }

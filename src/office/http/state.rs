@@ -115,4 +115,13 @@ impl App {
     ) -> Result<T, HttpError> {
         Ok(self.store.run(f).await?)
     }
+
+    /// As [`with_store`](Self::with_store) for `f` that only reads (views, reports): on
+    /// SQLite it reads the last commit on a connection of its own, not waiting for writes.
+    pub(super) async fn read_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, HttpError> {
+        Ok(self.store.read(f).await?)
+    }
 }

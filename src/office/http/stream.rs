@@ -63,7 +63,7 @@ impl View {
 async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
     let today = app.today();
     let view = view.clone();
-    app.with_store(move |s| {
+    app.read_store(move |s| {
         let now = Utc::now();
         Ok(match view {
             View::Counter(token) => match s.session_peek(&token, now)? {

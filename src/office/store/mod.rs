@@ -83,6 +83,9 @@ pub struct OfficeStore {
     /// (SQLite rolled it back after an I/O error) must not write on in a transaction of
     /// its own, since the group's earlier work is lost and will be reported so.
     grouping: Cell<bool>,
+    /// A reader ([`OfficeStore::reader`]): its write transactions are read transactions,
+    /// for the calls that only look (a session peeked at) but go through `write`.
+    read_only: bool,
 }
 
 impl OfficeStore {
@@ -98,13 +101,28 @@ impl OfficeStore {
         Ok(OfficeStore {
             conn: RefCell::new(conn),
             grouping: Cell::new(false),
+            read_only: false,
         })
+    }
+
+    /// A second store on the same SQLite file that only reads (a write statement fails),
+    /// so views and reports need not wait behind a group's commit; it sees what was
+    /// committed last. None on PostgreSQL.
+    pub fn reader(&self) -> Result<Option<OfficeStore>> {
+        Ok(self.conn.borrow().open_reader()?.map(|conn| OfficeStore {
+            conn: RefCell::new(conn),
+            grouping: Cell::new(false),
+            read_only: true,
+        }))
     }
 
     /// Runs `f` in one write transaction and commits it (inside a group: a savepoint,
     /// committed to disk with the group).
     pub(super) fn write<T>(&self, f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
         self.check_group()?;
+        if self.read_only {
+            return self.conn.borrow_mut().read(f);
+        }
         self.conn.borrow_mut().write(f)
     }
 
