@@ -25,39 +25,51 @@ type Call = Box<dyn FnOnce(&mut OfficeStore) -> Answer + Send>;
 pub(super) struct SharedStore {
     store: Arc<Mutex<OfficeStore>>,
     queue: Arc<Mutex<Vec<Call>>>,
-    /// A connection of its own for views and reports (SQLite): they read the last commit
-    /// without waiting for a group.
-    reader: Option<Arc<Mutex<OfficeStore>>>,
+    /// Connections of their own for views and reports (SQLite): they read the last commit
+    /// without waiting for a group, on [`READERS`] threads at once. Empty on PostgreSQL.
+    readers: Arc<Vec<Mutex<OfficeStore>>>,
 }
+
+/// Reader connections: views are read while the writer writes, and two views at once
+/// use both cores of an office PC.
+const READERS: usize = 2;
 
 impl SharedStore {
     /// The shared `store`.
     pub(super) fn new(store: OfficeStore) -> SharedStore {
-        let reader = store.reader().unwrap_or_else(|e| {
-            log::warn!(
-                "office database: no connection of its own for reads, they wait for writes: {e:#}"
-            );
-            None
-        });
+        let readers = (0..READERS)
+            .map_while(|_| {
+                store.reader().unwrap_or_else(|e| {
+                    log::warn!("office database: no connection of its own for reads, they wait for writes: {e:#}");
+                    None
+                })
+            })
+            .map(Mutex::new)
+            .collect();
         SharedStore {
             store: Arc::new(Mutex::new(store)),
             queue: Default::default(),
-            reader: reader.map(|r| Arc::new(Mutex::new(r))),
+            readers: Arc::new(readers),
         }
     }
 
-    /// Runs `f`, which only reads, off the async threads: on the reader connection when
+    /// Runs `f`, which only reads, off the async threads: on a reader connection when
     /// there is one (it sees what is committed, never a group in flight), else as
     /// [`run`](Self::run).
     pub(super) async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let Some(reader) = self.reader.clone() else {
+        if self.readers.is_empty() {
             return self.run(f).await;
-        };
+        }
+        let readers = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = reader.lock().unwrap_or_else(|e| e.into_inner());
+            // A free reader, else wait for the first.
+            let mut guard = readers
+                .iter()
+                .find_map(|r| r.try_lock().ok())
+                .unwrap_or_else(|| readers[0].lock().unwrap_or_else(|e| e.into_inner()));
             f(&mut guard)
         })
         .await

@@ -24,6 +24,11 @@ use crate::office::store::SiteId;
 /// process on the same database, sessions and ratings that expire.
 const STREAM_POLL: Duration = Duration::from_secs(5);
 
+/// How long a stream lets further changes gather before it reads its view again: a board
+/// announces a call this much later at most, and 20 open pages read their views a few
+/// times a second, not after every one of hundreds of actions.
+const STREAM_SETTLE: Duration = Duration::from_millis(100);
+
 /// The stream's route.
 pub(super) fn routes() -> Router<App> {
     Router::new().route("/api/v1/stream", get(stream))
@@ -156,7 +161,15 @@ async fn stream(
                     Ok(Err(_)) => return None,
                     // The office is stopping: end, so its graceful stop need not wait.
                     Ok(Ok(())) if *rx.borrow_and_update() == CLOSING => return None,
-                    Ok(Ok(())) | Err(_) => {}
+                    Ok(Ok(())) => {
+                        // Changes come in bursts (20 counters pressing at once): one view
+                        // after the burst, not one per change, for every open page.
+                        tokio::time::sleep(STREAM_SETTLE).await;
+                        if *rx.borrow_and_update() == CLOSING {
+                            return None;
+                        }
+                    }
+                    Err(_) => {}
                 }
                 let json = match snapshot(&app, &view).await {
                     Ok(Some(json)) => json,
