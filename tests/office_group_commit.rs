@@ -1,8 +1,12 @@
-//! Group commit on SQLite (the office answers a batch of calls after one commit): twenty
-//! counters pressing "next" at once over real HTTP, with a board's live stream open, call
-//! every ticket exactly once, and every answered call is in the file reopened after the
-//! office stopped; and an office process killed with SIGKILL right after answering has
-//! lost no answered call.
+//! Group commit (on SQLite the office answers a batch of calls after one commit): twenty
+//! counters at two sites pressing "next" at once over real HTTP, with both boards' live
+//! streams open, call every ticket of their own site exactly once, and every answered call
+//! is in the database once the office stopped (a SQLite file reopened, or PostgreSQL, which
+//! keeps one transaction per call); and an office process on a SQLite file killed with
+//! SIGKILL right after answering has lost no answered call.
+
+#[path = "support/office_db.rs"]
+mod office_db;
 
 #[path = "support/ticket_events.rs"]
 mod ticket_events;
@@ -17,7 +21,6 @@ use http_client::{agent, call};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
@@ -25,42 +28,55 @@ use std::time::Duration;
 
 use chrono::Utc;
 use motcua::office::counters::{ClerkRole, QueueDef};
+use motcua::office::store::SiteId;
 use motcua::office::{OfficeStore, Role};
+use office_db::{both_backends, Backend, TestDb};
 use serde_json::{json, Value};
+
+both_backends! {
+    twenty_counters_at_two_sites_call_each_ticket_once_and_every_answer_is_kept,
+}
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
 const COUNTERS: u32 = 20;
-const S1: motcua::office::store::SiteId = motcua::office::store::SiteId(1);
+const S1: SiteId = SiteId(1);
+/// The second site's code; counters 1…10 are site 1's, 11…20 this one's.
+const SITE2: &str = "xa2";
 
 fn today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&TZ).date_naive()
 }
 
-/// An office file with queue A, `tickets` waiting tickets and clerks `c1`… `c20`
-/// (password "mat-khau-N").
-fn seed(db: &Path, tickets: u32) {
-    let mut s = OfficeStore::open(db).unwrap();
-    let kiosk = s
-        .enroll_device("Kiosk", Role::Kiosk, &[S1], Utc::now())
-        .unwrap()
-        .0;
-    s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
-    let events: Vec<(String, String)> = (1..=tickets)
-        .map(|n| {
-            let payload = json!({
-                "id": format!("t{n}"), "queue": "A", "number": n, "business_date": today(),
-                "issued_at": Utc::now() - chrono::TimeDelta::seconds(i64::from(tickets - n)),
-                "field": "HT", "priority": if n % 5 == 0 { "elderly" } else { "none" },
-                "state": "waiting",
-            });
-            (format!("e{n}"), payload.to_string())
-        })
-        .collect();
-    s.apply_events(&kiosk, &ticket_events::tickets_issued(&events), Utc::now())
-        .unwrap();
+/// An office database with two sites, each with queue A and `tickets` waiting tickets
+/// (ids `s1-tN` and `s2-tN`), clerks `c1`… `c10` at site 1 and `c11`… `c20` at the second
+/// site (password "mat-khau-N").
+fn seed(target: &str, tickets: u32) {
+    let mut s = OfficeStore::open(target).unwrap();
+    let site2 = s.add_site(SITE2, "Xã Hai", Utc::now()).unwrap().id;
+    for (site, prefix) in [(S1, "s1"), (site2, "s2")] {
+        let kiosk = s
+            .enroll_device(&format!("Kiosk {prefix}"), Role::Kiosk, &[site], Utc::now())
+            .unwrap()
+            .0;
+        s.set_queues(site, &[QueueDef::new("A", &["HT"])]).unwrap();
+        let events: Vec<(String, String)> = (1..=tickets)
+            .map(|n| {
+                let payload = json!({
+                    "id": format!("{prefix}-t{n}"), "queue": "A", "number": n,
+                    "business_date": today(),
+                    "issued_at": Utc::now() - chrono::TimeDelta::seconds(i64::from(tickets - n)),
+                    "field": "HT", "priority": if n % 5 == 0 { "elderly" } else { "none" },
+                    "state": "waiting",
+                });
+                (format!("{prefix}-e{n}"), payload.to_string())
+            })
+            .collect();
+        s.apply_events(&kiosk, &ticket_events::tickets_issued(&events), Utc::now())
+            .unwrap();
+    }
     for c in 1..=COUNTERS {
         s.add_clerk(
-            Some(S1),
+            Some(if c <= COUNTERS / 2 { S1 } else { site2 }),
             &format!("c{c}"),
             &format!("Cán bộ {c}"),
             &format!("mat-khau-{c}"),
@@ -69,6 +85,15 @@ fn seed(db: &Path, tickets: u32) {
             Utc::now(),
         )
         .unwrap();
+    }
+}
+
+/// The ticket-id prefix of counter `c`'s site.
+fn site_prefix(c: u32) -> &'static str {
+    if c <= COUNTERS / 2 {
+        "s1-"
+    } else {
+        "s2-"
     }
 }
 
@@ -161,31 +186,42 @@ fn try_post(agent: &ureq::Agent, url: &str, cookie: &str) -> Option<(u16, Value)
     ))
 }
 
-/// The calls in the file: ticket id → the counters it was called at.
-fn calls_on_disk(db: &Path) -> HashMap<String, Vec<u32>> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut st = conn
-        .prepare("SELECT ticket_id, counter FROM call_log WHERE action = 'call'")
-        .unwrap();
+/// The calls the database kept, read on a connection of the test's own: ticket id → the
+/// counters it was called at.
+fn calls_kept(target: &str) -> HashMap<String, Vec<u32>> {
+    const SQL: &str = "SELECT ticket_id, counter FROM call_log WHERE action = 'call'";
+    let rows: Vec<(String, u32)> = if target.starts_with("postgres") {
+        let mut pg = ::postgres::Client::connect(target, ::postgres::NoTls).unwrap();
+        pg.query(SQL, &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), u32::try_from(r.get::<_, i64>(1)).unwrap()))
+            .collect()
+    } else {
+        let conn = rusqlite::Connection::open(target).unwrap();
+        let mut st = conn.prepare(SQL).unwrap();
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows
+    };
     let mut calls: HashMap<String, Vec<u32>> = HashMap::new();
-    for row in st
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
-        .unwrap()
-    {
-        let (ticket, counter) = row.unwrap();
+    for (ticket, counter) in rows {
         calls.entry(ticket).or_default().push(counter);
     }
     calls
 }
 
-/// The board's live stream, read on a thread of its own until the office ends it;
+/// The live stream of the board of the site with code `site`, read on a thread of its own until the office ends it;
 /// returns the number of snapshots it got.
-fn watch_board(base: &str) -> std::thread::JoinHandle<usize> {
+fn watch_board(base: &str, site: &str) -> std::thread::JoinHandle<usize> {
     let addr = base.trim_start_matches("http://").to_string();
     let mut s = TcpStream::connect(&addr).unwrap();
     write!(
         s,
-        "GET /api/v1/stream?view=board HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        "GET /api/v1/stream?view=board&site={site} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
     )
     .unwrap();
     std::thread::spawn(move || {
@@ -202,40 +238,48 @@ fn watch_board(base: &str) -> std::thread::JoinHandle<usize> {
     })
 }
 
-#[test]
-fn twenty_counters_at_once_call_each_ticket_once_and_every_answer_is_on_disk() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    seed(&db, 400);
-    let office = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", TZ).unwrap();
-    let board = watch_board(&office.url());
+fn twenty_counters_at_two_sites_call_each_ticket_once_and_every_answer_is_kept(b: Backend) {
+    let db = TestDb::new(b);
+    seed(db.target(), 200);
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let boards = [
+        watch_board(&office.url(), "main"),
+        watch_board(&office.url(), SITE2),
+    ];
     let answered = press_next_at_once(&office.url(), Default::default(), Default::default());
     office.shutdown();
-    assert!(board.join().unwrap() >= 2, "the board saw the calls");
+    for board in boards {
+        assert!(board.join().unwrap() >= 2, "each board saw its calls");
+    }
     let tickets: HashSet<&String> = answered.iter().map(|(t, _)| t).collect();
     assert_eq!(
         (answered.len(), tickets.len()),
         (400, 400),
         "each ticket called once"
     );
-    let on_disk = calls_on_disk(&db);
-    assert_eq!(on_disk.len(), 400);
+    let kept = calls_kept(db.target());
+    assert_eq!(kept.len(), 400);
     for (ticket, counter) in &answered {
-        assert_eq!(on_disk[ticket], [*counter], "{ticket}");
+        assert!(
+            ticket.starts_with(site_prefix(*counter)),
+            "{ticket} called at {counter}"
+        );
+        assert_eq!(kept[ticket], [*counter], "{ticket}");
     }
-    let s = OfficeStore::open(&db).unwrap();
-    let r = s.report(S1, today(), today(), TZ).unwrap();
-    assert_eq!((r.total.tickets, r.total.served), (400, 400));
+    let s = OfficeStore::open(db.target()).unwrap();
+    let site2 = s.site_by_code(SITE2).unwrap().unwrap().id;
+    for site in [S1, site2] {
+        let r = s.report(site, today(), today(), TZ).unwrap();
+        assert_eq!((r.total.tickets, r.total.served), (200, 200));
+    }
 }
 
 #[test]
 fn an_office_killed_right_after_answering_has_lost_no_answered_call() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    seed(&db, 2_000);
+    let db = TestDb::new(Backend::Sqlite);
+    seed(db.target(), 1_000);
     let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["office", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
+        .args(["office", "--listen", "127.0.0.1:0", "--db", db.target()])
         .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -269,7 +313,8 @@ fn an_office_killed_right_after_answering_has_lost_no_answered_call() {
     );
     assert!(calls.len() >= 300, "{} calls answered", calls.len());
     assert!(calls.len() < 2_000, "the kill came before the end");
-    let on_disk = calls_on_disk(&db);
+    // The file reopened by a connection of the test's own.
+    let on_disk = calls_kept(db.target());
     for (ticket, counter) in &calls {
         assert_eq!(
             on_disk.get(ticket).map(Vec::as_slice),
@@ -282,5 +327,5 @@ fn an_office_killed_right_after_answering_has_lost_no_answered_call() {
         "no ticket called twice"
     );
     // The file is sound and opens as an office database again.
-    OfficeStore::open(&db).unwrap();
+    OfficeStore::open(db.target()).unwrap();
 }

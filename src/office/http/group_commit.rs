@@ -156,10 +156,12 @@ fn run_group(store: &mut OfficeStore, calls: Vec<Call>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::office::counters::{Action, ClerkRole, ClerkSession};
+    use crate::office::counters::fixtures::{at, code, d, office, Office};
+    use crate::office::counters::{Action, ClerkRole, ClerkSession, QueueDef};
     use crate::office::db::sql_params;
     use crate::office::store::S1;
-    use chrono::Utc;
+    use crate::office::test_db::{both_backends, Backend};
+    use crate::office::Role;
 
     fn queued<T: Send + 'static>(
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
@@ -276,68 +278,172 @@ mod tests {
         assert_eq!(count(&reader), 1);
     }
 
+    /// The answers of `calls` run as one group (SQLite) or one by one (PostgreSQL).
+    fn group_of<T: Send + 'static>(
+        store: &mut OfficeStore,
+        calls: Vec<Box<dyn FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send>>,
+    ) -> Vec<anyhow::Result<T>> {
+        let (calls, mut answers): (Vec<_>, Vec<_>) = calls.into_iter().map(queued).unzip();
+        run_group(store, calls);
+        answers
+            .iter_mut()
+            .map(|rx| rx.try_recv().unwrap())
+            .collect()
+    }
+
+    /// `who` does `action` at 08:01.
+    fn act(
+        who: &ClerkSession,
+        action: Action,
+    ) -> Box<dyn FnOnce(&mut OfficeStore) -> anyhow::Result<()> + Send> {
+        let who = who.clone();
+        Box::new(move |s: &mut OfficeStore| s.counter_action(&who, &action, at(1), d()))
+    }
+
     /// A call refused inside its write ("next" on a paused counter) leaves nothing of that
     /// write, while the group's other writes are kept.
-    #[test]
-    fn a_refused_action_in_a_group_keeps_nothing_of_its_own_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("office.sqlite3");
-        let mut store = OfficeStore::open(&db).unwrap();
-        let clerk = store
-            .add_clerk(
-                Some(S1),
-                "c1",
-                "Cán bộ",
-                "Giay-to-mot-cua-7",
-                ClerkRole::Clerk,
-                false,
-                Utc::now(),
-            )
+    fn a_refused_action_in_a_group_keeps_nothing_of_its_own_write(b: Backend) {
+        let mut o = office(b);
+        o.ticket("A", 1, 0, "none");
+        let c1 = o.clerk("c1", 1, &["A"], 0);
+        let answers = group_of(
+            &mut o.s,
+            vec![
+                act(&c1, Action::Pause),
+                act(&c1, Action::Next),
+                Box::new(|s: &mut OfficeStore| {
+                    let now = at(1);
+                    s.add_clerk(
+                        Some(S1),
+                        "c2",
+                        "Cán bộ",
+                        "Giay-to-mot-cua-7",
+                        ClerkRole::Clerk,
+                        false,
+                        now,
+                    )
+                    .map(drop)
+                }),
+            ],
+        );
+        assert!(answers[0].is_ok());
+        let refused = format!("{:#}", answers[1].as_ref().unwrap_err());
+        assert!(refused.contains("paused"), "{refused}");
+        assert!(answers[2].is_ok());
+        let s = OfficeStore::open(o._db.target()).unwrap();
+        assert!(s.clerk_credentials("c2").unwrap().is_some());
+        let view = s.counter_view(&c1, at(1), d()).unwrap();
+        assert!(view.paused && view.current.is_none());
+    }
+
+    /// Counters of two sites pressing "next" in one group each take their own site's
+    /// ticket, and only their own site's change counter rises.
+    fn counters_of_two_sites_in_one_group_call_each_from_their_own_site(b: Backend) {
+        let mut o = office(b);
+        let site2 = o.s.add_site("xa2", "Xã Hai", at(0)).unwrap().id;
+        let kiosk2 =
+            o.s.enroll_device("Kiosk 2", Role::Kiosk, &[site2], at(0))
+                .unwrap()
+                .0;
+        o.s.set_queues(site2, &[QueueDef::new("A", &["HT"])])
             .unwrap();
-        store
-            .set_queues(S1, &[crate::office::counters::QueueDef::new("A", &["HT"])])
-            .unwrap();
-        store
-            .open_session(&clerk, 1, &["A".to_string()], Utc::now())
-            .unwrap();
-        let session = ClerkSession {
-            clerk,
-            counter: 1,
-            site: S1,
-        };
-        let today = Utc::now().date_naive();
-        let (pause, mut pause_rx) = {
-            let session = session.clone();
-            queued(move |s: &mut OfficeStore| {
-                s.counter_action(&session, &Action::Pause, Utc::now(), today)
-            })
-        };
-        let (next, mut next_rx) = {
-            let session = session.clone();
-            queued(move |s: &mut OfficeStore| {
-                s.counter_action(&session, &Action::Next, Utc::now(), today)
-            })
-        };
-        let (other, mut other_rx) = queued(|s: &mut OfficeStore| {
-            s.add_clerk(
-                Some(S1),
+        // Site 2's ticket is the earlier one: a counter of site 1 must still not take it.
+        let payload = serde_json::json!({
+            "id": "s2-A1", "queue": "A", "number": 1, "business_date": d(), "issued_at": at(0),
+            "field": "HT", "priority": "none", "state": "waiting",
+        });
+        o.s.apply_event(
+            &kiosk2,
+            "e-s2-A1",
+            crate::protocol::EVENT_TICKET_ISSUED,
+            &payload.to_string(),
+            at(0),
+        )
+        .unwrap();
+        let t1 = o.ticket("A", 1, 0, "none");
+        let c1 = o.clerk("c1", 1, &["A"], 0);
+        let clerk2 =
+            o.s.add_clerk(
+                Some(site2),
                 "c2",
                 "Cán bộ",
-                "Giay-to-mot-cua-7",
+                "mat-khau-8",
                 ClerkRole::Clerk,
                 false,
-                Utc::now(),
+                at(0),
             )
-        });
-        run_group(&mut store, vec![pause, next, other]);
-        assert!(pause_rx.try_recv().unwrap().is_ok());
-        let refused = format!("{:#}", next_rx.try_recv().unwrap().unwrap_err());
-        assert!(refused.contains("paused"), "{refused}");
-        assert!(other_rx.try_recv().unwrap().is_ok());
-        drop(store);
-        let store = OfficeStore::open(&db).unwrap();
-        assert!(store.clerk_credentials("c2").unwrap().is_some());
-        let view = store.counter_view(&session, Utc::now(), today).unwrap();
-        assert!(view.paused);
+            .unwrap();
+        o.s.open_session(&clerk2, 1, &["A".to_string()], at(0))
+            .unwrap();
+        let c2 = ClerkSession {
+            clerk: clerk2,
+            counter: 1,
+            site: site2,
+        };
+        let revs = |s: &OfficeStore| (s.rev(S1).unwrap(), s.rev(site2).unwrap());
+        let before = revs(&o.s);
+        let answers = group_of(
+            &mut o.s,
+            vec![act(&c1, Action::Next), act(&c2, Action::Next)],
+        );
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+        let s = OfficeStore::open(o._db.target()).unwrap();
+        let current =
+            |who: &ClerkSession| s.counter_view(who, at(1), d()).unwrap().current.unwrap().id;
+        assert_eq!((current(&c1), current(&c2)), (t1, "s2-A1".to_string()));
+        let after = revs(&s);
+        assert!(
+            after.0 > before.0 && after.1 > before.1,
+            "{before:?} {after:?}"
+        );
+        // Once its ticket is served, a second press at site 1 finds nobody waiting there.
+        let mut again = group_of(
+            &mut o.s,
+            vec![act(&c1, Action::Start), act(&c1, Action::Next)],
+        );
+        assert_eq!(code(again.pop().unwrap().unwrap_err()), "nobody_waiting");
+    }
+
+    /// Durability: a call answered by a group is in the file even when the process never
+    /// closes its connection (dropped without a close or a checkpoint, as a killed office
+    /// leaves it); the group's commit ran with a full disk sync.
+    #[test]
+    fn an_answered_call_is_in_the_reopened_file_though_its_connection_was_never_closed() {
+        let mut o = office(Backend::Sqlite);
+        let t1 = o.ticket("A", 1, 0, "none");
+        let c1 = o.clerk("c1", 1, &["A"], 0);
+        let synchronous: Box<dyn FnOnce(&mut OfficeStore) -> anyhow::Result<i64> + Send> =
+            Box::new(|s: &mut OfficeStore| {
+                s.read(|tx| tx.query_one("PRAGMA synchronous", &[])?.int(0))
+            });
+        let answers = group_of(
+            &mut o.s,
+            vec![
+                {
+                    let next = act(&c1, Action::Next);
+                    Box::new(move |s: &mut OfficeStore| next(s).map(|()| 0))
+                },
+                synchronous,
+            ],
+        );
+        assert_eq!(answers[0].as_ref().unwrap(), &0);
+        assert_eq!(*answers[1].as_ref().unwrap(), 2, "synchronous=FULL");
+        let Office { _db: db, s, .. } = o;
+        // Never closed: no checkpoint, no clean shutdown of the WAL.
+        std::mem::forget(s);
+        let reopened = rusqlite::Connection::open(db.target()).unwrap();
+        let called: (String, u32) = reopened
+            .query_row(
+                "SELECT ticket_id, counter FROM call_log WHERE action = 'call'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(called, (t1, 1));
+    }
+
+    both_backends! {
+        a_refused_action_in_a_group_keeps_nothing_of_its_own_write,
+        counters_of_two_sites_in_one_group_call_each_from_their_own_site,
     }
 }

@@ -97,7 +97,7 @@ async fn pair(
 /// Whether this browser is a paired tablet, and of which counter.
 async fn pairing(State(app): State<App>, headers: HeaderMap) -> Result<Response, HttpError> {
     let tablet = match tablet_token(&headers) {
-        Some(token) => app.with_store(move |s| s.tablet_for_token(&token)).await?,
+        Some(token) => app.read_store(move |s| s.tablet_for_token(&token)).await?,
         None => None,
     };
     Ok(Json(match tablet {

@@ -110,7 +110,7 @@ async fn stream(
             let token = token.ok_or_else(login_first)?;
             let check = token.clone();
             let session = app
-                .with_store(move |s| s.session_peek(&check, Utc::now()))
+                .read_store(move |s| s.session_peek(&check, Utc::now()))
                 .await?
                 .ok_or_else(login_first)?;
             asked.allows(session.site)?;
@@ -124,7 +124,7 @@ async fn stream(
             let counter = counter_number(q.counter.as_deref().unwrap_or(""))?;
             let token = tablet_token(&headers).ok_or_else(tablet_not_paired)?;
             let check = token.clone();
-            let tablet = app.with_store(move |s| s.tablet_for_token(&check)).await?;
+            let tablet = app.read_store(move |s| s.tablet_for_token(&check)).await?;
             let tablet = PairedTablet(tablet.ok_or_else(tablet_not_paired)?);
             tablet.rates(counter)?;
             asked.allows(tablet.0.site)?;
