@@ -1,13 +1,16 @@
-//! The office database shared by every request, with group commit: calls that arrive
-//! while another batch holds the database wait in a queue; the next thread to get the
-//! database runs everything queued in one transaction ([`OfficeStore::group`]), commits
-//! once (one disk sync instead of one per call), and only then answers each caller. So an
-//! answer, and the stream wake-up that follows it, never tells of a change that is not on
-//! disk yet, and 20 counters pressing at once share a few syncs instead of queueing for
-//! 20.
+//! The office database shared by every request, with group commit: one thread of its own,
+//! the writer, owns the connection that writes. Calls are sent to it; each time it is free
+//! it takes every call sent meanwhile and runs them in one transaction
+//! ([`OfficeStore::group`]), commits once (one disk sync instead of one per call), and only
+//! then answers each caller. So an answer, and the stream wake-up that follows it, never
+//! tells of a change that is not on disk yet, and 20 counters pressing at once share a few
+//! syncs instead of queueing for 20. Reads that need no write (views, reports, lookups)
+//! go to a small pool of `query_only` connections instead, which see the last commit.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
 
 use anyhow::anyhow;
 
@@ -20,36 +23,71 @@ type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
 /// A call waiting for the database.
 type Call = Box<dyn FnOnce(&mut OfficeStore) -> Answer + Send>;
 
-/// The database and the calls waiting for it.
+/// The writer and the reader connections.
 #[derive(Clone)]
 pub(super) struct SharedStore {
-    store: Arc<Mutex<OfficeStore>>,
-    queue: Arc<Mutex<Vec<Call>>>,
+    writer: Arc<Writer>,
     /// Connections of their own for views and reports (SQLite): they read the last commit
-    /// without waiting for a group, on [`READERS`] threads at once. Empty on PostgreSQL.
-    readers: Arc<Vec<Mutex<OfficeStore>>>,
+    /// without waiting for a group. None on PostgreSQL, whose reads go to the writer.
+    readers: Option<Arc<Readers>>,
 }
 
 /// Reader connections: views are read while the writer writes, and two views at once
 /// use both cores of an office PC.
 const READERS: usize = 2;
 
+/// The writer thread and the way to it. Dropping the last handle closes the way, lets
+/// the thread finish what was sent and joins it, so the database is closed when the
+/// server that used it has stopped.
+struct Writer {
+    calls: Mutex<Option<mpsc::Sender<Call>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.calls.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        let thread = self.thread.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        // Dropped by one of its own calls (it held the last handle): it ends by itself.
+        if let Some(t) = thread.filter(|t| t.thread().id() != std::thread::current().id()) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The reader connections not in use, and a wait for one to come back.
+struct Readers {
+    free: Mutex<Vec<OfficeStore>>,
+    returned: Condvar,
+}
+
 impl SharedStore {
-    /// The shared `store`.
+    /// The shared `store`, its writer thread started.
     pub(super) fn new(store: OfficeStore) -> SharedStore {
-        let readers = (0..READERS)
+        let readers: Vec<OfficeStore> = (0..READERS)
             .map_while(|_| {
                 store.reader().unwrap_or_else(|e| {
                     log::warn!("office database: no connection of its own for reads, they wait for writes: {e:#}");
                     None
                 })
             })
-            .map(Mutex::new)
             .collect();
+        let (tx, rx) = mpsc::channel::<Call>();
+        let thread = std::thread::Builder::new()
+            .name("office-db-writer".into())
+            .spawn(move || write_groups(store, rx))
+            .expect("a thread for the office database's writer");
         SharedStore {
-            store: Arc::new(Mutex::new(store)),
-            queue: Default::default(),
-            readers: Arc::new(readers),
+            writer: Arc::new(Writer {
+                calls: Mutex::new(Some(tx)),
+                thread: Mutex::new(Some(thread)),
+            }),
+            readers: (!readers.is_empty()).then(|| {
+                Arc::new(Readers {
+                    free: Mutex::new(readers),
+                    returned: Condvar::new(),
+                })
+            }),
         }
     }
 
@@ -60,47 +98,65 @@ impl SharedStore {
         &self,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        if self.readers.is_empty() {
+        let Some(readers) = self.readers.clone() else {
             return self.run(f).await;
-        }
-        let readers = self.readers.clone();
+        };
         tokio::task::spawn_blocking(move || {
-            // A free reader, else wait for the first.
-            let mut guard = readers
-                .iter()
-                .find_map(|r| r.try_lock().ok())
-                .unwrap_or_else(|| readers[0].lock().unwrap_or_else(|e| e.into_inner()));
-            f(&mut guard)
+            let mut free = readers.free.lock().unwrap_or_else(|e| e.into_inner());
+            let mut reader = loop {
+                match free.pop() {
+                    Some(reader) => break reader,
+                    None => {
+                        free = readers
+                            .returned
+                            .wait(free)
+                            .unwrap_or_else(|e| e.into_inner())
+                    }
+                }
+            };
+            drop(free);
+            let result = catch_unwind(AssertUnwindSafe(|| f(&mut reader)))
+                .unwrap_or_else(|_| Err(anyhow!("database task failed: it panicked")));
+            // A read that panicked leaves nothing behind: its transaction rolled back as
+            // it unwound, so the connection goes back too.
+            readers
+                .free
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(reader);
+            readers.returned.notify_one();
+            result
         })
         .await
         .map_err(|e| anyhow!("database task failed: {e}"))?
     }
 
-    /// Runs `f` on the database off the async threads, in the next group; its result once
-    /// the group is committed.
+    /// Runs `f` on the writer, in the next group; its result once the group is committed.
     pub(super) async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.queue
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(call(f, tx));
-        let shared = self.clone();
-        // Every call brings a thread to run the queue; most find it already emptied by
-        // one that came before.
-        let _running = tokio::task::spawn_blocking(move || shared.run_queued());
+        let sent = match &*self.writer.calls.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(calls) => calls.send(call(f, tx)).is_ok(),
+            None => false,
+        };
+        if !sent {
+            return Err(anyhow!("the office database is closing"));
+        }
         rx.await
             .map_err(|_| anyhow!("database task failed"))
             .and_then(|r| r)
     }
+}
 
-    /// Takes the database, then every call queued by then, and runs them as one group.
-    fn run_queued(&self) {
-        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        let calls = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
-        run_group(&mut store, calls);
+/// The writer thread: whenever it is free, every call sent meanwhile runs as one group.
+/// Ends once every sender is gone and the calls sent before are answered.
+fn write_groups(mut store: OfficeStore, calls: mpsc::Receiver<Call>) {
+    while let Ok(first) = calls.recv() {
+        let mut group = vec![first];
+        group.extend(calls.try_iter());
+        run_group(&mut store, group);
     }
 }
 
