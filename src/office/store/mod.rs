@@ -86,6 +86,10 @@ pub struct OfficeStore {
     /// A reader ([`OfficeStore::reader`]): its write transactions are read transactions,
     /// for the calls that only look (a session peeked at) but go through `write`.
     read_only: bool,
+    /// The catalogue last parsed, by the stored text it came from (None: the built-in
+    /// one): queue names are wanted in every console view, and parsing and normalising
+    /// the catalogue each time cost more than the rest of the view.
+    pub(crate) parsed_catalogue: RefCell<Option<(Option<String>, crate::catalogue::Catalogue)>>,
 }
 
 impl OfficeStore {
@@ -102,6 +106,7 @@ impl OfficeStore {
             conn: RefCell::new(conn),
             grouping: Cell::new(false),
             read_only: false,
+            parsed_catalogue: RefCell::new(None),
         })
     }
 
@@ -113,6 +118,7 @@ impl OfficeStore {
             conn: RefCell::new(conn),
             grouping: Cell::new(false),
             read_only: true,
+            parsed_catalogue: RefCell::new(None),
         }))
     }
 
