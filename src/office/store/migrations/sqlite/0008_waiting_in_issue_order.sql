@@ -10,3 +10,7 @@
 DROP INDEX ticket_by_state;
 CREATE INDEX ticket_by_state
     ON ticket (site_id, business_date, state, issued_at, priority, serve_queue, for_counter);
+-- A counter's calls of the day, newest first: the console view lists its last ten and the
+-- board each counter's last call, after every action, where walking the site's whole day
+-- of calls back from the newest looked up every other counter's rows on the way.
+CREATE INDEX call_log_by_counter ON call_log (site_id, business_date, counter, id);
