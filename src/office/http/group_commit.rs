@@ -46,8 +46,15 @@ struct Writer {
 
 impl Drop for Writer {
     fn drop(&mut self) {
-        self.calls.get_mut().unwrap_or_else(|e| e.into_inner()).take();
-        let thread = self.thread.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        self.calls
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let thread = self
+            .thread
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         // Dropped by one of its own calls (it held the last handle): it ends by itself.
         if let Some(t) = thread.filter(|t| t.thread().id() != std::thread::current().id()) {
             let _ = t.join();
