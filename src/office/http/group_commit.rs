@@ -226,6 +226,9 @@ mod tests {
     use crate::office::test_db::{both_backends, Backend};
     use crate::office::Role;
 
+    /// A call as a test writes it, before it is queued.
+    type Job<T> = Box<dyn FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send>;
+
     fn queued<T: Send + 'static>(
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> (Call, tokio::sync::oneshot::Receiver<anyhow::Result<T>>) {
@@ -304,12 +307,12 @@ mod tests {
             .unwrap();
         // A deferred foreign key is checked at COMMIT: the group's commit fails.
         let (first, mut first_rx) = queued(insert(&["x"]));
-        let (second, mut second_rx) = queued(|s: &mut OfficeStore| Ok(s.rev(S1)?));
+        let (second, mut second_rx) = queued(|s: &mut OfficeStore| s.rev(S1));
         run_group(&mut store, vec![first, second]);
         assert!(first_rx.try_recv().unwrap().is_err());
         assert!(second_rx.try_recv().unwrap().is_err());
         // The next group starts clean.
-        let (again, mut again_rx) = queued(|s: &mut OfficeStore| Ok(s.rev(S1)?));
+        let (again, mut again_rx) = queued(|s: &mut OfficeStore| s.rev(S1));
         run_group(&mut store, vec![again]);
         assert_eq!(again_rx.try_recv().unwrap().unwrap(), 0);
         drop(store);
@@ -344,7 +347,7 @@ mod tests {
     /// The answers of `calls` run as one group (SQLite) or one by one (PostgreSQL).
     fn group_of<T: Send + 'static>(
         store: &mut OfficeStore,
-        calls: Vec<Box<dyn FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send>>,
+        calls: Vec<Job<T>>,
     ) -> Vec<anyhow::Result<T>> {
         let (calls, mut answers): (Vec<_>, Vec<_>) = calls.into_iter().map(queued).unzip();
         run_group(store, calls);
@@ -355,10 +358,7 @@ mod tests {
     }
 
     /// `who` does `action` at 08:01.
-    fn act(
-        who: &ClerkSession,
-        action: Action,
-    ) -> Box<dyn FnOnce(&mut OfficeStore) -> anyhow::Result<()> + Send> {
+    fn act(who: &ClerkSession, action: Action) -> Job<()> {
         let who = who.clone();
         Box::new(move |s: &mut OfficeStore| s.counter_action(&who, &action, at(1), d()))
     }
@@ -475,10 +475,9 @@ mod tests {
         let mut o = office(Backend::Sqlite);
         let t1 = o.ticket("A", 1, 0, "none");
         let c1 = o.clerk("c1", 1, &["A"], 0);
-        let synchronous: Box<dyn FnOnce(&mut OfficeStore) -> anyhow::Result<i64> + Send> =
-            Box::new(|s: &mut OfficeStore| {
-                s.read(|tx| tx.query_one("PRAGMA synchronous", &[])?.int(0))
-            });
+        let synchronous: Job<i64> = Box::new(|s: &mut OfficeStore| {
+            s.read(|tx| tx.query_one("PRAGMA synchronous", &[])?.int(0))
+        });
         let answers = group_of(
             &mut o.s,
             vec![
