@@ -1,6 +1,7 @@
 //! Counter figures on a real office server on 127.0.0.1 (in this process) with a real SQLite
-//! file: "next" latency while 20 counters call at once, the views the console and the board
-//! are sent on every change, and a month's report with its CSV. `cargo bench --bench counters`.
+//! file: "next" latency while 20 counters call at once (also with their consoles' and a
+//! board's live streams open), the views the console and the board are sent on every
+//! change, and a month's report with its CSV. `cargo bench --bench counters`.
 
 #[path = "../tests/support/http_client.rs"]
 mod http_client;
@@ -21,6 +22,8 @@ const COUNTERS: u32 = 20;
 const TODAY_TICKETS: u32 = 2_000;
 const HISTORY_DAYS: i64 = 30;
 const HISTORY_PER_DAY: i64 = 400;
+/// Tickets called in the round with the live streams open.
+const STREAMED_TICKETS: u32 = 1_000;
 
 fn percentile(sorted: &[Duration], p: usize) -> Duration {
     sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
@@ -81,6 +84,103 @@ fn history(db: &std::path::Path, device: &str, clerks: &[String], today: NaiveDa
     tx.commit().unwrap();
 }
 
+/// Ticket events of waiting tickets `numbers` (ids t{n}, events e{n}) issued today.
+fn waiting(numbers: std::ops::RangeInclusive<u32>, today: NaiveDate) -> Vec<(String, String)> {
+    let last = *numbers.end();
+    numbers
+        .map(|n| {
+            let queue = ["A", "B", "C", "D"][(n % 4) as usize];
+            let payload = json!({
+                "id": format!("t{n}"), "queue": queue, "number": n,
+                "business_date": today, "issued_at": Utc::now() - TimeDelta::seconds(i64::from(last - n)),
+                "field": "HT", "priority": if n % 7 == 0 { "elderly" } else { "none" }, "state": "waiting",
+            });
+            (format!("e{n}"), payload.to_string())
+        })
+        .collect()
+}
+
+/// A live stream of `view` read on a thread of its own until the office ends it; the
+/// thread returns how many views it was sent.
+fn watch(base: &str, view: &str, cookie: Option<&str>) -> std::thread::JoinHandle<usize> {
+    use std::io::{BufRead, Write};
+    let addr = base.trim_start_matches("http://").to_string();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    let cookie = cookie
+        .map(|c| format!("Cookie: {c}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET /api/v1/stream?view={view} HTTP/1.1\r\nHost: {addr}\r\n{cookie}\r\n"
+    )
+    .unwrap();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(s);
+        let (mut views, mut line) = (0, String::new());
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+            views += usize::from(line.starts_with("event: snapshot"));
+            line.clear();
+        }
+        views
+    })
+}
+
+/// Every counter logs in (and opens its console's live stream if `streams`), then all
+/// press "next", then "start", until nobody waits: the "next" latencies and the time taken.
+fn press_at_once(base: &str, streams: bool) -> (Vec<Duration>, Duration) {
+    let barrier = Arc::new(Barrier::new(COUNTERS as usize + 1));
+    let threads: Vec<_> = (1..=COUNTERS)
+        .map(|c| {
+            let (base, barrier) = (base.to_string(), barrier.clone());
+            std::thread::spawn(move || {
+                let a = agent();
+                let (status, body, cookie) = post(
+                    &a,
+                    &format!("{base}/api/v1/clerk/login"),
+                    None,
+                    json!({"username": format!("c{c}"), "password": "mat-khau-8", "counter": c,
+                           "queues": ["A", "B", "C", "D"]}),
+                );
+                assert_eq!(status, 200, "{body}");
+                let cookie = cookie.unwrap();
+                if streams {
+                    // Ends with the office.
+                    let _ = watch(&base, "counter", Some(&cookie));
+                }
+                barrier.wait();
+                let mut times = Vec::new();
+                loop {
+                    let t = Instant::now();
+                    let (status, body, _) = post(
+                        &a,
+                        &format!("{base}/api/v1/counter/next"),
+                        Some(&cookie),
+                        Value::Null,
+                    );
+                    times.push(t.elapsed());
+                    if status == 409 {
+                        return times;
+                    }
+                    assert_eq!(status, 200, "{body}");
+                    post(
+                        &a,
+                        &format!("{base}/api/v1/counter/start"),
+                        Some(&cookie),
+                        Value::Null,
+                    );
+                }
+            })
+        })
+        .collect();
+    barrier.wait();
+    let started = Instant::now();
+    let times = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    (times, started.elapsed())
+}
+
 /// Posts `body` as JSON with the session `cookie`.
 fn post(
     agent: &ureq::Agent,
@@ -128,17 +228,7 @@ fn main() {
         HISTORY_DAYS * HISTORY_PER_DAY,
         t.elapsed().as_secs_f64()
     );
-    let events: Vec<(String, String)> = (1..=TODAY_TICKETS)
-        .map(|n| {
-            let queue = ["A", "B", "C", "D"][(n % 4) as usize];
-            let payload = json!({
-                "id": format!("t{n}"), "queue": queue, "number": n,
-                "business_date": today, "issued_at": Utc::now() - TimeDelta::seconds(i64::from(TODAY_TICKETS - n)),
-                "field": "HT", "priority": if n % 7 == 0 { "elderly" } else { "none" }, "state": "waiting",
-            });
-            (format!("e{n}"), payload.to_string())
-        })
-        .collect();
+    let events = waiting(1..=TODAY_TICKETS, today);
     let batch = ticket_events::tickets_issued(&events);
     s.apply_events(&kiosk, &batch, Utc::now()).unwrap();
     drop(s);
@@ -182,52 +272,7 @@ fn main() {
             ms(percentile(&times, 99))
         );
     }
-    let barrier = Arc::new(Barrier::new(COUNTERS as usize));
-    let started = Instant::now();
-    let threads: Vec<_> = (1..=COUNTERS)
-        .map(|c| {
-            let (base, barrier) = (base.clone(), barrier.clone());
-            std::thread::spawn(move || {
-                let a = agent();
-                let (status, body, cookie) = post(
-                    &a,
-                    &format!("{base}/api/v1/clerk/login"),
-                    None,
-                    json!({"username": format!("c{c}"), "password": "mat-khau-8", "counter": c,
-                           "queues": ["A", "B", "C", "D"]}),
-                );
-                assert_eq!(status, 200, "{body}");
-                let cookie = cookie.unwrap();
-                barrier.wait();
-                let mut times = Vec::new();
-                loop {
-                    let t = Instant::now();
-                    let (status, body, _) = post(
-                        &a,
-                        &format!("{base}/api/v1/counter/next"),
-                        Some(&cookie),
-                        Value::Null,
-                    );
-                    times.push(t.elapsed());
-                    if status == 409 {
-                        return times;
-                    }
-                    assert_eq!(status, 200, "{body}");
-                    post(
-                        &a,
-                        &format!("{base}/api/v1/counter/start"),
-                        Some(&cookie),
-                        Value::Null,
-                    );
-                }
-            })
-        })
-        .collect();
-    let mut times: Vec<Duration> = threads
-        .into_iter()
-        .flat_map(|t| t.join().unwrap())
-        .collect();
-    let wall = started.elapsed();
+    let (mut times, wall) = press_at_once(&base, false);
     times.sort();
     println!(
         "next, {COUNTERS} counters at once over HTTP ({} calls, each followed by start): p50 {}, p99 {}, max {}; the other {} tickets called in {:.2} s",
@@ -238,7 +283,32 @@ fn main() {
         TODAY_TICKETS - 200,
         wall.as_secs_f64()
     );
+    // Again with the pages open: every console's live stream and a board's, each sent its
+    // view again after every change.
+    let mut s = OfficeStore::open(&db).unwrap();
+    s.apply_events(
+        &kiosk,
+        &ticket_events::tickets_issued(&waiting(
+            TODAY_TICKETS + 1..=TODAY_TICKETS + STREAMED_TICKETS,
+            today,
+        )),
+        Utc::now(),
+    )
+    .unwrap();
+    drop(s);
+    let board = watch(&base, "board", None);
+    let (mut times, wall) = press_at_once(&base, true);
+    times.sort();
+    println!(
+        "next, {COUNTERS} counters at once with their {COUNTERS} consoles' and a board's live streams open ({} calls): p50 {}, p99 {}, max {}; {STREAMED_TICKETS} tickets called in {:.2} s",
+        times.len(),
+        ms(percentile(&times, 50)),
+        ms(percentile(&times, 99)),
+        ms(*times.last().unwrap()),
+        wall.as_secs_f64()
+    );
     drop(office);
+    println!("the board's stream sent {} views", board.join().unwrap());
 
     let s = OfficeStore::open(&db).unwrap();
     let (clerk, _) = s.clerk_credentials("c1").unwrap().unwrap();
@@ -265,7 +335,10 @@ fn main() {
     let s = std::rc::Rc::new(s);
     let s1 = s.clone();
     time(
-        &format!("board view after {TODAY_TICKETS} calls today (sent on every change)"),
+        &format!(
+            "board view after {} calls today (sent on every change)",
+            TODAY_TICKETS + STREAMED_TICKETS
+        ),
         200,
         Box::new(move || {
             s1.board_view(S1, Utc::now(), today).unwrap();

@@ -358,11 +358,39 @@ pub(super) enum Conn {
 
 /// A transaction on either backend; dropping it unfinished rolls it back.
 pub(super) enum Tx<'a> {
-    Sqlite(rusqlite::Transaction<'a>),
+    Sqlite(SqliteTx<'a>),
     Postgres {
         tx: postgres::Transaction<'a>,
         statements: &'a mut HashMap<String, postgres::Statement>,
     },
+}
+
+/// SQLite's unit of work: a transaction of its own, or a savepoint inside a group's
+/// transaction ([`Conn::begin_group`]), which behaves the same except that its commit
+/// reaches the disk only with the group's.
+pub(super) enum SqliteTx<'a> {
+    Own(rusqlite::Transaction<'a>),
+    InGroup(rusqlite::Savepoint<'a>),
+}
+
+impl std::ops::Deref for SqliteTx<'_> {
+    type Target = rusqlite::Connection;
+
+    fn deref(&self) -> &rusqlite::Connection {
+        match self {
+            SqliteTx::Own(tx) => tx,
+            SqliteTx::InGroup(sp) => sp,
+        }
+    }
+}
+
+impl SqliteTx<'_> {
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            SqliteTx::Own(tx) => tx.commit(),
+            SqliteTx::InGroup(sp) => sp.commit(),
+        }
+    }
 }
 
 /// Deadlocks and serialization failures are PostgreSQL asking for the transaction again.
@@ -388,6 +416,23 @@ impl Conn {
         Ok(Conn::Sqlite(conn))
     }
 
+    /// A second connection to the same SQLite file for reads only (`query_only`), so reads
+    /// need not wait while a group writes: in WAL mode they see the last commit. None on
+    /// PostgreSQL (one connection a process) and for a database without a file.
+    pub fn open_reader(&self) -> Result<Option<Conn>> {
+        let Conn::Sqlite(conn) = self else {
+            return Ok(None);
+        };
+        let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let Conn::Sqlite(reader) = Conn::open_sqlite(Path::new(path))? else {
+            unreachable!("a SQLite connection was opened");
+        };
+        reader.pragma_update(None, "query_only", true)?;
+        Ok(Some(Conn::Sqlite(reader)))
+    }
+
     /// Sets how the connection writes: on SQLite a write-ahead log, a disk sync per commit
     /// and foreign keys enforced (PostgreSQL does all that by itself). Called once the
     /// database is known to be an office's, since the journal mode stays with the file.
@@ -411,7 +456,8 @@ impl Conn {
 
     /// Runs `f` in a write transaction and commits: SQLite's `BEGIN IMMEDIATE` (one writer
     /// at a time), PostgreSQL's READ COMMITTED, where the SQL takes row locks itself and a
-    /// transaction the server aborts for a deadlock is run again.
+    /// transaction the server aborts for a deadlock is run again. Inside a group (SQLite) it
+    /// is a savepoint instead: a failure rolls back this call's changes alone.
     pub fn write<T>(&mut self, mut f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
         let mut tries = 0;
         loop {
@@ -439,13 +485,59 @@ impl Conn {
         Ok(out)
     }
 
+    /// Opens a group: on SQLite one `BEGIN IMMEDIATE` transaction in which every later
+    /// [`write`](Self::write) and [`read`](Self::read) is a savepoint, until
+    /// [`end_group`](Self::end_group) commits them all with one disk sync. Returns false on
+    /// PostgreSQL, whose transactions stay one per call: its retries after a deadlock must
+    /// run one call again, not a group.
+    pub fn begin_group(&mut self) -> Result<bool> {
+        let Conn::Sqlite(conn) = self else {
+            return Ok(false);
+        };
+        if !conn.is_autocommit() {
+            // Left open by a call that panicked: what it did was never answered.
+            conn.execute_batch("ROLLBACK")?;
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(true)
+    }
+
+    /// Commits the group [`begin_group`](Self::begin_group) opened. An error means none of
+    /// it is kept: SQLite may also have rolled the whole transaction back by itself (a full
+    /// disk, an I/O error), which is found here, since the group's transaction is gone.
+    pub fn end_group(&mut self) -> Result<()> {
+        let Conn::Sqlite(conn) = self else {
+            return Ok(());
+        };
+        if conn.is_autocommit() {
+            bail!("the office database rolled the group's transaction back");
+        }
+        if let Err(e) = conn.execute_batch("COMMIT") {
+            // A commit that failed may leave the transaction open: the next group starts clean.
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Whether a group's transaction is open (SQLite; never on PostgreSQL).
+    pub fn in_group(&self) -> bool {
+        matches!(self, Conn::Sqlite(conn) if !conn.is_autocommit())
+    }
+
     fn begin(&mut self, write: bool) -> Result<Tx<'_>> {
         Ok(match self {
-            Conn::Sqlite(conn) => Tx::Sqlite(conn.transaction_with_behavior(if write {
-                TransactionBehavior::Immediate
+            Conn::Sqlite(conn) => Tx::Sqlite(if conn.is_autocommit() {
+                SqliteTx::Own(conn.transaction_with_behavior(if write {
+                    TransactionBehavior::Immediate
+                } else {
+                    TransactionBehavior::Deferred
+                })?)
             } else {
-                TransactionBehavior::Deferred
-            })?),
+                SqliteTx::InGroup(conn.savepoint()?)
+            }),
             Conn::Postgres(pg) => {
                 pg.reconnect_if_closed()?;
                 let client = pg.client.as_mut().expect("a client until dropped");

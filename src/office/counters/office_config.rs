@@ -130,13 +130,19 @@ impl OfficeStore {
     /// The queues with their fields' names (from the catalogue kiosks get, or the built-in
     /// one), for the login form and the console.
     pub fn queue_options(&self, site: SiteId) -> Result<Vec<QueueOption>> {
-        let catalogue = match self.catalogue()? {
-            Some(json) => Catalogue::from_json(&json).unwrap_or_else(|e| {
-                log::warn!("the stored catalogue does not load ({e:#}); naming queues from the built-in one");
-                Catalogue::default_embedded()
-            }),
-            None => Catalogue::default_embedded(),
-        };
+        let stored = self.catalogue()?;
+        let mut parsed = self.parsed_catalogue.borrow_mut();
+        if parsed.as_ref().is_none_or(|(body, _)| *body != stored) {
+            let catalogue = match &stored {
+                Some(json) => Catalogue::from_json(json).unwrap_or_else(|e| {
+                    log::warn!("the stored catalogue does not load ({e:#}); naming queues from the built-in one");
+                    Catalogue::default_embedded()
+                }),
+                None => Catalogue::default_embedded(),
+            };
+            *parsed = Some((stored, catalogue));
+        }
+        let catalogue = &parsed.as_ref().expect("parsed just above").1;
         Ok(self
             .queues(site)?
             .into_iter()

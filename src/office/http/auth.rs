@@ -170,7 +170,7 @@ impl FromRequestParts<App> for PairedTablet {
         let asked = AskedSite::from_request_parts(parts, app).await?;
         let token = cookie(&parts.headers, TABLET_COOKIE).ok_or_else(tablet_not_paired)?;
         let tablet = app
-            .with_store(move |s| s.tablet_for_token(&token))
+            .read_store(move |s| s.tablet_for_token(&token))
             .await?
             .ok_or_else(tablet_not_paired)?;
         asked.allows(tablet.site)?;
@@ -284,7 +284,7 @@ async fn device(app: &App, headers: &HeaderMap, role: Role) -> Result<Device, Ht
         })?
         .to_string();
     let dev = app
-        .with_store(move |s| s.device_for_token(&token))
+        .read_store(move |s| s.device_for_token(&token))
         .await?
         .ok_or_else(|| {
             HttpError::new(

@@ -18,7 +18,7 @@ pub(super) fn routes() -> Router<App> {
 async fn board(State(app): State<App>, SiteParam(site): SiteParam) -> Result<Response, HttpError> {
     let today = app.today();
     let view = app
-        .with_store(move |s| s.board_view(site.id, Utc::now(), today))
+        .read_store(move |s| s.board_view(site.id, Utc::now(), today))
         .await?;
     Ok(Json(view).into_response())
 }

@@ -9,11 +9,11 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::auth::{cleared_cookie, session_cookie, Session, SessionToken};
+use super::auth::{cleared_cookie, login_first, session_cookie, Session, SessionToken};
 use super::error::HttpError;
 use super::extract::{ClientAddr, PathParams, RawBody};
 use super::login::{self, check_password, MAX_LOGIN_BODY};
-use super::site::{AskedSite, SiteParam};
+use super::site::{wrong_site, AskedSite, SiteParam};
 use super::state::App;
 use crate::office::counters::{Action, MAX_COUNTER};
 
@@ -91,7 +91,7 @@ async fn counter_view(
 ) -> Result<Response, HttpError> {
     let today = app.today();
     let view = app
-        .with_store(move |s| s.counter_view(&session, Utc::now(), today))
+        .read_store(move |s| s.counter_view(&session, Utc::now(), today))
         .await?;
     Ok(Json(view).into_response())
 }
@@ -105,10 +105,12 @@ struct ActionBody {
 
 async fn counter_action(
     State(app): State<App>,
-    Session(session): Session,
+    asked: AskedSite,
+    SessionToken(token): SessionToken,
     PathParams(action): PathParams<String>,
     RawBody(body): RawBody,
 ) -> Result<Response, HttpError> {
+    let token = token.ok_or_else(login_first)?;
     let b: ActionBody = if body.iter().all(u8::is_ascii_whitespace) {
         ActionBody::default()
     } else {
@@ -143,16 +145,32 @@ async fn counter_action(
             ))
         }
     };
-    let (today, site) = (app.today(), session.site);
-    let result = app
+    let today = app.today();
+    let asked = asked.0.map(|site| site.id);
+    // The session is checked in the action's own call: one group commit to wait for, not
+    // two. The view is read after the commit, on the reader, off the writers' path.
+    let acted = app
         .with_store(move |s| {
             let now = Utc::now();
-            s.counter_action(&session, &action, now, today)?;
-            s.counter_view(&session, now, today)
+            let Some(session) = s.session(&token, now)? else {
+                return Ok(None);
+            };
+            // A page of another site may not drive this counter: refused before acting.
+            if asked.is_some_and(|site| site != session.site) {
+                return Ok(Some((session, None)));
+            }
+            let result = s.counter_action(&session, &action, now, today);
+            Ok(Some((session, Some(result))))
         })
-        .await;
+        .await?;
+    let (session, result) = acted.ok_or_else(login_first)?;
+    let result = result.ok_or_else(wrong_site)?;
     // Even a refusal may have changed something ("next" finishes the ticket served before
     // it finds nobody waiting).
-    app.changed(site);
-    Ok(Json(result?).into_response())
+    app.changed(session.site);
+    result?;
+    let view = app
+        .read_store(move |s| s.counter_view(&session, Utc::now(), today))
+        .await?;
+    Ok(Json(view).into_response())
 }

@@ -25,6 +25,7 @@ mod console;
 mod dossiers;
 mod error;
 mod extract;
+mod group_commit;
 mod hardening;
 mod limits;
 mod listener;

@@ -97,7 +97,7 @@ async fn pair(
 /// Whether this browser is a paired tablet, and of which counter.
 async fn pairing(State(app): State<App>, headers: HeaderMap) -> Result<Response, HttpError> {
     let tablet = match tablet_token(&headers) {
-        Some(token) => app.with_store(move |s| s.tablet_for_token(&token)).await?,
+        Some(token) => app.read_store(move |s| s.tablet_for_token(&token)).await?,
         None => None,
     };
     Ok(Json(match tablet {
@@ -124,7 +124,7 @@ async fn rate_view(
     let counter = counter_number(&counter)?;
     tablet.rates(counter)?;
     let view = app
-        .with_store(move |s| s.rate_view(tablet.0.site, counter, Utc::now()))
+        .read_store(move |s| s.rate_view(tablet.0.site, counter, Utc::now()))
         .await?;
     Ok(Json(view).into_response())
 }

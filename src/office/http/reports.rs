@@ -116,7 +116,7 @@ async fn reports(
 ) -> Result<Response, HttpError> {
     let tz = app.tz;
     let report = app
-        .with_store(move |s| s.report(site, from, to, tz))
+        .read_store(move |s| s.report(site, from, to, tz))
         .await?;
     Ok(Json(report).into_response())
 }
@@ -127,7 +127,7 @@ async fn reports_csv(
 ) -> Result<Response, HttpError> {
     let tz = app.tz;
     let bytes = app
-        .with_store(move |s| {
+        .read_store(move |s| {
             let report = s.report(site, from, to, tz)?;
             report_csv(&report, &s.ticket_rows(site, from, to)?)
         })

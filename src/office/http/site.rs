@@ -56,16 +56,17 @@ impl FromRequestParts<App> for SiteParam {
     }
 }
 
-/// The site with `code`, or the only one when `code` is None.
+/// The site with `code`, or the only one when `code` is None. Read on a reader connection:
+/// the lookup that comes before a call must not wait for a group commit of its own.
 pub(super) async fn site_named(app: &App, code: Option<String>) -> Result<Site, HttpError> {
     match code {
         Some(code) => {
             let shown: String = code.chars().take(20).collect();
-            app.with_store(move |s| s.site_by_code(&code))
+            app.read_store(move |s| s.site_by_code(&code))
                 .await?
                 .ok_or_else(|| unknown_site(&shown))
         }
-        None => app.with_store(|s| s.sole_site()).await?.ok_or_else(|| {
+        None => app.read_store(|s| s.sole_site()).await?.ok_or_else(|| {
             HttpError::new(
                 StatusCode::BAD_REQUEST,
                 "site_needed",

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::error::HttpError;
+use super::group_commit::SharedStore;
 use super::metrics::Metrics;
 use super::pairing_throttle::PairingThrottle;
 use super::password_checks::PasswordChecks;
@@ -30,7 +31,8 @@ struct SiteChanges {
 /// What every handler shares.
 #[derive(Clone)]
 pub(super) struct App {
-    store: Arc<Mutex<OfficeStore>>,
+    /// The database, its calls gathered into group commits.
+    store: SharedStore,
     /// Business dates ("today" in `changes`) are days in this zone.
     pub(super) tz: Tz,
     /// Per site, rises with every change its pages show, waking that site's live streams
@@ -53,7 +55,7 @@ impl App {
     /// The state over `store`; business dates are days in `tz`.
     pub(super) fn new(store: OfficeStore, tz: Tz) -> App {
         App {
-            store: Arc::new(Mutex::new(store)),
+            store: SharedStore::new(store),
             tz,
             changes: Default::default(),
             pairing: Default::default(),
@@ -104,19 +106,22 @@ impl App {
         Utc::now().with_timezone(&self.tz).date_naive()
     }
 
-    /// Runs `f` on the database off the async threads; a failure becomes the answer
-    /// ([`HttpError`]'s conversion tells a counter's refusal from a broken database).
+    /// Runs `f` on the database off the async threads, answered once its changes are on
+    /// disk (`group_commit`); a failure becomes the answer ([`HttpError`]'s conversion
+    /// tells a counter's refusal from a broken database).
     pub(super) async fn with_store<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, HttpError> {
-        let store = self.store.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("database task failed: {e}"));
-        Ok(result.and_then(|r| r)?)
+        Ok(self.store.run(f).await?)
+    }
+
+    /// As [`with_store`](Self::with_store) for `f` that only reads (views, reports): on
+    /// SQLite it reads the last commit on a connection of its own, not waiting for writes.
+    pub(super) async fn read_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, HttpError> {
+        Ok(self.store.read(f).await?)
     }
 }

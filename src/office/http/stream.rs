@@ -24,6 +24,11 @@ use crate::office::store::SiteId;
 /// process on the same database, sessions and ratings that expire.
 const STREAM_POLL: Duration = Duration::from_secs(5);
 
+/// How long a stream lets further changes gather before it reads its view again: a board
+/// announces a call this much later at most, and 20 open pages read their views a few
+/// times a second, not after every one of hundreds of actions.
+const STREAM_SETTLE: Duration = Duration::from_millis(100);
+
 /// The stream's route.
 pub(super) fn routes() -> Router<App> {
     Router::new().route("/api/v1/stream", get(stream))
@@ -63,7 +68,7 @@ impl View {
 async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
     let today = app.today();
     let view = view.clone();
-    app.with_store(move |s| {
+    app.read_store(move |s| {
         let now = Utc::now();
         Ok(match view {
             View::Counter(token) => match s.session_peek(&token, now)? {
@@ -105,7 +110,7 @@ async fn stream(
             let token = token.ok_or_else(login_first)?;
             let check = token.clone();
             let session = app
-                .with_store(move |s| s.session_peek(&check, Utc::now()))
+                .read_store(move |s| s.session_peek(&check, Utc::now()))
                 .await?
                 .ok_or_else(login_first)?;
             asked.allows(session.site)?;
@@ -119,7 +124,7 @@ async fn stream(
             let counter = counter_number(q.counter.as_deref().unwrap_or(""))?;
             let token = tablet_token(&headers).ok_or_else(tablet_not_paired)?;
             let check = token.clone();
-            let tablet = app.with_store(move |s| s.tablet_for_token(&check)).await?;
+            let tablet = app.read_store(move |s| s.tablet_for_token(&check)).await?;
             let tablet = PairedTablet(tablet.ok_or_else(tablet_not_paired)?);
             tablet.rates(counter)?;
             asked.allows(tablet.0.site)?;
@@ -156,7 +161,15 @@ async fn stream(
                     Ok(Err(_)) => return None,
                     // The office is stopping: end, so its graceful stop need not wait.
                     Ok(Ok(())) if *rx.borrow_and_update() == CLOSING => return None,
-                    Ok(Ok(())) | Err(_) => {}
+                    Ok(Ok(())) => {
+                        // Changes come in bursts (20 counters pressing at once): one view
+                        // after the burst, not one per change, for every open page.
+                        tokio::time::sleep(STREAM_SETTLE).await;
+                        if *rx.borrow_and_update() == CLOSING {
+                            return None;
+                        }
+                    }
+                    Err(_) => {}
                 }
                 let json = match snapshot(&app, &view).await {
                     Ok(Some(json)) => json,

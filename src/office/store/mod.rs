@@ -51,10 +51,10 @@ mod tablets;
 mod tokens;
 mod values;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::OsStr;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use super::db::{Conn, DbTarget, PgConn, Tx};
 pub use devices::{Device, Role};
@@ -79,6 +79,17 @@ pub struct OfficeStore {
     /// readers take `&self`; the store is used from one thread at a time (the API holds it
     /// behind a Mutex).
     conn: RefCell<Conn>,
+    /// A group's transaction was opened ([`OfficeStore::group`]): a call finding it gone
+    /// (SQLite rolled it back after an I/O error) must not write on in a transaction of
+    /// its own, since the group's earlier work is lost and will be reported so.
+    grouping: Cell<bool>,
+    /// A reader ([`OfficeStore::reader`]): its write transactions are read transactions,
+    /// for the calls that only look (a session peeked at) but go through `write`.
+    read_only: bool,
+    /// The catalogue last parsed, by the stored text it came from (None: the built-in
+    /// one): queue names are wanted in every console view, and parsing and normalising
+    /// the catalogue each time cost more than the rest of the view.
+    pub(crate) parsed_catalogue: RefCell<Option<(Option<String>, crate::catalogue::Catalogue)>>,
 }
 
 impl OfficeStore {
@@ -93,17 +104,78 @@ impl OfficeStore {
         schema::migrate(&mut conn, &target.to_string())?;
         Ok(OfficeStore {
             conn: RefCell::new(conn),
+            grouping: Cell::new(false),
+            read_only: false,
+            parsed_catalogue: RefCell::new(None),
         })
     }
 
-    /// Runs `f` in one write transaction and commits it.
+    /// A second store on the same SQLite file that only reads (a write statement fails),
+    /// so views and reports need not wait behind a group's commit; it sees what was
+    /// committed last. None on PostgreSQL.
+    pub fn reader(&self) -> Result<Option<OfficeStore>> {
+        Ok(self.conn.borrow().open_reader()?.map(|conn| OfficeStore {
+            conn: RefCell::new(conn),
+            grouping: Cell::new(false),
+            read_only: true,
+            parsed_catalogue: RefCell::new(None),
+        }))
+    }
+
+    /// Runs `f` in one write transaction and commits it (inside a group: a savepoint,
+    /// committed to disk with the group).
     pub(super) fn write<T>(&self, f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
+        self.check_group()?;
+        if self.read_only {
+            return self.conn.borrow_mut().read(f);
+        }
         self.conn.borrow_mut().write(f)
     }
 
     /// Runs `f` on one consistent snapshot.
     pub(super) fn read<T>(&self, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.check_group()?;
         self.conn.borrow_mut().read(f)
+    }
+
+    fn check_group(&self) -> Result<()> {
+        if self.grouping.get() && !self.conn.borrow().in_group() {
+            bail!("the office database rolled the group's transaction back");
+        }
+        Ok(())
+    }
+
+    /// Group commit: runs `calls` with all their writes in one transaction, each write a
+    /// savepoint of its own (one that fails rolls back alone, as its own transaction
+    /// would), then commits once, so one disk sync serves them all. Returns the commit's
+    /// outcome: only after `Ok` is anything they did on disk, and an error means none of
+    /// it is. On PostgreSQL, or when the group cannot start, the calls run as they would
+    /// alone, each in its own transactions.
+    pub fn group<T>(&mut self, calls: impl FnOnce(&mut OfficeStore) -> T) -> (T, Result<()>) {
+        let grouped = match self.conn.get_mut().begin_group() {
+            Ok(grouped) => grouped,
+            Err(e) => {
+                log::warn!(
+                    "office database: a group commit could not start, calls run alone: {e:#}"
+                );
+                false
+            }
+        };
+        self.grouping.set(grouped);
+        let out = calls(self);
+        self.grouping.set(false);
+        let committed = if grouped {
+            self.conn.get_mut().end_group()
+        } else {
+            Ok(())
+        };
+        (out, committed)
+    }
+
+    /// Whether [`group`](Self::group) gathers calls into one transaction (SQLite), so
+    /// their answers wait for its commit; on PostgreSQL each call is answered on its own.
+    pub fn groups_commits(&self) -> bool {
+        matches!(&*self.conn.borrow(), Conn::Sqlite(_))
     }
 
     /// One number from a one-row query.

@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = migrations![
     5 => "0005_tablets",
     6 => "0006_rejected_events",
     7 => "0007_sites",
+    8 => "0008_waiting_in_issue_order",
 ];
 
 /// Schema version this build writes.

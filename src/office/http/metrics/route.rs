@@ -32,7 +32,7 @@ async fn scrape(
     extensions: Extensions,
 ) -> Result<Response, HttpError> {
     let today = app.today();
-    let gauges = app.with_store(move |s| s.gauges(today)).await?;
+    let gauges = app.read_store(move |s| s.gauges(today)).await?;
     let scrape = Scrape {
         gauges,
         now: Utc::now(),
