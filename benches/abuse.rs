@@ -93,10 +93,13 @@ fn start_office(db: &std::path::Path) -> (Child, SocketAddr) {
     (child, url.trim_start_matches("http://").parse().unwrap())
 }
 
+/// One number's latency: the phase it was taken in, how long, whether it came.
+type Sample = (&'static str, Duration, bool);
+
 /// Number latencies per phase, taken by a kiosk-like client in a loop.
 struct Kiosk {
     phase: Arc<Mutex<&'static str>>,
-    samples: Arc<Mutex<Vec<(&'static str, Duration, bool)>>>,
+    samples: Arc<Mutex<Vec<Sample>>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }

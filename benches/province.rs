@@ -308,6 +308,7 @@ struct Day {
 
 /// A kiosk's day: tickets at their times, each a real kiosk round (an online number, the
 /// push of its event, a poll of changes), to the two processes in turn.
+#[allow(clippy::too_many_arguments)] // one kiosk thread's whole setup, named at its one call
 fn kiosk_day(
     site: usize,
     kiosk: usize,

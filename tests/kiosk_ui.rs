@@ -486,7 +486,7 @@ fn going_home_forgets_every_flow(clock: &TestClock) {
     }
     l.invoke_factor_key("ok".into());
     assert!(l.get_dossier().details);
-    assert!(l.get_dossier_steps().row_count() > 0 || l.get_dossier().masked_name != "");
+    assert!(l.get_dossier_steps().row_count() > 0 || !l.get_dossier().masked_name.is_empty());
     l.invoke_print_status();
     assert_eq!(l.get_slip_state(), SlipState::Sent);
     l.invoke_open_factor();

@@ -227,9 +227,12 @@ fn enabled(b: &Browser, css: &str) {
     b.wait_until(&format!("`{css}` enabled"), WAIT, on);
 }
 
+/// Clicks `css` once it is enabled; found again if a live update redraws it meanwhile.
 fn click(b: &Browser, css: &str) {
     enabled(b, css);
-    b.find(css).click();
+    b.wait_until(&format!("a click on `{css}`"), WAIT, |b| {
+        b.try_find(css).is_some_and(|e| e.click_unless_stale())
+    });
 }
 
 /// Fills in the console's login form and submits it.
@@ -242,7 +245,7 @@ fn fill_login(b: &Browser, user: &str, password: &str, counter: u32, queues: &[&
         ("#login-counter", &counter),
     ];
     for (css, text) in fields {
-        let input = b.find(&css);
+        let input = b.find(css);
         input.clear();
         input.send_keys(text);
     }

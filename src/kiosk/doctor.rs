@@ -291,7 +291,7 @@ fn printer(config: &Config) -> Check {
     };
     let seen = format!("{what}: {state} ({})", state.describe_vi());
     match state {
-        s if s == crate::printer::status::PrinterState::Ready => ok("printer", seen),
+        crate::printer::status::PrinterState::Ready => ok("printer", seen),
         s if s.can_print() => warn("printer", seen, "put a new paper roll in soon"),
         crate::printer::status::PrinterState::NotAnswering => fail(
             "printer",

@@ -316,6 +316,20 @@ impl PgConn {
         })
     }
 
+    /// Another connection to the same database, with the same settings.
+    fn another(&self) -> Result<PgConn> {
+        let client = self
+            .config
+            .connect(NoTls)
+            .with_context(|| format!("cannot connect to the office database {}", self.label))?;
+        Ok(PgConn {
+            client: Some(client),
+            config: self.config.clone(),
+            statements: HashMap::new(),
+            label: self.label.clone(),
+        })
+    }
+
     /// A connection the server closed (restarted, say) is opened again before the next
     /// transaction, so the office recovers without a restart of its own.
     fn reconnect_if_closed(&mut self) -> Result<()> {
@@ -431,6 +445,17 @@ impl Conn {
         };
         reader.pragma_update(None, "query_only", true)?;
         Ok(Some(Conn::Sqlite(reader)))
+    }
+
+    /// Another connection to the same PostgreSQL database that writes too, so calls of one
+    /// office process run side by side (each in its own transaction, as calls of two
+    /// processes do). None on SQLite, whose writes are one file's and go through one
+    /// writer.
+    pub fn open_sibling(&self) -> Result<Option<Conn>> {
+        match self {
+            Conn::Postgres(pg) => Ok(Some(Conn::Postgres(Box::new(pg.another()?)))),
+            Conn::Sqlite(_) => Ok(None),
+        }
     }
 
     /// Sets how the connection writes: on SQLite a write-ahead log, a disk sync per commit

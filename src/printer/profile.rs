@@ -129,7 +129,7 @@ impl Profile {
                 f.default_mode.label()
             ));
         }
-        if f.dots == 0 || f.dots % 8 != 0 {
+        if f.dots == 0 || !f.dots.is_multiple_of(8) {
             return Err(format!(
                 "profile {}: dots must be a positive multiple of 8",
                 f.name

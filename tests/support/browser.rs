@@ -407,6 +407,17 @@ impl Element<'_> {
         self.call("click", Some(json!({})));
     }
 
+    /// As [`click`](Self::click), but false (nothing clicked) when the page has replaced
+    /// the element meanwhile, as a list redrawn by a live update does.
+    pub fn click_unless_stale(&self) -> bool {
+        let path = format!("/element/{}/click", self.id);
+        match self.browser.try_call(&path, Some(json!({}))) {
+            Ok(_) => true,
+            Err(f) if f.starts_with("stale element reference") => false,
+            Err(f) => panic!("WebDriver click on `{}`: {f}", self.css),
+        }
+    }
+
     /// Its rendered text, as the user sees it.
     pub fn text(&self) -> String {
         self.call("text", None).as_str().unwrap_or_default().into()

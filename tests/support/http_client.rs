@@ -31,16 +31,29 @@ pub fn call(
     cookie: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value, Option<String>) {
-    let mut req = ureq::http::Request::builder().method(method).uri(url);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
     let bytes = body.map(|b| b.to_string()).unwrap_or_default();
-    let req = req
-        .header("content-type", "application/json")
-        .body(bytes)
-        .unwrap();
-    let mut resp = agent.run(req).unwrap();
+    let request = || {
+        let mut req = ureq::http::Request::builder().method(method).uri(url);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.header("content-type", "application/json")
+            .body(bytes.clone())
+            .unwrap()
+    };
+    // The office closes a kept-alive connection after refusing a request whose body had
+    // not arrived yet (hyper cannot reuse it); the next request on it then finds it closed
+    // before any answer. Browsers send such a request again on a new connection; so
+    // does this client, once.
+    let mut resp = agent
+        .run(request())
+        .or_else(|e| match e {
+            ureq::Error::Io(ref io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                agent.run(request())
+            }
+            e => Err(e),
+        })
+        .unwrap_or_else(|e| panic!("{method} {url}: no answer: {e}"));
     let cookie = resp
         .headers()
         .get("set-cookie")

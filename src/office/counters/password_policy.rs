@@ -66,7 +66,7 @@ pub fn weakness(password: &str) -> Option<String> {
 fn repeated_unit(chars: &[char]) -> Option<&[char]> {
     let n = chars.len();
     (1..=n / 2)
-        .filter(|len| n % len == 0)
+        .filter(|len| n.is_multiple_of(*len))
         .map(|len| &chars[..len])
         .find(|unit| chars.chunks(unit.len()).all(|c| c == *unit))
 }

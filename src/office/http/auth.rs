@@ -208,7 +208,6 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
     }
 }
 
-/// 401 `login`: the route needs a live session.
 /// 403 `no_counter_role`: a reports-only session on a counter's route.
 pub(super) fn no_counter() -> HttpError {
     HttpError::new(
@@ -218,6 +217,7 @@ pub(super) fn no_counter() -> HttpError {
     )
 }
 
+/// 401 `login`: the route needs a live session.
 pub(super) fn login_first() -> HttpError {
     HttpError::new(
         StatusCode::UNAUTHORIZED,

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::auth::{cleared_cookie, login_first, session_cookie, Session, SessionToken};
+use super::auth::{cleared_cookie, login_first, no_counter, session_cookie, Session, SessionToken};
 use super::error::HttpError;
 use super::extract::{ClientAddr, PathParams, RawBody};
 use super::login::{self, check_password, MAX_LOGIN_BODY};
@@ -153,17 +153,19 @@ async fn counter_action(
         .with_store(move |s| {
             let now = Utc::now();
             let Some(session) = s.session(&token, now)? else {
-                return Ok(None);
+                // A reports-only session is live but opens no counter: say so.
+                return Ok(Err(s.reader_session(&token, now)?.is_some()));
             };
             // A page of another site may not drive this counter: refused before acting.
             if asked.is_some_and(|site| site != session.site) {
-                return Ok(Some((session, None)));
+                return Ok(Ok((session, None)));
             }
             let result = s.counter_action(&session, &action, now, today);
-            Ok(Some((session, Some(result))))
+            Ok(Ok((session, Some(result))))
         })
         .await?;
-    let (session, result) = acted.ok_or_else(login_first)?;
+    let (session, result) =
+        acted.map_err(|reading| if reading { no_counter() } else { login_first() })?;
     let result = result.ok_or_else(wrong_site)?;
     // Even a refusal may have changed something ("next" finishes the ticket served before
     // it finds nobody waiting).

@@ -6,6 +6,8 @@
 //! tells of a change that is not on disk yet, and 20 counters pressing at once share a few
 //! syncs instead of queueing for 20. Reads that need no write (views, reports, lookups)
 //! go to a small pool of `query_only` connections instead, which see the last commit.
+//! PostgreSQL needs none of this: it keeps many transactions apart by itself, so there
+//! every call runs on a pool of connections, each in a transaction of its own.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -23,18 +25,25 @@ type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
 /// A call waiting for the database.
 type Call = Box<dyn FnOnce(&mut OfficeStore) -> Answer + Send>;
 
-/// The writer and the reader connections.
+/// The writer and the connections beside it.
 #[derive(Clone)]
 pub(super) struct SharedStore {
-    writer: Arc<Writer>,
-    /// Connections of their own for views and reports (SQLite): they read the last commit
-    /// without waiting for a group. None on PostgreSQL, whose reads go to the writer.
-    readers: Option<Arc<Readers>>,
+    /// SQLite's writer, which groups calls. None on PostgreSQL, whose calls run on `pool`.
+    writer: Option<Arc<Writer>>,
+    /// On SQLite, `query_only` connections of their own for views and reports: they read
+    /// the last commit without waiting for a group. On PostgreSQL, the connections every
+    /// call runs on, each call in its own transaction (as the calls of two office
+    /// processes do), so one process's counters need not queue behind one connection.
+    pool: Option<Arc<Pool>>,
 }
 
-/// Reader connections: views are read while the writer writes, and two views at once
-/// use both cores of an office PC.
+/// Reader connections on SQLite: views are read while the writer writes, and two views
+/// at once use both cores of an office PC.
 const READERS: usize = 2;
+
+/// Connections of one office process to PostgreSQL. As many as the blocking threads that
+/// use them; with PostgreSQL's default of 100 connections, about ten processes fit.
+const PG_CONNECTIONS: usize = super::BLOCKING_THREADS;
 
 /// The writer thread and the way to it. Dropping the last handle closes the way, lets
 /// the thread finish what was sent and joins it, so the database is closed when the
@@ -62,15 +71,31 @@ impl Drop for Writer {
     }
 }
 
-/// The reader connections not in use, and a wait for one to come back.
-struct Readers {
+/// The pooled connections not in use, and a wait for one to come back.
+struct Pool {
     free: Mutex<Vec<OfficeStore>>,
     returned: Condvar,
 }
 
 impl SharedStore {
-    /// The shared `store`, its writer thread started.
+    /// The shared `store`: on SQLite its writer thread started and readers opened beside
+    /// it, on PostgreSQL a pool of it and connections like it.
     pub(super) fn new(store: OfficeStore) -> SharedStore {
+        if !store.groups_commits() {
+            let mut conns: Vec<OfficeStore> = (1..PG_CONNECTIONS)
+                .map_while(|_| {
+                    store.sibling().unwrap_or_else(|e| {
+                        log::warn!("office database: fewer connections than {PG_CONNECTIONS}, calls wait for one: {e:#}");
+                        None
+                    })
+                })
+                .collect();
+            conns.push(store);
+            return SharedStore {
+                writer: None,
+                pool: Some(Pool::of(conns)),
+            };
+        }
         let readers: Vec<OfficeStore> = (0..READERS)
             .map_while(|_| {
                 store.reader().unwrap_or_else(|e| {
@@ -85,66 +110,41 @@ impl SharedStore {
             .spawn(move || write_groups(store, rx))
             .expect("a thread for the office database's writer");
         SharedStore {
-            writer: Arc::new(Writer {
+            writer: Some(Arc::new(Writer {
                 calls: Mutex::new(Some(tx)),
                 thread: Mutex::new(Some(thread)),
-            }),
-            readers: (!readers.is_empty()).then(|| {
-                Arc::new(Readers {
-                    free: Mutex::new(readers),
-                    returned: Condvar::new(),
-                })
-            }),
+            })),
+            pool: (!readers.is_empty()).then(|| Pool::of(readers)),
         }
     }
 
-    /// Runs `f`, which only reads, off the async threads: on a reader connection when
-    /// there is one (it sees what is committed, never a group in flight), else as
-    /// [`run`](Self::run).
+    /// Runs `f`, which only reads, off the async threads: on a pooled connection when
+    /// there is one (on SQLite it sees what is committed, never a group in flight), else
+    /// as [`run`](Self::run).
     pub(super) async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let Some(readers) = self.readers.clone() else {
-            return self.run(f).await;
-        };
-        tokio::task::spawn_blocking(move || {
-            let mut free = readers.free.lock().unwrap_or_else(|e| e.into_inner());
-            let mut reader = loop {
-                match free.pop() {
-                    Some(reader) => break reader,
-                    None => {
-                        free = readers
-                            .returned
-                            .wait(free)
-                            .unwrap_or_else(|e| e.into_inner())
-                    }
-                }
-            };
-            drop(free);
-            let result = catch_unwind(AssertUnwindSafe(|| f(&mut reader)))
-                .unwrap_or_else(|_| Err(anyhow!("database task failed: it panicked")));
-            // A read that panicked leaves nothing behind: its transaction rolled back as
-            // it unwound, so the connection goes back too.
-            readers
-                .free
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(reader);
-            readers.returned.notify_one();
-            result
-        })
-        .await
-        .map_err(|e| anyhow!("database task failed: {e}"))?
+        match self.pool.clone() {
+            Some(pool) => pool.run(f).await,
+            None => self.run(f).await,
+        }
     }
 
-    /// Runs `f` on the writer, in the next group; its result once the group is committed.
+    /// Runs `f` on the writer, in the next group, and hands back its result once the group
+    /// is committed; on PostgreSQL on a pooled connection, in a transaction of its own.
     pub(super) async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
+        let Some(writer) = &self.writer else {
+            return match self.pool.clone() {
+                Some(pool) => pool.run(f).await,
+                None => Err(anyhow!("the office database has no connection")),
+            };
+        };
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let sent = match &*self.writer.calls.lock().unwrap_or_else(|e| e.into_inner()) {
+        let sent = match &*writer.calls.lock().unwrap_or_else(|e| e.into_inner()) {
             Some(calls) => calls.send(call(f, tx)).is_ok(),
             None => false,
         };
@@ -154,6 +154,44 @@ impl SharedStore {
         rx.await
             .map_err(|_| anyhow!("database task failed"))
             .and_then(|r| r)
+    }
+}
+
+impl Pool {
+    fn of(conns: Vec<OfficeStore>) -> Arc<Pool> {
+        Arc::new(Pool {
+            free: Mutex::new(conns),
+            returned: Condvar::new(),
+        })
+    }
+
+    /// Runs `f` on the first connection free, on a blocking thread.
+    async fn run<T: Send + 'static>(
+        self: Arc<Self>,
+        f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        tokio::task::spawn_blocking(move || {
+            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+            let mut conn = loop {
+                match free.pop() {
+                    Some(conn) => break conn,
+                    None => free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner()),
+                }
+            };
+            drop(free);
+            let result = catch_unwind(AssertUnwindSafe(|| f(&mut conn)))
+                .unwrap_or_else(|_| Err(anyhow!("database task failed: it panicked")));
+            // A call that panicked leaves nothing behind: its transaction rolled back as
+            // it unwound, so the connection goes back too.
+            self.free
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
+            self.returned.notify_one();
+            result
+        })
+        .await
+        .map_err(|e| anyhow!("database task failed: {e}"))?
     }
 }
 

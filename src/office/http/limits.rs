@@ -69,9 +69,12 @@ pub(super) fn raise_open_files(max_connections: usize) {
         }
     }
     let need = files_needed(max_connections);
-    if (lim.rlim_cur as u64) < need {
+    // rlim_t is narrower than u64 on some 32-bit boards.
+    #[allow(clippy::unnecessary_cast)]
+    let limit = lim.rlim_cur as u64;
+    if limit < need {
         log::warn!(
-            event = "open_file_limit", limit = lim.rlim_cur as u64, need = need;
+            event = "open_file_limit", limit = limit, need = need;
             "the open-file limit ({}) is below what {max_connections} connections need ({need}): \
              raise LimitNOFILE in the unit or lower the connection cap",
             lim.rlim_cur

@@ -37,6 +37,7 @@ mod password_checks;
 mod province;
 mod rating;
 mod reports;
+mod rollup_cache;
 mod shed;
 mod site;
 mod state;
@@ -52,7 +53,7 @@ pub use limits::Limits;
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
 
 /// Threads for database calls at most (`App::with_store`).
-const BLOCKING_THREADS: usize = 8;
+pub(super) const BLOCKING_THREADS: usize = 8;
 
 /// How long a stopping office lets requests in flight finish.
 const GRACE: Duration = Duration::from_secs(5);
@@ -185,8 +186,9 @@ fn serve(
 ) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        // Database calls take one lock, so more threads only wait; each waiting thread
-        // costs memory (400 logins at once held 400 of tokio's default 512, ~170 MB).
+        // Database calls run on at most this many connections, so more threads only
+        // wait; each waiting thread costs memory (400 logins at once held 400 of tokio's
+        // default 512, ~170 MB).
         .max_blocking_threads(BLOCKING_THREADS)
         .enable_all()
         .build()

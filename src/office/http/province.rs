@@ -62,7 +62,10 @@ async fn asked(app: &App, reader: Reader, q: RollupQuery) -> Result<Asked, HttpE
     };
     let tz = app.tz;
     let mut rows = app
-        .with_store(move |s| s.province_rollup(from, to, tz))
+        .rollups
+        .get_or_read(from, to, || {
+            app.read_store(move |s| s.province_rollup(from, to, tz))
+        })
         .await?;
     sort_rows(&mut rows, column, descending);
     let own = match reader {

@@ -186,7 +186,7 @@ async fn report_chart(
     let lang = query.lang()?;
     let tz = app.tz;
     let series = app
-        .with_store(move |s| s.report_series(site, from, to, tz))
+        .read_store(move |s| s.report_series(site, from, to, tz))
         .await?;
     Ok((
         [

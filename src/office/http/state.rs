@@ -12,7 +12,9 @@ use super::group_commit::SharedStore;
 use super::metrics::Metrics;
 use super::pairing_throttle::PairingThrottle;
 use super::password_checks::PasswordChecks;
+use super::rollup_cache::RollupCache;
 use super::throttle::Throttle;
+use crate::office::province::SiteRow;
 use crate::office::store::{OfficeStore, SiteId};
 
 /// The value of the streams' change counter that tells them the office is stopping: they
@@ -49,6 +51,8 @@ pub(super) struct App {
     pub(super) tls: bool,
     /// What `/metrics` shows.
     pub(super) metrics: Arc<Metrics>,
+    /// The province roll-ups read in the last seconds, shared by a page's rows and charts.
+    pub(super) rollups: Arc<RollupCache<Vec<SiteRow>>>,
 }
 
 impl App {
@@ -63,6 +67,7 @@ impl App {
             password_checks: Default::default(),
             tls: false,
             metrics: Arc::new(Metrics::new()),
+            rollups: Default::default(),
         }
     }
 

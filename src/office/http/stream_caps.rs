@@ -160,7 +160,7 @@ mod tests {
         let a1 = caps.open(ip(1), "board").unwrap();
         let _a2 = caps.open(ip(1), "counter").unwrap();
         let e = caps.open(ip(1), "rate").unwrap_err();
-        assert_eq!(format!("{e:?}").contains("too_many_streams"), true);
+        assert!(format!("{e:?}").contains("too_many_streams"));
         let _b1 = caps.open(ip(2), "board").unwrap();
         let _c1 = caps.open(ip(3), "board").unwrap();
         let e = caps.open(ip(4), "board").unwrap_err();

@@ -122,6 +122,17 @@ impl OfficeStore {
         }))
     }
 
+    /// Another store on the same PostgreSQL database, writing too (see
+    /// [`Conn::open_sibling`]); None on SQLite.
+    pub fn sibling(&self) -> Result<Option<OfficeStore>> {
+        Ok(self.conn.borrow().open_sibling()?.map(|conn| OfficeStore {
+            conn: RefCell::new(conn),
+            grouping: Cell::new(false),
+            read_only: false,
+            parsed_catalogue: RefCell::new(None),
+        }))
+    }
+
     /// Runs `f` in one write transaction and commits it (inside a group: a savepoint,
     /// committed to disk with the group).
     pub(super) fn write<T>(&self, f: impl FnMut(&mut Tx) -> Result<T>) -> Result<T> {
