@@ -1,7 +1,8 @@
 //! The province page in real headless Chromium (tests/support/browser.rs): a province lead
 //! signs in on the page itself (reports only), sees a row per commune with a rank, ranks
 //! them by clicking a column's header, and reads the four ranked charts in Vietnamese and
-//! English. Screenshots go to docs/screenshots/ (office-province.png, office-province-chart.png).
+//! English. Screenshots go to docs/screenshots/ (office-province.png, office-province-chart.png,
+//! office-province-commune.png: a commune's report opened from the roll-up).
 
 #[path = "support/browser.rs"]
 mod browser;
@@ -177,5 +178,45 @@ fn a_province_lead_ranks_the_communes_by_any_column() {
     b.find("#btn-lang").click();
     b.wait_text("th[data-col=tickets]", "Tickets");
     b.wait_text("#province-tickets", "Tickets by commune");
+    obeys_the_policy(&b);
+
+    // A commune's name opens its own report for the same range.
+    let range = b.exec("return location.search", vec![]);
+    let range = range.as_str().unwrap().to_string();
+    b.find("#rollup tbody tr[data-code='10107'] th a").click();
+    b.wait_until("the commune's report", WAIT, |b| {
+        b.url().contains("/s/10107/reports?")
+    });
+    b.wait_until("its figures", WAIT, |b| {
+        b.try_find("#total tbody td.num").is_some()
+    });
+    let shown = b.exec(
+        "return [document.getElementById('from').value, document.getElementById('to').value]",
+        vec![],
+    );
+    assert!(
+        range.contains(shown[0].as_str().unwrap()),
+        "{range} {shown}"
+    );
+    assert!(
+        range.contains(shown[1].as_str().unwrap()),
+        "{range} {shown}"
+    );
+    assert!(b
+        .find("#period")
+        .text()
+        .starts_with("UBND xã Tân Lập (10107)"));
+    // Its 5 tickets, not the province's 35.
+    assert_eq!(b.find("#total tbody td.num").text(), "5");
+    b.screenshot_png(shot("office-province-commune.png"));
+    // The way back is the whole office's roll-up, not one under the site.
+    let back = b.find("a[data-i18n='nav.province']").attr("href");
+    assert_eq!(back.as_deref(), Some("/province"));
+    // /reports without a site: the lead is sent to pick a commune on the roll-up.
+    b.goto(&format!("{}/reports", office.url()));
+    b.wait_until("the way to pick a commune", WAIT, |b| {
+        b.try_find("#auth:not([hidden]) a[href^='/province']")
+            .is_some()
+    });
     obeys_the_policy(&b);
 }

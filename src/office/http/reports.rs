@@ -115,10 +115,13 @@ async fn reports(
     Period { from, to, site }: Period,
 ) -> Result<Response, HttpError> {
     let tz = app.tz;
-    let report = app
-        .read_store(move |s| s.report(site, from, to, tz))
+    let (report, site) = app
+        .read_store(move |s| Ok((s.report(site, from, to, tz)?, s.site(site)?)))
         .await?;
-    Ok(Json(report).into_response())
+    // The page names the commune: a province lead reads many.
+    let mut body = serde_json::to_value(report).map_err(anyhow::Error::from)?;
+    body["site"] = json!({ "code": site.code, "name": site.name });
+    Ok(Json(body).into_response())
 }
 
 async fn reports_csv(

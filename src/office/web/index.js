@@ -16,6 +16,8 @@
       'rate.open': 'Mở',
       'reports.title': 'Báo cáo',
       'reports.desc': 'Số liệu theo kỳ: thời gian chờ, phục vụ, mức độ hài lòng, hồ sơ đúng hạn; tải CSV (cán bộ phụ trách).',
+      'province.title': 'Tổng hợp toàn tỉnh',
+      'province.desc': 'Một dòng cho mỗi xã, xếp hạng theo từng chỉ số, kèm biểu đồ; tải CSV (lãnh đạo xã, lãnh đạo tỉnh).',
     },
     en: {
       'title': 'One-stop shop — office server',
@@ -30,6 +32,8 @@
       'rate.open': 'Open',
       'reports.title': 'Reports',
       'reports.desc': 'Figures for a period: waiting and service times, satisfaction, on-time dossiers; CSV download (lead clerks).',
+      'province.title': 'Province roll-up',
+      'province.desc': 'One row per commune, ranked on any figure, with charts; CSV download (commune and province leads).',
     },
   });
   const $ = (id) => document.getElementById(id);

@@ -238,10 +238,11 @@
     return site ? '/s/' + site + path : path;
   }
 
-  // The pages' own links (`/counter`, `/reports`, `/api/v1/reports.csv`) stay in the site.
+  // The pages' own links (`/counter`, `/reports`, `/api/v1/reports.csv`) stay in the site;
+  // those marked `data-global` (the province roll-up) are the whole office's.
   function siteLinks(root) {
     if (!site) return;
-    for (const a of root.querySelectorAll('a[href^="/"]')) {
+    for (const a of root.querySelectorAll('a[href^="/"]:not([data-global])')) {
       const href = a.getAttribute('href');
       if (href.startsWith('/api/')) a.setAttribute('href', withSite(href));
       else if (!href.startsWith('/s/') && !href.startsWith('/static/')) a.setAttribute('href', pagePath(href));

@@ -121,6 +121,10 @@
     return el('thead', {}, el('tr', {}, el('th', { scope: 'col', class: 'num', text: t('col.rank') }), ...ths));
   }
 
+  // A province lead reads every commune's report, a commune's lead only their own.
+  const readable = (r) => !data.own_site || r.code === data.own_site;
+  const reportOf = (code) => '/s/' + encodeURIComponent(code) + '/reports?' + new URLSearchParams({ from: data.from, to: data.to }).toString();
+
   function render() {
     if (!data) return;
     $('period').textContent = t('period', { from: dmy(data.from), to: dmy(data.to) });
@@ -130,7 +134,7 @@
       body.append(el('tr', { class: own ? 'own' : '', dataset: { code: r.code } },
         el('td', { class: 'num rank', text: String(r.rank) }),
         ...COLUMNS.map((c) => (c === 'name'
-          ? el('th', { scope: 'row', text: cell(r, c) })
+          ? el('th', { scope: 'row' }, readable(r) ? el('a', { href: reportOf(r.code), text: cell(r, c) }) : cell(r, c))
           : el('td', { class: TEXT_COLUMNS.includes(c) ? '' : 'num', text: cell(r, c) })))));
     }
     if (!data.rows.length) body.append(el('tr', {}, el('td', { class: 'empty', colspan: COLUMNS.length + 1, text: t('no_rows') })));

@@ -8,6 +8,9 @@
     vi: {
       'page.title': 'Báo cáo một cửa',
       'nav.counter': 'Quầy',
+      'nav.province': 'Tổng hợp toàn tỉnh',
+      'auth.pick_site': 'Máy chủ này phục vụ nhiều xã. Chọn một xã ở trang tổng hợp toàn tỉnh để xem báo cáo của xã đó.',
+      'auth.pick_site_link': 'Đến trang tổng hợp toàn tỉnh',
       'from': 'Từ ngày',
       'to': 'Đến ngày',
       'run': 'Xem báo cáo',
@@ -59,6 +62,9 @@
     en: {
       'page.title': 'One-stop shop reports',
       'nav.counter': 'Counter',
+      'nav.province': 'Province roll-up',
+      'auth.pick_site': 'This server serves several communes. Pick one on the province roll-up to see its report.',
+      'auth.pick_site_link': 'Go to the province roll-up',
       'from': 'From',
       'to': 'To',
       'run': 'Show report',
@@ -189,7 +195,9 @@
   function render() {
     if (!report) return;
     const r = report;
-    $('period').textContent = t('period', { from: dmy(r.from), to: dmy(r.to) });
+    // Named: a province lead reads many communes' reports, and a printout travels.
+    const site = r.site ? r.site.name + ' (' + r.site.code + ') — ' : '';
+    $('period').textContent = site + t('period', { from: dmy(r.from), to: dmy(r.to) });
     statTable($('total'), 'col.blank', r.total ? [{ key: 'total', ...r.total }] : [], () => t('col.total'), 'total-row');
     statTable($('queues'), 'col.queue', r.queues || [], queueLabel);
     statTable($('counters'), 'col.counter', r.counters || [], (x) => t('counter.n', { n: x.key }));
@@ -251,6 +259,11 @@
     const box = $('auth');
     if (kind === 'login') {
       box.replaceChildren(t('auth.login') + ' ', el('a', { href: '/counter', text: t('auth.login_link') }));
+    } else if (kind === 'pick_site') {
+      const from = $('from').value;
+      const to = $('to').value;
+      const href = '/province?' + new URLSearchParams({ from, to }).toString();
+      box.replaceChildren(t('auth.pick_site') + ' ', el('a', { href, text: t('auth.pick_site_link') }));
     } else {
       box.replaceChildren(t('auth.lead'));
     }
@@ -282,6 +295,7 @@
       $('results').hidden = true;
       if (err.status === 401) M.readingLogin($('read'), run);
       else if (err.status === 403) showAuth('lead');
+      else if (err.code === 'site_needed') showAuth('pick_site');
       else M.showMessage($('message'), M.errorText(err), 'error');
     } finally {
       $('run').disabled = false;
