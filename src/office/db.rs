@@ -316,14 +316,17 @@ impl PgConn {
         })
     }
 
+    /// A new client with this connection's settings.
+    fn new_client(&self) -> Result<postgres::Client> {
+        self.config
+            .connect(NoTls)
+            .with_context(|| format!("cannot connect to the office database {}", self.label))
+    }
+
     /// Another connection to the same database, with the same settings.
     fn another(&self) -> Result<PgConn> {
-        let client = self
-            .config
-            .connect(NoTls)
-            .with_context(|| format!("cannot connect to the office database {}", self.label))?;
         Ok(PgConn {
-            client: Some(client),
+            client: Some(self.new_client()?),
             config: self.config.clone(),
             statements: HashMap::new(),
             label: self.label.clone(),
@@ -339,9 +342,7 @@ impl PgConn {
                 self.label
             );
             self.statements.clear();
-            self.client = Some(self.config.connect(NoTls).with_context(|| {
-                format!("cannot connect to the office database {}", self.label)
-            })?);
+            self.client = Some(self.new_client()?);
         }
         Ok(())
     }

@@ -53,7 +53,7 @@ pub use limits::Limits;
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
 
 /// Threads for database calls at most (`App::with_store`).
-pub(super) const BLOCKING_THREADS: usize = 8;
+const BLOCKING_THREADS: usize = 8;
 
 /// How long a stopping office lets requests in flight finish.
 const GRACE: Duration = Duration::from_secs(5);
