@@ -668,8 +668,9 @@ fn province(label: &str, sizes: Sizes) -> (bool, (u64, u64, Vec<Duration>)) {
 }
 
 /// The roll-up page over `rollup_fill`'s history on an office process, as the page loads it:
-/// the rows of the 31 days, then the four charts at once. (load times sorted, rows, tickets)
-fn rollup_page() -> (Vec<Duration>, usize, u64) {
+/// the rows of the 31 days, then the four charts at once. (load times sorted, computed then
+/// kept by the office; rows; tickets)
+fn rollup_page() -> (Vec<Duration>, Vec<Duration>, usize, u64) {
     let db = TestDb::new(Backend::Postgres);
     let first = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
     let last = first + chrono::TimeDelta::days(i64::from(rollup_fill::DAYS) - 1);
@@ -708,8 +709,10 @@ fn rollup_page() -> (Vec<Duration>, usize, u64) {
         assert_eq!(status, 200, "{path}: {body}");
         body
     };
-    let range = format!("from={first}&to={last}");
-    let load = || {
+    // The office keeps a range's roll-up for 10 s: a range starting a day earlier each time
+    // (the same 31 days of tickets) is computed afresh, as a leader's first look is.
+    let load = |from: NaiveDate| {
+        let range = format!("from={from}&to={last}");
         let rows = get(&agent, &format!("/api/v1/province?{range}&sort=code"));
         std::thread::scope(|scope| {
             for chart in ["tickets", "wait", "satisfaction", "on-time"] {
@@ -719,19 +722,22 @@ fn rollup_page() -> (Vec<Duration>, usize, u64) {
         });
         rows
     };
+    let timed = |from: NaiveDate| {
+        let t = Instant::now();
+        load(from);
+        t.elapsed()
+    };
     // The first load warms the database's cache, as the leader's first look of the day does.
-    let rows = load();
-    let mut times: Vec<Duration> = (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            load();
-            t.elapsed()
-        })
+    let rows = load(first);
+    let mut computed: Vec<Duration> = (1..=5)
+        .map(|k| timed(first - chrono::TimeDelta::days(k)))
         .collect();
-    times.sort();
+    let mut cached: Vec<Duration> = (0..5).map(|_| timed(first)).collect();
+    computed.sort();
+    cached.sort();
     let rows = rows["rows"].as_array().cloned().unwrap_or_default();
     let tickets = rows.iter().filter_map(|r| r["tickets"].as_u64()).sum();
-    (times, rows.len(), tickets)
+    (computed, cached, rows.len(), tickets)
 }
 
 fn main() {
@@ -762,16 +768,17 @@ fn main() {
             ms(*times.last().unwrap())
         );
     }
-    let (times, rows, tickets) = rollup_page();
+    let (times, cached, rows, tickets) = rollup_page();
     let slowest = *times.last().unwrap();
     ok &= rows == rollup_fill::SITES as usize && slowest <= ROLLUP_PAGE_BUDGET;
     println!(
-        "roll-up page, {rows} sites × {} days ({tickets} tickets), rows then 4 charts at once: p50 {}, max {} of {} loads (budget ≤ {})",
+        "roll-up page, {rows} sites × {} days ({tickets} tickets), rows then 4 charts at once: computed p50 {}, max {} of {} ranges (budget ≤ {}); again within 10 s (kept) p50 {}",
         rollup_fill::DAYS,
         ms(percentile(&times, 0.5)),
         ms(slowest),
         times.len(),
-        ms(ROLLUP_PAGE_BUDGET)
+        ms(ROLLUP_PAGE_BUDGET),
+        ms(percentile(&cached, 0.5)),
     );
     println!(
         "{}",

@@ -6,6 +6,7 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::clerks::ClerkSession;
+use super::office_config::call_policy_in;
 use super::refused::refuse;
 use super::tickets::{held_ticket, TicketView, NO_SHOW_GRACE};
 use crate::domain::calling::{next_ticket, streak_after, CallPolicy, Waiting};
@@ -54,7 +55,6 @@ impl OfficeStore {
         today: NaiveDate,
     ) -> Result<()> {
         let site = session.site;
-        let policy = self.call_policy(site)?;
         // Only a transfer needs the queue list.
         let known = match action {
             Action::Transfer { .. } => self.queue_prefixes(site)?,
@@ -74,6 +74,7 @@ impl OfficeStore {
             // then commit in the order their call-log ids were taken, so a board never
             // skips a call; other sites never wait on it.
             lock_rev(tx, site)?;
+            let policy = call_policy_in(tx, site)?;
             let row = lock_counter(tx, session, now)?;
             let need_current = || {
                 refuse(409, "no_current", "no ticket is called or served at this counter")

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Catalogue;
 use crate::domain::calling::CallPolicy;
-use crate::office::db::sql_params;
+use crate::office::db::{sql_params, Tx};
 use crate::office::store::{queues_changed, OfficeStore, SiteId};
 
 /// A queue clerks pick from: the kiosk config's `[[queues]]` (prefix and fields).
@@ -59,19 +59,7 @@ impl OfficeStore {
 
     /// The site's calling policy ([`CallPolicy::default`] until set).
     pub fn call_policy(&self, site: SiteId) -> Result<CallPolicy> {
-        let Some(json) = self.config(site, "calling")? else {
-            return Ok(CallPolicy::default());
-        };
-        #[derive(Deserialize)]
-        struct Stored {
-            max_priority_in_row: u32,
-            max_wait_minutes: i64,
-        }
-        let s: Stored = serde_json::from_str(&json).context("bad calling policy stored")?;
-        Ok(CallPolicy {
-            max_priority_in_row: s.max_priority_in_row,
-            max_wait: TimeDelta::minutes(s.max_wait_minutes),
-        })
+        self.read(|tx| call_policy_in(tx, site))
     }
 
     fn set_config(&mut self, site: SiteId, key: &str, value: &str) -> Result<()> {
@@ -85,41 +73,10 @@ impl OfficeStore {
         })
     }
 
-    fn config(&self, site: SiteId, key: &str) -> Result<Option<String>> {
-        self.read(|tx| {
-            tx.query_opt(
-                "SELECT value FROM office_config WHERE site_id = ?2 AND key = ?1",
-                sql_params![key, site.0],
-            )?
-            .map(|r| r.text(0))
-            .transpose()
-        })
-    }
-
     /// The queues set with [`set_queues`](Self::set_queues); without them, those tickets
     /// were issued in (so an office nobody configured still works).
     pub fn queues(&self, site: SiteId) -> Result<Vec<QueueDef>> {
-        if let Some(json) = self.config(site, "queues")? {
-            return serde_json::from_str(&json).context("bad queue list stored");
-        }
-        let prefixes = self.read(|tx| {
-            tx.query(
-                "SELECT DISTINCT serve_queue FROM ticket WHERE site_id = ?1",
-                sql_params![site.0],
-            )?
-            .iter()
-            .map(|r| r.text(0))
-            .collect::<Result<Vec<_>>>()
-        })?;
-        let mut prefixes = prefixes;
-        prefixes.sort();
-        Ok(prefixes
-            .into_iter()
-            .map(|prefix| QueueDef {
-                prefix,
-                fields: Vec::new(),
-            })
-            .collect())
+        self.read(|tx| queues_in(tx, site))
     }
 
     /// The prefixes of [`queues`](Self::queues).
@@ -130,21 +87,19 @@ impl OfficeStore {
     /// The queues with their fields' names (from the catalogue kiosks get, or the built-in
     /// one), for the login form and the console.
     pub fn queue_options(&self, site: SiteId) -> Result<Vec<QueueOption>> {
-        let stored = self.catalogue()?;
-        let mut parsed = self.parsed_catalogue.borrow_mut();
-        if parsed.as_ref().is_none_or(|(body, _)| *body != stored) {
-            let catalogue = match &stored {
-                Some(json) => Catalogue::from_json(json).unwrap_or_else(|e| {
-                    log::warn!("the stored catalogue does not load ({e:#}); naming queues from the built-in one");
-                    Catalogue::default_embedded()
-                }),
-                None => Catalogue::default_embedded(),
-            };
-            *parsed = Some((stored, catalogue));
-        }
-        let catalogue = &parsed.as_ref().expect("parsed just above").1;
-        Ok(self
-            .queues(site)?
+        self.read(|tx| self.queue_options_in(tx, site))
+    }
+
+    /// [`queue_options`](Self::queue_options) in a transaction already open.
+    pub(super) fn queue_options_in(&self, tx: &mut Tx, site: SiteId) -> Result<Vec<QueueOption>> {
+        // Parsed once per process: parsing costs more than the rest of a console view.
+        static BUILT_IN: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+        let stored = self.stored_catalogue(tx)?;
+        let catalogue = match &stored {
+            Some(c) => c.as_ref(),
+            None => BUILT_IN.get_or_init(Catalogue::default_embedded),
+        };
+        Ok(queues_in(tx, site)?
             .into_iter()
             .map(|q| {
                 let names = |vi: bool| {
@@ -170,4 +125,53 @@ impl OfficeStore {
             })
             .collect())
     }
+}
+
+/// The site's calling policy, read in `tx`.
+pub(super) fn call_policy_in(tx: &mut Tx, site: SiteId) -> Result<CallPolicy> {
+    let Some(json) = config_in(tx, site, "calling")? else {
+        return Ok(CallPolicy::default());
+    };
+    #[derive(Deserialize)]
+    struct Stored {
+        max_priority_in_row: u32,
+        max_wait_minutes: i64,
+    }
+    let s: Stored = serde_json::from_str(&json).context("bad calling policy stored")?;
+    Ok(CallPolicy {
+        max_priority_in_row: s.max_priority_in_row,
+        max_wait: TimeDelta::minutes(s.max_wait_minutes),
+    })
+}
+
+fn config_in(tx: &mut Tx, site: SiteId, key: &str) -> Result<Option<String>> {
+    tx.query_opt(
+        "SELECT value FROM office_config WHERE site_id = ?2 AND key = ?1",
+        sql_params![key, site.0],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
+}
+
+/// The site's queues (see [`OfficeStore::queues`]), read in `tx`.
+fn queues_in(tx: &mut Tx, site: SiteId) -> Result<Vec<QueueDef>> {
+    if let Some(json) = config_in(tx, site, "queues")? {
+        return serde_json::from_str(&json).context("bad queue list stored");
+    }
+    let mut prefixes = tx
+        .query(
+            "SELECT DISTINCT serve_queue FROM ticket WHERE site_id = ?1",
+            sql_params![site.0],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<Vec<_>>>()?;
+    prefixes.sort();
+    Ok(prefixes
+        .into_iter()
+        .map(|prefix| QueueDef {
+            prefix,
+            fields: Vec::new(),
+        })
+        .collect())
 }

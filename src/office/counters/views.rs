@@ -132,9 +132,9 @@ impl OfficeStore {
         today: NaiveDate,
     ) -> Result<CounterView> {
         let site = session.site;
-        let options = self.queue_options(site)?;
         let c = session.counter;
         self.read(|tx| {
+            let options = self.queue_options_in(tx, site)?;
             let row = tx
                 .query_opt(
                     "SELECT queues, paused, current FROM counter_state WHERE site_id = ?2 AND counter = ?1",

@@ -72,8 +72,12 @@ pub(super) struct Known {
 }
 
 impl Known {
-    /// Reads the site's queues and the catalogue.
-    pub(super) fn load(tx: &mut Tx, site: SiteId) -> Result<Known> {
+    /// Reads the site's queues; the fields of `catalogue` are known too.
+    pub(super) fn load(
+        tx: &mut Tx,
+        site: SiteId,
+        catalogue: Option<&crate::catalogue::Catalogue>,
+    ) -> Result<Known> {
         let mut known = Known::default();
         let queues = tx
             .query_opt(
@@ -101,17 +105,11 @@ impl Known {
                 Err(e) => log::warn!("the stored queue list does not read ({e}); ticket queues are checked for form only"),
             }
         }
-        let catalogue = tx
-            .query_opt("SELECT body FROM catalogue WHERE id = 1", &[])?
-            .map(|r| r.text(0))
-            .transpose()?;
-        if let Some(catalogue) =
-            catalogue.and_then(|c| crate::catalogue::Catalogue::from_json(&c).ok())
-        {
+        if let Some(catalogue) = catalogue {
             known
                 .fields
                 .get_or_insert_with(HashSet::new)
-                .extend(catalogue.fields.into_iter().map(|f| f.code));
+                .extend(catalogue.fields.iter().map(|f| f.code.clone()));
         }
         Ok(known)
     }

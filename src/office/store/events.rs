@@ -56,7 +56,8 @@ impl OfficeStore {
             // against every ticket committed before it, and two offices inserting the same
             // event ids in different orders cannot deadlock.
             lock_rev(tx, site)?;
-            let known = Known::load(tx, site)?;
+            let catalogue = self.stored_catalogue(tx)?;
+            let known = Known::load(tx, site, catalogue.as_deref())?;
             let mut out = Vec::with_capacity(events.len());
             for (event_id, kind, payload) in events {
                 if *kind == EVENT_TICKET_ISSUED {

@@ -86,11 +86,13 @@ pub struct OfficeStore {
     /// A reader ([`OfficeStore::reader`]): its write transactions are read transactions,
     /// for the calls that only look (a session peeked at) but go through `write`.
     read_only: bool,
-    /// The catalogue last parsed, by the stored text it came from (None: the built-in
-    /// one): queue names are wanted in every console view, and parsing and normalising
-    /// the catalogue each time cost more than the rest of the view.
-    pub(crate) parsed_catalogue: RefCell<Option<(Option<String>, crate::catalogue::Catalogue)>>,
+    /// The stored catalogue last parsed, by its rev (see `stored_catalogue`).
+    pub(crate) parsed_catalogue: StoredCatalogue,
 }
+
+/// A parsed catalogue by the rev of the stored one (None: it does not load).
+type StoredCatalogue =
+    RefCell<Option<(i64, Option<std::sync::Arc<crate::catalogue::Catalogue>>)>>;
 
 impl OfficeStore {
     /// Opens (creating or upgrading if needed) the office database: a `postgres://` or

@@ -1,11 +1,14 @@
 //! What every kiosk of a site shows alike: the site's settings (notices), and the
 //! catalogue, which is the province's.
 
+use std::sync::Arc;
+
 use anyhow::Result;
 
 use super::revs::{bump_rev, lock_rev};
 use super::sites::SiteId;
 use super::OfficeStore;
+use crate::catalogue::Catalogue;
 use crate::office::db::{sql_params, Tx};
 use crate::protocol::Settings;
 
@@ -67,10 +70,12 @@ impl OfficeStore {
                 "UPDATE site SET rev = rev + 1, catalogue_rev = rev + 1",
                 &[],
             )?;
-            // The catalogue's own rev is no longer read (each site keeps its catalogue_rev).
+            // The catalogue's own rev keys every office process's parsed copy
+            // ([`stored_catalogue`](Self::stored_catalogue)); kiosks follow their site's
+            // catalogue_rev.
             tx.execute(
                 "INSERT INTO catalogue (id, body, rev) VALUES (1, ?1, 0)
-                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, rev = catalogue.rev + 1",
                 sql_params![&body],
             )?;
             Ok(true)
@@ -84,6 +89,37 @@ impl OfficeStore {
                 .map(|r| r.text(0))
                 .transpose()
         })
+    }
+}
+
+impl OfficeStore {
+    /// The stored catalogue, parsed (None: none stored, or one that does not load). The
+    /// text is read and parsed again only when its rev moved: a push and a console view
+    /// need it, and reading 20 KB and normalising it cost more than the rest of either.
+    pub(in crate::office) fn stored_catalogue(&self, tx: &mut Tx) -> Result<Option<Arc<Catalogue>>> {
+        let cached = self.parsed_catalogue.borrow().clone();
+        let known_rev = cached.as_ref().map_or(-1, |(rev, _)| *rev);
+        // One statement, so the rev and the text are of the same commit.
+        let Some(row) = tx.query_opt(
+            "SELECT rev, CASE WHEN rev = ?1 THEN NULL ELSE body END FROM catalogue WHERE id = 1",
+            sql_params![known_rev],
+        )?
+        else {
+            return Ok(None);
+        };
+        let rev = row.int(0)?;
+        let Some(body) = row.opt_text(1)? else {
+            return Ok(cached.and_then(|(_, c)| c));
+        };
+        let parsed = match Catalogue::from_json(&body) {
+            Ok(c) => Some(Arc::new(c)),
+            Err(e) => {
+                log::warn!("the stored catalogue does not load ({e:#})");
+                None
+            }
+        };
+        *self.parsed_catalogue.borrow_mut() = Some((rev, parsed.clone()));
+        Ok(parsed)
     }
 }
 
@@ -103,4 +139,48 @@ pub(super) fn settings_row(tx: &mut Tx, site: SiteId) -> Result<Option<(Settings
         ))
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::office::counters::QueueDef;
+    use crate::office::store::S1;
+    use crate::office::test_db::{both_backends, Backend, TestDb};
+
+    both_backends! {
+        a_catalogue_changed_by_another_process_names_queues_at_once,
+    }
+
+    fn a_catalogue_changed_by_another_process_names_queues_at_once(b: Backend) {
+        let db = TestDb::new(b);
+        let mut one = OfficeStore::open(db.target()).unwrap();
+        let mut other = OfficeStore::open(db.target()).unwrap();
+        one.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
+        let built_in = one.queue_options(S1).unwrap();
+        assert!(!built_in[0].name_vi.is_empty(), "named from the built-in catalogue");
+        let text = include_str!("../../../assets/catalogue.json");
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        field_name(&mut v, "Hộ tịch (đổi tên)");
+        other.set_catalogue(&v.to_string()).unwrap();
+        assert_eq!(one.queue_options(S1).unwrap()[0].name_vi, "Hộ tịch (đổi tên)");
+        field_name(&mut v, "Hộ tịch lần hai");
+        other.set_catalogue(&v.to_string()).unwrap();
+        assert_eq!(
+            one.queue_options(S1).unwrap()[0].name_vi,
+            "Hộ tịch lần hai",
+            "each change moves the rev the parsed copy is kept by"
+        );
+        drop(one);
+        let one = OfficeStore::open(db.target()).unwrap();
+        assert_eq!(one.queue_options(S1).unwrap()[0].name_vi, "Hộ tịch lần hai");
+    }
+
+    fn field_name(v: &mut serde_json::Value, name: &str) {
+        for f in v["fields"].as_array_mut().unwrap() {
+            if f["code"] == "HT" {
+                f["name_vi"] = name.into();
+            }
+        }
+    }
 }
