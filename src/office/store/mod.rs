@@ -91,8 +91,7 @@ pub struct OfficeStore {
 }
 
 /// A parsed catalogue by the rev of the stored one (None: it does not load).
-type StoredCatalogue =
-    RefCell<Option<(i64, Option<std::sync::Arc<crate::catalogue::Catalogue>>)>>;
+type StoredCatalogue = RefCell<Option<(i64, Option<std::sync::Arc<crate::catalogue::Catalogue>>)>>;
 
 impl OfficeStore {
     /// Opens (creating or upgrading if needed) the office database: a `postgres://` or

@@ -96,7 +96,10 @@ impl OfficeStore {
     /// The stored catalogue, parsed (None: none stored, or one that does not load). The
     /// text is read and parsed again only when its rev moved: a push and a console view
     /// need it, and reading 20 KB and normalising it cost more than the rest of either.
-    pub(in crate::office) fn stored_catalogue(&self, tx: &mut Tx) -> Result<Option<Arc<Catalogue>>> {
+    pub(in crate::office) fn stored_catalogue(
+        &self,
+        tx: &mut Tx,
+    ) -> Result<Option<Arc<Catalogue>>> {
         let cached = self.parsed_catalogue.borrow().clone();
         let known_rev = cached.as_ref().map_or(-1, |(rev, _)| *rev);
         // One statement, so the rev and the text are of the same commit.
@@ -158,12 +161,18 @@ mod tests {
         let mut other = OfficeStore::open(db.target()).unwrap();
         one.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
         let built_in = one.queue_options(S1).unwrap();
-        assert!(!built_in[0].name_vi.is_empty(), "named from the built-in catalogue");
+        assert!(
+            !built_in[0].name_vi.is_empty(),
+            "named from the built-in catalogue"
+        );
         let text = include_str!("../../../assets/catalogue.json");
         let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
         field_name(&mut v, "Hộ tịch (đổi tên)");
         other.set_catalogue(&v.to_string()).unwrap();
-        assert_eq!(one.queue_options(S1).unwrap()[0].name_vi, "Hộ tịch (đổi tên)");
+        assert_eq!(
+            one.queue_options(S1).unwrap()[0].name_vi,
+            "Hộ tịch (đổi tên)"
+        );
         field_name(&mut v, "Hộ tịch lần hai");
         other.set_catalogue(&v.to_string()).unwrap();
         assert_eq!(
