@@ -87,7 +87,7 @@ pub struct OfficeStore {
     /// for the calls that only look (a session peeked at) but go through `write`.
     read_only: bool,
     /// The stored catalogue last parsed, by its rev (see `stored_catalogue`).
-    pub(crate) parsed_catalogue: StoredCatalogue,
+    parsed_catalogue: StoredCatalogue,
 }
 
 /// A parsed catalogue by the rev of the stored one (None: it does not load).

@@ -90,9 +90,7 @@ impl OfficeStore {
                 .transpose()
         })
     }
-}
 
-impl OfficeStore {
     /// The stored catalogue, parsed (None: none stored, or one that does not load). The
     /// text is read and parsed again only when its rev moved: a push and a console view
     /// need it, and reading 20 KB and normalising it cost more than the rest of either.
