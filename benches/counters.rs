@@ -1,5 +1,5 @@
 //! Counter figures on a real office server on 127.0.0.1 (in this process) with a real SQLite
-//! file: "next" latency while 20 counters call at once (also with their consoles' and a
+//! file: "next" latency while 20 counters call as fast as they can (also with their consoles' and a
 //! board's live streams open), the views the console and the board are sent on every
 //! change, and a month's report with its CSV. `cargo bench --bench counters`.
 
@@ -24,6 +24,10 @@ const HISTORY_DAYS: i64 = 30;
 const HISTORY_PER_DAY: i64 = 400;
 /// Tickets called in the round with the live streams open.
 const STREAMED_TICKETS: u32 = 1_000;
+/// Rounds of the burst, in which every counter presses "next" at the same instant.
+const ROUNDS: u32 = 90;
+/// Tickets called in the rounds of the burst.
+const BURST_TICKETS: u32 = ROUNDS * COUNTERS;
 
 fn percentile(sorted: &[Duration], p: usize) -> Duration {
     sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
@@ -125,31 +129,63 @@ fn watch(base: &str, view: &str, cookie: Option<&str>) -> std::thread::JoinHandl
     })
 }
 
-/// Every counter logs in (and opens its console's live stream if `streams`), then all
-/// press "next", then "start", until nobody waits: the "next" latencies and the time taken.
-fn press_at_once(base: &str, streams: bool) -> (Vec<Duration>, Duration) {
-    let barrier = Arc::new(Barrier::new(COUNTERS as usize + 1));
-    let threads: Vec<_> = (1..=COUNTERS)
+/// A counter's clerk logged in: the connection and the session cookie.
+type Clerk = (ureq::Agent, String);
+
+/// Every counter's clerk logs in, and opens the console's live stream if `streams`.
+fn log_in(base: &str, streams: bool) -> Vec<Clerk> {
+    (1..=COUNTERS)
         .map(|c| {
-            let (base, barrier) = (base.to_string(), barrier.clone());
+            let a = agent();
+            let (status, body, cookie) = post(
+                &a,
+                &format!("{base}/api/v1/clerk/login"),
+                None,
+                json!({"username": format!("c{c}"), "password": "mat-khau-8", "counter": c,
+                       "queues": ["A", "B", "C", "D"]}),
+            );
+            assert_eq!(status, 200, "{body}");
+            let cookie = cookie.unwrap();
+            if streams {
+                // Ends with the office.
+                let _ = watch(base, "counter", Some(&cookie));
+            }
+            (a, cookie)
+        })
+        .collect()
+}
+
+/// How the counters press.
+#[derive(Clone, Copy)]
+enum Pace {
+    /// Each presses "next", then "start", again and again with no pause, until nobody
+    /// waits: the office saturated, so a call's latency is the counters over the throughput.
+    Flat,
+    /// This many rounds in which every counter presses "next" at the same instant, then
+    /// "start", and waits for the others: a burst of simultaneous presses, as when the
+    /// counters of a busy office finish at about the same time.
+    Rounds(u32),
+}
+
+/// Every counter presses "next", then "start", at `pace`: the "next" latencies and the
+/// time taken.
+fn press_at_once(base: &str, clerks: Vec<Clerk>, pace: Pace) -> (Vec<Duration>, Duration) {
+    let start = Arc::new(Barrier::new(clerks.len() + 1));
+    let round = Arc::new(Barrier::new(clerks.len()));
+    let threads: Vec<_> = clerks
+        .into_iter()
+        .map(|(a, cookie)| {
+            let (base, start, round) = (base.to_string(), start.clone(), round.clone());
             std::thread::spawn(move || {
-                let a = agent();
-                let (status, body, cookie) = post(
-                    &a,
-                    &format!("{base}/api/v1/clerk/login"),
-                    None,
-                    json!({"username": format!("c{c}"), "password": "mat-khau-8", "counter": c,
-                           "queues": ["A", "B", "C", "D"]}),
-                );
-                assert_eq!(status, 200, "{body}");
-                let cookie = cookie.unwrap();
-                if streams {
-                    // Ends with the office.
-                    let _ = watch(&base, "counter", Some(&cookie));
-                }
-                barrier.wait();
+                start.wait();
                 let mut times = Vec::new();
                 loop {
+                    if let Pace::Rounds(n) = pace {
+                        if times.len() == n as usize {
+                            return times;
+                        }
+                        round.wait();
+                    }
                     let t = Instant::now();
                     let (status, body, _) = post(
                         &a,
@@ -159,6 +195,7 @@ fn press_at_once(base: &str, streams: bool) -> (Vec<Duration>, Duration) {
                     );
                     times.push(t.elapsed());
                     if status == 409 {
+                        assert!(matches!(pace, Pace::Flat), "nobody waits: {body}");
                         return times;
                     }
                     assert_eq!(status, 200, "{body}");
@@ -172,7 +209,7 @@ fn press_at_once(base: &str, streams: bool) -> (Vec<Duration>, Duration) {
             })
         })
         .collect();
-    barrier.wait();
+    start.wait();
     let started = Instant::now();
     let times = threads
         .into_iter()
@@ -272,7 +309,7 @@ fn main() {
             ms(percentile(&times, 99))
         );
     }
-    let (mut times, wall) = press_at_once(&base, false);
+    let (mut times, wall) = press_at_once(&base, log_in(&base, false), Pace::Flat);
     times.sort();
     println!(
         "next, {COUNTERS} counters at once over HTTP ({} calls, each followed by start): p50 {}, p99 {}, max {}; the other {} tickets called in {:.2} s",
@@ -297,10 +334,33 @@ fn main() {
     .unwrap();
     drop(s);
     let board = watch(&base, "board", None);
-    let (mut times, wall) = press_at_once(&base, true);
+    let clerks = log_in(&base, true);
+    let again: Vec<Clerk> = clerks.iter().map(|(a, c)| (a.clone(), c.clone())).collect();
+    let (mut times, wall) = press_at_once(&base, clerks, Pace::Flat);
     times.sort();
     println!(
         "next, {COUNTERS} counters at once with their {COUNTERS} consoles' and a board's live streams open ({} calls): p50 {}, p99 {}, max {}; {STREAMED_TICKETS} tickets called in {:.2} s",
+        times.len(),
+        ms(percentile(&times, 50)),
+        ms(percentile(&times, 99)),
+        ms(*times.last().unwrap()),
+        wall.as_secs_f64()
+    );
+    // The budget's figure: the same open pages, and every counter pressing "next" at the
+    // same instant, round after round, with the burst's tickets all waiting at first.
+    let first = TODAY_TICKETS + STREAMED_TICKETS + 1;
+    let mut s = OfficeStore::open(&db).unwrap();
+    s.apply_events(
+        &kiosk,
+        &ticket_events::tickets_issued(&waiting(first..=first + BURST_TICKETS - 1, today)),
+        Utc::now(),
+    )
+    .unwrap();
+    drop(s);
+    let (mut times, wall) = press_at_once(&base, again, Pace::Rounds(ROUNDS));
+    times.sort();
+    println!(
+        "next, {COUNTERS} counters pressing at the same instant, {ROUNDS} rounds, streams open ({} calls, {BURST_TICKETS} waiting at first): p50 {}, p99 {}, max {}; in {:.2} s",
         times.len(),
         ms(percentile(&times, 50)),
         ms(percentile(&times, 99)),
@@ -337,7 +397,7 @@ fn main() {
     time(
         &format!(
             "board view after {} calls today (sent on every change)",
-            TODAY_TICKETS + STREAMED_TICKETS
+            TODAY_TICKETS + STREAMED_TICKETS + BURST_TICKETS
         ),
         200,
         Box::new(move || {
@@ -358,7 +418,8 @@ fn main() {
         &format!(
             "report of {} days, {} tickets",
             HISTORY_DAYS + 1,
-            HISTORY_DAYS * HISTORY_PER_DAY + i64::from(TODAY_TICKETS)
+            HISTORY_DAYS * HISTORY_PER_DAY
+                + i64::from(TODAY_TICKETS + STREAMED_TICKETS + BURST_TICKETS)
         ),
         10,
         Box::new(move || {
