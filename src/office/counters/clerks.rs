@@ -9,7 +9,8 @@ use super::refused::refuse;
 use crate::domain::text::nfc;
 use crate::office::db::{sql_params, Tx};
 use crate::office::store::{
-    idle_cutoff, new_token, parse_ts, queues_changed, to_u32, token_hash, ts, OfficeStore, SiteId,
+    idle_cutoff, lock_rev, new_token, parse_ts, queues_changed, to_u32, token_hash, ts,
+    OfficeStore, SiteId,
 };
 
 /// A session ends this long after login, whatever happens.
@@ -241,8 +242,11 @@ impl OfficeStore {
         let token = new_token();
         let hash = token_hash(&token);
         self.write(|tx| {
-            // The counter's row first, locked until the commit: two logins to one counter
-            // through two office processes take turns.
+            // The site's row first, as every write that changes tickets takes it (their
+            // waiting counts are then always locked in one order), then the counter's row,
+            // locked until the commit: two logins to one counter through two office
+            // processes take turns.
+            lock_rev(tx, site)?;
             let previous = tx
                 .query_one(
                     "INSERT INTO counter_state (counter, queues, open, paused, streak, updated_at, site_id)
@@ -440,6 +444,8 @@ impl OfficeStore {
                     )?
                     .is_some();
                 if holds {
+                    // The site's row before the ticket's waiting count, as every writer.
+                    lock_rev(tx, site)?;
                     release_current(tx, site, counter, now)?;
                     tx.execute(
                         "UPDATE counter_state SET open = 0 WHERE site_id = ?2 AND counter = ?1",

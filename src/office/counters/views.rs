@@ -145,10 +145,12 @@ impl OfficeStore {
             let current = held_ticket(tx, site, row.opt_text(2)?, c)?;
             let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
             for r in tx.query(
-                "SELECT serve_queue, COUNT(*), COUNT(CASE WHEN priority <> 'none' THEN 1 END) FROM ticket
-                 WHERE site_id = ?3 AND business_date = ?1 AND state = 'waiting'
-                     AND (for_counter IS NULL OR for_counter = ?2)
-                 GROUP BY serve_queue",
+                // Kept by triggers as tickets come and go (schema 9): a few rows, however
+                // many wait. `for_counter` 0 is a ticket for any counter.
+                "SELECT serve_queue, CAST(SUM(waiting) AS BIGINT), CAST(SUM(priority) AS BIGINT)
+                 FROM waiting_count
+                 WHERE site_id = ?3 AND business_date = ?1 AND (for_counter = 0 OR for_counter = ?2)
+                 GROUP BY serve_queue HAVING SUM(waiting) > 0",
                 sql_params![&day(today), c, site.0],
             )? {
                 counts.insert(r.text(0)?, (to_u32(r.int(1)?), to_u32(r.int(2)?)));
@@ -279,5 +281,112 @@ impl OfficeStore {
                 recent,
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::office::counters::fixtures::*;
+    use crate::office::counters::{Action, ClerkSession};
+    use crate::office::store::OfficeStore;
+    use crate::office::test_db::{both_backends, Backend};
+
+    both_backends! {
+        the_waiting_counts_follow_every_change_of_a_ticket,
+    }
+
+    /// Per queue and counter (0: any), how many wait and how many of them have priority,
+    /// as kept by the triggers and as counted from the tickets themselves.
+    fn kept_and_counted(
+        s: &OfficeStore,
+    ) -> (Vec<(String, i64, i64, i64)>, Vec<(String, i64, i64, i64)>) {
+        let rows = |sql: &str| {
+            s.read(|tx| {
+                tx.query(sql, &[])?
+                    .iter()
+                    .map(|r| Ok((r.text(0)?, r.int(1)?, r.int(2)?, r.int(3)?)))
+                    .collect()
+            })
+            .unwrap()
+        };
+        (
+            rows(
+                "SELECT serve_queue, for_counter, waiting, priority FROM waiting_count
+                 WHERE waiting > 0 ORDER BY serve_queue, for_counter",
+            ),
+            rows(
+                "SELECT serve_queue, COALESCE(for_counter, 0), COUNT(*),
+                     COUNT(CASE WHEN priority <> 'none' THEN 1 END)
+                 FROM ticket WHERE state = 'waiting'
+                 GROUP BY serve_queue, COALESCE(for_counter, 0) ORDER BY 1, 2",
+            ),
+        )
+    }
+
+    /// The console's waiting and priority counts of `queue` at `who`'s counter.
+    fn shown(o: &Office, who: &ClerkSession, queue: &str) -> (u32, u32) {
+        let v = o.s.counter_view(who, at(30), d()).unwrap();
+        v.waiting
+            .iter()
+            .find(|w| w.queue == queue)
+            .map_or((0, 0), |w| (w.waiting, w.priority))
+    }
+
+    fn the_waiting_counts_follow_every_change_of_a_ticket(b: Backend) {
+        let mut o = office(b);
+        let check = |o: &Office, step: &str| {
+            let (kept, counted) = kept_and_counted(&o.s);
+            assert_eq!(kept, counted, "after {step}");
+        };
+        o.ticket("A", 1, 0, "none");
+        let a2 = o.ticket("A", 2, 1, "elderly");
+        o.ticket("A", 3, 2, "none");
+        o.ticket("B", 1, 3, "pregnant");
+        o.ticket("B", 2, 4, "none");
+        check(&o, "issuing");
+        let lan = o.clerk("lan", 1, &["A"], 5);
+        let mai = o.clerk("mai", 2, &["B"], 5);
+        assert_eq!(shown(&o, &lan, "A"), (3, 1));
+        assert_eq!(shown(&o, &lan, "B"), (2, 1));
+
+        o.act(&lan, Action::Next, 6).unwrap();
+        check(&o, "a call");
+        assert_eq!(
+            shown(&o, &lan, "A"),
+            (2, 0),
+            "the elderly citizen went first"
+        );
+        o.act(&lan, Action::NoShow, 7).unwrap();
+        check(&o, "a no-show");
+        o.act(&lan, Action::RecallNoShow(a2), 8).unwrap();
+        check(&o, "calling a no-show back");
+        // Sent to queue B for counter 2 only: counter 2 sees it, counter 1 does not.
+        let transfer = Action::Transfer {
+            queue: Some("B".into()),
+            counter: Some(2),
+        };
+        o.act(&lan, transfer, 9).unwrap();
+        check(&o, "a transfer");
+        assert_eq!(shown(&o, &mai, "B"), (3, 2));
+        assert_eq!(shown(&o, &lan, "B"), (2, 1));
+        o.act(&mai, Action::Next, 10).unwrap();
+        check(&o, "the transferred ticket called");
+        assert_eq!(shown(&o, &mai, "B"), (2, 1), "it went first, as priority");
+
+        // Counter 1 calls, then its clerk moves to counter 3: the called ticket goes back.
+        o.act(&lan, Action::Next, 11).unwrap();
+        assert_eq!(shown(&o, &lan, "A"), (1, 0));
+        o.s.open_session(&lan.clerk, 3, &["A".to_string()], at(12))
+            .unwrap();
+        let lan_at_3 = ClerkSession { counter: 3, ..lan };
+        check(&o, "a clerk moving to another counter");
+        assert_eq!(shown(&o, &lan_at_3, "A"), (2, 0));
+
+        // Kept on disk: a new process reads the same counts.
+        let target = o._db.target();
+        o.s = OfficeStore::open(target).unwrap();
+        check(&o, "reopening");
+        assert_eq!(shown(&o, &lan_at_3, "A"), (2, 0));
+        assert_eq!(shown(&o, &lan_at_3, "B"), (2, 1));
     }
 }

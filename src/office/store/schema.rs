@@ -46,6 +46,7 @@ const MIGRATIONS: &[Migration] = migrations![
     6 => "0006_rejected_events",
     7 => "0007_sites",
     8 => "0008_waiting_in_issue_order",
+    9 => "0009_waiting_counts",
 ];
 
 /// Schema version this build writes.
@@ -73,6 +74,7 @@ const TABLES: &[&str] = &[
     "rejected_event",
     "site",
     "device_site",
+    "waiting_count",
 ];
 
 /// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;

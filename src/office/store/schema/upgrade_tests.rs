@@ -171,9 +171,23 @@ fn a_one_commune_database_of_schema_6_becomes_site_main_with_nothing_lost(b: Bac
         counter: 2,
         site: S1,
     };
+    let waiting = |s: &OfficeStore| -> Vec<(String, u32)> {
+        let view = s.counter_view(&at, now, day()).unwrap();
+        view.waiting
+            .into_iter()
+            .filter(|w| w.waiting > 0)
+            .map(|w| (w.queue, w.waiting))
+            .collect()
+    };
+    assert_eq!(
+        waiting(&s),
+        [("A".to_string(), 1)],
+        "counted on the upgrade"
+    );
     s.counter_action(&at, &Action::Next, now, day()).unwrap();
     let view = s.counter_view(&at, now, day()).unwrap();
     assert_eq!(view.current.map(|t| t.label).as_deref(), Some("A001"));
+    assert_eq!(waiting(&s), [], "nobody waits once it is called");
 
     // A second commune added afterwards starts empty.
     let other = s
