@@ -11,6 +11,7 @@ use super::refused::refuse;
 use super::tickets::{held_ticket, TicketView, NO_SHOW_GRACE};
 use crate::domain::calling::{next_ticket, streak_after, CallPolicy, Waiting};
 use crate::domain::numbering::format_ticket_number;
+use crate::domain::priority::PriorityGroup;
 use crate::office::db::{placeholders, sql_params, Param, Tx};
 use crate::office::store::{
     day, lock_rev, open_counters, parse_ts, queues_changed, split_queues, to_u32, ts, OfficeStore,
@@ -302,28 +303,25 @@ fn call_next(
     };
     let date = day(today);
     let now_text = ts(now);
+    // Each class by its codes, which the index orders before the issue time: a query per
+    // class walks only that class ("<> 'none'" would walk every waiting ticket).
+    let classes = [
+        (candidates_sql(ORDINARY, row.queues.len()), 2i64),
+        (candidates_sql(&priority_codes(), row.queues.len()), 1),
+    ];
     for _ in 0..20 {
         // The rule looks only at the earliest ticket of each class (and whether a second
         // ordinary one waits), so the database sends those rather than the whole queue.
         let mut rows = Vec::new();
-        for (op, limit) in [("=", 2i64), ("<>", 1)] {
+        for (sql, limit) in &classes {
             let mut params: Vec<Param> = vec![
                 Param::from(date.as_str()),
                 Param::from(c),
-                Param::from(limit),
+                Param::from(*limit),
                 Param::from(session.site.0),
             ];
             params.extend(row.queues.iter().map(Param::from));
-            rows.extend(tx.query(
-                &format!(
-                    "SELECT id, priority, issued_at FROM ticket
-                     WHERE site_id = ?4 AND business_date = ?1 AND state = 'waiting' AND priority {op} 'none'
-                       AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
-                     ORDER BY issued_at, id LIMIT ?3",
-                    placeholders(5, row.queues.len())
-                ),
-                &params,
-            )?);
+            rows.extend(tx.query(sql, &params)?);
         }
         let mut owned = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -372,6 +370,33 @@ fn call_next(
     anyhow::bail!("counter {c}: every ticket chosen was taken by another counter 20 times over")
 }
 
+/// The code of an ordinary ticket, quoted for SQL.
+const ORDINARY: &str = "'none'";
+
+/// The earliest waiting tickets of the classes in `codes` (quoted, comma-separated) that a
+/// counter of `queues` queues may call: ?1 day, ?2 counter, ?3 how many, ?4 site, then the
+/// queues.
+fn candidates_sql(codes: &str, queues: usize) -> String {
+    format!(
+        "SELECT id, priority, issued_at FROM ticket
+         WHERE site_id = ?4 AND business_date = ?1 AND state = 'waiting' AND priority IN ({codes})
+           AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
+         ORDER BY issued_at, id LIMIT ?3",
+        placeholders(5, queues)
+    )
+}
+
+/// The codes of every priority group but none, quoted for SQL: tickets of unknown codes
+/// never reach the table ([`crate::office::store`] checks each event's priority).
+fn priority_codes() -> String {
+    PriorityGroup::ALL
+        .iter()
+        .filter(|g| **g != PriorityGroup::None)
+        .map(|g| format!("'{}'", g.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn finish(tx: &mut Tx, at: &At, id: &str) -> Result<()> {
     // Finished straight from a call: service counted from the call.
     tx.execute(
@@ -391,6 +416,37 @@ mod tests {
     use super::*;
     use crate::office::counters::fixtures::*;
     use crate::office::test_db::{both_backends, Backend};
+
+    /// SQLite's plan of a class's candidates: the index's columns up to the priority are
+    /// all used, so only that class is walked, in issue order for the ordinary one.
+    fn plan(o: &Office, codes: &str) -> Vec<String> {
+        let sql = format!("EXPLAIN QUERY PLAN {}", candidates_sql(codes, 2));
+        let date = day(d());
+        o.s.read(|tx| {
+            let params = sql_params![&date, 1u32, 1i64, S1.0, "A", "B"];
+            tx.query(&sql, &params)?.iter().map(|r| r.text(3)).collect()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn next_walks_only_the_class_it_asks_for() {
+        let o = office(Backend::Sqlite);
+        let ordinary = plan(&o, ORDINARY).join("\n");
+        assert!(
+            ordinary.contains(
+                "ticket_by_state (site_id=? AND business_date=? AND state=? AND priority=?)"
+            ) && !ordinary.contains("TEMP B-TREE FOR ORDER BY"),
+            "{ordinary}"
+        );
+        let priority = plan(&o, &priority_codes()).join("\n");
+        assert!(
+            priority.contains(
+                "ticket_by_state (site_id=? AND business_date=? AND state=? AND priority=?)"
+            ),
+            "{priority}"
+        );
+    }
 
     both_backends! {
         calls_put_priority_first_with_a_capped_run_then_issue_order,

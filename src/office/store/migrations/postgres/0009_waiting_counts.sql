@@ -44,3 +44,9 @@ CREATE TRIGGER ticket_waiting_changes
 -- found without sorting the counter's no-shows of every day.
 DROP INDEX ticket_by_counter;
 CREATE INDEX ticket_by_counter ON ticket (site_id, counter, state, no_show_at);
+-- The waiting tickets of a site's day by priority, then in issue order: "next" asks for
+-- the earliest ordinary tickets and the earliest priority one, and both now walk only
+-- their own class (in issue order, stopping at the first that match).
+DROP INDEX ticket_by_state;
+CREATE INDEX ticket_by_state ON ticket (site_id, business_date, state, priority, issued_at, id)
+    INCLUDE (serve_queue, for_counter);

@@ -48,3 +48,11 @@ END;
 -- found without sorting the counter's no-shows of every day.
 DROP INDEX ticket_by_counter;
 CREATE INDEX ticket_by_counter ON ticket (site_id, counter, state, no_show_at);
+-- The waiting tickets of a site's day by priority, then in issue order: "next" asks for
+-- the earliest ordinary tickets and the earliest priority one, and both now walk only
+-- their own class (in issue order, stopping at the first that match). With issue order
+-- before priority, the priority question walked every waiting ticket when none of them
+-- had priority, inside the write transaction.
+DROP INDEX ticket_by_state;
+CREATE INDEX ticket_by_state
+    ON ticket (site_id, business_date, state, priority, issued_at, serve_queue, for_counter);
