@@ -1,6 +1,7 @@
 //! Counter figures on a real office server on 127.0.0.1 (in this process) with a real SQLite
 //! file: "next" latency while 20 counters call as fast as they can (also with their consoles' and a
-//! board's live streams open), the views the console and the board are sent on every
+//! board's live streams open) and while they press at the same instant round after round
+//! (the budget's case), the views the console and the board are sent on every
 //! change, and a month's report with its CSV. `cargo bench --bench counters`.
 
 #[path = "../tests/support/http_client.rs"]
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
 use motcua::office::counters::{ClerkSession, QueueDef};
-use motcua::office::{OfficeStore, Role};
+use motcua::office::{Device, OfficeStore, Role};
 use serde_json::{json, Value};
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -99,6 +100,20 @@ fn history(db: &std::path::Path, device: &str, clerks: &[String], today: NaiveDa
         }
     }
     tx.commit().unwrap();
+}
+
+/// Waiting tickets `numbers` issued today by `kiosk`, straight into the office's store.
+fn issue(
+    db: &std::path::Path,
+    kiosk: &Device,
+    numbers: std::ops::RangeInclusive<u32>,
+    today: NaiveDate,
+) {
+    let events = waiting(numbers, today);
+    OfficeStore::open(db)
+        .unwrap()
+        .apply_events(kiosk, &ticket_events::tickets_issued(&events), Utc::now())
+        .unwrap();
 }
 
 /// Ticket events of waiting tickets `numbers` (ids t{n}, events e{n}) issued today.
@@ -332,17 +347,12 @@ fn main() {
     );
     // Again with the pages open: every console's live stream and a board's, each sent its
     // view again after every change.
-    let mut s = OfficeStore::open(&db).unwrap();
-    s.apply_events(
+    issue(
+        &db,
         &kiosk,
-        &ticket_events::tickets_issued(&waiting(
-            TODAY_TICKETS + 1..=TODAY_TICKETS + STREAMED_TICKETS,
-            today,
-        )),
-        Utc::now(),
-    )
-    .unwrap();
-    drop(s);
+        TODAY_TICKETS + 1..=TODAY_TICKETS + STREAMED_TICKETS,
+        today,
+    );
     let board = watch(&base, "board", None);
     let clerks = log_in(&base, true);
     let again: Vec<Clerk> = clerks.iter().map(|(a, c)| (a.clone(), c.clone())).collect();
@@ -356,14 +366,7 @@ fn main() {
     // The budget's figure: the same open pages, and every counter pressing "next" at the
     // same instant, round after round, with the burst's tickets all waiting at first.
     let first = TODAY_TICKETS + STREAMED_TICKETS + 1;
-    let mut s = OfficeStore::open(&db).unwrap();
-    s.apply_events(
-        &kiosk,
-        &ticket_events::tickets_issued(&waiting(first..=first + BURST_TICKETS - 1, today)),
-        Utc::now(),
-    )
-    .unwrap();
-    drop(s);
+    issue(&db, &kiosk, first..=first + BURST_TICKETS - 1, today);
     let (mut times, wall) = press_at_once(&base, again, Pace::Rounds(ROUNDS));
     times.sort();
     let p99 = percentile(&times, 99);

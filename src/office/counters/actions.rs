@@ -306,8 +306,8 @@ fn call_next(
     // Each class by its codes, which the index orders before the issue time: a query per
     // class walks only that class ("<> 'none'" would walk every waiting ticket).
     let classes = [
-        (candidates_sql(ORDINARY, row.queues.len()), 2i64),
-        (candidates_sql(&priority_codes(), row.queues.len()), 1),
+        (candidates_sql(&class_codes(false), row.queues.len()), 2i64),
+        (candidates_sql(&class_codes(true), row.queues.len()), 1),
     ];
     for _ in 0..20 {
         // The rule looks only at the earliest ticket of each class (and whether a second
@@ -370,9 +370,6 @@ fn call_next(
     anyhow::bail!("counter {c}: every ticket chosen was taken by another counter 20 times over")
 }
 
-/// The code of an ordinary ticket, quoted for SQL.
-const ORDINARY: &str = "'none'";
-
 /// The earliest waiting tickets of the classes in `codes` (quoted, comma-separated) that a
 /// counter of `queues` queues may call: ?1 day, ?2 counter, ?3 how many, ?4 site, then the
 /// queues.
@@ -386,12 +383,12 @@ fn candidates_sql(codes: &str, queues: usize) -> String {
     )
 }
 
-/// The codes of every priority group but none, quoted for SQL: tickets of unknown codes
-/// never reach the table ([`crate::office::store`] checks each event's priority).
-fn priority_codes() -> String {
+/// The codes of the priority groups (`priority`) or of none, quoted for SQL: tickets of
+/// unknown codes never reach the table ([`crate::office::store`] checks each event's).
+fn class_codes(priority: bool) -> String {
     PriorityGroup::ALL
         .iter()
-        .filter(|g| **g != PriorityGroup::None)
+        .filter(|g| (**g != PriorityGroup::None) == priority)
         .map(|g| format!("'{}'", g.code()))
         .collect::<Vec<_>>()
         .join(", ")
@@ -432,14 +429,14 @@ mod tests {
     #[test]
     fn next_walks_only_the_class_it_asks_for() {
         let o = office(Backend::Sqlite);
-        let ordinary = plan(&o, ORDINARY).join("\n");
+        let ordinary = plan(&o, &class_codes(false)).join("\n");
         assert!(
             ordinary.contains(
                 "ticket_by_state (site_id=? AND business_date=? AND state=? AND priority=?)"
             ) && !ordinary.contains("TEMP B-TREE FOR ORDER BY"),
             "{ordinary}"
         );
-        let priority = plan(&o, &priority_codes()).join("\n");
+        let priority = plan(&o, &class_codes(true)).join("\n");
         assert!(
             priority.contains(
                 "ticket_by_state (site_id=? AND business_date=? AND state=? AND priority=?)"
