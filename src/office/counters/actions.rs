@@ -12,10 +12,9 @@ use super::tickets::{held_ticket, TicketView, NO_SHOW_GRACE};
 use crate::domain::calling::{next_ticket, streak_after, CallPolicy, Waiting};
 use crate::domain::numbering::format_ticket_number;
 use crate::domain::priority::PriorityGroup;
-use crate::office::db::{placeholders, sql_params, Param, Tx};
+use crate::office::db::{placeholders, sql_params, Param, Row, Tx};
 use crate::office::store::{
-    day, lock_rev, open_counters, parse_ts, queues_changed, split_queues, to_u32, ts, OfficeStore,
-    SiteId,
+    day, open_counters, parse_ts, queues_changed, split_queues, to_u32, ts, OfficeStore, SiteId,
 };
 
 /// What a clerk asks of the counter.
@@ -71,10 +70,11 @@ impl OfficeStore {
             today,
         };
         self.write(|tx| {
-            // The site's change counter first: actions of every office process at this site
-            // then commit in the order their call-log ids were taken, so a board never
-            // skips a call; other sites never wait on it.
-            lock_rev(tx, site)?;
+            // The site's change counters first, locked and raised at once (a refusal rolls
+            // them back): actions of every office process at this site then commit in the
+            // order their call-log ids were taken, so a board never skips a call; other
+            // sites never wait on them.
+            queues_changed(tx, site)?;
             let policy = call_policy_in(tx, site)?;
             let row = lock_counter(tx, session, now)?;
             let need_current = || {
@@ -99,12 +99,12 @@ impl OfficeStore {
                                 format!("{} was called but not started: start it or mark it a no-show", cur.label),
                             ));
                         }
-                        finish(tx, &at, &cur.id)?;
-                        set_current(tx, &at, None, row.streak)?;
+                        finish(tx, &at, cur)?;
                     }
+                    // The counter's current ticket is set once, to the one called or none.
                     if !call_next(tx, session, &row, policy, now, today)? {
                         // The ticket served is finished all the same.
-                        queues_changed(tx, site)?;
+                        set_current(tx, &at, None, row.streak)?;
                         return Ok(Some(refuse(
                             409,
                             "nobody_waiting",
@@ -118,7 +118,7 @@ impl OfficeStore {
                         "UPDATE ticket SET called_at = ?2, calls = calls + 1 WHERE id = ?1",
                         sql_params![&cur.id, &ts(now)],
                     )?;
-                    log_call(tx, &at, &cur.id, "recall")?;
+                    log_call(tx, &at, &cur.id, &cur.label, "recall")?;
                 }
                 Action::NoShow => {
                     let cur = called(&row)?;
@@ -126,7 +126,7 @@ impl OfficeStore {
                         "UPDATE ticket SET state = 'no_show', no_show_at = ?2 WHERE id = ?1",
                         sql_params![&cur.id, &ts(now)],
                     )?;
-                    log_call(tx, &at, &cur.id, "no_show")?;
+                    log_call(tx, &at, &cur.id, &cur.label, "no_show")?;
                     set_current(tx, &at, None, row.streak)?;
                 }
                 Action::RecallNoShow(id) => {
@@ -137,19 +137,22 @@ impl OfficeStore {
                             format!("{} is still at this counter", cur.label),
                         ));
                     }
-                    let changed = tx.execute(
-                        "UPDATE ticket SET state = 'called', called_at = ?3, calls = calls + 1, no_show_at = NULL, clerk_id = ?5
-                         WHERE id = ?1 AND site_id = ?6 AND counter = ?2 AND state = 'no_show' AND no_show_at > ?4",
-                        sql_params![id.as_str(), c, &ts(now), &ts(now - NO_SHOW_GRACE), clerk, site.0],
-                    )?;
-                    if changed == 0 {
-                        return Err(refuse(
-                            409,
-                            "not_recallable",
-                            "that ticket is not a recent no-show of this counter",
-                        ));
-                    }
-                    log_call(tx, &at, id, "recall")?;
+                    let label = tx
+                        .query_opt(
+                            "UPDATE ticket SET state = 'called', called_at = ?3, calls = calls + 1, no_show_at = NULL, clerk_id = ?5
+                             WHERE id = ?1 AND site_id = ?6 AND counter = ?2 AND state = 'no_show' AND no_show_at > ?4
+                             RETURNING queue, number",
+                            sql_params![id.as_str(), c, &ts(now), &ts(now - NO_SHOW_GRACE), clerk, site.0],
+                        )?
+                        .ok_or_else(|| {
+                            refuse(
+                                409,
+                                "not_recallable",
+                                "that ticket is not a recent no-show of this counter",
+                            )
+                        })
+                        .and_then(|r| label_of(&r))?;
+                    log_call(tx, &at, id, &label, "recall")?;
                     set_current(tx, &at, Some(id), row.streak)?;
                 }
                 Action::Start => {
@@ -158,11 +161,11 @@ impl OfficeStore {
                         "UPDATE ticket SET state = 'serving', started_at = ?2 WHERE id = ?1",
                         sql_params![&cur.id, &ts(now)],
                     )?;
-                    log_call(tx, &at, &cur.id, "start")?;
+                    log_call(tx, &at, &cur.id, &cur.label, "start")?;
                 }
                 Action::Finish => {
-                    let cur = row.current.clone().ok_or_else(need_current)?;
-                    finish(tx, &at, &cur.id)?;
+                    let cur = row.current.as_ref().ok_or_else(need_current)?;
+                    finish(tx, &at, cur)?;
                     set_current(tx, &at, None, row.streak)?;
                 }
                 Action::Transfer { queue, counter } => {
@@ -189,7 +192,7 @@ impl OfficeStore {
                          WHERE id = ?1",
                         sql_params![&cur.id, queue.as_deref(), counter.map(i64::from)],
                     )?;
-                    log_call(tx, &at, &cur.id, "transfer")?;
+                    log_call(tx, &at, &cur.id, &cur.label, "transfer")?;
                     set_current(tx, &at, None, row.streak)?;
                 }
                 Action::Pause | Action::Resume => {
@@ -199,7 +202,6 @@ impl OfficeStore {
                     )?;
                 }
             }
-            queues_changed(tx, site)?;
             Ok(None)
         })
         .and_then(|refusal| refusal.map_or(Ok(()), Err))
@@ -215,19 +217,19 @@ struct At<'a> {
     today: NaiveDate,
 }
 
-fn log_call(tx: &mut Tx, at: &At, ticket_id: &str, action: &str) -> Result<()> {
-    let label = tx
-        .query_one(
-            "SELECT queue, number FROM ticket WHERE id = ?1 AND site_id = ?2",
-            sql_params![ticket_id, at.site.0],
-        )
-        .map(|r| Ok::<_, anyhow::Error>(format_ticket_number(&r.text(0)?, to_u32(r.int(1)?))))??;
+/// A ticket's label ("A012") from a row whose first columns are its queue and number.
+fn label_of(r: &Row) -> Result<String> {
+    Ok(format_ticket_number(&r.text(0)?, to_u32(r.int(1)?)))
+}
+
+/// Logs what the counter did to the ticket `ticket_id`, whose label is `label`.
+fn log_call(tx: &mut Tx, at: &At, ticket_id: &str, label: &str, action: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO call_log (ticket_id, label, counter, clerk_id, action, at, business_date, site_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         sql_params![
             ticket_id,
-            &label,
+            label,
             at.counter,
             at.clerk,
             action,
@@ -347,23 +349,24 @@ fn call_next(
             Param::from(session.site.0),
         ];
         params.extend(row.queues.iter().map(Param::from));
-        let taken = tx.execute(
+        let taken = tx.query_opt(
             &format!(
                 "UPDATE ticket SET state = 'called', counter = ?2, clerk_id = ?3, called_at = ?4,
                      first_called_at = COALESCE(first_called_at, ?4), calls = calls + 1
                  WHERE id = ?1 AND site_id = ?5 AND state = 'waiting'
-                   AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))",
+                   AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
+                 RETURNING queue, number",
                 placeholders(6, row.queues.len())
             ),
             &params,
         )?;
-        if taken == 0 {
+        let Some(taken) = taken else {
             continue;
-        }
+        };
         let ordinary_left = waiting.iter().any(|w| !w.priority && w.id != chosen.id);
         let streak = streak_after(row.streak, chosen.priority, ordinary_left);
         let id = chosen.id.to_string();
-        log_call(tx, &at, &id, "call")?;
+        log_call(tx, &at, &id, &label_of(&taken)?, "call")?;
         set_current(tx, &at, Some(&id), streak)?;
         return Ok(true);
     }
@@ -394,14 +397,14 @@ fn class_codes(priority: bool) -> String {
         .join(", ")
 }
 
-fn finish(tx: &mut Tx, at: &At, id: &str) -> Result<()> {
+fn finish(tx: &mut Tx, at: &At, ticket: &TicketView) -> Result<()> {
     // Finished straight from a call: service counted from the call.
     tx.execute(
         "UPDATE ticket SET state = 'done', finished_at = ?2, started_at = COALESCE(started_at, called_at)
          WHERE id = ?1 AND site_id = ?3",
-        sql_params![id, &ts(at.now), at.site.0],
+        sql_params![&ticket.id, &ts(at.now), at.site.0],
     )?;
-    log_call(tx, at, id, "finish")
+    log_call(tx, at, &ticket.id, &ticket.label, "finish")
 }
 
 #[cfg(test)]

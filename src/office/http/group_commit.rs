@@ -11,11 +11,12 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use anyhow::anyhow;
 
+use super::conn_pool::{Pool, Urgency};
 use crate::office::store::OfficeStore;
 
 /// What a call hands back once it ran: the answer to send, given the group's outcome
@@ -34,7 +35,7 @@ pub(super) struct SharedStore {
     /// the last commit without waiting for a group. On PostgreSQL, the connections every
     /// call runs on, each call in its own transaction (as the calls of two office
     /// processes do), so one process's counters need not queue behind one connection.
-    pool: Option<Arc<Pool>>,
+    pool: Option<Arc<Pool<OfficeStore>>>,
 }
 
 /// Reader connections on SQLite: views are read while the writer writes, and two views
@@ -69,12 +70,6 @@ impl Drop for Writer {
             let _ = t.join();
         }
     }
-}
-
-/// The pooled connections not in use, and a wait for one to come back.
-struct Pool {
-    free: Mutex<Vec<OfficeStore>>,
-    returned: Condvar,
 }
 
 impl SharedStore {
@@ -120,13 +115,15 @@ impl SharedStore {
 
     /// Runs `f`, which only reads, off the async threads: on a pooled connection when
     /// there is one (on SQLite it sees what is committed, never a group in flight), else
-    /// as [`run`](Self::run).
+    /// as [`run`](Self::run). `urgency` says who waits for it: a live stream's re-read
+    /// lets answers take the next connection first.
     pub(super) async fn read<T: Send + 'static>(
         &self,
+        urgency: Urgency,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         match self.pool.clone() {
-            Some(pool) => pool.run(f).await,
+            Some(pool) => pool.run(urgency, f).await,
             None => self.run(f).await,
         }
     }
@@ -139,7 +136,7 @@ impl SharedStore {
     ) -> anyhow::Result<T> {
         let Some(writer) = &self.writer else {
             return match self.pool.clone() {
-                Some(pool) => pool.run(f).await,
+                Some(pool) => pool.run(Urgency::Answer, f).await,
                 None => Err(anyhow!("the office database has no connection")),
             };
         };
@@ -154,44 +151,6 @@ impl SharedStore {
         rx.await
             .map_err(|_| anyhow!("database task failed"))
             .and_then(|r| r)
-    }
-}
-
-impl Pool {
-    fn of(conns: Vec<OfficeStore>) -> Arc<Pool> {
-        Arc::new(Pool {
-            free: Mutex::new(conns),
-            returned: Condvar::new(),
-        })
-    }
-
-    /// Runs `f` on the first connection free, on a blocking thread.
-    async fn run<T: Send + 'static>(
-        self: Arc<Self>,
-        f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
-    ) -> anyhow::Result<T> {
-        tokio::task::spawn_blocking(move || {
-            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-            let mut conn = loop {
-                match free.pop() {
-                    Some(conn) => break conn,
-                    None => free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner()),
-                }
-            };
-            drop(free);
-            let result = catch_unwind(AssertUnwindSafe(|| f(&mut conn)))
-                .unwrap_or_else(|_| Err(anyhow!("database task failed: it panicked")));
-            // A call that panicked leaves nothing behind: its transaction rolled back as
-            // it unwound, so the connection goes back too.
-            self.free
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(conn);
-            self.returned.notify_one();
-            result
-        })
-        .await
-        .map_err(|e| anyhow!("database task failed: {e}"))?
     }
 }
 

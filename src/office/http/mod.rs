@@ -20,6 +20,7 @@ use state::App;
 
 mod auth;
 mod board;
+mod conn_pool;
 mod connections;
 mod console;
 mod dossiers;

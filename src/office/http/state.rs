@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::conn_pool::Urgency;
 use super::error::HttpError;
 use super::group_commit::SharedStore;
 use super::metrics::Metrics;
@@ -127,6 +128,15 @@ impl App {
         &self,
         f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, HttpError> {
-        Ok(self.store.read(f).await?)
+        Ok(self.store.read(Urgency::Answer, f).await?)
+    }
+
+    /// As [`read_store`](Self::read_store) for a read nobody waits on (a live stream's view
+    /// read again after a change): answers take the next free connection first.
+    pub(super) async fn read_store_in_background<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut OfficeStore) -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, HttpError> {
+        Ok(self.store.read(Urgency::Background, f).await?)
     }
 }

@@ -18,7 +18,7 @@ use super::extract::{ClientAddr, QueryParams, Streams};
 use super::rating::counter_number;
 use super::site::{site_named, AskedSite};
 use super::state::{App, CLOSING};
-use crate::office::store::SiteId;
+use crate::office::store::{OfficeStore, SiteId};
 
 /// A stream recomputes its view at least this often: changes made by another office
 /// process on the same database, sessions and ratings that expire.
@@ -64,11 +64,12 @@ impl View {
 }
 
 /// The view's JSON now, or None when its session ended (the stream then closes, and the
-/// page finds itself logged out).
-async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
+/// page finds itself logged out). The first is read as an answer (the page waits for it),
+/// later ones in the background, after the answers to the actions that changed them.
+async fn snapshot(app: &App, view: &View, first: bool) -> Result<Option<String>, HttpError> {
     let today = app.today();
     let view = view.clone();
-    app.read_store(move |s| {
+    let read = move |s: &mut OfficeStore| {
         let now = Utc::now();
         Ok(match view {
             View::Counter(token) => match s.session_peek(&token, now)? {
@@ -85,8 +86,12 @@ async fn snapshot(app: &App, view: &View) -> Result<Option<String>, HttpError> {
                 _ => None,
             },
         })
-    })
-    .await
+    };
+    if first {
+        app.read_store(read).await
+    } else {
+        app.read_store_in_background(read).await
+    }
 }
 
 async fn stream(
@@ -137,7 +142,7 @@ async fn stream(
     // Subscribed first: a change while the first snapshot is made wakes the stream.
     let rx = app.subscribe(site);
     // Refuse a dead session now, with a status the page can see.
-    let first = snapshot(&app, &view).await?.ok_or_else(login_first)?;
+    let first = snapshot(&app, &view, true).await?.ok_or_else(login_first)?;
     let state = (app, view, rx, Some(first), String::new());
     let events =
         futures_util::stream::unfold(state, |(app, view, mut rx, first, mut last)| async move {
@@ -171,7 +176,7 @@ async fn stream(
                     }
                     Err(_) => {}
                 }
-                let json = match snapshot(&app, &view).await {
+                let json = match snapshot(&app, &view, false).await {
                     Ok(Some(json)) => json,
                     Ok(None) => return None,
                     Err(_) => continue,

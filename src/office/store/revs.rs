@@ -67,8 +67,13 @@ pub(super) fn bump_rev(tx: &mut Tx, site: SiteId) -> Result<i64> {
 }
 
 /// Raises the rev as a change the site's kiosks must see in the queues they are sent: their
-/// "now serving" and wait estimates come from the queues `changes` sends.
+/// "now serving" and wait estimates come from the queues `changes` sends. Like
+/// [`lock_rev`], it locks the site's row until the commit.
 pub(in crate::office) fn queues_changed(tx: &mut Tx, site: SiteId) -> Result<()> {
-    let rev = bump_rev(tx, site)?;
-    write_rev(tx, site, Rev::Queues, rev)
+    // Both sides read the row as it was: the queues' rev becomes the new rev.
+    tx.execute(
+        "UPDATE site SET rev = rev + 1, queues_rev = rev + 1 WHERE id = ?1",
+        sql_params![site.0],
+    )?;
+    Ok(())
 }
