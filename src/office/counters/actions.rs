@@ -424,7 +424,7 @@ mod tests {
         let date = day(d());
         o.s.read(|tx| {
             let params = sql_params![&date, 1u32, 1i64, S1.0, "A", "B"];
-            tx.query(&sql, &params)?.iter().map(|r| r.text(3)).collect()
+            tx.query(&sql, params)?.iter().map(|r| r.text(3)).collect()
         })
         .unwrap()
     }

@@ -295,11 +295,11 @@ mod tests {
         the_waiting_counts_follow_every_change_of_a_ticket,
     }
 
-    /// Per queue and counter (0: any), how many wait and how many of them have priority,
-    /// as kept by the triggers and as counted from the tickets themselves.
-    fn kept_and_counted(
-        s: &OfficeStore,
-    ) -> (Vec<(String, i64, i64, i64)>, Vec<(String, i64, i64, i64)>) {
+    /// A queue, a counter (0: any), how many wait there and how many of them have priority.
+    type Count = (String, i64, i64, i64);
+
+    /// The counts as kept by the triggers and as counted from the tickets themselves.
+    fn kept_and_counted(s: &OfficeStore) -> (Vec<Count>, Vec<Count>) {
         let rows = |sql: &str| {
             s.read(|tx| {
                 tx.query(sql, &[])?
