@@ -87,6 +87,17 @@ pub(in crate::office) fn split_queues(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// A site's open counters: ?1 now, ?2 the idle cutoff, ?3 the site. Every console view
+/// asks it, so each counter's session is a lookup (`clerk_session_by_clerk`).
+const OPEN_COUNTERS: &str =
+    "SELECT counter_state.counter, clerk.name, counter_state.paused, counter_state.queues
+     FROM counter_state JOIN clerk ON clerk.id = counter_state.clerk_id
+     WHERE counter_state.site_id = ?3 AND counter_state.open = 1
+         AND EXISTS (SELECT 1 FROM clerk_session s
+         WHERE s.clerk_id = counter_state.clerk_id AND s.counter = counter_state.counter
+             AND s.expires_at > ?1 AND s.last_seen > ?2)
+     ORDER BY counter_state.counter";
+
 /// The site's counters with a live session, by number.
 pub(in crate::office) fn open_counters(
     tx: &mut Tx,
@@ -94,13 +105,7 @@ pub(in crate::office) fn open_counters(
     now: DateTime<Utc>,
 ) -> Result<Vec<OpenCounter>> {
     tx.query(
-        "SELECT counter_state.counter, clerk.name, counter_state.paused, counter_state.queues
-         FROM counter_state JOIN clerk ON clerk.id = counter_state.clerk_id
-         WHERE counter_state.site_id = ?3 AND counter_state.open = 1
-             AND EXISTS (SELECT 1 FROM clerk_session s
-             WHERE s.clerk_id = counter_state.clerk_id AND s.counter = counter_state.counter
-                 AND s.expires_at > ?1 AND s.last_seen > ?2)
-         ORDER BY counter_state.counter",
+        OPEN_COUNTERS,
         sql_params![&ts(now), &idle_cutoff(now), site.0],
     )?
     .iter()
@@ -160,6 +165,42 @@ fn queue_service(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::office::test_db::Backend;
+
+    /// The two reads every console view makes that grew with the office: the open
+    /// counters' sessions are looked up, not scanned, and the catalogue's rev is read
+    /// without walking its body (SQLite stores a row's columns in order).
+    #[test]
+    fn a_view_looks_up_sessions_and_the_catalogue_rev() {
+        let (_db, s) = super::super::fixtures::open(Backend::Sqlite);
+        let plan: Vec<String> = s
+            .read(|tx| {
+                let sql = format!("EXPLAIN QUERY PLAN {OPEN_COUNTERS}");
+                tx.query(&sql, sql_params!["now", "cutoff", 1i64])?
+                    .iter()
+                    .map(|r| r.text(3))
+                    .collect()
+            })
+            .unwrap();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("clerk_session_by_clerk (clerk_id=? AND counter=?)"))
+                && !plan.iter().any(|p| p.starts_with("SCAN")),
+            "{plan:?}"
+        );
+        let columns: Vec<String> = s
+            .read(|tx| {
+                tx.query(
+                    "SELECT name FROM pragma_table_info('catalogue') ORDER BY cid",
+                    &[],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect()
+            })
+            .unwrap();
+        assert_eq!(columns, ["id", "rev", "body"]);
+    }
 
     #[test]
     fn queue_lists_split_without_empties() {

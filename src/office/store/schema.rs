@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = migrations![
     7 => "0007_sites",
     8 => "0008_waiting_in_issue_order",
     9 => "0009_waiting_counts",
+    10 => "0010_view_lookups",
 ];
 
 /// Schema version this build writes.
