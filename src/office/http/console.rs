@@ -147,8 +147,9 @@ async fn counter_action(
     };
     let today = app.today();
     let asked = asked.0.map(|site| site.id);
-    // The session is checked in the action's own call: one group commit to wait for, not
-    // two. The view is read after the commit, on the reader, off the writers' path.
+    // The session is checked and the answer's view read in the action's own call: one
+    // group commit to wait for, and the writer reads the view from pages it holds, where a
+    // reader would read them afresh after every commit.
     let acted = app
         .with_store(move |s| {
             let now = Utc::now();
@@ -158,21 +159,19 @@ async fn counter_action(
             };
             // A page of another site may not drive this counter: refused before acting.
             if asked.is_some_and(|site| site != session.site) {
-                return Ok(Ok((session, None)));
+                return Ok(Ok((session.site, None)));
             }
-            let result = s.counter_action(&session, &action, now, today);
-            Ok(Ok((session, Some(result))))
+            let result = s
+                .counter_action(&session, &action, now, today)
+                .and_then(|()| s.counter_view(&session, now, today));
+            Ok(Ok((session.site, Some(result))))
         })
         .await?;
-    let (session, result) =
+    let (site, result) =
         acted.map_err(|reading| if reading { no_counter() } else { login_first() })?;
     let result = result.ok_or_else(wrong_site)?;
     // Even a refusal may have changed something ("next" finishes the ticket served before
     // it finds nobody waiting).
-    app.changed(session.site);
-    result?;
-    let view = app
-        .read_store(move |s| s.counter_view(&session, Utc::now(), today))
-        .await?;
-    Ok(Json(view).into_response())
+    app.changed(site);
+    Ok(Json(result?).into_response())
 }
