@@ -38,7 +38,7 @@ struct Waiting<C: Send + 'static> {
 }
 
 /// A connection taken from the pool; dropped, it goes back, to the next waiter if any.
-pub(super) struct Lease<C: Send + 'static> {
+struct Lease<C: Send + 'static> {
     conn: Option<C>,
     pool: Arc<Pool<C>>,
 }
@@ -76,7 +76,7 @@ impl<C: Send + 'static> Pool<C> {
     }
 
     /// A free connection, or the next one given back that `urgency` entitles it to.
-    pub(super) async fn take(self: &Arc<Self>, urgency: Urgency) -> anyhow::Result<Lease<C>> {
+    async fn take(self: &Arc<Self>, urgency: Urgency) -> anyhow::Result<Lease<C>> {
         let rx = {
             let mut waiting = self.lock();
             if let Some(conn) = waiting.free.pop() {

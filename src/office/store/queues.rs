@@ -165,6 +165,7 @@ fn queue_service(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::office::store::fixtures::open;
     use crate::office::test_db::Backend;
 
     /// The two reads every console view makes that grew with the office: the open
@@ -172,7 +173,7 @@ mod tests {
     /// without walking its body (SQLite stores a row's columns in order).
     #[test]
     fn a_view_looks_up_sessions_and_the_catalogue_rev() {
-        let (_db, s) = super::super::fixtures::open(Backend::Sqlite);
+        let (_db, s) = open(Backend::Sqlite);
         let plan: Vec<String> = s
             .read(|tx| {
                 let sql = format!("EXPLAIN QUERY PLAN {OPEN_COUNTERS}");
