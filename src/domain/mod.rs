@@ -3,6 +3,7 @@
 pub mod calling;
 pub mod clock;
 pub mod collate;
+pub mod contrast;
 pub mod dossier;
 pub mod dossier_code;
 pub mod hours;

@@ -5,6 +5,7 @@
 //! which resets every flow's state and properties. All state lives here; the .slint side
 //! only shows it.
 
+mod access;
 mod admin;
 mod catalogue;
 mod factor;
@@ -29,9 +30,10 @@ use crate::kiosk::store::{FieldRow, Numbering, Store};
 use crate::kiosk::sync::SyncHandle;
 use crate::printer::Profile;
 use crate::ui::{
-    AdminAdapter, App, CatalogueAdapter, FieldItem, LookupAdapter, NavigationAdapter, Page,
-    TicketAdapter,
+    AccessAdapter, AdminAdapter, App, CatalogueAdapter, FieldItem, LookupAdapter,
+    NavigationAdapter, Page, TicketAdapter,
 };
+use access::AccessState;
 use admin::AdminState;
 use catalogue::{CatalogueState, CatalogueView};
 use lookup::LookupState;
@@ -71,6 +73,8 @@ pub struct Controller {
     lookup: RefCell<LookupState>,
     catalogue: RefCell<CatalogueState>,
     admin: RefCell<AdminState>,
+    /// The citizen's own modes; going home turns them off.
+    access: Cell<AccessState>,
     idle: Timer,
     confirmation: Timer,
     /// Runs for a moment after a ticket appears: the second tap of a double tap must not
@@ -122,6 +126,7 @@ impl Controller {
             lookup: RefCell::default(),
             catalogue: RefCell::default(),
             admin: RefCell::default(),
+            access: Cell::default(),
             idle: Timer::default(),
             confirmation: Timer::default(),
             tap_guard: Timer::default(),
@@ -169,6 +174,11 @@ impl Controller {
             c.set_language(next);
         }));
         nav.on_activity(with(&w, |c| c.restart_idle()));
+
+        let access = app.global::<AccessAdapter>();
+        access.on_toggle_high_contrast(with(&w, |c| c.toggle_high_contrast()));
+        access.on_toggle_large_text(with(&w, |c| c.toggle_large_text()));
+        access.on_toggle_guidance(with(&w, |c| c.toggle_guidance()));
 
         let ticket = app.global::<TicketAdapter>();
         ticket.on_take_ticket(with(&w, |c| c.take_ticket()));
@@ -252,6 +262,7 @@ impl Controller {
         *self.lookup.borrow_mut() = LookupState::default();
         *self.catalogue.borrow_mut() = CatalogueState::default();
         *self.admin.borrow_mut() = AdminState::default();
+        self.set_access(AccessState::default());
         if let Some(app) = self.ui() {
             ticket::reset_ui(&app);
             lookup::reset_ui(&app);

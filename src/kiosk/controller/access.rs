@@ -1,0 +1,50 @@
+//! The citizen's own modes: high contrast, large text and spoken guidance. They belong to
+//! one citizen's session, so going home turns them all off for the next.
+
+use slint::ComponentHandle;
+
+use super::Controller;
+use crate::ui::{AccessAdapter, App};
+
+/// Which modes are on.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct AccessState {
+    pub(super) high_contrast: bool,
+    pub(super) large_text: bool,
+    pub(super) guidance: bool,
+}
+
+impl Controller {
+    pub(super) fn toggle_high_contrast(&self) {
+        let mut s = self.access.get();
+        s.high_contrast = !s.high_contrast;
+        self.set_access(s);
+    }
+
+    pub(super) fn toggle_large_text(&self) {
+        let mut s = self.access.get();
+        s.large_text = !s.large_text;
+        self.set_access(s);
+    }
+
+    pub(super) fn toggle_guidance(&self) {
+        let mut s = self.access.get();
+        s.guidance = !s.guidance;
+        self.set_access(s);
+    }
+
+    /// Puts the modes in force and on screen.
+    pub(super) fn set_access(&self, s: AccessState) {
+        self.access.set(s);
+        if let Some(app) = self.ui() {
+            show(&app, s);
+        }
+    }
+}
+
+fn show(app: &App, s: AccessState) {
+    let a = app.global::<AccessAdapter>();
+    a.set_high_contrast(s.high_contrast);
+    a.set_large_text(s.large_text);
+    a.set_guidance(s.guidance);
+}
