@@ -243,6 +243,11 @@ fn modes_are_the_citizens_own(app: &App) {
     tap(app, "Tương phản cao");
     assert!(!app.global::<AccessAdapter>().get_high_contrast());
     tap(app, "Tương phản cao");
+    // Home is not the end of the session: the modes stay with the citizen.
+    tap(app, "Trang chủ");
+    assert_eq!(page(app), Page::Home);
+    assert!(app.global::<AccessAdapter>().get_high_contrast());
+    assert!(app.global::<AccessAdapter>().get_large_text());
     // The citizen leaves: after the idle timeout the kiosk is home in its normal look.
     mock_elapsed_time(Duration::from_secs(31));
     assert_eq!(page(app), Page::Home);

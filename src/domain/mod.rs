@@ -6,6 +6,7 @@ pub mod collate;
 pub mod contrast;
 pub mod dossier;
 pub mod dossier_code;
+pub mod guide;
 pub mod hours;
 pub mod mask;
 pub mod numbering;

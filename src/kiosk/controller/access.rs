@@ -33,6 +33,24 @@ impl Controller {
         self.set_access(s);
     }
 
+    /// Shows (and, with guidance, says) that the session ends in `seconds`.
+    pub(super) fn warn_idle(&self, seconds: u32) {
+        if let Some(app) = self.ui() {
+            app.global::<AccessAdapter>()
+                .set_idle_warning_seconds(i32::try_from(seconds).unwrap_or(i32::MAX));
+        }
+    }
+
+    pub(super) fn clear_idle_warning(&self) {
+        self.idle_warning.stop();
+        if let Some(app) = self.ui() {
+            app.global::<AccessAdapter>().set_idle_warning_seconds(0);
+        }
+    }
+
+    /// A new page is showing.
+    pub(super) fn page_changed(&self) {}
+
     /// Puts the modes in force and on screen.
     pub(super) fn set_access(&self, s: AccessState) {
         self.access.set(s);

@@ -26,6 +26,7 @@ use super::printing::PrintQueue;
 use super::upkeep::Upkeep;
 use crate::auth::PinGuard;
 use crate::config::{Config, Language};
+use crate::domain::guide;
 use crate::kiosk::store::{FieldRow, Numbering, Store};
 use crate::kiosk::sync::SyncHandle;
 use crate::printer::Profile;
@@ -46,6 +47,8 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// Everything the controller needs; built by `kiosk::run` or by tests.
 pub struct Controller {
     app: slint::Weak<App>,
+    /// This controller, for timers that outlive a call.
+    me: Weak<Controller>,
     config: Config,
     profile: Profile,
     store: RefCell<Store>,
@@ -76,6 +79,8 @@ pub struct Controller {
     /// The citizen's own modes; going home turns them off.
     access: Cell<AccessState>,
     idle: Timer,
+    /// Warns a guided citizen before `idle` strikes.
+    idle_warning: Timer,
     confirmation: Timer,
     /// Runs for a moment after a ticket appears: the second tap of a double tap must not
     /// dismiss the number the citizen has not yet read.
@@ -106,8 +111,9 @@ impl Controller {
             Ok(None) => {}
             Err(e) => log::error!("cannot read the PIN guard state: {e:#}"),
         }
-        let ctrl = Rc::new(Controller {
+        let ctrl = Rc::new_cyclic(|me| Controller {
             app: app.as_weak(),
+            me: me.clone(),
             config,
             profile,
             store: RefCell::new(store),
@@ -128,6 +134,7 @@ impl Controller {
             admin: RefCell::default(),
             access: Cell::default(),
             idle: Timer::default(),
+            idle_warning: Timer::default(),
             confirmation: Timer::default(),
             tap_guard: Timer::default(),
             tick: Timer::default(),
@@ -188,7 +195,7 @@ impl Controller {
         }));
         ticket.on_ticket_tapped(with(&w, |c| {
             if !c.tap_guard.running() {
-                c.go_home();
+                c.end_session();
             }
         }));
 
@@ -232,27 +239,61 @@ impl Controller {
             app.global::<NavigationAdapter>().set_page(page);
         }
         self.restart_idle();
+        self.page_changed();
     }
 
-    /// Restarts the idle countdown that clears the screen and returns home.
+    /// Restarts the idle countdown that ends the session: longer, and announced before it
+    /// strikes, while guidance is on.
     pub(super) fn restart_idle(&self) {
-        let secs = self.config.kiosk.idle_timeout_seconds.max(1) as u64;
-        let app = self.app.clone();
+        self.clear_idle_warning();
+        let secs = self.idle_seconds();
+        let me = self.me.clone();
         self.idle.start(
             TimerMode::SingleShot,
-            Duration::from_secs(secs),
+            Duration::from_secs(secs.into()),
             move || {
-                if let Some(app) = app.upgrade() {
-                    app.global::<NavigationAdapter>().invoke_go_home();
+                if let Some(c) = me.upgrade() {
+                    c.end_session();
                 }
             },
         );
+        if self.access.get().guidance {
+            let at = guide::idle_warning_at(secs, guide::IDLE_WARNING_SECONDS);
+            let me = self.me.clone();
+            self.idle_warning.start(
+                TimerMode::SingleShot,
+                Duration::from_secs(at.into()),
+                move || {
+                    if let Some(c) = me.upgrade() {
+                        c.warn_idle(secs - at);
+                    }
+                },
+            );
+        }
     }
 
-    /// Home is where every session ends: nothing of it stays for the next citizen, who
-    /// also meets the kiosk in its configured language. Each flow's state goes back to its
-    /// `Default` and each flow's properties to their empty values, so a field added to a
-    /// flow is forgotten without a line here.
+    /// The idle timeout in force: the configured one, or the longer one of guidance.
+    pub(super) fn idle_seconds(&self) -> u32 {
+        let secs = self.config.kiosk.idle_timeout_seconds.max(1);
+        if self.access.get().guidance {
+            guide::guided_idle_seconds(secs)
+        } else {
+            secs
+        }
+    }
+
+    /// The session is over (the citizen left, or finished with the ticket): home, and the
+    /// citizen's own modes off for the next one.
+    pub(super) fn end_session(&self) {
+        self.set_access(AccessState::default());
+        self.go_home();
+    }
+
+    /// Home forgets every flow: nothing of it stays for the next citizen, who also meets
+    /// the kiosk in its configured language. Each flow's state goes back to its `Default`
+    /// and each flow's properties to their empty values, so a field added to a flow is
+    /// forgotten without a line here. The citizen's modes stay until the session ends
+    /// (`end_session`): pressing Home must not take away large text or guidance.
     pub(super) fn go_home(&self) {
         self.confirmation.stop();
         self.tap_guard.stop();
@@ -262,7 +303,6 @@ impl Controller {
         *self.lookup.borrow_mut() = LookupState::default();
         *self.catalogue.borrow_mut() = CatalogueState::default();
         *self.admin.borrow_mut() = AdminState::default();
-        self.set_access(AccessState::default());
         if let Some(app) = self.ui() {
             ticket::reset_ui(&app);
             lookup::reset_ui(&app);
@@ -274,7 +314,15 @@ impl Controller {
         if self.language.get() != self.config.kiosk.language {
             self.set_language(self.config.kiosk.language);
         }
-        self.idle.stop();
+        // With a mode on, the idle timer keeps running at home, so the modes end with the
+        // session even when the citizen leaves from here.
+        if self.access.get() == AccessState::default() {
+            self.idle.stop();
+            self.clear_idle_warning();
+        } else {
+            self.restart_idle();
+        }
+        self.page_changed();
     }
 
     /// The board clock, corrected by the office's once the sync knows it.
@@ -328,15 +376,21 @@ impl Controller {
             .unwrap_or_else(|| code.to_string())
     }
 
-    /// Leaves the ticket on screen for `secs`, then goes home.
+    /// Leaves the ticket on screen for `secs` (a guided citizen gets the guided idle
+    /// time, to hear it and ask again), then ends the session.
     pub(super) fn return_home_after(&self, secs: u32) {
-        let app = self.app.clone();
+        let secs = if self.access.get().guidance {
+            secs.max(self.idle_seconds())
+        } else {
+            secs.max(1)
+        };
+        let me = self.me.clone();
         self.confirmation.start(
             TimerMode::SingleShot,
-            Duration::from_secs(secs.max(1) as u64),
+            Duration::from_secs(secs.into()),
             move || {
-                if let Some(app) = app.upgrade() {
-                    app.global::<NavigationAdapter>().invoke_go_home();
+                if let Some(c) = me.upgrade() {
+                    c.end_session();
                 }
             },
         );
