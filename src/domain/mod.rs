@@ -8,6 +8,7 @@ pub mod dossier_code;
 pub mod hours;
 pub mod mask;
 pub mod numbering;
+pub mod phrases;
 pub mod priority;
 pub mod search;
 pub mod speech;
