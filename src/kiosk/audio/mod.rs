@@ -37,13 +37,14 @@ pub enum Utterance {
 }
 
 /// Called with the new state whenever headphones are plugged in (`true`) or out (`false`),
-/// on a background thread.
+/// on a background thread (so a UI reacts through `slint::invoke_from_event_loop`); it must
+/// not call [`Speaker::on_headphones`] itself.
 pub type HeadphonesCallback = Box<dyn Fn(bool) + Send + 'static>;
 
 /// Says utterances; never blocks the caller.
 pub trait Speaker {
     /// Says `utterances` in `lang`, cutting off whatever is being said: speech is never
-    /// queued behind old speech.
+    /// queued behind old speech (an empty list just cuts it off).
     fn say(&self, lang: Language, utterances: Vec<Utterance>);
 
     /// Stops speaking.
@@ -54,7 +55,9 @@ pub trait Speaker {
         false
     }
 
-    /// Adds a callback told of every plug-in and plug-out from now on.
+    /// Adds a callback told of every plug-in and plug-out from now on. Headphones already
+    /// in when the speaker starts count as a plug-in at its first reading of the jack; a
+    /// callback added later reads [`Speaker::headphones_plugged`] for the state so far.
     fn on_headphones(&self, callback: HeadphonesCallback) {
         drop(callback);
     }
