@@ -10,12 +10,21 @@ fn main() {
     voice_clips();
 }
 
-/// Lists the display board's voice clips (`assets/voice/*.wav`) for the office to embed.
+/// Lists the voice clips for `src/assets.rs` to embed: the display board's
+/// (`assets/voice/*.wav`) and the kiosk's guidance (`assets/voice/guide/{vi,en}/*.wav`).
 fn voice_clips() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice");
+    let voice = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice");
+    clip_table(&voice, "voice_clips.rs");
+    clip_table(&voice.join("guide/vi"), "guide_vi_clips.rs");
+    clip_table(&voice.join("guide/en"), "guide_en_clips.rs");
+}
+
+/// Writes `OUT_DIR/out` as a `&[(name, include_bytes!(path))]` of the WAV files in `dir`,
+/// sorted by name.
+fn clip_table(dir: &std::path::Path, out: &str) {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut clips: Vec<_> = std::fs::read_dir(&dir)
-        .expect("assets/voice exists")
+    let mut clips: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "wav"))
         .collect();
@@ -29,7 +38,6 @@ fn voice_clips() {
         ));
     }
     code.push_str("]\n");
-    let out =
-        std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("voice_clips.rs");
-    std::fs::write(out, code).expect("write voice_clips.rs");
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join(out);
+    std::fs::write(out, code).expect("write a clip table");
 }

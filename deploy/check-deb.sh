@@ -10,8 +10,9 @@ fail() { echo "check-deb: $*" >&2; exit 1; }
 field() { dpkg-deb --field "$deb" "$1"; }
 [ "$(field Package)" = motcua ] || fail "Package is $(field Package)"
 depends=$(field Depends)
-# The board build links libinput, libudev and xkbcommon; dpkg-shlibdeps found them.
-for lib in libc6 libinput10 libudev1 libxkbcommon0 systemd procps; do
+# The board build links libinput, libudev and xkbcommon; dpkg-shlibdeps found them. The
+# voice guidance runs aplay, amixer (alsa-utils) and espeak-ng.
+for lib in libc6 libinput10 libudev1 libxkbcommon0 systemd procps alsa-utils espeak-ng; do
     grep -q "\b$lib\b" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 

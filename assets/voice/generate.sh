@@ -7,22 +7,15 @@
 #
 # Needs espeak-ng, sox and python3 (Debian: apt-get install -y espeak-ng sox python3).
 # Usage: assets/voice/generate.sh    (from anywhere; writes next to this script)
+# The kiosk's guidance clips are made by generate-guide.sh; both share clip.sh.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 speech_rs="$here/../../src/domain/speech.rs"
 
-# Voice settings: words per minute, pitch (0-99, espeak-ng's default is 50), sample rate.
-speed=140
-pitch=42
-rate=16000
-
-for tool in espeak-ng sox python3; do
-    command -v "$tool" >/dev/null || {
-        echo "generate.sh: $tool is missing (apt-get install -y espeak-ng sox python3)" >&2
-        exit 1
-    }
-done
+# shellcheck source=clip.sh
+. "$here/clip.sh"
+need_tools espeak-ng sox python3
 
 # Spellings that espeak-ng reads better than the written text; the clip still says the text.
 # espeak-ng reads "gi" alone as a bare consonant, so J's name is given as "di" (both are /zi/).
@@ -47,15 +40,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "$(espeak-ng --version | sed 's/ *Data at:.*//')"
 while IFS=$'\t' read -r name text; do
-    espeak-ng -v vi -s "$speed" -p "$pitch" -w "$tmp/raw.wav" "$(spoken_text "$name" "$text")"
-    # Lower by 1.5 dB (resampling would clip a few peaks), resample, and cut the silence at
-    # both ends: before the first sound above 0.5% of full scale, and after the last above
-    # 0.1% (espeak-ng's output is silent there, and this keeps the faint release of a final
-    # stop: the p of "ép", the t of "một"). Then a 5 ms fade-in, a 15 ms fade-out and a
-    # little padding, so the clips join without clicks and without long gaps.
-    sox -D "$tmp/raw.wav" -r "$rate" -b 16 -c 1 "$tmp/trimmed.wav" \
-        gain -1.5 rate -v "$rate" silence 1 0.005 0.5% reverse silence 1 0.002 0.1% reverse
-    sox -D "$tmp/trimmed.wav" "$here/$name.wav" fade q 0.005 -0 0.015 pad 0.01 0.04
+    make_clip vi "$(spoken_text "$name" "$text")" "$here/$name.wav"
     printf '%-14s %5.2f s  %s\n' "$name" "$(soxi -D "$here/$name.wav")" "$text"
 done <<<"$clips"
 

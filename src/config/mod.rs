@@ -18,8 +18,8 @@ use crate::catalogue::Catalogue;
 use crate::domain::hours::Hours;
 
 pub use types::{
-    AdminConfig, FlowControl, KioskConfig, Language, LookupConfig, OfficeConfig, PrinterConfig,
-    PrinterKind, QueueConfig, SyncConfig, DEMO_PIN_HASH,
+    AdminConfig, AudioConfig, FlowControl, KioskConfig, Language, LookupConfig, OfficeConfig,
+    PrinterConfig, PrinterKind, QueueConfig, SyncConfig, DEMO_PIN_HASH,
 };
 
 /// A refused configuration: where and what, displayed as `path:line:column: message`.
@@ -73,6 +73,8 @@ pub struct Config {
     pub lookup: LookupConfig,
     /// The office server this kiosk syncs with.
     pub sync: SyncConfig,
+    /// Spoken guidance.
+    pub audio: AudioConfig,
 }
 
 impl Default for Config {
@@ -87,6 +89,7 @@ impl Default for Config {
             admin: AdminConfig::default(),
             lookup: LookupConfig::default(),
             sync: SyncConfig::default(),
+            audio: AudioConfig::default(),
         }
     }
 }

@@ -18,6 +18,20 @@ pub(super) struct RawConfig {
     pub(super) admin: Option<RawAdmin>,
     pub(super) lookup: Option<RawLookup>,
     pub(super) sync: Option<RawSync>,
+    pub(super) audio: Option<RawAudio>,
+}
+
+/// `[audio]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAudio {
+    pub(super) enabled: Option<bool>,
+    pub(super) device: Option<Spanned<String>>,
+    pub(super) headphones_device: Option<Spanned<String>>,
+    pub(super) headphones_jack: Option<Spanned<String>>,
+    pub(super) card: Option<Spanned<String>>,
+    pub(super) player: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(super) synth: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[sync]` as written.
@@ -110,6 +124,7 @@ pub(super) struct RawKiosk {
     pub(super) confirmation_seconds: Option<Spanned<u32>>,
     pub(super) retention_days: Option<Spanned<u32>>,
     pub(super) max_store_mb: Option<Spanned<u32>>,
+    pub(super) wait_area: Option<Spanned<String>>,
 }
 
 impl RawConfig {

@@ -147,6 +147,11 @@ impl Config {
         );
         s.push_str(&format!("max_store_mb = {}\n", def.kiosk.max_store_mb));
         s.push_str(
+            "# Where citizens wait for their number: shown with the ticket, and said after\n\
+             # \"Xin mời bạn chờ tại\" by the voice guidance (one line, at most 100 characters).\n",
+        );
+        s.push_str(&format!("wait_area = {}\n", toml_str(&def.kiosk.wait_area)));
+        s.push_str(
             "\n[admin]\n\
              # Staff open the admin view (printer state, reprints) by holding the office name\n\
              # for 3 seconds and typing the PIN. Make the hash with `motcua admin-pin`;\n\
@@ -206,8 +211,44 @@ impl Config {
             "number_timeout_ms = {}\n",
             def.sync.number_timeout_ms
         ));
+        s.push_str(&audio_section(&def.audio));
         s
     }
+}
+
+/// `[audio]`: the voice guidance for blind citizens.
+fn audio_section(a: &super::AudioConfig) -> String {
+    let mut s = String::from(
+        "\n[audio]\n\
+         # Spoken guidance for blind citizens (headphones or the loudspeaker), through ALSA.\n\
+         # false keeps the kiosk silent.\n",
+    );
+    s.push_str(&format!("enabled = {}\n", a.enabled));
+    s.push_str("# The loudspeaker's ALSA device (`aplay -L` lists them).\n");
+    s.push_str(&format!("device = {}\n", toml_str(&a.device)));
+    s.push_str(
+        "# With headphones plugged in, the guidance goes to their device instead, for privacy,\n\
+         # and plugging them in starts it. Both keys or neither; the jack is a mixer control\n\
+         # of the card below (`amixer -c 0 controls | grep -i jack`).\n\
+         # headphones_device = \"plughw:0,0\"\n\
+         # headphones_jack = \"Headphone Jack\"\n",
+    );
+    s.push_str(&format!("card = {}\n", toml_str(&a.card)));
+    s.push_str("# The player: the WAV comes on its stdin, {device} is the device in use.\n");
+    s.push_str(&format!("player = {}\n", toml_array(&a.player)));
+    s.push_str(
+        "# The synthesiser for names from the catalogue and the waiting area; it writes a WAV\n\
+         # to stdout. {voice} is \"vi\" or \"en-us\"; {text}, if present, is the text,\n\
+         # otherwise the text goes to its stdin.\n",
+    );
+    s.push_str(&format!("synth = {}\n", toml_array(&a.synth)));
+    s
+}
+
+/// A TOML array of basic strings.
+fn toml_array(words: &[String]) -> String {
+    let words: Vec<String> = words.iter().map(|w| toml_str(w)).collect();
+    format!("[{}]", words.join(", "))
 }
 
 /// A TOML basic string; our defaults contain no control characters.

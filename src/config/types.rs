@@ -174,7 +174,7 @@ pub struct PrinterConfig {
 }
 
 /// Default screen language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// Vietnamese.
@@ -202,6 +202,57 @@ pub struct KioskConfig {
     pub retention_days: u32,
     /// Megabytes the store's rows may take before retention shortens and finished dossiers go.
     pub max_store_mb: u32,
+    /// Where citizens wait for their number, shown and said after "Xin mời bạn chờ tại".
+    pub wait_area: String,
+}
+
+/// Where citizens wait when the file does not say.
+const DEFAULT_WAIT_AREA: &str = "khu vực chờ trước các quầy";
+
+/// `[audio]`: the spoken guidance for blind citizens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioConfig {
+    /// Whether the kiosk speaks at all.
+    pub enabled: bool,
+    /// The ALSA device of the loudspeaker.
+    pub device: String,
+    /// The ALSA device of the headphone socket, used while headphones are plugged in.
+    pub headphones_device: Option<String>,
+    /// The ALSA control that tells whether headphones are plugged in ("Headphone Jack").
+    pub headphones_jack: Option<String>,
+    /// The sound card whose mixer has that control (`amixer -c CARD`).
+    pub card: String,
+    /// The player's argument vector; `{device}` is replaced, the WAV comes on its stdin.
+    pub player: Vec<String>,
+    /// The synthesiser's argument vector; `{voice}` and `{text}` are replaced (without
+    /// `{text}` the text goes to its stdin), and it writes a WAV to its stdout.
+    pub synth: Vec<String>,
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect();
+        AudioConfig {
+            enabled: true,
+            device: "default".to_string(),
+            headphones_device: None,
+            headphones_jack: None,
+            card: "0".to_string(),
+            player: argv(&["aplay", "-q", "-D", "{device}", "-t", "wav", "-"]),
+            // The text goes on stdin: catalogue text as an argument could pass for an option.
+            synth: argv(&[
+                "espeak-ng",
+                "-v",
+                "{voice}",
+                "-s",
+                "140",
+                "-p",
+                "42",
+                "--stdout",
+                "--stdin",
+            ]),
+        }
+    }
 }
 
 impl Default for OfficeConfig {
@@ -237,6 +288,7 @@ impl Default for KioskConfig {
             confirmation_seconds: 10,
             retention_days: 90,
             max_store_mb: 256,
+            wait_area: DEFAULT_WAIT_AREA.to_string(),
         }
     }
 }

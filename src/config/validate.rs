@@ -1,6 +1,7 @@
 //! The checks: raw values become the typed configuration, and every mistake becomes a
 //! `ConfigError` at the file, line and column of the offending value.
 
+mod audio;
 mod hours;
 mod queues;
 
@@ -60,6 +61,7 @@ impl Ctx<'_> {
         let admin = self.admin(raw.admin)?;
         let lookup = self.lookup(raw.lookup, &queues)?;
         let sync = self.sync(raw.sync)?;
+        let audio = self.audio(raw.audio)?;
         Ok(Config {
             office,
             hours,
@@ -69,6 +71,7 @@ impl Ctx<'_> {
             admin,
             lookup,
             sync,
+            audio,
         })
     }
 
@@ -354,6 +357,9 @@ impl Ctx<'_> {
         )?;
         k.max_store_mb =
             self.at_least(raw.max_store_mb, k.max_store_mb, 16, "kiosk.max_store_mb")?;
+        if let Some(w) = raw.wait_area {
+            k.wait_area = self.wait_area(w)?;
+        }
         Ok(k)
     }
 }

@@ -10,6 +10,7 @@ pub mod guide;
 pub mod hours;
 pub mod mask;
 pub mod numbering;
+pub mod phrases;
 pub mod priority;
 pub mod search;
 pub mod speech;

@@ -217,8 +217,18 @@ pub fn letter_clip(c: char) -> Option<&'static str> {
 /// (spaces, dashes, letters without a clip) is skipped.
 pub fn announcement(ticket: &str, counter: u32) -> Vec<&'static str> {
     let mut clips = vec!["moi_cong_dan"];
+    clips.extend(label_words(ticket));
+    clips.push("den_quay_so");
+    clips.extend(number_words(counter));
+    clips
+}
+
+/// The clips that read a ticket label such as "A012" ("a mười hai"), as [`announcement`]
+/// reads it.
+pub fn label_words(label: &str) -> Vec<&'static str> {
+    let mut clips = Vec::new();
     let mut digits = String::new();
-    for c in ticket.chars().chain(std::iter::once(' ')) {
+    for c in label.chars().chain(std::iter::once(' ')) {
         if c.is_ascii_digit() {
             digits.push(c);
             continue;
@@ -229,8 +239,13 @@ pub fn announcement(ticket: &str, counter: u32) -> Vec<&'static str> {
         }
         clips.extend(letter_clip(c));
     }
-    clips.push("den_quay_so");
-    clips.extend(number_words(counter));
+    clips
+}
+
+/// The clips that read any `u64`: as [`number_words`] up to `u32::MAX`, digit by digit above.
+pub fn number_words_u64(n: u64) -> Vec<&'static str> {
+    let mut clips = Vec::new();
+    read_digits(&n.to_string(), &mut clips);
     clips
 }
 
@@ -394,6 +409,21 @@ mod tests {
             say(&announcement("A12345678901", 1)),
             "Mời công dân có số thứ tự a một hai ba bốn năm sáu bảy tám chín không một \
              đến quầy số một"
+        );
+    }
+
+    #[test]
+    fn reads_labels_and_large_numbers() {
+        assert_eq!(say(&label_words("A012")), "a mười hai");
+        assert_eq!(say(&label_words("")), "");
+        assert_eq!(number_words_u64(21), number_words(21));
+        assert_eq!(
+            number_words_u64(u64::from(u32::MAX)),
+            number_words(u32::MAX)
+        );
+        assert_eq!(
+            say(&number_words_u64(10_000_000_000)),
+            "một không không không không không không không không không không"
         );
     }
 

@@ -1,6 +1,7 @@
 //! The touchscreen kiosk: the controller behind the Slint UI, printing off the UI thread,
 //! and start-up (windowed, or headless for screenshots and the start-up benchmark).
 
+pub mod audio;
 pub mod controller;
 pub mod demo;
 pub mod doctor;

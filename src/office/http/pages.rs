@@ -1,6 +1,6 @@
 //! The pages as files: HTML, each page's CSS and script (no inline ones: the pages' CSP
 //! allows only the office's own files) embedded from `src/office/web/`,
-//! the board's voice clips from `assets/voice/` (listed by build.rs).
+//! the board's voice clips from `crate::assets::VOICE`.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -12,9 +12,7 @@ use super::error::HttpError;
 use super::extract::PathParams;
 use super::site::site_named;
 use super::state::App;
-
-/// The voice clips, embedded by build.rs: (name, WAV bytes).
-const VOICE: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/voice_clips.rs"));
+use crate::assets::VOICE;
 
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
