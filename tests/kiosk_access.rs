@@ -18,6 +18,7 @@ use slint::{ComponentHandle, Model};
 
 use motcua::config::Config;
 use motcua::domain::contrast::{ratio, Rgb, NON_TEXT, TEXT_AAA};
+use motcua::kiosk::audio::RecordingSpeaker;
 use motcua::kiosk::{self, KioskApp};
 use motcua::ui::{AccessAdapter, App, CatalogueAdapter, NavigationAdapter, Page, Theme};
 
@@ -114,6 +115,8 @@ fn kiosk_access() {
     both_palettes_keep_their_contrast(app);
     modes_are_the_citizens_own(app);
     every_page_in_each_mode(app);
+    drop(kiosk);
+    guided_by_voice_alone(&at);
 }
 
 /// A colour of the theme as the screen shows it.
@@ -317,4 +320,331 @@ fn every_page_in_each_mode(app: &App) {
             app.global::<NavigationAdapter>().invoke_go_home();
         }
     }
+}
+
+const DOWN: &str = "\u{F701}";
+const UP: &str = "\u{F700}";
+const ENTER: &str = "\n";
+const HOME: &str = "\u{F729}";
+const ESCAPE: &str = "\u{1b}";
+const INSERT: &str = "\u{F727}";
+
+/// Presses a key, as a USB keypad does.
+fn press(app: &App, key: &str) {
+    use slint::platform::WindowEvent;
+    let text: slint::SharedString = key.into();
+    app.window()
+        .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+    app.window()
+        .dispatch_event(WindowEvent::KeyReleased { text });
+}
+
+/// Types `text` as a keyboard-wedge scanner does, then Enter.
+fn scan(app: &App, text: &str) {
+    for c in text.chars() {
+        if c.is_uppercase() {
+            press(app, "\u{10}");
+        }
+        press(app, &c.to_string());
+    }
+    press(app, ENTER);
+}
+
+/// What the speaker said last, as text.
+fn last(speaker: &RecordingSpeaker) -> Vec<String> {
+    speaker.last().expect("something was said").1
+}
+
+fn said(speaker: &RecordingSpeaker, expected: &[&str]) {
+    assert_eq!(last(speaker), expected);
+}
+
+/// Lets the print worker finish and the UI collect its outcome.
+fn let_print(app: &App) {
+    for _ in 0..100 {
+        mock_elapsed_time(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = app;
+}
+
+fn processing_dossier() -> motcua::dossier_import::DossierRecord {
+    use motcua::domain::dossier::DossierStatus;
+    let t = |d: u32, h: u32| {
+        Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap() - chrono::TimeDelta::hours(7)
+    };
+    motcua::dossier_import::DossierRecord {
+        code: motcua::domain::dossier_code::parse_code("H15.50.05.13-261120-0975").unwrap(),
+        status: DossierStatus::Processing,
+        procedure_code: "1.001193".into(),
+        applicant_name: "Nguyễn Văn An".into(),
+        received_at: t(20, 8),
+        due_at: Some(t(24, 16)),
+        finished_at: None,
+        note: String::new(),
+        pickup_place: "Quầy số 2".into(),
+        secret: "7KQ2".into(),
+        phone_last4: "4321".into(),
+    }
+}
+
+/// A blind citizen with a keypad: the ticket, the dossier lookup and the catalogue, each to
+/// its end with the keys alone, hearing each screen; the idle warning; headphones that
+/// start guidance; and the screen as it was for everyone else once guidance is off.
+fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
+    *at.lock().unwrap() = wednesday_morning();
+    let clock: kiosk::Clock = {
+        let at = at.clone();
+        Arc::new(move || *at.lock().unwrap())
+    };
+    let data = tempfile::tempdir().unwrap();
+    {
+        let mut store = kiosk::open_store(data.path()).unwrap();
+        store
+            .import_dossiers(&[processing_dossier()], wednesday_morning())
+            .unwrap();
+    }
+    let mut config = Config::default();
+    config.kiosk.idle_timeout_seconds = 30;
+    config.kiosk.wait_area = "hàng ghế chờ tầng một".into();
+    let speaker = RecordingSpeaker::new();
+    let kiosk =
+        KioskApp::with_speaker(config, data.path(), clock, Box::new(speaker.clone())).unwrap();
+    let app = &kiosk.app;
+    kiosk::set_size(app, 1080, 1920);
+    mock_elapsed_time(Duration::from_millis(100));
+    let before = app.window().take_snapshot().unwrap();
+    snapshot(app, "access-guided-before");
+    let fields = app
+        .global::<motcua::ui::TicketAdapter>()
+        .get_fields()
+        .row_count();
+    let focus = || app.global::<AccessAdapter>().get_focus_key().to_string();
+
+    // The keypad's + starts guidance, with no need to find anything on screen.
+    press(app, "+");
+    assert!(app.global::<AccessAdapter>().get_guidance());
+    let keys = "Bấm phím lên hoặc xuống để nghe từng lựa chọn, phím Enter để chọn, phím Escape để quay lại, phím Insert để nghe lại.";
+    said(
+        &speaker,
+        &[
+            "Đã bật hướng dẫn bằng giọng nói.",
+            keys,
+            "Trang chính.",
+            "3",
+            "lựa chọn.",
+        ],
+    );
+
+    // The ticket: three choices, each said with its place in the list.
+    press(app, DOWN);
+    said(&speaker, &["Lấy số thứ tự.", "1", "trên", "3"]);
+    assert_eq!(focus(), "take-ticket");
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Fields);
+    let n = (fields + 1).to_string();
+    said(
+        &speaker,
+        &["Chọn lĩnh vực cần giải quyết.", &n, "lựa chọn."],
+    );
+    press(app, DOWN);
+    said(&speaker, &["Hộ tịch", "1", "trên", &n]);
+    assert_eq!(focus(), "field:HT");
+    snapshot(app, "access-guided-fields");
+    // Up from the first stays there and says so.
+    press(app, UP);
+    said(&speaker, &["Hết danh sách.", "Hộ tịch", "1", "trên", &n]);
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Priority);
+    said(
+        &speaker,
+        &["Bạn có thuộc nhóm ưu tiên không?", "8", "lựa chọn."],
+    );
+    press(app, DOWN);
+    press(app, DOWN);
+    said(&speaker, &["Người cao tuổi", "2", "trên", "8"]);
+    press(app, UP);
+    said(
+        &speaker,
+        &["Không ưu tiên, lấy số thường.", "1", "trên", "8"],
+    );
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Ticket);
+    said(
+        &speaker,
+        &[
+            "Số thứ tự của bạn là",
+            "A001",
+            "Hộ tịch",
+            "Số người chờ trước bạn:",
+            "0",
+            "Xin mời bạn chờ tại",
+            "hàng ghế chờ tầng một",
+            "1",
+            "lựa chọn.",
+        ],
+    );
+    let_print(app);
+    said(&speaker, &["Xin nhận phiếu ở khe in bên dưới màn hình."]);
+    // Insert says the screen again, the printed ticket included.
+    press(app, INSERT);
+    assert_eq!(last(&speaker)[1], "A001");
+    assert_eq!(
+        last(&speaker)[7],
+        "Xin nhận phiếu ở khe in bên dưới màn hình."
+    );
+    // The ticket stays up while a guided citizen listens: past the sighted 10 s.
+    mock_elapsed_time(Duration::from_secs(15));
+    assert_eq!(page(app), Page::Ticket);
+
+    // The dossier lookup: the receipt under the scanner, the status said.
+    press(app, HOME);
+    assert_eq!(page(app), Page::Home);
+    said(&speaker, &["Trang chính.", "3", "lựa chọn."]);
+    press(app, DOWN);
+    press(app, DOWN);
+    said(&speaker, &["Tra cứu hồ sơ.", "2", "trên", "3"]);
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Lookup);
+    said(
+        &speaker,
+        &[
+            "Tra cứu hồ sơ. Hãy đưa mã vạch trên giấy biên nhận vào máy quét bên dưới màn hình.",
+            "1",
+            "lựa chọn.",
+        ],
+    );
+    scan(app, "H15.50.05.13-261120-0975");
+    assert_eq!(page(app), Page::Dossier);
+    said(
+        &speaker,
+        &[
+            "Hồ sơ của bạn:",
+            "Đang xử lý",
+            "Hẹn trả kết quả",
+            "ngày",
+            "24",
+            "tháng",
+            "11",
+            "Hồ sơ đã quá hạn.",
+            "Nhận kết quả tại",
+            "Quầy số 2",
+            "3",
+            "lựa chọn.",
+        ],
+    );
+    let heard = last(&speaker).join(" ");
+    for private in ["Nguyễn", "4321", "7KQ2"] {
+        assert!(!heard.contains(private), "{private} said aloud");
+    }
+    press(app, DOWN);
+    said(&speaker, &["In tình trạng hồ sơ.", "1", "trên", "3"]);
+    press(app, ENTER);
+    let_print(app);
+    said(&speaker, &["Xin nhận phiếu ở khe in bên dưới màn hình."]);
+    // Escape goes back to where the code was read.
+    press(app, ESCAPE);
+    assert_eq!(page(app), Page::Lookup);
+
+    // The catalogue: a field, a procedure, what to bring, the checklist printed.
+    press(app, HOME);
+    press(app, DOWN);
+    press(app, DOWN);
+    press(app, DOWN);
+    said(&speaker, &["Thủ tục hành chính.", "3", "trên", "3"]);
+    // Past the end: stays on the last choice.
+    press(app, DOWN);
+    said(
+        &speaker,
+        &["Hết danh sách.", "Thủ tục hành chính.", "3", "trên", "3"],
+    );
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Catalogue);
+    assert_eq!(last(&speaker)[0], "Thủ tục hành chính. Chọn lĩnh vực.");
+    press(app, DOWN);
+    assert_eq!(last(&speaker)[0], "Hộ tịch");
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Procedures);
+    assert_eq!(&last(&speaker)[..2], ["Hộ tịch", "Chọn thủ tục."]);
+    // Down through the list to the one wanted.
+    for _ in 0..10 {
+        press(app, DOWN);
+        if last(&speaker)[0] == "Đăng ký khai sinh" {
+            break;
+        }
+    }
+    assert_eq!(focus().starts_with("procedure:"), true);
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Procedure);
+    let p = last(&speaker);
+    assert_eq!(p[0], "Đăng ký khai sinh");
+    let docs = p
+        .iter()
+        .position(|w| w == "Giấy tờ cần mang:")
+        .expect("papers said");
+    assert_eq!(p[docs + 1], "Tờ khai đăng ký khai sinh");
+    press(app, DOWN);
+    said(
+        &speaker,
+        &["In danh mục giấy tờ cần mang.", "1", "trên", "3"],
+    );
+    press(app, ENTER);
+    let_print(app);
+    said(&speaker, &["Xin nhận phiếu ở khe in bên dưới màn hình."]);
+
+    // "Which numbers are being served?": none called yet on a kiosk without an office.
+    press(app, "*");
+    said(&speaker, &["Chưa có số nào được gọi."]);
+
+    // Left alone, the guided citizen is warned, aloud and on screen, before the session
+    // ends; then speech stops and the kiosk is back to normal.
+    mock_elapsed_time(Duration::from_secs(101));
+    said(
+        &speaker,
+        &[
+            "Màn hình sẽ trở về trang chính sau",
+            "20",
+            "giây",
+            "Bấm một phím bất kỳ để tiếp tục.",
+        ],
+    );
+    assert_eq!(app.global::<AccessAdapter>().get_idle_warning_seconds(), 20);
+    snapshot(app, "access-guided-idle-warning");
+    let stops = speaker.stops();
+    mock_elapsed_time(Duration::from_secs(20));
+    assert_eq!(page(app), Page::Home);
+    assert!(!app.global::<AccessAdapter>().get_guidance());
+    assert_eq!(app.global::<AccessAdapter>().get_idle_warning_seconds(), 0);
+    assert!(speaker.stops() > stops, "speech stopped");
+
+    // Headphones plugged in start guidance; English speaks English.
+    press(app, "+");
+    press(app, "+");
+    assert!(!app.global::<AccessAdapter>().get_guidance());
+    said(&speaker, &["Đã tắt hướng dẫn bằng giọng nói."]);
+    speaker.set_headphones(true);
+    mock_elapsed_time(Duration::from_millis(300));
+    assert!(app.global::<AccessAdapter>().get_guidance());
+    assert_eq!(last(&speaker)[0], "Đã bật hướng dẫn bằng giọng nói.");
+    app.global::<NavigationAdapter>().invoke_toggle_language();
+    press(app, INSERT);
+    let (lang, words) = speaker.last().unwrap();
+    assert_eq!(lang, motcua::config::Language::En);
+    assert_eq!(words, ["Home.", "3", "choices."]);
+    press(app, DOWN);
+    said(&speaker, &["Take a queue number.", "1", "of", "3"]);
+
+    // Guidance off: the screen is exactly what a sighted citizen saw before.
+    // (Home puts the configured language back.)
+    app.global::<NavigationAdapter>().invoke_go_home();
+    press(app, "+");
+    mock_elapsed_time(Duration::from_millis(100));
+    let after = app.window().take_snapshot().unwrap();
+    if before.as_bytes() != after.as_bytes() {
+        snapshot(app, "access-guided-after");
+    }
+    assert!(
+        before.as_bytes() == after.as_bytes(),
+        "guidance off leaves the screen as it was"
+    );
 }

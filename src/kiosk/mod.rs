@@ -159,6 +159,29 @@ impl KioskApp {
         clock: Clock,
         sink: Box<dyn PrintSink>,
     ) -> anyhow::Result<KioskApp> {
+        let speaker = Box::new(audio::AlsaSpeaker::new(&config.audio));
+        KioskApp::with_parts(config, data_dir, clock, sink, speaker)
+    }
+
+    /// Like `new`, with the guidance's speaker given (tests record what it says).
+    pub fn with_speaker(
+        config: Config,
+        data_dir: &Path,
+        clock: Clock,
+        speaker: Box<dyn audio::Speaker>,
+    ) -> anyhow::Result<KioskApp> {
+        let profile = profile_for(&config)?;
+        let sink = sink_for(&config, data_dir, &profile);
+        KioskApp::with_parts(config, data_dir, clock, sink, speaker)
+    }
+
+    fn with_parts(
+        config: Config,
+        data_dir: &Path,
+        clock: Clock,
+        sink: Box<dyn PrintSink>,
+        speaker: Box<dyn audio::Speaker>,
+    ) -> anyhow::Result<KioskApp> {
         let profile = profile_for(&config)?;
         let store = open_store(data_dir)?;
         check_fields(&config, &store)?;
@@ -174,6 +197,7 @@ impl KioskApp {
             PrintQueue::start(sink),
             clock,
             sync,
+            speaker,
         )?;
         set_size(&app, w, h);
         Ok(KioskApp { app, controller })

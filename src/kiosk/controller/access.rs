@@ -27,18 +27,13 @@ impl Controller {
         self.set_access(s);
     }
 
-    pub(super) fn toggle_guidance(&self) {
-        let mut s = self.access.get();
-        s.guidance = !s.guidance;
-        self.set_access(s);
-    }
-
     /// Shows (and, with guidance, says) that the session ends in `seconds`.
     pub(super) fn warn_idle(&self, seconds: u32) {
         if let Some(app) = self.ui() {
             app.global::<AccessAdapter>()
                 .set_idle_warning_seconds(i32::try_from(seconds).unwrap_or(i32::MAX));
         }
+        self.say_idle_warning(seconds);
     }
 
     pub(super) fn clear_idle_warning(&self) {
@@ -47,9 +42,6 @@ impl Controller {
             app.global::<AccessAdapter>().set_idle_warning_seconds(0);
         }
     }
-
-    /// A new page is showing.
-    pub(super) fn page_changed(&self) {}
 
     /// Puts the modes in force and on screen.
     pub(super) fn set_access(&self, s: AccessState) {

@@ -328,7 +328,7 @@ impl Controller {
 }
 
 /// A dossier's status as the screens name it.
-fn dossier_status(status: crate::domain::dossier::DossierStatus) -> DossierStatus {
+pub(super) fn dossier_status(status: crate::domain::dossier::DossierStatus) -> DossierStatus {
     use crate::domain::dossier::DossierStatus as S;
     match status {
         S::Received => DossierStatus::Received,

@@ -9,6 +9,7 @@ mod access;
 mod admin;
 mod catalogue;
 mod factor;
+mod guide;
 mod lookup;
 mod nav;
 mod status;
@@ -16,17 +17,19 @@ mod ticket;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, SharedString, Timer, TimerMode};
 
+use super::audio::Speaker;
 use super::printing::PrintQueue;
 use super::upkeep::Upkeep;
 use crate::auth::PinGuard;
 use crate::config::{Config, Language};
-use crate::domain::guide;
+use crate::domain::guide as guide_rules;
 use crate::kiosk::store::{FieldRow, Numbering, Store};
 use crate::kiosk::sync::SyncHandle;
 use crate::printer::Profile;
@@ -37,6 +40,7 @@ use crate::ui::{
 use access::AccessState;
 use admin::AdminState;
 use catalogue::{CatalogueState, CatalogueView};
+use guide::GuideState;
 use lookup::LookupState;
 use status::{printer_line, PrinterSeen, StatusState};
 use ticket::TicketState;
@@ -76,8 +80,14 @@ pub struct Controller {
     lookup: RefCell<LookupState>,
     catalogue: RefCell<CatalogueState>,
     admin: RefCell<AdminState>,
-    /// The citizen's own modes; going home turns them off.
+    /// The citizen's own modes; the end of the session turns them off.
     access: Cell<AccessState>,
+    /// Spoken guidance's place on the page.
+    guide: RefCell<GuideState>,
+    /// Says guidance through the board's audio (a recorder in tests).
+    speaker: Box<dyn Speaker>,
+    /// Set from the audio thread when headphones are plugged in: guidance starts.
+    headphones_in: Arc<AtomicBool>,
     idle: Timer,
     /// Warns a guided citizen before `idle` strikes.
     idle_warning: Timer,
@@ -98,7 +108,15 @@ impl Controller {
         printer: PrintQueue,
         clock: Clock,
         sync: Option<SyncHandle>,
+        speaker: Box<dyn Speaker>,
     ) -> anyhow::Result<Rc<Controller>> {
+        let headphones_in = Arc::new(AtomicBool::new(false));
+        let flag = headphones_in.clone();
+        speaker.on_headphones(Box::new(move |plugged| {
+            if plugged {
+                flag.store(true, Ordering::SeqCst);
+            }
+        }));
         let cat = CatalogueView::load(&store, &config)?;
         let language = config.kiosk.language;
         let mut pin_guard = PinGuard::new(config.admin.max_attempts, config.admin.lockout_minutes);
@@ -133,6 +151,9 @@ impl Controller {
             catalogue: RefCell::default(),
             admin: RefCell::default(),
             access: Cell::default(),
+            guide: RefCell::default(),
+            speaker,
+            headphones_in: headphones_in.clone(),
             idle: Timer::default(),
             idle_warning: Timer::default(),
             confirmation: Timer::default(),
@@ -160,6 +181,7 @@ impl Controller {
                     c.collect_print_outcomes();
                     c.collect_pin_check();
                     c.follow_sync();
+                    c.follow_headphones();
                     c.housekeeping();
                 }
             });
@@ -206,7 +228,11 @@ impl Controller {
         lookup.on_factor_key(with_arg(&w, |c, k: SharedString| c.factor_key(&k)));
         lookup.on_print_status(with(&w, |c| c.print_status()));
         lookup.on_take_result_ticket(with(&w, |c| c.take_result_ticket()));
-        lookup.on_scanner_text(with_arg(&w, |c, t: SharedString| c.scanner_text(&t)));
+        lookup.on_scanner_text(with_arg(&w, |c, t: SharedString| {
+            if !c.guide_key(&t) {
+                c.scanner_text(&t)
+            }
+        }));
 
         let catalogue = app.global::<CatalogueAdapter>();
         catalogue.on_open_catalogue(with(&w, |c| c.open_catalogue()));
@@ -258,7 +284,7 @@ impl Controller {
             },
         );
         if self.access.get().guidance {
-            let at = guide::idle_warning_at(secs, guide::IDLE_WARNING_SECONDS);
+            let at = guide_rules::idle_warning_at(secs, guide_rules::IDLE_WARNING_SECONDS);
             let me = self.me.clone();
             self.idle_warning.start(
                 TimerMode::SingleShot,
@@ -272,11 +298,19 @@ impl Controller {
         }
     }
 
+    /// Headphones plugged in start guidance: a blind citizen finds the jack by touch.
+    fn follow_headphones(&self) {
+        if self.headphones_in.swap(false, Ordering::SeqCst) && !self.access.get().guidance {
+            log::info!("headphones plugged in: guidance starts");
+            self.toggle_guidance();
+        }
+    }
+
     /// The idle timeout in force: the configured one, or the longer one of guidance.
     pub(super) fn idle_seconds(&self) -> u32 {
         let secs = self.config.kiosk.idle_timeout_seconds.max(1);
         if self.access.get().guidance {
-            guide::guided_idle_seconds(secs)
+            guide_rules::guided_idle_seconds(secs)
         } else {
             secs
         }
@@ -285,6 +319,10 @@ impl Controller {
     /// The session is over (the citizen left, or finished with the ticket): home, and the
     /// citizen's own modes off for the next one.
     pub(super) fn end_session(&self) {
+        if self.access.get().guidance {
+            self.speaker.stop();
+        }
+        *self.guide.borrow_mut() = GuideState::default();
         self.set_access(AccessState::default());
         self.go_home();
     }

@@ -248,10 +248,12 @@ impl Controller {
                         };
                         match (&outcome.kind, app.global::<NavigationAdapter>().get_page()) {
                             (JobKind::StatusSlip, Page::Dossier) => {
-                                app.global::<LookupAdapter>().set_slip_state(said)
+                                app.global::<LookupAdapter>().set_slip_state(said);
+                                self.say_print_outcome(ok);
                             }
                             (JobKind::Checklist, Page::Procedure) => {
-                                app.global::<CatalogueAdapter>().set_checklist_state(said)
+                                app.global::<CatalogueAdapter>().set_checklist_state(said);
+                                self.say_print_outcome(ok);
                             }
                             _ => {}
                         }
@@ -291,6 +293,7 @@ impl Controller {
                         } else {
                             PrintState::Failed
                         });
+                        self.say_print_outcome(ok);
                         if !ok {
                             // No paper in hand: leave time to photograph the number.
                             self.return_home_after(self.config.kiosk.idle_timeout_seconds);

@@ -1,0 +1,479 @@
+//! Spoken guidance: the kiosk without the screen. Each page says where the citizen is and
+//! how many choices there are; the keys of `domain::guide` move over the choices, say
+//! each one ("Hộ tịch, 1 of 19"), and choose it; the ticket page reads the number, the
+//! people ahead and where to wait. The choice in focus is ringed on screen (its focus key),
+//! so a helper standing by sees what is said. Sighted use is unchanged while guidance is off.
+
+use slint::{ComponentHandle, Model};
+
+use super::Controller;
+use crate::config::Language;
+use crate::domain::dossier::DossierStatus;
+use crate::domain::guide::{self, GuideKey};
+use crate::domain::priority::PriorityGroup;
+use crate::kiosk::audio::Utterance::{self, Clip, Label, Number, Pause, Text};
+use crate::ui::{
+    self, AccessAdapter, CatalogueAdapter, LookupAdapter, LookupError, NavigationAdapter, Page,
+    PrintState, TicketAdapter,
+};
+
+/// Where guidance stands on the current page.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct GuideState {
+    /// The choice in focus, by index into the page's choices.
+    focus: Option<usize>,
+    /// The page whose choices `focus` counts, so a new page starts afresh.
+    page: Option<Page>,
+}
+
+/// What choosing a choice does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Act {
+    TakeTicket,
+    Lookup,
+    Catalogue,
+    Field(String),
+    Priority(String),
+    CatalogueField(String),
+    Procedure(i64),
+    PrintChecklist,
+    PrintStatus,
+    ResultTicket,
+    Back,
+    Home,
+}
+
+/// One choice of a page, as guidance says it.
+struct Choice {
+    /// The focus key of its button on screen ("" when the screen has none).
+    key: String,
+    speech: Vec<Utterance>,
+    act: Act,
+}
+
+impl Choice {
+    fn new(key: impl Into<String>, speech: Vec<Utterance>, act: Act) -> Choice {
+        Choice {
+            key: key.into(),
+            speech,
+            act,
+        }
+    }
+}
+
+impl Controller {
+    /// A key the citizen pressed: true when guidance took it (the scanner must not).
+    pub(super) fn guide_key(&self, text: &str) -> bool {
+        let on = self.access.get().guidance;
+        if on {
+            // Any key is the citizen still there ("press any key to stay").
+            self.restart_idle();
+        }
+        let Some(key) = guide::key(text) else {
+            return false;
+        };
+        match key {
+            GuideKey::Toggle => self.toggle_guidance(),
+            _ if !on => return false,
+            // Enter ends a scan when the scanner has typed something.
+            GuideKey::Select if !self.lookup.borrow().scan.is_empty() => return false,
+            GuideKey::Next | GuideKey::Previous => self.move_focus(key),
+            GuideKey::Select => self.select(),
+            GuideKey::Back => self.guided_act(Act::Back),
+            GuideKey::Home => self.guided_act(Act::Home),
+            GuideKey::Repeat => self.announce_page(),
+            GuideKey::Serving => self.say_serving(),
+        }
+        true
+    }
+
+    /// Turns guidance on (and says how it works and where the citizen is) or off.
+    pub(super) fn toggle_guidance(&self) {
+        let mut s = self.access.get();
+        s.guidance = !s.guidance;
+        self.set_access(s);
+        *self.guide.borrow_mut() = GuideState::default();
+        self.show_focus("");
+        if s.guidance {
+            let mut speech = vec![Clip("g_on"), Clip("g_keys"), Pause(300)];
+            speech.extend(self.page_speech());
+            self.say(speech);
+        } else {
+            self.say(vec![Clip("g_off")]);
+        }
+        self.restart_idle();
+    }
+
+    /// A new page is showing: with guidance on, it is said.
+    pub(super) fn page_changed(&self) {
+        if !self.access.get().guidance {
+            return;
+        }
+        let page = self.page();
+        if self.guide.borrow().page == Some(page) {
+            return;
+        }
+        self.announce_page();
+    }
+
+    /// Says the page afresh, with the focus back before its first choice.
+    pub(super) fn announce_page(&self) {
+        *self.guide.borrow_mut() = GuideState {
+            focus: None,
+            page: Some(self.page()),
+        };
+        self.show_focus("");
+        self.say(self.page_speech());
+    }
+
+    /// Says that the session ends in `seconds` unless the citizen acts.
+    pub(super) fn say_idle_warning(&self, seconds: u32) {
+        if self.access.get().guidance {
+            self.say(vec![
+                Clip("g_idle"),
+                Number(seconds.into()),
+                Clip("g_seconds"),
+                Clip("g_keep"),
+            ]);
+        }
+    }
+
+    /// Says how a print the citizen asked for went.
+    pub(super) fn say_print_outcome(&self, printed: bool) {
+        if self.access.get().guidance {
+            self.say(vec![Clip(if printed {
+                "g_take_ticket"
+            } else {
+                "g_print_failed"
+            })]);
+        }
+    }
+
+    fn say(&self, speech: Vec<Utterance>) {
+        self.speaker.say(self.language.get(), speech);
+    }
+
+    fn page(&self) -> Page {
+        self.ui()
+            .map(|app| app.global::<NavigationAdapter>().get_page())
+            .unwrap_or(Page::Home)
+    }
+
+    fn show_focus(&self, key: &str) {
+        if let Some(app) = self.ui() {
+            app.global::<AccessAdapter>().set_focus_key(key.into());
+        }
+    }
+
+    fn move_focus(&self, key: GuideKey) {
+        let choices = self.choices();
+        let at = self.guide.borrow().focus;
+        let (focus, at_end) = guide::step(at, choices.len(), key);
+        self.guide.borrow_mut().focus = focus;
+        let Some(i) = focus else {
+            return self.say(vec![Clip("g_end")]);
+        };
+        let choice = &choices[i];
+        self.show_focus(&choice.key);
+        let mut speech = Vec::new();
+        if at_end {
+            speech.extend([Clip("g_end"), Pause(200)]);
+        }
+        speech.extend(choice.speech.iter().cloned());
+        speech.extend([
+            Pause(200),
+            Number(i as u64 + 1),
+            Clip("g_of"),
+            Number(choices.len() as u64),
+        ]);
+        self.say(speech);
+    }
+
+    fn select(&self) {
+        let choices = self.choices();
+        let focus = self.guide.borrow().focus;
+        match focus.and_then(|i| choices.get(i)) {
+            Some(choice) => self.guided_act(choice.act.clone()),
+            // Nothing chosen yet: say the page again, which says how to choose.
+            None => self.announce_page(),
+        }
+    }
+
+    fn guided_act(&self, act: Act) {
+        match act {
+            Act::TakeTicket => self.take_ticket(),
+            Act::Lookup => self.open_lookup(),
+            Act::Catalogue => self.open_catalogue(),
+            Act::Field(code) => self.choose_field(&code),
+            Act::Priority(code) => self.choose_priority(&code),
+            Act::CatalogueField(code) => self.open_field(&code),
+            Act::Procedure(id) => self.open_procedure(id),
+            Act::PrintChecklist => self.print_checklist(),
+            Act::PrintStatus => self.print_status(),
+            Act::ResultTicket => self.take_result_ticket(),
+            Act::Back => self.go_back(),
+            Act::Home => self.go_home(),
+        }
+    }
+
+    /// The numbers being served, queue by queue.
+    fn say_serving(&self) {
+        let Some(app) = self.ui() else { return };
+        let serving = app.global::<ui::StatusAdapter>().get_serving();
+        let mut speech = vec![Clip("g_serving")];
+        let mut any = false;
+        for item in serving.iter().filter(|i| !i.number.is_empty()) {
+            any = true;
+            speech.extend([
+                Label(item.number.to_string()),
+                Text(item.name.to_string()),
+                Pause(300),
+            ]);
+        }
+        if !any {
+            speech = vec![Clip("g_none_serving")];
+        }
+        self.say(speech);
+    }
+
+    /// The page's choices, in screen order.
+    fn choices(&self) -> Vec<Choice> {
+        let Some(app) = self.ui() else {
+            return Vec::new();
+        };
+        let lang = self.language.get();
+        let back = || Choice::new("back", vec![Clip("c_back")], Act::Back);
+        let home = || Choice::new("home", vec![Clip("c_home")], Act::Home);
+        let mut out = Vec::new();
+        match self.page() {
+            Page::Home => {
+                out.push(Choice::new(
+                    "take-ticket",
+                    vec![Clip("c_take_ticket")],
+                    Act::TakeTicket,
+                ));
+                out.push(Choice::new("lookup", vec![Clip("c_lookup")], Act::Lookup));
+                out.push(Choice::new(
+                    "catalogue",
+                    vec![Clip("c_catalogue")],
+                    Act::Catalogue,
+                ));
+            }
+            Page::Fields => {
+                for f in app.global::<TicketAdapter>().get_fields().iter() {
+                    out.push(Choice::new(
+                        format!("field:{}", f.code),
+                        vec![Text(f.name.to_string())],
+                        Act::Field(f.code.to_string()),
+                    ));
+                }
+                out.push(home());
+            }
+            Page::Priority => {
+                out.push(Choice::new(
+                    "priority:none",
+                    vec![Clip("c_no_priority")],
+                    Act::Priority("none".into()),
+                ));
+                for g in PriorityGroup::ALL.into_iter().filter(|g| g.is_priority()) {
+                    let name = match lang {
+                        Language::Vi => g.name_vi(),
+                        Language::En => g.name_en(),
+                    };
+                    out.push(Choice::new(
+                        format!("priority:{}", g.code()),
+                        vec![Text(name.into())],
+                        Act::Priority(g.code().into()),
+                    ));
+                }
+                out.extend([back(), home()]);
+            }
+            Page::Dossier => {
+                if app.global::<LookupAdapter>().get_dossier().status == ui::DossierStatus::Ready {
+                    out.push(Choice::new(
+                        "result-ticket",
+                        vec![Clip("c_result_ticket")],
+                        Act::ResultTicket,
+                    ));
+                }
+                out.push(Choice::new(
+                    "print-status",
+                    vec![Clip("c_print_status")],
+                    Act::PrintStatus,
+                ));
+                out.extend([back(), home()]);
+            }
+            Page::Catalogue => {
+                for f in app
+                    .global::<CatalogueAdapter>()
+                    .get_catalogue_fields()
+                    .iter()
+                {
+                    out.push(Choice::new(
+                        format!("field:{}", f.code),
+                        vec![Text(f.name.to_string())],
+                        Act::CatalogueField(f.code.to_string()),
+                    ));
+                }
+                out.push(home());
+            }
+            Page::Procedures => {
+                for p in app.global::<CatalogueAdapter>().get_procedures().iter() {
+                    out.push(Choice::new(
+                        format!("procedure:{}", p.id),
+                        vec![Text(p.name.to_string())],
+                        Act::Procedure(p.id.into()),
+                    ));
+                }
+                out.extend([back(), home()]);
+            }
+            Page::Procedure => {
+                out.push(Choice::new(
+                    "print-checklist",
+                    vec![Clip("c_print_checklist")],
+                    Act::PrintChecklist,
+                ));
+                out.extend([back(), home()]);
+            }
+            Page::Ticket | Page::Closed | Page::Error => out.push(home()),
+            Page::Lookup | Page::Factor | Page::Search => out.extend([home()]),
+            Page::AdminPin | Page::Admin => {}
+        }
+        out
+    }
+
+    /// What the page says when it opens: where the citizen is, what it shows, and how many
+    /// choices there are.
+    fn page_speech(&self) -> Vec<Utterance> {
+        let Some(app) = self.ui() else {
+            return Vec::new();
+        };
+        let mut speech = match self.page() {
+            Page::Home => vec![Clip("g_home")],
+            Page::Fields => vec![Clip("g_fields")],
+            Page::Priority => vec![Clip("g_priority")],
+            Page::Ticket => self.ticket_speech(),
+            Page::Closed => vec![
+                Clip("g_closed"),
+                Clip("g_reopen"),
+                Text(
+                    app.global::<NavigationAdapter>()
+                        .get_reopen()
+                        .time
+                        .to_string(),
+                ),
+            ],
+            Page::Error => vec![Clip("g_error")],
+            Page::Lookup => {
+                let mut s = match app.global::<LookupAdapter>().get_lookup_error() {
+                    LookupError::None => vec![],
+                    LookupError::NotFound => vec![Clip("g_not_found")],
+                    _ => vec![Clip("g_bad_code")],
+                };
+                s.push(Clip("g_lookup"));
+                s
+            }
+            Page::Dossier => self.dossier_speech(),
+            Page::Catalogue => vec![Clip("g_catalogue")],
+            Page::Procedures => vec![
+                Text(
+                    app.global::<CatalogueAdapter>()
+                        .get_procedures_title()
+                        .to_string(),
+                ),
+                Clip("g_procedures"),
+            ],
+            Page::Procedure => self.procedure_speech(),
+            Page::Factor | Page::Search | Page::AdminPin | Page::Admin => vec![Clip("g_no_guide")],
+        };
+        let n = self.choices().len();
+        if n > 0 {
+            speech.extend([Pause(200), Number(n as u64), Clip("g_choices")]);
+        }
+        speech
+    }
+
+    fn ticket_speech(&self) -> Vec<Utterance> {
+        let Some(app) = self.ui() else {
+            return Vec::new();
+        };
+        let t = app.global::<TicketAdapter>().get_ticket();
+        let mut speech = vec![
+            Clip("g_ticket"),
+            Label(t.number.to_string()),
+            Pause(300),
+            Text(t.field.to_string()),
+            Clip("g_ahead"),
+            Number(u64::try_from(t.ahead).unwrap_or(0)),
+            Clip("g_wait_at"),
+            Text(self.config.kiosk.wait_area.clone()),
+        ];
+        match app.global::<TicketAdapter>().get_print_state() {
+            PrintState::Printed => speech.push(Clip("g_take_ticket")),
+            PrintState::Failed => speech.push(Clip("g_print_failed")),
+            _ => {}
+        }
+        speech
+    }
+
+    fn dossier_speech(&self) -> Vec<Utterance> {
+        let Some(app) = self.ui() else {
+            return Vec::new();
+        };
+        let d = app.global::<LookupAdapter>().get_dossier();
+        let status = DossierStatus::ALL
+            .into_iter()
+            .find(|s| super::lookup::dossier_status(*s) == d.status);
+        let mut speech = vec![Clip("g_dossier")];
+        if let Some(s) = status {
+            speech.push(Text(
+                match self.language.get() {
+                    Language::Vi => s.label_vi(),
+                    Language::En => s.label_en(),
+                }
+                .into(),
+            ));
+        }
+        // "24/11/2026": day and month are read as numbers.
+        let mut parts = d.due_date.split('/').map(|p| p.parse::<u64>().ok());
+        if let (Some(Some(day)), Some(Some(month))) = (parts.next(), parts.next()) {
+            speech.extend([
+                Clip("g_due"),
+                Clip("g_day"),
+                Number(day),
+                Clip("g_month"),
+                Number(month),
+            ]);
+        }
+        if d.overdue {
+            speech.push(Clip("g_overdue"));
+        }
+        if !d.pickup.is_empty() {
+            speech.extend([Clip("g_collect_at"), Text(d.pickup.to_string())]);
+        }
+        speech
+    }
+
+    fn procedure_speech(&self) -> Vec<Utterance> {
+        let Some(app) = self.ui() else {
+            return Vec::new();
+        };
+        let p = app.global::<CatalogueAdapter>().get_procedure();
+        let mut speech = vec![Text(p.name.to_string()), Pause(300)];
+        if !p.processing.is_empty() {
+            speech.extend([Clip("g_duration"), Text(p.processing.to_string())]);
+        }
+        if !p.fee.is_empty() {
+            speech.extend([Clip("g_fee"), Text(p.fee.to_string())]);
+        }
+        if p.documents.row_count() > 0 {
+            speech.push(Clip("g_documents"));
+            for d in p.documents.iter() {
+                speech.extend([Text(d.to_string()), Pause(200)]);
+            }
+        } else {
+            speech.push(Clip("g_documents_unknown"));
+        }
+        speech
+    }
+}
