@@ -125,6 +125,7 @@ pub(super) struct RawKiosk {
     pub(super) retention_days: Option<Spanned<u32>>,
     pub(super) max_store_mb: Option<Spanned<u32>>,
     pub(super) wait_area: Option<Spanned<String>>,
+    pub(super) screen_inches: Option<Spanned<f64>>,
 }
 
 impl RawConfig {

@@ -152,6 +152,11 @@ impl Config {
         );
         s.push_str(&format!("wait_area = {}\n", toml_str(&def.kiosk.wait_area)));
         s.push_str(
+            "# The panel's diagonal in inches (e.g. 21.5): buttons are then kept at least 15 mm\n\
+             # wide and tall on it, whatever its resolution. Unset, they follow the resolution.\n\
+             # screen_inches = 21.5\n",
+        );
+        s.push_str(
             "\n[admin]\n\
              # Staff open the admin view (printer state, reprints) by holding the office name\n\
              # for 3 seconds and typing the PIN. Make the hash with `motcua admin-pin`;\n\

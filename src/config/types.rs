@@ -204,6 +204,9 @@ pub struct KioskConfig {
     pub max_store_mb: u32,
     /// Where citizens wait for their number, shown and said after "Xin mời bạn chờ tại".
     pub wait_area: String,
+    /// The panel's diagonal in millimetres (from `screen_inches`), so touch targets can be
+    /// kept at 15 mm whatever its resolution; `None` when not configured.
+    pub screen_diagonal_mm: Option<u32>,
 }
 
 /// Where citizens wait when the file does not say.
@@ -289,6 +292,7 @@ impl Default for KioskConfig {
             retention_days: 90,
             max_store_mb: 256,
             wait_area: DEFAULT_WAIT_AREA.to_string(),
+            screen_diagonal_mm: None,
         }
     }
 }

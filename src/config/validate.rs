@@ -360,6 +360,18 @@ impl Ctx<'_> {
         if let Some(w) = raw.wait_area {
             k.wait_area = self.wait_area(w)?;
         }
+        if let Some(d) = raw.screen_inches {
+            let inches = *d.get_ref();
+            if !(3.0..=110.0).contains(&inches) {
+                return Err(self.error(
+                    d.span(),
+                    format!(
+                        "kiosk.screen_inches is the panel's diagonal in inches, from 3 to 110, not {inches}"
+                    ),
+                ));
+            }
+            k.screen_diagonal_mm = Some((inches * 25.4).round() as u32);
+        }
         Ok(k)
     }
 }

@@ -237,6 +237,17 @@ mod tests {
     }
 
     #[test]
+    fn the_screen_size_is_a_plausible_diagonal() {
+        assert_eq!(Config::default().kiosk.screen_diagonal_mm, None);
+        let c = parse("[kiosk]\nscreen_inches = 7\n");
+        assert_eq!(c.kiosk.screen_diagonal_mm, Some(178));
+        let c = parse("[kiosk]\nscreen_inches = 21.5\n");
+        assert_eq!(c.kiosk.screen_diagonal_mm, Some(546));
+        assert_err("[kiosk]\nscreen_inches = 0.5\n", 2, "from 3 to 110");
+        assert_err("[kiosk]\nscreen_inches = 500.0\n", 2, "from 3 to 110");
+    }
+
+    #[test]
     fn the_wait_area_is_one_short_line() {
         assert_eq!(
             Config::default().kiosk.wait_area,

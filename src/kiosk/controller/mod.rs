@@ -163,6 +163,12 @@ impl Controller {
         ctrl.wire(app);
         app.global::<NavigationAdapter>()
             .set_office_name(ctrl.config.office.name.clone().into());
+        if let Some(mm) = ctrl.config.kiosk.screen_diagonal_mm {
+            app.global::<crate::ui::Theme>()
+                .set_screen_diagonal_mm(mm as f32);
+        }
+        app.global::<TicketAdapter>()
+            .set_wait_area(ctrl.config.kiosk.wait_area.clone().into());
         app.global::<AdminAdapter>()
             .set_printer_line(printer_line(&ctrl.config, &ctrl.profile).into());
         ctrl.set_language(language);
