@@ -197,6 +197,9 @@ pub struct QueueStatus {
     /// The number being served, if a counter called one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving: Option<u32>,
+    /// The counter that called it (absent from older offices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving_counter: Option<u32>,
     /// The moving average of the day's service times in seconds, once any was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_seconds: Option<u32>,

@@ -105,6 +105,12 @@ fn kiosk_access() {
         let at = at.clone();
         Arc::new(move || *at.lock().unwrap())
     };
+    {
+        let mut store = kiosk::open_store(data.path()).unwrap();
+        store
+            .import_dossiers(&[processing_dossier()], wednesday_morning())
+            .unwrap();
+    }
     let mut config = Config::default();
     config.kiosk.idle_timeout_seconds = 30;
     let kiosk = KioskApp::new(config, data.path(), clock).unwrap();
@@ -114,7 +120,7 @@ fn kiosk_access() {
 
     both_palettes_keep_their_contrast(app);
     modes_are_the_citizens_own(app);
-    every_page_in_each_mode(app);
+    every_page_in_each_mode(app, &at);
     touch_targets_keep_15_mm(app);
     drop(kiosk);
     guided_by_voice_alone(&at);
@@ -279,7 +285,7 @@ fn set_modes(app: &App, high_contrast: bool, large_text: bool) {
 
 /// Screenshots of each citizen page in high contrast and in large text (and both), at the
 /// three sizes, to look at.
-fn every_page_in_each_mode(app: &App) {
+fn every_page_in_each_mode(app: &App, at: &Arc<Mutex<DateTime<Utc>>>) {
     for (mode, hc, large) in [
         ("hc", true, false),
         ("large", false, true),
@@ -302,6 +308,31 @@ fn every_page_in_each_mode(app: &App) {
             set_modes(app, hc, large);
             tap(app, "Tra cứu hồ sơ");
             shot("lookup");
+            scan(app, "H15.50.05.13-261120-0975");
+            assert_eq!(page(app), Page::Dossier);
+            shot("dossier");
+            tap(app, "Xem chi tiết (họ tên, thủ tục, các bước)");
+            assert_eq!(page(app), Page::Factor);
+            shot("factor");
+            app.global::<NavigationAdapter>().invoke_go_home();
+            set_modes(app, hc, large);
+            tap(app, "Thủ tục hành chính");
+            tap(app, "Tìm thủ tục");
+            shot("search");
+            app.global::<NavigationAdapter>().invoke_go_home();
+            set_modes(app, hc, large);
+            app.global::<NavigationAdapter>().set_page(Page::Error);
+            shot("error");
+            app.global::<NavigationAdapter>().invoke_go_home();
+            set_modes(app, hc, large);
+            // 19:00: closed until the morning.
+            *at.lock().unwrap() = wednesday_morning() + chrono::TimeDelta::hours(10);
+            mock_elapsed_time(Duration::from_secs(1));
+            tap(app, "Lấy số thứ tự");
+            assert_eq!(page(app), Page::Closed);
+            shot("closed");
+            *at.lock().unwrap() = wednesday_morning();
+            mock_elapsed_time(Duration::from_secs(1));
             app.global::<NavigationAdapter>().invoke_go_home();
             set_modes(app, hc, large);
             tap(app, "Thủ tục hành chính");
@@ -667,6 +698,32 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
     // "Which numbers are being served?": none called yet on a kiosk without an office.
     press(app, "*");
     said(&speaker, &["Chưa có số nào được gọi."]);
+    // Once the office reports a call (as its sync does, tests/kiosk_ui.rs), the number, the
+    // counter and the queue's fields.
+    app.global::<motcua::ui::StatusAdapter>()
+        .set_serving(slint::ModelRc::new(slint::VecModel::from(vec![
+            motcua::ui::ServingItem {
+                queue: "A".into(),
+                name: "Hộ tịch".into(),
+                number: "A012".into(),
+                counter: 2,
+                wait_minutes: 10,
+            },
+            motcua::ui::ServingItem {
+                queue: "B".into(),
+                name: "Chứng thực".into(),
+                number: "".into(),
+                counter: 0,
+                wait_minutes: 0,
+            },
+        ])));
+    press(app, "*");
+    said(
+        &speaker,
+        &["Đang phục vụ:", "A012", "tại quầy", "2", "Hộ tịch"],
+    );
+    app.global::<motcua::ui::StatusAdapter>()
+        .set_serving(slint::ModelRc::default());
 
     // Left alone, the guided citizen is warned, aloud and on screen, before the session
     // ends; then speech stops and the kiosk is back to normal.

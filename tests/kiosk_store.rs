@@ -473,6 +473,31 @@ fn numbers_come_from_the_office_then_the_blocks_then_past_them() {
 }
 
 #[test]
+fn the_counter_serving_a_queue_survives_reopening() {
+    use motcua::protocol::QueueStatus;
+    let (_dir, path) = temp_db();
+    let status = QueueStatus {
+        queue: "A".into(),
+        business_date: date(2026, 11, 25),
+        issued: 20,
+        waiting: 8,
+        serving: Some(12),
+        serving_counter: Some(2),
+        service_seconds: Some(300),
+        counters_open: Some(3),
+    };
+    Store::open(&path)
+        .unwrap()
+        .set_office_queues(std::slice::from_ref(&status))
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.office_queue("A", date(2026, 11, 25)).unwrap(),
+        Some(status)
+    );
+}
+
+#[test]
 fn people_ahead_count_the_other_kiosks_tickets_the_office_reported() {
     use motcua::protocol::QueueStatus;
     let (_dir, path) = temp_db();
@@ -497,6 +522,7 @@ fn people_ahead_count_the_other_kiosks_tickets_the_office_reported() {
             issued: 7,
             waiting: 7,
             serving: None,
+            serving_counter: None,
             service_seconds: None,
             counters_open: None,
         }])

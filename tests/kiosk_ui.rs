@@ -775,6 +775,7 @@ fn office_sync() {
         "2 ahead × 300 s measured, 1 counter open"
     );
     assert_eq!(a.name, "Hộ tịch");
+    assert_eq!(a.counter, 1, "called at Lan's counter");
     snapshot(app, "home-now-serving");
     kiosk::set_size(app, 800, 480);
     mock_elapsed_time(Duration::from_millis(250));

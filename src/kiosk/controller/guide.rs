@@ -224,11 +224,11 @@ impl Controller {
         let mut any = false;
         for item in serving.iter().filter(|i| !i.number.is_empty()) {
             any = true;
-            speech.extend([
-                Label(item.number.to_string()),
-                Text(item.name.to_string()),
-                Pause(300),
-            ]);
+            speech.push(Label(item.number.to_string()));
+            if let Ok(counter @ 1..) = u64::try_from(item.counter) {
+                speech.extend([Clip("g_at_counter"), Number(counter)]);
+            }
+            speech.extend([Text(item.name.to_string()), Pause(300)]);
         }
         if !any {
             speech = vec![Clip("g_none_serving")];

@@ -123,14 +123,14 @@ impl Controller {
             .queues
             .iter()
             .map(|q| {
-                let (number, ahead) = {
+                let (number, counter, ahead) = {
                     let store = self.store.borrow();
-                    let serving = store
-                        .office_queue(&q.prefix, date)
-                        .ok()
-                        .flatten()
-                        .and_then(|o| o.serving);
-                    (serving, store.waiting_ahead(&q.prefix, date).unwrap_or(0))
+                    let office = store.office_queue(&q.prefix, date).ok().flatten();
+                    (
+                        office.as_ref().and_then(|o| o.serving),
+                        office.and_then(|o| o.serving_counter),
+                        store.waiting_ahead(&q.prefix, date).unwrap_or(0),
+                    )
                 };
                 let names: Vec<String> = q.fields.iter().map(|f| self.field_name(f)).collect();
                 ServingItem {
@@ -140,6 +140,7 @@ impl Controller {
                         .map(|n| format_ticket_number(&q.prefix, n))
                         .unwrap_or_default()
                         .into(),
+                    counter: counter.and_then(|c| i32::try_from(c).ok()).unwrap_or(0),
                     wait_minutes: i32::try_from(self.wait_minutes(q, ahead, date))
                         .unwrap_or(i32::MAX),
                 }

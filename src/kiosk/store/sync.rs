@@ -139,8 +139,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut st = tx.prepare(
-                "INSERT OR REPLACE INTO office_queue (queue, business_date, issued, waiting, serving, service_seconds, counters_open)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR REPLACE INTO office_queue (queue, business_date, issued, waiting, serving, service_seconds, counters_open, serving_counter)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for q in queues {
                 st.execute(params![
@@ -150,7 +150,8 @@ impl Store {
                     q.waiting,
                     q.serving,
                     q.service_seconds,
-                    q.counters_open
+                    q.counters_open,
+                    q.serving_counter
                 ])?;
             }
         }
@@ -163,7 +164,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT issued, waiting, serving, service_seconds, counters_open FROM office_queue
+                "SELECT issued, waiting, serving, service_seconds, counters_open, serving_counter FROM office_queue
                  WHERE queue = ?1 AND business_date = ?2",
                 params![queue, fmt_date(date)],
                 |r| {
@@ -173,6 +174,7 @@ impl Store {
                         issued: r.get(0)?,
                         waiting: r.get(1)?,
                         serving: r.get(2)?,
+                        serving_counter: r.get(5)?,
                         service_seconds: r.get(3)?,
                         counters_open: r.get(4)?,
                     })

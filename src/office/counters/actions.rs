@@ -717,6 +717,7 @@ mod tests {
         };
         let q = a(&mut o);
         assert_eq!(q.serving, Some(3));
+        assert_eq!(q.serving_counter, Some(1), "called at lan's counter");
         assert_eq!(q.waiting, 1);
         assert_eq!(q.service_seconds, Some(300));
         assert_eq!(q.counters_open, Some(2));

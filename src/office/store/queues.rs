@@ -58,6 +58,7 @@ pub(super) fn queue_status(
                 issued: u32::try_from(r.int(1)?)?,
                 waiting: u32::try_from(r.int(2)?)?,
                 serving: None,
+                serving_counter: None,
                 service_seconds: None,
                 counters_open: None,
             })
@@ -66,7 +67,8 @@ pub(super) fn queue_status(
     let open = open_counters(tx, site, now)?;
     for q in &mut out {
         let (serving, service, open) = queue_service(tx, site, &q.queue, date, &open)?;
-        q.serving = serving;
+        q.serving = serving.map(|(number, _)| number);
+        q.serving_counter = serving.map(|(_, counter)| counter);
         q.service_seconds = service;
         q.counters_open = Some(open);
     }
@@ -128,18 +130,17 @@ fn queue_service(
     queue: &str,
     date: NaiveDate,
     open: &[OpenCounter],
-) -> Result<(Option<u32>, Option<u32>, u32)> {
+) -> Result<(Option<(u32, u32)>, Option<u32>, u32)> {
     let serving = tx
         .query_opt(
-            "SELECT t.number FROM call_log l JOIN ticket t ON t.id = l.ticket_id
+            "SELECT t.number, l.counter FROM call_log l JOIN ticket t ON t.id = l.ticket_id
              WHERE l.site_id = ?3 AND l.business_date = ?1 AND t.queue = ?2
                  AND l.action IN ('call', 'recall')
              ORDER BY l.id DESC LIMIT 1",
             sql_params![&day(date), queue, site.0],
         )?
-        .map(|r| r.int(0))
-        .transpose()?
-        .map(to_u32);
+        .map(|r| Ok::<_, anyhow::Error>((to_u32(r.int(0)?), to_u32(r.int(1)?))))
+        .transpose()?;
     let mut durations = Vec::new();
     for r in tx.query(
         "SELECT started_at, finished_at FROM ticket
