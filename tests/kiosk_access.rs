@@ -676,7 +676,7 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
             break;
         }
     }
-    assert_eq!(focus().starts_with("procedure:"), true);
+    assert!(focus().starts_with("procedure:"));
     press(app, ENTER);
     assert_eq!(page(app), Page::Procedure);
     let p = last(&speaker);

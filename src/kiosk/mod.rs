@@ -189,16 +189,13 @@ impl KioskApp {
             crate::kiosk::sync::SyncHandle::start(&config, database_path(data_dir), clock.clone())?;
         let app = App::new().context("cannot create the kiosk window")?;
         let (w, h) = (config.kiosk.width, config.kiosk.height);
-        let controller = Controller::attach(
-            &app,
-            config,
-            profile,
+        let parts = controller::Parts {
             store,
-            PrintQueue::start(sink),
-            clock,
+            printer: PrintQueue::start(sink),
             sync,
             speaker,
-        )?;
+        };
+        let controller = Controller::attach(&app, config, profile, clock, parts)?;
         set_size(&app, w, h);
         Ok(KioskApp { app, controller })
     }

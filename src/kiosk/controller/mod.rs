@@ -98,18 +98,33 @@ pub struct Controller {
     tick: Timer,
 }
 
+/// The kiosk's parts the controller drives: its store and the devices around it.
+pub struct Parts {
+    /// The kiosk's database.
+    pub store: Store,
+    /// The printer's job queue.
+    pub printer: PrintQueue,
+    /// The sync with the office, when the config names one.
+    pub sync: Option<SyncHandle>,
+    /// Says the spoken guidance.
+    pub speaker: Box<dyn Speaker>,
+}
+
 impl Controller {
-    /// Wires the UI to a store, a printer queue and a clock, and shows the home page.
+    /// Wires the UI to the kiosk's parts and a clock, and shows the home page.
     pub fn attach(
         app: &App,
         config: Config,
         profile: Profile,
-        store: Store,
-        printer: PrintQueue,
         clock: Clock,
-        sync: Option<SyncHandle>,
-        speaker: Box<dyn Speaker>,
+        parts: Parts,
     ) -> anyhow::Result<Rc<Controller>> {
+        let Parts {
+            store,
+            printer,
+            sync,
+            speaker,
+        } = parts;
         let headphones_in = Arc::new(AtomicBool::new(false));
         let flag = headphones_in.clone();
         speaker.on_headphones(Box::new(move |plugged| {

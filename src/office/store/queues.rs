@@ -122,15 +122,19 @@ pub(in crate::office) fn open_counters(
     .collect()
 }
 
-/// Per queue on `date`: the number last called, the moving average of service seconds over
-/// the last finished tickets, and how many of the `open` counters serve it (not paused).
+/// The number being served and the counter that called it.
+type Serving = (u32, u32);
+
+/// Per queue on `date`: the number last called (and by which counter), the moving average of
+/// service seconds over the last finished tickets, and how many of the `open` counters serve
+/// it (not paused).
 fn queue_service(
     tx: &mut Tx,
     site: SiteId,
     queue: &str,
     date: NaiveDate,
     open: &[OpenCounter],
-) -> Result<(Option<(u32, u32)>, Option<u32>, u32)> {
+) -> Result<(Option<Serving>, Option<u32>, u32)> {
     let serving = tx
         .query_opt(
             "SELECT t.number, l.counter FROM call_log l JOIN ticket t ON t.id = l.ticket_id
