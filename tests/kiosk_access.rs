@@ -6,7 +6,9 @@
 //! Slint keeps one platform per process and its UI on one thread, so everything runs in
 //! one test function, step by step.
 
-use std::path::{Path, PathBuf};
+#[path = "support/screenshots.rs"]
+mod screenshots;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,6 +16,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use i_slint_backend_testing::{
     mock_elapsed_time, ElementHandle, TestingBackend, TestingBackendOptions,
 };
+use screenshots::snapshot;
 use slint::{ComponentHandle, Model};
 
 use motcua::config::Config;
@@ -62,31 +65,17 @@ fn tap(app: &App, label: &str) {
     find(app, label).invoke_accessible_default_action();
 }
 
+/// Opens a procedure of the list on screen by its name. The test backend's search skips
+/// rows of a list nested in the scrolling page frame past the first few (they are drawn and
+/// touchable: tests/kiosk_ui.rs touches one), so this goes by the list's model.
+fn open_procedure(app: &App, name: &str) {
+    let procedures = app.global::<CatalogueAdapter>().get_procedures();
+    let p = procedures.iter().find(|p| p.name == name).unwrap();
+    app.global::<CatalogueAdapter>().invoke_open_procedure(p.id);
+}
+
 fn page(app: &App) -> Page {
     app.global::<NavigationAdapter>().get_page()
-}
-
-fn screenshots_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("screenshots")
-}
-
-fn snapshot(app: &App, name: &str) {
-    let buffer = app.window().take_snapshot().expect("snapshot");
-    let dir = screenshots_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let size = app.window().size();
-    let path = dir.join(format!("{name}-{}x{}.png", size.width, size.height));
-    let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    let mut enc = png::Encoder::new(file, buffer.width(), buffer.height());
-    enc.set_color(png::ColorType::Rgba);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.write_header()
-        .unwrap()
-        .write_image_data(buffer.as_bytes())
-        .unwrap();
 }
 
 #[test]
@@ -339,14 +328,7 @@ fn every_page_in_each_mode(app: &App, at: &Arc<Mutex<DateTime<Utc>>>) {
             shot("catalogue");
             tap(app, "Hộ tịch");
             shot("procedures");
-            // Lists are queried by position; open the longest procedure by its id.
-            let procedures = app.global::<CatalogueAdapter>().get_procedures();
-            let birth = procedures
-                .iter()
-                .find(|p| p.name == "Đăng ký khai sinh")
-                .unwrap();
-            app.global::<CatalogueAdapter>()
-                .invoke_open_procedure(birth.id);
+            open_procedure(app, "Đăng ký khai sinh");
             assert_eq!(page(app), Page::Procedure);
             shot("procedure");
             app.global::<NavigationAdapter>().invoke_go_home();
@@ -410,13 +392,7 @@ fn touch_targets_keep_15_mm(app: &App) {
         check("catalogue");
         tap(app, "Hộ tịch");
         check("procedures");
-        let procedures = app.global::<CatalogueAdapter>().get_procedures();
-        let birth = procedures
-            .iter()
-            .find(|p| p.name == "Đăng ký khai sinh")
-            .unwrap();
-        app.global::<CatalogueAdapter>()
-            .invoke_open_procedure(birth.id);
+        open_procedure(app, "Đăng ký khai sinh");
         check("procedure");
         app.global::<NavigationAdapter>().invoke_go_home();
     }

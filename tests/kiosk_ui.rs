@@ -5,6 +5,8 @@
 //! Slint keeps one platform per process and its UI on one thread, so everything runs in
 //! one test function, step by step.
 
+#[path = "support/screenshots.rs"]
+mod screenshots;
 #[path = "support/simulated_printer.rs"]
 mod simulated_printer;
 
@@ -16,6 +18,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use i_slint_backend_testing::{
     mock_elapsed_time, ElementHandle, TestingBackend, TestingBackendOptions,
 };
+use screenshots::{screenshots_dir, snapshot};
 use slint::{ComponentHandle, Model};
 
 use motcua::config::Config;
@@ -90,29 +93,6 @@ fn wait_for_print(app: &App) -> PrintState {
         std::thread::sleep(Duration::from_millis(10));
     }
     app.global::<TicketAdapter>().get_print_state()
-}
-
-fn screenshots_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("screenshots")
-}
-
-fn snapshot(app: &App, name: &str) {
-    let buffer = app.window().take_snapshot().expect("snapshot");
-    let dir = screenshots_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let size = app.window().size();
-    let path = dir.join(format!("{name}-{}x{}.png", size.width, size.height));
-    let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    let mut enc = png::Encoder::new(file, buffer.width(), buffer.height());
-    enc.set_color(png::ColorType::Rgba);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.write_header()
-        .unwrap()
-        .write_image_data(buffer.as_bytes())
-        .unwrap();
 }
 
 fn demo_config() -> Config {
