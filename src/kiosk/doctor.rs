@@ -94,6 +94,7 @@ pub fn run(config_path: &Path, data_dir: &Path) -> Vec<Check> {
     checks.push(storage(data_dir));
     checks.push(printer(&config));
     checks.push(display(std::env::var("SLINT_BACKEND").ok().as_deref()));
+    checks.push(voice(&config.audio, std::env::var_os("PATH").as_deref()));
     let office_time = office(&config, data_dir, &mut checks);
     checks.push(clock(Utc::now(), high_water, office_time));
     checks
@@ -326,6 +327,44 @@ pub fn display(backend: Option<&str>) -> Check {
     )
 }
 
+/// The programs voice guidance runs: the player and the synthesiser, found on `path` (the
+/// PATH variable). Missing ones only warn: the kiosk works without, silently.
+pub fn voice(audio: &crate::config::AudioConfig, path: Option<&std::ffi::OsStr>) -> Check {
+    if !audio.enabled {
+        return ok("voice", "off (audio.enabled = false)");
+    }
+    let found = |program: &str| {
+        let program = Path::new(program);
+        if program.components().count() > 1 {
+            return program.is_file();
+        }
+        path.map(std::env::split_paths)
+            .into_iter()
+            .flatten()
+            .any(|dir| dir.join(program).is_file())
+    };
+    let programs = [&audio.player, &audio.synth].map(|argv| argv[0].as_str());
+    let missing: Vec<&str> = programs.into_iter().filter(|p| !found(p)).collect();
+    if missing.is_empty() {
+        ok(
+            "voice",
+            format!(
+                "{} and {} found; speaker {}",
+                programs[0], programs[1], audio.device
+            ),
+        )
+    } else {
+        warn(
+            "voice",
+            format!(
+                "{} not found: voice guidance stays silent",
+                missing.join(" and ")
+            ),
+            "apt-get install alsa-utils espeak-ng (the .deb depends on both)",
+        )
+    }
+}
+
 /// A DRM card under `dir` the kiosk can open.
 pub fn drm_device(dir: &Path) -> Check {
     let cards: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -508,6 +547,26 @@ mod tests {
             clock(now, None, Some(now + chrono::TimeDelta::seconds(1))).outcome,
             Outcome::Ok(_)
         ));
+    }
+
+    #[test]
+    fn voice_guidance_warns_of_a_missing_player_or_synthesiser() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = std::ffi::OsString::from(dir.path());
+        let mut audio = crate::config::AudioConfig::default();
+        let c = voice(&audio, Some(&path));
+        assert!(
+            matches!(&c.outcome, Outcome::Warn(seen, fix)
+                if seen.contains("aplay and espeak-ng not found") && fix.contains("alsa-utils")),
+            "{:?}",
+            c.outcome
+        );
+        for program in ["aplay", "espeak-ng"] {
+            std::fs::write(dir.path().join(program), b"").unwrap();
+        }
+        assert!(matches!(voice(&audio, Some(&path)).outcome, Outcome::Ok(_)));
+        audio.enabled = false;
+        assert!(matches!(voice(&audio, None).outcome, Outcome::Ok(seen) if seen.contains("off")));
     }
 
     #[test]
