@@ -451,6 +451,8 @@ fn reports_and_csv_are_for_lead_clerks(b: Backend) {
         ("/static/motcua.css", "text/css"),
         ("/static/voice/chime.wav", "audio/wav"),
         ("/static/voice/moi_cong_dan.wav", "audio/wav"),
+        ("/static/fonts/NotoSans-Regular.ttf", "font/ttf"),
+        ("/static/fonts/NotoSans-Bold.ttf", "font/ttf"),
     ] {
         let mut resp = a.get(format!("{base}{path}")).call().unwrap();
         assert_eq!(resp.status().as_u16(), 200, "{path}");
@@ -464,6 +466,15 @@ fn reports_and_csv_are_for_lead_clerks(b: Backend) {
             .unwrap();
         if kind == "audio/wav" {
             assert!(body.starts_with(b"RIFF") && body.len() > 1000, "{path}");
+        }
+        if kind == "font/ttf" {
+            // The kiosk's own Noto Sans, byte for byte.
+            let font: &[u8] = if path.contains("Bold") {
+                motcua::assets::FONT_BOLD
+            } else {
+                motcua::assets::FONT_REGULAR
+            };
+            assert!(body == font, "{path}");
         }
     }
     let resp = a

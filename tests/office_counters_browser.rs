@@ -426,6 +426,21 @@ fn the_board_shows_calls_and_announces_each_new_one_once_in_order() {
     b.goto(&office.url("/board"));
     b.find("#conn[data-state=connected]");
     b.wait_text("[data-counter='1'] .label", "A001");
+    // The office's own Noto Sans is what the board writes Vietnamese with, and the
+    // fullscreen button is a drawing, not a character some font may lack.
+    let loaded = b.exec_async(
+        "const done = arguments[arguments.length - 1];
+         document.fonts.ready.then(() => done([...document.fonts]
+             .filter(f => f.family.replace(/\"/g, '') === 'Noto Sans' && f.status === 'loaded')
+             .map(f => f.weight)))",
+        vec![],
+    );
+    let weights = loaded.as_array().expect("a list of weights");
+    assert!(
+        !weights.is_empty(),
+        "Noto Sans loaded from the office: {loaded}"
+    );
+    assert!(b.try_find("#btn-fullscreen svg").is_some());
     b.wait_text("#board-recent li", "A001");
     // Samples how many announcements wait, as the calls arrive.
     let sampler =

@@ -1,6 +1,7 @@
 //! The pages as files: HTML, each page's CSS and script (no inline ones: the pages' CSP
 //! allows only the office's own files) embedded from `src/office/web/`,
-//! the board's voice clips from `crate::assets::VOICE`.
+//! the board's voice clips from `crate::assets::VOICE`, and the kiosk's Noto Sans for the
+//! pages' text.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -12,7 +13,7 @@ use super::error::HttpError;
 use super::extract::PathParams;
 use super::site::site_named;
 use super::state::App;
-use crate::assets::VOICE;
+use crate::assets::{FONT_BOLD, FONT_REGULAR, VOICE};
 
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
@@ -95,6 +96,11 @@ pub(super) fn routes() -> Router<App> {
             get(|| asset(JS, include_str!("../web/reports.js"))),
         )
         .route("/static/voice/{clip}", get(voice))
+        .route(
+            "/static/fonts/NotoSans-Regular.ttf",
+            get(|| font(FONT_REGULAR)),
+        )
+        .route("/static/fonts/NotoSans-Bold.ttf", get(|| font(FONT_BOLD)))
         // A site's pages: the same files, which name the site in every call they make.
         .route(
             "/s/{site}",
@@ -148,6 +154,18 @@ async fn asset(kind: &'static str, text: &'static str) -> Response {
             (header::CACHE_CONTROL, "no-cache"),
         ],
         text,
+    )
+        .into_response()
+}
+
+/// A font of the pages: the same bytes for the whole build, so browsers may keep it a day.
+async fn font(bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "font/ttf"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        bytes,
     )
         .into_response()
 }
