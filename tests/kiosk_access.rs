@@ -128,76 +128,54 @@ fn both_palettes_keep_their_contrast(app: &App) {
         app.global::<AccessAdapter>()
             .set_high_contrast(high_contrast);
         let t = app.global::<Theme>();
-        let named = |name: &'static str, c: slint::Color| (name, rgb(c));
-        let backgrounds = [
-            named("background", t.get_background()),
-            named("surface", t.get_surface()),
-            named("pressed", t.get_pressed()),
-        ];
-        let texts = [
-            named("text", t.get_text()),
-            named("text-muted", t.get_text_muted()),
-            named("primary", t.get_primary()),
-            named("warning", t.get_warning()),
-            named("success", t.get_success()),
-        ];
-        let mut text_pairs: Vec<_> = texts
-            .iter()
-            .flat_map(|fg| backgrounds.iter().map(move |bg| (*fg, *bg)))
-            .collect();
-        let notice = named("notice", t.get_notice());
+        let colours: std::collections::HashMap<&str, Rgb> = [
+            ("background", t.get_background()),
+            ("surface", t.get_surface()),
+            ("pressed", t.get_pressed()),
+            ("notice", t.get_notice()),
+            ("text", t.get_text()),
+            ("text-muted", t.get_text_muted()),
+            ("primary", t.get_primary()),
+            ("primary-pressed", t.get_primary_pressed()),
+            ("on-primary", t.get_on_primary()),
+            ("warning", t.get_warning()),
+            ("success", t.get_success()),
+            ("header", t.get_header()),
+            ("header-pressed", t.get_header_pressed()),
+            ("on-header", t.get_on_header()),
+            ("outline", t.get_outline()),
+            ("focus", t.get_focus()),
+        ]
+        .map(|(name, c)| (name, rgb(c)))
+        .into();
+        let mut text_pairs: Vec<(&str, &str)> =
+            ["text", "text-muted", "primary", "warning", "success"]
+                .iter()
+                .flat_map(|fg| ["background", "surface", "pressed"].map(|bg| (*fg, bg)))
+                .collect();
         text_pairs.extend([
             // The ticket page's "could not print" box.
-            (named("warning", t.get_warning()), notice),
-            (named("text", t.get_text()), notice),
-            (
-                named("on-primary", t.get_on_primary()),
-                named("primary", t.get_primary()),
-            ),
-            (
-                named("on-primary", t.get_on_primary()),
-                named("primary-pressed", t.get_primary_pressed()),
-            ),
-            (
-                named("on-header", t.get_on_header()),
-                named("header", t.get_header()),
-            ),
-            (
-                named("on-header", t.get_on_header()),
-                named("header-pressed", t.get_header_pressed()),
-            ),
+            ("warning", "notice"),
+            ("text", "notice"),
+            ("on-primary", "primary"),
+            ("on-primary", "primary-pressed"),
+            ("on-header", "header"),
+            ("on-header", "header-pressed"),
             // A mode's toggle while it is on: the header's colour on a filled button.
-            (
-                named("header", t.get_header()),
-                named("on-header", t.get_on_header()),
-            ),
+            ("header", "on-header"),
         ]);
         let boundary_pairs = [
-            (
-                named("outline", t.get_outline()),
-                named("background", t.get_background()),
-            ),
-            (
-                named("outline", t.get_outline()),
-                named("surface", t.get_surface()),
-            ),
-            (
-                named("primary", t.get_primary()),
-                named("background", t.get_background()),
-            ),
-            (
-                named("focus", t.get_focus()),
-                named("background", t.get_background()),
-            ),
-            (
-                named("focus", t.get_focus()),
-                named("surface", t.get_surface()),
-            ),
+            ("outline", "background"),
+            ("outline", "surface"),
+            ("primary", "background"),
+            ("focus", "background"),
+            ("focus", "surface"),
         ];
         let mut failures = Vec::new();
         for (pairs, need) in [(&text_pairs[..], TEXT_AAA), (&boundary_pairs[..], NON_TEXT)] {
-            for ((fg_name, fg), (bg_name, bg)) in pairs {
-                let r = ratio(*fg, *bg);
+            for (fg_name, bg_name) in pairs {
+                let (fg, bg) = (colours[fg_name], colours[bg_name]);
+                let r = ratio(fg, bg);
                 if r < need {
                     failures.push(format!(
                         "{fg_name} {fg} on {bg_name} {bg}: {r:.2}:1, needs {need}:1"

@@ -1,5 +1,6 @@
-//! The citizen's own modes: high contrast, large text and spoken guidance. They belong to
-//! one citizen's session, so going home turns them all off for the next.
+//! The citizen's own modes: high contrast, large text and spoken guidance, and the idle
+//! warning. They belong to one citizen's session: Home keeps them, and the end of the
+//! session (`end_session`) turns them all off for the next citizen.
 
 use slint::ComponentHandle;
 

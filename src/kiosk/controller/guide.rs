@@ -335,8 +335,12 @@ impl Controller {
                 ));
                 out.extend([back(), home()]);
             }
-            Page::Ticket | Page::Closed | Page::Error => out.push(home()),
-            Page::Lookup | Page::Factor | Page::Search => out.extend([home()]),
+            Page::Ticket
+            | Page::Closed
+            | Page::Error
+            | Page::Lookup
+            | Page::Factor
+            | Page::Search => out.push(home()),
             Page::AdminPin | Page::Admin => {}
         }
         out
