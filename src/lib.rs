@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod config;
 pub mod domain;
 pub mod dossier_import;
+pub mod follow;
 pub mod kiosk;
 pub mod logging;
 pub mod office;

@@ -181,6 +181,11 @@ pub struct Settings {
     /// The same notice in English (empty: the Vietnamese one is shown).
     #[serde(default)]
     pub notice_en: String,
+    /// The office's public address, where citizens follow their tickets
+    /// (`crate::follow::follow_url`); empty: none, and the kiosk's `office.ticket_url` is
+    /// used. Absent from older offices.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub public_url: String,
 }
 
 /// One queue's state at the office on a business day, over all kiosks.

@@ -634,6 +634,7 @@ fn dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk(b: Back
         &Settings {
             notice_vi: "Chiều thứ Sáu nghỉ họp".into(),
             notice_en: String::new(),
+            ..Default::default()
         },
     )
     .unwrap();

@@ -628,6 +628,7 @@ fn office_sync() {
             &Settings {
                 notice_vi: "Chiều thứ Sáu 28/11 bộ phận một cửa nghỉ họp".into(),
                 notice_en: "Closed on Friday afternoon 28/11 for a meeting".into(),
+                ..Default::default()
             },
         )
         .unwrap();

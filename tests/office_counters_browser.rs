@@ -536,6 +536,7 @@ fn screenshots_of_the_pages() {
     let notice = Settings {
         notice_vi: "Sáng thứ Bảy bộ phận một cửa làm việc từ 7 giờ 30 đến 11 giờ 30.".into(),
         notice_en: "On Saturday mornings the one-stop shop is open from 7:30 to 11:30.".into(),
+        ..Default::default()
     };
     let mut store = OfficeStore::open(&office.db).unwrap();
     store.set_settings(S1, &notice).unwrap();

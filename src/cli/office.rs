@@ -497,6 +497,7 @@ fn set_notice(
     let settings = motcua::protocol::Settings {
         notice_vi: vi,
         notice_en: en,
+        ..Default::default()
     };
     if !store.set_settings(site, &settings)? {
         println!("notice unchanged");

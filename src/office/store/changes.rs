@@ -272,7 +272,8 @@ mod tests {
                 S1,
                 &Settings {
                     notice_vi: " Nghỉ lễ 2/9 ".into(),
-                    notice_en: String::new()
+                    notice_en: String::new(),
+                    ..Default::default()
                 }
             )
             .unwrap());
@@ -281,7 +282,8 @@ mod tests {
                 S1,
                 &Settings {
                     notice_vi: "Nghỉ lễ 2/9".into(),
-                    notice_en: String::new()
+                    notice_en: String::new(),
+                    ..Default::default()
                 }
             )
             .unwrap(),

@@ -48,6 +48,7 @@ const MIGRATIONS: &[Migration] = migrations![
     8 => "0008_waiting_in_issue_order",
     9 => "0009_waiting_counts",
     10 => "0010_view_lookups",
+    11 => "0011_follow_tokens",
 ];
 
 /// Schema version this build writes.

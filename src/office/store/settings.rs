@@ -13,27 +13,39 @@ use crate::office::db::{sql_params, Tx};
 use crate::protocol::Settings;
 
 impl OfficeStore {
-    /// Replaces the settings pushed to kiosks (notices NFC-normalised and trimmed); returns
-    /// whether anything changed.
+    /// Replaces the notices pushed to kiosks (NFC-normalised and trimmed; the public address
+    /// is kept: [`set_public_url`](Self::set_public_url) sets it); returns whether anything
+    /// changed.
     pub fn set_settings(&mut self, site: SiteId, settings: &Settings) -> Result<bool> {
-        let clean = Settings {
-            notice_vi: crate::domain::text::nfc(settings.notice_vi.trim()),
-            notice_en: crate::domain::text::nfc(settings.notice_en.trim()),
-        };
         self.write(|tx| {
             lock_rev(tx, site)?;
             let old = settings_row(tx, site)?.map(|(s, _)| s);
-            if old.as_ref() == Some(&clean) {
-                return Ok(false);
-            }
-            let rev = bump_rev(tx, site)?;
-            tx.execute(
-                "INSERT INTO settings (site_id, notice_vi, notice_en, rev) VALUES (?4, ?1, ?2, ?3)
-                 ON CONFLICT (site_id) DO UPDATE SET notice_vi = excluded.notice_vi,
-                    notice_en = excluded.notice_en, rev = excluded.rev",
-                sql_params![&clean.notice_vi, &clean.notice_en, rev, site.0],
-            )?;
-            Ok(true)
+            let clean = Settings {
+                notice_vi: crate::domain::text::nfc(settings.notice_vi.trim()),
+                notice_en: crate::domain::text::nfc(settings.notice_en.trim()),
+                public_url: old
+                    .as_ref()
+                    .map(|o| o.public_url.clone())
+                    .unwrap_or_default(),
+            };
+            store_settings(tx, site, old.as_ref(), &clean)
+        })
+    }
+
+    /// Sets the address where the site's citizens follow their tickets (checked by
+    /// [`crate::follow::public_url`]; empty: none); its kiosks print it from their next poll.
+    /// Returns whether it changed.
+    pub fn set_public_url(&mut self, site: SiteId, url: &str) -> Result<bool> {
+        let url =
+            crate::follow::public_url(url).map_err(|e| anyhow::anyhow!("public address {e}"))?;
+        self.write(|tx| {
+            lock_rev(tx, site)?;
+            let old = settings_row(tx, site)?.map(|(s, _)| s);
+            let new = Settings {
+                public_url: url.clone(),
+                ..old.clone().unwrap_or_default()
+            };
+            store_settings(tx, site, old.as_ref(), &new)
         })
     }
 
@@ -124,10 +136,31 @@ impl OfficeStore {
     }
 }
 
+/// Writes `new` as the site's settings unless it equals `old`, raising the site's rev so its
+/// kiosks pull them; returns whether it wrote.
+fn store_settings(
+    tx: &mut Tx,
+    site: SiteId,
+    old: Option<&Settings>,
+    new: &Settings,
+) -> Result<bool> {
+    if old == Some(new) {
+        return Ok(false);
+    }
+    let rev = bump_rev(tx, site)?;
+    tx.execute(
+        "INSERT INTO settings (site_id, notice_vi, notice_en, public_url, rev) VALUES (?4, ?1, ?2, ?5, ?3)
+         ON CONFLICT (site_id) DO UPDATE SET notice_vi = excluded.notice_vi,
+            notice_en = excluded.notice_en, public_url = excluded.public_url, rev = excluded.rev",
+        sql_params![&new.notice_vi, &new.notice_en, rev, site.0, &new.public_url],
+    )?;
+    Ok(true)
+}
+
 /// The site's settings and their rev, if they were ever set.
 pub(super) fn settings_row(tx: &mut Tx, site: SiteId) -> Result<Option<(Settings, i64)>> {
     tx.query_opt(
-        "SELECT notice_vi, notice_en, rev FROM settings WHERE site_id = ?1",
+        "SELECT notice_vi, notice_en, rev, public_url FROM settings WHERE site_id = ?1",
         sql_params![site.0],
     )?
     .map(|r| {
@@ -135,6 +168,7 @@ pub(super) fn settings_row(tx: &mut Tx, site: SiteId) -> Result<Option<(Settings
             Settings {
                 notice_vi: r.text(0)?,
                 notice_en: r.text(1)?,
+                public_url: r.text(3)?,
             },
             r.int(2)?,
         ))
