@@ -191,6 +191,13 @@ pub(super) enum OfficeCommand {
         #[arg(long, default_value = "")]
         en: String,
     },
+    /// Set the office's public address, where citizens follow their tickets from the QR code
+    /// (https://HOST[:PORT][/PATH]; the pages are at /t/…): every site's, or those named with
+    /// --site. An empty address stops kiosks printing it.
+    SetPublicUrl {
+        /// The address phones reach the office at, e.g. https://motcua.tantien.gov.vn.
+        url: String,
+    },
     /// Create a clerk account for the counter console (the password is read from stdin,
     /// typed twice at a terminal); --replace gives an existing one a new password.
     AddClerk {
@@ -327,6 +334,7 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
             store.upsert_dossiers(site, records, chrono::Utc::now())
         }),
         OfficeCommand::SetNotice { vi, en } => set_notice(&db, &site, vi, en),
+        OfficeCommand::SetPublicUrl { url } => set_public_url(&db, &site, &url),
         OfficeCommand::AddClerk {
             username,
             name,
@@ -481,6 +489,28 @@ fn revoke_device(db: &Path, site: &super::office_sites::SiteArg, name: &str) -> 
             motcua::office::DbTarget::parse(db)
         ),
         n => println!("revoked {n} device(s) named {name:?}"),
+    }
+    Ok(())
+}
+
+/// `office set-public-url`: the address on every ticket's QR code.
+fn set_public_url(db: &Path, site: &super::office_sites::SiteArg, url: &str) -> anyhow::Result<()> {
+    let mut store = OfficeStore::open(db)?;
+    let mut sites = site.all(&store)?;
+    if sites.is_empty() {
+        sites = store.sites()?.into_iter().map(|s| s.id).collect();
+    }
+    let mut changed = 0;
+    for id in &sites {
+        changed += usize::from(store.set_public_url(*id, url)?);
+    }
+    let url = motcua::follow::public_url(url).map_err(anyhow::Error::msg)?;
+    match (changed, url.is_empty()) {
+        (0, _) => println!("public address unchanged"),
+        (n, true) => println!("public address cleared at {n} site(s); kiosks stop printing it from their next poll"),
+        (n, false) => println!(
+            "public address set at {n} site(s); tickets issued from the kiosks' next poll lead to {url}/t/…"
+        ),
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod clerk_accounts;
 mod clerks;
 #[cfg(test)]
 pub(super) mod fixtures;
+mod follow;
 mod gauges;
 mod office_config;
 mod password_policy;
@@ -25,6 +26,7 @@ pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
 pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
+pub use follow::{FollowState, FollowView};
 pub use gauges::{Gauges, KioskName, QueueGauge};
 pub use office_config::{QueueDef, QueueOption};
 pub use password_policy::{weakness as password_weakness, MIN_PASSWORD};

@@ -40,6 +40,13 @@ pub struct QueueOption {
     pub name_en: String,
 }
 
+/// The catalogue built into this build, parsed once per process (parsing costs more than the
+/// rest of a console view): what an office nobody gave a catalogue names fields by.
+fn built_in() -> &'static Catalogue {
+    static BUILT_IN: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+    BUILT_IN.get_or_init(Catalogue::default_embedded)
+}
+
 impl OfficeStore {
     /// Stores the queues the site's clerks pick from (the kiosk config's `[[queues]]`).
     pub fn set_queues(&mut self, site: SiteId, queues: &[QueueDef]) -> Result<()> {
@@ -90,15 +97,21 @@ impl OfficeStore {
         self.read(|tx| self.queue_options_in(tx, site))
     }
 
+    /// A field's names in Vietnamese and English from the catalogue kiosks get (its code
+    /// when the catalogue has no such field).
+    pub(super) fn field_names_in(&self, tx: &mut Tx, code: &str) -> Result<(String, String)> {
+        let stored = self.stored_catalogue(tx)?;
+        let catalogue = stored.as_deref().unwrap_or_else(|| built_in());
+        Ok(catalogue.field(code).map_or_else(
+            || (code.to_string(), code.to_string()),
+            |f| (f.name_vi.clone(), f.name_en.clone()),
+        ))
+    }
+
     /// [`queue_options`](Self::queue_options) in a transaction already open.
     pub(super) fn queue_options_in(&self, tx: &mut Tx, site: SiteId) -> Result<Vec<QueueOption>> {
-        // Parsed once per process: parsing costs more than the rest of a console view.
-        static BUILT_IN: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
         let stored = self.stored_catalogue(tx)?;
-        let catalogue = match &stored {
-            Some(c) => c.as_ref(),
-            None => BUILT_IN.get_or_init(Catalogue::default_embedded),
-        };
+        let catalogue = stored.as_deref().unwrap_or_else(|| built_in());
         Ok(queues_in(tx, site)?
             .into_iter()
             .map(|q| {

@@ -141,10 +141,10 @@ fn add_headers(response: &mut Response) {
         HeaderValue::from_static("nosniff"),
     );
     if html {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        );
+        // A page that brings its own policy (the follow page's, naming its inline script
+        // by hash) keeps it.
+        h.entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(CSP));
         h.insert(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),

@@ -26,6 +26,7 @@ mod console;
 mod dossiers;
 mod error;
 mod extract;
+mod follow;
 mod group_commit;
 mod hardening;
 mod limits;
@@ -76,6 +77,7 @@ fn build(app: App) -> Router {
         .merge(reports::routes())
         .merge(province::routes())
         .merge(stream::routes())
+        .merge(follow::routes())
         .merge(pages::routes())
         .merge(metrics::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))

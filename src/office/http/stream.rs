@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::auth::{login_first, tablet_not_paired, tablet_token, PairedTablet, SessionToken};
 use super::error::HttpError;
 use super::extract::{ClientAddr, QueryParams, Streams};
+use super::follow::unknown_ticket;
 use super::rating::counter_number;
 use super::site::{site_named, AskedSite};
 use super::state::{App, CLOSING};
@@ -39,6 +40,8 @@ struct StreamQuery {
     view: String,
     counter: Option<String>,
     site: Option<String>,
+    /// The follow token (`view=follow`).
+    ticket: Option<String>,
 }
 
 /// Which view a stream sends.
@@ -50,6 +53,8 @@ enum View {
     /// A counter's rating tablet, by its token: the stream ends once the tablet is paired
     /// anew or revoked.
     Rate(u32, String),
+    /// A citizen's ticket, by its follow token.
+    Follow(String),
 }
 
 impl View {
@@ -59,6 +64,7 @@ impl View {
             View::Counter(_) => "counter",
             View::Board(_) => "board",
             View::Rate(..) => "rate",
+            View::Follow(_) => "follow",
         }
     }
 }
@@ -85,6 +91,10 @@ async fn snapshot(app: &App, view: &View, first: bool) -> Result<Option<String>,
                 }
                 _ => None,
             },
+            View::Follow(token) => s
+                .follow_view(&token, now, today)?
+                .map(|(_, view)| serde_json::to_string(&view))
+                .transpose()?,
         })
     };
     if first {
@@ -135,6 +145,19 @@ async fn stream(
             asked.allows(tablet.0.site)?;
             (View::Rate(counter, token), tablet.0.site)
         }
+        "follow" => {
+            let token = q.ticket.unwrap_or_default();
+            if !crate::follow::is_token(&token) {
+                return Err(unknown_ticket());
+            }
+            let check = token.clone();
+            let today = app.today();
+            let (site, _) = app
+                .read_store(move |s| s.follow_view(&check, Utc::now(), today))
+                .await?
+                .ok_or_else(unknown_ticket)?;
+            (View::Follow(token), site)
+        }
         other => return Err(HttpError::bad_request(format!("no view {other:?}"))),
     };
     // Held as long as the stream: its end frees the slot.
@@ -142,7 +165,12 @@ async fn stream(
     // Subscribed first: a change while the first snapshot is made wakes the stream.
     let rx = app.subscribe(site);
     // Refuse a dead session now, with a status the page can see.
-    let first = snapshot(&app, &view, true).await?.ok_or_else(login_first)?;
+    let first = snapshot(&app, &view, true)
+        .await?
+        .ok_or_else(|| match view {
+            View::Follow(_) => unknown_ticket(),
+            _ => login_first(),
+        })?;
     let state = (app, view, rx, Some(first), String::new());
     let events =
         futures_util::stream::unfold(state, |(app, view, mut rx, first, mut last)| async move {

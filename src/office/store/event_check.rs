@@ -59,6 +59,9 @@ pub(super) struct IssuedTicket {
     pub priority: String,
     /// Ticket state code.
     pub state: String,
+    /// The token its follow page is found by (`crate::follow`); absent from older kiosks.
+    #[serde(default)]
+    pub follow_token: Option<String>,
 }
 
 /// What the office knows to check tickets against; `None` where it knows nothing (an office
@@ -266,6 +269,7 @@ mod tests {
             field: field.into(),
             priority: priority.into(),
             state: "waiting".into(),
+            follow_token: None,
         }
     }
 

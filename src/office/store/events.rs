@@ -126,9 +126,10 @@ fn record_ticket(tx: &mut Tx, site: SiteId, device: &Device, payload: &str) -> R
         .map(|r| r.text(0))
         .transpose()?;
     let issued_at = ts(t.issued_at);
+    let token = follow_token(tx, &t, device)?;
     let inserted = tx.execute(
-        "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority, state, conflict, serve_queue, site_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO ticket (id, device_id, queue, business_date, number, issued_at, field, priority, state, conflict, serve_queue, site_id, follow_token)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?3, ?11, ?12) ON CONFLICT (id) DO NOTHING",
         sql_params![
             &t.id,
             &device.id,
@@ -141,6 +142,7 @@ fn record_ticket(tx: &mut Tx, site: SiteId, device: &Device, payload: &str) -> R
             &t.state,
             i64::from(holder.is_some()),
             site.0,
+            token.as_deref(),
         ],
     )?;
     if inserted == 0 {
@@ -158,6 +160,34 @@ fn record_ticket(tx: &mut Tx, site: SiteId, device: &Device, payload: &str) -> R
         );
     }
     queues_changed(tx, site)
+}
+
+/// The ticket's follow token if it may be kept: well-formed and no other ticket's. A bad or
+/// taken one costs the citizen only the follow page, never the ticket (which is called all
+/// the same), and is logged without its value (whoever reads the log must not follow it).
+fn follow_token(tx: &mut Tx, t: &IssuedTicket, device: &Device) -> Result<Option<String>> {
+    let Some(token) = &t.follow_token else {
+        return Ok(None);
+    };
+    let why = if !crate::follow::is_token(token) {
+        "is not a follow token"
+    } else if tx
+        .query_opt(
+            "SELECT 1 FROM ticket WHERE follow_token = ?1 AND id <> ?2",
+            sql_params![token, &t.id],
+        )?
+        .is_some()
+    {
+        "is another ticket's"
+    } else {
+        return Ok(Some(token.clone()));
+    };
+    log::warn!(
+        "the follow token of ticket {} from {:?} {why}: the ticket has no follow page",
+        t.id,
+        device.name
+    );
+    Ok(None)
 }
 
 #[cfg(test)]

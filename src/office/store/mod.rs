@@ -63,7 +63,7 @@ pub use events::Applied;
 pub use inspect::{inspect, Inspection};
 pub use numbers::{NumberBlock, BLOCK_BASE};
 pub use offers::{offered_catalogue, Offer};
-pub(super) use queues::{idle_cutoff, open_counters, split_queues};
+pub(super) use queues::{idle_cutoff, open_counters, queue_service, split_queues};
 pub use queues::{OpenCounter, SESSION_IDLE};
 pub(super) use revs::{lock_rev, queues_changed};
 #[cfg(test)]

@@ -123,12 +123,12 @@ pub(in crate::office) fn open_counters(
 }
 
 /// The number being served and the counter that called it.
-type Serving = (u32, u32);
+pub(in crate::office) type Serving = (u32, u32);
 
 /// Per queue on `date`: the number last called (and by which counter), the moving average of
 /// service seconds over the last finished tickets, and how many of the `open` counters serve
 /// it (not paused).
-fn queue_service(
+pub(in crate::office) fn queue_service(
     tx: &mut Tx,
     site: SiteId,
     queue: &str,
