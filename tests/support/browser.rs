@@ -283,6 +283,16 @@ impl Browser {
         }
     }
 
+    /// Makes the network slow, as Chromium's DevTools throttling does: `latency_ms` added to
+    /// every request, at most `down` and `up` bytes per second.
+    pub fn throttle(&self, latency_ms: f64, down: f64, up: f64) {
+        let conditions = json!({"network_conditions": {
+            "offline": false, "latency": latency_ms,
+            "download_throughput": down, "upload_throughput": up,
+        }});
+        self.call("/chromium/network_conditions", Some(conditions));
+    }
+
     /// Presses and releases each key of `keys` in turn, into whatever has focus (the document
     /// when nothing does): characters, or the constants above such as [`ENTER`].
     pub fn press_key(&self, keys: &str) {

@@ -94,12 +94,10 @@
       var facts = el('div', 'facts');
       facts.appendChild(fact(t('ahead'), v.ahead));
       facts.appendChild(fact(t('wait'), v.wait_minutes === undefined ? '—' : v.wait_minutes + ' ' + t('min')));
+      var serving = fact(t('serving'), v.serving || '—');
+      serving.className = 'fact wide';
+      facts.appendChild(serving);
       main.appendChild(facts);
-      var f2 = el('div', 'facts');
-      f2.style.marginTop = '10px';
-      f2.appendChild(fact(t('serving'), v.serving || '—'));
-      main.appendChild(f2);
-      f2.style.gridTemplateColumns = '1fr';
       if (!v.counters_open) main.appendChild(el('p', 'note', t('none_open')));
     } else if (st === 'called') {
       main.appendChild(card([el('p', 'turn', t('turn')), el('p', 'big', t('go')), el('p', 'counter', v.counter), el('p', 'big', v.label)]));
@@ -119,7 +117,10 @@
     $('arm-box').hidden = !(st === 'waiting' || st === 'called');
     $('arm').textContent = t(armed ? 'armed' : 'arm');
     $('arm').className = armed ? 'on' : '';
-    if (st === 'called' && lastState !== 'called' && lastState !== null) ring();
+    if (st === 'called' && lastState !== 'called') {
+      window.scrollTo(0, 0);
+      if (lastState !== null) ring();
+    }
     lastState = st;
   }
 
