@@ -1,5 +1,6 @@
 //! The store on a real SQLite file: persistence, numbering, business dates and clock trouble.
 
+use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use motcua::catalogue::Catalogue;
@@ -744,4 +745,206 @@ fn a_store_full_of_what_must_stay_says_it_is_over_its_bound() {
     assert!(!shrunk.within(used / 2));
     assert_eq!(shrunk.dossiers, 0);
     assert_eq!(store.dossier_count().unwrap(), 500);
+}
+
+/// Each ticket's follow token, read from the outbox's `ticket.issued` payloads.
+fn outbox_tokens(store: &Store) -> std::collections::HashMap<String, String> {
+    store
+        .outbox_pending(10_000)
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let v: serde_json::Value = serde_json::from_str(&e.payload).unwrap();
+            let token = v["follow_token"]
+                .as_str()
+                .expect("a follow_token")
+                .to_string();
+            (v["id"].as_str().unwrap().to_string(), token)
+        })
+        .collect()
+}
+
+#[test]
+fn every_ticket_gets_its_own_follow_token_which_survives_reopening_and_goes_to_the_office() {
+    use motcua::follow::is_token;
+    let (_dir, path) = temp_db();
+    let day = date(2026, 11, 25);
+    let issued: Vec<(String, String)> = {
+        let mut store = Store::open(&path).unwrap();
+        (0..1000)
+            .map(|i| {
+                let at = utc("2026-11-25T01:00:00Z") + chrono::TimeDelta::seconds(i);
+                let t = issue(
+                    &mut store,
+                    ["A", "B", "C"][i as usize % 3],
+                    &at.to_rfc3339(),
+                )
+                .ticket;
+                (t.id, t.follow_token.expect("every new ticket has a token"))
+            })
+            .collect()
+    };
+    assert!(issued.iter().all(|(_, token)| is_token(token)));
+    let distinct: std::collections::HashSet<_> = issued.iter().map(|(_, t)| t).collect();
+    assert_eq!(distinct.len(), 1000);
+    // 128 random bits each: about half of all the bits are ones (a counter or a constant
+    // would be far off; 8 standard deviations is ±1,431).
+    let ones: u32 = issued
+        .iter()
+        .flat_map(|(_, t)| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(t)
+                .unwrap()
+        })
+        .map(u8::count_ones)
+        .sum();
+    assert!(
+        (62_569..=65_431).contains(&ones),
+        "{ones} ones of 128,000 bits"
+    );
+
+    // Closed and opened again: every ticket reads back with its token, and its
+    // `ticket.issued` event carries the same one.
+    let store = Store::open(&path).unwrap();
+    let stored: Vec<(String, String)> = store
+        .tickets_on(day)
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.id, t.follow_token.unwrap()))
+        .collect();
+    assert_eq!(stored, issued);
+    let sent = outbox_tokens(&store);
+    assert_eq!(sent.len(), 1000);
+    for (id, token) in &issued {
+        assert_eq!(&sent[id], token, "{id}");
+        assert_eq!(
+            store.ticket(id).unwrap().unwrap().follow_token.as_ref(),
+            Some(token)
+        );
+    }
+    // The reprint list reads tickets the same way.
+    assert!(store
+        .unprinted_on(day)
+        .unwrap()
+        .iter()
+        .all(|t| t.follow_token.is_some()));
+}
+
+#[test]
+fn a_follow_token_says_nothing_about_its_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut one = Store::open(dir.path().join("one.sqlite3")).unwrap();
+    let mut two = Store::open(dir.path().join("two.sqlite3")).unwrap();
+    // Number A001 three times: on two kiosks the same morning, and the next day.
+    let tickets = [
+        issue(&mut one, "A", "2026-11-25T01:00:00Z").ticket,
+        issue(&mut two, "A", "2026-11-25T01:00:00Z").ticket,
+        issue(&mut one, "A", "2026-11-26T01:00:00Z").ticket,
+    ];
+    assert!(tickets.iter().all(|t| t.display_number() == "A001"));
+    let tokens: Vec<&str> = tickets
+        .iter()
+        .map(|t| t.follow_token.as_deref().unwrap())
+        .collect();
+    assert!(tokens[0] != tokens[1] && tokens[1] != tokens[2] && tokens[0] != tokens[2]);
+    let bits = |t: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(t)
+            .unwrap()
+    };
+    for t in &tickets {
+        let token = t.follow_token.as_deref().unwrap();
+        let lower = token.to_ascii_lowercase();
+        assert!(
+            !lower.contains("a001") && !lower.contains("20261125"),
+            "{token}"
+        );
+        // No piece of the id (8 hex digits or more) is in it, as text or as its bytes.
+        let hex = t.id.replace('-', "");
+        for piece in hex.as_bytes().chunks(8) {
+            assert!(
+                !lower.contains(std::str::from_utf8(piece).unwrap()),
+                "{token}"
+            );
+        }
+        let token_hex: String = bits(token).iter().map(|b| format!("{b:02x}")).collect();
+        for piece in hex.as_bytes().chunks(8) {
+            assert!(
+                !token_hex.contains(std::str::from_utf8(piece).unwrap()),
+                "{token}"
+            );
+        }
+    }
+    // Unrelated: about half the bits differ between any two (a token built from the
+    // number, the day or the kiosk would share most of them).
+    for (a, b) in [(0, 1), (1, 2), (0, 2)] {
+        let differ: u32 = bits(tokens[a])
+            .iter()
+            .zip(bits(tokens[b]))
+            .map(|(x, y)| (x ^ y).count_ones())
+            .sum();
+        assert!((32..=96).contains(&differ), "{differ} of 128 bits differ");
+    }
+}
+
+#[test]
+fn a_store_of_schema_5_upgrades_keeping_its_tickets_and_new_ones_get_tokens() {
+    let (_dir, path) = temp_db();
+    let day = date(2026, 11, 25);
+    let old: Vec<_> = {
+        let mut store = Store::open(&path).unwrap();
+        let a = issue(&mut store, "A", "2026-11-25T01:00:00Z").ticket;
+        let b = issue(&mut store, "B", "2026-11-25T01:01:00Z").ticket;
+        store
+            .mark_printed(&a.id, utc("2026-11-25T01:00:05Z"))
+            .unwrap();
+        vec![a, b]
+    };
+    // Version 6 only adds the token column: without it (and without the token in the
+    // events), the file is what a kiosk of schema 5 left.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE ticket DROP COLUMN follow_token;
+             UPDATE outbox SET payload = json_remove(payload, '$.follow_token');
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.pragma("user_version").unwrap(), "6");
+    store.integrity_check().unwrap();
+    let kept = store.tickets_on(day).unwrap();
+    assert_eq!(kept.len(), 2);
+    for (k, o) in kept.iter().zip(&old) {
+        assert_eq!(k.follow_token, None, "a ticket of before has no token");
+        let before = motcua::domain::ticket::Ticket {
+            follow_token: None,
+            ..o.clone()
+        };
+        assert_eq!(
+            motcua::domain::ticket::Ticket {
+                printed_at: None,
+                ..k.clone()
+            },
+            before
+        );
+    }
+    assert!(kept[0].printed_at.is_some() && kept[1].printed_at.is_none());
+    assert_eq!(store.outbox_unsent().unwrap(), 2);
+    // Numbering goes on, and the next ticket has a token.
+    let next = issue(&mut store, "A", "2026-11-25T01:02:00Z").ticket;
+    assert_eq!(next.display_number(), "A002");
+    assert!(motcua::follow::is_token(
+        next.follow_token.as_deref().unwrap()
+    ));
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    let tokens: Vec<_> = store
+        .tickets_on(day)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.follow_token.is_some())
+        .collect();
+    assert_eq!(tokens, [false, false, true]);
 }

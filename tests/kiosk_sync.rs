@@ -40,6 +40,7 @@ both_backends! {
     faults_lose_nothing_and_a_lost_answer_is_not_applied_twice,
     dossiers_settings_and_catalogue_changed_at_the_office_reach_the_kiosk,
     a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office,
+    the_offices_public_address_reaches_the_kiosk_and_its_tickets_lead_to_their_follow_pages,
 }
 
 const TZ: Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -700,6 +701,103 @@ fn a_board_clock_that_jumped_a_year_ahead_is_corrected_by_the_office(b: Backend)
         store.business_date_at(Utc::now(), TZ).unwrap()
     );
     assert!(right.ticket.business_date < wrong.ticket.business_date);
+    drop(server);
+}
+
+/// The `ticket.issued` payloads the office stored, by ticket id: what its follow page reads.
+fn office_ticket_events(office: &OfficeDb) -> std::collections::HashMap<String, serde_json::Value> {
+    let sql = "SELECT payload FROM event WHERE kind = 'ticket.issued'";
+    let payloads: Vec<String> = match office.db.backend() {
+        Backend::Sqlite => {
+            let conn = rusqlite::Connection::open(office.target()).unwrap();
+            let mut st = conn.prepare(sql).unwrap();
+            let rows = st.query_map([], |r| r.get(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        }
+        Backend::Postgres => {
+            let mut client =
+                ::postgres::Client::connect(office.target(), ::postgres::NoTls).unwrap();
+            client
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        }
+    };
+    payloads
+        .iter()
+        .map(|p| {
+            let v: serde_json::Value = serde_json::from_str(p).unwrap();
+            (v["id"].as_str().unwrap().to_string(), v)
+        })
+        .collect()
+}
+
+fn the_offices_public_address_reaches_the_kiosk_and_its_tickets_lead_to_their_follow_pages(
+    b: Backend,
+) {
+    use motcua::kiosk::qr::ticket_address;
+    const PUBLIC: &str = "https://motcua.xa-tan-tien.gov.vn";
+    let office = OfficeDb::new(b);
+    let server = office.serve("127.0.0.1:0");
+    let kiosk = KioskSide::new(&server.url(), &office.enroll("K1"));
+    let sync = kiosk.start(real_clock());
+    wait_online(&sync);
+    let mut store = kiosk.store();
+    // The QR code's address as the controller decides it, from what the sync stored.
+    let address = |store: &Store, t: &motcua::domain::ticket::Ticket| {
+        let public = store.office_settings().unwrap().public_url;
+        ticket_address(
+            &kiosk.config.office,
+            &public,
+            &t.id,
+            t.follow_token.as_deref(),
+        )
+    };
+    // No public address yet: the configured ticket address.
+    let before = kiosk.issue(&mut store, &sync, "A", Utc::now()).ticket;
+    assert!(!address(&store, &before).follow);
+    assert_eq!(
+        address(&store, &before).url,
+        kiosk.config.office.ticket_url_for(&before.id)
+    );
+
+    office
+        .open()
+        .set_public_url(S1, &format!("{PUBLIC}/"))
+        .unwrap();
+    sync.kick();
+    wait_until("the public address", Duration::from_secs(10), || {
+        store.office_settings().unwrap().public_url == PUBLIC
+    });
+    let after = kiosk.issue(&mut store, &sync, "A", Utc::now()).ticket;
+    let token = after.follow_token.clone().unwrap();
+    assert_eq!(
+        address(&store, &after),
+        motcua::kiosk::qr::TicketAddress {
+            url: format!("{PUBLIC}/t/{token}"),
+            follow: true,
+        }
+    );
+    // The first ticket has its token too: a reprint now leads to its page.
+    let reprint = store.ticket(&before.id).unwrap().unwrap();
+    assert_eq!(
+        address(&store, &reprint).url,
+        format!("{PUBLIC}/t/{}", before.follow_token.clone().unwrap())
+    );
+
+    // The office got each ticket's token with its event, as the kiosk made it.
+    wait_drained(&kiosk, &sync);
+    let events = office_ticket_events(&office);
+    for t in [&before, &after] {
+        assert_eq!(
+            events[&t.id]["follow_token"].as_str(),
+            t.follow_token.as_deref(),
+            "{}",
+            t.display_number()
+        );
+    }
     drop(server);
 }
 

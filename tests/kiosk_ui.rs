@@ -82,6 +82,20 @@ fn page(app: &App) -> Page {
     app.global::<NavigationAdapter>().get_page()
 }
 
+/// A commune's public address, as the office pushes it.
+const PUBLIC_URL: &str = "https://motcua.xa-tan-tien.gov.vn";
+
+/// What the QR code in `image` says.
+fn read_qr(image: &slint::Image) -> String {
+    let buffer = image.to_rgb8().expect("an rgb8 picture");
+    let (w, h) = (buffer.width() as usize, buffer.height() as usize);
+    let gray: Vec<u8> = buffer.as_slice().iter().map(|p| p.r).collect();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| gray[y * w + x]);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().unwrap().1
+}
+
 /// Lets the print worker (a real thread) finish and the UI collect its outcome.
 fn wait_for_print(app: &App) -> PrintState {
     for _ in 0..200 {
@@ -138,6 +152,8 @@ fn kiosk_ui_flows() {
     assert_eq!(ticket.field.as_str(), "Hộ tịch");
     assert_eq!(ticket.ahead, 0);
     assert_eq!(ticket.time.as_str(), "08:30");
+    // No office gave a public address: the QR code is the configured one, said nothing of.
+    assert!(!app.global::<TicketAdapter>().get_ticket_follow());
     // The second tap of a double tap does not hide the number just shown.
     app.global::<TicketAdapter>().invoke_ticket_tapped();
     assert_eq!(page(app), Page::Ticket);
@@ -311,6 +327,15 @@ fn kiosk_ui_flows() {
     let data2 = tempfile::tempdir().unwrap();
     let mut config = demo_config();
     config.printer.kind = motcua::config::PrinterKind::None;
+    // The office told this kiosk where its follow pages are: the QR code on screen leads
+    // to the ticket's page, and the screen says what scanning it gives.
+    kiosk::open_store(data2.path())
+        .unwrap()
+        .set_office_settings(&motcua::protocol::Settings {
+            public_url: PUBLIC_URL.into(),
+            ..Default::default()
+        })
+        .unwrap();
     let kiosk = KioskApp::new(config, data2.path(), clock.clock()).unwrap();
     let app = &kiosk.app;
     for (i, (w, h)) in [(1080, 1920), (1920, 1080), (800, 480)]
@@ -326,16 +351,34 @@ fn kiosk_ui_flows() {
         assert!(exists(app, &format!("Số thứ tự của bạn A00{}", i + 1)));
         assert_eq!(wait_for_print(app), PrintState::Failed);
         snapshot(app, "ticket-print-failed");
-        // The QR the paper would have carried is on screen instead (below the fold on a
-        // small panel, where "more below" leads to it).
+        // The QR the paper would have carried is on screen instead, with what scanning it
+        // gives (below the fold on a small panel, where "more below" leads to them).
+        let hint = "Quét mã để theo dõi lượt trên điện thoại";
         for _ in 0..5 {
-            if exists(app, "Mã QR của phiếu") || !exists(app, "Xem tiếp bên dưới") {
+            let seen = exists(app, "Mã QR của phiếu") && exists(app, hint);
+            if seen || !exists(app, "Xem tiếp bên dưới") {
                 break;
             }
             tap(app, "Xem tiếp bên dưới");
             mock_elapsed_time(Duration::from_millis(50));
         }
+        if w == 800 {
+            snapshot(app, "ticket-print-failed-qr");
+        }
         assert!(exists(app, "Mã QR của phiếu"), "{w}x{h}");
+        assert!(exists(app, hint), "{w}x{h}");
+        let number = format!("A00{}", i + 1);
+        let ticket = kiosk::open_store(data2.path())
+            .unwrap()
+            .tickets_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|t| t.display_number() == number)
+            .unwrap();
+        assert_eq!(
+            read_qr(&app.global::<TicketAdapter>().get_ticket_qr()),
+            format!("{PUBLIC_URL}/t/{}", ticket.follow_token.unwrap())
+        );
         // Without paper the number stays up past the usual 10 s, for a photograph.
         mock_elapsed_time(Duration::from_secs(12));
         assert_eq!(page(app), Page::Ticket);
@@ -452,6 +495,7 @@ fn going_home_forgets_every_flow(clock: &TestClock) {
     assert_eq!(t.get_chosen_field(), "");
     assert_eq!(t.get_ticket(), Default::default());
     assert_eq!(t.get_ticket_qr().size(), slint::Image::default().size());
+    assert!(!t.get_ticket_follow());
     assert_eq!(t.get_print_state(), PrintState::Idle);
     // The field chosen is forgotten: the priority page without one goes home.
     t.invoke_choose_priority("".into());
@@ -632,6 +676,7 @@ fn office_sync() {
             },
         )
         .unwrap();
+        o.set_public_url(S1, PUBLIC_URL).unwrap();
         o.enroll_device("Kiosk sảnh", Role::Kiosk, &[S1], chrono::Utc::now())
             .unwrap()
             .1
@@ -668,6 +713,27 @@ fn office_sync() {
         "A001",
         "the office's sequence"
     );
+    // The office's public address came with its notice: the receipt's QR code leads to the
+    // ticket's follow page, and the receipt says so under it.
+    assert_eq!(wait_for_print(app), PrintState::Printed);
+    let bin = printed_file(&kiosk_dir, "-A001.bin").expect("the receipt");
+    let decoded = motcua::printer::decode(&std::fs::read(bin).unwrap());
+    let store = kiosk::open_store(&kiosk_dir).unwrap();
+    let today = store
+        .business_date_at(clock.now(), chrono_tz::Asia::Ho_Chi_Minh)
+        .unwrap();
+    let token = store.tickets_on(today).unwrap()[0]
+        .follow_token
+        .clone()
+        .unwrap();
+    let qr = decoded.blocks.iter().find_map(|b| match b {
+        motcua::printer::Block::Qr { payload, .. } => Some(payload.clone()),
+        _ => None,
+    });
+    assert_eq!(qr, Some(format!("{PUBLIC_URL}/t/{token}")));
+    assert!(decoded
+        .text_lines()
+        .contains(&"Quét mã để theo dõi lượt trên điện thoại".to_string()));
     app.global::<NavigationAdapter>().invoke_go_home();
 
     long_press(app, &name, Duration::from_millis(3100));

@@ -710,6 +710,7 @@ fn issued(event: &str, ticket: &str, queue: &str, number: u32, state: &str) -> V
         priority: motcua::domain::priority::PriorityGroup::None,
         state: motcua::domain::ticket::TicketState::from_code(state).unwrap(),
         printed_at: None,
+        follow_token: None,
     };
     json!({"id": event, "kind": "ticket.issued", "payload": t})
 }

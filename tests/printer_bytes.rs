@@ -7,7 +7,7 @@ use reference_ticket::{read_png, reference_slip, REFERENCE_LINES};
 use std::path::{Path, PathBuf};
 
 use motcua::printer::{
-    decode, render, ticket_bytes, Block, Profile, Tcvn3Writer, TicketSlip, VirtualPrinter,
+    decode, render, ticket_bytes, Block, Profile, Tcvn3Writer, TextMode, TicketSlip, VirtualPrinter,
 };
 use proptest::prelude::*;
 use unicode_normalization::UnicodeNormalization;
@@ -454,4 +454,168 @@ fn a_reprint_says_so_and_keeps_the_number() {
     assert!(lines.contains(&"A012".to_string()), "{lines:?}");
     let first = decode(&ticket_bytes(&reference_slip(), &Profile::epson_80mm())).text_lines();
     assert!(!first.iter().any(|l| l.contains("IN LẠI")));
+}
+
+/// A public address as long as a commune's real one, and a token of the real length.
+const FOLLOW_URL: &str = "https://motcua.xa-tan-tien.gov.vn/t/q3Z0mH7xY1b2Kc9dLf4aQw";
+const FOLLOW_HINT: &str = "Quét mã để theo dõi lượt trên điện thoại";
+
+/// The reference ticket whose QR code leads to its follow page.
+fn follow_slip() -> TicketSlip {
+    TicketSlip {
+        qr_payload: FOLLOW_URL.into(),
+        follow: true,
+        ..reference_slip()
+    }
+}
+
+/// Every shipped profile (the alias `epson-80mm` is the TM-T20's) in every text mode it
+/// offers.
+fn profiles_and_text_modes() -> Vec<Profile> {
+    Profile::NAMES
+        .iter()
+        .filter(|n| **n != "epson-80mm")
+        .flat_map(|n| {
+            let p = Profile::by_name(n).unwrap();
+            p.modes.iter().map(|m| p.with_mode(*m)).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_follow_ticket_says_to_scan_and_stays_within_the_wire_budget_in_every_text_mode() {
+    for profile in profiles_and_text_modes() {
+        let mode = profile.text_mode.label();
+        let before = ticket_bytes(&reference_slip(), &profile).len();
+        let slip = follow_slip();
+        let bytes = ticket_bytes(&slip, &profile);
+        let reprint = ticket_bytes(
+            &TicketSlip {
+                reprint: true,
+                ..slip.clone()
+            },
+            &profile,
+        );
+        println!(
+            "{} {mode}: {before} -> {} bytes ({} reprinted)",
+            profile.name,
+            bytes.len(),
+            reprint.len()
+        );
+        // Text and a native QR: half a second at 9600 baud. Per-line raster text, or a QR
+        // drawn as an image, is the fallback that costs kilobytes anyway.
+        if profile.native_qr && profile.text_mode != TextMode::Raster {
+            assert!(
+                bytes.len() <= 600,
+                "{} {mode}: {} bytes",
+                profile.name,
+                bytes.len()
+            );
+            assert!(
+                reprint.len() <= 600,
+                "{} {mode}: {}",
+                profile.name,
+                reprint.len()
+            );
+        }
+        assert_no_utf8_or_entities(&bytes, &format!("{slip:?}"));
+        let d = motcua::printer::decode_with_modes(&bytes, &profile.modes);
+        assert!(
+            d.warnings.is_empty(),
+            "{} {mode}: {:?}",
+            profile.name,
+            d.warnings
+        );
+        assert_lines_fit(&d.blocks, &profile);
+        if profile.text_mode == TextMode::Raster {
+            // Its Vietnamese lines are pictures: the rendered ticket is looked at instead.
+            continue;
+        }
+        // The hint comes right under the QR code, before the notes (wrapped on 58 mm).
+        let lines = d.text_lines();
+        let call = lines.iter().position(|l| l.starts_with("Vui lòng"));
+        let hint = lines[..call.unwrap()]
+            .iter()
+            .skip_while(|l| !l.starts_with("Quét"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(hint, FOLLOW_HINT, "{} {mode}: {lines:?}", profile.name);
+        let after_qr = d
+            .blocks
+            .iter()
+            .skip_while(|b| !matches!(b, Block::Qr { .. } | Block::Raster { .. }))
+            .find_map(|b| match b {
+                Block::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        assert!(
+            !after_qr.is_empty() && FOLLOW_HINT.starts_with(&after_qr),
+            "{after_qr:?}"
+        );
+        if profile.native_qr {
+            let qr = d.blocks.iter().find_map(|b| match b {
+                Block::Qr {
+                    payload, module, ..
+                } => Some((payload.clone(), *module)),
+                _ => None,
+            });
+            let (payload, module) = qr.unwrap();
+            assert_eq!(payload, FOLLOW_URL);
+            // The printer leaves no quiet zone under its QR code: the ticket feeds one.
+            let qr_at = d.blocks.iter().position(|b| matches!(b, Block::Qr { .. }));
+            assert!(
+                matches!(d.blocks[qr_at.unwrap() + 1], Block::Feed { dots } if dots >= 4 * u32::from(module)),
+                "{:?}",
+                d.blocks[qr_at.unwrap() + 1]
+            );
+            // 33 modules (see below): at least 3 dots each, as cheap heads need, and no
+            // more than half the paper.
+            assert!(module >= 3, "{} module {module}", profile.name);
+            assert!(usize::from(module) * 33 <= usize::from(profile.dots) / 2);
+        }
+        // A ticket whose QR code is not a follow page says nothing about scanning.
+        let plain = motcua::printer::decode_with_modes(
+            &ticket_bytes(&reference_slip(), &profile),
+            &profile.modes,
+        );
+        assert!(!plain.text_lines().iter().any(|l| l.contains("Quét")));
+    }
+}
+
+#[test]
+fn a_follow_tickets_qr_code_reads_back_from_the_picture() {
+    for (profile, stem) in [
+        (Profile::epson_80mm(), "ticket-follow"),
+        (Profile::generic_58mm(), "ticket-follow-58mm"),
+        (
+            Profile::by_name("netum-zjiang-58mm").unwrap(),
+            "ticket-follow-netum-zjiang-58mm",
+        ),
+        (
+            Profile::by_name("rongta-rp326").unwrap(),
+            "ticket-follow-rongta-rp326",
+        ),
+    ] {
+        let slip = follow_slip();
+        let bytes = ticket_bytes(&slip, &profile);
+        let d = motcua::printer::decode_with_modes(&bytes, &profile.modes);
+        let png = motcua::printer::render_png(
+            &d,
+            profile.dots,
+            motcua::assets::FONT_REGULAR,
+            motcua::assets::FONT_BOLD,
+        );
+        let path = target_dir().join(format!("{stem}.png"));
+        std::fs::create_dir_all(target_dir()).unwrap();
+        std::fs::write(&path, png).unwrap();
+        let (w, h, gray) = read_png(&path);
+        assert_eq!(read_qr(w, h, &gray), FOLLOW_URL, "{stem}");
+        // Version 4 (33 modules) at level M holds up to 62 bytes: the address fits, in the
+        // same version as the address it replaces.
+        let code =
+            qrcode::QrCode::with_error_correction_level(FOLLOW_URL, qrcode::EcLevel::M).unwrap();
+        assert_eq!(code.width(), 33);
+    }
 }

@@ -65,6 +65,9 @@ pub(super) fn start(
     let pairing = demo_tablet(&mut office, site)?;
     drop(office);
     let handle = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
+    // The port is new at each start: the follow pages' address is known only now, and is
+    // set before the kiosk starts, so its first sync brings it.
+    OfficeStore::open(&db)?.set_public_url(site, &handle.url())?;
     if config.sync.office().is_none() {
         config.sync.office_url = Some(handle.url());
         config.sync.token = Some(token);

@@ -28,7 +28,10 @@ impl Config {
             "time_zone = {}\n",
             toml_str(def.office.time_zone.name())
         ));
-        s.push_str("# Address in the ticket's QR code; {id} is replaced by the ticket id.\n");
+        s.push_str(
+            "# Address in the ticket's QR code while the office has given no address for its\n\
+             # follow pages; {id} is replaced by the ticket id.\n",
+        );
         s.push_str(&format!(
             "ticket_url = {}\n",
             toml_str(&def.office.ticket_url)

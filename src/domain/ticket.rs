@@ -80,6 +80,10 @@ pub struct Ticket {
     pub state: TicketState,
     /// When the receipt was printed, if it was.
     pub printed_at: Option<DateTime<Utc>>,
+    /// The unguessable token of the ticket's follow page (`crate::follow`), made on the
+    /// kiosk; `None` on tickets from before follow pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_token: Option<String>,
 }
 
 impl Ticket {
@@ -119,9 +123,25 @@ mod tests {
             priority: PriorityGroup::None,
             state: TicketState::Waiting,
             printed_at: None,
+            follow_token: Some("AAAAAAAAAAAAAAAAAAAAAA".into()),
         };
         assert_eq!(t.display_number(), "A012");
         let json = serde_json::to_string(&t).unwrap();
         assert_eq!(serde_json::from_str::<Ticket>(&json).unwrap(), t);
+    }
+
+    #[test]
+    fn the_follow_token_is_sent_only_when_there_is_one() {
+        let json = r#"{"id":"t1","queue":"A","number":1,"business_date":"2025-06-02",
+            "issued_at":"2025-06-02T01:00:00Z","wall_clock":"2025-06-02T01:00:00Z",
+            "clock_status":"ok","field":"HT","priority":"none","state":"waiting",
+            "printed_at":null}"#;
+        // A payload from a kiosk of before follow pages still reads.
+        let mut t: Ticket = serde_json::from_str(json).unwrap();
+        assert_eq!(t.follow_token, None);
+        assert!(!serde_json::to_string(&t).unwrap().contains("follow_token"));
+        t.follow_token = Some("AAAAAAAAAAAAAAAAAAAAAA".into());
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(v["follow_token"], "AAAAAAAAAAAAAAAAAAAAAA");
     }
 }

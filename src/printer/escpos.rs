@@ -368,6 +368,13 @@ impl EscPos {
         self
     }
 
+    /// `ESC J n`: feed `dots` dots of paper.
+    pub fn feed_dots(&mut self, dots: u8) -> &mut Self {
+        self.flush_pending();
+        self.raw(&[FEED_DOTS[0], FEED_DOTS[1], dots]);
+        self
+    }
+
     /// A QR code (model 2, level M) drawn by the printer, `module` dots per module (1–15).
     pub fn qr(&mut self, payload: &str, module: u8) -> &mut Self {
         self.flush_pending();

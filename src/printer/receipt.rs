@@ -17,6 +17,8 @@ const REPRINT_LABEL: &str = "BẢN IN LẠI";
 const NEXT_IN_LINE: &str = "Bạn là người tiếp theo";
 const NOTE_CALL: &str = "Vui lòng chờ gọi số trên màn hình và loa.";
 const NOTE_PRIVACY: &str = "Phiếu không chứa thông tin cá nhân.";
+/// Under a QR code that leads to the ticket's follow page: what scanning it gives.
+const FOLLOW_HINT: &str = "Quét mã để theo dõi lượt trên điện thoại";
 
 /// Beyond this the number only costs paper; 6 × 24 dots is about 18 mm tall.
 const NUMBER_MAX_MULTIPLIER: u8 = 6;
@@ -28,6 +30,8 @@ const QR_WIDTH_SHARE: (usize, usize) = (2, 5);
 /// Module sizes in dots: below 3 cheap heads smear modules together, above 8 is waste.
 const QR_MODULE_MIN: u8 = 3;
 const QR_MODULE_MAX: u8 = 8;
+/// The blank modules a reader needs around a QR code.
+const QR_QUIET_MODULES: u8 = 4;
 /// Extra feed after the cutter position, in dots, so the next ticket's top is clean.
 const CUT_EXTRA_DOTS: u8 = 16;
 /// Without a cutter the ticket is torn off; feed the last line past the tear bar.
@@ -50,6 +54,8 @@ pub struct TicketSlip {
     pub wait_minutes: Option<u32>,
     /// What the QR code holds (a status-page URL; no personal data).
     pub qr_payload: String,
+    /// The QR code leads to the ticket's follow page: the slip says so under it.
+    pub follow: bool,
     /// Whether the citizen declared a priority group; which group is never printed.
     pub priority: bool,
     /// A copy reprinted by staff after the first print failed.
@@ -113,6 +119,14 @@ pub fn ticket_bytes(slip: &TicketSlip, profile: &Profile) -> Vec<u8> {
         p.qr(&slip.qr_payload, module);
     } else {
         p.qr_raster(&slip.qr_payload, module);
+    }
+    if slip.follow {
+        if profile.native_qr {
+            // The printer draws no quiet zone (the sender must leave it, Epson says), and
+            // the hint comes closer than the blank line the notes keep.
+            p.feed_dots(QR_QUIET_MODULES * module);
+        }
+        lines(&mut p, FOLLOW_HINT, columns);
     }
     p.lf();
 

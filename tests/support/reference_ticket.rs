@@ -17,6 +17,7 @@ pub fn reference_slip() -> TicketSlip {
         ahead: 5,
         wait_minutes: Some(15),
         qr_payload: "https://motcua.tantien.gov.vn/q/A012?d=20261125&k=7f3a9c2e1b".into(),
+        follow: false,
         priority: true,
         reprint: false,
     }

@@ -10,6 +10,7 @@ use crate::config::Language;
 use crate::domain::priority::PriorityGroup;
 use crate::domain::ticket::Ticket;
 use crate::kiosk::printing::{Job, JobKind};
+use crate::kiosk::qr::{ticket_address, TicketAddress};
 use crate::printer::{ticket_bytes, TicketSlip};
 use crate::ui::{App, Page, PrintState, TicketAdapter, TicketInfo};
 
@@ -38,6 +39,7 @@ pub(super) fn reset_ui(app: &App) {
     g.set_chosen_field(SharedString::new());
     g.set_ticket(TicketInfo::default());
     g.set_ticket_qr(slint::Image::default());
+    g.set_ticket_follow(false);
     g.set_print_state(PrintState::Idle);
 }
 
@@ -113,7 +115,7 @@ impl Controller {
             issued.ahead
         );
 
-        let qr_payload = self.config.office.ticket_url_for(&ticket.id);
+        let address = self.qr_address(&ticket.id, ticket.follow_token.as_deref());
         self.printer
             .submit(self.receipt_job(&ticket, issued.ahead, wait, false));
 
@@ -138,7 +140,9 @@ impl Controller {
             app.global::<TicketAdapter>()
                 .set_print_state(PrintState::Printing);
             app.global::<TicketAdapter>()
-                .set_ticket_qr(crate::kiosk::qr::qr_image(&qr_payload));
+                .set_ticket_qr(crate::kiosk::qr::qr_image(&address.url));
+            app.global::<TicketAdapter>()
+                .set_ticket_follow(address.follow);
         }
         self.set_page(Page::Ticket);
         self.tap_guard
@@ -147,12 +151,27 @@ impl Controller {
         Ok(())
     }
 
+    /// Where the QR code of ticket `id` points ([`ticket_address`]), with the public address
+    /// the office pushed last; read from the store at each ticket, so the first ticket after
+    /// the sync stored it already carries it.
+    pub(super) fn qr_address(&self, id: &str, follow_token: Option<&str>) -> TicketAddress {
+        let public_url = match self.store.borrow().office_settings() {
+            Ok(s) => s.public_url,
+            Err(e) => {
+                log::error!("cannot read the office's settings: {e:#}");
+                String::new()
+            }
+        };
+        ticket_address(&self.config.office, &public_url, id, follow_token)
+    }
+
     /// The receipt of a ticket; a reprint says so on the slip.
     pub(super) fn receipt_job(&self, ticket: &Ticket, ahead: u32, wait: u32, reprint: bool) -> Job {
         let local = ticket
             .issued_at
             .with_timezone(&self.config.tz())
             .naive_local();
+        let address = self.qr_address(&ticket.id, ticket.follow_token.as_deref());
         let slip = TicketSlip {
             office: self.config.office.name.clone(),
             // The receipt is always Vietnamese, whatever the screen shows.
@@ -161,7 +180,8 @@ impl Controller {
             issued_local: local,
             ahead,
             wait_minutes: (ahead > 0).then_some(wait),
-            qr_payload: self.config.office.ticket_url_for(&ticket.id),
+            qr_payload: address.url,
+            follow: address.follow,
             priority: ticket.priority != PriorityGroup::None,
             reprint,
         };

@@ -133,7 +133,7 @@ pub struct Store {
     path: PathBuf,
 }
 
-const TICKET_COLUMNS: &str = "id, queue, number, business_date, issued_at, wall_clock, clock_status, field, priority, state, printed_at";
+const TICKET_COLUMNS: &str = "id, queue, number, business_date, issued_at, wall_clock, clock_status, field, priority, state, printed_at, follow_token";
 
 impl Store {
     /// Opens (creating if needed) and migrates the store at `path`; refuses a file from a newer version.
@@ -208,6 +208,11 @@ impl Store {
         if queue.is_empty() || field.is_empty() {
             bail!("issue_ticket: queue and field must not be empty");
         }
+        // Made before the transaction, so a failure holds no lock and uses no number. A
+        // random source that fails refuses the ticket like any other store failure (the
+        // citizen is sent to the staff) rather than issuing one without a follow page: the
+        // ticket's id comes from the same source, so nothing unique could be made anyway.
+        let follow_token = crate::follow::new_token().context("issue_ticket: no follow token")?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -262,11 +267,12 @@ impl Store {
             priority,
             state: TicketState::Waiting,
             printed_at: None,
+            follow_token: Some(follow_token),
         };
         tx.execute(
             &format!(
                 "INSERT INTO ticket({TICKET_COLUMNS}, number_source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?12)"
             ),
             params![
                 ticket.id,
@@ -279,6 +285,7 @@ impl Store {
                 ticket.field,
                 ticket.priority.code(),
                 ticket.state.code(),
+                ticket.follow_token,
                 source.code(),
             ],
         )?;
@@ -640,6 +647,7 @@ fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
                     .map_err(|e| conversion_error(10, e))
             })
             .transpose()?,
+        follow_token: r.get(11)?,
     })
 }
 

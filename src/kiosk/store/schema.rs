@@ -4,13 +4,13 @@ use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema version this build writes; a file with a higher one is refused.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Marks the file as ours ("MOTC") so another program's SQLite file is not mistaken for a store.
 pub const APPLICATION_ID: i64 = 0x4D4F_5443;
 
 /// Migration `i` brings a file from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 const V1: &str = "
 CREATE TABLE field (
@@ -150,6 +150,12 @@ ALTER TABLE office_queue ADD COLUMN counters_open INTEGER;
 /// Which counter called the number being served, for "now serving" spoken aloud.
 const V5: &str = "
 ALTER TABLE office_queue ADD COLUMN serving_counter INTEGER;
+";
+
+/// Each ticket's follow token, so a reprint carries the same QR code; tickets from before
+/// keep NULL and their QR the configured ticket address.
+const V6: &str = "
+ALTER TABLE ticket ADD COLUMN follow_token TEXT;
 ";
 
 /// Reads the file's schema version, refusing files we must not touch.

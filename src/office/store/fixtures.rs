@@ -44,6 +44,7 @@ pub(super) fn issued(id: &str, queue: &str, number: u32, date: NaiveDate, state:
         priority: crate::domain::priority::PriorityGroup::Elderly,
         state: crate::domain::ticket::TicketState::from_code(state).unwrap(),
         printed_at: None,
+        follow_token: None,
     };
     serde_json::to_string(&t).unwrap()
 }
