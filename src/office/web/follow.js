@@ -195,6 +195,10 @@
   }
   render();
   if (status === 'found') connect(); else if (status === 'unknown') later(10000, poll);
+  // Leaving the page closes its stream (a page kept for the Back button would hold one of
+  // the browser's six connections to the office); coming back opens it again.
+  window.addEventListener('pagehide', function () { if (es) { es.close(); es = null; } clearTimeout(timer); });
+  window.addEventListener('pageshow', function (e) { if (e.persisted && !final() && status !== 'invalid') connect(); });
   // Back from another app or the phone's sleep: a dead stream is opened again at once.
   document.addEventListener('visibilitychange', function () {
     if (!document.hidden && !es && !final() && status !== 'invalid') { failures = Math.min(failures, 2); connect(); }
