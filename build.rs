@@ -13,7 +13,10 @@ fn main() {
 /// Lists the voice clips for `src/assets.rs` to embed: the display board's
 /// (`assets/voice/*.wav`) and the kiosk's guidance (`assets/voice/guide/{vi,en}/*.wav`).
 fn voice_clips() {
-    let voice = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice");
+    // Read when the script runs, not when it was compiled: a work tree of the same crate
+    // sharing this target directory runs the same compiled script.
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let voice = std::path::Path::new(&root).join("assets/voice");
     clip_table(&voice, "voice_clips.rs");
     clip_table(&voice.join("guide/vi"), "guide_vi_clips.rs");
     clip_table(&voice.join("guide/en"), "guide_en_clips.rs");
