@@ -8,11 +8,13 @@
 mod axes;
 mod bars;
 mod lines;
+mod qr;
 mod ranked;
 mod svg;
 mod ticks;
 
 pub use bars::bar_chart;
+pub use qr::qr_svg;
 pub use lines::{line_chart, Series};
 pub use ranked::{ranked_bars, Order, Ranked};
 pub use svg::{escape, format_value};

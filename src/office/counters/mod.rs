@@ -9,6 +9,7 @@
 //! again, so two counters never get one ticket; SQLite has one writer at a time anyway.
 
 mod actions;
+mod bookings;
 mod clerk_accounts;
 mod clerks;
 #[cfg(test)]
@@ -26,6 +27,9 @@ pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
 pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
+pub use bookings::{
+    BookRequest, BookableField, Booking, BookingOptions, BookingRefused, DaySlots, SlotLeft,
+};
 pub use follow::{FollowState, FollowView};
 pub use gauges::{Gauges, KioskName, QueueGauge};
 pub use office_config::{QueueDef, QueueOption};

@@ -69,7 +69,7 @@ impl OfficeStore {
         self.read(|tx| call_policy_in(tx, site))
     }
 
-    fn set_config(&mut self, site: SiteId, key: &str, value: &str) -> Result<()> {
+    pub(super) fn set_config(&mut self, site: SiteId, key: &str, value: &str) -> Result<()> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO office_config (key, value, site_id) VALUES (?1, ?2, ?3)
@@ -157,7 +157,7 @@ pub(super) fn call_policy_in(tx: &mut Tx, site: SiteId) -> Result<CallPolicy> {
     })
 }
 
-fn config_in(tx: &mut Tx, site: SiteId, key: &str) -> Result<Option<String>> {
+pub(super) fn config_in(tx: &mut Tx, site: SiteId, key: &str) -> Result<Option<String>> {
     tx.query_opt(
         "SELECT value FROM office_config WHERE site_id = ?2 AND key = ?1",
         sql_params![key, site.0],
@@ -167,7 +167,7 @@ fn config_in(tx: &mut Tx, site: SiteId, key: &str) -> Result<Option<String>> {
 }
 
 /// The site's queues (see [`OfficeStore::queues`]), read in `tx`.
-fn queues_in(tx: &mut Tx, site: SiteId) -> Result<Vec<QueueDef>> {
+pub(super) fn queues_in(tx: &mut Tx, site: SiteId) -> Result<Vec<QueueDef>> {
     if let Some(json) = config_in(tx, site, "queues")? {
         return serde_json::from_str(&json).context("bad queue list stored");
     }

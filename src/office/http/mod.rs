@@ -19,6 +19,7 @@ use crate::protocol::MAX_BODY;
 use state::App;
 
 mod auth;
+mod booking;
 mod board;
 mod conn_pool;
 mod connections;
@@ -34,7 +35,7 @@ mod listener;
 mod login;
 mod metrics;
 mod pages;
-mod pairing_throttle;
+mod source_throttle;
 mod password_checks;
 mod province;
 mod rating;
@@ -78,6 +79,7 @@ fn build(app: App) -> Router {
         .merge(province::routes())
         .merge(stream::routes())
         .merge(follow::routes())
+        .merge(booking::routes())
         .merge(pages::routes())
         .merge(metrics::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))

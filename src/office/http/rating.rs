@@ -16,7 +16,7 @@ use serde_json::json;
 use super::auth::{tablet_cookie, tablet_token, PairedTablet};
 use super::error::HttpError;
 use super::extract::{ClientAddr, JsonBody, PathParams, RawBody};
-use super::pairing_throttle::Refusal;
+use super::source_throttle::Refusal;
 use super::shed::{shed, Shed};
 use super::state::App;
 use crate::office::counters::MAX_COUNTER;

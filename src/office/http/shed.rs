@@ -24,16 +24,19 @@ pub(super) enum Shed {
     LoginThrottle,
     /// A tablet's pairing attempt refused by its throttle.
     PairingThrottle,
+    /// A booking, or a booking code's lookup, refused by its throttle.
+    BookingThrottle,
 }
 
 impl Shed {
     /// Every kind, in the order [`totals`] gives them.
-    pub(super) const ALL: [Shed; 5] = [
+    pub(super) const ALL: [Shed; 6] = [
         Shed::Connection,
         Shed::PasswordCheck,
         Shed::Stream,
         Shed::LoginThrottle,
         Shed::PairingThrottle,
+        Shed::BookingThrottle,
     ];
 
     /// The kind's name in the log and in `/metrics`.
@@ -44,6 +47,7 @@ impl Shed {
             Shed::Stream => "stream",
             Shed::LoginThrottle => "login_throttle",
             Shed::PairingThrottle => "pairing_throttle",
+            Shed::BookingThrottle => "booking_throttle",
         }
     }
 }
@@ -69,10 +73,10 @@ impl Counts {
 
 /// Everything shed since the process started, per kind (as [`Shed::ALL`]): what `/metrics`
 /// shows, counted apart from the log's rate limit.
-static TOTALS: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+static TOTALS: [AtomicU64; 6] = [const { AtomicU64::new(0) }; 6];
 
 /// Each kind with how many of it were shed since the process started.
-pub(super) fn totals() -> [(Shed, u64); 5] {
+pub(super) fn totals() -> [(Shed, u64); 6] {
     Shed::ALL.map(|kind| (kind, TOTALS[kind as usize].load(Ordering::Relaxed)))
 }
 

@@ -11,7 +11,7 @@ use super::conn_pool::Urgency;
 use super::error::HttpError;
 use super::group_commit::SharedStore;
 use super::metrics::Metrics;
-use super::pairing_throttle::PairingThrottle;
+use super::source_throttle::SourceThrottle;
 use super::password_checks::PasswordChecks;
 use super::rollup_cache::RollupCache;
 use super::throttle::Throttle;
@@ -21,6 +21,14 @@ use crate::office::store::{OfficeStore, SiteId};
 /// The value of the streams' change counter that tells them the office is stopping: they
 /// end, so a graceful stop does not wait for boards that never hang up.
 pub(super) const CLOSING: u64 = u64::MAX;
+
+/// Bookings one source address may make per [`BOOKING_WINDOW`] (a family's phones behind
+/// one router book a few; a script booking every slot is stopped).
+pub(super) const BOOKINGS_PER_SOURCE: u32 = 6;
+/// Booking codes one source may look up or cancel per [`BOOKING_WINDOW`].
+pub(super) const LOOKUPS_PER_SOURCE: u32 = 30;
+/// The window of the booking throttles.
+pub(super) const BOOKING_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The streams' wake-ups, one channel per site that has had a stream (sites are few and
 /// known, so the map stays small).
@@ -42,7 +50,11 @@ pub(super) struct App {
     /// only: a press at one commune's counter does not make every commune's boards reread.
     changes: Arc<Mutex<SiteChanges>>,
     /// Tablets' pairing attempts per source address.
-    pub(super) pairing: Arc<Mutex<PairingThrottle>>,
+    pub(super) pairing: Arc<Mutex<SourceThrottle>>,
+    /// Bookings made per source address (docs/booking.md).
+    pub(super) bookings: Arc<Mutex<SourceThrottle>>,
+    /// Booking codes looked up or cancelled per source address.
+    pub(super) booking_lookups: Arc<Mutex<SourceThrottle>>,
     /// Failed clerk logins per (username, source), in memory (a restart forgets them, as
     /// it forgets nothing else that matters: the longest delay is 5 minutes).
     pub(super) throttle: Arc<Mutex<Throttle>>,
@@ -64,6 +76,14 @@ impl App {
             tz,
             changes: Default::default(),
             pairing: Default::default(),
+            bookings: Arc::new(Mutex::new(SourceThrottle::new(
+                BOOKINGS_PER_SOURCE,
+                BOOKING_WINDOW,
+            ))),
+            booking_lookups: Arc::new(Mutex::new(SourceThrottle::new(
+                LOOKUPS_PER_SOURCE,
+                BOOKING_WINDOW,
+            ))),
             throttle: Default::default(),
             password_checks: Default::default(),
             tls: false,

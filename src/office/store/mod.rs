@@ -47,6 +47,7 @@ mod revs;
 mod schema;
 mod settings;
 mod sites;
+mod short_codes;
 mod tablets;
 mod tokens;
 mod values;
@@ -69,7 +70,9 @@ pub(super) use revs::{lock_rev, queues_changed};
 #[cfg(test)]
 pub(crate) use sites::S1;
 pub use sites::{site_code_problem, Site, SiteId, MAX_SITE_CODE};
-pub use tablets::{normalize_code, PairingCode, PairingRefused, Tablet, PAIRING_LIFETIME};
+pub use short_codes::normalize_code;
+pub(in crate::office) use short_codes::new_code;
+pub use tablets::{PairingCode, PairingRefused, Tablet, PAIRING_LIFETIME};
 pub(super) use tokens::{new_token, token_hash};
 pub(super) use values::{count, day, parse_ts, to_u32, ts};
 

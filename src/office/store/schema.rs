@@ -49,6 +49,7 @@ const MIGRATIONS: &[Migration] = migrations![
     9 => "0009_waiting_counts",
     10 => "0010_view_lookups",
     11 => "0011_follow_tokens",
+    12 => "0012_bookings",
 ];
 
 /// Schema version this build writes.
@@ -77,6 +78,8 @@ const TABLES: &[&str] = &[
     "site",
     "device_site",
     "waiting_count",
+    "booking",
+    "office_secret",
 ];
 
 /// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;

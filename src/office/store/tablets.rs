@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::devices::Role;
+use super::short_codes::{new_code, normalize_code};
 use super::sites::SiteId;
 use super::tokens::{new_token, token_hash};
 use super::values::{parse_ts, to_u32, ts};
@@ -15,11 +16,6 @@ use crate::office::db::{sql_params, Row};
 
 /// How long a pairing code may be redeemed after it was made.
 pub const PAIRING_LIFETIME: TimeDelta = TimeDelta::hours(24);
-
-/// Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Characters in a code: 40 random bits, shown as two groups of four.
-const CODE_LEN: usize = 8;
 
 /// An enrolled rating tablet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,39 +46,6 @@ pub enum PairingRefused {
     BadCode,
     /// The code was right but is past its expiry: staff make a new one.
     Expired,
-}
-
-/// A fresh code from 40 random bits, grouped for reading ("XXXX-XXXX").
-fn new_code() -> String {
-    // The first five bytes of a v4 uuid are all random (its version bits come later).
-    let bytes = uuid::Uuid::new_v4().into_bytes();
-    let bits = bytes[..5]
-        .iter()
-        .fold(0u64, |acc, b| acc << 8 | u64::from(*b));
-    let chars: String = (0..CODE_LEN)
-        .rev()
-        .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char)
-        .collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
-}
-
-/// The code as typed, in canonical form: case, spaces and dashes ignored, and the letters
-/// Crockford reads as digits (O → 0, I and L → 1) taken as those; None unless it is
-/// [`CODE_LEN`] characters of the alphabet.
-pub fn normalize_code(typed: &str) -> Option<String> {
-    if typed.len() > 64 {
-        return None;
-    }
-    let code: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect();
-    (code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
 /// What the database keeps of a code: a hash set apart from tokens' by its prefix.

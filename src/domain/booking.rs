@@ -1,0 +1,293 @@
+//! Appointments (docs/booking.md): the rules a site's lead sets for booking a time (which
+//! queues, which days and times, how many citizens a slot, how far ahead, how many bookings
+//! a phone may hold), the slots they give on a day, the phone number as the limits see it,
+//! and whether a citizen arriving now is within their slot's window.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// How booked tickets are called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BookedOrder {
+    /// A booked ticket checked in within its window goes before walk-ins.
+    #[default]
+    SlotFirst,
+    /// A booked number ranks like a walk-in, by the time it was checked in (Hà Nội's
+    /// practice since October 2025).
+    Registration,
+}
+
+/// One queue's bookable slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueSlots {
+    /// Queue prefix, e.g. "A".
+    pub queue: String,
+    /// Days of the week: "mon" … "sun".
+    pub days: Vec<String>,
+    /// Start times, "HH:MM", local to the office.
+    pub times: Vec<String>,
+    /// Citizens a slot takes.
+    pub per_slot: u32,
+}
+
+/// The site's booking rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRules {
+    /// The bookable queues (none: booking is off).
+    pub queues: Vec<QueueSlots>,
+    /// How many days ahead a slot may be booked (today counts as 0).
+    #[serde(default = "default_days_ahead")]
+    pub days_ahead: u32,
+    /// Bookings one phone may hold that are not yet past, cancelled or used.
+    #[serde(default = "default_per_phone_active")]
+    pub per_phone_active: u32,
+    /// Bookings one phone may hold on one day (and never two in one field that day).
+    #[serde(default = "default_per_phone_day")]
+    pub per_phone_day: u32,
+    /// Minutes before its slot a booked citizen may check in.
+    #[serde(default = "default_early")]
+    pub early_minutes: u32,
+    /// Minutes after its slot a booked citizen may still check in.
+    #[serde(default = "default_late")]
+    pub late_minutes: u32,
+    /// How checked-in bookings are called.
+    #[serde(default)]
+    pub order: BookedOrder,
+}
+
+fn default_days_ahead() -> u32 {
+    14
+}
+fn default_per_phone_active() -> u32 {
+    3
+}
+fn default_per_phone_day() -> u32 {
+    2
+}
+fn default_early() -> u32 {
+    10
+}
+fn default_late() -> u32 {
+    15
+}
+
+/// The day names the rules use, in order.
+const DAYS: [(&str, Weekday); 7] = [
+    ("mon", Weekday::Mon),
+    ("tue", Weekday::Tue),
+    ("wed", Weekday::Wed),
+    ("thu", Weekday::Thu),
+    ("fri", Weekday::Fri),
+    ("sat", Weekday::Sat),
+    ("sun", Weekday::Sun),
+];
+
+impl BookingRules {
+    /// The rules read from JSON and checked: every problem named, the first one returned.
+    pub fn from_json(json: &str) -> Result<BookingRules, String> {
+        let rules: BookingRules =
+            serde_json::from_str(json).map_err(|e| format!("booking rules: {e}"))?;
+        rules.check()?;
+        Ok(rules)
+    }
+
+    /// Whether the rules make sense: known days, "HH:MM" times without repeats, a queue
+    /// once, slots of 1–100 citizens, 0–90 days ahead, limits of at least 1, windows of at
+    /// most 2 hours.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = Vec::new();
+        for q in &self.queues {
+            let ok_prefix = (1..=2).contains(&q.queue.len()) && q.queue.bytes().all(|b| b.is_ascii_uppercase());
+            if !ok_prefix {
+                return Err(format!("queue {:?} is not 1 or 2 capital letters", q.queue));
+            }
+            if seen.contains(&&q.queue) {
+                return Err(format!("queue {} is given twice", q.queue));
+            }
+            seen.push(&q.queue);
+            if q.days.is_empty() || q.times.is_empty() {
+                return Err(format!("queue {}: give days and times", q.queue));
+            }
+            for d in &q.days {
+                if weekday(d).is_none() {
+                    return Err(format!("queue {}: {d:?} is not mon, tue, wed, thu, fri, sat or sun", q.queue));
+                }
+            }
+            let mut times = Vec::new();
+            for t in &q.times {
+                let time = slot_time(t).ok_or_else(|| format!("queue {}: {t:?} is not a time HH:MM", q.queue))?;
+                if times.contains(&time) {
+                    return Err(format!("queue {}: {t} is given twice", q.queue));
+                }
+                times.push(time);
+            }
+            if !(1..=100).contains(&q.per_slot) {
+                return Err(format!("queue {}: per_slot must be 1 to 100", q.queue));
+            }
+        }
+        if self.days_ahead > 90 {
+            return Err("days_ahead must be at most 90".into());
+        }
+        if self.per_phone_active == 0 || self.per_phone_day == 0 {
+            return Err("per_phone_active and per_phone_day must be at least 1".into());
+        }
+        if self.early_minutes > 120 || self.late_minutes > 120 {
+            return Err("early_minutes and late_minutes must be at most 120".into());
+        }
+        Ok(())
+    }
+
+    /// The queue's slots, if it is bookable.
+    pub fn queue(&self, prefix: &str) -> Option<&QueueSlots> {
+        self.queues.iter().find(|q| q.queue == prefix)
+    }
+
+    /// The days a citizen may book from `today`: today through `days_ahead` days later.
+    pub fn bookable_days(&self, today: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+        today.iter_days().take(self.days_ahead as usize + 1)
+    }
+}
+
+impl QueueSlots {
+    /// The slot times on `day` (none on a day the queue is not booked), in order.
+    pub fn times_on(&self, day: NaiveDate) -> Vec<NaiveTime> {
+        if !self.days.iter().any(|d| weekday(d) == Some(day.weekday())) {
+            return Vec::new();
+        }
+        let mut times: Vec<NaiveTime> = self.times.iter().filter_map(|t| slot_time(t)).collect();
+        times.sort();
+        times
+    }
+
+    /// Whether `time` is one of the queue's slots on `day`.
+    pub fn has_slot(&self, day: NaiveDate, time: NaiveTime) -> bool {
+        self.times_on(day).contains(&time)
+    }
+}
+
+fn weekday(name: &str) -> Option<Weekday> {
+    DAYS.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
+}
+
+/// "HH:MM" as a time; None otherwise.
+pub fn slot_time(s: &str) -> Option<NaiveTime> {
+    if s.len() != 5 {
+        return None;
+    }
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+/// A phone number as the limits count it: a Vietnamese mobile number, 10 digits from 0
+/// (`+84` and `84` taken as 0; spaces, dots and dashes ignored); None otherwise.
+pub fn phone_number(typed: &str) -> Option<String> {
+    if typed.len() > 32 {
+        return None;
+    }
+    let digits: String = typed
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+        .collect();
+    let digits = digits.strip_prefix('+').unwrap_or(&digits);
+    let national = match digits.strip_prefix("84") {
+        Some(rest) if rest.len() == 9 => format!("0{rest}"),
+        _ => digits.to_string(),
+    };
+    let mobile = matches!(national.as_bytes().get(1), Some(b'3' | b'5' | b'7' | b'8' | b'9'));
+    (national.len() == 10 && national.starts_with('0') && mobile && national.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(national)
+}
+
+/// Where a citizen arriving at `now` stands against a slot starting at `slot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// Too early: the window opens in this many minutes (rounded up).
+    Early(i64),
+    /// Within the window.
+    OnTime,
+    /// Too late: the window closed this many minutes ago (rounded up).
+    Late(i64),
+}
+
+/// `now` against the window from `early` minutes before `slot` to `late` minutes after it
+/// (local times, both ends included).
+pub fn arrival(slot: NaiveDateTime, now: NaiveDateTime, early: u32, late: u32) -> Arrival {
+    let opens = slot - TimeDelta::minutes(i64::from(early));
+    let closes = slot + TimeDelta::minutes(i64::from(late));
+    let minutes_up = |d: TimeDelta| (d.num_seconds() + 59) / 60;
+    if now < opens {
+        Arrival::Early(minutes_up(opens - now))
+    } else if now > closes {
+        Arrival::Late(minutes_up(now - closes))
+    } else {
+        Arrival::OnTime
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> BookingRules {
+        BookingRules::from_json(
+            r#"{"queues":[{"queue":"A","days":["mon","wed"],"times":["14:00","08:00","08:30"],"per_slot":2}]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn rules_take_defaults_and_give_slots_on_their_days_only() {
+        let r = rules();
+        assert_eq!((r.days_ahead, r.per_phone_active, r.per_phone_day), (14, 3, 2));
+        assert_eq!((r.early_minutes, r.late_minutes, r.order), (10, 15, BookedOrder::SlotFirst));
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let q = r.queue("A").unwrap();
+        let t = |s| slot_time(s).unwrap();
+        assert_eq!(q.times_on(monday), vec![t("08:00"), t("08:30"), t("14:00")]);
+        assert!(q.times_on(monday.succ_opt().unwrap()).is_empty());
+        assert!(q.has_slot(monday, t("14:00")) && !q.has_slot(monday, t("09:00")));
+        assert!(r.queue("B").is_none());
+        let days: Vec<_> = r.bookable_days(monday).collect();
+        assert_eq!((days.len(), days[14]), (15, NaiveDate::from_ymd_opt(2026, 12, 21).unwrap()));
+    }
+
+    #[test]
+    fn bad_rules_are_named() {
+        let bad = |json: &str, says: &str| {
+            let e = BookingRules::from_json(json).unwrap_err();
+            assert!(e.contains(says), "{json}: {e}");
+        };
+        let q = |inner: &str| format!(r#"{{"queues":[{inner}]}}"#);
+        bad(&q(r#"{"queue":"a","days":["mon"],"times":["08:00"],"per_slot":1}"#), "capital");
+        bad(&q(r#"{"queue":"A","days":["monday"],"times":["08:00"],"per_slot":1}"#), "\"monday\"");
+        bad(&q(r#"{"queue":"A","days":["mon"],"times":["8:00"],"per_slot":1}"#), "HH:MM");
+        bad(&q(r#"{"queue":"A","days":["mon"],"times":["08:00","08:00"],"per_slot":1}"#), "twice");
+        bad(&q(r#"{"queue":"A","days":["mon"],"times":["08:00"],"per_slot":0}"#), "per_slot");
+        bad(&q(r#"{"queue":"A","days":[],"times":["08:00"],"per_slot":1}"#), "days and times");
+        bad(r#"{"queues":[],"days_ahead":400}"#, "days_ahead");
+        bad(r#"{"queues":[],"per_phone_active":0}"#, "at least 1");
+        bad(r#"{"queues":[],"order":"random"}"#, "booking rules");
+        bad("[", "booking rules");
+    }
+
+    #[test]
+    fn phone_numbers_are_read_as_vietnamese_mobiles() {
+        for typed in ["0912345678", "091 234 5678", "0912.345.678", "+84 912 345 678", "84912345678"] {
+            assert_eq!(phone_number(typed).as_deref(), Some("0912345678"), "{typed}");
+        }
+        for typed in ["", "091234567", "09123456789", "0212345678", "1912345678", "09123x5678", &"9".repeat(40)] {
+            assert_eq!(phone_number(typed), None, "{typed}");
+        }
+    }
+
+    #[test]
+    fn the_window_runs_from_early_to_late_inclusive() {
+        let at = |h, m| NaiveDate::from_ymd_opt(2026, 12, 7).unwrap().and_hms_opt(h, m, 0).unwrap();
+        let slot = at(9, 0);
+        assert_eq!(arrival(slot, at(8, 45), 10, 15), Arrival::Early(5));
+        assert_eq!(arrival(slot, at(8, 50), 10, 15), Arrival::OnTime);
+        assert_eq!(arrival(slot, at(9, 15), 10, 15), Arrival::OnTime);
+        assert_eq!(arrival(slot, at(9, 16), 10, 15), Arrival::Late(1));
+        assert_eq!(arrival(slot, at(11, 0), 10, 15), Arrival::Late(105));
+    }
+}
