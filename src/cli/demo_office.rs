@@ -62,6 +62,9 @@ pub(super) fn start(
             chrono::Utc::now(),
         )?;
     }
+    if office.booking_rules(site)?.is_none() {
+        office.set_booking_rules(site, &demo_booking(config))?;
+    }
     let pairing = demo_tablet(&mut office, site)?;
     drop(office);
     let handle = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", config.tz())?;
@@ -79,7 +82,7 @@ pub(super) fn start(
         config.sync.office_url.as_deref().unwrap_or("-")
     );
     println!(
-        "  counter console {0}/counter (user demo, password demo-quay-1), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports",
+        "  counter console {0}/counter (user demo, password demo-quay-1), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports, booking {0}/book",
         handle.url()
     );
     match pairing {
@@ -90,6 +93,43 @@ pub(super) fn start(
         None => println!("  the rating tablet for counter 1 is paired (a new code: office pair-tablet --name \"{DEMO_TABLET}\")"),
     }
     Ok(handle)
+}
+
+/// The demo's booking rules: every queue of the config, on its service days, a slot each
+/// half hour of its sessions, 2 citizens a slot.
+fn demo_booking(config: &motcua::config::Config) -> motcua::domain::booking::BookingRules {
+    let mut times = Vec::new();
+    for s in &config.hours.sessions {
+        let mut t = s.start;
+        while t < s.end {
+            times.push(t.format("%H:%M").to_string());
+            t += chrono::TimeDelta::minutes(30);
+        }
+    }
+    let days: Vec<String> = config
+        .hours
+        .days
+        .iter()
+        .map(|d| d.to_string().to_lowercase()[..3].to_string())
+        .collect();
+    motcua::domain::booking::BookingRules {
+        queues: config
+            .queues
+            .iter()
+            .map(|q| motcua::domain::booking::QueueSlots {
+                queue: q.prefix.clone(),
+                days: days.clone(),
+                times: times.clone(),
+                per_slot: 2,
+            })
+            .collect(),
+        days_ahead: 14,
+        per_phone_active: 3,
+        per_phone_day: 2,
+        early_minutes: 10,
+        late_minutes: 15,
+        order: Default::default(),
+    }
 }
 
 /// The demo's rating tablet.

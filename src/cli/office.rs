@@ -198,6 +198,13 @@ pub(super) enum OfficeCommand {
         /// The address phones reach the office at, e.g. https://motcua.tantien.gov.vn.
         url: String,
     },
+    /// Set the site's booking rules from a JSON file (docs/booking.md): bookable queues with
+    /// their days, times and places, how far ahead, the phone limits, the check-in window.
+    /// A file with `"queues": []` turns booking off.
+    SetBooking {
+        /// The rules, e.g. {"queues":[{"queue":"A","days":["mon","tue"],"times":["08:00","08:30"],"per_slot":2}]}.
+        file: PathBuf,
+    },
     /// Create a clerk account for the counter console (the password is read from stdin,
     /// typed twice at a terminal); --replace gives an existing one a new password.
     AddClerk {
@@ -335,6 +342,26 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
         }),
         OfficeCommand::SetNotice { vi, en } => set_notice(&db, &site, vi, en),
         OfficeCommand::SetPublicUrl { url } => set_public_url(&db, &site, &url),
+        OfficeCommand::SetBooking { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let rules = motcua::domain::booking::BookingRules::from_json(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let mut store = OfficeStore::open(&db)?;
+            let id = site.one(&store)?.id;
+            store.set_booking_rules(id, &rules)?;
+            let slots: usize = rules
+                .queues
+                .iter()
+                .map(|q| q.times.len() * q.days.len())
+                .sum();
+            println!(
+                "booking rules set: {} queue(s), {slots} slots a week, {} days ahead; citizens book at /book",
+                rules.queues.len(),
+                rules.days_ahead
+            );
+            Ok(())
+        }
         OfficeCommand::AddClerk {
             username,
             name,

@@ -98,7 +98,8 @@ impl BookingRules {
     pub fn check(&self) -> Result<(), String> {
         let mut seen = Vec::new();
         for q in &self.queues {
-            let ok_prefix = (1..=2).contains(&q.queue.len()) && q.queue.bytes().all(|b| b.is_ascii_uppercase());
+            let ok_prefix =
+                (1..=2).contains(&q.queue.len()) && q.queue.bytes().all(|b| b.is_ascii_uppercase());
             if !ok_prefix {
                 return Err(format!("queue {:?} is not 1 or 2 capital letters", q.queue));
             }
@@ -111,12 +112,16 @@ impl BookingRules {
             }
             for d in &q.days {
                 if weekday(d).is_none() {
-                    return Err(format!("queue {}: {d:?} is not mon, tue, wed, thu, fri, sat or sun", q.queue));
+                    return Err(format!(
+                        "queue {}: {d:?} is not mon, tue, wed, thu, fri, sat or sun",
+                        q.queue
+                    ));
                 }
             }
             let mut times = Vec::new();
             for t in &q.times {
-                let time = slot_time(t).ok_or_else(|| format!("queue {}: {t:?} is not a time HH:MM", q.queue))?;
+                let time = slot_time(t)
+                    .ok_or_else(|| format!("queue {}: {t:?} is not a time HH:MM", q.queue))?;
                 if times.contains(&time) {
                     return Err(format!("queue {}: {t} is given twice", q.queue));
                 }
@@ -193,9 +198,15 @@ pub fn phone_number(typed: &str) -> Option<String> {
         Some(rest) if rest.len() == 9 => format!("0{rest}"),
         _ => digits.to_string(),
     };
-    let mobile = matches!(national.as_bytes().get(1), Some(b'3' | b'5' | b'7' | b'8' | b'9'));
-    (national.len() == 10 && national.starts_with('0') && mobile && national.bytes().all(|b| b.is_ascii_digit()))
-        .then_some(national)
+    let mobile = matches!(
+        national.as_bytes().get(1),
+        Some(b'3' | b'5' | b'7' | b'8' | b'9')
+    );
+    (national.len() == 10
+        && national.starts_with('0')
+        && mobile
+        && national.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(national)
 }
 
 /// Where a citizen arriving at `now` stands against a slot starting at `slot`.
@@ -238,8 +249,14 @@ mod tests {
     #[test]
     fn rules_take_defaults_and_give_slots_on_their_days_only() {
         let r = rules();
-        assert_eq!((r.days_ahead, r.per_phone_active, r.per_phone_day), (14, 3, 2));
-        assert_eq!((r.early_minutes, r.late_minutes, r.order), (10, 15, BookedOrder::SlotFirst));
+        assert_eq!(
+            (r.days_ahead, r.per_phone_active, r.per_phone_day),
+            (14, 3, 2)
+        );
+        assert_eq!(
+            (r.early_minutes, r.late_minutes, r.order),
+            (10, 15, BookedOrder::SlotFirst)
+        );
         let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         let q = r.queue("A").unwrap();
         let t = |s| slot_time(s).unwrap();
@@ -248,7 +265,10 @@ mod tests {
         assert!(q.has_slot(monday, t("14:00")) && !q.has_slot(monday, t("09:00")));
         assert!(r.queue("B").is_none());
         let days: Vec<_> = r.bookable_days(monday).collect();
-        assert_eq!((days.len(), days[14]), (15, NaiveDate::from_ymd_opt(2026, 12, 21).unwrap()));
+        assert_eq!(
+            (days.len(), days[14]),
+            (15, NaiveDate::from_ymd_opt(2026, 12, 21).unwrap())
+        );
     }
 
     #[test]
@@ -258,12 +278,30 @@ mod tests {
             assert!(e.contains(says), "{json}: {e}");
         };
         let q = |inner: &str| format!(r#"{{"queues":[{inner}]}}"#);
-        bad(&q(r#"{"queue":"a","days":["mon"],"times":["08:00"],"per_slot":1}"#), "capital");
-        bad(&q(r#"{"queue":"A","days":["monday"],"times":["08:00"],"per_slot":1}"#), "\"monday\"");
-        bad(&q(r#"{"queue":"A","days":["mon"],"times":["8:00"],"per_slot":1}"#), "HH:MM");
-        bad(&q(r#"{"queue":"A","days":["mon"],"times":["08:00","08:00"],"per_slot":1}"#), "twice");
-        bad(&q(r#"{"queue":"A","days":["mon"],"times":["08:00"],"per_slot":0}"#), "per_slot");
-        bad(&q(r#"{"queue":"A","days":[],"times":["08:00"],"per_slot":1}"#), "days and times");
+        bad(
+            &q(r#"{"queue":"a","days":["mon"],"times":["08:00"],"per_slot":1}"#),
+            "capital",
+        );
+        bad(
+            &q(r#"{"queue":"A","days":["monday"],"times":["08:00"],"per_slot":1}"#),
+            "\"monday\"",
+        );
+        bad(
+            &q(r#"{"queue":"A","days":["mon"],"times":["8:00"],"per_slot":1}"#),
+            "HH:MM",
+        );
+        bad(
+            &q(r#"{"queue":"A","days":["mon"],"times":["08:00","08:00"],"per_slot":1}"#),
+            "twice",
+        );
+        bad(
+            &q(r#"{"queue":"A","days":["mon"],"times":["08:00"],"per_slot":0}"#),
+            "per_slot",
+        );
+        bad(
+            &q(r#"{"queue":"A","days":[],"times":["08:00"],"per_slot":1}"#),
+            "days and times",
+        );
         bad(r#"{"queues":[],"days_ahead":400}"#, "days_ahead");
         bad(r#"{"queues":[],"per_phone_active":0}"#, "at least 1");
         bad(r#"{"queues":[],"order":"random"}"#, "booking rules");
@@ -272,17 +310,40 @@ mod tests {
 
     #[test]
     fn phone_numbers_are_read_as_vietnamese_mobiles() {
-        for typed in ["0912345678", "091 234 5678", "0912.345.678", "+84 912 345 678", "84912345678"] {
-            assert_eq!(phone_number(typed).as_deref(), Some("0912345678"), "{typed}");
+        for typed in [
+            "0912345678",
+            "091 234 5678",
+            "0912.345.678",
+            "+84 912 345 678",
+            "84912345678",
+        ] {
+            assert_eq!(
+                phone_number(typed).as_deref(),
+                Some("0912345678"),
+                "{typed}"
+            );
         }
-        for typed in ["", "091234567", "09123456789", "0212345678", "1912345678", "09123x5678", &"9".repeat(40)] {
+        for typed in [
+            "",
+            "091234567",
+            "09123456789",
+            "0212345678",
+            "1912345678",
+            "09123x5678",
+            &"9".repeat(40),
+        ] {
             assert_eq!(phone_number(typed), None, "{typed}");
         }
     }
 
     #[test]
     fn the_window_runs_from_early_to_late_inclusive() {
-        let at = |h, m| NaiveDate::from_ymd_opt(2026, 12, 7).unwrap().and_hms_opt(h, m, 0).unwrap();
+        let at = |h, m| {
+            NaiveDate::from_ymd_opt(2026, 12, 7)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
         let slot = at(9, 0);
         assert_eq!(arrival(slot, at(8, 45), 10, 15), Arrival::Early(5));
         assert_eq!(arrival(slot, at(8, 50), 10, 15), Arrival::OnTime);

@@ -14,8 +14,8 @@ mod svg;
 mod ticks;
 
 pub use bars::bar_chart;
-pub use qr::qr_svg;
 pub use lines::{line_chart, Series};
+pub use qr::qr_svg;
 pub use ranked::{ranked_bars, Order, Ranked};
 pub use svg::{escape, format_value};
 pub use ticks::nice_ticks;

@@ -30,9 +30,20 @@ mod tests {
         let svg = qr_svg("7KQ2-M9XD").unwrap();
         let code = QrCode::with_error_correction_level(b"7KQ2-M9XD", EcLevel::M).unwrap();
         let size = code.width() + 8;
-        assert!(svg.contains(&format!("viewBox=\"0 0 {size} {size}\"")), "{svg}");
-        let dark = code.to_colors().iter().filter(|c| **c == Color::Dark).count();
-        assert_eq!(svg.matches('M').count() - 1, dark, "one move per dark module, M in the label");
+        assert!(
+            svg.contains(&format!("viewBox=\"0 0 {size} {size}\"")),
+            "{svg}"
+        );
+        let dark = code
+            .to_colors()
+            .iter()
+            .filter(|c| **c == Color::Dark)
+            .count();
+        assert_eq!(
+            svg.matches('M').count() - 1,
+            dark,
+            "one move per dark module, M in the label"
+        );
         // The top-left finder's corner sits inside the quiet zone's edge.
         assert!(svg.contains("M4 4h1v1h-1z"));
     }

@@ -154,7 +154,11 @@ impl OfficeStore {
 
     /// What can be booked at the site from `now` (local time): the fields of its bookable
     /// queues and each day's slots with places left; None when it takes no bookings.
-    pub fn booking_options(&self, site: SiteId, now: NaiveDateTime) -> Result<Option<BookingOptions>> {
+    pub fn booking_options(
+        &self,
+        site: SiteId,
+        now: NaiveDateTime,
+    ) -> Result<Option<BookingOptions>> {
         self.read(|tx| {
             let Some(rules) = rules_in(tx, site)?.filter(|r| !r.queues.is_empty()) else {
                 return Ok(None);
@@ -164,7 +168,12 @@ impl OfficeStore {
                 if rules.queue(&q.0).is_some() {
                     for code in q.1 {
                         let (name_vi, name_en) = self.field_names_in(tx, &code)?;
-                        fields.push(BookableField { code, name_vi, name_en, queue: q.0.clone() });
+                        fields.push(BookableField {
+                            code,
+                            name_vi,
+                            name_en,
+                            queue: q.0.clone(),
+                        });
                     }
                 }
             }
@@ -177,11 +186,18 @@ impl OfficeStore {
                         .filter(|t| d.and_time(*t) > now)
                         .map(|t| {
                             let taken = taken_in(tx, site, &q.queue, d, t)?;
-                            Ok(SlotLeft { time: t.format("%H:%M").to_string(), left: q.per_slot.saturating_sub(taken) })
+                            Ok(SlotLeft {
+                                time: t.format("%H:%M").to_string(),
+                                left: q.per_slot.saturating_sub(taken),
+                            })
                         })
                         .collect::<Result<Vec<_>>>()?;
                     if !slots.is_empty() {
-                        days.push(DaySlots { queue: q.queue.clone(), day: d, slots });
+                        days.push(DaySlots {
+                            queue: q.queue.clone(),
+                            day: d,
+                            slots,
+                        });
                     }
                 }
             }
@@ -275,7 +291,9 @@ impl OfficeStore {
             Ok(Ok(code))
         })?;
         match made {
-            Ok(code) => Ok(Ok(self.booking(&code, now)?.context("the booking just made")?)),
+            Ok(code) => Ok(Ok(self
+                .booking(&code, now)?
+                .context("the booking just made")?)),
             Err(refused) => Ok(Err(refused)),
         }
     }
@@ -397,11 +415,17 @@ fn phone_hash(tx: &mut Tx, phone: &str) -> Result<String> {
         sql_params![&fresh],
     )?;
     let key = tx
-        .query_one("SELECT value FROM office_secret WHERE name = 'phone_key'", &[])?
+        .query_one(
+            "SELECT value FROM office_secret WHERE name = 'phone_key'",
+            &[],
+        )?
         .text(0)?;
     let mut h = Blake2b512::new();
     h.update(key.as_bytes());
     h.update(b":");
     h.update(phone.as_bytes());
-    Ok(h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect())
+    Ok(h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }

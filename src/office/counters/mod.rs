@@ -25,11 +25,11 @@ mod views;
 
 pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
-pub use clerk_accounts::{ClerkAccount, ClerkLogin};
-pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
 pub use bookings::{
     BookRequest, BookableField, Booking, BookingOptions, BookingRefused, DaySlots, SlotLeft,
 };
+pub use clerk_accounts::{ClerkAccount, ClerkLogin};
+pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
 pub use follow::{FollowState, FollowView};
 pub use gauges::{Gauges, KioskName, QueueGauge};
 pub use office_config::{QueueDef, QueueOption};

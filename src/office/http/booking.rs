@@ -63,14 +63,25 @@ fn throttle(table: &Arc<Mutex<SourceThrottle>>, source: std::net::IpAddr) -> Res
 }
 
 fn not_bookable() -> HttpError {
-    HttpError::new(StatusCode::NOT_FOUND, "not_bookable", "this office takes no bookings")
+    HttpError::new(
+        StatusCode::NOT_FOUND,
+        "not_bookable",
+        "this office takes no bookings",
+    )
 }
 
 fn no_booking() -> HttpError {
-    HttpError::new(StatusCode::NOT_FOUND, "unknown_booking", "no booking has this code")
+    HttpError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_booking",
+        "no booking has this code",
+    )
 }
 
-async fn options(State(app): State<App>, SiteParam(site): SiteParam) -> Result<Response, HttpError> {
+async fn options(
+    State(app): State<App>,
+    SiteParam(site): SiteParam,
+) -> Result<Response, HttpError> {
     let now = local_now(&app);
     let options = app
         .read_store(move |s| s.booking_options(site.id, now))
@@ -120,7 +131,9 @@ fn refusal(r: BookingRefused) -> HttpError {
         BookingRefused::BadPhone => "not a mobile number: 10 digits starting with 0".into(),
         BookingRefused::PhoneActive(n) => format!("this phone already holds {n} bookings"),
         BookingRefused::PhoneDay(n) => format!("this phone already holds {n} bookings that day"),
-        BookingRefused::SameField => "this phone already holds a booking in this field that day".into(),
+        BookingRefused::SameField => {
+            "this phone already holds a booking in this field that day".into()
+        }
     };
     let status = match r {
         BookingRefused::BadPhone | BookingRefused::NoSuchSlot => StatusCode::BAD_REQUEST,
@@ -181,7 +194,10 @@ async fn qr(
         .into_response())
 }
 
-async fn rules(State(app): State<App>, LeadSession(site): LeadSession) -> Result<Response, HttpError> {
+async fn rules(
+    State(app): State<App>,
+    LeadSession(site): LeadSession,
+) -> Result<Response, HttpError> {
     let rules = app.read_store(move |s| s.booking_rules(site)).await?;
     Ok(Json(rules).into_response())
 }
@@ -193,6 +209,7 @@ async fn set_rules(
 ) -> Result<Response, HttpError> {
     rules.check().map_err(HttpError::bad_request)?;
     let stored = rules.clone();
-    app.with_store(move |s| s.set_booking_rules(site, &stored)).await?;
+    app.with_store(move |s| s.set_booking_rules(site, &stored))
+        .await?;
     Ok(Json(rules).into_response())
 }

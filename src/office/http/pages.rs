@@ -95,6 +95,19 @@ pub(super) fn routes() -> Router<App> {
             "/static/reports.js",
             get(|| asset(JS, include_str!("../web/reports.js"))),
         )
+        .route("/book", get(|| page(include_str!("../web/book.html"))))
+        .route(
+            "/book/{code}",
+            get(|| page(include_str!("../web/book.html"))),
+        )
+        .route(
+            "/static/book.css",
+            get(|| asset(CSS, include_str!("../web/book.css"))),
+        )
+        .route(
+            "/static/book.js",
+            get(|| asset(JS, include_str!("../web/book.js"))),
+        )
         .route("/static/voice/{clip}", get(voice))
         .route(
             "/static/fonts/NotoSans-Regular.ttf",
@@ -120,6 +133,11 @@ pub(super) fn routes() -> Router<App> {
         )
         .route("/s/{site}/rate/{counter}", get(site_rate_page))
         .route(
+            "/s/{site}/book",
+            get(|app, p| site_page(app, p, include_str!("../web/book.html"))),
+        )
+        .route("/s/{site}/book/{code}", get(site_book_page))
+        .route(
             "/s/{site}/reports",
             get(|app, p| site_page(app, p, include_str!("../web/reports.html"))),
         )
@@ -141,6 +159,14 @@ async fn site_rate_page(
 ) -> Result<Response, HttpError> {
     site_named(&app, Some(code)).await?;
     Ok(page(include_str!("../web/rate.html")).await)
+}
+
+async fn site_book_page(
+    State(app): State<App>,
+    PathParams((code, _booking)): PathParams<(String, String)>,
+) -> Result<Response, HttpError> {
+    site_named(&app, Some(code)).await?;
+    Ok(page(include_str!("../web/book.html")).await)
 }
 
 async fn page(html: &'static str) -> Response {

@@ -38,4 +38,3 @@ pub fn normalize_code(typed: &str) -> Option<String> {
         .collect();
     (code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
-
