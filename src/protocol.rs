@@ -244,3 +244,54 @@ pub struct Upserted {
     #[serde(default)]
     pub errors: Vec<String>,
 }
+
+/// `POST /api/v1/bookings/check-in` (kiosk): a citizen with a booking code at the kiosk.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CheckInRequest {
+    /// The protocol the kiosk speaks.
+    pub protocol: u32,
+    /// The booking code as typed or scanned ("7KQ2-M9XD"; case, spaces and dashes forgiven).
+    pub code: String,
+    /// The id of the ticket the kiosk will issue for it: asking again with the same id gets
+    /// the same answer, so a kiosk may retry after a dropped connection.
+    pub ticket_id: String,
+}
+
+/// What became of a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckInResult {
+    /// Within its window: issue the ticket now, in `queue` for `field`.
+    CheckedIn,
+    /// Before its window: `minutes` until it opens.
+    TooEarly,
+    /// After its window: `minutes` since it closed.
+    TooLate,
+    /// The citizen cancelled it.
+    Cancelled,
+    /// Another ticket was issued for it already.
+    Used,
+    /// It is for another day (`day`).
+    OtherDay,
+}
+
+/// The answer to a check-in (404 `unknown_booking` when no booking of the kiosk's site has
+/// the code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInAnswer {
+    /// What became of it.
+    pub result: CheckInResult,
+    /// The booking's code, "7KQ2-M9XD".
+    pub code: String,
+    /// The queue its ticket goes in.
+    pub queue: String,
+    /// The catalogue field booked.
+    pub field: String,
+    /// The booked day.
+    pub day: NaiveDate,
+    /// The booked time, "HH:MM".
+    pub time: String,
+    /// Minutes until the window opens (`too_early`) or since it closed (`too_late`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i64>,
+}

@@ -22,6 +22,7 @@ both_backends! {
     a_booking_takes_a_place_and_cancelling_gives_it_back,
     one_phone_is_held_to_its_limits,
     one_address_is_held_to_a_few_bookings_and_lookups,
+    a_kiosk_checks_a_booking_in_by_its_token,
 }
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
@@ -348,5 +349,53 @@ fn one_address_is_held_to_a_few_bookings_and_lookups(b: Backend) {
         refused += usize::from(status == 429);
     }
     assert_eq!(refused, 10);
+    office.shutdown();
+}
+
+fn a_kiosk_checks_a_booking_in_by_its_token(b: Backend) {
+    let db = TestDb::new(b);
+    let mut s = seed(&db);
+    let kiosk = s
+        .enroll_device("Kiosk", motcua::office::Role::Kiosk, &[S1], Utc::now())
+        .unwrap()
+        .1;
+    let booked = s
+        .book(
+            S1,
+            &ask(tomorrow(), "09:00", "0912345678"),
+            now(),
+            Utc::now(),
+        )
+        .unwrap()
+        .unwrap();
+    drop(s);
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let base = office.url();
+    let check_in = |token: Option<&str>, code: &str| {
+        let mut req = agent()
+            .post(&format!("{base}/api/v1/bookings/check-in"))
+            .header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut resp = req
+            .send(json!({"protocol": 1, "code": code, "ticket_id": "5d1c2e3f-0000-4000-8000-000000000001"}).to_string())
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.body_mut().read_json::<Value>().unwrap())
+    };
+    // Tomorrow's booking at today's kiosk: said so, with its day and time.
+    let (status, v) = check_in(Some(&kiosk), &booked.code.to_lowercase());
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v,
+        json!({"result": "other_day", "code": booked.code, "queue": "A", "field": "HT",
+                         "day": tomorrow().to_string(), "time": "09:00"})
+    );
+    let (status, v) = check_in(Some(&kiosk), "0000-0000");
+    assert_eq!((status, v["code"].as_str()), (404, Some("unknown_booking")));
+    // Only a kiosk checks in.
+    let (status, _) = check_in(None, &booked.code);
+    assert_eq!(status, 401);
     office.shutdown();
 }

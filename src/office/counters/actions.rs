@@ -305,6 +305,7 @@ fn call_next(
     };
     let date = day(today);
     let now_text = ts(now);
+    let booked_first = super::bookings::booked_first(tx, session.site)?;
     // Each class by its codes, which the index orders before the issue time: a query per
     // class walks only that class ("<> 'none'" would walk every waiting ticket).
     let classes = [
@@ -337,8 +338,31 @@ fn call_next(
                 issued_at: *at,
             })
             .collect();
-        let Some(chosen) = next_ticket(&waiting, row.streak, now, policy) else {
-            return Ok(false);
+        // A booked ticket whose slot has come goes before everyone (docs/booking.md).
+        let booked = match booked_first {
+            true => {
+                let mut params: Vec<Param> = vec![
+                    Param::from(date.as_str()),
+                    Param::from(c),
+                    Param::from(now_text.as_str()),
+                    Param::from(session.site.0),
+                ];
+                params.extend(row.queues.iter().map(Param::from));
+                tx.query_opt(&booked_sql(row.queues.len()), &params)?
+                    .map(|r| r.text(0))
+                    .transpose()?
+            }
+            false => None,
+        };
+        let ruled = next_ticket(&waiting, row.streak, now, policy);
+        let chosen = match (&booked, ruled) {
+            (Some(id), _) => Waiting {
+                id,
+                priority: false,
+                issued_at: now,
+            },
+            (None, Some(w)) => *w,
+            (None, None) => return Ok(false),
         };
         // Still waiting, and still for this counter (a transfer may have moved it meanwhile).
         let mut params: Vec<Param> = vec![
@@ -364,7 +388,11 @@ fn call_next(
             continue;
         };
         let ordinary_left = waiting.iter().any(|w| !w.priority && w.id != chosen.id);
-        let streak = streak_after(row.streak, chosen.priority, ordinary_left);
+        // A booked call neither lengthens nor ends a streak of priority calls.
+        let streak = match booked {
+            Some(_) => row.streak,
+            None => streak_after(row.streak, chosen.priority, ordinary_left),
+        };
         let id = chosen.id.to_string();
         log_call(tx, &at, &id, &label_of(&taken)?, "call")?;
         set_current(tx, &at, Some(&id), streak)?;
@@ -382,6 +410,19 @@ fn candidates_sql(codes: &str, queues: usize) -> String {
          WHERE site_id = ?4 AND business_date = ?1 AND state = 'waiting' AND priority IN ({codes})
            AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
          ORDER BY issued_at, id LIMIT ?3",
+        placeholders(5, queues)
+    )
+}
+
+/// The waiting booked ticket with the earliest slot that has come, for a counter of
+/// `queues` queues: ?1 day, ?2 counter, ?3 now, ?4 site, then the queues.
+fn booked_sql(queues: usize) -> String {
+    format!(
+        "SELECT id FROM ticket
+         WHERE site_id = ?4 AND business_date = ?1 AND state = 'waiting'
+           AND booked_slot_at IS NOT NULL AND booked_slot_at <= ?3
+           AND (for_counter = ?2 OR (for_counter IS NULL AND serve_queue IN ({})))
+         ORDER BY booked_slot_at, issued_at, id LIMIT 1",
         placeholders(5, queues)
     )
 }

@@ -8,11 +8,14 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use serde::Serialize;
 
 use super::office_config::config_in;
-use crate::domain::booking::{phone_number, slot_time, BookingRules};
+use crate::domain::booking::{
+    arrival, phone_number, slot_time, Arrival, BookedOrder, BookingRules,
+};
 use crate::office::db::{sql_params, Row, Tx};
 use crate::office::store::{
     day, lock_rev, new_code, new_token, normalize_code, ts, OfficeStore, SiteId,
 };
+use crate::protocol::{CheckInAnswer, CheckInResult};
 
 /// A field a queue takes bookings for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -341,6 +344,75 @@ impl OfficeStore {
         self.booking(code, now)
     }
 
+    /// A kiosk of `site` checks the booking `code` in for its ticket `ticket_id` at `now`
+    /// (local): within the window the booking is marked used by that ticket; the same
+    /// ticket asking again gets the same answer. None: no booking of this site has the code.
+    pub fn check_in_booking(
+        &mut self,
+        site: SiteId,
+        code: &str,
+        ticket_id: &str,
+        now: NaiveDateTime,
+        at: chrono::DateTime<chrono::Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Result<Option<CheckInAnswer>> {
+        let Some(canonical) = normalize_code(code) else {
+            return Ok(None);
+        };
+        self.write(|tx| {
+            let Some(r) = tx.query_opt(
+                "SELECT code, queue, field, day, slot, cancelled_at, ticket_id FROM booking
+                 WHERE code = ?1 AND site_id = ?2",
+                sql_params![&canonical, site.0],
+            )?
+            else {
+                return Ok(None);
+            };
+            let rules = rules_in(tx, site)?;
+            let (early, late) = rules.map_or((10, 15), |r| (r.early_minutes, r.late_minutes));
+            let day_ = NaiveDate::parse_from_str(&r.text(3)?, "%Y-%m-%d")?;
+            let time = r.text(4)?;
+            let slot = day_.and_time(slot_time(&time).unwrap_or(NaiveTime::MIN));
+            let holder = r.opt_text(6)?;
+            let (result, minutes) = if r.opt_text(5)?.is_some() {
+                (CheckInResult::Cancelled, None)
+            } else if holder.as_deref() == Some(ticket_id) {
+                (CheckInResult::CheckedIn, None)
+            } else if holder.is_some() {
+                (CheckInResult::Used, None)
+            } else if day_ != now.date() {
+                (CheckInResult::OtherDay, None)
+            } else {
+                match arrival(slot, now, early, late) {
+                    Arrival::Early(m) => (CheckInResult::TooEarly, Some(m)),
+                    Arrival::Late(m) => (CheckInResult::TooLate, Some(m)),
+                    Arrival::OnTime => {
+                        // The slot as an instant, which the calling order compares with now.
+                        let slot_at = slot
+                            .and_local_timezone(tz)
+                            .earliest()
+                            .map_or(at, |t| t.with_timezone(&chrono::Utc));
+                        tx.execute(
+                            "UPDATE booking SET checked_in_at = ?2, ticket_id = ?3, slot_at = ?4 WHERE code = ?1",
+                            sql_params![&canonical, &ts(at), ticket_id, &ts(slot_at)],
+                        )?;
+                        (CheckInResult::CheckedIn, None)
+                    }
+                }
+            };
+            let code = r.text(0)?;
+            Ok(Some(CheckInAnswer {
+                result,
+                code: format!("{}-{}", &code[..4], &code[4..]),
+                queue: r.text(1)?,
+                field: r.text(2)?,
+                day: day_,
+                time,
+                minutes,
+            }))
+        })
+    }
+
     /// Each queue of the site with its fields (the queues clerks pick from).
     fn queue_fields_in(&self, tx: &mut Tx, site: SiteId) -> Result<Vec<(String, Vec<String>)>> {
         Ok(super::office_config::queues_in(tx, site)?
@@ -379,6 +451,11 @@ impl OfficeStore {
             site,
         })
     }
+}
+
+/// Whether the site calls a booked ticket before walk-ins once its slot has come.
+pub(super) fn booked_first(tx: &mut Tx, site: SiteId) -> Result<bool> {
+    Ok(rules_in(tx, site)?.is_some_and(|r| r.order == BookedOrder::SlotFirst))
 }
 
 fn rules_in(tx: &mut Tx, site: SiteId) -> Result<Option<BookingRules>> {
@@ -428,4 +505,130 @@ fn phone_hash(tx: &mut Tx, phone: &str) -> Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::office::counters::fixtures::{at, d, office};
+    use crate::office::counters::Action;
+    use crate::office::store::S1;
+    use crate::office::test_db::{both_backends, Backend};
+
+    both_backends! {
+        a_booked_ticket_is_called_first_once_its_slot_comes,
+    }
+
+    /// The office's local time at 08:00 on the test day plus `min` minutes.
+    fn local(min: i64) -> NaiveDateTime {
+        d().and_hms_opt(8, 0, 0).unwrap() + TimeDelta::minutes(min)
+    }
+
+    fn a_booked_ticket_is_called_first_once_its_slot_comes(b: Backend) {
+        let mut o = office(b);
+        let rules = BookingRules::from_json(
+            r#"{"queues":[{"queue":"A","days":["mon","tue","wed","thu","fri"],"times":["09:00"],"per_slot":2}]}"#,
+        )
+        .unwrap();
+        o.s.set_booking_rules(S1, &rules).unwrap();
+        let ask = |phone: &str| BookRequest {
+            field: "HT".into(),
+            day: d(),
+            time: "09:00".into(),
+            phone: phone.into(),
+        };
+        let mine =
+            o.s.book(S1, &ask("0912345678"), local(0), at(0))
+                .unwrap()
+                .unwrap();
+        let other =
+            o.s.book(S1, &ask("0987654321"), local(1), at(1))
+                .unwrap()
+                .unwrap();
+        o.ticket("A", 1, 5, "none");
+        o.ticket("A", 2, 10, "none");
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        let check = |o: &mut crate::office::counters::fixtures::Office,
+                     code: &str,
+                     ticket: &str,
+                     min: i64| {
+            o.s.check_in_booking(S1, code, ticket, local(min), at(min), tz)
+                .unwrap()
+                .unwrap()
+        };
+        // Five minutes before the window opens (08:50), the kiosk is told so.
+        let early = check(&mut o, &mine.code, "t-A3", 45);
+        assert_eq!(
+            (early.result, early.minutes),
+            (CheckInResult::TooEarly, Some(5))
+        );
+        let ok = check(&mut o, &mine.code.to_lowercase(), "t-A3", 52);
+        assert_eq!(
+            (ok.result, ok.queue.as_str(), ok.field.as_str()),
+            (CheckInResult::CheckedIn, "A", "HT")
+        );
+        // The same ticket asking again is answered alike; another ticket finds it used.
+        assert_eq!(
+            check(&mut o, &mine.code, "t-A3", 53).result,
+            CheckInResult::CheckedIn
+        );
+        assert_eq!(
+            check(&mut o, &mine.code, "t-A9", 53).result,
+            CheckInResult::Used
+        );
+        assert_eq!(
+            o.s.booking(&mine.code, local(53)).unwrap().unwrap().state,
+            "checked_in"
+        );
+        o.ticket("A", 3, 52, "none");
+        // Before 09:00 the booked ticket waits its turn by issue time; from 09:00 it goes first.
+        let clerk = o.clerk("lan", 1, &["A"], 53);
+        let view = o.act(&clerk, Action::Next, 55).unwrap();
+        assert_eq!(view.current.unwrap().label, "A001");
+        o.act(&clerk, Action::Start, 56).unwrap();
+        let view = o.act(&clerk, Action::Next, 61).unwrap();
+        assert_eq!(
+            view.current.unwrap().label,
+            "A003",
+            "the booked ticket before A002"
+        );
+        o.act(&clerk, Action::Start, 62).unwrap();
+        assert_eq!(
+            o.act(&clerk, Action::Next, 63)
+                .unwrap()
+                .current
+                .unwrap()
+                .label,
+            "A002"
+        );
+        // The other booking's window closes at 09:15 unused: missed, and too late at 09:16.
+        assert_eq!(
+            o.s.booking(&other.code, local(76)).unwrap().unwrap().state,
+            "missed"
+        );
+        let late = check(&mut o, &other.code, "t-A4", 76);
+        assert_eq!(
+            (late.result, late.minutes),
+            (CheckInResult::TooLate, Some(1))
+        );
+        // The slot was full; another site's code, or no code, is not found.
+        let third = o.s.book(S1, &ask("0355555555"), local(2), at(2)).unwrap();
+        assert_eq!(third.unwrap_err(), BookingRefused::Full);
+        // A missed booking is not cancelled after the fact: it counts as missed.
+        let after =
+            o.s.cancel_booking(&other.code, local(80), at(80))
+                .unwrap()
+                .unwrap();
+        assert_eq!(after.state, "missed");
+        assert!(o
+            .s
+            .check_in_booking(SiteId(99), &mine.code, "t-A3", local(53), at(53), tz)
+            .unwrap()
+            .is_none());
+        assert!(o
+            .s
+            .check_in_booking(S1, "not a code", "t-A3", local(53), at(53), tz)
+            .unwrap()
+            .is_none());
+    }
 }

@@ -14,15 +14,17 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
-use super::auth::LeadSession;
-use super::error::HttpError;
+use super::auth::{KioskDevice, LeadSession};
+use super::error::{check_protocol, HttpError};
 use super::extract::{ClientAddr, JsonBody, PathParams};
 use super::shed::{shed, Shed};
 use super::site::SiteParam;
 use super::source_throttle::{Refusal, SourceThrottle};
 use super::state::App;
+use super::sync::{check_ticket_id, kiosk_site};
 use crate::domain::booking::BookingRules;
 use crate::office::counters::{BookRequest, Booking, BookingRefused};
+use crate::protocol::CheckInRequest;
 
 /// The booking routes.
 pub(super) fn routes() -> Router<App> {
@@ -33,6 +35,7 @@ pub(super) fn routes() -> Router<App> {
         .route("/api/v1/bookings/{code}", get(booking))
         .route("/api/v1/bookings/{code}/cancel", post(cancel))
         .route("/api/v1/bookings/{code}/qr.svg", get(qr))
+        .route("/api/v1/bookings/check-in", post(check_in))
 }
 
 fn local_now(app: &App) -> NaiveDateTime {
@@ -192,6 +195,26 @@ async fn qr(
         svg,
     )
         .into_response())
+}
+
+/// A kiosk checks a citizen's booking in (docs/api.md).
+async fn check_in(
+    State(app): State<App>,
+    KioskDevice(dev): KioskDevice,
+    JsonBody(req): JsonBody<CheckInRequest>,
+) -> Result<Response, HttpError> {
+    check_protocol(req.protocol)?;
+    check_ticket_id(&req.ticket_id)?;
+    let site = kiosk_site(&dev)?;
+    let (now, tz) = (local_now(&app), app.tz);
+    let answer = app
+        .with_store(move |s| {
+            s.check_in_booking(site, &req.code, &req.ticket_id, now, Utc::now(), tz)
+        })
+        .await?
+        .ok_or_else(no_booking)?;
+    // A check-in changes nothing the boards show until its ticket arrives.
+    Ok(Json(answer).into_response())
 }
 
 async fn rules(

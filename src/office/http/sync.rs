@@ -187,7 +187,7 @@ async fn changes(
 }
 
 /// A kiosk's site: every kiosk is enrolled for one (a token without one is refused).
-fn kiosk_site(
+pub(super) fn kiosk_site(
     dev: &crate::office::store::Device,
 ) -> Result<crate::office::store::SiteId, HttpError> {
     dev.site().ok_or_else(|| {

@@ -149,6 +149,13 @@ fn record_ticket(tx: &mut Tx, site: SiteId, device: &Device, payload: &str) -> R
         // The ticket came before in another event: the queue did not change.
         return Ok(());
     }
+    // A booking checked in for this ticket gives it its slot (docs/booking.md).
+    tx.execute(
+        "UPDATE ticket SET booked_slot_at =
+             (SELECT slot_at FROM booking WHERE ticket_id = ?1 AND site_id = ?2)
+         WHERE id = ?1",
+        sql_params![&t.id, site.0],
+    )?;
     if let Some(other) = holder {
         log::warn!(
             "number {} of queue {} on {} issued twice: ticket {} from {:?} and ticket {other}",

@@ -13,7 +13,8 @@ CREATE TABLE booking (
     created_at    TEXT NOT NULL,
     cancelled_at  TEXT,
     checked_in_at TEXT,
-    ticket_id     TEXT
+    ticket_id     TEXT,                         -- the ticket issued for it at a kiosk
+    slot_at       TEXT                          -- the slot as an instant, once checked in
 );
 CREATE INDEX booking_by_slot ON booking (site_id, day, queue, slot);
 CREATE INDEX booking_by_phone ON booking (phone_hash, day);
@@ -21,3 +22,7 @@ CREATE TABLE office_secret (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE INDEX booking_by_ticket ON booking (ticket_id);
+-- A booked ticket's slot, copied from its booking when the kiosk's ticket arrives: the
+-- calling order puts it before walk-ins once the slot has come.
+ALTER TABLE ticket ADD COLUMN booked_slot_at TEXT;
