@@ -11,9 +11,10 @@ use super::office_config::config_in;
 use crate::domain::booking::{
     arrival, phone_number, slot_time, Arrival, BookedOrder, BookingRules,
 };
+use crate::domain::numbering::format_ticket_number;
 use crate::office::db::{sql_params, Row, Tx};
 use crate::office::store::{
-    day, lock_rev, new_code, new_token, normalize_code, ts, OfficeStore, SiteId,
+    day, lock_rev, new_code, new_token, normalize_code, parse_ts, to_u32, ts, OfficeStore, SiteId,
 };
 use crate::protocol::{CheckInAnswer, CheckInResult};
 
@@ -276,9 +277,12 @@ impl OfficeStore {
                 }
             }
             let code = normalize_code(&new_code()).context("a fresh code reads back")?;
+            // The slot as an instant: local `now` and `at` differ by the office's offset.
+            let offset = now - at.naive_utc();
+            let slot_at = (ask.day.and_time(time) - offset).and_utc();
             tx.execute(
-                "INSERT INTO booking (code, site_id, queue, field, day, slot, phone_hash, phone_last4, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO booking (code, site_id, queue, field, day, slot, phone_hash, phone_last4, created_at, slot_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 sql_params![
                     &code,
                     site.0,
@@ -288,7 +292,8 @@ impl OfficeStore {
                     &time.format("%H:%M").to_string(),
                     &hash,
                     &phone[phone.len() - 4..],
-                    &ts(at)
+                    &ts(at),
+                    &ts(slot_at)
                 ],
             )?;
             Ok(Ok(code))
@@ -453,6 +458,73 @@ impl OfficeStore {
     }
 }
 
+/// A booking as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayBooking {
+    /// "HH:MM".
+    pub time: String,
+    /// "7KQ2-M9XD".
+    pub code: String,
+    /// Queue prefix.
+    pub queue: String,
+    /// Field code.
+    pub field: String,
+    /// `booked`, `checked_in`, `cancelled` or `missed`.
+    pub state: String,
+    /// The ticket issued for it ("A012"), once its kiosk reported it.
+    pub ticket: Option<String>,
+}
+
+/// The site's bookings on `date` in `queues`, by time: what a counter serving them expects.
+pub(super) fn day_bookings(
+    tx: &mut Tx,
+    site: SiteId,
+    date: NaiveDate,
+    queues: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<DayBooking>> {
+    let late = rules_in(tx, site)?.map_or(15, |r| r.late_minutes);
+    let mut out = Vec::new();
+    for r in tx.query(
+        "SELECT b.code, b.queue, b.field, b.slot, b.slot_at, b.cancelled_at, b.checked_in_at, t.queue, t.number
+         FROM booking b LEFT JOIN ticket t ON t.id = b.ticket_id
+         WHERE b.site_id = ?1 AND b.day = ?2 ORDER BY b.slot, b.created_at",
+        sql_params![site.0, &day(date)],
+    )? {
+        let queue = r.text(1)?;
+        if !queues.contains(&queue) {
+            continue;
+        }
+        let closed = match r.opt_text(4)? {
+            Some(at) => parse_ts(&at)? + TimeDelta::minutes(i64::from(late)) < now,
+            None => false,
+        };
+        let state = if r.opt_text(5)?.is_some() {
+            "cancelled"
+        } else if r.opt_text(6)?.is_some() {
+            "checked_in"
+        } else if closed {
+            "missed"
+        } else {
+            "booked"
+        };
+        let code = r.text(0)?;
+        let ticket = match (r.opt_text(7)?, r.opt_int(8)?) {
+            (Some(q), Some(n)) => Some(format_ticket_number(&q, to_u32(n))),
+            _ => None,
+        };
+        out.push(DayBooking {
+            time: r.text(3)?,
+            code: format!("{}-{}", &code[..4], &code[4..]),
+            queue,
+            field: r.text(2)?,
+            state: state.into(),
+            ticket,
+        });
+    }
+    Ok(out)
+}
+
 /// Whether the site calls a booked ticket before walk-ins once its slot has come.
 pub(super) fn booked_first(tx: &mut Tx, site: SiteId) -> Result<bool> {
     Ok(rules_in(tx, site)?.is_some_and(|r| r.order == BookedOrder::SlotFirst))
@@ -600,6 +672,19 @@ mod tests {
                 .unwrap()
                 .label,
             "A002"
+        );
+        // The console lists the day's bookings with what became of them.
+        let listed = o.s.counter_view(&clerk, at(76), d()).unwrap().bookings;
+        let seen: Vec<_> = listed
+            .iter()
+            .map(|b| (b.time.as_str(), b.state.as_str(), b.ticket.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("09:00", "checked_in", Some("A003")),
+                ("09:00", "missed", None)
+            ]
         );
         // The other booking's window closes at 09:15 unused: missed, and too late at 09:16.
         assert_eq!(

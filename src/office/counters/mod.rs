@@ -26,7 +26,8 @@ mod views;
 pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
 pub use bookings::{
-    BookRequest, BookableField, Booking, BookingOptions, BookingRefused, DaySlots, SlotLeft,
+    BookRequest, BookableField, Booking, BookingOptions, BookingRefused, DayBooking, DaySlots,
+    SlotLeft,
 };
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
 pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};

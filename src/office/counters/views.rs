@@ -80,6 +80,8 @@ pub struct CounterView {
     pub no_shows: Vec<NoShowView>,
     /// Open counters (for transfers).
     pub counters: Vec<OpenCounter>,
+    /// Today's bookings in the queues this counter serves, by time (docs/booking.md).
+    pub bookings: Vec<super::bookings::DayBooking>,
 }
 
 /// A counter on the display board.
@@ -212,6 +214,7 @@ impl OfficeStore {
                     })
                 })
                 .collect::<Result<_>>()?;
+            let bookings = super::bookings::day_bookings(tx, site, today, &queues, now)?;
             Ok(CounterView {
                 clerk: session.clerk.clone(),
                 counter: c,
@@ -222,6 +225,7 @@ impl OfficeStore {
                 recent,
                 no_shows,
                 counters: open_counters(tx, site, now)?,
+                bookings,
             })
         })
     }

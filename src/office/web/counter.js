@@ -50,6 +50,9 @@
       'waiting.legend': 'Nền xanh: hàng quầy này phục vụ.',
       'noshows.title': 'Vắng mặt (gọi lại được trong 15 phút)',
       'noshows.none': 'Không có số vắng mặt.',
+      'bookings.title': 'Lịch hẹn hôm nay',
+      'bookings.none': 'Không có lịch hẹn hôm nay.',
+      'booking.booked': 'Chưa đến', 'booking.checked_in': 'Đã lấy số', 'booking.cancelled': 'Đã hủy', 'booking.missed': 'Lỡ hẹn',
       'noshows.at': 'vắng lúc {time}',
       'noshows.recall': 'Gọi lại',
       'noshows.recall_aria': 'Gọi lại số {label}',
@@ -116,6 +119,9 @@
       'waiting.legend': 'Blue rows: queues this counter serves.',
       'noshows.title': 'No-shows (recallable for 15 minutes)',
       'noshows.none': 'No no-shows.',
+      'bookings.title': 'Today\'s bookings',
+      'bookings.none': 'No bookings today.',
+      'booking.booked': 'Not here yet', 'booking.checked_in': 'Took a number', 'booking.cancelled': 'Cancelled', 'booking.missed': 'Missed',
       'noshows.at': 'missed at {time}',
       'noshows.recall': 'Recall',
       'noshows.recall_aria': 'Recall ticket {label}',
@@ -361,6 +367,7 @@
     renderButtons();
     renderWaiting();
     renderNoShows();
+    renderBookings();
     renderRecent();
     if ($('transfer-dialog').open) {
       if (!cur) $('transfer-dialog').close(); // the ticket went away (e.g. another tab finished it)
@@ -453,6 +460,19 @@
     if (!rows.length) list.append(el('li', { class: 'empty-row', text: t('noshows.none') }));
   }
 
+  function renderBookings() {
+    const list = $('bookings');
+    const rows = snap.bookings || [];
+    list.replaceChildren(
+      ...rows.map((b) =>
+        el('li', { class: 'booking-' + b.state },
+          el('span', { class: 'label', text: b.time }),
+          el('span', { class: 'when', text: b.code + (b.ticket ? ' → ' + b.ticket : '') }),
+          el('span', { class: 'badge', text: t('booking.' + b.state) })))
+    );
+    if (!rows.length) list.append(el('li', { class: 'empty-row', text: t('bookings.none') }));
+  }
+
   function renderRecent() {
     const list = $('recent');
     // The office lists every action (start, finish, no_show, transfer too); this list is
@@ -481,6 +501,7 @@
     busy = true;
     renderButtons();
     renderNoShows();
+    renderBookings();
     try {
       const s = await api('POST', '/api/v1/counter/' + action, body);
       busy = false;
