@@ -828,6 +828,11 @@ fn prepare_files(root: &Path, dir: &Path) {
     )
     .unwrap();
     std::fs::write(
+        dir.join("booking.json"),
+        r#"{"queues":[{"queue":"A","days":["mon","tue"],"times":["08:00","08:30"],"per_slot":2}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
         dir.join("kiosk.toml"),
         motcua::config::Config::default_toml(false),
     )

@@ -41,12 +41,44 @@ fn a_citizen_books_a_time_on_the_phone_and_cancels_it() {
         ],
     )
     .unwrap();
+    // A slot later today too (unless the day is nearly over), for the counter's list.
+    let local = Utc::now().with_timezone(&TZ).naive_local();
+    let later = (local + TimeDelta::minutes(40)).format("%H:%M").to_string();
+    let today_slot = (local.date() == (local + TimeDelta::minutes(40)).date()).then_some(later);
+    let mut times = vec![
+        "08:00", "08:30", "09:00", "09:30", "10:00", "14:00", "14:30",
+    ];
+    if let Some(t) = today_slot.as_deref() {
+        if !times.contains(&t) {
+            times.push(t);
+        }
+    }
     let rules = BookingRules::from_json(
-        r#"{"queues":[{"queue":"A","days":["mon","tue","wed","thu","fri","sat","sun"],
-            "times":["08:00","08:30","09:00","09:30","10:00","14:00","14:30"],"per_slot":2}],"days_ahead":6}"#,
+        &serde_json::json!({"queues": [{"queue": "A", "days": ["mon","tue","wed","thu","fri","sat","sun"],
+            "times": times, "per_slot": 2}], "days_ahead": 6})
+        .to_string(),
     )
     .unwrap();
     s.set_booking_rules(S1, &rules).unwrap();
+    s.add_clerk(
+        Some(S1),
+        "lan",
+        "Nguyễn Thị Lan",
+        "mat-khau-lan-1",
+        motcua::office::counters::ClerkRole::Clerk,
+        false,
+        Utc::now(),
+    )
+    .unwrap();
+    if let Some(t) = today_slot.as_deref() {
+        let ask = motcua::office::counters::BookRequest {
+            field: "HT".into(),
+            day: local.date(),
+            time: t.into(),
+            phone: "0987654321".into(),
+        };
+        s.book(S1, &ask, local, Utc::now()).unwrap().unwrap();
+    }
     drop(s);
     let office = motcua::office::http::spawn_with_shutdown(&db, "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
@@ -104,9 +136,26 @@ fn a_citizen_books_a_time_on_the_phone_and_cancels_it() {
     b.screenshot_png(shot("booking-page-cancelled.png"));
     b.find("#lang").click();
     b.wait_text("main", "The booking is cancelled");
+    b.find("#lang").click();
     let s = OfficeStore::open(&db).unwrap();
     let now = Utc::now().with_timezone(&TZ).naive_local();
     assert_eq!(s.booking(&code, now).unwrap().unwrap().state, "cancelled");
+    // The clerk's console lists today's booking.
+    if let Some(t) = today_slot {
+        let login = b.exec_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/v1/clerk/login', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                 body: JSON.stringify({username: 'lan', password: 'mat-khau-lan-1', counter: 1, queues: ['A']})})
+               .then(r => done(r.status));",
+            vec![],
+        );
+        assert_eq!(login, serde_json::json!(200));
+        b.set_window_size(1366, 768);
+        b.goto(&format!("{base}/counter"));
+        b.wait_text("#bookings", &t);
+        assert!(b.find("#bookings").text().contains("Chưa đến"));
+        b.screenshot_png(shot("booking-console.png"));
+    }
     let console = b.console_log();
     assert!(
         !console

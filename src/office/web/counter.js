@@ -51,7 +51,6 @@
       'noshows.title': 'Vắng mặt (gọi lại được trong 15 phút)',
       'noshows.none': 'Không có số vắng mặt.',
       'bookings.title': 'Lịch hẹn hôm nay',
-      'bookings.none': 'Không có lịch hẹn hôm nay.',
       'booking.booked': 'Chưa đến', 'booking.checked_in': 'Đã lấy số', 'booking.cancelled': 'Đã hủy', 'booking.missed': 'Lỡ hẹn',
       'noshows.at': 'vắng lúc {time}',
       'noshows.recall': 'Gọi lại',
@@ -120,7 +119,6 @@
       'noshows.title': 'No-shows (recallable for 15 minutes)',
       'noshows.none': 'No no-shows.',
       'bookings.title': 'Today\'s bookings',
-      'bookings.none': 'No bookings today.',
       'booking.booked': 'Not here yet', 'booking.checked_in': 'Took a number', 'booking.cancelled': 'Cancelled', 'booking.missed': 'Missed',
       'noshows.at': 'missed at {time}',
       'noshows.recall': 'Recall',
@@ -470,7 +468,8 @@
           el('span', { class: 'when', text: b.code + (b.ticket ? ' → ' + b.ticket : '') }),
           el('span', { class: 'badge', text: t('booking.' + b.state) })))
     );
-    if (!rows.length) list.append(el('li', { class: 'empty-row', text: t('bookings.none') }));
+    // An office that takes no bookings today shows no empty list.
+    $('bookings-card').hidden = !rows.length;
   }
 
   function renderRecent() {
