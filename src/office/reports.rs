@@ -93,6 +93,19 @@ pub struct DossierFigures {
     pub on_time_share: Option<f64>,
 }
 
+/// Bookings for days in the range (docs/booking.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BookingFigures {
+    /// Made for those days.
+    pub booked: u32,
+    /// Checked in at a kiosk.
+    pub kept: u32,
+    /// Cancelled by the citizen.
+    pub cancelled: u32,
+    /// Whose window closed unused.
+    pub missed: u32,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -110,6 +123,8 @@ pub struct Report {
     pub clerks: Vec<Figures>,
     /// Dossiers.
     pub dossiers: DossierFigures,
+    /// Bookings.
+    pub bookings: BookingFigures,
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted samples.
@@ -212,6 +227,7 @@ pub fn summarise(
             t.clerk.clone().map(|(user, name)| (user, Some(name)))
         }),
         dossiers,
+        bookings: BookingFigures::default(),
     }
 }
 
@@ -233,7 +249,7 @@ impl OfficeStore {
         let sessions = Hours::default().sessions;
         let start = local_midnight(from, tz);
         let end = local_midnight(to + TimeDelta::days(1), tz);
-        let (tickets, dossiers) = self.read(|tx| {
+        let (tickets, dossiers, bookings) = self.read(|tx| {
             let mut tickets = Vec::new();
             for r in tx.query(
                 "SELECT t.queue, t.counter, c.username, c.name, t.state, t.issued_at, t.first_called_at,
@@ -291,9 +307,28 @@ impl OfficeStore {
                 };
                 count_resolved(&mut d, t);
             }
-            Ok((tickets, d))
+            let mut b = BookingFigures::default();
+            let late = TimeDelta::minutes(i64::from(crate::office::counters::late_minutes(tx, site)?));
+            let now = Utc::now();
+            for r in tx.query(
+                "SELECT cancelled_at, checked_in_at, slot_at FROM booking
+                 WHERE site_id = ?3 AND day >= ?1 AND day <= ?2",
+                sql_params![&day(from), &day(to), site.0],
+            )? {
+                b.booked += 1;
+                if r.opt_text(0)?.is_some() {
+                    b.cancelled += 1;
+                } else if r.opt_text(1)?.is_some() {
+                    b.kept += 1;
+                } else if r.opt_text(2)?.map(|s| parse_ts(&s)).transpose()?.is_some_and(|at| at + late < now) {
+                    b.missed += 1;
+                }
+            }
+            Ok((tickets, d, b))
         })?;
-        Ok(summarise(from, to, &tickets, dossiers))
+        let mut report = summarise(from, to, &tickets, dossiers);
+        report.bookings = bookings;
+        Ok(report)
     }
 
     /// Every ticket of the site in the range, one CSV row each, for whoever wants to count
@@ -434,6 +469,10 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
         d.late.to_string(),
         share(d.early + d.on_time, d.resolved),
     ])?;
+    w.write_record([""])?;
+    let b = &report.bookings;
+    w.write_record(["bookings", "kept", "cancelled", "missed"])?;
+    w.write_record([b.booked, b.kept, b.cancelled, b.missed].map(|n| n.to_string()))?;
     w.write_record([""])?;
     w.write_record([
         "business_date",

@@ -525,6 +525,11 @@ pub(super) fn day_bookings(
     Ok(out)
 }
 
+/// Minutes after its slot a booking may still be checked in (the default without rules).
+pub(in crate::office) fn late_minutes(tx: &mut Tx, site: SiteId) -> Result<u32> {
+    Ok(rules_in(tx, site)?.map_or(15, |r| r.late_minutes))
+}
+
 /// Whether the site calls a booked ticket before walk-ins once its slot has come.
 pub(super) fn booked_first(tx: &mut Tx, site: SiteId) -> Result<bool> {
     Ok(rules_in(tx, site)?.is_some_and(|r| r.order == BookedOrder::SlotFirst))
@@ -696,6 +701,10 @@ mod tests {
             (late.result, late.minutes),
             (CheckInResult::TooLate, Some(1))
         );
+        // The report counts them: both booked, one kept, one missed.
+        let report = o.s.report(S1, d(), d(), tz).unwrap();
+        let b = &report.bookings;
+        assert_eq!((b.booked, b.kept, b.cancelled, b.missed), (2, 1, 0, 1));
         // The slot was full; another site's code, or no code, is not found.
         let third = o.s.book(S1, &ask("0355555555"), local(2), at(2)).unwrap();
         assert_eq!(third.unwrap_err(), BookingRefused::Full);

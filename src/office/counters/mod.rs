@@ -25,6 +25,7 @@ mod views;
 
 pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
+pub(in crate::office) use bookings::late_minutes;
 pub use bookings::{
     BookRequest, BookableField, Booking, BookingOptions, BookingRefused, DayBooking, DaySlots,
     SlotLeft,

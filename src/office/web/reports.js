@@ -53,6 +53,7 @@
       'col.on_time': 'Đúng hạn',
       'col.late': 'Trễ hạn',
       'col.on_time_share': 'Tỉ lệ đúng hạn',
+      'sec.bookings': 'Lịch hẹn', 'col.booked': 'Đã đặt', 'col.kept': 'Đã đến', 'col.cancelled': 'Đã hủy', 'col.missed': 'Lỡ hẹn',
       'no_rows': 'Không có dữ liệu trong kỳ.',
       'note.wait': 'Thời gian chờ: từ lúc lấy số đến lần gọi đầu tiên. Thời gian phục vụ: từ lúc bắt đầu đến lúc xong. Đơn vị: phút.',
       'note.p90': 'P90: 90% số phiếu có thời gian không vượt quá giá trị này.',
@@ -107,6 +108,7 @@
       'col.on_time': 'On time',
       'col.late': 'Late',
       'col.on_time_share': 'On-time share',
+      'sec.bookings': 'Bookings', 'col.booked': 'Booked', 'col.kept': 'Kept', 'col.cancelled': 'Cancelled', 'col.missed': 'Missed',
       'no_rows': 'No data in this period.',
       'note.wait': 'Wait: from taking the ticket to the first call. Service: from start to finish. In minutes.',
       'note.p90': 'P90: 90% of tickets took no longer than this.',
@@ -192,6 +194,15 @@
         num(fmtInt(d.on_time)), num(fmtInt(d.late)), num(share(d.on_time_share)))));
   }
 
+  function renderBookings(b) {
+    const cols = ['col.booked', 'col.kept', 'col.cancelled', 'col.missed'];
+    b = b || {};
+    $('bookings').replaceChildren(
+      el('thead', {}, el('tr', {}, ...cols.map((k) => el('th', { class: 'num', scope: 'col', text: t(k) })))),
+      el('tbody', {}, el('tr', {},
+        num(fmtInt(b.booked)), num(fmtInt(b.kept)), num(fmtInt(b.cancelled)), num(fmtInt(b.missed)))));
+  }
+
   function render() {
     if (!report) return;
     const r = report;
@@ -203,6 +214,7 @@
     statTable($('counters'), 'col.counter', r.counters || [], (x) => t('counter.n', { n: x.key }));
     statTable($('clerks'), 'col.clerk', r.clerks || [], (x) => (x.name ? x.name + ' (' + x.key + ')' : String(x.key)));
     renderDossiers(r.dossiers);
+    renderBookings(r.bookings);
     $('results').hidden = false;
   }
 
