@@ -6,6 +6,39 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
 use serde::{Deserialize, Serialize};
 
+/// Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
+pub(crate) const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters in a short code (booking or pairing): 40 random bits, shown as two groups of four.
+pub(crate) const CODE_LEN: usize = 8;
+
+/// The code as typed, in canonical form: case, spaces and dashes ignored, and the letters
+/// Crockford reads as digits (O → 0, I and L → 1) taken as those; None unless it is
+/// [`CODE_LEN`] characters of the alphabet. The kiosk uses it to tell a booking code from a
+/// dossier code; the office, to find a booking or a tablet's pairing.
+pub fn normalize_code(typed: &str) -> Option<String> {
+    if typed.len() > 64 {
+        return None;
+    }
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+/// A canonical code as people read it: "7KQ2-M9XD".
+pub fn grouped_code(canonical: &str) -> String {
+    match (canonical.get(..4), canonical.get(4..)) {
+        (Some(a), Some(b)) if !b.is_empty() => format!("{a}-{b}"),
+        _ => canonical.to_string(),
+    }
+}
+
 /// How booked tickets are called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

@@ -270,6 +270,7 @@ mod tests {
             priority: priority.into(),
             state: "waiting".into(),
             follow_token: None,
+            booking: None,
         }
     }
 
