@@ -3,7 +3,7 @@
 //! a phone may hold), the slots they give on a day, the phone number as the limits see it,
 //! and whether a citizen arriving now is within their slot's window.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
@@ -268,6 +268,14 @@ pub fn arrival(slot: NaiveDateTime, now: NaiveDateTime, early: u32, late: u32) -
     }
 }
 
+/// When the window of a citizen `minutes_early` minutes early (as the office counts them,
+/// rounded up) opens, to the minute: the time to come back.
+pub fn window_opens(now: NaiveDateTime, minutes_early: i64) -> NaiveDateTime {
+    let t = now + TimeDelta::minutes(minutes_early);
+    t - TimeDelta::seconds(i64::from(t.second()))
+        - TimeDelta::nanoseconds(i64::from(t.nanosecond()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,6 +375,22 @@ mod tests {
         ] {
             assert_eq!(phone_number(typed), None, "{typed}");
         }
+    }
+
+    #[test]
+    fn a_citizen_too_early_comes_back_when_the_window_opens() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let slot = day.and_hms_opt(9, 0, 0).unwrap();
+        for now in [
+            day.and_hms_opt(8, 20, 0).unwrap(),
+            day.and_hms_opt(8, 20, 31).unwrap(),
+        ] {
+            let Arrival::Early(m) = arrival(slot, now, 10, 15) else {
+                panic!("early")
+            };
+            assert_eq!(window_opens(now, m), day.and_hms_opt(8, 50, 0).unwrap());
+        }
+        assert_eq!(grouped_code("7KQ2M9XD"), "7KQ2-M9XD");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Short codes people read and type: 8 characters of Crockford's base32 (40 random bits),
 //! shown as two groups of four. Tablets' pairing codes and appointments' booking codes.
 
-use crate::domain::booking::{CODE_ALPHABET as ALPHABET, CODE_LEN};
 pub use crate::domain::booking::normalize_code;
+use crate::domain::booking::{CODE_ALPHABET as ALPHABET, CODE_LEN};
 
 /// A fresh code from 40 random bits, grouped for reading ("XXXX-XXXX").
 pub(in crate::office) fn new_code() -> String {
