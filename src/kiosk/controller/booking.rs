@@ -203,8 +203,9 @@ impl Controller {
         let booked = Some((pending.ticket_id, grouped_code(&pending.code)));
         if let Some(app) = self.ui() {
             // Before the page changes, so the ticket page shows it from its first frame.
-            app.global::<BookingAdapter>()
-                .set_booked_time(answer.time.as_str().into());
+            let g = app.global::<BookingAdapter>();
+            g.set_result(BookingResult::None);
+            g.set_booked_time(answer.time.as_str().into());
         }
         if let Err(e) = self.issue_in(&queue, &answer.field, PriorityGroup::None, booked) {
             log::error!("could not issue a booked ticket: {e:#}");
