@@ -270,7 +270,6 @@ mod tests {
             priority: priority.into(),
             state: "waiting".into(),
             follow_token: None,
-            booking: None,
         }
     }
 
