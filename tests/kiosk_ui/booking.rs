@@ -110,6 +110,19 @@ pub(super) fn booking_check_in() {
         "Không có lịch hẹn nào với mã này. Vui lòng kiểm tra lại."
     ));
     shots(app, "booking-unknown");
+    // Home forgets the flow: its properties are empty, and what was typed is gone.
+    app.global::<NavigationAdapter>().invoke_go_home();
+    let b = app.global::<BookingAdapter>();
+    assert_eq!(b.get_input(), "");
+    assert_eq!(b.get_result(), BookingResult::None);
+    assert_eq!(
+        (b.get_code(), b.get_time(), b.get_day()),
+        ("".into(), "".into(), "".into())
+    );
+    assert_eq!((b.get_minutes(), b.get_come_back_at()), (0, "".into()));
+    tap(app, "Tôi đã đặt lịch");
+    tap(app, "7");
+    assert_eq!(b.get_input(), "7");
 
     // In its window: typed without its dash, the ticket in the booking's queue at once.
     app.global::<NavigationAdapter>().invoke_go_home();
@@ -155,6 +168,16 @@ pub(super) fn booking_check_in() {
             .unwrap();
         assert!(slot.is_some(), "booked_slot_at set");
         assert_eq!(format!("A{number:03}"), ticket.number.as_str());
+        // The kiosk's event named the booking.
+        let k = rusqlite::Connection::open(motcua::kiosk::database_path(&kiosk_dir)).unwrap();
+        let named: i64 = k
+            .query_row(
+                "SELECT COUNT(*) FROM outbox WHERE json_extract(payload, '$.booking') = ?1",
+                [&booked],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(named, 1);
     }
     app.global::<NavigationAdapter>().invoke_go_home();
     assert_eq!(app.global::<BookingAdapter>().get_booked_time(), "");
