@@ -23,7 +23,10 @@ use motcua::config::Config;
 use motcua::domain::contrast::{ratio, Rgb, NON_TEXT, TEXT_AAA};
 use motcua::kiosk::audio::RecordingSpeaker;
 use motcua::kiosk::{self, KioskApp};
-use motcua::ui::{AccessAdapter, App, CatalogueAdapter, NavigationAdapter, Page, Theme};
+use motcua::ui::{
+    AccessAdapter, App, BookingAdapter, BookingResult, CatalogueAdapter, NavigationAdapter, Page,
+    Theme,
+};
 
 /// 08:30 on Wednesday 25 November 2026 in Asia/Ho_Chi_Minh (UTC+7).
 fn wednesday_morning() -> DateTime<Utc> {
@@ -290,6 +293,19 @@ fn every_page_in_each_mode(app: &App, at: &Arc<Mutex<DateTime<Utc>>>) {
             set_modes(app, hc, large);
             app.global::<NavigationAdapter>().set_page(Page::Error);
             shot("error");
+            // The booking pages, as a kiosk with an office shows them.
+            app.global::<NavigationAdapter>().set_page(Page::Booking);
+            shot("booking");
+            let b = app.global::<BookingAdapter>();
+            b.set_result(BookingResult::TooEarly);
+            b.set_code("7KQ2-M9XD".into());
+            b.set_time("09:00".into());
+            b.set_day("25/11/2026".into());
+            b.set_minutes(25);
+            b.set_come_back_at("08:50".into());
+            app.global::<NavigationAdapter>()
+                .set_page(Page::BookingResult);
+            shot("booking-too-early");
             app.global::<NavigationAdapter>().invoke_go_home();
             set_modes(app, hc, large);
             // 19:00: closed until the morning.

@@ -920,6 +920,7 @@ fn a_store_of_schema_5_upgrades_keeping_its_tickets_and_new_ones_get_tokens() {
         assert_eq!(k.follow_token, None, "a ticket of before has no token");
         let before = motcua::domain::ticket::Ticket {
             follow_token: None,
+            booking: None,
             ..o.clone()
         };
         assert_eq!(

@@ -5,6 +5,8 @@
 //! Slint keeps one platform per process and its UI on one thread, so everything runs in
 //! one test function, step by step.
 
+#[path = "kiosk_ui/booking.rs"]
+mod booking;
 #[path = "support/screenshots.rs"]
 mod screenshots;
 #[path = "support/simulated_printer.rs"]
@@ -452,6 +454,7 @@ fn kiosk_ui_flows() {
     procedure_catalogue(&clock);
     going_home_forgets_every_flow(&clock);
     office_sync();
+    booking::booking_check_in();
     pinned_office_mismatch();
     logs_hold_nothing_personal();
 }

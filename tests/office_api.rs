@@ -711,6 +711,7 @@ fn issued(event: &str, ticket: &str, queue: &str, number: u32, state: &str) -> V
         state: motcua::domain::ticket::TicketState::from_code(state).unwrap(),
         printed_at: None,
         follow_token: None,
+        booking: None,
     };
     json!({"id": event, "kind": "ticket.issued", "payload": t})
 }

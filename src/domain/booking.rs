@@ -3,8 +3,41 @@
 //! a phone may hold), the slots they give on a day, the phone number as the limits see it,
 //! and whether a citizen arriving now is within their slot's window.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
+
+/// Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
+pub(crate) const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters in a short code (booking or pairing): 40 random bits, shown as two groups of four.
+pub(crate) const CODE_LEN: usize = 8;
+
+/// The code as typed, in canonical form: case, spaces and dashes ignored, and the letters
+/// Crockford reads as digits (O → 0, I and L → 1) taken as those; None unless it is
+/// [`CODE_LEN`] characters of the alphabet. The kiosk uses it to tell a booking code from a
+/// dossier code; the office, to find a booking or a tablet's pairing.
+pub fn normalize_code(typed: &str) -> Option<String> {
+    if typed.len() > 64 {
+        return None;
+    }
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+/// A canonical code as people read it: "7KQ2-M9XD".
+pub fn grouped_code(canonical: &str) -> String {
+    match (canonical.get(..4), canonical.get(4..)) {
+        (Some(a), Some(b)) if !b.is_empty() => format!("{a}-{b}"),
+        _ => canonical.to_string(),
+    }
+}
 
 /// How booked tickets are called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -235,6 +268,14 @@ pub fn arrival(slot: NaiveDateTime, now: NaiveDateTime, early: u32, late: u32) -
     }
 }
 
+/// When the window of a citizen `minutes_early` minutes early (as the office counts them,
+/// rounded up) opens, to the minute: the time to come back.
+pub fn window_opens(now: NaiveDateTime, minutes_early: i64) -> NaiveDateTime {
+    let t = now + TimeDelta::minutes(minutes_early);
+    t - TimeDelta::seconds(i64::from(t.second()))
+        - TimeDelta::nanoseconds(i64::from(t.nanosecond()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,6 +375,22 @@ mod tests {
         ] {
             assert_eq!(phone_number(typed), None, "{typed}");
         }
+    }
+
+    #[test]
+    fn a_citizen_too_early_comes_back_when_the_window_opens() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let slot = day.and_hms_opt(9, 0, 0).unwrap();
+        for now in [
+            day.and_hms_opt(8, 20, 0).unwrap(),
+            day.and_hms_opt(8, 20, 31).unwrap(),
+        ] {
+            let Arrival::Early(m) = arrival(slot, now, 10, 15) else {
+                panic!("early")
+            };
+            assert_eq!(window_opens(now, m), day.and_hms_opt(8, 50, 0).unwrap());
+        }
+        assert_eq!(grouped_code("7KQ2M9XD"), "7KQ2-M9XD");
     }
 
     #[test]

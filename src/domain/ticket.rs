@@ -84,6 +84,10 @@ pub struct Ticket {
     /// kiosk; `None` on tickets from before follow pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_token: Option<String>,
+    /// The booking code ("7KQ2-M9XD") this ticket was issued for at check-in; sent in the
+    /// event only, for the office's audit (the office links the booking by the ticket's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<String>,
 }
 
 impl Ticket {
@@ -124,6 +128,7 @@ mod tests {
             state: TicketState::Waiting,
             printed_at: None,
             follow_token: Some("AAAAAAAAAAAAAAAAAAAAAA".into()),
+            booking: None,
         };
         assert_eq!(t.display_number(), "A012");
         let json = serde_json::to_string(&t).unwrap();

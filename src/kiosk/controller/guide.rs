@@ -340,7 +340,9 @@ impl Controller {
             | Page::Error
             | Page::Lookup
             | Page::Factor
-            | Page::Search => out.push(home()),
+            | Page::Search
+            | Page::Booking
+            | Page::BookingResult => out.push(home()),
             Page::AdminPin | Page::Admin => {}
         }
         out
@@ -388,7 +390,13 @@ impl Controller {
                 Clip("g_procedures"),
             ],
             Page::Procedure => self.procedure_speech(),
-            Page::Factor | Page::Search | Page::AdminPin | Page::Admin => vec![Clip("g_no_guide")],
+            // No recorded guidance for the booking pages yet: say so, and offer home.
+            Page::Factor
+            | Page::Search
+            | Page::AdminPin
+            | Page::Admin
+            | Page::Booking
+            | Page::BookingResult => vec![Clip("g_no_guide")],
         };
         let n = self.choices().len();
         if n > 0 {

@@ -90,7 +90,7 @@ impl Controller {
         };
         if !matches!(
             page,
-            Page::Home | Page::Lookup | Page::Dossier | Page::Factor
+            Page::Home | Page::Lookup | Page::Dossier | Page::Factor | Page::Booking
         ) {
             // Mid-ticket or in the admin view a scan would yank the screen away.
             let mut s = self.lookup.borrow_mut();
@@ -111,6 +111,13 @@ impl Controller {
                 return;
             }
             log::info!("scanner read {} characters", scanned.chars().count());
+            // A booking's code (its QR holds just the code) goes to the booking flow.
+            if matches!(page, Page::Home | Page::Booking) && self.is_booking_scan(&scanned) {
+                return self.scanned_booking(&scanned);
+            }
+            if page == Page::Booking {
+                return;
+            }
             let found = extract(&scanned)
                 .map(|s| (s.code, s.secret))
                 .ok_or(CodeError::BadShape);

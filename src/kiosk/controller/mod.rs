@@ -1,12 +1,13 @@
 //! The kiosk's behaviour behind the UI, one flow per file, each driving its adapter global
 //! (`ui/globals/`): `nav` (pages, language, clock, hours), `status` (printer, sync, the
-//! office's notice and "now serving"), `ticket`, `lookup` (with its second factor in `factor`), `catalogue` and `admin`. This file
+//! office's notice and "now serving"), `ticket`, `booking` (a booking's check-in), `lookup` (with its second factor in `factor`), `catalogue` and `admin`. This file
 //! wires them: the shared context, the callbacks, the tick and the timers, and going home,
 //! which resets every flow's state and properties. All state lives here; the .slint side
 //! only shows it.
 
 mod access;
 mod admin;
+mod booking;
 mod catalogue;
 mod factor;
 mod guide;
@@ -34,11 +35,12 @@ use crate::kiosk::store::{FieldRow, Numbering, Store};
 use crate::kiosk::sync::SyncHandle;
 use crate::printer::Profile;
 use crate::ui::{
-    AccessAdapter, AdminAdapter, App, CatalogueAdapter, FieldItem, LookupAdapter,
+    AccessAdapter, AdminAdapter, App, BookingAdapter, CatalogueAdapter, FieldItem, LookupAdapter,
     NavigationAdapter, Page, TicketAdapter,
 };
 use access::AccessState;
 use admin::AdminState;
+use booking::BookingState;
 use catalogue::{CatalogueState, CatalogueView};
 use guide::GuideState;
 use lookup::LookupState;
@@ -77,6 +79,7 @@ pub struct Controller {
     /// Each flow's session state: going home puts back its `Default`.
     status: RefCell<StatusState>,
     ticket: RefCell<TicketState>,
+    booking: RefCell<BookingState>,
     lookup: RefCell<LookupState>,
     catalogue: RefCell<CatalogueState>,
     admin: RefCell<AdminState>,
@@ -162,6 +165,7 @@ impl Controller {
             printer_seen: RefCell::default(),
             status: RefCell::default(),
             ticket: RefCell::default(),
+            booking: RefCell::default(),
             lookup: RefCell::default(),
             catalogue: RefCell::default(),
             admin: RefCell::default(),
@@ -182,6 +186,8 @@ impl Controller {
             app.global::<crate::ui::Theme>()
                 .set_screen_diagonal_mm(mm as f32);
         }
+        app.global::<BookingAdapter>()
+            .set_available(ctrl.sync.is_some());
         app.global::<TicketAdapter>()
             .set_wait_area(ctrl.config.kiosk.wait_area.clone().into());
         app.global::<AdminAdapter>()
@@ -194,13 +200,14 @@ impl Controller {
         ctrl.housekeeping();
         let weak = Rc::downgrade(&ctrl);
         // A tick every 250 ms keeps the clock on screen current and collects print outcomes
-        // and PIN checks, so each is seen within a quarter second of the worker finishing.
+        // PIN checks and booking check-ins, so each is seen within a quarter second of the worker finishing.
         ctrl.tick
             .start(TimerMode::Repeated, Duration::from_millis(250), move || {
                 if let Some(c) = weak.upgrade() {
                     c.refresh_clock();
                     c.collect_print_outcomes();
                     c.collect_pin_check();
+                    c.collect_check_in();
                     c.follow_sync();
                     c.follow_headphones();
                     c.housekeeping();
@@ -241,6 +248,11 @@ impl Controller {
                 c.end_session();
             }
         }));
+
+        let booking = app.global::<BookingAdapter>();
+        booking.on_open_booking(with(&w, |c| c.open_booking()));
+        booking.on_booking_key(with_arg(&w, |c, k: SharedString| c.booking_key(&k)));
+        booking.on_take_normal_ticket(with(&w, |c| c.take_normal_ticket()));
 
         let lookup = app.global::<LookupAdapter>();
         lookup.on_open_lookup(with(&w, |c| c.open_lookup()));
@@ -359,11 +371,14 @@ impl Controller {
         // A ticket taken meanwhile changed the waits: show them afresh.
         *self.status.borrow_mut() = StatusState::default();
         *self.ticket.borrow_mut() = TicketState::default();
+        // A check-in still under way is dropped with it: its answer is never collected.
+        *self.booking.borrow_mut() = BookingState::default();
         *self.lookup.borrow_mut() = LookupState::default();
         *self.catalogue.borrow_mut() = CatalogueState::default();
         *self.admin.borrow_mut() = AdminState::default();
         if let Some(app) = self.ui() {
             ticket::reset_ui(&app);
+            booking::reset_ui(&app);
             lookup::reset_ui(&app);
             catalogue::reset_ui(&app);
             admin::reset_ui(&app);

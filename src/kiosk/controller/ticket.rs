@@ -89,22 +89,40 @@ impl Controller {
             .queue_for_field(field)
             .ok_or_else(|| anyhow::anyhow!("field {field} has no queue"))?
             .clone();
+        self.issue_in(&queue, field, priority, None)
+    }
+
+    /// Issues a ticket of `queue` for `field` and shows it; `booked` (ticket id, booking
+    /// code) for a checked-in booking, whose ticket keeps the id the office was given.
+    pub(super) fn issue_in(
+        &self,
+        queue: &crate::config::QueueConfig,
+        field: &str,
+        priority: PriorityGroup,
+        booked: Option<(String, String)>,
+    ) -> anyhow::Result<()> {
         let tz = self.config.tz();
         let now = self.now();
-        let numbering = self.numbering(&queue.prefix, now);
-        let issued = self.store.borrow_mut().issue_ticket_with(
+        let numbering = match (&self.sync, &booked) {
+            (Some(sync), Some((id, _))) => {
+                sync.numbering_for(&self.store.borrow(), &queue.prefix, now, tz, id.clone())
+            }
+            _ => self.numbering(&queue.prefix, now),
+        };
+        let issued = self.store.borrow_mut().issue_ticket_as(
             &queue.prefix,
             field,
             priority,
             now,
             tz,
             numbering,
+            booked,
         )?;
         if let Some(sync) = &self.sync {
             sync.kick();
         }
         let ticket = issued.ticket;
-        let wait = self.wait_minutes(&queue, issued.ahead, ticket.business_date);
+        let wait = self.wait_minutes(queue, issued.ahead, ticket.business_date);
         let local = ticket.issued_at.with_timezone(&tz).naive_local();
         log::info!(
             event = "ticket_issued", ticket = ticket.display_number(), queue = ticket.queue.as_str();

@@ -205,6 +205,24 @@ impl Store {
         tz: Tz,
         numbering: Numbering,
     ) -> Result<Issued> {
+        self.issue_ticket_as(queue, field, priority, now, tz, numbering, None)
+    }
+
+    /// Like [`issue_ticket_with`](Self::issue_ticket_with), for a checked-in booking: the
+    /// ticket takes the id the office was given at check-in (whatever the numbering), so the
+    /// office links it to the booking, and its event names the booking's code.
+    #[allow(clippy::too_many_arguments)]
+    pub fn issue_ticket_as(
+        &mut self,
+        queue: &str,
+        field: &str,
+        priority: PriorityGroup,
+        now: DateTime<Utc>,
+        tz: Tz,
+        numbering: Numbering,
+        booked: Option<(String, String)>,
+    ) -> Result<Issued> {
+        let (forced_id, booking) = booked.unzip();
         if queue.is_empty() || field.is_empty() {
             bail!("issue_ticket: queue and field must not be empty");
         }
@@ -255,6 +273,7 @@ impl Store {
                 }
             }
         };
+        let id = forced_id.unwrap_or(id);
         let ticket = Ticket {
             id,
             queue: queue.to_string(),
@@ -268,6 +287,7 @@ impl Store {
             state: TicketState::Waiting,
             printed_at: None,
             follow_token: Some(follow_token),
+            booking,
         };
         tx.execute(
             &format!(
@@ -648,6 +668,8 @@ fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Ticket> {
             })
             .transpose()?,
         follow_token: r.get(11)?,
+        // Kept in the event's payload only: a reprint does not need it.
+        booking: None,
     })
 }
 

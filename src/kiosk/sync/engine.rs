@@ -17,7 +17,7 @@ use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::dossier_import::{self, Format};
 use crate::kiosk::store::{Numbering, Store};
-use crate::protocol::{EventIn, Settings, MAX_EVENTS};
+use crate::protocol::{CheckInAnswer, EventIn, Settings, MAX_EVENTS};
 use crate::tls::CertificateMismatch;
 
 /// Events per push.
@@ -406,6 +406,19 @@ impl SyncHandle {
     /// How a new ticket of `queue` issued at `now` is numbered: the office's number when it
     /// answers in time, else the next number of a reserved block.
     pub fn numbering(&self, store: &Store, queue: &str, now: DateTime<Utc>, tz: Tz) -> Numbering {
+        self.numbering_for(store, queue, now, tz, uuid::Uuid::new_v4().to_string())
+    }
+
+    /// Like [`numbering`](Self::numbering), asking the office's number for `ticket_id` (a
+    /// booked ticket's id, given at check-in).
+    pub fn numbering_for(
+        &self,
+        store: &Store,
+        queue: &str,
+        now: DateTime<Utc>,
+        tz: Tz,
+        ticket_id: String,
+    ) -> Numbering {
         let date = match store.business_date_at(now, tz) {
             Ok(d) => d,
             Err(e) => {
@@ -413,7 +426,6 @@ impl SyncHandle {
                 return Numbering::Block;
             }
         };
-        let ticket_id = uuid::Uuid::new_v4().to_string();
         match self.online_number(&ticket_id, queue, date) {
             Some(number) => Numbering::Office {
                 ticket_id,
@@ -422,6 +434,22 @@ impl SyncHandle {
             },
             None => Numbering::Block,
         }
+    }
+
+    /// Asks the office to check a booking in, on a thread of its own: the UI thread collects
+    /// the answer from the receiver and never waits on the network.
+    pub fn check_in(
+        &self,
+        code: &str,
+        ticket_id: &str,
+    ) -> mpsc::Receiver<Result<CheckInAnswer, SyncError>> {
+        let (tx, rx) = mpsc::channel();
+        let client = self.client.clone();
+        let (code, id) = (code.to_string(), ticket_id.to_string());
+        std::thread::spawn(move || {
+            let _ = tx.send(client.check_in(&code, &id));
+        });
+        rx
     }
 
     fn went_offline(&self, why: String) {

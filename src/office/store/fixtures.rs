@@ -45,6 +45,7 @@ pub(super) fn issued(id: &str, queue: &str, number: u32, date: NaiveDate, state:
         state: crate::domain::ticket::TicketState::from_code(state).unwrap(),
         printed_at: None,
         follow_token: None,
+        booking: None,
     };
     serde_json::to_string(&t).unwrap()
 }

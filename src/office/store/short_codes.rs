@@ -1,10 +1,8 @@
 //! Short codes people read and type: 8 characters of Crockford's base32 (40 random bits),
 //! shown as two groups of four. Tablets' pairing codes and appointments' booking codes.
 
-/// Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Characters in a code: 40 random bits, shown as two groups of four.
-const CODE_LEN: usize = 8;
+pub use crate::domain::booking::normalize_code;
+use crate::domain::booking::{CODE_ALPHABET as ALPHABET, CODE_LEN};
 
 /// A fresh code from 40 random bits, grouped for reading ("XXXX-XXXX").
 pub(in crate::office) fn new_code() -> String {
@@ -18,23 +16,4 @@ pub(in crate::office) fn new_code() -> String {
         .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char)
         .collect();
     format!("{}-{}", &chars[..4], &chars[4..])
-}
-
-/// The code as typed, in canonical form: case, spaces and dashes ignored, and the letters
-/// Crockford reads as digits (O → 0, I and L → 1) taken as those; None unless it is
-/// [`CODE_LEN`] characters of the alphabet.
-pub fn normalize_code(typed: &str) -> Option<String> {
-    if typed.len() > 64 {
-        return None;
-    }
-    let code: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect();
-    (code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
