@@ -6,120 +6,16 @@
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/office_pages.rs"]
+mod office_pages;
 
 use browser::{Browser, WAIT};
-use chrono::{TimeDelta, Utc};
-use motcua::office::counters::{Action, ClerkRole, ClerkSession, QueueDef};
-use motcua::office::http::spawn_with_shutdown;
-use motcua::office::{OfficeStore, Role};
-use serde_json::json;
+use office_pages::{obeys_the_policy, seed_province, Office, PROVINCE_PASSWORD};
 use std::path::PathBuf;
 use std::time::Duration;
 
-const TZ: chrono_tz::Tz = chrono_tz::Asia::Ho_Chi_Minh;
-const PASSWORD: &str = "mat-khau-dai-1";
-
 fn shot(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/screenshots")).join(name)
-}
-
-/// Five communes with different days behind them: tickets, waits, ratings.
-fn seed(db: &std::path::Path) {
-    let mut s = OfficeStore::open(db).unwrap();
-    let now = Utc::now();
-    let today = now.with_timezone(&TZ).date_naive();
-    let first = s
-        .rename_site("main", Some("UBND xã Tân Tiến"), Some("10105"))
-        .unwrap();
-    let mut sites = vec![first.id];
-    for (code, name) in [
-        ("10107", "UBND xã Tân Lập"),
-        ("10109", "UBND xã Yên Bình"),
-        ("10111", "UBND xã Đồng Tâm"),
-        ("10113", "UBND xã Hòa Bình"),
-    ] {
-        sites.push(s.add_site(code, name, now).unwrap().id);
-    }
-    let scores = [
-        "very_satisfied",
-        "satisfied",
-        "very_satisfied",
-        "unsatisfied",
-    ];
-    for (i, site) in sites.iter().enumerate() {
-        s.set_queues(*site, &[QueueDef::new("A", &["HT"])]).unwrap();
-        let kiosk = s
-            .enroll_device(&format!("Kiosk {i}"), Role::Kiosk, &[*site], now)
-            .unwrap()
-            .0;
-        let clerk = s
-            .add_clerk(
-                Some(*site),
-                &format!("c{i}"),
-                &format!("Cán bộ {i}"),
-                PASSWORD,
-                ClerkRole::Clerk,
-                false,
-                now,
-            )
-            .unwrap();
-        s.open_session(&clerk, 1, &["A".to_string()], now - TimeDelta::hours(3))
-            .unwrap();
-        let who = ClerkSession {
-            clerk,
-            counter: 1,
-            site: *site,
-        };
-        let n_tickets = 3 + i * 2;
-        let start = now - TimeDelta::hours(3);
-        let mut free = start;
-        for n in 0..n_tickets {
-            let id = format!("t{i}-{n}");
-            let issued = start + TimeDelta::minutes(n as i64 * 5);
-            let payload = json!({
-                "id": id, "queue": "A", "number": n + 1, "business_date": today,
-                "issued_at": issued, "field": "HT", "priority": "none", "state": "waiting",
-            });
-            let kind = motcua::protocol::EVENT_TICKET_ISSUED;
-            s.apply_event(
-                &kiosk,
-                &format!("e-{id}"),
-                kind,
-                &payload.to_string(),
-                issued,
-            )
-            .unwrap();
-            let called = free.max(issued + TimeDelta::minutes(3 + (i as i64 * 4)));
-            s.counter_action(&who, &Action::Next, called, today)
-                .unwrap();
-            s.counter_action(&who, &Action::Start, called, today)
-                .unwrap();
-            free = called + TimeDelta::minutes(2);
-            s.counter_action(&who, &Action::Finish, free, today)
-                .unwrap();
-            s.rate(*site, 1, &id, scores[(n + i) % scores.len()], &[], free)
-                .unwrap();
-        }
-    }
-    s.add_clerk(
-        None,
-        "tinh",
-        "Lãnh đạo tỉnh",
-        PASSWORD,
-        ClerkRole::ProvinceLead,
-        false,
-        now,
-    )
-    .unwrap();
-}
-
-fn obeys_the_policy(b: &Browser) {
-    let log = b.console_log();
-    let blocked: Vec<&String> = log
-        .iter()
-        .filter(|l| l.contains("Content Security Policy") || l.contains("Refused to"))
-        .collect();
-    assert!(blocked.is_empty(), "{blocked:#?}");
 }
 
 /// The codes of the table's rows, top to bottom.
@@ -140,17 +36,14 @@ fn charts_shown(b: &Browser) {
 
 #[test]
 fn a_province_lead_ranks_the_communes_by_any_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("office.sqlite3");
-    seed(&db);
-    let office = spawn_with_shutdown(&db, "127.0.0.1:0", TZ).unwrap();
+    let office = Office::seeded(seed_province);
     let b = Browser::start_with_size(1400, 1300);
-    b.goto(&format!("{}/province", office.url()));
+    b.goto(&office.url("/province"));
     // Nobody signed in: the page offers the reading sign-in, no counter or queues.
     b.find("#read-login");
     assert!(b.try_find("#login-counter").is_none());
     b.find("#read-username").send_keys("tinh");
-    b.find("#read-password").send_keys(PASSWORD);
+    b.find("#read-password").send_keys(PROVINCE_PASSWORD);
     b.find("#read-submit").click();
     b.wait_until("five rows", WAIT, |b| order(b).len() == 5);
     assert_eq!(order(&b), ["10105", "10107", "10109", "10111", "10113"]);
@@ -213,7 +106,7 @@ fn a_province_lead_ranks_the_communes_by_any_column() {
     let back = b.find("a[data-i18n='nav.province']").attr("href");
     assert_eq!(back.as_deref(), Some("/province"));
     // /reports without a site: the lead is sent to pick a commune on the roll-up.
-    b.goto(&format!("{}/reports", office.url()));
+    b.goto(&office.url("/reports"));
     b.wait_until("the way to pick a commune", WAIT, |b| {
         b.try_find("#auth:not([hidden]) a[href^='/province']")
             .is_some()
