@@ -294,4 +294,7 @@ pub struct CheckInAnswer {
     /// Minutes until the window opens (`too_early`) or since it closed (`too_late`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i64>,
+    /// When the window opens, "HH:MM" local (`too_early`): when to come back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<String>,
 }

@@ -225,12 +225,12 @@ impl Controller {
             let minutes = a.minutes.unwrap_or(0);
             g.set_minutes(minutes.clamp(0, i64::from(i32::MAX)) as i32);
             let now = self.now().with_timezone(&self.config.tz()).naive_local();
-            g.set_come_back_at(
-                window_opens(now, minutes)
-                    .format("%H:%M")
-                    .to_string()
-                    .into(),
-            );
+            // The office says when the window opens; an older one only how long until then.
+            let opens = a
+                .opens
+                .clone()
+                .unwrap_or_else(|| window_opens(now, minutes).format("%H:%M").to_string());
+            g.set_come_back_at(opens.into());
         }
         self.set_page(Page::BookingResult);
     }

@@ -406,6 +406,11 @@ impl OfficeStore {
                 }
             };
             let code = r.text(0)?;
+            let opens = (result == CheckInResult::TooEarly).then(|| {
+                (slot - TimeDelta::minutes(i64::from(early)))
+                    .format("%H:%M")
+                    .to_string()
+            });
             Ok(Some(CheckInAnswer {
                 result,
                 code: format!("{}-{}", &code[..4], &code[4..]),
@@ -414,6 +419,7 @@ impl OfficeStore {
                 day: day_,
                 time,
                 minutes,
+                opens,
             }))
         })
     }
