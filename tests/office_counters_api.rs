@@ -13,6 +13,9 @@ mod ticket_events;
 #[path = "support/http_client.rs"]
 mod http_client;
 
+#[path = "support/sse.rs"]
+mod sse;
+
 use http_client::{agent, call};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -24,7 +27,8 @@ use chrono::Utc;
 use motcua::office::counters::QueueDef;
 use motcua::office::{OfficeStore, Role};
 use office_db::{both_backends, Backend, TestDb};
-use serde_json::{json, Value};
+use serde_json::json;
+use sse::next_snapshot;
 
 both_backends! {
     twenty_counters_calling_at_once_never_get_one_ticket_twice,
@@ -260,26 +264,6 @@ fn logins_slow_down_after_wrong_passwords_and_sessions_need_their_cookie(b: Back
     );
     assert_eq!(options["queues"][0]["prefix"], "A");
     assert_eq!(options["queues"][0]["name_vi"], "Hộ tịch");
-}
-
-/// Reads Server-Sent Events from `stream` until one named `snapshot` arrives.
-fn next_snapshot(reader: &mut BufReader<TcpStream>) -> Value {
-    let (mut event, mut data) = (String::new(), String::new());
-    loop {
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream ended");
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            if event == "snapshot" {
-                return serde_json::from_str(&data).unwrap();
-            }
-            (event, data) = (String::new(), String::new());
-        } else if let Some(e) = line.strip_prefix("event:") {
-            event = e.trim().to_string();
-        } else if let Some(d) = line.strip_prefix("data:") {
-            data.push_str(d.strip_prefix(' ').unwrap_or(d));
-        }
-    }
 }
 
 fn the_stream_sends_the_board_again_after_a_call(b: Backend) {

@@ -11,6 +11,9 @@ mod office_db;
 #[path = "support/http_client.rs"]
 mod http_client;
 
+#[path = "support/sse.rs"]
+mod sse;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::sync::{Mutex, OnceLock};
@@ -23,6 +26,7 @@ use motcua::office::{Device, OfficeStore, Role};
 use motcua::protocol::EVENT_TICKET_ISSUED;
 use office_db::{both_backends, Backend, TestDb};
 use serde_json::{json, Value};
+use sse::next_snapshot;
 
 both_backends! {
     a_ticket_is_followed_by_its_token_through_its_day,
@@ -304,26 +308,6 @@ fn a_ticket_is_followed_by_its_token_through_its_day(b: Backend) {
         (200, Some("unknown"))
     );
     office.shutdown();
-}
-
-/// Reads Server-Sent Events until one named `snapshot` arrives.
-fn next_snapshot(reader: &mut BufReader<TcpStream>) -> Value {
-    let (mut event, mut data) = (String::new(), String::new());
-    loop {
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream ended");
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            if event == "snapshot" {
-                return serde_json::from_str(&data).unwrap();
-            }
-            (event, data) = (String::new(), String::new());
-        } else if let Some(e) = line.strip_prefix("event:") {
-            event = e.trim().to_string();
-        } else if let Some(d) = line.strip_prefix("data:") {
-            data.push_str(d.strip_prefix(' ').unwrap_or(d));
-        }
-    }
 }
 
 fn open_stream(
