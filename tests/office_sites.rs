@@ -356,6 +356,32 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             Some(lead_b.as_str()),
             None,
         ),
+        (
+            "/api/v1/booking/rules",
+            "GET",
+            format!("/api/v1/booking/rules?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/booking/rules",
+            "PUT",
+            format!("/api/v1/booking/rules?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            Some(json!({"queues": []})),
+        ),
+        (
+            "/api/v1/bookings/check-in",
+            "POST",
+            format!("/api/v1/bookings/check-in?site={site}"),
+            kiosk,
+            None,
+            Some(
+                json!({"protocol": 1, "code": "7KQ2-M9XD", "ticket_id": "5d1c2e3f-0000-4000-8000-000000000001"}),
+            ),
+        ),
     ];
     // Public by design, and why: no credential of a site is involved, or they show what a
     // lobby's screen shows anyway.
@@ -407,6 +433,29 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
         ("/s/{site}/rate/{counter}", "static page of a site"),
         ("/s/{site}/reports", "static page of a site"),
         ("/static/voice/{clip}", "the board's voice clips"),
+        (
+            "/api/v1/booking/options",
+            "the slots a site offers citizens; free places only",
+        ),
+        (
+            "/api/v1/bookings",
+            "a citizen books; held per address and per phone (tests/office_booking.rs)",
+        ),
+        (
+            "/api/v1/bookings/{code}",
+            "the booking's code is its key; lookups held per address",
+        ),
+        ("/api/v1/bookings/{code}/cancel", "the same key cancels"),
+        ("/api/v1/bookings/{code}/qr.svg", "the same key as a QR"),
+        (
+            "/api/v1/follow/{token}",
+            "a ticket's 128-bit token is its key (tests/office_follow.rs)",
+        ),
+        ("/t/{token}", "the follow page of the same token"),
+        ("/book", "static page"),
+        ("/book/{code}", "static page of one booking"),
+        ("/s/{site}/book", "static page of a site"),
+        ("/s/{site}/book/{code}", "static page of a site's booking"),
     ];
     let mut covered: BTreeSet<String> = walk.iter().map(|c| c.0.to_string()).collect();
     covered.extend(public.iter().map(|p| p.0.to_string()));
@@ -551,6 +600,50 @@ fn a_site_sees_and_changes_only_its_own_data(b: Backend) {
     );
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["total"]["tickets"], 2, "{report}");
+    // A's lead opens bookings for A; a citizen books at A; B's kiosk cannot check that code
+    // in, and B's lead still reads B's own rules (none: null).
+    let rules = json!({"queues": [{"queue": "A", "days": ["mon","tue","wed","thu","fri","sat","sun"], "times": ["09:00"], "per_slot": 2}], "days_ahead": 7});
+    let (status, answer, _) = send(
+        "PUT",
+        &format!("{base}/api/v1/booking/rules"),
+        None,
+        Some(&lead_a),
+        Some(rules),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let tomorrow = today + TimeDelta::days(1);
+    let (status, booked, _) = send(
+        "POST",
+        &format!("{base}/api/v1/bookings?site=10105"),
+        None,
+        None,
+        Some(json!({"field": "HT", "day": tomorrow, "time": "09:00", "phone": "0912345678"})),
+    );
+    assert_eq!(status, 201, "{booked}");
+    let (status, answer, _) = send(
+        "POST",
+        &format!("{base}/api/v1/bookings/check-in"),
+        Some(&bee.kiosk),
+        None,
+        Some(
+            json!({"protocol": 1, "code": booked["code"], "ticket_id": "5d1c2e3f-0000-4000-8000-000000000002"}),
+        ),
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (404, Some("unknown_booking")),
+        "{answer}"
+    );
+    let lead_b = login(&base, "l2", 3);
+    let (status, answer, _) = send(
+        "GET",
+        &format!("{base}/api/v1/booking/rules"),
+        None,
+        Some(&lead_b),
+        None,
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer, Value::Null);
 }
 
 fn each_dossier_row_names_its_site_and_a_bad_one_is_a_row_error(b: Backend) {
