@@ -2,6 +2,7 @@
 //! and the kiosk's sync client so the two cannot drift apart. Unknown fields are ignored on
 //! both sides (serde's default), so a newer peer's additions do not break an older one.
 
+use crate::domain::booking::WalkIn;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -186,6 +187,13 @@ pub struct Settings {
     /// used. Absent from older offices.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub public_url: String,
+    /// The site's code: its booking page is `{public_url}/s/{site}/book`. Absent from older
+    /// offices.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub site: String,
+    /// Who gets a number without a booking (from the site's booking rules; absent: all).
+    #[serde(default, skip_serializing_if = "WalkIn::is_all")]
+    pub walk_in: WalkIn,
 }
 
 /// One queue's state at the office on a business day, over all kiosks.

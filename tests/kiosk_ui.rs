@@ -11,6 +11,8 @@ mod booking;
 mod screenshots;
 #[path = "support/simulated_printer.rs"]
 mod simulated_printer;
+#[path = "kiosk_ui/walk_in.rs"]
+mod walk_in;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -455,6 +457,7 @@ fn kiosk_ui_flows() {
     going_home_forgets_every_flow(&clock);
     office_sync();
     booking::booking_check_in();
+    walk_in::priority_only_walk_in();
     pinned_office_mismatch();
     logs_hold_nothing_personal();
 }

@@ -129,6 +129,7 @@ fn demo_booking(config: &motcua::config::Config) -> motcua::domain::booking::Boo
         early_minutes: 10,
         late_minutes: 15,
         order: Default::default(),
+        walk_in: Default::default(),
     }
 }
 

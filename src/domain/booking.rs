@@ -51,6 +51,41 @@ pub enum BookedOrder {
     Registration,
 }
 
+/// Who gets a number at the kiosk without a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum WalkIn {
+    /// Everyone, as before bookings.
+    #[default]
+    All,
+    /// Only the priority groups (elderly, disabled, pregnant, …), for an office that has
+    /// moved to booking: everyone else books, or checks a booking in.
+    PriorityOnly,
+}
+
+impl WalkIn {
+    /// Whether everyone gets a walk-in number (the default, left out of the JSON).
+    pub fn is_all(&self) -> bool {
+        *self == WalkIn::All
+    }
+
+    /// The name the rules, the database and the wire use.
+    pub fn code(self) -> &'static str {
+        match self {
+            WalkIn::All => "all",
+            WalkIn::PriorityOnly => "priority_only",
+        }
+    }
+
+    /// The mode named by [`code`](Self::code); anything else is everyone.
+    pub fn from_code(code: &str) -> WalkIn {
+        match code {
+            "priority_only" => WalkIn::PriorityOnly,
+            _ => WalkIn::All,
+        }
+    }
+}
+
 /// One queue's bookable slots.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueSlots {
@@ -87,6 +122,9 @@ pub struct BookingRules {
     /// How checked-in bookings are called.
     #[serde(default)]
     pub order: BookedOrder,
+    /// Who gets a number at the kiosk without a booking.
+    #[serde(default, skip_serializing_if = "WalkIn::is_all")]
+    pub walk_in: WalkIn,
 }
 
 fn default_days_ahead() -> u32 {
@@ -172,6 +210,14 @@ impl BookingRules {
         }
         if self.early_minutes > 120 || self.late_minutes > 120 {
             return Err("early_minutes and late_minutes must be at most 120".into());
+        }
+        if self.walk_in == WalkIn::PriorityOnly && self.queues.is_empty() {
+            // Otherwise a citizen without priority could get no number at all.
+            return Err(
+                "walk_in priority_only needs at least one bookable queue: without one, \
+                 citizens outside the priority groups could get no number"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -279,6 +325,22 @@ pub fn window_opens(now: NaiveDateTime, minutes_early: i64) -> NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walk_ins_for_priority_groups_only_need_a_bookable_queue() {
+        let mut r = rules();
+        assert!(r.walk_in.is_all());
+        assert!(!serde_json::to_string(&r).unwrap().contains("walk_in"));
+        r.walk_in = WalkIn::PriorityOnly;
+        assert!(r.check().is_ok());
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(text.contains(r#""walk_in":"priority_only""#), "{text}");
+        assert_eq!(BookingRules::from_json(&text).unwrap(), r);
+        r.queues.clear();
+        assert!(r.check().unwrap_err().contains("priority_only"));
+        assert_eq!(WalkIn::from_code("priority_only"), WalkIn::PriorityOnly);
+        assert_eq!(WalkIn::from_code("?"), WalkIn::All);
+    }
 
     fn rules() -> BookingRules {
         BookingRules::from_json(

@@ -8,14 +8,16 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::catalogue::CatalogueView;
 use super::Controller;
 use crate::config::{Config, Language};
+use crate::domain::booking::WalkIn;
 use crate::domain::numbering::format_ticket_number;
 use crate::domain::wait::estimate_from_office;
 use crate::kiosk::printing::JobKind;
 use crate::kiosk::sync::SyncStatus;
 use crate::printer::status::PrinterState;
 use crate::printer::Profile;
+use crate::protocol::Settings;
 use crate::ui::{
-    AdminAdapter, CatalogueAdapter, LookupAdapter, NavigationAdapter, Page, PrintState,
+    AdminAdapter, App, CatalogueAdapter, LookupAdapter, NavigationAdapter, Page, PrintState,
     PrinterStatus, ServingItem, SlipState, StatusAdapter, SyncState, TicketAdapter,
 };
 
@@ -50,6 +52,7 @@ impl Controller {
             app.global::<StatusAdapter>()
                 .set_office_notice(notice.as_str().into());
         }
+        show_walk_in(&app, &status.settings);
         if status.catalogue_generation != self.cat_generation.get()
             && app.global::<NavigationAdapter>().get_page() == Page::Home
         {
@@ -341,5 +344,34 @@ pub(super) fn printer_line(config: &Config, profile: &Profile) -> String {
         PrinterKind::Tcp => format!("tcp {} · {}", p.port, profile.name),
         PrinterKind::Virtual => format!("virtual · {}", profile.name),
         PrinterKind::None => "none".to_string(),
+    }
+}
+
+/// Shows who may take a number without a booking and, when only priority groups may, where
+/// everyone else books: the QR code is drawn again only when the address changes.
+fn show_walk_in(app: &App, settings: &Settings) {
+    let g = app.global::<TicketAdapter>();
+    let only = settings.walk_in == WalkIn::PriorityOnly;
+    if g.get_priority_only() != only {
+        g.set_priority_only(only);
+    }
+    let address = book_address(settings);
+    if g.get_book_address().as_str() != address {
+        g.set_book_qr(if address.is_empty() {
+            slint::Image::default()
+        } else {
+            crate::kiosk::qr::qr_image(&address)
+        });
+        g.set_book_address(address.into());
+    }
+}
+
+/// The site's booking page, when the office gave its public address and the site's code.
+pub(super) fn book_address(settings: &Settings) -> String {
+    match crate::follow::public_url(&settings.public_url) {
+        Ok(url) if !url.is_empty() && !settings.site.is_empty() => {
+            format!("{url}/s/{}/book", settings.site)
+        }
+        _ => String::new(),
     }
 }

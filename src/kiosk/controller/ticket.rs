@@ -73,12 +73,32 @@ impl Controller {
             return;
         }
         let priority = PriorityGroup::from_code(code).unwrap_or(PriorityGroup::None);
+        if priority == PriorityGroup::None && self.walk_in_priority_only() {
+            // The page offers no ordinary number then; a stray "none" (an old key binding,
+            // a scripted tap) must not make one either.
+            log::warn!(
+                "an ordinary number was asked for, but the office gives them by booking only"
+            );
+            return;
+        }
         match self.issue(&field, priority) {
             Ok(()) => {}
             Err(e) => {
                 // The store refused (disk full, corrupt file): say so rather than pretend.
                 log::error!("could not issue a ticket: {e:#}");
                 self.set_page(Page::Error);
+            }
+        }
+    }
+
+    /// Whether the office gives walk-in numbers to priority groups only (the settings it
+    /// pushed last; an unreadable store gives everyone a number rather than no one).
+    fn walk_in_priority_only(&self) -> bool {
+        match self.store.borrow().office_settings() {
+            Ok(s) => s.walk_in == crate::domain::booking::WalkIn::PriorityOnly,
+            Err(e) => {
+                log::error!("cannot read the office's settings: {e:#}");
+                false
             }
         }
     }

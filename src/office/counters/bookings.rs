@@ -148,7 +148,12 @@ impl OfficeStore {
     /// Stores the site's booking rules (checked); an empty `queues` turns booking off.
     pub fn set_booking_rules(&mut self, site: SiteId, rules: &BookingRules) -> Result<()> {
         rules.check().map_err(anyhow::Error::msg)?;
-        self.set_config(site, "booking", &serde_json::to_string(rules)?)
+        let body = serde_json::to_string(rules)?;
+        self.write(|tx| {
+            // The settings first: they lock the site's rev row, as every writer does first.
+            crate::office::store::set_walk_in(tx, site, rules.walk_in)?;
+            super::office_config::put_config(tx, site, "booking", &body)
+        })
     }
 
     /// The site's booking rules, if any were set.

@@ -70,14 +70,7 @@ impl OfficeStore {
     }
 
     pub(super) fn set_config(&mut self, site: SiteId, key: &str, value: &str) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO office_config (key, value, site_id) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (site_id, key) DO UPDATE SET value = ?2",
-                sql_params![key, value, site.0],
-            )?;
-            queues_changed(tx, site)
-        })
+        self.write(|tx| put_config(tx, site, key, value))
     }
 
     /// The queues set with [`set_queues`](Self::set_queues); without them, those tickets
@@ -187,4 +180,15 @@ pub(super) fn queues_in(tx: &mut Tx, site: SiteId) -> Result<Vec<QueueDef>> {
             fields: Vec::new(),
         })
         .collect())
+}
+
+/// Stores one of the site's settings in `tx`; the site's queues' rev rises, so consoles and
+/// kiosks read it again.
+pub(super) fn put_config(tx: &mut Tx, site: SiteId, key: &str, value: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO office_config (key, value, site_id) VALUES (?1, ?2, ?3)
+         ON CONFLICT (site_id, key) DO UPDATE SET value = ?2",
+        sql_params![key, value, site.0],
+    )?;
+    queues_changed(tx, site)
 }

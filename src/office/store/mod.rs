@@ -67,6 +67,7 @@ pub use offers::{offered_catalogue, Offer};
 pub(super) use queues::{idle_cutoff, open_counters, queue_service, split_queues};
 pub use queues::{OpenCounter, SESSION_IDLE};
 pub(super) use revs::{lock_rev, queues_changed};
+pub(in crate::office) use settings::set_walk_in;
 pub(in crate::office) use short_codes::new_code;
 pub use short_codes::normalize_code;
 #[cfg(test)]

@@ -50,6 +50,7 @@ const MIGRATIONS: &[Migration] = migrations![
     10 => "0010_view_lookups",
     11 => "0011_follow_tokens",
     12 => "0012_bookings",
+    13 => "0013_walk_in",
 ];
 
 /// Schema version this build writes.

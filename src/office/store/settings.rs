@@ -9,13 +9,14 @@ use super::revs::{bump_rev, lock_rev};
 use super::sites::SiteId;
 use super::OfficeStore;
 use crate::catalogue::Catalogue;
+use crate::domain::booking::WalkIn;
 use crate::office::db::{sql_params, Tx};
 use crate::protocol::Settings;
 
 impl OfficeStore {
     /// Replaces the notices pushed to kiosks (NFC-normalised and trimmed; the public address
-    /// is kept: [`set_public_url`](Self::set_public_url) sets it); returns whether anything
-    /// changed.
+    /// and the walk-in mode are kept: [`set_public_url`](Self::set_public_url) and the
+    /// booking rules set them); returns whether anything changed.
     pub fn set_settings(&mut self, site: SiteId, settings: &Settings) -> Result<bool> {
         self.write(|tx| {
             lock_rev(tx, site)?;
@@ -23,10 +24,7 @@ impl OfficeStore {
             let clean = Settings {
                 notice_vi: crate::domain::text::nfc(settings.notice_vi.trim()),
                 notice_en: crate::domain::text::nfc(settings.notice_en.trim()),
-                public_url: old
-                    .as_ref()
-                    .map(|o| o.public_url.clone())
-                    .unwrap_or_default(),
+                ..old.clone().unwrap_or_default()
             };
             store_settings(tx, site, old.as_ref(), &clean)
         })
@@ -136,6 +134,21 @@ impl OfficeStore {
     }
 }
 
+/// Sets the walk-in mode pushed to the site's kiosks, within the transaction that stores
+/// the booking rules it comes from; returns whether it changed.
+pub(in crate::office) fn set_walk_in(tx: &mut Tx, site: SiteId, walk_in: WalkIn) -> Result<bool> {
+    lock_rev(tx, site)?;
+    let old = settings_row(tx, site)?.map(|(s, _)| s);
+    if old.is_none() && walk_in.is_all() {
+        return Ok(false);
+    }
+    let new = Settings {
+        walk_in,
+        ..old.clone().unwrap_or_default()
+    };
+    store_settings(tx, site, old.as_ref(), &new)
+}
+
 /// Writes `new` as the site's settings unless it equals `old`, raising the site's rev so its
 /// kiosks pull them; returns whether it wrote.
 fn store_settings(
@@ -149,18 +162,38 @@ fn store_settings(
     }
     let rev = bump_rev(tx, site)?;
     tx.execute(
-        "INSERT INTO settings (site_id, notice_vi, notice_en, public_url, rev) VALUES (?4, ?1, ?2, ?5, ?3)
+        "INSERT INTO settings (site_id, notice_vi, notice_en, public_url, walk_in, rev)
+         VALUES (?4, ?1, ?2, ?5, ?6, ?3)
          ON CONFLICT (site_id) DO UPDATE SET notice_vi = excluded.notice_vi,
-            notice_en = excluded.notice_en, public_url = excluded.public_url, rev = excluded.rev",
-        sql_params![&new.notice_vi, &new.notice_en, rev, site.0, &new.public_url],
+            notice_en = excluded.notice_en, public_url = excluded.public_url,
+            walk_in = excluded.walk_in, rev = excluded.rev",
+        sql_params![
+            &new.notice_vi,
+            &new.notice_en,
+            rev,
+            site.0,
+            &new.public_url,
+            new.walk_in.code()
+        ],
     )?;
     Ok(true)
 }
 
-/// The site's settings and their rev, if they were ever set.
+/// The site's code changed: its settings, which carry it, go to its kiosks again.
+pub(super) fn site_code_changed(tx: &mut Tx, site: SiteId) -> Result<()> {
+    let rev = bump_rev(tx, site)?;
+    tx.execute(
+        "UPDATE settings SET rev = ?1 WHERE site_id = ?2",
+        sql_params![rev, site.0],
+    )?;
+    Ok(())
+}
+
+/// The site's settings (with the site's code) and their rev, if they were ever set.
 pub(super) fn settings_row(tx: &mut Tx, site: SiteId) -> Result<Option<(Settings, i64)>> {
     tx.query_opt(
-        "SELECT notice_vi, notice_en, rev, public_url FROM settings WHERE site_id = ?1",
+        "SELECT s.notice_vi, s.notice_en, s.rev, s.public_url, s.walk_in, site.code
+         FROM settings s JOIN site ON site.id = s.site_id WHERE s.site_id = ?1",
         sql_params![site.0],
     )?
     .map(|r| {
@@ -169,6 +202,8 @@ pub(super) fn settings_row(tx: &mut Tx, site: SiteId) -> Result<Option<(Settings
                 notice_vi: r.text(0)?,
                 notice_en: r.text(1)?,
                 public_url: r.text(3)?,
+                walk_in: WalkIn::from_code(&r.text(4)?),
+                site: r.text(5)?,
             },
             r.int(2)?,
         ))
@@ -185,6 +220,53 @@ mod tests {
 
     both_backends! {
         a_catalogue_changed_by_another_process_names_queues_at_once,
+        the_walk_in_mode_and_the_site_code_reach_the_kiosks,
+    }
+
+    fn the_walk_in_mode_and_the_site_code_reach_the_kiosks(b: Backend) {
+        use crate::domain::booking::BookingRules;
+        let db = TestDb::new(b);
+        let mut s = OfficeStore::open(db.target()).unwrap();
+        s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
+        let rules = |walk_in: &str| {
+            BookingRules::from_json(&format!(
+                r#"{{"queues":[{{"queue":"A","days":["mon"],"times":["09:00"],"per_slot":2}}],
+                    "walk_in":"{walk_in}"}}"#
+            ))
+            .unwrap()
+        };
+        let (today, now) = (
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            chrono::Utc::now(),
+        );
+        // Rules for everyone leave the settings as they were: nothing to push.
+        s.set_booking_rules(S1, &rules("all")).unwrap();
+        let since = s.rev(S1).unwrap();
+        assert_eq!(s.settings(S1).unwrap(), Settings::default());
+        s.set_booking_rules(S1, &rules("priority_only")).unwrap();
+        let pushed = s.changes(S1, since, None, today, now).unwrap().settings;
+        let pushed = pushed.expect("the mode is pushed");
+        assert_eq!(
+            (pushed.walk_in, pushed.site.as_str()),
+            (WalkIn::PriorityOnly, "main")
+        );
+        // The notices keep it, and it survives a reopen.
+        let notice = Settings {
+            notice_vi: "Nghỉ trưa 11:30–13:30".into(),
+            ..Default::default()
+        };
+        s.set_settings(S1, &notice).unwrap();
+        drop(s);
+        let mut s = OfficeStore::open(db.target()).unwrap();
+        assert_eq!(s.settings(S1).unwrap().walk_in, WalkIn::PriorityOnly);
+        // A new code for the site reaches its kiosks: their booking page moves with it.
+        let since = s.rev(S1).unwrap();
+        s.rename_site("main", None, Some("10105")).unwrap();
+        let pushed = s.changes(S1, since, None, today, now).unwrap().settings;
+        assert_eq!(pushed.map(|p| p.site), Some("10105".to_string()));
+        s.set_booking_rules(S1, &rules("all")).unwrap();
+        assert_eq!(s.settings(S1).unwrap().walk_in, WalkIn::All);
+        assert_eq!(s.settings(S1).unwrap().notice_vi, "Nghỉ trưa 11:30–13:30");
     }
 
     fn a_catalogue_changed_by_another_process_names_queues_at_once(b: Backend) {

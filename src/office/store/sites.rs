@@ -167,6 +167,7 @@ impl OfficeStore {
         let current = self
             .site_by_code(code.trim())?
             .with_context(|| format!("there is no site with the code {}", code.trim()))?;
+        let moved = new_code.as_ref().is_some_and(|c| *c != current.code);
         let (name, code) = (
             name.unwrap_or(current.name),
             new_code.unwrap_or(current.code),
@@ -184,7 +185,11 @@ impl OfficeStore {
             tx.execute(
                 "UPDATE site SET code = ?2, name = ?3 WHERE id = ?1",
                 sql_params![current.id.0, &code, &name],
-            )
+            )?;
+            if moved {
+                super::settings::site_code_changed(tx, current.id)?;
+            }
+            Ok(())
         })?;
         Ok(Site {
             id: current.id,
