@@ -197,6 +197,7 @@ fn records(n: usize) -> Vec<DossierRecord> {
                 applicant_name: names[i % names.len()].to_string(),
                 received_at: received,
                 due_at: Some(received + chrono::Duration::days(5)),
+                due_at_new: None,
                 finished_at: (i % 3 == 0).then(|| received + chrono::Duration::days(4)),
                 note: if i % 10 == 0 {
                     "Đã bổ sung, bản sao\ncó chứng thực".to_string()

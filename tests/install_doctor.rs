@@ -347,6 +347,7 @@ fn a_store_over_its_size_bound_warns_and_the_next_start_trims_it() {
                 applicant_name: "Lê Văn Cường".into(),
                 received_at: now - chrono::TimeDelta::days(800),
                 due_at: None,
+                due_at_new: None,
                 finished_at: Some(now - chrono::TimeDelta::days(700 - i64::from(n) / 20)),
                 note: "Ghi chú ".repeat(300),
                 pickup_place: "Quầy 1".into(),

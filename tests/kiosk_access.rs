@@ -453,6 +453,7 @@ fn processing_dossier() -> motcua::dossier_import::DossierRecord {
         applicant_name: "Nguyễn Văn An".into(),
         received_at: t(20, 8),
         due_at: Some(t(24, 16)),
+        due_at_new: None,
         finished_at: None,
         note: String::new(),
         pickup_place: "Quầy số 2".into(),

@@ -641,6 +641,7 @@ fn bulky_dossier(n: u32, ended_days_ago: Option<i64>) -> motcua::dossier_import:
         applicant_name: "Trần Thị Bình".into(),
         received_at: today - chrono::TimeDelta::days(900),
         due_at: None,
+        due_at_new: None,
         finished_at: ended_days_ago.map(|d| today - chrono::TimeDelta::days(d)),
         note: "Ghi chú dài về hồ sơ. ".repeat(40),
         pickup_place: "Quầy số 2".into(),
@@ -900,19 +901,20 @@ fn a_store_of_schema_5_upgrades_keeping_its_tickets_and_new_ones_get_tokens() {
             .unwrap();
         vec![a, b]
     };
-    // Version 6 only adds the token column: without it (and without the token in the
-    // events), the file is what a kiosk of schema 5 left.
+    // Version 6 only adds the token column and 7 a dossier's new due time: without them
+    // (and without the token in the events), the file is what a kiosk of schema 5 left.
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "ALTER TABLE ticket DROP COLUMN follow_token;
+             ALTER TABLE dossier DROP COLUMN due_at_new;
              UPDATE outbox SET payload = json_remove(payload, '$.follow_token');
              PRAGMA user_version = 5;",
         )
         .unwrap();
     }
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(store.pragma("user_version").unwrap(), "6");
+    assert_eq!(store.pragma("user_version").unwrap(), "7");
     store.integrity_check().unwrap();
     let kept = store.tickets_on(day).unwrap();
     assert_eq!(kept.len(), 2);

@@ -1206,6 +1206,7 @@ fn record(
         applicant_name: "Nguyễn Văn An".into(),
         received_at: t(20, 8),
         due_at: Some(t(24, 16)),
+        due_at_new: None,
         finished_at: (status == DossierStatus::Ready).then(|| t(23, 10)),
         note: "Thiếu bản sao giấy khai sinh của mẹ".into(),
         pickup_place: "Quầy số 2, Bộ phận một cửa".into(),
@@ -1246,6 +1247,17 @@ fn dossier_lookup(clock: &TestClock) {
                         "9999",
                         "",
                     ),
+                    // Late, with the new date of the office's apology letter.
+                    motcua::dossier_import::DossierRecord {
+                        due_at_new: Some(Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()),
+                        ..record(
+                            "H15.50.05.13-261120-0978",
+                            "processing",
+                            "1.001193",
+                            "8888",
+                            "",
+                        )
+                    },
                 ],
                 wednesday_morning(),
             )
@@ -1309,6 +1321,28 @@ fn dossier_lookup(clock: &TestClock) {
     for p in private.iter().chain(&["Đăng ký"]) {
         assert!(!lines.contains(p), "{p:?} on the slip:\n{lines}");
     }
+
+    // A late dossier the office promised a new date for: the apology and the new date.
+    app.global::<NavigationAdapter>().invoke_go_home();
+    tap(app, "Tra cứu hồ sơ");
+    type_keys(app, "H15.50.05.13-261120-0978");
+    tap(app, "Tra cứu");
+    let d = app.global::<LookupAdapter>().get_dossier();
+    assert_eq!(
+        (d.overdue, d.new_due_time.as_str(), d.new_due_date.as_str()),
+        (true, "16:00", "27/11/2026")
+    );
+    let text = screen_text(app);
+    assert!(
+        text.contains("Cơ quan xin lỗi vì đã trễ hẹn. Hẹn trả mới: 16:00 ngày 27/11/2026"),
+        "{text}"
+    );
+    assert!(!text.contains("Quá hạn: cơ quan sẽ"), "{text}");
+    snapshot(app, "dossier-new-date");
+    app.global::<NavigationAdapter>().invoke_go_home();
+    tap(app, "Tra cứu hồ sơ");
+    type_keys(app, "H15.50.05.13-261120-0975");
+    tap(app, "Tra cứu");
 
     // A wrong second factor, then the right one: masked name, procedure, note, steps.
     tap(app, "Xem chi tiết (họ tên, thủ tục, các bước)");

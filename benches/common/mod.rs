@@ -26,6 +26,7 @@ pub fn record(i: u64) -> DossierRecord {
         applicant_name: format!("Nguyễn Văn Thành {i}"),
         received_at: day,
         due_at: Some(day + TimeDelta::days(3)),
+        due_at_new: None,
         finished_at: matches!(status, DossierStatus::Ready | DossierStatus::Returned)
             .then(|| day + TimeDelta::days(2)),
         note: "Thiếu bản sao giấy khai sinh của mẹ".into(),

@@ -107,7 +107,7 @@ fn json_row(
     let Entries(entries) =
         serde_json::from_str(element).map_err(|e| vec![format!("unreadable object: {}", e)])?;
     let mut raw: RawRow<'_> = Default::default();
-    let mut given = [false; 11];
+    let mut given = [false; 12];
     let mut errors = Vec::new();
     let mut unknown = 0usize;
     let mut site: Option<Option<String>> = None;

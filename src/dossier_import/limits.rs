@@ -9,7 +9,7 @@ use super::COLUMNS;
 /// `procedure_code` (national codes are about 20), `applicant_name` and `pickup_place` leave
 /// room for any real value; `note` holds a few paragraphs; the others are codes, times and
 /// digits whose own checks are stricter, bounded here so a message never has to quote much.
-pub const FIELD_MAX_CHARS: [usize; 11] = [
+pub const FIELD_MAX_CHARS: [usize; 12] = [
     64,   // code
     32,   // status
     64,   // procedure_code
@@ -21,6 +21,7 @@ pub const FIELD_MAX_CHARS: [usize; 11] = [
     300,  // pickup_place
     64,   // secret
     16,   // phone_last4
+    64,   // due_at_new
 ];
 
 /// Header columns examined at most; a wider header is refused without reading the rest.

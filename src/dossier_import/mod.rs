@@ -1,8 +1,8 @@
 //! Reading the dossier import file the office exports from the provincial system or keeps in a
 //! spreadsheet, and writing the same CSV back out.
 //!
-//! Two formats carry the same eleven columns (`code, status, procedure_code, applicant_name,
-//! received_at, due_at, finished_at, note, pickup_place, secret, phone_last4`):
+//! Two formats carry the same twelve columns (`code, status, procedure_code, applicant_name,
+//! received_at, due_at, finished_at, note, pickup_place, secret, phone_last4, due_at_new`):
 //! - CSV: UTF-8 with an optional BOM, a header row, `,` separators and RFC 4180 quoting;
 //! - JSON: one array of objects, every value a string or `null`.
 //!
@@ -33,6 +33,9 @@
 //!   file is wrong about it, and importing the "survivor" would hide that.
 //! - JSON values must be strings or `null`; numbers are refused, because a phone ending
 //!   `0123` written as a number would lose its leading zero.
+//! - `due_at_new`, the new date of an apology letter, needs a `due_at` and must be later than
+//!   it. [`write_json`] leaves it out when empty, so kiosks older than the column still take
+//!   every dossier without one.
 //! - Whether `finished_at` agrees with `status` is not checked: exports disagree on when they
 //!   fill it, and the timeliness rules only read it for resolved dossiers.
 
@@ -67,7 +70,7 @@ pub struct ImportCounts {
 }
 
 /// Column names in file order, as written by [`write_csv`] and expected as JSON keys.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 12] = [
     "code",
     "status",
     "procedure_code",
@@ -79,6 +82,7 @@ pub const COLUMNS: [&str; 11] = [
     "pickup_place",
     "secret",
     "phone_last4",
+    "due_at_new",
 ];
 
 // Indices into COLUMNS, so rows can be plain arrays.
@@ -93,6 +97,7 @@ const NOTE: usize = 7;
 const PICKUP_PLACE: usize = 8;
 const SECRET: usize = 9;
 const PHONE_LAST4: usize = 10;
+const DUE_AT_NEW: usize = 11;
 
 /// Columns without which a row means nothing.
 const REQUIRED: [usize; 3] = [CODE, STATUS, RECEIVED_AT];
@@ -145,6 +150,9 @@ pub struct DossierRecord {
     pub received_at: DateTime<Utc>,
     /// When the result is due, if the procedure has a deadline.
     pub due_at: Option<DateTime<Utc>>,
+    /// The new due time promised in an apology letter (Mẫu 04) once the first was missed;
+    /// later than `due_at`.
+    pub due_at_new: Option<DateTime<Utc>>,
     /// When processing finished, if it has.
     pub finished_at: Option<DateTime<Utc>>,
     /// Free note: NFC, trimmed (inner line breaks kept).
@@ -295,7 +303,7 @@ fn strip_bom(text: &str) -> &str {
 
 /// One row's raw values by column index; `None` for an absent column, a JSON `null`, or (after
 /// trimming) an empty string — the three mean the same.
-pub(super) type RawRow<'a> = [Option<Cow<'a, str>>; 11];
+pub(super) type RawRow<'a> = [Option<Cow<'a, str>>; 12];
 
 pub(super) fn push_row(
     parsed: &mut Parsed,

@@ -19,7 +19,7 @@ pub(super) fn build(
     let mut errors = Vec::new();
     // Values over their limit or holding a NUL are reported once and then read as blank, so
     // no other check spends time on them or quotes them.
-    let mut refused = [false; 11];
+    let mut refused = [false; 12];
     for (col, value) in raw.iter().enumerate() {
         let Some(value) = value.as_deref().map(str::trim) else {
             continue;
@@ -103,6 +103,20 @@ pub(super) fn build(
         required(RECEIVED_AT, &mut errors).and_then(|_| time(RECEIVED_AT, &mut errors));
     let due_at = time(DUE_AT, &mut errors);
     let finished_at = time(FINISHED_AT, &mut errors);
+    let due_at_new = time(DUE_AT_NEW, &mut errors);
+    if let Some(new) = due_at_new {
+        match due_at {
+            None if get(DUE_AT).is_empty() => {
+                errors.push("due_at_new: a new due time needs the first one in due_at".into())
+            }
+            Some(due) if new <= due => errors.push(format!(
+                "due_at_new: {} is not later than due_at {}",
+                get(DUE_AT_NEW),
+                get(DUE_AT)
+            )),
+            _ => {}
+        }
+    }
     if let Some(received) = received_at {
         for (col, t) in [(DUE_AT, due_at), (FINISHED_AT, finished_at)] {
             if t.is_some_and(|t| t < received) {
@@ -152,6 +166,7 @@ pub(super) fn build(
                 .join(" "),
             received_at,
             due_at,
+            due_at_new,
             finished_at,
             note: nfc(get(NOTE)),
             pickup_place: nfc(get(PICKUP_PLACE)),

@@ -59,6 +59,7 @@ fn expected_full() -> DossierRecord {
         applicant_name: "Nguyễn Văn An".into(),
         received_at: utc("2026-10-08T08:15:00+07:00"),
         due_at: Some(utc("2026-10-15T17:00:00+07:00")),
+        due_at_new: None,
         finished_at: Some(utc("2026-10-14T09:30:00+07:00")),
         note: "Đã bổ sung, bản sao".into(),
         pickup_place: "Quầy số 2".into(),
@@ -603,6 +604,7 @@ fn random_record(rng: &mut Rng, i: usize) -> DossierRecord {
         applicant_name: name.join(" "),
         received_at: received,
         due_at: later(rng),
+        due_at_new: None,
         finished_at: later(rng),
         note: rng.pick(&texts).trim().into(),
         pickup_place: rng.pick(&texts).trim().into(),
@@ -680,7 +682,7 @@ fn hundred_random_rows_round_trip() {
     }
 
     let written = write_csv(&records);
-    assert!(written.starts_with(&format!("{HEADER}\n")));
+    assert!(written.starts_with(&format!("{HEADER},due_at_new\n")));
     let again = ok(&written, Format::Csv);
     assert_eq!(errors(&again), []);
     let got: Vec<DossierRecord> = again.records.into_iter().map(|r| r.1).collect();
@@ -695,7 +697,7 @@ fn write_csv_uses_vietnam_time() {
         "{text}"
     );
     assert!(text.contains(",\"Đã bổ sung, bản sao\","));
-    assert_eq!(write_csv(&[]), format!("{HEADER}\n"));
+    assert_eq!(write_csv(&[]), format!("{HEADER},due_at_new\n"));
 }
 
 proptest::proptest! {
@@ -761,4 +763,54 @@ fn a_json_row_may_name_its_site_which_is_kept_beside_the_record() {
             (6, "site: longer than 16 characters (the limit)"),
         ]
     );
+}
+
+#[test]
+fn a_new_due_date_needs_a_later_first_one() {
+    let head = "code,status,received_at,due_at,due_at_new";
+    let text = format!(
+        "{head}\n\
+         H15.50.05.13-261008-0001,processing,2026-10-08T08:00:00+07:00,2026-10-10T17:00:00+07:00,2026-10-15T17:00:00+07:00\n\
+         H15.50.05.13-261008-0002,processing,2026-10-08T08:00:00+07:00,,2026-10-15T17:00:00+07:00\n\
+         H15.50.05.13-261008-0003,processing,2026-10-08T08:00:00+07:00,2026-10-10T17:00:00+07:00,2026-10-10T17:00:00+07:00\n\
+         H15.50.05.13-261008-0004,processing,2026-10-08T08:00:00+07:00,2026-10-10T17:00:00+07:00,next week\n"
+    );
+    let parsed = parse(&text, Format::Csv).unwrap();
+    assert_eq!(parsed.records.len(), 1);
+    assert_eq!(
+        parsed.records[0].1.due_at_new,
+        Some(utc("2026-10-15T17:00:00+07:00"))
+    );
+    let errs = errors(&parsed);
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(
+        errs[0].1.contains("needs the first one in due_at"),
+        "{errs:?}"
+    );
+    assert!(errs[1].1.contains("is not later than due_at"), "{errs:?}");
+    assert!(errs[2].1.contains("due_at_new: \"next week\""), "{errs:?}");
+    // Written and read back in both formats; JSON leaves an empty one out for older kiosks.
+    let mut records: Vec<DossierRecord> = parsed.records.into_iter().map(|r| r.1).collect();
+    let mut plain = records[0].clone();
+    plain.due_at_new = None;
+    records.push(DossierRecord {
+        code: parse_code("H15.50.05.13-261008-0005").unwrap(),
+        ..plain
+    });
+    let json = write_json(&records);
+    assert_eq!(json.matches("due_at_new").count(), 1, "{json}");
+    let back: Vec<DossierRecord> = parse(&json, Format::Json)
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(back, records);
+    let back: Vec<DossierRecord> = parse(&write_csv(&records), Format::Csv)
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(back, records);
 }

@@ -24,7 +24,7 @@ pub fn write_csv(records: &[DossierRecord]) -> String {
     for r in records {
         let time = |t: &DateTime<Utc>| format_time(t);
         let opt = |t: &Option<DateTime<Utc>>| t.as_ref().map(time).unwrap_or_default();
-        let row: [Cow<'_, str>; 11] = [
+        let row: [Cow<'_, str>; 12] = [
             r.code.as_str().into(),
             r.status.code().into(),
             r.procedure_code.as_str().into(),
@@ -36,6 +36,7 @@ pub fn write_csv(records: &[DossierRecord]) -> String {
             r.pickup_place.as_str().into(),
             r.secret.as_str().into(),
             r.phone_last4.as_str().into(),
+            opt(&r.due_at_new).into(),
         ];
         writer
             .write_record(row.iter().map(|f| f.as_bytes()))
@@ -77,10 +78,13 @@ pub fn write_json(records: &[DossierRecord]) -> String {
                 text(&r.pickup_place),
                 text(&r.secret),
                 text(&r.phone_last4),
+                time(&r.due_at_new),
             ];
             COLUMNS
                 .iter()
                 .zip(values)
+                // Older kiosks refuse keys they do not know: an empty new date is left out.
+                .filter(|(k, v)| !(**k == "due_at_new" && v.is_null()))
                 .map(|(k, v)| (k.to_string(), v))
                 .collect()
         })

@@ -30,6 +30,8 @@ pub fn sample_dossiers(now: DateTime<Utc>) -> Vec<DossierRecord> {
         applicant_name: name.into(),
         received_at: received,
         due_at: Some(due),
+        // The overdue one was promised a new date in an apology letter.
+        due_at_new: (n == 4).then(|| now + TimeDelta::days(2)),
         finished_at: finished,
         note: note.into(),
         pickup_place: "Quầy số 2, Bộ phận Một cửa".into(),

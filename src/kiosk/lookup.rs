@@ -18,6 +18,9 @@ pub struct PublicStatus {
     pub due: Option<NaiveDateTime>,
     /// Past due and not yet resolved.
     pub overdue: bool,
+    /// The new return time promised in the office's apology letter, office-local; only while
+    /// the dossier is unresolved and when it is later than `due`.
+    pub new_due: Option<NaiveDateTime>,
     /// For a resolved dossier: before, on or after the due time.
     pub timeliness: Option<Timeliness>,
     /// Where to collect the result.
@@ -47,6 +50,10 @@ pub fn public_status(
         status: d.status,
         due,
         overdue: is_overdue(d.status, due, local(now)),
+        new_due: d
+            .due_at_new
+            .map(local)
+            .filter(|n| !resolved && due.is_some_and(|due| *n > due)),
         timeliness: match (resolved, d.finished_at, due) {
             (true, Some(finished), Some(due)) => Some(timeliness(local(finished), due, sessions)),
             _ => None,
@@ -104,6 +111,7 @@ mod tests {
             applicant_name: "Nguyễn Văn An".into(),
             received_at: utc(2026, 11, 20, 8, 15),
             due_at: Some(utc(2026, 11, 24, 16, 0)),
+            due_at_new: None,
             finished_at: None,
             note: "Thiếu bản sao giấy khai sinh".into(),
             pickup_place: "Quầy số 2".into(),
@@ -163,5 +171,27 @@ mod tests {
     fn details_mask_the_name() {
         let d = dossier(DossierStatus::Processing);
         assert_eq!(details(&d).masked_name, "Ng*** V** An");
+    }
+
+    #[test]
+    fn a_new_due_date_shows_only_while_unresolved_and_later() {
+        let mut d = dossier(DossierStatus::Processing);
+        let now = utc(2026, 11, 26, 9, 0);
+        let sessions = Hours::default().sessions;
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        assert_eq!(public_status(&d, now, tz, &sessions).new_due, None);
+        d.due_at_new = Some(utc(2026, 11, 27, 16, 0));
+        let s = public_status(&d, now, tz, &sessions);
+        assert!(s.overdue, "late against the receipt");
+        assert_eq!(
+            s.new_due.map(|t| t.to_string()),
+            Some("2026-11-27 16:00:00".to_string())
+        );
+        d.due_at_new = d.due_at;
+        assert_eq!(public_status(&d, now, tz, &sessions).new_due, None);
+        d.due_at_new = Some(utc(2026, 11, 27, 16, 0));
+        d.status = DossierStatus::Ready;
+        d.finished_at = Some(now);
+        assert_eq!(public_status(&d, now, tz, &sessions).new_due, None);
     }
 }

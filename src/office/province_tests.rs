@@ -22,6 +22,7 @@ fn dossier(n: u32, finished: DateTime<Utc>, due: DateTime<Utc>) -> DossierRecord
         applicant_name: "Nguyễn Văn An".into(),
         received_at: at(0),
         due_at: Some(due),
+        due_at_new: None,
         finished_at: Some(finished),
         note: String::new(),
         pickup_place: String::new(),

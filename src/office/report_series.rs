@@ -358,6 +358,7 @@ mod tests {
             applicant_name: "Nguyễn Văn An".into(),
             received_at: at(-3 * 24 * 60),
             due_at: Some(due),
+            due_at_new: None,
             finished_at: Some(finished),
             note: String::new(),
             pickup_place: String::new(),

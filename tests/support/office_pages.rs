@@ -394,6 +394,7 @@ pub fn seed_history(db: &Path, from: NaiveDate) -> [u32; 24] {
                 applicant_name: "Nguyễn Văn An".into(),
                 received_at: finished - TimeDelta::days(5),
                 due_at: Some(due),
+                due_at_new: None,
                 finished_at: Some(finished),
                 note: String::new(),
                 pickup_place: String::new(),

@@ -225,6 +225,16 @@ impl Controller {
                 .unwrap_or_default()
                 .into(),
             overdue: public.overdue,
+            new_due_time: public
+                .new_due
+                .map(|t| t.format("%H:%M").to_string())
+                .unwrap_or_default()
+                .into(),
+            new_due_date: public
+                .new_due
+                .map(|t| t.format("%d/%m/%Y").to_string())
+                .unwrap_or_default()
+                .into(),
             timeliness: public.timeliness.map_or(Timeliness::None, |t| match t {
                 crate::domain::dossier::Timeliness::Early => Timeliness::Early,
                 crate::domain::dossier::Timeliness::OnTime => Timeliness::OnTime,
@@ -293,7 +303,13 @@ impl Controller {
             code: code.clone(),
             status_vi: public.status.label_vi().to_string(),
             due_local: public.due,
-            verdict_vi: if public.overdue {
+            verdict_vi: if let Some(new) = public.new_due {
+                Some(format!(
+                    "Quá hạn. Hẹn trả mới: {} ngày {}",
+                    new.format("%H:%M"),
+                    new.format("%d/%m/%Y")
+                ))
+            } else if public.overdue {
                 Some("Quá hạn".to_string())
             } else {
                 public

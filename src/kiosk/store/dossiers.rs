@@ -51,7 +51,7 @@ impl LookupOutcome {
     }
 }
 
-const DOSSIER_COLUMNS: &str = "code, status, procedure_code, applicant_name, received_at, due_at, finished_at, note, pickup_place, secret, phone_last4";
+const DOSSIER_COLUMNS: &str = "code, status, procedure_code, applicant_name, received_at, due_at, finished_at, note, pickup_place, secret, phone_last4, due_at_new";
 
 /// When a step happened: a new dossier's reception, the finish time for the step that ended
 /// processing, else when the kiosk learnt of it (a hand-over has no time of its own).
@@ -87,7 +87,7 @@ impl Store {
             ))?;
             let mut put = tx.prepare(&format!(
                 "INSERT OR REPLACE INTO dossier ({DOSSIER_COLUMNS}, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
             ))?;
             let mut last_step =
                 tx.prepare("SELECT MAX(position) FROM dossier_step WHERE code = ?1")?;
@@ -121,6 +121,7 @@ impl Store {
                     r.pickup_place,
                     r.secret,
                     r.phone_last4,
+                    opt_ts(r.due_at_new),
                     now_s,
                 ])?;
                 let status_changed = old.as_ref().is_none_or(|o| o.status != r.status);
@@ -291,7 +292,7 @@ fn dossier_from_row(row: &rusqlite::Row) -> rusqlite::Result<Result<DossierRecor
     let get = |i: usize| row.get::<_, String>(i);
     let opt = |i: usize| row.get::<_, Option<String>>(i);
     let (code, status) = (get(0)?, get(1)?);
-    let (received, due, finished) = (get(4)?, opt(5)?, opt(6)?);
+    let (received, due, finished, due_new) = (get(4)?, opt(5)?, opt(6)?, opt(11)?);
     let rest = (get(2)?, get(3)?, get(7)?, get(8)?, get(9)?, get(10)?);
     Ok((|| {
         Ok(DossierRecord {
@@ -303,6 +304,7 @@ fn dossier_from_row(row: &rusqlite::Row) -> rusqlite::Result<Result<DossierRecor
             applicant_name: rest.1,
             received_at: parse_ts(&received)?,
             due_at: due.as_deref().map(parse_ts).transpose()?,
+            due_at_new: due_new.as_deref().map(parse_ts).transpose()?,
             finished_at: finished.as_deref().map(parse_ts).transpose()?,
             note: rest.2,
             pickup_place: rest.3,

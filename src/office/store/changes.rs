@@ -21,7 +21,7 @@ use crate::protocol::{Changes, MAX_CHANGES, MAX_CHANGES_BYTES, MAX_DOSSIER_BYTES
 /// The dossier columns (`DOSSIER_COLUMNS`) with every text cut just past [`MAX_DOSSIER_BYTES`] characters: an
 /// oversized dossier (from a database older than the import limits) is still seen to be too
 /// large, without reading all of it.
-const BOUNDED_COLUMNS: &str = "SUBSTR(code, 1, 65537), SUBSTR(status, 1, 65537), SUBSTR(procedure_code, 1, 65537), SUBSTR(applicant_name, 1, 65537), received_at, due_at, finished_at, SUBSTR(note, 1, 65537), SUBSTR(pickup_place, 1, 65537), SUBSTR(secret, 1, 65537), SUBSTR(phone_last4, 1, 65537)";
+const BOUNDED_COLUMNS: &str = "SUBSTR(code, 1, 65537), SUBSTR(status, 1, 65537), SUBSTR(procedure_code, 1, 65537), SUBSTR(applicant_name, 1, 65537), received_at, due_at, finished_at, SUBSTR(note, 1, 65537), SUBSTR(pickup_place, 1, 65537), SUBSTR(secret, 1, 65537), SUBSTR(phone_last4, 1, 65537), due_at_new";
 
 impl OfficeStore {
     /// The site's change counter: what a kiosk of it that is up to date holds as its cursor.
@@ -66,7 +66,7 @@ impl OfficeStore {
             let mut page = DossierPage::default();
             let mut last_rev = 0u64;
             for row in rows.iter().take(limit as usize) {
-                let rev = count(row.int(11)?);
+                let rev = count(row.int(12)?);
                 let json = match dossier_from_row(row) {
                     Ok(record) => dossier_json(&record),
                     Err(e) => Err(format!("unreadable ({e:#})")),

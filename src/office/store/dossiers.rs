@@ -16,7 +16,7 @@ use crate::dossier_import::{DossierRecord, ImportCounts};
 use crate::office::db::{placeholders, sql_params, Param, Row, Tx};
 
 /// The columns a dossier is read by, in the order [`dossier_from_row`] takes them.
-pub(super) const DOSSIER_COLUMNS: &str = "code, status, procedure_code, applicant_name, received_at, due_at, finished_at, note, pickup_place, secret, phone_last4";
+pub(super) const DOSSIER_COLUMNS: &str = "code, status, procedure_code, applicant_name, received_at, due_at, finished_at, note, pickup_place, secret, phone_last4, due_at_new";
 
 impl OfficeStore {
     /// Stores dossiers in one transaction: new ones inserted, changed ones updated, identical
@@ -48,7 +48,7 @@ impl OfficeStore {
                 let params: Vec<Param> = chunk.iter().map(|c| Param::from(*c)).collect();
                 for row in tx.query(&sql, &params)? {
                     let r = dossier_from_row(&row)?;
-                    if row.int(11)? != site.0 {
+                    if row.int(12)? != site.0 {
                         bail!(
                             "dossier {} belongs to another site; nothing was written",
                             r.code.as_str()
@@ -154,13 +154,21 @@ fn write_dossiers(
     rows: &[(&DossierRecord, i64)],
     now: &str,
 ) -> Result<()> {
-    const COLUMNS: usize = 14;
-    let times: Vec<(String, Option<String>, Option<String>)> = rows
+    const COLUMNS: usize = 15;
+    type Times = (String, Option<String>, Option<String>, Option<String>);
+    let times: Vec<Times> = rows
         .iter()
-        .map(|(r, _)| (ts(r.received_at), r.due_at.map(ts), r.finished_at.map(ts)))
+        .map(|(r, _)| {
+            (
+                ts(r.received_at),
+                r.due_at.map(ts),
+                r.finished_at.map(ts),
+                r.due_at_new.map(ts),
+            )
+        })
         .collect();
     let mut params: Vec<Param> = Vec::with_capacity(rows.len() * COLUMNS);
-    for ((r, rev), (received, due, finished)) in rows.iter().zip(&times) {
+    for ((r, rev), (received, due, finished, due_new)) in rows.iter().zip(&times) {
         params.extend_from_slice(sql_params![
             r.code.as_str(),
             r.status.code(),
@@ -173,6 +181,7 @@ fn write_dossiers(
             &r.pickup_place,
             &r.secret,
             &r.phone_last4,
+            due_new.as_deref(),
             now,
             *rev,
             site.0,
@@ -191,7 +200,7 @@ fn write_dossiers(
                 due_at = excluded.due_at, finished_at = excluded.finished_at,
                 note = excluded.note, pickup_place = excluded.pickup_place,
                 secret = excluded.secret, phone_last4 = excluded.phone_last4,
-                updated_at = excluded.updated_at, rev = excluded.rev"
+                due_at_new = excluded.due_at_new, updated_at = excluded.updated_at, rev = excluded.rev"
         ),
         &params,
     )?;
@@ -216,6 +225,7 @@ pub(super) fn dossier_from_row(row: &Row) -> Result<DossierRecord> {
         pickup_place: row.text(8)?,
         secret: row.text(9)?,
         phone_last4: row.text(10)?,
+        due_at_new: row.opt_text(11)?.as_deref().map(parse_ts).transpose()?,
     })
 }
 

@@ -59,6 +59,7 @@ pub(super) fn record(i: usize, status: DossierStatus) -> DossierRecord {
         applicant_name: "Nguyễn Văn An".into(),
         received_at: "2026-11-20T01:15:00Z".parse().unwrap(),
         due_at: None,
+        due_at_new: None,
         finished_at: None,
         note: String::new(),
         pickup_place: "Quầy 2".into(),

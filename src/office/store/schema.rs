@@ -51,6 +51,7 @@ const MIGRATIONS: &[Migration] = migrations![
     11 => "0011_follow_tokens",
     12 => "0012_bookings",
     13 => "0013_walk_in",
+    14 => "0014_due_at_new",
 ];
 
 /// Schema version this build writes.
