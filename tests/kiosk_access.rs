@@ -872,7 +872,9 @@ fn booking_pages_are_spoken(app: &App, speaker: &RecordingSpeaker) {
     }
     // The ringed choice is drawn: the usual ticket's button, then the header's Home.
     show_booking(app, BookingResult::TooEarly);
+    press(app, INSERT);
     press(app, DOWN);
+    assert_eq!(focus(), "take-ticket");
     snapshot(app, "access-guided-booking-too-early");
     // English speaks the times the English way.
     app.global::<NavigationAdapter>().invoke_toggle_language();
