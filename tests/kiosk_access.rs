@@ -358,7 +358,10 @@ fn show_booking(app: &App, result: BookingResult) {
     b.set_come_back_at("09:20".into());
     let on_code_page = matches!(
         result,
-        BookingResult::None | BookingResult::Checking | BookingResult::BadCode | BookingResult::Unknown
+        BookingResult::None
+            | BookingResult::Checking
+            | BookingResult::BadCode
+            | BookingResult::Unknown
     );
     app.global::<NavigationAdapter>().set_page(if on_code_page {
         Page::Booking
@@ -396,8 +399,15 @@ fn touch_targets_keep_15_mm(app: &App) {
                 }
                 let label = e.accessible_label().unwrap_or_default().to_string();
                 let key = label.chars().count() == 1
-                    || ["Xóa", "Dấu cách", "Tra cứu", "Xác nhận", "Delete", "Check in"]
-                        .contains(&label.as_str());
+                    || [
+                        "Xóa",
+                        "Dấu cách",
+                        "Tra cứu",
+                        "Xác nhận",
+                        "Delete",
+                        "Check in",
+                    ]
+                    .contains(&label.as_str());
                 if key && (name == "lookup" || name.starts_with("booking-code")) {
                     continue;
                 }
@@ -818,15 +828,30 @@ fn booking_pages_are_spoken(app: &App, speaker: &RecordingSpeaker) {
         (BookingResult::None, &[how, "1", "lựa chọn."]),
         (
             BookingResult::Checking,
-            &["Đang kiểm tra lịch hẹn. Xin chờ một chút.", how, "1", "lựa chọn."],
+            &[
+                "Đang kiểm tra lịch hẹn. Xin chờ một chút.",
+                how,
+                "1",
+                "lựa chọn.",
+            ],
         ),
         (
             BookingResult::BadCode,
-            &["Mã lịch hẹn gồm 8 chữ cái và chữ số. Xin thử lại.", how, "1", "lựa chọn."],
+            &[
+                "Mã lịch hẹn gồm 8 chữ cái và chữ số. Xin thử lại.",
+                how,
+                "1",
+                "lựa chọn.",
+            ],
         ),
         (
             BookingResult::Unknown,
-            &["Không có lịch hẹn nào với mã này. Xin kiểm tra lại mã.", how, "1", "lựa chọn."],
+            &[
+                "Không có lịch hẹn nào với mã này. Xin kiểm tra lại mã.",
+                how,
+                "1",
+                "lựa chọn.",
+            ],
         ),
     ];
     for (result, words) in code_page {
@@ -841,17 +866,40 @@ fn booking_pages_are_spoken(app: &App, speaker: &RecordingSpeaker) {
     let result_page: [(BookingResult, Vec<&str>); 6] = [
         (
             BookingResult::TooEarly,
-            [&booked_at[..], &["Bạn đến sớm", "25", "phút", "Xin mời quay lại lúc", "9", "giờ", "20", "phút"]].concat(),
+            [
+                &booked_at[..],
+                &[
+                    "Bạn đến sớm",
+                    "25",
+                    "phút",
+                    "Xin mời quay lại lúc",
+                    "9",
+                    "giờ",
+                    "20",
+                    "phút",
+                ],
+            ]
+            .concat(),
         ),
         (
             BookingResult::TooLate,
             [&booked_at[..], &["Giờ hẹn của bạn đã qua", "25", "phút"]].concat(),
         ),
         (BookingResult::Cancelled, vec!["Lịch hẹn này đã bị hủy."]),
-        (BookingResult::Used, vec!["Lịch hẹn này đã được cấp số rồi."]),
+        (
+            BookingResult::Used,
+            vec!["Lịch hẹn này đã được cấp số rồi."],
+        ),
         (
             BookingResult::OtherDay,
-            vec!["Lịch hẹn này không phải cho hôm nay.", "Lịch hẹn của bạn vào", "ngày", "8", "tháng", "12"],
+            vec![
+                "Lịch hẹn này không phải cho hôm nay.",
+                "Lịch hẹn của bạn vào",
+                "ngày",
+                "8",
+                "tháng",
+                "12",
+            ],
         ),
         (
             BookingResult::Offline,

@@ -63,7 +63,7 @@ pub const PHRASES: &[(&str, &str, &str)] = &[
     ("c_result_ticket", "Lấy số để nhận kết quả.", "Take a number to collect the result."),
     ("c_booking", "Tôi đã đặt lịch.", "I have a booking."),
     ("c_normal_ticket", "Lấy số thường.", "Take a normal ticket."),
-    ("g_booking", "Nhận số theo lịch hẹn. Hãy đưa mã QR của lịch hẹn vào máy quét bên dưới màn hình, hoặc gõ mã 8 ký tự trên giấy hẹn rồi bấm Xác nhận.", "Booking check-in. Hold your booking's QR code under the scanner below the screen, or type the 8-character code from your booking paper and press Check in."),
+    ("g_booking", "Nhận số theo lịch hẹn. Hãy đưa mã QR của lịch hẹn vào máy quét bên dưới màn hình, hoặc gõ mã 8 ký tự trên giấy hẹn rồi bấm Xác nhận.", "Booking check-in. Hold your booking's QR code under the scanner below the screen, or type the code on your booking paper and press Check in."),
     ("g_booking_checking", "Đang kiểm tra lịch hẹn. Xin chờ một chút.", "Checking your booking. Please wait a moment."),
     ("g_booking_bad_code", "Mã lịch hẹn gồm 8 chữ cái và chữ số. Xin thử lại.", "A booking code has 8 letters and digits. Please try again."),
     ("g_booking_unknown", "Không có lịch hẹn nào với mã này. Xin kiểm tra lại mã.", "No booking has this code. Please check the code."),

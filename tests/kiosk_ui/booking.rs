@@ -253,7 +253,8 @@ impl HoldingProxy {
                 let Ok(office) = TcpStream::connect(&target) else {
                     continue;
                 };
-                let (mut up_from, mut up_to) = (client.try_clone().unwrap(), office.try_clone().unwrap());
+                let (mut up_from, mut up_to) =
+                    (client.try_clone().unwrap(), office.try_clone().unwrap());
                 std::thread::spawn(move || {
                     let _ = std::io::copy(&mut up_from, &mut up_to);
                     let _ = up_to.shutdown(Shutdown::Write);
@@ -305,7 +306,11 @@ fn office_booking(db: &std::path::Path, code: &str) -> (String, Option<String>) 
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    let state = if checked_in.is_some() { "checked_in" } else { "booked" };
+    let state = if checked_in.is_some() {
+        "checked_in"
+    } else {
+        "booked"
+    };
     (state.into(), ticket)
 }
 
@@ -416,7 +421,15 @@ pub(super) fn left_check_in_gets_its_ticket() {
     press(app, ENTER);
     assert_eq!(page(app), Page::Booking);
     scan(app, &booked.to_lowercase());
-    pump_until("the office's answer", || page(app) == Page::Ticket);
+    pump_until("the office's answer", || {
+        app.global::<BookingAdapter>().get_result() != BookingResult::Checking
+    });
+    assert_eq!(
+        page(app),
+        Page::Ticket,
+        "the same code again gives the ticket, not {:?}",
+        app.global::<BookingAdapter>().get_result()
+    );
     let ticket = app.global::<TicketAdapter>().get_ticket();
     assert!(exists(app, &format!("Lịch hẹn {on_time}")));
     let heard = said();
@@ -425,7 +438,10 @@ pub(super) fn left_check_in_gets_its_ticket() {
     if minute.minute() > 0 {
         time.extend([m.as_str(), "phút"]);
     }
-    assert_eq!(heard[..3], ["Số thứ tự của bạn là", ticket.number.as_str(), "Hộ tịch"]);
+    assert_eq!(
+        heard[..3],
+        ["Số thứ tự của bạn là", ticket.number.as_str(), "Hộ tịch"]
+    );
     assert_eq!(heard[3..3 + time.len()], time[..], "{heard:?}");
     assert_eq!(wait_for_print(app), PrintState::Printed);
     assert_eq!(kiosk_tickets(), 1);
@@ -453,7 +469,10 @@ pub(super) fn left_check_in_gets_its_ticket() {
             )
             .unwrap();
         assert_eq!((tickets, of_booking), (1, 1), "one ticket, the booking's");
-        assert_eq!(office_booking(&db, &booked).1.as_deref(), Some(bound.as_str()));
+        assert_eq!(
+            office_booking(&db, &booked).1.as_deref(),
+            Some(bound.as_str())
+        );
     }
 
     // Once issued, the id is not sent again: a third try is told "used", aloud, with the

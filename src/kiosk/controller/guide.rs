@@ -157,9 +157,9 @@ impl Controller {
         if !self.access.get().guidance {
             return;
         }
-        let checking = self
-            .ui()
-            .is_some_and(|app| app.global::<BookingAdapter>().get_result() == BookingResult::Checking);
+        let checking = self.ui().is_some_and(|app| {
+            app.global::<BookingAdapter>().get_result() == BookingResult::Checking
+        });
         if checking {
             // Short: the answer usually follows within a second and cuts it off.
             self.say(vec![Clip("g_booking_checking")]);
@@ -543,7 +543,12 @@ impl Controller {
         let mut speech = match b.get_result() {
             BookingResult::TooEarly => {
                 let mut s = booked_at();
-                s.extend([Clip("g_early"), Number(minutes), Clip("g_minutes"), Pause(200)]);
+                s.extend([
+                    Clip("g_early"),
+                    Number(minutes),
+                    Clip("g_minutes"),
+                    Pause(200),
+                ]);
                 s.push(Clip("g_reopen"));
                 s.extend(clock_speech(&b.get_come_back_at(), lang));
                 s
@@ -611,12 +616,9 @@ fn clock_speech(hhmm: &str, lang: Language) -> Vec<Utterance> {
 fn date_speech(ddmmyyyy: &str) -> Vec<Utterance> {
     let mut parts = ddmmyyyy.split('/').map(|p| p.parse::<u64>().ok());
     match (parts.next(), parts.next()) {
-        (Some(Some(day)), Some(Some(month))) => vec![
-            Clip("g_day"),
-            Number(day),
-            Clip("g_month"),
-            Number(month),
-        ],
+        (Some(Some(day)), Some(Some(month))) => {
+            vec![Clip("g_day"), Number(day), Clip("g_month"), Number(month)]
+        }
         _ => Vec::new(),
     }
 }
@@ -645,7 +647,10 @@ mod tests {
         assert!(date_speech("").is_empty());
         // Every clip named here is a recorded phrase.
         for name in ["g_hour", "g_minutes", "g_day", "g_month"] {
-            assert!(crate::domain::phrases::clip_text(name, false).is_some(), "{name}");
+            assert!(
+                crate::domain::phrases::clip_text(name, false).is_some(),
+                "{name}"
+            );
         }
     }
 }
