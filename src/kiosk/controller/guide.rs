@@ -1,7 +1,8 @@
 //! Spoken guidance: the kiosk without the screen. Each page says where the citizen is and
 //! how many choices there are; the keys of `domain::guide` move over the choices, say
 //! each one ("Hộ tịch, 1 of 19"), and choose it; the ticket page reads the number, the
-//! people ahead and where to wait. The choice in focus is ringed on screen (its focus key),
+//! people ahead and where to wait; the booking pages say how to give the code and each
+//! answer of the office, with times read by number clips (`clock_speech`). The choice in focus is ringed on screen (its focus key),
 //! so a helper standing by sees what is said. Sighted use is unchanged while guidance is off.
 
 use slint::{ComponentHandle, Model};
