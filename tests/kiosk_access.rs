@@ -306,6 +306,11 @@ fn every_page_in_each_mode(app: &App, at: &Arc<Mutex<DateTime<Utc>>>) {
             app.global::<NavigationAdapter>()
                 .set_page(Page::BookingResult);
             shot("booking-too-early");
+            for (name, result) in BOOKING_RESULTS.iter().skip(1) {
+                b.set_result(*result);
+                mock_elapsed_time(Duration::from_millis(20));
+                shot(&format!("booking-{name}"));
+            }
             app.global::<NavigationAdapter>().invoke_go_home();
             set_modes(app, hc, large);
             // 19:00: closed until the morning.
@@ -328,6 +333,42 @@ fn every_page_in_each_mode(app: &App, at: &Arc<Mutex<DateTime<Utc>>>) {
             app.global::<NavigationAdapter>().invoke_go_home();
         }
     }
+}
+
+/// Every answer the booking result page shows, by the name its screenshot takes.
+const BOOKING_RESULTS: [(&str, BookingResult); 6] = [
+    ("too-early", BookingResult::TooEarly),
+    ("too-late", BookingResult::TooLate),
+    ("cancelled", BookingResult::Cancelled),
+    ("used", BookingResult::Used),
+    ("other-day", BookingResult::OtherDay),
+    ("offline", BookingResult::Offline),
+];
+
+/// Puts a booking's answer on screen as the controller does after the office answered
+/// (a kiosk without an office cannot ask one): the code page for the answers it shows
+/// there, else the result page.
+fn show_booking(app: &App, result: BookingResult) {
+    let b = app.global::<BookingAdapter>();
+    b.set_result(result);
+    b.set_code("7KQ2-M9XD".into());
+    b.set_time("09:30".into());
+    b.set_day("08/12/2026".into());
+    b.set_minutes(25);
+    b.set_come_back_at("09:20".into());
+    let on_code_page = matches!(
+        result,
+        BookingResult::None
+            | BookingResult::Checking
+            | BookingResult::BadCode
+            | BookingResult::Unknown
+    );
+    app.global::<NavigationAdapter>().set_page(if on_code_page {
+        Page::Booking
+    } else {
+        Page::BookingResult
+    });
+    mock_elapsed_time(Duration::from_millis(20));
 }
 
 /// Every button on screen at least 15 mm wide and tall on the configured panel, except
@@ -358,8 +399,16 @@ fn touch_targets_keep_15_mm(app: &App) {
                 }
                 let label = e.accessible_label().unwrap_or_default().to_string();
                 let key = label.chars().count() == 1
-                    || ["Xóa", "Dấu cách", "Tra cứu"].contains(&label.as_str());
-                if key && name == "lookup" {
+                    || [
+                        "Xóa",
+                        "Dấu cách",
+                        "Tra cứu",
+                        "Xác nhận",
+                        "Delete",
+                        "Check in",
+                    ]
+                    .contains(&label.as_str());
+                if key && (name == "lookup" || name.starts_with("booking-code")) {
                     continue;
                 }
                 checked += 1;
@@ -389,6 +438,22 @@ fn touch_targets_keep_15_mm(app: &App) {
         open_procedure(app, "Đăng ký khai sinh");
         check("procedure");
         app.global::<NavigationAdapter>().invoke_go_home();
+        // The booking pages, in each of their states, in both languages (English labels
+        // are longer).
+        for english in [false, true] {
+            if english {
+                app.global::<NavigationAdapter>().invoke_toggle_language();
+            }
+            for result in [BookingResult::None, BookingResult::Unknown] {
+                show_booking(app, result);
+                check(&format!("booking-code-{result:?}"));
+            }
+            for (name, result) in BOOKING_RESULTS {
+                show_booking(app, result);
+                check(&format!("booking-{name}"));
+            }
+            app.global::<NavigationAdapter>().invoke_go_home();
+        }
     }
     app.global::<Theme>().set_screen_diagonal_mm(0.0);
     assert!(checked > 50, "only {checked} buttons found");
@@ -666,6 +731,10 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
     let_print(app);
     said(&speaker, &["Xin nhận phiếu ở khe in bên dưới màn hình."]);
 
+    booking_pages_are_spoken(app, &speaker);
+    every_citizen_page_has_guidance(app, &speaker);
+    app.global::<NavigationAdapter>().invoke_go_home();
+
     // "Which numbers are being served?": none called yet on a kiosk without an office.
     press(app, "*");
     said(&speaker, &["Chưa có số nào được gọi."]);
@@ -747,4 +816,190 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
         before.as_bytes() == after.as_bytes(),
         "guidance off leaves the screen as it was"
     );
+}
+
+/// The booking pages by voice, each answer said with what the screen shows, then the usual
+/// ticket and home as choices whose ring the screen shows (`tests/kiosk_ui/booking.rs` walks
+/// them with a real office, from home to the ticket).
+fn booking_pages_are_spoken(app: &App, speaker: &RecordingSpeaker) {
+    let focus = || app.global::<AccessAdapter>().get_focus_key().to_string();
+    let how = "Nhận số theo lịch hẹn. Hãy đưa mã QR của lịch hẹn vào máy quét bên dưới màn hình, hoặc gõ mã 8 ký tự trên giấy hẹn rồi bấm Xác nhận.";
+    let normal = "Bạn có thể lấy số thường.";
+    let code_page: [(BookingResult, &[&str]); 4] = [
+        (BookingResult::None, &[how, "1", "lựa chọn."]),
+        (
+            BookingResult::Checking,
+            &[
+                "Đang kiểm tra lịch hẹn. Xin chờ một chút.",
+                how,
+                "1",
+                "lựa chọn.",
+            ],
+        ),
+        (
+            BookingResult::BadCode,
+            &[
+                "Mã lịch hẹn gồm 8 chữ cái và chữ số. Xin thử lại.",
+                how,
+                "1",
+                "lựa chọn.",
+            ],
+        ),
+        (
+            BookingResult::Unknown,
+            &[
+                "Không có lịch hẹn nào với mã này. Xin kiểm tra lại mã.",
+                how,
+                "1",
+                "lựa chọn.",
+            ],
+        ),
+    ];
+    for (result, words) in code_page {
+        show_booking(app, result);
+        press(app, INSERT);
+        said(speaker, words);
+        press(app, DOWN);
+        said(speaker, &["Về trang chính.", "1", "trên", "1"]);
+        assert_eq!(focus(), "home");
+    }
+    let booked_at = ["Lịch hẹn lúc", "9", "giờ", "30", "phút"];
+    let result_page: [(BookingResult, Vec<&str>); 6] = [
+        (
+            BookingResult::TooEarly,
+            [
+                &booked_at[..],
+                &[
+                    "Bạn đến sớm",
+                    "25",
+                    "phút",
+                    "Xin mời quay lại lúc",
+                    "9",
+                    "giờ",
+                    "20",
+                    "phút",
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            BookingResult::TooLate,
+            [&booked_at[..], &["Giờ hẹn của bạn đã qua", "25", "phút"]].concat(),
+        ),
+        (BookingResult::Cancelled, vec!["Lịch hẹn này đã bị hủy."]),
+        (
+            BookingResult::Used,
+            vec!["Lịch hẹn này đã được cấp số rồi."],
+        ),
+        (
+            BookingResult::OtherDay,
+            vec![
+                "Lịch hẹn này không phải cho hôm nay.",
+                "Lịch hẹn của bạn vào",
+                "ngày",
+                "8",
+                "tháng",
+                "12",
+            ],
+        ),
+        (
+            BookingResult::Offline,
+            vec!["Hiện không kiểm tra được lịch hẹn. Xin hỏi cán bộ nếu cần."],
+        ),
+    ];
+    for (result, mut words) in result_page {
+        show_booking(app, result);
+        press(app, INSERT);
+        words.extend([normal, "2", "lựa chọn."]);
+        said(speaker, &words);
+        press(app, DOWN);
+        said(speaker, &["Lấy số thường.", "1", "trên", "2"]);
+        assert_eq!(focus(), "take-ticket");
+        press(app, DOWN);
+        said(speaker, &["Về trang chính.", "2", "trên", "2"]);
+        assert_eq!(focus(), "home");
+    }
+    // The ringed choice is drawn: the usual ticket's button, then the header's Home.
+    show_booking(app, BookingResult::TooEarly);
+    press(app, INSERT);
+    press(app, DOWN);
+    assert_eq!(focus(), "take-ticket");
+    snapshot(app, "access-guided-booking-too-early");
+    // English speaks the times the English way.
+    app.global::<NavigationAdapter>().invoke_toggle_language();
+    press(app, INSERT);
+    let (lang, words) = speaker.last().unwrap();
+    assert_eq!(lang, motcua::config::Language::En);
+    assert_eq!(
+        words,
+        [
+            "Your booking is at",
+            "9",
+            "30",
+            "You are early by",
+            "25",
+            "minutes",
+            "Please come back at",
+            "9",
+            "20",
+            "You can take a normal ticket.",
+            "2",
+            "choices."
+        ]
+    );
+    // Choosing the usual ticket from the keys starts the ticket flow.
+    press(app, DOWN);
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Fields);
+    app.global::<NavigationAdapter>().invoke_toggle_language();
+}
+
+/// Whether a page has spoken guidance: a page added to the kiosk must be placed here.
+fn has_guidance(page: Page) -> bool {
+    match page {
+        Page::Home
+        | Page::Fields
+        | Page::Priority
+        | Page::Ticket
+        | Page::Closed
+        | Page::Error
+        | Page::Lookup
+        | Page::Dossier
+        | Page::Catalogue
+        | Page::Procedures
+        | Page::Procedure
+        | Page::Booking
+        | Page::BookingResult => true,
+        // Known limits (docs/accessibility.md): typing with no way to hear the keys, and
+        // staff's pages.
+        Page::Factor | Page::Search | Page::AdminPin | Page::Admin => false,
+    }
+}
+
+/// Every citizen page says where the citizen is, not "this page has no guidance".
+fn every_citizen_page_has_guidance(app: &App, speaker: &RecordingSpeaker) {
+    let none = "Trang này chưa có hướng dẫn bằng giọng nói. Bấm phím Home để về trang chính.";
+    let pages = [
+        Page::Home,
+        Page::Fields,
+        Page::Priority,
+        Page::Ticket,
+        Page::Closed,
+        Page::Error,
+        Page::Lookup,
+        Page::Dossier,
+        Page::Catalogue,
+        Page::Procedures,
+        Page::Procedure,
+        Page::Factor,
+        Page::Search,
+        Page::Booking,
+        Page::BookingResult,
+    ];
+    for p in pages {
+        app.global::<NavigationAdapter>().set_page(p);
+        press(app, INSERT);
+        let first = last(speaker).first().cloned().unwrap_or_default();
+        assert_eq!(first != none, has_guidance(p), "{p:?} says {first:?}");
+    }
 }

@@ -457,6 +457,7 @@ fn kiosk_ui_flows() {
     going_home_forgets_every_flow(&clock);
     office_sync();
     booking::booking_check_in();
+    booking::left_check_in_gets_its_ticket();
     walk_in::priority_only_walk_in();
     pinned_office_mismatch();
     logs_hold_nothing_personal();

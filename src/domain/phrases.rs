@@ -61,6 +61,23 @@ pub const PHRASES: &[(&str, &str, &str)] = &[
     ("c_print_checklist", "In danh mục giấy tờ cần mang.", "Print the list of papers to bring."),
     ("c_print_status", "In tình trạng hồ sơ.", "Print the dossier's status."),
     ("c_result_ticket", "Lấy số để nhận kết quả.", "Take a number to collect the result."),
+    ("c_booking", "Tôi đã đặt lịch.", "I have a booking."),
+    ("c_normal_ticket", "Lấy số thường.", "Take a normal ticket."),
+    ("g_booking", "Nhận số theo lịch hẹn. Hãy đưa mã QR của lịch hẹn vào máy quét bên dưới màn hình, hoặc gõ mã 8 ký tự trên giấy hẹn rồi bấm Xác nhận.", "Booking check-in. Hold your booking's QR code under the scanner below the screen, or type the code on your booking paper and press Check in."),
+    ("g_booking_checking", "Đang kiểm tra lịch hẹn. Xin chờ một chút.", "Checking your booking. Please wait a moment."),
+    ("g_booking_bad_code", "Mã lịch hẹn gồm 8 chữ cái và chữ số. Xin thử lại.", "A booking code has 8 letters and digits. Please try again."),
+    ("g_booking_unknown", "Không có lịch hẹn nào với mã này. Xin kiểm tra lại mã.", "No booking has this code. Please check the code."),
+    ("g_booked_at", "Lịch hẹn lúc", "Your booking is at"),
+    ("g_booked_on", "Lịch hẹn của bạn vào", "Your booking is on"),
+    ("g_hour", "giờ", "o'clock"),
+    ("g_minutes", "phút", "minutes"),
+    ("g_early", "Bạn đến sớm", "You are early by"),
+    ("g_late", "Giờ hẹn của bạn đã qua", "Your booked time passed by"),
+    ("g_booking_cancelled", "Lịch hẹn này đã bị hủy.", "This booking was cancelled."),
+    ("g_booking_used", "Lịch hẹn này đã được cấp số rồi.", "A number was already issued for this booking."),
+    ("g_other_day", "Lịch hẹn này không phải cho hôm nay.", "This booking is not for today."),
+    ("g_booking_offline", "Hiện không kiểm tra được lịch hẹn. Xin hỏi cán bộ nếu cần.", "The booking cannot be checked now. Ask the staff if you need help."),
+    ("g_normal_ticket", "Bạn có thể lấy số thường.", "You can take a normal ticket."),
 ];
 
 /// The English number words: clip name and the word it says.

@@ -1,13 +1,21 @@
 //! Checking a booking in (the `BookingAdapter` global): the code keyboard and the scanner,
 //! the office's answer collected on the tick (the UI thread never waits on the network),
 //! the booked ticket, or why there is none with the usual ticket instead.
+//!
+//! The office binds a booking to the ticket id the kiosk sends, and answers the same id
+//! alike. A check-in the citizen leaves before its answer (home, the idle timeout), or whose
+//! answer never came, may have bound the booking all the same; its id is kept for the day
+//! ([`Abandoned`]) and sent again when the code comes back, so the office answers as the
+//! first time and the citizen gets that ticket instead of "used".
 
 use std::sync::mpsc::{Receiver, TryRecvError};
 
+use chrono::NaiveDate;
 use slint::{ComponentHandle, SharedString};
 
 use super::{type_key, Controller, Keyed};
 use crate::domain::booking::{grouped_code, normalize_code, window_opens};
+use crate::domain::clock::business_date;
 use crate::domain::priority::PriorityGroup;
 use crate::kiosk::sync::SyncError;
 use crate::protocol::{CheckInAnswer, CheckInResult};
@@ -15,6 +23,10 @@ use crate::ui::{App, BookingAdapter, BookingResult, NavigationAdapter, Page};
 
 /// Longest text the code keyboard keeps: a code with a dash and a few slips.
 const INPUT_MAX: usize = 16;
+
+/// How many left check-ins the kiosk keeps: far more than one kiosk sees in a day, and a
+/// bound however many codes are typed.
+const ABANDONED_MAX: usize = 128;
 
 /// A check-in asked of the office, its answer still to come.
 pub(super) struct Pending {
@@ -32,9 +44,39 @@ pub(super) struct BookingState {
     input: String,
     /// The check-in under way.
     pending: Option<Pending>,
-    /// The last code asked for and its ticket id: asking again for it (after a dropped
-    /// answer) sends the same id, which the office answers alike.
-    asked: Option<(String, String)>,
+}
+
+/// The ticket ids of check-ins whose answer was never acted on, by canonical code, for
+/// their business day. Not a session's: it outlives going home (that is its point), holds
+/// no more than a code the citizen will type again and an id, and is never shown.
+#[derive(Default)]
+pub(super) struct Abandoned {
+    /// (code, ticket id, business day), oldest first.
+    ids: Vec<(String, String, NaiveDate)>,
+}
+
+impl Abandoned {
+    /// The id sent for `code` on `day`, if one was left.
+    fn id_for(&self, code: &str, day: NaiveDate) -> Option<String> {
+        self.ids
+            .iter()
+            .find(|(c, _, d)| c == code && *d == day)
+            .map(|(_, id, _)| id.clone())
+    }
+
+    /// Keeps `id` for `code` on `day`, dropping other days' and, past the bound, the oldest.
+    fn remember(&mut self, code: &str, id: &str, day: NaiveDate) {
+        self.ids.retain(|(c, _, d)| *d == day && c != code);
+        if self.ids.len() >= ABANDONED_MAX {
+            self.ids.remove(0);
+        }
+        self.ids.push((code.to_string(), id.to_string(), day));
+    }
+
+    /// The ticket for `code` was issued: its id must never be issued again.
+    fn forget(&mut self, code: &str) {
+        self.ids.retain(|(c, _, _)| c != code);
+    }
 }
 
 /// Empties the booking flow's properties; `available` is the kiosk's, not the session's.
@@ -71,7 +113,8 @@ impl Controller {
             Keyed::Edited => {}
             Keyed::Done => {
                 let typed = self.booking.borrow().input.clone();
-                return self.check_in(&typed);
+                self.check_in(&typed);
+                return self.booking_answer_changed();
             }
             Keyed::Ignored => return,
         }
@@ -106,6 +149,7 @@ impl Controller {
                 .set_input(code.unwrap_or_default().into());
         }
         self.check_in(scanned.trim());
+        self.booking_answer_changed();
     }
 
     /// Asks the office about `typed` on a thread; the tick collects the answer.
@@ -119,18 +163,19 @@ impl Controller {
         let Some(sync) = &self.sync else {
             return self.booking_refused(BookingResult::Offline, None);
         };
-        let ticket_id = {
-            let mut s = self.booking.borrow_mut();
-            match &s.asked {
-                Some((asked, id)) if *asked == code => id.clone(),
-                _ => {
-                    let id = uuid::Uuid::new_v4().to_string();
-                    s.asked = Some((code.clone(), id.clone()));
-                    id
-                }
+        // A check-in of this code left earlier today may have bound the booking to its id:
+        // the same id gets the office's first answer again.
+        let left = self.abandoned.borrow().id_for(&code, self.business_day());
+        let ticket_id = match left {
+            Some(id) => {
+                log::info!("checking a booking in again with the ticket id of a left check-in");
+                id
+            }
+            None => {
+                log::info!("checking a booking in");
+                uuid::Uuid::new_v4().to_string()
             }
         };
-        log::info!("checking a booking in");
         let answer = sync.check_in(&code, &ticket_id);
         self.booking.borrow_mut().pending = Some(Pending {
             code,
@@ -162,12 +207,18 @@ impl Controller {
                     app.global::<BookingAdapter>()
                         .set_result(BookingResult::Unknown);
                 }
+                self.booking_answer_changed();
             }
             Some(Err(e)) => {
                 log::warn!("cannot check a booking in: {e}");
+                // The office may have bound the booking before the answer was lost.
+                self.remember_check_in(&pending);
                 self.booking_refused(BookingResult::Offline, None);
             }
-            None => self.booking_refused(BookingResult::Offline, None),
+            None => {
+                self.remember_check_in(&pending);
+                self.booking_refused(BookingResult::Offline, None);
+            }
         }
     }
 
@@ -200,17 +251,45 @@ impl Controller {
             );
             return self.set_page(Page::Error);
         };
-        let booked = Some((pending.ticket_id, grouped_code(&pending.code)));
+        let booked = Some((pending.ticket_id.clone(), grouped_code(&pending.code)));
         if let Some(app) = self.ui() {
             // Before the page changes, so the ticket page shows it from its first frame.
             let g = app.global::<BookingAdapter>();
             g.set_result(BookingResult::None);
             g.set_booked_time(answer.time.as_str().into());
         }
-        if let Err(e) = self.issue_in(&queue, &answer.field, PriorityGroup::None, booked) {
-            log::error!("could not issue a booked ticket: {e:#}");
-            self.set_page(Page::Error);
+        match self.issue_in(&queue, &answer.field, PriorityGroup::None, booked) {
+            // Issued once: the id is never sent again, so a later try is told "used".
+            Ok(()) => self.abandoned.borrow_mut().forget(&pending.code),
+            Err(e) => {
+                log::error!("could not issue a booked ticket: {e:#}");
+                // The office bound the booking to this id: a try once fixed gets the ticket.
+                self.remember_check_in(&pending);
+                self.set_page(Page::Error);
+            }
         }
+    }
+
+    /// Going home (or the idle timeout) with a check-in under way: its answer is dropped,
+    /// and no ticket is issued for a citizen who is gone, but its id is kept so the same
+    /// code typed again gets the ticket the office may already have bound.
+    pub(super) fn leave_check_in(&self) {
+        let pending = self.booking.borrow_mut().pending.take();
+        if let Some(p) = pending {
+            log::info!("a check-in was left before its answer; its ticket id is kept for the day");
+            self.remember_check_in(&p);
+        }
+    }
+
+    fn remember_check_in(&self, p: &Pending) {
+        let day = self.business_day();
+        self.abandoned
+            .borrow_mut()
+            .remember(&p.code, &p.ticket_id, day);
+    }
+
+    fn business_day(&self) -> NaiveDate {
+        business_date(self.now(), self.config.tz())
     }
 
     /// Shows why a booking gives no ticket now, with the usual ticket offered.
@@ -242,5 +321,39 @@ impl Controller {
             reset_ui(&app);
         }
         self.take_ticket();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_left_ids_per_code_for_their_day_within_a_bound() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let next = day.succ_opt().unwrap();
+        let mut a = Abandoned::default();
+        a.remember("7KQ2M9XD", "id-1", day);
+        assert_eq!(a.id_for("7KQ2M9XD", day).as_deref(), Some("id-1"));
+        assert_eq!(a.id_for("7KQ2M9XD", next), None, "only on its day");
+        assert_eq!(a.id_for("00000000", day), None);
+        // A second id for the same code replaces the first.
+        a.remember("7KQ2M9XD", "id-2", day);
+        assert_eq!(a.id_for("7KQ2M9XD", day).as_deref(), Some("id-2"));
+        assert_eq!(a.ids.len(), 1);
+        // A new day drops the old one's.
+        a.remember("AAAAAAAA", "id-3", next);
+        assert_eq!(a.ids.len(), 1);
+        // Issued: forgotten.
+        a.forget("AAAAAAAA");
+        assert_eq!(a.id_for("AAAAAAAA", next), None);
+        // Bounded: the oldest goes first.
+        for i in 0..ABANDONED_MAX + 5 {
+            a.remember(&format!("{i:08}"), &format!("id-{i}"), day);
+        }
+        assert_eq!(a.ids.len(), ABANDONED_MAX);
+        assert_eq!(a.id_for("00000000", day), None);
+        let last = format!("{:08}", ABANDONED_MAX + 4);
+        assert!(a.id_for(&last, day).is_some());
     }
 }

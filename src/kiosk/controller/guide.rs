@@ -1,7 +1,8 @@
 //! Spoken guidance: the kiosk without the screen. Each page says where the citizen is and
 //! how many choices there are; the keys of `domain::guide` move over the choices, say
 //! each one ("Hộ tịch, 1 of 19"), and choose it; the ticket page reads the number, the
-//! people ahead and where to wait. The choice in focus is ringed on screen (its focus key),
+//! people ahead and where to wait; the booking pages say how to give the code and each
+//! answer of the office, with times read by number clips (`clock_speech`). The choice in focus is ringed on screen (its focus key),
 //! so a helper standing by sees what is said. Sighted use is unchanged while guidance is off.
 
 use slint::{ComponentHandle, Model};
@@ -13,8 +14,8 @@ use crate::domain::guide::{self, GuideKey};
 use crate::domain::priority::PriorityGroup;
 use crate::kiosk::audio::Utterance::{self, Clip, Label, Number, Pause, Text};
 use crate::ui::{
-    self, AccessAdapter, CatalogueAdapter, LookupAdapter, LookupError, NavigationAdapter, Page,
-    PrintState, TicketAdapter,
+    self, AccessAdapter, BookingAdapter, BookingResult, CatalogueAdapter, LookupAdapter,
+    LookupError, NavigationAdapter, Page, PrintState, TicketAdapter,
 };
 
 /// Where guidance stands on the current page.
@@ -30,6 +31,8 @@ pub(super) struct GuideState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Act {
     TakeTicket,
+    Booking,
+    NormalTicket,
     Lookup,
     Catalogue,
     Field(String),
@@ -149,6 +152,23 @@ impl Controller {
         }
     }
 
+    /// The booking page's answer changed without the page changing (checking, a code that
+    /// is not one, no such booking): with guidance on, it is said.
+    pub(super) fn booking_answer_changed(&self) {
+        if !self.access.get().guidance {
+            return;
+        }
+        let checking = self.ui().is_some_and(|app| {
+            app.global::<BookingAdapter>().get_result() == BookingResult::Checking
+        });
+        if checking {
+            // Short: the answer usually follows within a second and cuts it off.
+            self.say(vec![Clip("g_booking_checking")]);
+        } else {
+            self.announce_page();
+        }
+    }
+
     fn say(&self, speech: Vec<Utterance>) {
         self.speaker.say(self.language.get(), speech);
     }
@@ -202,6 +222,8 @@ impl Controller {
     fn guided_act(&self, act: Act) {
         match act {
             Act::TakeTicket => self.take_ticket(),
+            Act::Booking => self.open_booking(),
+            Act::NormalTicket => self.take_normal_ticket(),
             Act::Lookup => self.open_lookup(),
             Act::Catalogue => self.open_catalogue(),
             Act::Field(code) => self.choose_field(&code),
@@ -252,6 +274,14 @@ impl Controller {
                     vec![Clip("c_take_ticket")],
                     Act::TakeTicket,
                 ));
+                // In screen order: home shows it below the ticket, only with an office.
+                if app.global::<BookingAdapter>().get_available() {
+                    out.push(Choice::new(
+                        "booking",
+                        vec![Clip("c_booking")],
+                        Act::Booking,
+                    ));
+                }
                 out.push(Choice::new("lookup", vec![Clip("c_lookup")], Act::Lookup));
                 out.push(Choice::new(
                     "catalogue",
@@ -335,14 +365,21 @@ impl Controller {
                 ));
                 out.extend([back(), home()]);
             }
+            Page::BookingResult => {
+                out.push(Choice::new(
+                    "take-ticket",
+                    vec![Clip("c_normal_ticket")],
+                    Act::NormalTicket,
+                ));
+                out.push(home());
+            }
             Page::Ticket
             | Page::Closed
             | Page::Error
             | Page::Lookup
             | Page::Factor
             | Page::Search
-            | Page::Booking
-            | Page::BookingResult => out.push(home()),
+            | Page::Booking => out.push(home()),
             Page::AdminPin | Page::Admin => {}
         }
         out
@@ -359,16 +396,12 @@ impl Controller {
             Page::Fields => vec![Clip("g_fields")],
             Page::Priority => vec![Clip("g_priority")],
             Page::Ticket => self.ticket_speech(),
-            Page::Closed => vec![
-                Clip("g_closed"),
-                Clip("g_reopen"),
-                Text(
-                    app.global::<NavigationAdapter>()
-                        .get_reopen()
-                        .time
-                        .to_string(),
-                ),
-            ],
+            Page::Closed => {
+                let mut s = vec![Clip("g_closed"), Clip("g_reopen")];
+                let reopen = app.global::<NavigationAdapter>().get_reopen().time;
+                s.extend(clock_speech(&reopen, self.language.get()));
+                s
+            }
             Page::Error => vec![Clip("g_error")],
             Page::Lookup => {
                 let mut s = match app.global::<LookupAdapter>().get_lookup_error() {
@@ -390,13 +423,12 @@ impl Controller {
                 Clip("g_procedures"),
             ],
             Page::Procedure => self.procedure_speech(),
-            // No recorded guidance for the booking pages yet: say so, and offer home.
-            Page::Factor
-            | Page::Search
-            | Page::AdminPin
-            | Page::Admin
-            | Page::Booking
-            | Page::BookingResult => vec![Clip("g_no_guide")],
+            Page::Booking => booking_entry_speech(app.global::<BookingAdapter>().get_result()),
+            Page::BookingResult => self.booking_result_speech(),
+            // No recorded guidance for these yet: say so, and offer home.
+            Page::Factor | Page::Search | Page::AdminPin | Page::Admin => {
+                vec![Clip("g_no_guide")]
+            }
         };
         let n = self.choices().len();
         if n > 0 {
@@ -415,11 +447,20 @@ impl Controller {
             Label(t.number.to_string()),
             Pause(300),
             Text(t.field.to_string()),
+        ];
+        // A booked ticket: the time it was booked for, as the screen shows it.
+        let booked = app.global::<BookingAdapter>().get_booked_time();
+        if !booked.is_empty() {
+            speech.push(Clip("g_booked_at"));
+            speech.extend(clock_speech(&booked, self.language.get()));
+            speech.push(Pause(200));
+        }
+        speech.extend([
             Clip("g_ahead"),
             Number(u64::try_from(t.ahead).unwrap_or(0)),
             Clip("g_wait_at"),
             Text(self.config.kiosk.wait_area.clone()),
-        ];
+        ]);
         match app.global::<TicketAdapter>().get_print_state() {
             PrintState::Printed => speech.push(Clip("g_take_ticket")),
             PrintState::Failed => speech.push(Clip("g_print_failed")),
@@ -446,16 +487,10 @@ impl Controller {
                 .into(),
             ));
         }
-        // "24/11/2026": day and month are read as numbers.
-        let mut parts = d.due_date.split('/').map(|p| p.parse::<u64>().ok());
-        if let (Some(Some(day)), Some(Some(month))) = (parts.next(), parts.next()) {
-            speech.extend([
-                Clip("g_due"),
-                Clip("g_day"),
-                Number(day),
-                Clip("g_month"),
-                Number(month),
-            ]);
+        let due = date_speech(&d.due_date);
+        if !due.is_empty() {
+            speech.push(Clip("g_due"));
+            speech.extend(due);
         }
         if d.overdue {
             speech.push(Clip("g_overdue"));
@@ -487,5 +522,136 @@ impl Controller {
             speech.push(Clip("g_documents_unknown"));
         }
         speech
+    }
+}
+
+impl Controller {
+    /// Why a booking gives no ticket now, as the result page shows it; the usual ticket is
+    /// the page's first choice.
+    fn booking_result_speech(&self) -> Vec<Utterance> {
+        let Some(app) = self.ui() else {
+            return Vec::new();
+        };
+        let lang = self.language.get();
+        let b = app.global::<BookingAdapter>();
+        let minutes = u64::try_from(b.get_minutes()).unwrap_or(0);
+        let booked_at = || {
+            let mut s = vec![Clip("g_booked_at")];
+            s.extend(clock_speech(&b.get_time(), lang));
+            s.push(Pause(200));
+            s
+        };
+        let mut speech = match b.get_result() {
+            BookingResult::TooEarly => {
+                let mut s = booked_at();
+                s.extend([
+                    Clip("g_early"),
+                    Number(minutes),
+                    Clip("g_minutes"),
+                    Pause(200),
+                ]);
+                s.push(Clip("g_reopen"));
+                s.extend(clock_speech(&b.get_come_back_at(), lang));
+                s
+            }
+            BookingResult::TooLate => {
+                let mut s = booked_at();
+                s.extend([Clip("g_late"), Number(minutes), Clip("g_minutes")]);
+                s
+            }
+            BookingResult::Cancelled => vec![Clip("g_booking_cancelled")],
+            BookingResult::Used => vec![Clip("g_booking_used")],
+            BookingResult::OtherDay => {
+                let mut s = vec![Clip("g_other_day"), Clip("g_booked_on")];
+                s.extend(date_speech(&b.get_day()));
+                s
+            }
+            BookingResult::Offline => vec![Clip("g_booking_offline")],
+            // The code page's answers; never shown here, but said if they were.
+            r @ (BookingResult::None
+            | BookingResult::Checking
+            | BookingResult::BadCode
+            | BookingResult::Unknown) => booking_entry_speech(r),
+        };
+        speech.extend([Pause(200), Clip("g_normal_ticket")]);
+        speech
+    }
+}
+
+/// The code page: its answer so far (checking, not a code, no such booking), then how to
+/// give the code. What was typed is not read back, as on the lookup page: a citizen who
+/// cannot see the keys holds the booking's QR code under the scanner instead.
+fn booking_entry_speech(result: BookingResult) -> Vec<Utterance> {
+    let mut speech = match result {
+        BookingResult::Checking => vec![Clip("g_booking_checking")],
+        BookingResult::BadCode => vec![Clip("g_booking_bad_code")],
+        BookingResult::Unknown => vec![Clip("g_booking_unknown")],
+        _ => Vec::new(),
+    };
+    speech.push(Clip("g_booking"));
+    speech
+}
+
+/// A time of day as the screen shows it ("09:30") read with clips: "chín giờ ba mươi
+/// phút", "nine thirty", "nine o'clock", "nine zero five". Text-to-speech would read
+/// "09:00" as "chín không không". Anything else is left to the synthesiser.
+fn clock_speech(hhmm: &str, lang: Language) -> Vec<Utterance> {
+    let parsed = hhmm
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.trim().parse::<u64>().ok()?, m.trim().parse::<u64>().ok()?)))
+        .filter(|(h, m)| *h < 24 && *m < 60);
+    let Some((h, m)) = parsed else {
+        return vec![Text(hhmm.to_string())];
+    };
+    match (lang, m) {
+        (Language::Vi, 0) => vec![Number(h), Clip("g_hour")],
+        (Language::Vi, m) => vec![Number(h), Clip("g_hour"), Number(m), Clip("g_minutes")],
+        (Language::En, 0) => vec![Number(h), Clip("g_hour")],
+        (Language::En, m @ 1..=9) => vec![Number(h), Number(0), Number(m)],
+        (Language::En, m) => vec![Number(h), Number(m)],
+    }
+}
+
+/// A date as the screen shows it ("24/11/2026"): day and month read as numbers; nothing
+/// when it is not one.
+fn date_speech(ddmmyyyy: &str) -> Vec<Utterance> {
+    let mut parts = ddmmyyyy.split('/').map(|p| p.parse::<u64>().ok());
+    match (parts.next(), parts.next()) {
+        (Some(Some(day)), Some(Some(month))) => {
+            vec![Clip("g_day"), Number(day), Clip("g_month"), Number(month)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_times_and_dates_with_clips() {
+        use Language::{En, Vi};
+        assert_eq!(clock_speech("09:00", Vi), [Number(9), Clip("g_hour")]);
+        assert_eq!(
+            clock_speech("14:30", Vi),
+            [Number(14), Clip("g_hour"), Number(30), Clip("g_minutes")]
+        );
+        assert_eq!(clock_speech("09:00", En), [Number(9), Clip("g_hour")]);
+        assert_eq!(clock_speech("08:05", En), [Number(8), Number(0), Number(5)]);
+        assert_eq!(clock_speech("14:30", En), [Number(14), Number(30)]);
+        assert_eq!(clock_speech("25:00", Vi), [Text("25:00".into())]);
+        assert_eq!(clock_speech("", En), [Text(String::new())]);
+        assert_eq!(
+            date_speech("08/12/2026"),
+            [Clip("g_day"), Number(8), Clip("g_month"), Number(12)]
+        );
+        assert!(date_speech("").is_empty());
+        // Every clip named here is a recorded phrase.
+        for name in ["g_hour", "g_minutes", "g_day", "g_month"] {
+            assert!(
+                crate::domain::phrases::clip_text(name, false).is_some(),
+                "{name}"
+            );
+        }
     }
 }

@@ -40,7 +40,7 @@ use crate::ui::{
 };
 use access::AccessState;
 use admin::AdminState;
-use booking::BookingState;
+use booking::{Abandoned, BookingState};
 use catalogue::{CatalogueState, CatalogueView};
 use guide::GuideState;
 use lookup::LookupState;
@@ -80,6 +80,8 @@ pub struct Controller {
     status: RefCell<StatusState>,
     ticket: RefCell<TicketState>,
     booking: RefCell<BookingState>,
+    /// Check-ins left before their answer; kept for the day, not the session.
+    abandoned: RefCell<Abandoned>,
     lookup: RefCell<LookupState>,
     catalogue: RefCell<CatalogueState>,
     admin: RefCell<AdminState>,
@@ -166,6 +168,7 @@ impl Controller {
             status: RefCell::default(),
             ticket: RefCell::default(),
             booking: RefCell::default(),
+            abandoned: RefCell::default(),
             lookup: RefCell::default(),
             catalogue: RefCell::default(),
             admin: RefCell::default(),
@@ -371,7 +374,9 @@ impl Controller {
         // A ticket taken meanwhile changed the waits: show them afresh.
         *self.status.borrow_mut() = StatusState::default();
         *self.ticket.borrow_mut() = TicketState::default();
-        // A check-in still under way is dropped with it: its answer is never collected.
+        // A check-in still under way is dropped with it (its answer is never collected: no
+        // ticket for a citizen who left), but its ticket id is kept for the same code.
+        self.leave_check_in();
         *self.booking.borrow_mut() = BookingState::default();
         *self.lookup.borrow_mut() = LookupState::default();
         *self.catalogue.borrow_mut() = CatalogueState::default();
