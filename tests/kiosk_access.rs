@@ -25,7 +25,7 @@ use motcua::kiosk::audio::RecordingSpeaker;
 use motcua::kiosk::{self, KioskApp};
 use motcua::ui::{
     AccessAdapter, App, BookingAdapter, BookingResult, CatalogueAdapter, NavigationAdapter, Page,
-    Theme,
+    Theme, TicketAdapter,
 };
 
 /// 08:30 on Wednesday 25 November 2026 in Asia/Ho_Chi_Minh (UTC+7).
@@ -732,6 +732,7 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
     said(&speaker, &["Xin nhận phiếu ở khe in bên dưới màn hình."]);
 
     booking_pages_are_spoken(app, &speaker);
+    priority_only_is_spoken(app, &speaker);
     every_citizen_page_has_guidance(app, &speaker);
     app.global::<NavigationAdapter>().invoke_go_home();
 
@@ -821,6 +822,34 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
 /// The booking pages by voice, each answer said with what the screen shows, then the usual
 /// ticket and home as choices whose ring the screen shows (`tests/kiosk_ui/booking.rs` walks
 /// them with a real office, from home to the ticket).
+/// An office that gives ordinary numbers by booking only: the priority page says so, and
+/// its first choice is the booking check-in in place of the ordinary number.
+fn priority_only_is_spoken(app: &App, speaker: &RecordingSpeaker) {
+    app.global::<NavigationAdapter>().invoke_go_home();
+    let t = app.global::<TicketAdapter>();
+    t.set_priority_only(true);
+    app.global::<BookingAdapter>().set_available(true);
+    t.invoke_choose_field("HT".into());
+    assert_eq!(page(app), Page::Priority);
+    press(app, INSERT);
+    said(
+        speaker,
+        &[
+            "Bạn có thuộc nhóm ưu tiên không?",
+            "Văn phòng cấp số thường theo lịch hẹn. Nếu thuộc nhóm ưu tiên, hãy chọn nhóm của bạn.",
+            "8",
+            "lựa chọn.",
+        ],
+    );
+    press(app, DOWN);
+    said(speaker, &["Tôi đã đặt lịch.", "1", "trên", "8"]);
+    // Enter acts as home's "booking" does (a kiosk without an office opens nothing).
+    assert_eq!(app.global::<AccessAdapter>().get_focus_key(), "booking");
+    t.set_priority_only(false);
+    app.global::<BookingAdapter>().set_available(false);
+    app.global::<NavigationAdapter>().invoke_go_home();
+}
+
 fn booking_pages_are_spoken(app: &App, speaker: &RecordingSpeaker) {
     let focus = || app.global::<AccessAdapter>().get_focus_key().to_string();
     let how = "Nhận số theo lịch hẹn. Hãy đưa mã QR của lịch hẹn vào máy quét bên dưới màn hình, hoặc gõ mã 8 ký tự trên giấy hẹn rồi bấm Xác nhận.";

@@ -19,6 +19,7 @@ pub const PHRASES: &[(&str, &str, &str)] = &[
     ("g_home", "Trang chính.", "Home."),
     ("g_fields", "Chọn lĩnh vực cần giải quyết.", "Choose the field of your matter."),
     ("g_priority", "Bạn có thuộc nhóm ưu tiên không?", "Do you belong to a priority group?"),
+    ("g_priority_only", "Văn phòng cấp số thường theo lịch hẹn. Nếu thuộc nhóm ưu tiên, hãy chọn nhóm của bạn.", "This office gives ordinary numbers by booking. If you belong to a priority group, choose it."),
     ("g_ticket", "Số thứ tự của bạn là", "Your number is"),
     ("g_ahead", "Số người chờ trước bạn:", "People waiting ahead of you:"),
     ("g_wait_at", "Xin mời bạn chờ tại", "Please wait at"),

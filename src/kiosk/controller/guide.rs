@@ -300,11 +300,20 @@ impl Controller {
                 out.push(home());
             }
             Page::Priority => {
-                out.push(Choice::new(
-                    "priority:none",
-                    vec![Clip("c_no_priority")],
-                    Act::Priority("none".into()),
-                ));
+                // An office that books ordinary numbers offers its check-in in their place.
+                if !app.global::<TicketAdapter>().get_priority_only() {
+                    out.push(Choice::new(
+                        "priority:none",
+                        vec![Clip("c_no_priority")],
+                        Act::Priority("none".into()),
+                    ));
+                } else if app.global::<BookingAdapter>().get_available() {
+                    out.push(Choice::new(
+                        "booking",
+                        vec![Clip("c_booking")],
+                        Act::Booking,
+                    ));
+                }
                 for g in PriorityGroup::ALL.into_iter().filter(|g| g.is_priority()) {
                     let name = match lang {
                         Language::Vi => g.name_vi(),
@@ -394,6 +403,9 @@ impl Controller {
         let mut speech = match self.page() {
             Page::Home => vec![Clip("g_home")],
             Page::Fields => vec![Clip("g_fields")],
+            Page::Priority if app.global::<TicketAdapter>().get_priority_only() => {
+                vec![Clip("g_priority"), Clip("g_priority_only")]
+            }
             Page::Priority => vec![Clip("g_priority")],
             Page::Ticket => self.ticket_speech(),
             Page::Closed => {
