@@ -51,6 +51,8 @@ mod csv_format;
 mod json_format;
 pub mod limits;
 mod lines;
+#[cfg(test)]
+mod new_date_tests;
 mod row;
 #[cfg(test)]
 mod tests;

@@ -179,16 +179,6 @@ fn store_settings(
     Ok(true)
 }
 
-/// The site's code changed: its settings, which carry it, go to its kiosks again.
-pub(super) fn site_code_changed(tx: &mut Tx, site: SiteId) -> Result<()> {
-    let rev = bump_rev(tx, site)?;
-    tx.execute(
-        "UPDATE settings SET rev = ?1 WHERE site_id = ?2",
-        sql_params![rev, site.0],
-    )?;
-    Ok(())
-}
-
 /// The site's settings (with the site's code) and their rev, if they were ever set.
 pub(super) fn settings_row(tx: &mut Tx, site: SiteId) -> Result<Option<(Settings, i64)>> {
     tx.query_opt(

@@ -187,7 +187,16 @@ impl OfficeStore {
                 sql_params![current.id.0, &code, &name],
             )?;
             if moved {
-                super::settings::site_code_changed(tx, current.id)?;
+                // The settings carry the site's code (its booking page's address): a new
+                // rev sends them, and the new code, to the site's kiosks.
+                tx.execute(
+                    "UPDATE site SET rev = rev + 1 WHERE id = ?1",
+                    sql_params![current.id.0],
+                )?;
+                tx.execute(
+                    "UPDATE settings SET rev = (SELECT rev FROM site WHERE id = ?1) WHERE site_id = ?1",
+                    sql_params![current.id.0],
+                )?;
             }
             Ok(())
         })?;
