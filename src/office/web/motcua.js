@@ -471,13 +471,14 @@
   /**
    * A reports-only sign-in form in `box` (no counter, no queues: a lead reads, a province
    * lead can do nothing else); calls `onDone` once the office set the session cookie.
+   * `title` heads the form (default: reading the reports); the booking rules' page says its own.
    */
-  function readingLogin(box, onDone) {
+  function readingLogin(box, onDone, title) {
     const user = el('input', { id: 'read-username', name: 'username', autocomplete: 'username', required: true });
     const pass = el('input', { id: 'read-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
     const error = el('p', { id: 'read-error', class: 'error', role: 'alert' });
     const form = el('form', { id: 'read-login', class: 'card reading-login', novalidate: true },
-      el('h2', { text: t('read.title') }),
+      el('h2', { text: title || t('read.title') }),
       el('div', { class: 'field' }, el('label', { for: 'read-username', text: t('read.username') }), user),
       el('div', { class: 'field' }, el('label', { for: 'read-password', text: t('read.password') }), pass),
       el('button', { type: 'submit', id: 'read-submit', text: t('read.submit') }),
