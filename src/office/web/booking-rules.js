@@ -132,6 +132,19 @@
 
   // ---------------------------------------------------------------- the form
 
+  /**
+   * The slot times as text: a box that wraps and grows with its list, so a day of many
+   * slots stays readable on a phone (a one-line field hid most of it).
+   */
+  function timesBox(p, text) {
+    const box = el('textarea', { id: 'times-' + p, rows: 2, autocomplete: 'off', spellcheck: 'false' });
+    box.value = text;
+    const fit = () => { box.rows = Math.max(2, Math.ceil(box.value.length / 26)); };
+    box.addEventListener('input', fit);
+    fit();
+    return box;
+  }
+
   /** One queue's card: its bookable box, and (shown when ticked) days, times and places. */
   function queueCard(q, slots) {
     const p = q.prefix;
@@ -146,7 +159,7 @@
           el('span', { text: t('day.' + d) })))),
       el('div', { class: 'field' },
         el('label', { for: 'times-' + p, text: t('times') }),
-        el('input', { type: 'text', id: 'times-' + p, value: s.times.join(', '), inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false' }),
+        timesBox(p, s.times.join(', ')),
         el('span', { class: 'hint', text: t('times.hint') })),
       el('div', { class: 'field per-slot' },
         el('label', { for: 'per-slot-' + p, text: t('per_slot') }),
@@ -272,7 +285,7 @@
       render(saved);
       $('off').hidden = saved.queues.length > 0;
     } catch (err) {
-      if (err.status === 401) return M.readingLogin($('read'), load, t('read.title.rules'));
+      if (err.status === 401) return signIn();
       if (err.status === 403 && err.code !== 'wrong_site') return refuse();
       result = err.status === 400
         ? { kind: 'error', ...refusal(err.detail) }
@@ -286,8 +299,19 @@
 
   // ---------------------------------------------------------------- loading
 
+  /** The sign-in form; a clerk who is no lead is refused there (403 `not_lead`) and told why. */
+  function signIn() {
+    const refused = (err) => {
+      if (err.status !== 403 || err.code !== 'not_lead') return false;
+      refuse();
+      return true;
+    };
+    M.readingLogin($('read'), load, { title: t('read.title.rules'), refused });
+  }
+
   function refuse() {
     $('rules').hidden = true;
+    $('read').hidden = true;
     $('auth').dataset.kind = 'lead';
     $('auth').textContent = t('auth.lead');
     $('auth').hidden = false;
@@ -307,7 +331,7 @@
       $('rules').hidden = false;
     } catch (err) {
       $('rules').hidden = true;
-      if (err.status === 401) M.readingLogin($('read'), load, t('read.title.rules'));
+      if (err.status === 401) signIn();
       else if (err.status === 403 && err.code !== 'wrong_site') refuse();
       else {
         $('auth').dataset.kind = 'error';
