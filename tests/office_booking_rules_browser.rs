@@ -107,6 +107,9 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
     click(&b, "#save");
     b.wait_text("#result[data-kind=success]", "Đã lưu");
     assert_eq!(b.find("#times-A").prop("value"), json!("08:00, 09:00, 09:30"));
+    // The answer leaves out `walk_in` at its default; the form still shows it chosen.
+    let everyone = b.find("input[name=walk_in][value=all]");
+    assert_eq!(everyone.prop("checked"), json!(true));
     let slots = tomorrow_slots(&office);
     assert_eq!(
         slots,

@@ -282,7 +282,8 @@
     try {
       const saved = await M.api('PUT', '/api/v1/booking/rules', rules);
       result = { kind: 'success', key: saved.queues.length ? 'saved' : 'saved.off' };
-      render(saved);
+      // The answer leaves out what is at its default (`walk_in: all`): the form shows it.
+      render({ ...DEFAULTS, ...saved });
       $('off').hidden = saved.queues.length > 0;
     } catch (err) {
       if (err.status === 401) return signIn();
