@@ -14,7 +14,9 @@ use browser::Browser;
 use chrono::TimeDelta;
 use motcua::domain::booking::BookingRules;
 use motcua::office::OfficeStore;
-use office_pages::{click, obeys_the_policy, password, serial, shot, today, wait_shown, Office, S1};
+use office_pages::{
+    click, obeys_the_policy, password, serial, shot, today, wait_shown, Office, S1,
+};
 use serde_json::{json, Value};
 
 /// Queue A bookable every day at 08:00 and 09:00, 2 places a slot; B not bookable.
@@ -45,7 +47,12 @@ fn tomorrow_slots(office: &Office) -> Vec<(String, u64)> {
         .find(|d| d["queue"] == "A" && d["day"] == json!(tomorrow))
         .unwrap_or_else(|| panic!("no day {tomorrow} in {options}"));
     let slots = day["slots"].as_array().unwrap().iter();
-    let slot = |s: &Value| (s["time"].as_str().unwrap().to_string(), s["left"].as_u64().unwrap());
+    let slot = |s: &Value| {
+        (
+            s["time"].as_str().unwrap().to_string(),
+            s["left"].as_u64().unwrap(),
+        )
+    };
     slots.map(slot).collect()
 }
 
@@ -60,7 +67,10 @@ fn full_page(b: &Browser, width: u32, height: u32, name: &str) {
 
 fn no_sideways_scrolling(b: &Browser) {
     let width = b.exec("return document.documentElement.scrollWidth", vec![]);
-    assert!(width.as_u64().unwrap() <= 360, "the page is {width} px wide");
+    assert!(
+        width.as_u64().unwrap() <= 360,
+        "the page is {width} px wide"
+    );
 }
 
 /// Types `text` over what the box holds.
@@ -93,11 +103,17 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
     assert_eq!(b.find("#per-slot-A").prop("value"), json!("2"));
     assert_eq!(b.find("#bookable-A").prop("checked"), json!(true));
     assert_eq!(b.find("#bookable-B").prop("checked"), json!(false));
-    assert!(!b.find("#per-slot-B").is_displayed(), "B's details are hidden");
+    assert!(
+        !b.find("#per-slot-B").is_displayed(),
+        "B's details are hidden"
+    );
     assert_eq!(b.find("#days-ahead").prop("value"), json!("6"));
     let order = b.find("input[name=order][value=slot_first]");
     assert_eq!(order.prop("checked"), json!(true));
-    assert!(b.find("#order").text().contains("theo giờ lấy số tại ki-ốt"));
+    assert!(b
+        .find("#order")
+        .text()
+        .contains("theo giờ lấy số tại ki-ốt"));
     no_sideways_scrolling(&b);
     full_page(&b, 360, 640, "360");
 
@@ -106,7 +122,10 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
     retype(&b, "#per-slot-A", "5");
     click(&b, "#save");
     b.wait_text("#result[data-kind=success]", "Đã lưu");
-    assert_eq!(b.find("#times-A").prop("value"), json!("08:00, 09:00, 09:30"));
+    assert_eq!(
+        b.find("#times-A").prop("value"),
+        json!("08:00, 09:00, 09:30")
+    );
     // The answer leaves out `walk_in` at its default; the form still shows it chosen.
     let everyone = b.find("input[name=walk_in][value=all]");
     assert_eq!(everyone.prop("checked"), json!(true));
@@ -154,7 +173,10 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
     let b_slots = now.queue("B").expect("B bookable");
     assert_eq!(b_slots.times, ["14:00"]);
     assert_eq!(b_slots.days, ["mon", "tue", "wed", "thu", "fri"]);
-    assert_eq!(now.order, motcua::domain::booking::BookedOrder::Registration);
+    assert_eq!(
+        now.order,
+        motcua::domain::booking::BookedOrder::Registration
+    );
     b.set_window_size(1280, 800);
     full_page(&b, 1280, 800, "desktop");
     obeys_the_policy(&b);
@@ -174,7 +196,11 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
 fn the_site_form_reads_the_sites_rules() {
     let _serial = serial();
     let office = office_with_rules();
-    let code = OfficeStore::open(&office.db).unwrap().site(S1).unwrap().code;
+    let code = OfficeStore::open(&office.db)
+        .unwrap()
+        .site(S1)
+        .unwrap()
+        .code;
     let b = Browser::start_with_size(360, 640);
     b.goto(&office.url(&format!("/s/{code}/booking-rules")));
     sign_in(&b, "lan");

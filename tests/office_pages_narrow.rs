@@ -379,7 +379,7 @@ fn the_reports_read_well_on_a_phone() {
     screenshot(&b, "reports");
     reads_well(&b, "the reports");
     touchable(&b, "the reports", &REPORT_BUTTONS);
-    touchable(&b, "the reports", &["#print", ".topbar a"]);
+    touchable(&b, "the reports", &["#print", ".topbar a", "#rules-link"]);
     obeys_the_policy(&b);
 }
 
@@ -412,7 +412,13 @@ fn the_booking_rules_read_well_on_a_phone() {
     b.wait_text("#result[data-kind=error]", "Hàng B");
     screenshot(&b, "booking-rules");
     reads_well(&b, "the booking rules");
-    let buttons = ["#btn-lang", "#save", ".topbar a", "label.bookable", ".days label"];
+    let buttons = [
+        "#btn-lang",
+        "#save",
+        ".topbar a",
+        "label.bookable",
+        ".days label",
+    ];
     touchable(&b, "the booking rules", &buttons);
     touchable(&b, "the booking rules", &["label.choice"]);
     click(&b, "#btn-lang");
