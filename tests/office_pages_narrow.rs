@@ -3,7 +3,8 @@
 //! in with a called ticket, waiting counts, a no-show and recent calls (and its transfer
 //! dialog, and in English); the board with counters, recent calls and a notice; the rating
 //! tablet pairing, idle, asking and asking why; the reports with two weeks of figures and
-//! charts, read by a lead; the province roll-up read by a province lead; the start page. On
+//! charts, read by a lead; the booking rules' form with a refusal beside it, in Vietnamese
+//! and English; the province roll-up read by a province lead; the start page. On
 //! each: nothing scrolls sideways but a wide table inside its own wrapper, no text runs out
 //! of its box or is cut off, and the buttons one taps are at least 44 px tall. The follow
 //! page has its own test (office_follow_browser.rs). Screenshots go to
@@ -378,7 +379,53 @@ fn the_reports_read_well_on_a_phone() {
     screenshot(&b, "reports");
     reads_well(&b, "the reports");
     touchable(&b, "the reports", &REPORT_BUTTONS);
-    touchable(&b, "the reports", &["#print", ".topbar a"]);
+    touchable(&b, "the reports", &["#print", ".topbar a", "#rules-link"]);
+    obeys_the_policy(&b);
+}
+
+#[test]
+fn the_booking_rules_read_well_on_a_phone() {
+    let _serial = serial();
+    let office = Office::start(
+        &[("A", &["HT", "CT"]), ("B", &["DD", "XD"]), ("C", &["BTXH"])],
+        "",
+    );
+    let rules = json!({"queues": [{"queue": "A", "days": ["mon", "tue", "wed", "thu", "fri"],
+        "times": ["07:30", "08:00", "08:30", "09:00", "09:30", "10:00", "14:00", "14:30", "15:00"],
+        "per_slot": 2}], "order": "registration"});
+    let rules = motcua::domain::booking::BookingRules::from_json(&rules.to_string()).unwrap();
+    let mut store = OfficeStore::open(&office.db).unwrap();
+    store.set_booking_rules(S1, &rules).unwrap();
+    let b = phone();
+    b.goto(&office.url("/booking-rules"));
+    b.find("#read-login");
+    reads_well(&b, "the rules' sign-in");
+    b.find("#read-username").send_keys("lan");
+    b.find("#read-password").send_keys(&password("lan"));
+    click(&b, "#read-submit");
+    wait_shown(&b, "#rules");
+    b.wait_text("#queues", "A — Hộ tịch");
+    // B's details shown too, as a lead taking it in sees them, and a refusal beside Save.
+    b.find("label[for=bookable-B]").click();
+    wait_shown(&b, "#per-slot-B");
+    click(&b, "#save");
+    b.wait_text("#result[data-kind=error]", "Hàng B");
+    screenshot(&b, "booking-rules");
+    reads_well(&b, "the booking rules");
+    let buttons = [
+        "#btn-lang",
+        "#save",
+        ".topbar a",
+        "label.bookable",
+        ".days label",
+    ];
+    touchable(&b, "the booking rules", &buttons);
+    touchable(&b, "the booking rules", &["label.choice"]);
+    click(&b, "#btn-lang");
+    b.wait_text("#save", "Save the rules");
+    screenshot(&b, "booking-rules-en");
+    reads_well(&b, "the booking rules in English");
+    touchable(&b, "the booking rules in English", &buttons);
     obeys_the_policy(&b);
 }
 

@@ -108,6 +108,18 @@ pub(super) fn routes() -> Router<App> {
             "/static/book.js",
             get(|| asset(JS, include_str!("../web/book.js"))),
         )
+        .route(
+            "/booking-rules",
+            get(|| page(include_str!("../web/booking-rules.html"))),
+        )
+        .route(
+            "/static/booking-rules.css",
+            get(|| asset(CSS, include_str!("../web/booking-rules.css"))),
+        )
+        .route(
+            "/static/booking-rules.js",
+            get(|| asset(JS, include_str!("../web/booking-rules.js"))),
+        )
         .route("/static/voice/{clip}", get(voice))
         .route(
             "/static/fonts/NotoSans-Regular.ttf",
@@ -140,6 +152,10 @@ pub(super) fn routes() -> Router<App> {
         .route(
             "/s/{site}/reports",
             get(|app, p| site_page(app, p, include_str!("../web/reports.html"))),
+        )
+        .route(
+            "/s/{site}/booking-rules",
+            get(|app, p| site_page(app, p, include_str!("../web/booking-rules.html"))),
         )
 }
 

@@ -471,13 +471,16 @@
   /**
    * A reports-only sign-in form in `box` (no counter, no queues: a lead reads, a province
    * lead can do nothing else); calls `onDone` once the office set the session cookie.
+   * `opts.title` heads the form (default: reading the reports); `opts.refused(err)` may take a
+   * refused sign-in instead of the form's line (the booking rules' page says why in its own words).
    */
-  function readingLogin(box, onDone) {
+  function readingLogin(box, onDone, opts) {
+    const { title, refused } = opts || {};
     const user = el('input', { id: 'read-username', name: 'username', autocomplete: 'username', required: true });
     const pass = el('input', { id: 'read-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
     const error = el('p', { id: 'read-error', class: 'error', role: 'alert' });
     const form = el('form', { id: 'read-login', class: 'card reading-login', novalidate: true },
-      el('h2', { text: t('read.title') }),
+      el('h2', { text: title || t('read.title') }),
       el('div', { class: 'field' }, el('label', { for: 'read-username', text: t('read.username') }), user),
       el('div', { class: 'field' }, el('label', { for: 'read-password', text: t('read.password') }), pass),
       el('button', { type: 'submit', id: 'read-submit', text: t('read.submit') }),
@@ -491,7 +494,7 @@
         box.hidden = true;
         onDone();
       } catch (err) {
-        error.textContent = errorText(err);
+        if (!(refused && refused(err))) error.textContent = errorText(err);
       }
     });
     box.replaceChildren(form);
