@@ -833,6 +833,11 @@ fn prepare_files(root: &Path, dir: &Path) {
     )
     .unwrap();
     std::fs::write(
+        dir.join("days-off.json"),
+        r#"{"holidays":["2027-02-05","2027-02-08"],"make_up":["2027-02-13"]}"#,
+    )
+    .unwrap();
+    std::fs::write(
         dir.join("kiosk.toml"),
         motcua::config::Config::default_toml(false),
     )

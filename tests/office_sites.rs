@@ -357,6 +357,22 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             None,
         ),
         (
+            "/api/v1/radar",
+            "GET",
+            format!("/api/v1/radar?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/radar.csv",
+            "GET",
+            format!("/api/v1/radar.csv?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
             "/api/v1/booking/rules",
             "GET",
             format!("/api/v1/booking/rules?site={site}"),

@@ -10,6 +10,7 @@ mod import;
 mod kiosk;
 mod office;
 mod office_doctor;
+mod office_rules;
 mod office_sites;
 mod office_tls;
 mod printer;

@@ -205,6 +205,12 @@ pub(super) enum OfficeCommand {
         /// The rules, e.g. {"queues":[{"queue":"A","days":["mon","tue"],"times":["08:00","08:30"],"per_slot":2}]}.
         file: PathBuf,
     },
+    /// Set the site's holidays and make-up working days from a JSON file (docs/radar.md),
+    /// which the deadline radar counts working time by.
+    SetDaysOff {
+        /// The days, e.g. {"holidays":["2027-02-05","2027-02-08"],"make_up":["2027-02-13"]}.
+        file: PathBuf,
+    },
     /// Create a clerk account for the counter console (the password is read from stdin,
     /// typed twice at a terminal); --replace gives an existing one a new password.
     AddClerk {
@@ -342,26 +348,8 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
         }),
         OfficeCommand::SetNotice { vi, en } => set_notice(&db, &site, vi, en),
         OfficeCommand::SetPublicUrl { url } => set_public_url(&db, &site, &url),
-        OfficeCommand::SetBooking { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let rules = motcua::domain::booking::BookingRules::from_json(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let mut store = OfficeStore::open(&db)?;
-            let id = site.one(&store)?.id;
-            store.set_booking_rules(id, &rules)?;
-            let slots: usize = rules
-                .queues
-                .iter()
-                .map(|q| q.times.len() * q.days.len())
-                .sum();
-            println!(
-                "booking rules set: {} queue(s), {slots} slots a week, {} days ahead; citizens book at /book",
-                rules.queues.len(),
-                rules.days_ahead
-            );
-            Ok(())
-        }
+        OfficeCommand::SetBooking { file } => super::office_rules::set_booking(&db, &site, &file),
+        OfficeCommand::SetDaysOff { file } => super::office_rules::set_days_off(&db, &site, &file),
         OfficeCommand::AddClerk {
             username,
             name,

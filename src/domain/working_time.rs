@@ -5,12 +5,40 @@
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+use serde::{Deserialize, Serialize};
 
 use super::hours::{Hours, Session};
 
 /// How far a search for working time looks before giving up: a calendar with no working
 /// day at all (every session removed) must not loop for ever.
 const MAX_DAYS: i64 = 3_660;
+
+/// The days a site does not work although they are service days, and those it works
+/// although they are not (as its lead or installer sets them: docs/radar.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaysOff {
+    /// Public holidays and other days off.
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+    /// Make-up working days.
+    #[serde(default)]
+    pub make_up: Vec<NaiveDate>,
+}
+
+impl DaysOff {
+    /// The days read from JSON (`{"holidays": ["2027-02-05", …], "make_up": […]}`) and
+    /// checked: at most 400 of each, and no day in both lists.
+    pub fn from_json(json: &str) -> Result<DaysOff, String> {
+        let days: DaysOff = serde_json::from_str(json).map_err(|e| format!("days off: {e}"))?;
+        if days.holidays.len() > 400 || days.make_up.len() > 400 {
+            return Err("days off: at most 400 holidays and 400 make-up days".into());
+        }
+        if let Some(d) = days.holidays.iter().find(|d| days.make_up.contains(d)) {
+            return Err(format!("days off: {d} is both a holiday and a make-up day"));
+        }
+        Ok(days)
+    }
+}
 
 /// The days and hours the office works.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +210,17 @@ mod tests {
             Some(sat)
         );
         assert_eq!(c.add_minutes(at(11, 17, 0), 60), Some(at(12, 8, 0)));
+    }
+
+    #[test]
+    fn days_off_are_checked() {
+        let d =
+            DaysOff::from_json(r#"{"holidays":["2027-02-05"],"make_up":["2027-02-13"]}"#).unwrap();
+        assert_eq!(d.holidays.len() + d.make_up.len(), 2);
+        assert!(DaysOff::from_json(r#"{"holidays":["2027-02-30"]}"#).is_err());
+        let both = DaysOff::from_json(r#"{"holidays":["2027-02-05"],"make_up":["2027-02-05"]}"#);
+        assert!(both.unwrap_err().contains("both"));
+        assert_eq!(DaysOff::from_json("{}").unwrap(), DaysOff::default());
     }
 
     #[test]

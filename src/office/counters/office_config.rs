@@ -42,7 +42,7 @@ pub struct QueueOption {
 
 /// The catalogue built into this build, parsed once per process (parsing costs more than the
 /// rest of a console view): what an office nobody gave a catalogue names fields by.
-fn built_in() -> &'static Catalogue {
+pub(super) fn built_in() -> &'static Catalogue {
     static BUILT_IN: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
     BUILT_IN.get_or_init(Catalogue::default_embedded)
 }

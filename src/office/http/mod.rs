@@ -37,6 +37,7 @@ mod metrics;
 mod pages;
 mod password_checks;
 mod province;
+mod radar;
 mod rating;
 mod reports;
 mod rollup_cache;
@@ -80,6 +81,7 @@ fn build(app: App) -> Router {
         .merge(stream::routes())
         .merge(follow::routes())
         .merge(booking::routes())
+        .merge(radar::routes())
         .merge(pages::routes())
         .merge(metrics::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
