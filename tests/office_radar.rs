@@ -177,6 +177,7 @@ fn each_dossier_lands_on_its_list_and_only_masked(b: Backend) {
     assert_eq!(two["field"], "HT", "{two}");
     assert_eq!(two["masked_name"], "Ng*** V** An");
     assert!(two["amount"].as_i64().unwrap() < 0, "late: {two}");
+    assert!(two["proposed_new"].is_string(), "a letter's date: {two}");
     // The owed letters come first.
     assert_eq!(radar["rows"][0]["list"], "overdue_no_new_date", "{radar}");
 

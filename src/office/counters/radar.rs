@@ -11,7 +11,7 @@ use super::office_config::{built_in, config_in, put_config};
 use crate::domain::dossier::DossierStatus;
 use crate::domain::hours::Hours;
 use crate::domain::mask::mask_name;
-use crate::domain::radar::{blip, RadarInput, RadarList, RadarRules};
+use crate::domain::radar::{blip, proposed_new_date, RadarInput, RadarList, RadarRules};
 use crate::domain::working_time::{DaysOff, WorkCalendar};
 use crate::office::db::sql_params;
 use crate::office::store::{OfficeStore, SiteId};
@@ -33,6 +33,9 @@ pub struct RadarRow {
     pub due: Option<NaiveDateTime>,
     /// The apology letter's new due time, if one was set.
     pub due_new: Option<NaiveDateTime>,
+    /// For a late dossier owed a letter, the new date its draft proposes
+    /// ([`crate::domain::radar::proposed_new_date`]).
+    pub proposed_new: Option<NaiveDateTime>,
     /// Working minutes to the due time (negative: late by that much); whole days waiting
     /// for an uncollected one.
     pub amount: i64,
@@ -95,7 +98,8 @@ impl OfficeStore {
             let catalogue = self.stored_catalogue(tx)?;
             let catalogue = catalogue.as_deref().unwrap_or_else(|| built_in());
             let stored = tx.query(
-                "SELECT code, status, procedure_code, applicant_name, due_at, due_at_new, finished_at
+                "SELECT code, status, procedure_code, applicant_name, due_at, due_at_new, finished_at,
+                        received_at
                  FROM dossier WHERE site_id = ?1 AND status IN ('received', 'processing', 'ready')",
                 sql_params![site.0],
             )?;
@@ -119,6 +123,12 @@ impl OfficeStore {
                 let Some(b) = blip(&input, at, &cal, rules) else {
                     continue;
                 };
+                let proposed_new = match (b.list, input.due_at, time(7)?) {
+                    (RadarList::OverdueNoNewDate, Some(due), Some(received)) => {
+                        proposed_new_date(received, due, at, &cal)
+                    }
+                    _ => None,
+                };
                 let procedure = r.text(2)?;
                 let field = catalogue
                     .procedures
@@ -133,6 +143,7 @@ impl OfficeStore {
                     field_en: field.map(|f| f.name_en.clone()).unwrap_or_default(),
                     due: input.due_at,
                     due_new: input.due_at_new,
+                    proposed_new,
                     amount: b.amount,
                     masked_name: mask_name(&r.text(3)?),
                 });
@@ -166,6 +177,7 @@ pub fn radar_csv(radar: &Radar) -> Result<Vec<u8>> {
         "field_vi",
         "due",
         "due_new",
+        "proposed_new",
         "working_minutes_left",
         "days_waiting",
         "masked_name",
@@ -183,6 +195,7 @@ pub fn radar_csv(radar: &Radar) -> Result<Vec<u8>> {
             &r.field_vi,
             &time(r.due).unwrap_or_default(),
             &time(r.due_new).unwrap_or_default(),
+            &time(r.proposed_new).unwrap_or_default(),
             &left,
             &days,
             &r.masked_name,
