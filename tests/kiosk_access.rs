@@ -676,6 +676,28 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
     for private in ["Nguyễn", "4321", "7KQ2"] {
         assert!(!heard.contains(private), "{private} said aloud");
     }
+    // The new date of the office's apology letter is said after the overdue line.
+    let lookup = app.global::<motcua::ui::LookupAdapter>();
+    let plain = lookup.get_dossier();
+    let mut late = plain.clone();
+    late.new_due_time = "16:00".into();
+    late.new_due_date = "27/11/2026".into();
+    lookup.set_dossier(late);
+    press(app, INSERT);
+    let heard = last(&speaker);
+    let at = heard.iter().position(|w| w == "Hồ sơ đã quá hạn.").unwrap();
+    assert_eq!(
+        heard[at + 1..at + 6],
+        [
+            "Cơ quan xin lỗi vì đã trễ hẹn. Hẹn trả mới",
+            "ngày",
+            "27",
+            "tháng",
+            "11"
+        ],
+        "{heard:?}"
+    );
+    lookup.set_dossier(plain);
     press(app, DOWN);
     said(&speaker, &["In tình trạng hồ sơ.", "1", "trên", "3"]);
     press(app, ENTER);

@@ -46,6 +46,7 @@ pub const PHRASES: &[(&str, &str, &str)] = &[
     ("g_day", "ngày", "day"),
     ("g_month", "tháng", "month"),
     ("g_overdue", "Hồ sơ đã quá hạn.", "The dossier is overdue."),
+    ("g_due_new", "Cơ quan xin lỗi vì đã trễ hẹn. Hẹn trả mới", "The office apologises for the delay. New return date"),
     ("g_collect_at", "Nhận kết quả tại", "Collect the result at"),
     ("g_duration", "Thời hạn giải quyết:", "Time to resolve:"),
     ("g_fee", "Lệ phí:", "Fee:"),

@@ -507,6 +507,11 @@ impl Controller {
         if d.overdue {
             speech.push(Clip("g_overdue"));
         }
+        let new_due = date_speech(&d.new_due_date);
+        if !new_due.is_empty() {
+            speech.push(Clip("g_due_new"));
+            speech.extend(new_due);
+        }
         if !d.pickup.is_empty() {
             speech.extend([Clip("g_collect_at"), Text(d.pickup.to_string())]);
         }
