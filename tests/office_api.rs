@@ -661,7 +661,7 @@ fn settings_and_the_catalogue_reach_each_kiosk_once(b: Backend) {
     let v = changes(&o, 0, None);
     assert_eq!(
         v["settings"],
-        json!({"notice_vi": "Nghỉ lễ ngày 2/9", "notice_en": "Closed on 2 September"})
+        json!({"notice_vi": "Nghỉ lễ ngày 2/9", "notice_en": "Closed on 2 September", "site": "main"})
     );
     let sent: motcua::catalogue::Catalogue =
         serde_json::from_value(v["catalogue"].clone()).unwrap();
@@ -692,7 +692,10 @@ fn settings_and_the_catalogue_reach_each_kiosk_once(b: Backend) {
     assert!(changes(&o, cursor, None).get("settings").is_none());
     office_cli(&o, &["set-notice", "--vi", ""]);
     let v = changes(&o, cursor, None);
-    assert_eq!(v["settings"], json!({"notice_vi": "", "notice_en": ""}));
+    assert_eq!(
+        v["settings"],
+        json!({"notice_vi": "", "notice_en": "", "site": "main"})
+    );
     assert!(v.get("catalogue").is_none());
 }
 
