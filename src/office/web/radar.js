@@ -172,7 +172,7 @@
     const table = el('table', {},
       el('thead', {}, el('tr', {}, ...cols.map(([key, , cls]) => el('th', { class: cls, scope: 'col', text: t(key) })))),
       el('tbody', {}, ...rows.map((r) => el('tr', { dataset: { code: r.code } },
-        ...cols.map(([, cell, cls]) => el('td', { class: cls }, cell(r)))))));
+        ...cols.map(([key, cell, cls]) => el('td', { class: cls, dataset: { label: t(key) } }, cell(r)))))));
     box.append(el('div', { class: 'table-wrap' }, table));
     return box;
   }
