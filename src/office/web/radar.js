@@ -155,7 +155,7 @@
       cols.push(['col.letter', (r) => el('button', {
         type: 'button', class: 'secondary letter-button', text: t('letter'),
         'aria-label': t('letter.aria', { code: r.code }),
-        on: { click: () => openLetter(r) },
+        on: { click: () => { openLetter(r); $('letter-box').scrollIntoView(); $('letter-print').focus(); } },
       }), 'no-print']);
     }
     return cols;
