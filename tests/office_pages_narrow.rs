@@ -21,8 +21,8 @@ use chrono::TimeDelta;
 use motcua::office::OfficeStore;
 use motcua::protocol::Settings;
 use office_pages::{
-    click, fill_login, obeys_the_policy, password, seed_history, seed_province, seed_radar,
-    serial, shot, shown, today, wait_for, wait_shown, Office, PROVINCE_PASSWORD, S1,
+    click, fill_login, obeys_the_policy, password, seed_history, seed_province, seed_radar, serial,
+    shot, shown, today, wait_for, wait_shown, Office, PROVINCE_PASSWORD, S1,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -465,7 +465,11 @@ fn the_radar_reads_well_on_a_phone() {
     wait_shown(&b, "#letter");
     screenshot(&b, "radar-letter");
     reads_well(&b, "the radar's letter");
-    touchable(&b, "the radar's letter", &["#letter-print", "#letter-close"]);
+    touchable(
+        &b,
+        "the radar's letter",
+        &["#letter-print", "#letter-close"],
+    );
     click(&b, "#btn-lang");
     b.wait_text("#list-uncollected", "10 days");
     screenshot(&b, "radar-en");

@@ -81,7 +81,11 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
         json!(["overdue_no_new_date", "overdue", "due_soon", "uncollected"])
     );
     let titles = [
-        ("overdue_no_new_date", 2, "Quá hạn, chưa có ngày hẹn mới (cần thư xin lỗi)"),
+        (
+            "overdue_no_new_date",
+            2,
+            "Quá hạn, chưa có ngày hẹn mới (cần thư xin lỗi)",
+        ),
         ("overdue", 3, "Quá hạn"),
         ("due_soon", 1, "Sắp đến hạn"),
         ("uncollected", 4, "Đã có kết quả, chưa đến nhận"),
@@ -141,14 +145,26 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
     click(&b, "#list-overdue_no_new_date .letter-button");
     wait_shown(&b, "#letter");
     let letter = b.find("#letter").text();
-    assert!(letter.contains("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"), "{letter}");
-    assert!(letter.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "{letter}");
+    assert!(
+        letter.contains("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "{letter}"
+    );
     assert!(letter.contains("Độc lập - Tự do - Hạnh phúc"), "{letter}");
     assert!(letter.contains("Kính gửi:"), "{letter}");
     assert!(letter.contains(&radar_code(2)), "{letter}");
     let new_date = b.find("#letter-new-date").text();
-    assert!(new_date.contains(&dmy(&proposed)), "{new_date} for {proposed}");
-    assert!(!letter.contains(&masked), "the letter carries no name: {letter}");
+    assert!(
+        new_date.contains(&dmy(&proposed)),
+        "{new_date} for {proposed}"
+    );
+    assert!(
+        !letter.contains(&masked),
+        "the letter carries no name: {letter}"
+    );
     assert!(!letter.contains("Nguyễn"), "{letter}");
     assert!(b.find("#draft-note").text().contains("Bản nháp"));
     nothing_personal(&b, "the letter");
@@ -164,7 +180,10 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
     // On a phone, in English too.
     b.set_window_size(360, 640);
     let width = b.exec("return document.documentElement.scrollWidth", vec![]);
-    assert!(width.as_u64().unwrap() <= 360, "the page is {width} px wide");
+    assert!(
+        width.as_u64().unwrap() <= 360,
+        "the page is {width} px wide"
+    );
     full_page(&b, 360, 640, "360");
     click(&b, "#btn-lang");
     b.wait_text("#list-uncollected", "Ready, not collected");
@@ -179,7 +198,10 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
     clerk.wait_text("#auth", "Chỉ cán bộ phụ trách");
     assert!(!clerk.find("#radar").is_displayed());
     let text = page_text(&clerk);
-    assert!(!text.contains(&radar_code(1)) && !text.contains(&masked), "{text}");
+    assert!(
+        !text.contains(&radar_code(1)) && !text.contains(&masked),
+        "{text}"
+    );
     full_page(&clerk, 360, 640, "360-clerk");
 }
 
@@ -188,7 +210,11 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
 fn the_site_page_reads_the_sites_radar() {
     let _serial = serial();
     let office = office();
-    let code = OfficeStore::open(&office.db).unwrap().site(S1).unwrap().code;
+    let code = OfficeStore::open(&office.db)
+        .unwrap()
+        .site(S1)
+        .unwrap()
+        .code;
     let b = Browser::start_with_size(1280, 800);
     b.goto(&office.url(&format!("/s/{code}/radar")));
     sign_in(&b, "lan");

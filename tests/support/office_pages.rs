@@ -537,10 +537,25 @@ pub fn seed_radar(db: &Path) {
         r
     };
     let rows = json!([
-        row(1, "processing", cal.add_minutes(now, 120).unwrap(), json!({})),
+        row(
+            1,
+            "processing",
+            cal.add_minutes(now, 120).unwrap(),
+            json!({})
+        ),
         row(2, "received", past, json!({})),
-        row(3, "processing", past, json!({"due_at_new": at(now + TimeDelta::days(2))})),
-        row(4, "ready", past, json!({"finished_at": at(now - TimeDelta::days(10))})),
+        row(
+            3,
+            "processing",
+            past,
+            json!({"due_at_new": at(now + TimeDelta::days(2))})
+        ),
+        row(
+            4,
+            "ready",
+            past,
+            json!({"finished_at": at(now - TimeDelta::days(10))})
+        ),
     ]);
     let records = parse(&rows.to_string(), Format::Json).unwrap();
     assert!(records.errors.is_empty(), "{:?}", records.errors);
