@@ -4,7 +4,8 @@
 //! dialog, and in English); the board with counters, recent calls and a notice; the rating
 //! tablet pairing, idle, asking and asking why; the reports with two weeks of figures and
 //! charts, read by a lead; the booking rules' form with a refusal beside it, in Vietnamese
-//! and English; the province roll-up read by a province lead; the start page. On
+//! and English; the lead's deadline radar with its letter's draft open, in Vietnamese and
+//! English; the province roll-up read by a province lead; the start page. On
 //! each: nothing scrolls sideways but a wide table inside its own wrapper, no text runs out
 //! of its box or is cut off, and the buttons one taps are at least 44 px tall. The follow
 //! page has its own test (office_follow_browser.rs). Screenshots go to
@@ -20,8 +21,8 @@ use chrono::TimeDelta;
 use motcua::office::OfficeStore;
 use motcua::protocol::Settings;
 use office_pages::{
-    click, fill_login, obeys_the_policy, password, seed_history, seed_province, serial, shot,
-    shown, today, wait_for, wait_shown, Office, PROVINCE_PASSWORD, S1,
+    click, fill_login, obeys_the_policy, password, seed_history, seed_province, seed_radar, serial,
+    shot, shown, today, wait_for, wait_shown, Office, PROVINCE_PASSWORD, S1,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -379,7 +380,11 @@ fn the_reports_read_well_on_a_phone() {
     screenshot(&b, "reports");
     reads_well(&b, "the reports");
     touchable(&b, "the reports", &REPORT_BUTTONS);
-    touchable(&b, "the reports", &["#print", ".topbar a", "#rules-link"]);
+    touchable(
+        &b,
+        "the reports",
+        &["#print", ".topbar a", "#rules-link", "#radar-link"],
+    );
     obeys_the_policy(&b);
 }
 
@@ -426,6 +431,50 @@ fn the_booking_rules_read_well_on_a_phone() {
     screenshot(&b, "booking-rules-en");
     reads_well(&b, "the booking rules in English");
     touchable(&b, "the booking rules in English", &buttons);
+    obeys_the_policy(&b);
+}
+
+#[test]
+fn the_radar_reads_well_on_a_phone() {
+    let _serial = serial();
+    let office = Office::simple("");
+    seed_radar(&office.db);
+    let b = phone();
+    b.goto(&office.url("/radar"));
+    b.find("#read-login");
+    reads_well(&b, "the radar's sign-in");
+    b.find("#read-username").send_keys("lan");
+    b.find("#read-password").send_keys(&password("lan"));
+    click(&b, "#read-submit");
+    wait_shown(&b, "#radar");
+    b.wait_text("#list-uncollected", "10 ngày");
+    screenshot(&b, "radar");
+    reads_well(&b, "the radar");
+    let buttons = [
+        "#btn-lang",
+        ".topbar a",
+        "#reload",
+        "#csv",
+        "#print-digest",
+        ".letter-button",
+    ];
+    touchable(&b, "the radar", &buttons);
+    touchable(&b, "the radar", &["#due-soon-hours", "#uncollected-days"]);
+    // The letter's draft open beneath, as a lead reads it before printing.
+    click(&b, ".letter-button");
+    wait_shown(&b, "#letter");
+    screenshot(&b, "radar-letter");
+    reads_well(&b, "the radar's letter");
+    touchable(
+        &b,
+        "the radar's letter",
+        &["#letter-print", "#letter-close"],
+    );
+    click(&b, "#btn-lang");
+    b.wait_text("#list-uncollected", "10 days");
+    screenshot(&b, "radar-en");
+    reads_well(&b, "the radar in English");
+    touchable(&b, "the radar in English", &buttons);
     obeys_the_policy(&b);
 }
 

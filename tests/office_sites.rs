@@ -477,6 +477,11 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             "static page; its calls are walked above (/api/v1/booking/rules)",
         ),
         ("/s/{site}/booking-rules", "static page of a site"),
+        (
+            "/radar",
+            "static page; its calls are walked above (/api/v1/radar)",
+        ),
+        ("/s/{site}/radar", "static page of a site"),
     ];
     let mut covered: BTreeSet<String> = walk.iter().map(|c| c.0.to_string()).collect();
     covered.extend(public.iter().map(|p| p.0.to_string()));

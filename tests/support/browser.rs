@@ -293,6 +293,14 @@ impl Browser {
         self.call("/chromium/network_conditions", Some(conditions));
     }
 
+    /// Lays the page out for `media` ("print", or "" for the screen again) through
+    /// chromedriver's DevTools passthrough, so a test can look at what paper would show;
+    /// false when this chromedriver has no passthrough.
+    pub fn emulate_media(&self, media: &str) -> bool {
+        let command = json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": media}});
+        self.try_call("/goog/cdp/execute", Some(command)).is_ok()
+    }
+
     /// Presses and releases each key of `keys` in turn, into whatever has focus (the document
     /// when nothing does): characters, or the constants above such as [`ENTER`].
     pub fn press_key(&self, keys: &str) {

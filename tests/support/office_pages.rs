@@ -500,3 +500,65 @@ pub fn seed_province(db: &Path) {
     )
     .unwrap();
 }
+
+/// The applicant's full name on every dossier [`seed_radar`] writes: a page must show it
+/// only masked.
+pub const RADAR_NAME: &str = "Nguyễn Văn An";
+/// The phone's last digits and the lookup code of those dossiers: never on a page.
+pub const RADAR_PHONE: &str = "4321";
+pub const RADAR_SECRET: &str = "7KQ2";
+
+/// The code of [`seed_radar`]'s dossier `n`.
+pub fn radar_code(n: u32) -> String {
+    format!("H15.50.05.13-261120-{n:04}")
+}
+
+/// One dossier on each of the radar's lists, its times relative to now (as
+/// tests/office_radar.rs seeds them): 1 due in two working hours, 2 three days late with no
+/// new date, 3 late with a new date in two days, 4 ready ten days ago. Returns the proposed
+/// new date of dossier 2 is the office's to compute, so only the lists are fixed here.
+pub fn seed_radar(db: &Path) {
+    use motcua::dossier_import::{parse, Format};
+    let mut s = OfficeStore::open(db).unwrap();
+    let now = Utc::now().with_timezone(&TZ).naive_local();
+    let cal = s.work_calendar(S1).unwrap();
+    let utc = |t: chrono::NaiveDateTime| TZ.from_local_datetime(&t).unwrap().to_utc();
+    let at = |t: chrono::NaiveDateTime| json!(utc(t).to_rfc3339());
+    let past = now - TimeDelta::days(3);
+    let row = |n: u32, status: &str, due: chrono::NaiveDateTime, extra: Value| {
+        let mut r = json!({
+            "code": radar_code(n), "status": status, "procedure_code": "1.001193",
+            "applicant_name": RADAR_NAME, "received_at": at(now - TimeDelta::days(20)),
+            "due_at": at(due), "secret": RADAR_SECRET, "phone_last4": RADAR_PHONE,
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            r[k] = v.clone();
+        }
+        r
+    };
+    let rows = json!([
+        row(
+            1,
+            "processing",
+            cal.add_minutes(now, 120).unwrap(),
+            json!({})
+        ),
+        row(2, "received", past, json!({})),
+        row(
+            3,
+            "processing",
+            past,
+            json!({"due_at_new": at(now + TimeDelta::days(2))})
+        ),
+        row(
+            4,
+            "ready",
+            past,
+            json!({"finished_at": at(now - TimeDelta::days(10))})
+        ),
+    ]);
+    let records = parse(&rows.to_string(), Format::Json).unwrap();
+    assert!(records.errors.is_empty(), "{:?}", records.errors);
+    let records: Vec<_> = records.records.into_iter().map(|r| r.1).collect();
+    s.upsert_dossiers(S1, &records, Utc::now()).unwrap();
+}

@@ -120,6 +120,15 @@ pub(super) fn routes() -> Router<App> {
             "/static/booking-rules.js",
             get(|| asset(JS, include_str!("../web/booking-rules.js"))),
         )
+        .route("/radar", get(|| page(include_str!("../web/radar.html"))))
+        .route(
+            "/static/radar.css",
+            get(|| asset(CSS, include_str!("../web/radar.css"))),
+        )
+        .route(
+            "/static/radar.js",
+            get(|| asset(JS, include_str!("../web/radar.js"))),
+        )
         .route("/static/voice/{clip}", get(voice))
         .route(
             "/static/fonts/NotoSans-Regular.ttf",
@@ -156,6 +165,10 @@ pub(super) fn routes() -> Router<App> {
         .route(
             "/s/{site}/booking-rules",
             get(|app, p| site_page(app, p, include_str!("../web/booking-rules.html"))),
+        )
+        .route(
+            "/s/{site}/radar",
+            get(|app, p| site_page(app, p, include_str!("../web/radar.html"))),
         )
 }
 
