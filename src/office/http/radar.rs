@@ -54,10 +54,13 @@ async fn radar(
     QueryParams(t): QueryParams<Thresholds>,
 ) -> Result<Response, HttpError> {
     let (rules, tz) = (t.rules()?, app.tz);
-    let radar = app
-        .read_store(move |s| s.radar(site, Utc::now(), tz, rules))
+    let (radar, site) = app
+        .read_store(move |s| Ok((s.radar(site, Utc::now(), tz, rules)?, s.site(site)?)))
         .await?;
-    Ok(Json(radar).into_response())
+    // The digest and the letter name the commune: a province lead reads many.
+    let mut body = serde_json::to_value(radar).map_err(anyhow::Error::from)?;
+    body["site"] = serde_json::json!({ "code": site.code, "name": site.name });
+    Ok(Json(body).into_response())
 }
 
 async fn csv(

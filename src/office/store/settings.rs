@@ -19,14 +19,10 @@ impl OfficeStore {
     /// booking rules set them); returns whether anything changed.
     pub fn set_settings(&mut self, site: SiteId, settings: &Settings) -> Result<bool> {
         self.write(|tx| {
-            lock_rev(tx, site)?;
-            let old = settings_row(tx, site)?.map(|(s, _)| s);
-            let clean = Settings {
-                notice_vi: crate::domain::text::nfc(settings.notice_vi.trim()),
-                notice_en: crate::domain::text::nfc(settings.notice_en.trim()),
-                ..old.clone().unwrap_or_default()
-            };
-            store_settings(tx, site, old.as_ref(), &clean)
+            change_settings(tx, site, |s| {
+                s.notice_vi = crate::domain::text::nfc(settings.notice_vi.trim());
+                s.notice_en = crate::domain::text::nfc(settings.notice_en.trim());
+            })
         })
     }
 
@@ -36,15 +32,7 @@ impl OfficeStore {
     pub fn set_public_url(&mut self, site: SiteId, url: &str) -> Result<bool> {
         let url =
             crate::follow::public_url(url).map_err(|e| anyhow::anyhow!("public address {e}"))?;
-        self.write(|tx| {
-            lock_rev(tx, site)?;
-            let old = settings_row(tx, site)?.map(|(s, _)| s);
-            let new = Settings {
-                public_url: url.clone(),
-                ..old.clone().unwrap_or_default()
-            };
-            store_settings(tx, site, old.as_ref(), &new)
-        })
+        self.write(|tx| change_settings(tx, site, |s| s.public_url = url.clone()))
     }
 
     /// The settings pushed to the site's kiosks (empty notices until set).
@@ -137,15 +125,20 @@ impl OfficeStore {
 /// Sets the walk-in mode pushed to the site's kiosks, within the transaction that stores
 /// the booking rules it comes from; returns whether it changed.
 pub(in crate::office) fn set_walk_in(tx: &mut Tx, site: SiteId, walk_in: WalkIn) -> Result<bool> {
-    lock_rev(tx, site)?;
-    let old = settings_row(tx, site)?.map(|(s, _)| s);
-    if old.is_none() && walk_in.is_all() {
+    // A site that never had settings and walks everyone in has nothing to push.
+    if walk_in.is_all() && settings_row(tx, site)?.is_none() {
         return Ok(false);
     }
-    let new = Settings {
-        walk_in,
-        ..old.clone().unwrap_or_default()
-    };
+    change_settings(tx, site, |s| s.walk_in = walk_in)
+}
+
+/// Applies `change` to the site's settings (the site's rev row locked first, as every writer
+/// locks it) and stores them if that changed anything; returns whether it did.
+fn change_settings(tx: &mut Tx, site: SiteId, change: impl FnOnce(&mut Settings)) -> Result<bool> {
+    lock_rev(tx, site)?;
+    let old = settings_row(tx, site)?.map(|(s, _)| s);
+    let mut new = old.clone().unwrap_or_default();
+    change(&mut new);
     store_settings(tx, site, old.as_ref(), &new)
 }
 

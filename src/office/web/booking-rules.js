@@ -302,12 +302,7 @@
 
   /** The sign-in form; a clerk who is no lead is refused there (403 `not_lead`) and told why. */
   function signIn() {
-    const refused = (err) => {
-      if (err.status !== 403 || err.code !== 'not_lead') return false;
-      refuse();
-      return true;
-    };
-    M.readingLogin($('read'), load, { title: t('read.title.rules'), refused });
+    M.readingLogin($('read'), load, { title: t('read.title.rules'), notLead: refuse });
   }
 
   function refuse() {

@@ -471,11 +471,12 @@
   /**
    * A reports-only sign-in form in `box` (no counter, no queues: a lead reads, a province
    * lead can do nothing else); calls `onDone` once the office set the session cookie.
-   * `opts.title` heads the form (default: reading the reports); `opts.refused(err)` may take a
-   * refused sign-in instead of the form's line (the booking rules' page says why in its own words).
+   * `opts.title` heads the form (default: reading the reports); `opts.notLead()`, when given,
+   * takes a clerk who is no lead (403 `not_lead`) instead of the form's line: a lead's own
+   * page (booking rules, radar) says why in its own words.
    */
   function readingLogin(box, onDone, opts) {
-    const { title, refused } = opts || {};
+    const { title, notLead } = opts || {};
     const user = el('input', { id: 'read-username', name: 'username', autocomplete: 'username', required: true });
     const pass = el('input', { id: 'read-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
     const error = el('p', { id: 'read-error', class: 'error', role: 'alert' });
@@ -494,7 +495,8 @@
         box.hidden = true;
         onDone();
       } catch (err) {
-        if (!(refused && refused(err))) error.textContent = errorText(err);
+        if (notLead && err.status === 403 && err.code === 'not_lead') notLead();
+        else error.textContent = errorText(err);
       }
     });
     box.replaceChildren(form);

@@ -102,7 +102,7 @@
   const WORKING_DAY = 8 * 60;
 
   let radar = null;     // the last answer, drawn again on a language switch
-  let siteName = '';    // the site's name from the reports' answer, when it gives one
+  let siteName = '';    // the site's name, as the radar's answer gives it
   let letterRow = null; // the row whose letter is open
 
   // ---------------------------------------------------------------- formatting
@@ -257,12 +257,7 @@
   }
 
   function signIn() {
-    const refused = (err) => {
-      if (err.status !== 403 || err.code !== 'not_lead') return false;
-      refuse();
-      return true;
-    };
-    M.readingLogin($('read'), load, { title: t('read.title.radar'), refused });
+    M.readingLogin($('read'), load, { title: t('read.title.radar'), notLead: refuse });
   }
 
   function refuse() {
@@ -272,21 +267,6 @@
     $('auth').dataset.kind = 'lead';
     $('auth').textContent = t('auth.lead');
     $('auth').hidden = false;
-  }
-
-  /** The site's name for the digest and the letter, from the reports (a nicety: best effort). */
-  async function loadSiteName() {
-    if (siteName || !radar) return;
-    try {
-      const day = radar.at.slice(0, 10);
-      const r = await M.api('GET', '/api/v1/reports?' + new URLSearchParams({ from: day, to: day }).toString());
-      if (r && r.site && r.site.name) {
-        siteName = r.site.name;
-        render();
-      }
-    } catch (_) {
-      /* the title alone heads the digest */
-    }
   }
 
   async function load() {
@@ -299,10 +279,10 @@
     $('status').textContent = t('loading');
     try {
       radar = await M.api('GET', '/api/v1/radar?' + q);
+      siteName = (radar.site && radar.site.name) || '';
       $('status').textContent = '';
       $('radar').hidden = false;
       render();
-      loadSiteName();
     } catch (err) {
       $('status').textContent = '';
       $('radar').hidden = true;
