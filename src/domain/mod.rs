@@ -14,6 +14,7 @@ pub mod numbering;
 pub mod phrases;
 pub mod priority;
 pub mod radar;
+pub mod scorecard;
 pub mod search;
 pub mod speech;
 pub mod telex;

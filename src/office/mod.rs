@@ -13,6 +13,7 @@ pub mod province_charts;
 pub mod report_charts;
 pub mod report_series;
 pub mod reports;
+pub mod scorecard_charts;
 pub mod store;
 
 pub use db::DbTarget;

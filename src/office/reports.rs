@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::db::sql_params;
+use super::db::{sql_params, Tx};
 use super::store::{day, parse_ts, ts, OfficeStore, SiteId};
 use crate::domain::dossier::{timeliness, DossierStatus, Timeliness};
 use crate::domain::hours::Hours;
@@ -246,7 +246,6 @@ impl OfficeStore {
     /// The site's report for business days `from` to `to` (included) in `tz`; due times are
     /// judged against the standard office sessions (07:00–11:30, 13:30–17:00).
     pub fn report(&self, site: SiteId, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Report> {
-        let sessions = Hours::default().sessions;
         let start = local_midnight(from, tz);
         let end = local_midnight(to + TimeDelta::days(1), tz);
         let (tickets, dossiers, bookings) = self.read(|tx| {
@@ -276,37 +275,7 @@ impl OfficeStore {
                     score: r.opt_text(9)?,
                 });
             }
-            let mut d = DossierFigures::default();
-            let (lo, hi) = (ts(start), ts(end));
-            d.received = u32::try_from(
-                tx.query_one(
-                    "SELECT COUNT(*) FROM dossier
-                     WHERE site_id = ?3 AND received_at >= ?1 AND received_at < ?2",
-                    sql_params![&lo, &hi, site.0],
-                )?
-                .int(0)?,
-            )?;
-            for r in tx.query(
-                "SELECT status, due_at, finished_at FROM dossier
-                 WHERE site_id = ?3 AND finished_at >= ?1 AND finished_at < ?2",
-                sql_params![&lo, &hi, site.0],
-            )? {
-                let resolved = DossierStatus::from_code(&r.text(0)?).is_some_and(|s| s.is_resolved());
-                if !resolved {
-                    continue;
-                }
-                let finished = parse_ts(&r.text(2)?)?.with_timezone(&tz).naive_local();
-                // No legal deadline: it cannot be late.
-                let t = match r.opt_text(1)? {
-                    Some(due) => timeliness(
-                        finished,
-                        parse_ts(&due)?.with_timezone(&tz).naive_local(),
-                        &sessions,
-                    ),
-                    None => Timeliness::OnTime,
-                };
-                count_resolved(&mut d, t);
-            }
+            let d = dossier_figures(tx, site, start, end, tz)?;
             let mut b = BookingFigures::default();
             let late = TimeDelta::minutes(i64::from(crate::office::counters::late_minutes(tx, site)?));
             let now = Utc::now();
@@ -368,6 +337,50 @@ impl OfficeStore {
             .collect()
         })
     }
+}
+
+/// Dossiers received and resolved between two instants, each resolved one judged on time
+/// or late against the standard office sessions (07:00–11:30, 13:30–17:00).
+pub(super) fn dossier_figures(
+    tx: &mut Tx,
+    site: SiteId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    tz: Tz,
+) -> Result<DossierFigures> {
+    let sessions = Hours::default().sessions;
+    let mut d = DossierFigures::default();
+    let (lo, hi) = (ts(start), ts(end));
+    d.received = u32::try_from(
+        tx.query_one(
+            "SELECT COUNT(*) FROM dossier
+             WHERE site_id = ?3 AND received_at >= ?1 AND received_at < ?2",
+            sql_params![&lo, &hi, site.0],
+        )?
+        .int(0)?,
+    )?;
+    for r in tx.query(
+        "SELECT status, due_at, finished_at FROM dossier
+         WHERE site_id = ?3 AND finished_at >= ?1 AND finished_at < ?2",
+        sql_params![&lo, &hi, site.0],
+    )? {
+        let resolved = DossierStatus::from_code(&r.text(0)?).is_some_and(|s| s.is_resolved());
+        if !resolved {
+            continue;
+        }
+        let finished = parse_ts(&r.text(2)?)?.with_timezone(&tz).naive_local();
+        // No legal deadline: it cannot be late.
+        let t = match r.opt_text(1)? {
+            Some(due) => timeliness(
+                finished,
+                parse_ts(&due)?.with_timezone(&tz).naive_local(),
+                &sessions,
+            ),
+            None => Timeliness::OnTime,
+        };
+        count_resolved(&mut d, t);
+    }
+    Ok(d)
 }
 
 /// The instant local day `d` starts in `tz` (the earliest, where a clock change repeats it).

@@ -1,4 +1,5 @@
-//! Lines over consecutive dates, one or more series, with gaps where a day has no value.
+//! Lines over consecutive dates (or months), one or more series, with gaps where a day has
+//! no value.
 
 use chrono::NaiveDate;
 
@@ -81,6 +82,25 @@ pub fn line_chart(
     fixed_max: Option<f64>,
 ) -> String {
     let days = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+    let labels: Vec<String> = (0..days)
+        .map(|i| {
+            (first + chrono::Days::new(i as u64))
+                .format("%d/%m")
+                .to_string()
+        })
+        .collect();
+    labelled_line_chart(text, &labels, series, fixed_max)
+}
+
+/// A line per series over consecutive periods named by `labels` ("11/2026"), otherwise
+/// as [`line_chart`].
+pub fn labelled_line_chart(
+    text: &ChartText,
+    labels: &[String],
+    series: &[Series],
+    fixed_max: Option<f64>,
+) -> String {
+    let days = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
     let values = || series.iter().flat_map(|s| s.values.iter().flatten());
     if days == 0 || values().next().is_none() {
         return no_data(text, HEIGHT);
@@ -99,20 +119,20 @@ pub fn line_chart(
             left + (right - left) * i as f64 / (days - 1) as f64
         }
     };
-    let date = |i: usize| {
-        (first + chrono::Days::new(i as u64))
-            .format("%d/%m")
-            .to_string()
-    };
-    // Date labels: as many as fit, evenly spaced.
-    let room = text_width("00/00", TICK_SIZE) + 14.0;
+    let date = |i: usize| labels.get(i).map_or("", String::as_str);
+    // Labels: as many as fit, evenly spaced.
+    let widest = labels
+        .iter()
+        .map(|l| text_width(l, TICK_SIZE))
+        .fold(0.0, f64::max);
+    let room = widest.max(text_width("00/00", TICK_SIZE)) + 14.0;
     let fit = (((right - left) / room).floor() as usize).max(1);
     let every = days.div_ceil(fit).max(1);
     let label = Font::new(TICK_SIZE).fill(MUTED_INK).anchor("middle");
     // Counted back from the last day, the most recent, which is always labelled.
     for i in (0..days).rev().step_by(every) {
         s.line((x(i), bottom), (x(i), bottom + 4.0), AXIS);
-        s.text(x(i), bottom + 17.0, label, &date(i));
+        s.text(x(i), bottom + 17.0, label, date(i));
     }
     legend(&mut s, series, right);
     for (k, line) in series.iter().enumerate() {

@@ -14,7 +14,7 @@ mod svg;
 mod ticks;
 
 pub use bars::bar_chart;
-pub use lines::{line_chart, Series};
+pub use lines::{labelled_line_chart, line_chart, Series};
 pub use qr::qr_svg;
 pub use ranked::{ranked_bars, Order, Ranked};
 pub use svg::{escape, format_value};

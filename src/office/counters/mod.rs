@@ -21,6 +21,7 @@ mod password_policy;
 mod radar;
 mod ratings;
 mod refused;
+mod scorecard;
 mod tickets;
 mod views;
 
@@ -40,6 +41,7 @@ pub use password_policy::{weakness as password_weakness, MIN_PASSWORD};
 pub use radar::{radar_csv, Radar, RadarRow};
 pub use ratings::{PendingRating, RateView, RATING_WINDOW, REASONS, SCORES};
 pub use refused::Refused;
+pub use scorecard::{scorecard_csv, Official, Scorecard, MAX_HISTORY_MONTHS};
 pub use tickets::{TicketView, NO_SHOW_GRACE};
 pub use views::{
     BoardCall, BoardCounter, BoardView, CallRow, CounterView, NoShowView, WaitingCount,

@@ -41,6 +41,7 @@ mod radar;
 mod rating;
 mod reports;
 mod rollup_cache;
+mod scorecard;
 mod shed;
 mod site;
 mod source_throttle;
@@ -82,6 +83,7 @@ fn build(app: App) -> Router {
         .merge(follow::routes())
         .merge(booking::routes())
         .merge(radar::routes())
+        .merge(scorecard::routes())
         .merge(pages::routes())
         .merge(metrics::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))

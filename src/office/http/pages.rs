@@ -129,6 +129,18 @@ pub(super) fn routes() -> Router<App> {
             "/static/radar.js",
             get(|| asset(JS, include_str!("../web/radar.js"))),
         )
+        .route(
+            "/scorecard",
+            get(|| page(include_str!("../web/scorecard.html"))),
+        )
+        .route(
+            "/static/scorecard.css",
+            get(|| asset(CSS, include_str!("../web/scorecard.css"))),
+        )
+        .route(
+            "/static/scorecard.js",
+            get(|| asset(JS, include_str!("../web/scorecard.js"))),
+        )
         .route("/static/voice/{clip}", get(voice))
         .route(
             "/static/fonts/NotoSans-Regular.ttf",
@@ -169,6 +181,10 @@ pub(super) fn routes() -> Router<App> {
         .route(
             "/s/{site}/radar",
             get(|app, p| site_page(app, p, include_str!("../web/radar.html"))),
+        )
+        .route(
+            "/s/{site}/scorecard",
+            get(|app, p| site_page(app, p, include_str!("../web/scorecard.html"))),
         )
 }
 
