@@ -373,6 +373,46 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             None,
         ),
         (
+            "/api/v1/scorecard",
+            "GET",
+            format!("/api/v1/scorecard?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/scorecard.csv",
+            "GET",
+            format!("/api/v1/scorecard.csv?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/scorecard/history",
+            "GET",
+            format!("/api/v1/scorecard/history?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/scorecard/chart/{file}",
+            "GET",
+            format!("/api/v1/scorecard/chart/score.svg?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/scorecard/official",
+            "PUT",
+            format!("/api/v1/scorecard/official?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            Some(json!({"month": "2026-01", "score": 50})),
+        ),
+        (
             "/api/v1/booking/rules",
             "GET",
             format!("/api/v1/booking/rules?site={site}"),
@@ -482,6 +522,11 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             "static page; its calls are walked above (/api/v1/radar)",
         ),
         ("/s/{site}/radar", "static page of a site"),
+        (
+            "/scorecard",
+            "static page; its calls are walked above (/api/v1/scorecard)",
+        ),
+        ("/s/{site}/scorecard", "static page of a site"),
     ];
     let mut covered: BTreeSet<String> = walk.iter().map(|c| c.0.to_string()).collect();
     covered.extend(public.iter().map(|p| p.0.to_string()));

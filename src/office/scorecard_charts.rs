@@ -27,11 +27,16 @@ impl ScorecardChart {
     }
 }
 
-/// The estimated shares drawn beside the official score.
-const DRAWN: [FigureKey; 3] = [
-    FigureKey::OnTimeShare,
-    FigureKey::CounterSatisfaction,
-    FigureKey::OnlineShare,
+/// The estimated shares drawn beside the official score, with their legend's short names
+/// (a star: an estimate, as the axis says).
+const DRAWN: [(FigureKey, &str, &str); 3] = [
+    (FigureKey::OnTimeShare, "% đúng hạn*", "% on time*"),
+    (
+        FigureKey::CounterSatisfaction,
+        "% hài lòng*",
+        "% satisfied*",
+    ),
+    (FigureKey::OnlineShare, "% trực tuyến*", "% online*"),
 ];
 
 /// Chart `chart` over `cards` (oldest first) in `lang`, as an SVG element.
@@ -57,19 +62,16 @@ pub fn scorecard_chart(chart: ScorecardChart, cards: &[Scorecard], lang: Lang) -
         ScorecardChart::Score => {
             t.id = "chart-score".into();
             t.title = l(
-                "Điểm chính thức và các tỷ lệ ước tính theo tháng",
-                "Official score and estimated shares by month",
+                "Điểm chính thức và các tỷ lệ % (*: ước tính) theo tháng",
+                "Official score and shares in % (*: estimates) by month",
             );
-            t.y_axis = l("Điểm / %", "Points / %");
+            // No axis label: the legend needs the line, and the title gives the units.
             let mut lines = vec![Series {
                 name: l("Điểm chính thức", "Official score"),
                 values: official(&|o| Some(o.score)),
             }];
-            for key in DRAWN {
-                let name = match lang {
-                    Lang::Vi => key.text_vi().0,
-                    Lang::En => key.text_en().0,
-                };
+            for (key, vi, en) in DRAWN {
+                let name = lang.pick(vi, en);
                 let values = cards
                     .iter()
                     .map(|c| {
@@ -81,7 +83,7 @@ pub fn scorecard_chart(chart: ScorecardChart, cards: &[Scorecard], lang: Lang) -
                     })
                     .collect();
                 lines.push(Series {
-                    name: format!("{name} ({})", l("ước tính", "estimate")),
+                    name: name.to_string(),
                     values,
                 });
             }
@@ -176,7 +178,7 @@ mod tests {
         ];
         let svg = scorecard_chart(ScorecardChart::Score, &cards, Lang::Vi);
         assert!(svg.contains("10/2026") && svg.contains("12/2026"), "{svg}");
-        assert!(svg.contains("Tỷ lệ giải quyết đúng hạn (ước tính)"));
+        assert!(svg.contains("% đúng hạn*") && svg.contains("*: ước tính"));
         assert!(svg.contains("61,3") || svg.contains("61,2"), "{svg}");
         assert!(svg.contains("11/2026 chưa nhập"));
         let rank = scorecard_chart(ScorecardChart::Rank, &cards, Lang::En);
