@@ -5,7 +5,7 @@
 //! tablet pairing, idle, asking and asking why; the reports with two weeks of figures and
 //! charts, read by a lead; the booking rules' form with a refusal beside it, in Vietnamese
 //! and English; the lead's deadline radar with its letter's draft open, in Vietnamese and
-//! English; the province roll-up read by a province lead; the start page. On
+//! English; the monthly scorecard with its charts, in Vietnamese and English; the province roll-up read by a province lead; the start page. On
 //! each: nothing scrolls sideways but a wide table inside its own wrapper, no text runs out
 //! of its box or is cut off, and the buttons one taps are at least 44 px tall. The follow
 //! page has its own test (office_follow_browser.rs). Screenshots go to
@@ -475,6 +475,43 @@ fn the_radar_reads_well_on_a_phone() {
     screenshot(&b, "radar-en");
     reads_well(&b, "the radar in English");
     touchable(&b, "the radar in English", &buttons);
+    obeys_the_policy(&b);
+}
+
+#[test]
+fn the_scorecard_reads_well_on_a_phone() {
+    let _serial = serial();
+    let office = Office::simple("");
+    seed_radar(&office.db);
+    let mut store = OfficeStore::open(&office.db).unwrap();
+    let last = motcua::domain::scorecard::Month::of(today()).prev();
+    store
+        .set_official_score(S1, last, 6125, Some((90, 120)), "lan")
+        .unwrap();
+    let b = phone();
+    b.goto(&office.url("/scorecard"));
+    b.find("#read-login");
+    reads_well(&b, "the scorecard's sign-in");
+    b.find("#read-username").send_keys("lan");
+    b.find("#read-password").send_keys(&password("lan"));
+    click(&b, "#read-submit");
+    wait_shown(&b, "#card");
+    b.wait_text("#group-progress", "66,7 %");
+    charts_drawn(&b, &["score", "rank"]);
+    screenshot(&b, "scorecard");
+    reads_well(&b, "the scorecard");
+    let buttons = ["#btn-lang", ".topbar a", "#pick button", "#csv", "#save"];
+    touchable(&b, "the scorecard", &buttons);
+    touchable(
+        &b,
+        "the scorecard",
+        &["#month", "#score", "#rank", "#rank-of"],
+    );
+    click(&b, "#btn-lang");
+    b.wait_text("#group-progress", "On-time resolution share");
+    screenshot(&b, "scorecard-en");
+    reads_well(&b, "the scorecard in English");
+    touchable(&b, "the scorecard in English", &buttons);
     obeys_the_policy(&b);
 }
 
