@@ -85,6 +85,10 @@ pub(super) fn start(
         "  counter console {0}/counter (user demo, password demo-quay-1), display board {0}/board, rating tablet {0}/rate/1, reports {0}/reports, booking {0}/book",
         handle.url()
     );
+    println!(
+        "  the lead's pages, same login: deadline radar {0}/radar, monthly scorecard {0}/scorecard, booking rules {0}/booking-rules; every page is listed on {0}/",
+        handle.url()
+    );
     match pairing {
         Some(code) => println!(
             "  the rating tablet pairs once: open {}/rate/1 and type the code {code}",
