@@ -373,6 +373,38 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             None,
         ),
         (
+            "/api/v1/alerts",
+            "GET",
+            format!("/api/v1/alerts?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            None,
+        ),
+        (
+            "/api/v1/alerts/rules",
+            "PUT",
+            format!("/api/v1/alerts/rules?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            Some(json!({})),
+        ),
+        (
+            "/api/v1/alerts/{id}/ack",
+            "POST",
+            format!("/api/v1/alerts/1/ack?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            Some(json!({"note": "x"})),
+        ),
+        (
+            "/api/v1/alerts/{id}/follow-up",
+            "POST",
+            format!("/api/v1/alerts/1/follow-up?site={site}"),
+            None,
+            Some(lead_b.as_str()),
+            Some(json!({"note": "x"})),
+        ),
+        (
             "/api/v1/booking/rules",
             "GET",
             format!("/api/v1/booking/rules?site={site}"),
@@ -482,6 +514,11 @@ fn every_route_refuses_the_credentials_of_another_site(b: Backend) {
             "static page; its calls are walked above (/api/v1/radar)",
         ),
         ("/s/{site}/radar", "static page of a site"),
+        (
+            "/alerts",
+            "static page; its calls are walked above (/api/v1/alerts)",
+        ),
+        ("/s/{site}/alerts", "static page of a site"),
     ];
     let mut covered: BTreeSet<String> = walk.iter().map(|c| c.0.to_string()).collect();
     covered.extend(public.iter().map(|p| p.0.to_string()));
