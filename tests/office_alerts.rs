@@ -140,11 +140,16 @@ fn a_wait_alert_reaches_the_console_and_a_rating_alert_the_lead(b: Backend) {
     // (as from another office process): no event wakes the stream, its poll must see it.
     let mut s = OfficeStore::open(db.target()).unwrap();
     push(&mut s, &kiosk, &[ticket("A1", 40)]);
-    let (view, took) = until(&mut stream, |v| active_keys(v).contains(&"long_wait:A".into()));
+    let (view, took) = until(&mut stream, |v| {
+        active_keys(v).contains(&"long_wait:A".into())
+    });
     println!("wait alert on the console's stream after {took:?}");
     assert!(took < Duration::from_secs(5), "the alert took {took:?}");
     let alert = &view["alerts"]["active"][0];
-    assert_eq!((alert["value"].as_i64(), alert["threshold"].as_i64()), (Some(40), Some(30)));
+    assert_eq!(
+        (alert["value"].as_i64(), alert["threshold"].as_i64()),
+        (Some(40), Some(30))
+    );
 
     // Called: the alert is gone from the stream.
     let (status, body, _) = post("/api/v1/counter/next", Some(&clerk), None);
@@ -159,17 +164,29 @@ fn a_wait_alert_reaches_the_console_and_a_rating_alert_the_lead(b: Backend) {
     }
     let rated_at = Utc::now();
     let id = format!("ticket-A1-{}", today());
-    s.rate_in(S1, 1, &id, "unsatisfied", &["long_wait".into()], rated_at, TZ)
-        .unwrap();
+    s.rate_in(
+        S1,
+        1,
+        &id,
+        "unsatisfied",
+        &["long_wait".into()],
+        rated_at,
+        TZ,
+    )
+    .unwrap();
     let (view, _) = until(&mut stream, |v| {
         !v["alerts"]["ratings"].as_array().unwrap().is_empty()
     });
     let rating = &view["alerts"]["ratings"][0];
-    assert_eq!((rating["label"].as_str(), rating["counter"].as_u64()), (Some("A001"), Some(1)));
+    assert_eq!(
+        (rating["label"].as_str(), rating["counter"].as_u64()),
+        (Some("A001"), Some(1))
+    );
     assert_eq!(rating["reasons"], json!(["long_wait"]));
 
     // Only the site's lead reads the alerts.
-    let get = |cookie: Option<&str>| call(&a, "GET", &format!("{base}/api/v1/alerts"), cookie, None);
+    let get =
+        |cookie: Option<&str>| call(&a, "GET", &format!("{base}/api/v1/alerts"), cookie, None);
     assert_eq!(get(None).0, 401);
     assert_eq!(get(Some(&clerk)).0, 403);
     let login = |user: &str| {
@@ -186,54 +203,117 @@ fn a_wait_alert_reaches_the_console_and_a_rating_alert_the_lead(b: Backend) {
     // Due two working days after the rating, by the site's calendar.
     let cal = s.work_calendar(S1).unwrap();
     let due = follow_up_due(rated_at.with_timezone(&TZ).naive_local(), &cal).unwrap();
-    let shown: NaiveDateTime = serde_json::from_value(listed["follow_up_due_local"].clone()).unwrap();
+    let shown: NaiveDateTime =
+        serde_json::from_value(listed["follow_up_due_local"].clone()).unwrap();
     assert_eq!(shown, due, "{listed}");
     assert_eq!(alerts["follow_ups"].as_array().unwrap().len(), 1);
 
     // The rules: checked, with a clear code; a good set is kept and shown.
-    let put = |body: Value| call(&a, "PUT", &format!("{base}/api/v1/alerts/rules"), Some(&lead), Some(body));
-    for bad in [json!("{"), json!({"default": {"wait_minutes": 0}}), json!({"queues": {"a!": {}}})] {
+    let put = |body: Value| {
+        call(
+            &a,
+            "PUT",
+            &format!("{base}/api/v1/alerts/rules"),
+            Some(&lead),
+            Some(body),
+        )
+    };
+    for bad in [
+        json!("{"),
+        json!({"default": {"wait_minutes": 0}}),
+        json!({"queues": {"a!": {}}}),
+    ] {
         let (status, answer, _) = put(bad.clone());
-        assert_eq!((status, answer["code"].as_str()), (400, Some("bad_rules")), "{bad}: {answer}");
-        assert!(answer["error"].as_str().unwrap().starts_with("alert rules:"), "{answer}");
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some("bad_rules")),
+            "{bad}: {answer}"
+        );
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("alert rules:"),
+            "{answer}"
+        );
     }
-    let (status, answer, _) = put(json!({"default": {"wait_minutes": 45}, "queues": {"A": {"waiting": 5}}}));
+    let (status, answer, _) =
+        put(json!({"default": {"wait_minutes": 45}, "queues": {"A": {"waiting": 5}}}));
     assert_eq!(status, 200, "{answer}");
     let (_, alerts, _) = get(Some(&lead));
     assert_eq!(alerts["rules"]["queues"]["A"]["waiting"], 5, "{alerts}");
     assert_eq!(alerts["defaults"]["wait_minutes"], 45, "{alerts}");
-    assert_eq!(call(&a, "PUT", &format!("{base}/api/v1/alerts/rules"), Some(&clerk), Some(json!({}))).0, 403);
+    assert_eq!(
+        call(
+            &a,
+            "PUT",
+            &format!("{base}/api/v1/alerts/rules"),
+            Some(&clerk),
+            Some(json!({}))
+        )
+        .0,
+        403
+    );
 
     // Acknowledging: a note is required; site B's lead cannot touch site A's alert.
     let ack = format!("/api/v1/alerts/{alert_id}/ack");
     let (status, answer, _) = post(&ack, Some(&lead), Some(json!({"note": "  "})));
-    assert_eq!((status, answer["code"].as_str()), (400, Some("note_required")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("note_required"))
+    );
     let (status, answer, _) = post(&ack, Some(&lead), Some(json!({"note": "x".repeat(501)})));
-    assert_eq!((status, answer["code"].as_str()), (400, Some("note_too_long")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("note_too_long"))
+    );
     let (status, answer, _) = post(&ack, Some(&other_lead), Some(json!({"note": "Đã xem"})));
-    assert_eq!((status, answer["code"].as_str()), (404, Some("no_alert")), "{answer}");
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (404, Some("no_alert")),
+        "{answer}"
+    );
     let (status, _, _) = post(&ack, Some(&clerk), Some(json!({"note": "Đã xem"})));
     assert_eq!(status, 403);
     // Typed with combining marks: stored as NFC.
-    let (status, answer, _) = post(&ack, Some(&lead), Some(json!({"note": "Đa\u{303} go\u{323}i xin lô\u{303}i"})));
+    let (status, answer, _) = post(
+        &ack,
+        Some(&lead),
+        Some(json!({"note": "Đa\u{303} go\u{323}i xin lô\u{303}i"})),
+    );
     assert_eq!(status, 204, "{answer}");
     let (status, answer, _) = post(&ack, Some(&lead), Some(json!({"note": "again"})));
-    assert_eq!((status, answer["code"].as_str()), (409, Some("already_acknowledged")));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (409, Some("already_acknowledged"))
+    );
     let (_, alerts, _) = get(Some(&lead));
-    assert!(alerts["unacknowledged"].as_array().unwrap().is_empty(), "{alerts}");
+    assert!(
+        alerts["unacknowledged"].as_array().unwrap().is_empty(),
+        "{alerts}"
+    );
     let open = &alerts["follow_ups"][0];
     assert_eq!(open["ack_note"], "Đã gọi xin lỗi", "{open}");
     // Gone from the console too.
-    until(&mut stream, |v| v["alerts"]["ratings"].as_array().unwrap().is_empty());
+    until(&mut stream, |v| {
+        v["alerts"]["ratings"].as_array().unwrap().is_empty()
+    });
 
     // Followed up: off the open list.
     let follow = format!("/api/v1/alerts/{alert_id}/follow-up");
     let (status, _, _) = post(&follow, Some(&other_lead), Some(json!({"note": "x"})));
     assert_eq!(status, 404);
-    let (status, answer, _) = post(&follow, Some(&lead), Some(json!({"note": "Đã gọi lại công dân"})));
+    let (status, answer, _) = post(
+        &follow,
+        Some(&lead),
+        Some(json!({"note": "Đã gọi lại công dân"})),
+    );
     assert_eq!(status, 204, "{answer}");
     let (_, alerts, _) = get(Some(&lead));
-    assert!(alerts["follow_ups"].as_array().unwrap().is_empty(), "{alerts}");
+    assert!(
+        alerts["follow_ups"].as_array().unwrap().is_empty(),
+        "{alerts}"
+    );
     // Nothing personal anywhere: no clerk's name either.
     assert!(!alerts.to_string().contains("Cán bộ"), "{alerts}");
     office.shutdown();
@@ -244,7 +324,8 @@ fn session(s: &mut OfficeStore, user: &str, counter: u32, at: DateTime<Utc>) -> 
     let clerk = s
         .add_clerk(Some(S1), user, user, PASSWORD, ClerkRole::Clerk, false, at)
         .unwrap();
-    s.open_session(&clerk, counter, &["A".to_string()], at).unwrap();
+    s.open_session(&clerk, counter, &["A".to_string()], at)
+        .unwrap();
     ClerkSession {
         clerk,
         counter,
@@ -257,7 +338,10 @@ fn the_report_counts_follow_ups_on_time(b: Backend) {
     let (mut s, kiosk) = seed(&db);
     // A Friday long past, so its follow-ups' due times (the Tuesday) are known.
     let local = |d: u32, h: u32| {
-        let t = NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        let t = NaiveDate::from_ymd_opt(2026, 11, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap();
         TZ.from_local_datetime(&t).unwrap().with_timezone(&Utc)
     };
     let friday = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
@@ -275,7 +359,10 @@ fn the_report_counts_follow_ups_on_time(b: Backend) {
     let scores = ["unsatisfied", "unsatisfied", "unsatisfied", "satisfied"];
     for (n, score) in scores.iter().enumerate() {
         let at = local(20, 9) + TimeDelta::minutes(10 * n as i64);
-        for (i, action) in [Action::Next, Action::Start, Action::Finish].iter().enumerate() {
+        for (i, action) in [Action::Next, Action::Start, Action::Finish]
+            .iter()
+            .enumerate()
+        {
             s.counter_action(&who, action, at + TimeDelta::minutes(i as i64), friday)
                 .unwrap();
         }
@@ -287,11 +374,19 @@ fn the_report_counts_follow_ups_on_time(b: Backend) {
     assert_eq!(v.follow_ups.len(), 3);
     // Friday 09:03 → due Tuesday 24 November 09:03.
     let due = v.follow_ups[0].follow_up_due_local;
-    assert_eq!(due, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(9, 3, 0).unwrap());
+    assert_eq!(
+        due,
+        NaiveDate::from_ymd_opt(2026, 11, 24)
+            .unwrap()
+            .and_hms_opt(9, 3, 0)
+            .unwrap()
+    );
     // One followed up on Monday (on time), one on Wednesday (late), one not at all.
     let ids: Vec<i64> = v.follow_ups.iter().map(|a| a.id).collect();
-    s.follow_up_alert(S1, ids[0], "Đã gọi lại", local(23, 10)).unwrap();
-    s.follow_up_alert(S1, ids[1], "Đã gọi lại", local(25, 10)).unwrap();
+    s.follow_up_alert(S1, ids[0], "Đã gọi lại", local(23, 10))
+        .unwrap();
+    s.follow_up_alert(S1, ids[1], "Đã gọi lại", local(25, 10))
+        .unwrap();
     let f = s.followup_figures(S1, friday, friday).unwrap();
     assert_eq!(
         (f.negative_ratings, f.followed_up, f.followed_up_on_time),
@@ -303,8 +398,17 @@ fn the_report_counts_follow_ups_on_time(b: Backend) {
     // Another day has none: no share, not 0 %.
     let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let empty = s.report(S1, monday, monday, TZ).unwrap();
-    assert_eq!((empty.follow_ups.negative_ratings, empty.follow_up_on_time_share), (0, None));
+    assert_eq!(
+        (
+            empty.follow_ups.negative_ratings,
+            empty.follow_up_on_time_share
+        ),
+        (0, None)
+    );
     let csv = motcua::office::reports::report_csv(&report, &[]).unwrap();
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.contains("negative_ratings,followed_up,followed_up_on_time,on_time_pct\n3,2,1,33.3"), "{csv}");
+    assert!(
+        csv.contains("negative_ratings,followed_up,followed_up_on_time,on_time_pct\n3,2,1,33.3"),
+        "{csv}"
+    );
 }

@@ -64,7 +64,11 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
     obeys_the_policy(&b);
     // At 360 px, in English too: nothing runs sideways.
     b.set_window_size(360, 640);
-    assert!(page_width(&b) <= 360, "the console is {} px wide", page_width(&b));
+    assert!(
+        page_width(&b) <= 360,
+        "the console is {} px wide",
+        page_width(&b)
+    );
     full_page(&b, 360, 640, "console-360");
     click(&b, "#btn-lang");
     b.wait_text("#alert-list", "Queue A: someone has waited");
@@ -95,14 +99,23 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
     // Something active: a ticket 35 minutes old arrives from another kiosk.
     let mut s = OfficeStore::open(&office.db).unwrap();
     let role = motcua::office::Role::Kiosk;
-    let kiosk = s.enroll_device("Kiosk 2", role, &[S1], Utc::now()).unwrap().0;
+    let kiosk = s
+        .enroll_device("Kiosk 2", role, &[S1], Utc::now())
+        .unwrap()
+        .0;
     let payload = json!({
         "id": "t-A009", "queue": "A", "number": 9, "business_date": office_pages::today(),
         "issued_at": Utc::now() - chrono::TimeDelta::minutes(35), "field": "HT",
         "priority": "none", "state": "waiting",
     });
-    s.apply_event(&kiosk, "e-A009", motcua::protocol::EVENT_TICKET_ISSUED, &payload.to_string(), Utc::now())
-        .unwrap();
+    s.apply_event(
+        &kiosk,
+        "e-A009",
+        motcua::protocol::EVENT_TICKET_ISSUED,
+        &payload.to_string(),
+        Utc::now(),
+    )
+    .unwrap();
     lead.wait_text("#active", "Hàng A: có người đã chờ 35 phút");
     full_page(&lead, 1280, 900, "page");
     obeys_the_policy(&lead);
@@ -110,7 +123,8 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
     // An empty note is refused; a note acknowledges it.
     click(&lead, "#ratings button[type=submit]");
     lead.wait_text("#message", "Cần ghi chú");
-    lead.find("#ratings textarea").send_keys("Đã xem, sẽ gọi lại công dân");
+    lead.find("#ratings textarea")
+        .send_keys("Đã xem, sẽ gọi lại công dân");
     click(&lead, "#ratings button[type=submit]");
     lead.wait_text("#ratings", "Không có đánh giá nào cần xác nhận");
     lead.wait_text("#followups", "Đã xác nhận: Đã xem, sẽ gọi lại công dân");
@@ -121,7 +135,8 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
         |b| !b.find("#alert-list").text().contains("B001"),
     );
     // Followed up.
-    lead.find("#followups textarea").send_keys("Đã gọi điện xin lỗi");
+    lead.find("#followups textarea")
+        .send_keys("Đã gọi điện xin lỗi");
     click(&lead, "#followups button[type=submit]");
     lead.wait_text("#followups", "Không có đánh giá nào cần liên hệ lại");
 
@@ -138,7 +153,11 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
     };
     assert_eq!(answer["rules"]["default"]["wait_minutes"], 45, "{answer}");
     lead.set_window_size(360, 640);
-    assert!(page_width(&lead) <= 360, "the page is {} px wide", page_width(&lead));
+    assert!(
+        page_width(&lead) <= 360,
+        "the page is {} px wide",
+        page_width(&lead)
+    );
     full_page(&lead, 360, 640, "page-360");
 
     // A clerk who is not a lead is refused.

@@ -504,7 +504,13 @@ fn the_alerts_read_well_on_a_phone() {
     b.wait_text("#ratings", "B001");
     screenshot(&b, "alerts");
     reads_well(&b, "the alerts");
-    let buttons = ["#btn-lang", ".topbar a", ".item button", "#rules-add", "#rules-save"];
+    let buttons = [
+        "#btn-lang",
+        ".topbar a",
+        ".item button",
+        "#rules-add",
+        "#rules-save",
+    ];
     touchable(&b, "the alerts", &buttons);
     touchable(&b, "the alerts", &[".item textarea"]);
     click(&b, "#btn-lang");

@@ -115,7 +115,8 @@ impl AlertRules {
         let all = std::iter::once(("default", &self.default, false))
             .chain(self.queues.iter().map(|(q, t)| (q.as_str(), t, true)));
         for (queue, t, is_queue) in all {
-            let prefix = (1..=4).contains(&queue.len()) && queue.bytes().all(|b| b.is_ascii_uppercase());
+            let prefix =
+                (1..=4).contains(&queue.len()) && queue.bytes().all(|b| b.is_ascii_uppercase());
             if is_queue && !prefix {
                 return Err(format!(
                     "alert rules: {queue:?} is not a queue prefix (1 to 4 letters A-Z)"
@@ -239,26 +240,33 @@ pub fn active_alerts(
     now: DateTime<Utc>,
 ) -> Vec<ConditionAlert> {
     let mut out = Vec::new();
-    let mut push = |kind: AlertKind, queue: Option<&str>, counter: Option<u32>, value, threshold| {
-        if value >= threshold {
-            let id = queue.map_or_else(|| counter.unwrap_or(0).to_string(), str::to_string);
-            out.push(ConditionAlert {
-                key: format!("{}:{id}", kind.code()),
-                kind,
-                queue: queue.map(str::to_string),
-                counter,
-                value,
-                threshold,
-            });
-        }
-    };
+    let mut push =
+        |kind: AlertKind, queue: Option<&str>, counter: Option<u32>, value, threshold| {
+            if value >= threshold {
+                let id = queue.map_or_else(|| counter.unwrap_or(0).to_string(), str::to_string);
+                out.push(ConditionAlert {
+                    key: format!("{}:{id}", kind.code()),
+                    kind,
+                    queue: queue.map(str::to_string),
+                    counter,
+                    value,
+                    threshold,
+                });
+            }
+        };
     let mut sorted: Vec<&QueueState> = queues.iter().collect();
     sorted.sort_by(|a, b| a.queue.cmp(&b.queue));
     for q in sorted.iter().filter(|q| q.waiting > 0) {
         let l = rules.limits(&q.queue);
         if let Some(oldest) = q.oldest_issued_at {
             let waited = minutes(oldest, now);
-            push(AlertKind::LongWait, Some(&q.queue), None, waited, l.wait_minutes);
+            push(
+                AlertKind::LongWait,
+                Some(&q.queue),
+                None,
+                waited,
+                l.wait_minutes,
+            );
         }
         let n = i64::from(q.waiting);
         push(AlertKind::ManyWaiting, Some(&q.queue), None, n, l.waiting);
@@ -269,7 +277,13 @@ pub fn active_alerts(
         let l = rules.counter_limits(&c.queues);
         if let Some(since) = c.paused_since {
             let paused = minutes(since, now);
-            push(AlertKind::PausedLong, None, Some(c.counter), paused, l.paused_minutes);
+            push(
+                AlertKind::PausedLong,
+                None,
+                Some(c.counter),
+                paused,
+                l.paused_minutes,
+            );
             continue;
         }
         if c.busy {
@@ -282,7 +296,13 @@ pub fn active_alerts(
             .min();
         if let Some(oldest) = oldest {
             let idle = minutes(oldest.max(c.last_action), now);
-            push(AlertKind::IdleLong, None, Some(c.counter), idle, l.idle_minutes);
+            push(
+                AlertKind::IdleLong,
+                None,
+                Some(c.counter),
+                idle,
+                l.idle_minutes,
+            );
         }
     }
     out
@@ -323,7 +343,13 @@ mod tests {
         }
     }
 
-    fn counter(n: u32, queues: &[&str], paused: Option<i64>, busy: bool, last: i64) -> CounterState {
+    fn counter(
+        n: u32,
+        queues: &[&str],
+        paused: Option<i64>,
+        busy: bool,
+        last: i64,
+    ) -> CounterState {
         CounterState {
             counter: n,
             queues: queues.iter().map(|q| q.to_string()).collect(),
@@ -357,7 +383,12 @@ mod tests {
         // Just under the threshold: not yet; at it: raised.
         assert!(active_alerts(&[queue("A", 1, Some(29))], &[], &rules, now()).is_empty());
         assert_eq!(
-            keys(&active_alerts(&[queue("A", 1, Some(30))], &[], &rules, now())),
+            keys(&active_alerts(
+                &[queue("A", 1, Some(30))],
+                &[],
+                &rules,
+                now()
+            )),
             ["long_wait:A"]
         );
     }
@@ -394,26 +425,37 @@ mod tests {
         assert_eq!(keys(&a), ["paused_long:1", "idle_long:2"]);
         assert_eq!((a[1].value, a[1].threshold), (12, 10));
         // The strictest of its queues applies to a counter.
-        let rules =
-            AlertRules::from_json(r#"{"queues":{"B":{"paused_minutes":3}}}"#).unwrap();
+        let rules = AlertRules::from_json(r#"{"queues":{"B":{"paused_minutes":3}}}"#).unwrap();
         let c = [counter(7, &["A", "B"], Some(4), false, 4)];
-        assert_eq!(keys(&active_alerts(&q, &c, &rules, now())), ["paused_long:7"]);
+        assert_eq!(
+            keys(&active_alerts(&q, &c, &rules, now())),
+            ["paused_long:7"]
+        );
     }
 
     #[test]
     fn rules_are_checked_with_clear_messages() {
         for (json, says) in [
-            (r#"{"default":{"wait_minutes":0}}"#, "default.wait_minutes is 0, must be 1 to 480"),
+            (
+                r#"{"default":{"wait_minutes":0}}"#,
+                "default.wait_minutes is 0, must be 1 to 480",
+            ),
             (r#"{"queues":{"a1":{}}}"#, "not a queue prefix"),
             (r#"{"queues":{"ABCDE":{}}}"#, "not a queue prefix"),
             (r#"{"default":{"wait":5}}"#, "unknown field"),
-            (r#"{"queues":{"A":{"waiting":1000}}}"#, "A.waiting is 1000, must be 1 to 999"),
+            (
+                r#"{"queues":{"A":{"waiting":1000}}}"#,
+                "A.waiting is 1000, must be 1 to 999",
+            ),
             ("[", "alert rules:"),
         ] {
             let e = AlertRules::from_json(json).unwrap_err();
             assert!(e.contains(says), "{json}: {e}");
         }
-        assert_eq!(AlertRules::from_json("{}").unwrap().limits("A"), DEFAULT_LIMITS);
+        assert_eq!(
+            AlertRules::from_json("{}").unwrap().limits("A"),
+            DEFAULT_LIMITS
+        );
     }
 
     fn cal(holidays: &[NaiveDate]) -> WorkCalendar {
@@ -430,7 +472,10 @@ mod tests {
     #[test]
     fn a_follow_up_is_due_two_working_days_later() {
         // Friday 4 December 10:00 → Tuesday 8 December 10:00.
-        assert_eq!(follow_up_due(local(4, 10, 0), &cal(&[])), Some(local(8, 10, 0)));
+        assert_eq!(
+            follow_up_due(local(4, 10, 0), &cal(&[])),
+            Some(local(8, 10, 0))
+        );
         // A holiday on the Monday pushes it to Wednesday.
         let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         assert_eq!(
@@ -438,7 +483,10 @@ mod tests {
             Some(local(9, 10, 0))
         );
         // After hours on Friday: from Monday's first session, so Tuesday at closing.
-        assert_eq!(follow_up_due(local(4, 18, 0), &cal(&[])), Some(local(8, 17, 0)));
+        assert_eq!(
+            follow_up_due(local(4, 18, 0), &cal(&[])),
+            Some(local(8, 17, 0))
+        );
         assert!(on_time(now(), now()));
         assert!(!on_time(now(), ago(1)));
     }

@@ -484,7 +484,12 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
     w.write_record([""])?;
     let f = &report.follow_ups;
     let (n, done, on_time) = (f.negative_ratings, f.followed_up, f.followed_up_on_time);
-    w.write_record(["negative_ratings", "followed_up", "followed_up_on_time", "on_time_pct"])?;
+    w.write_record([
+        "negative_ratings",
+        "followed_up",
+        "followed_up_on_time",
+        "on_time_pct",
+    ])?;
     let pct = report
         .follow_up_on_time_share
         .map_or_else(String::new, |s| format!("{:.1}", s * 100.0));

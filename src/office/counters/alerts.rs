@@ -112,7 +112,11 @@ fn clean_note(note: &str) -> Result<String> {
         ));
     }
     if note.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(refuse(400, "bad_note", "a note holds no control characters"));
+        return Err(refuse(
+            400,
+            "bad_note",
+            "a note holds no control characters",
+        ));
     }
     Ok(note)
 }
@@ -302,9 +306,7 @@ impl OfficeStore {
 
     /// Sets the site's alert rules (checked: see [`AlertRules::check`]).
     pub fn set_alert_rules(&mut self, site: SiteId, rules: &AlertRules) -> Result<()> {
-        rules
-            .check()
-            .map_err(|e| refuse(400, "bad_rules", e))?;
+        rules.check().map_err(|e| refuse(400, "bad_rules", e))?;
         let body = serde_json::to_string(rules)?;
         self.write(|tx| put_config(tx, site, "alert_rules", &body))
     }
@@ -348,8 +350,22 @@ impl OfficeStore {
 
     /// Acknowledges the site's rating alert `id` with a note (required, at most
     /// [`MAX_NOTE`] characters, stored NFC).
-    pub fn ack_alert(&mut self, site: SiteId, id: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
-        self.close_alert(site, id, note, now, "acked_at", "ack_note", "already_acknowledged")
+    pub fn ack_alert(
+        &mut self,
+        site: SiteId,
+        id: i64,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.close_alert(
+            site,
+            id,
+            note,
+            now,
+            "acked_at",
+            "ack_note",
+            "already_acknowledged",
+        )
     }
 
     /// Marks the follow-up of the site's rating alert `id` done, with a note.
@@ -360,7 +376,15 @@ impl OfficeStore {
         note: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.close_alert(site, id, note, now, "followed_up_at", "follow_up_note", "already_followed_up")
+        self.close_alert(
+            site,
+            id,
+            note,
+            now,
+            "followed_up_at",
+            "follow_up_note",
+            "already_followed_up",
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -381,7 +405,11 @@ impl OfficeStore {
                 sql_params![site.0, id],
             )?
             else {
-                return Err(refuse(404, "no_alert", format!("no alert {id} at this site")));
+                return Err(refuse(
+                    404,
+                    "no_alert",
+                    format!("no alert {id} at this site"),
+                ));
             };
             if r.opt_text(0)?.is_some() {
                 return Err(refuse(409, done, format!("alert {id} was done already")));

@@ -77,9 +77,8 @@ async fn set_rules(
             "the rules are JSON in UTF-8",
         )
     })?;
-    let rules = AlertRules::from_json(text).map_err(|e| {
-        HttpError::new(axum::http::StatusCode::BAD_REQUEST, "bad_rules", e)
-    })?;
+    let rules = AlertRules::from_json(text)
+        .map_err(|e| HttpError::new(axum::http::StatusCode::BAD_REQUEST, "bad_rules", e))?;
     let stored = rules.clone();
     app.with_store(move |s| s.set_alert_rules(site, &stored))
         .await?;
