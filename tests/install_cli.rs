@@ -833,6 +833,11 @@ fn prepare_files(root: &Path, dir: &Path) {
     )
     .unwrap();
     std::fs::write(
+        dir.join("alert-rules.json"),
+        r#"{"default":{"wait_minutes":30,"waiting":15,"paused_minutes":20,"idle_minutes":10},"queues":{"A":{"wait_minutes":20}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
         dir.join("days-off.json"),
         r#"{"holidays":["2027-02-05","2027-02-08"],"make_up":["2027-02-13"]}"#,
     )

@@ -5,7 +5,9 @@
 //! tablet pairing, idle, asking and asking why; the reports with two weeks of figures and
 //! charts, read by a lead; the booking rules' form with a refusal beside it, in Vietnamese
 //! and English; the lead's deadline radar with its letter's draft open, in Vietnamese and
-//! English; the monthly scorecard with its charts, in Vietnamese and English; the province roll-up read by a province lead; the start page. On
+//! English; the lead's alerts with a rating to acknowledge, in Vietnamese and English; the
+//! monthly scorecard with its charts, in Vietnamese and English; the
+//! province roll-up read by a province lead; the start page. On
 //! each: nothing scrolls sideways but a wide table inside its own wrapper, no text runs out
 //! of its box or is cut off, and the buttons one taps are at least 44 px tall. The follow
 //! page has its own test (office_follow_browser.rs). Screenshots go to
@@ -475,6 +477,47 @@ fn the_radar_reads_well_on_a_phone() {
     screenshot(&b, "radar-en");
     reads_well(&b, "the radar in English");
     touchable(&b, "the radar in English", &buttons);
+    obeys_the_policy(&b);
+}
+
+#[test]
+fn the_alerts_read_well_on_a_phone() {
+    let _serial = serial();
+    // A ticket 40 minutes old, and B001 served at counter 2 and rated "unsatisfied".
+    let office = Office::simple("A001:40 B001:3");
+    let hoa = office.login("hoa", 2, &["B"]);
+    for action in ["next", "start", "finish"] {
+        office.act(&hoa, action);
+    }
+    let mut store = OfficeStore::open(&office.db).unwrap();
+    let reasons = ["unclear".to_string()];
+    let (now, tz) = (chrono::Utc::now(), office_pages::TZ);
+    store
+        .rate_in(S1, 2, "t-B001", "unsatisfied", &reasons, now, tz)
+        .unwrap();
+    let b = phone();
+    b.goto(&office.url("/alerts"));
+    b.find("#read-username").send_keys("lan");
+    b.find("#read-password").send_keys(&password("lan"));
+    click(&b, "#read-submit");
+    wait_shown(&b, "#alerts");
+    b.wait_text("#active", "Hàng A");
+    b.wait_text("#ratings", "B001");
+    screenshot(&b, "alerts");
+    reads_well(&b, "the alerts");
+    let buttons = [
+        "#btn-lang",
+        ".topbar a",
+        ".item button",
+        "#rules-add",
+        "#rules-save",
+    ];
+    touchable(&b, "the alerts", &buttons);
+    touchable(&b, "the alerts", &[".item textarea"]);
+    click(&b, "#btn-lang");
+    b.wait_text("#ratings", "the citizen was unsatisfied");
+    screenshot(&b, "alerts-en");
+    reads_well(&b, "the alerts in English");
     obeys_the_policy(&b);
 }
 

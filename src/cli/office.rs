@@ -205,6 +205,12 @@ pub(super) enum OfficeCommand {
         /// The rules, e.g. {"queues":[{"queue":"A","days":["mon","tue"],"times":["08:00","08:30"],"per_slot":2}]}.
         file: PathBuf,
     },
+    /// Set the site's alert thresholds from a JSON file (docs/alerts.md): its default and
+    /// each queue's own (longest wait, tickets waiting, a counter paused or idle, minutes).
+    SetAlertRules {
+        /// The rules, e.g. {"default":{"wait_minutes":30,"waiting":15},"queues":{"A":{"wait_minutes":20}}}.
+        file: PathBuf,
+    },
     /// Set the site's holidays and make-up working days from a JSON file (docs/radar.md),
     /// which the deadline radar counts working time by.
     SetDaysOff {
@@ -350,6 +356,9 @@ pub(super) fn run(args: OfficeArgs) -> anyhow::Result<()> {
         OfficeCommand::SetPublicUrl { url } => set_public_url(&db, &site, &url),
         OfficeCommand::SetBooking { file } => super::office_rules::set_booking(&db, &site, &file),
         OfficeCommand::SetDaysOff { file } => super::office_rules::set_days_off(&db, &site, &file),
+        OfficeCommand::SetAlertRules { file } => {
+            super::office_rules::set_alert_rules(&db, &site, &file)
+        }
         OfficeCommand::AddClerk {
             username,
             name,

@@ -1,8 +1,10 @@
-//! `office set-booking` and `office set-days-off`: a site's rules read from JSON files.
+//! `office set-booking`, `office set-days-off` and `office set-alert-rules`: a site's rules
+//! read from JSON files.
 
 use std::path::Path;
 
 use anyhow::Context;
+use motcua::domain::alerts::AlertRules;
 use motcua::domain::booking::{BookingRules, WalkIn};
 use motcua::domain::working_time::DaysOff;
 use motcua::office::OfficeStore;
@@ -48,6 +50,25 @@ pub(super) fn set_days_off(db: &Path, site: &SiteArg, file: &Path) -> anyhow::Re
         "days off set: {} holiday(s), {} make-up working day(s); the deadline radar counts by them",
         days.holidays.len(),
         days.make_up.len()
+    );
+    Ok(())
+}
+
+/// `office set-alert-rules`: the site's alert thresholds (docs/alerts.md).
+pub(super) fn set_alert_rules(db: &Path, site: &SiteArg, file: &Path) -> anyhow::Result<()> {
+    let rules = AlertRules::from_json(&read(file)?)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let mut store = OfficeStore::open(db)?;
+    let id = site.one(&store)?.id;
+    store.set_alert_rules(id, &rules)?;
+    let d = rules.limits("");
+    println!(
+        "alert rules set: by default a wait of {} min, {} waiting, a counter paused {} min or idle {} min; {} queue(s) with their own; the lead sees them at /alerts",
+        d.wait_minutes,
+        d.waiting,
+        d.paused_minutes,
+        d.idle_minutes,
+        rules.queues.len()
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no clock reads, so each rule is unit-testable on its own.
 
+pub mod alerts;
 pub mod booking;
 pub mod calling;
 pub mod clock;

@@ -125,6 +125,10 @@ pub struct Report {
     pub dossiers: DossierFigures,
     /// Bookings.
     pub bookings: BookingFigures,
+    /// Negative ratings and their follow-ups (docs/alerts.md).
+    pub follow_ups: crate::office::counters::FollowupFigures,
+    /// Followed up on time ÷ negative ratings; None without negative ratings.
+    pub follow_up_on_time_share: Option<f64>,
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted samples.
@@ -228,6 +232,8 @@ pub fn summarise(
         }),
         dossiers,
         bookings: BookingFigures::default(),
+        follow_ups: Default::default(),
+        follow_up_on_time_share: None,
     }
 }
 
@@ -297,6 +303,8 @@ impl OfficeStore {
         })?;
         let mut report = summarise(from, to, &tickets, dossiers);
         report.bookings = bookings;
+        report.follow_ups = self.followup_figures(site, from, to)?;
+        report.follow_up_on_time_share = report.follow_ups.on_time_share();
         Ok(report)
     }
 
@@ -486,6 +494,19 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
     let b = &report.bookings;
     w.write_record(["bookings", "kept", "cancelled", "missed"])?;
     w.write_record([b.booked, b.kept, b.cancelled, b.missed].map(|n| n.to_string()))?;
+    w.write_record([""])?;
+    let f = &report.follow_ups;
+    let (n, done, on_time) = (f.negative_ratings, f.followed_up, f.followed_up_on_time);
+    w.write_record([
+        "negative_ratings",
+        "followed_up",
+        "followed_up_on_time",
+        "on_time_pct",
+    ])?;
+    let pct = report
+        .follow_up_on_time_share
+        .map_or_else(String::new, |s| format!("{:.1}", s * 100.0));
+    w.write_record([n.to_string(), done.to_string(), on_time.to_string(), pct])?;
     w.write_record([""])?;
     w.write_record([
         "business_date",

@@ -197,8 +197,11 @@ impl OfficeStore {
                 }
                 Action::Pause | Action::Resume => {
                     tx.execute(
-                        "UPDATE counter_state SET paused = ?2 WHERE site_id = ?3 AND counter = ?1",
-                        sql_params![c, i64::from(*action == Action::Pause), site.0],
+                        // Paused since the first pause: pausing again keeps the time.
+                        "UPDATE counter_state SET paused = ?2,
+                             paused_at = CASE WHEN paused = ?2 THEN paused_at ELSE ?4 END
+                         WHERE site_id = ?3 AND counter = ?1",
+                        sql_params![c, i64::from(*action == Action::Pause), site.0, &ts(now)],
                     )?;
                 }
             }

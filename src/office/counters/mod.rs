@@ -9,6 +9,7 @@
 //! again, so two counters never get one ticket; SQLite has one writer at a time anyway.
 
 mod actions;
+mod alerts;
 mod bookings;
 mod clerk_accounts;
 mod clerks;
@@ -27,6 +28,7 @@ mod views;
 
 pub use super::store::{OpenCounter, SESSION_IDLE};
 pub use actions::Action;
+pub use alerts::{AlertsView, ConsoleAlerts, FollowupFigures, RatingAlert, MAX_NOTE};
 pub(in crate::office) use bookings::late_minutes;
 pub use bookings::{
     BookRequest, BookableField, Booking, BookingOptions, BookingRefused, DayBooking, DaySlots,

@@ -5,6 +5,7 @@ use anyhow::Result;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
+use super::alerts::raise_rating_alert;
 use super::refused::refuse;
 use crate::domain::numbering::format_ticket_number;
 use crate::office::db::{sql_params, Tx};
@@ -49,7 +50,8 @@ impl OfficeStore {
         })
     }
 
-    /// Stores a citizen's rating of the ticket just finished at `counter` of `site`.
+    /// Stores a citizen's rating of the ticket just finished at `counter` of `site`, in a
+    /// Vietnamese office's zone (see [`rate_in`](Self::rate_in)).
     pub fn rate(
         &mut self,
         site: SiteId,
@@ -58,6 +60,24 @@ impl OfficeStore {
         score: &str,
         reasons: &[String],
         now: DateTime<Utc>,
+    ) -> Result<()> {
+        let tz = chrono_tz::Asia::Ho_Chi_Minh;
+        self.rate_in(site, counter, ticket_id, score, reasons, now, tz)
+    }
+
+    /// Stores a citizen's rating of the ticket just finished at `counter` of `site`; an
+    /// "unsatisfied" one raises an alert whose follow-up is due two working days later in
+    /// the office's zone `tz` (docs/alerts.md).
+    #[allow(clippy::too_many_arguments)]
+    pub fn rate_in(
+        &mut self,
+        site: SiteId,
+        counter: u32,
+        ticket_id: &str,
+        score: &str,
+        reasons: &[String],
+        now: DateTime<Utc>,
+        tz: chrono_tz::Tz,
     ) -> Result<()> {
         if !SCORES.contains(&score) {
             return Err(refuse(
@@ -76,6 +96,11 @@ impl OfficeStore {
                 "reasons go with an unsatisfied answer only",
             ));
         }
+        // Read before the write: the follow-up's due time counts the site's working days.
+        let cal = match score {
+            "unsatisfied" => Some(self.work_calendar(site)?),
+            _ => None,
+        };
         self.write(|tx| match pending_rating(tx, site, counter, now)? {
             Some((p, clerk)) if p.ticket_id == ticket_id => {
                 // Two offices may take the same answer at once: the second is refused.
@@ -94,6 +119,10 @@ impl OfficeStore {
                 )?;
                 if stored == 0 {
                     return Err(refuse(409, "not_pending", "that ticket was rated already"));
+                }
+                if let Some(cal) = &cal {
+                    let (id, label) = (ticket_id, p.label.as_str());
+                    raise_rating_alert(tx, site, id, label, counter, reasons, now, tz, cal)?;
                 }
                 Ok(())
             }

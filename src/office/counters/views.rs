@@ -82,6 +82,8 @@ pub struct CounterView {
     pub counters: Vec<OpenCounter>,
     /// Today's bookings in the queues this counter serves, by time (docs/booking.md).
     pub bookings: Vec<super::bookings::DayBooking>,
+    /// The alerts the console shows (docs/alerts.md).
+    pub alerts: super::alerts::ConsoleAlerts,
 }
 
 /// A counter on the display board.
@@ -215,6 +217,9 @@ impl OfficeStore {
                 })
                 .collect::<Result<_>>()?;
             let bookings = super::bookings::day_bookings(tx, site, today, &queues, now)?;
+            let lead = session.clerk.lead;
+            let alerts =
+                super::alerts::console_alerts_in(tx, site, c, &queues, lead, now, today)?;
             Ok(CounterView {
                 clerk: session.clerk.clone(),
                 counter: c,
@@ -226,6 +231,7 @@ impl OfficeStore {
                 no_shows,
                 counters: open_counters(tx, site, now)?,
                 bookings,
+                alerts,
             })
         })
     }

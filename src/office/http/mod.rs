@@ -18,6 +18,7 @@ use crate::office::store::OfficeStore;
 use crate::protocol::MAX_BODY;
 use state::App;
 
+mod alerts;
 mod auth;
 mod board;
 mod booking;
@@ -83,6 +84,7 @@ fn build(app: App) -> Router {
         .merge(follow::routes())
         .merge(booking::routes())
         .merge(radar::routes())
+        .merge(alerts::routes())
         .merge(scorecard::routes())
         .merge(pages::routes())
         .merge(metrics::routes())

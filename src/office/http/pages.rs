@@ -129,6 +129,15 @@ pub(super) fn routes() -> Router<App> {
             "/static/radar.js",
             get(|| asset(JS, include_str!("../web/radar.js"))),
         )
+        .route("/alerts", get(|| page(include_str!("../web/alerts.html"))))
+        .route(
+            "/static/alerts.css",
+            get(|| asset(CSS, include_str!("../web/alerts.css"))),
+        )
+        .route(
+            "/static/alerts.js",
+            get(|| asset(JS, include_str!("../web/alerts.js"))),
+        )
         .route(
             "/scorecard",
             get(|| page(include_str!("../web/scorecard.html"))),
@@ -181,6 +190,10 @@ pub(super) fn routes() -> Router<App> {
         .route(
             "/s/{site}/radar",
             get(|app, p| site_page(app, p, include_str!("../web/radar.html"))),
+        )
+        .route(
+            "/s/{site}/alerts",
+            get(|app, p| site_page(app, p, include_str!("../web/alerts.html"))),
         )
         .route(
             "/s/{site}/scorecard",

@@ -149,15 +149,16 @@ async fn rate(
         HttpError::bad_request(format!("a rating is {{ticket_id, score, reasons}}: {e}"))
     })?;
     super::sync::check_ticket_id(&b.ticket_id)?;
-    let site = tablet.0.site;
+    let (site, tz) = (tablet.0.site, app.tz);
     app.with_store(move |s| {
-        s.rate(
+        s.rate_in(
             site,
             counter,
             &b.ticket_id,
             &b.score,
             &b.reasons,
             Utc::now(),
+            tz,
         )
     })
     .await?;

@@ -25,6 +25,12 @@ use crate::office::store::{OfficeStore, SiteId};
 /// process on the same database, sessions and ratings that expire.
 const STREAM_POLL: Duration = Duration::from_secs(5);
 
+/// A console's stream recomputes its view this often: an alert whose threshold is crossed by
+/// time passing (a ticket waiting its 30th minute) has no event to wake it, and must reach
+/// the console within 5 s (docs/alerts.md). Only consoles poll this fast; a board, a tablet
+/// or a follow page shows no alert.
+const COUNTER_POLL: Duration = Duration::from_secs(3);
+
 /// How long a stream lets further changes gather before it reads its view again: a board
 /// announces a call this much later at most, and 20 open pages read their views a few
 /// times a second, not after every one of hundreds of actions.
@@ -190,7 +196,11 @@ async fn stream(
                     return None;
                 }
                 // A change here, or a poll for changes made elsewhere.
-                match tokio::time::timeout(STREAM_POLL, rx.changed()).await {
+                let poll = match view {
+                    View::Counter(_) => COUNTER_POLL,
+                    _ => STREAM_POLL,
+                };
+                match tokio::time::timeout(poll, rx.changed()).await {
                     Ok(Err(_)) => return None,
                     // The office is stopping: end, so its graceful stop need not wait.
                     Ok(Ok(())) if *rx.borrow_and_update() == CLOSING => return None,

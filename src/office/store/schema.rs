@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = migrations![
     12 => "0012_bookings",
     13 => "0013_walk_in",
     14 => "0014_due_at_new",
+    17 => "0017_alerts",
     18 => "0018_official_scores",
 ];
 
@@ -83,6 +84,7 @@ const TABLES: &[&str] = &[
     "waiting_count",
     "booking",
     "office_secret",
+    "rating_alert",
     "official_score",
 ];
 

@@ -8,6 +8,7 @@
     vi: {
       'page.title': 'Quầy một cửa',
       'loading': 'Đang tải…',
+      'alerts.title': 'Cảnh báo',
       'logout': 'Đăng xuất',
       'reports.link': 'Báo cáo',
       'login.title': 'Đăng nhập quầy',
@@ -76,6 +77,7 @@
     en: {
       'page.title': 'One-stop counter',
       'loading': 'Loading…',
+      'alerts.title': 'Alerts',
       'logout': 'Sign out',
       'reports.link': 'Reports',
       'login.title': 'Counter sign-in',
@@ -361,6 +363,7 @@
     $('hdr-reports').hidden = !(snap.clerk && snap.clerk.lead);
     document.title = (cur ? cur.label + ' · ' : '') + t('counter.n', { n: snap.counter }) + ' — ' + t('app.name');
 
+    renderAlerts();
     renderCurrent(cur);
     renderButtons();
     renderWaiting();
@@ -371,6 +374,15 @@
       if (!cur) $('transfer-dialog').close(); // the ticket went away (e.g. another tab finished it)
       else fillTransferChoices(true);
     }
+  }
+
+  /** The site's alerts for this console (docs/alerts.md): conditions first, then ratings. */
+  function renderAlerts() {
+    const a = snap.alerts || { active: [], ratings: [] };
+    const rows = (a.active || []).map((x) => el('li', { class: 'alert ' + x.kind, dataset: { key: x.key }, text: M.alertText(x) }))
+      .concat((a.ratings || []).map((r) => el('li', { class: 'alert rating', dataset: { key: 'rating:' + r.id }, text: M.ratingAlertText(r) })));
+    $('alert-list').replaceChildren(...rows);
+    $('alerts').hidden = !rows.length;
   }
 
   function renderCurrent(cur) {

@@ -53,6 +53,23 @@
       'err.bad_request': 'Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin.',
       'err.nobody_waiting': 'Không còn ai đang chờ ở các hàng của quầy.',
       'err.paused': 'Quầy đang tạm dừng. Bấm “Tiếp tục” để gọi số.',
+      'err.note_required': 'Cần ghi chú (không để trống).',
+      'err.note_too_long': 'Ghi chú dài quá 500 ký tự.',
+      'err.bad_rules': 'Ngưỡng cảnh báo không hợp lệ.',
+      'err.no_alert': 'Không có cảnh báo này ở đơn vị.',
+      'err.already_acknowledged': 'Cảnh báo này đã được xác nhận.',
+      'err.already_followed_up': 'Đánh giá này đã được xử lý.',
+      'alert.long_wait': 'Hàng {queue}: có người đã chờ {value} phút (ngưỡng {threshold})',
+      'alert.many_waiting': 'Hàng {queue}: {value} người đang chờ (ngưỡng {threshold})',
+      'alert.paused_long': 'Quầy {counter} tạm dừng {value} phút (ngưỡng {threshold})',
+      'alert.idle_long': 'Quầy {counter} mở nhưng chưa gọi số {value} phút khi có người chờ (ngưỡng {threshold})',
+      'alert.rating': 'Số {label}, quầy {counter}: công dân không hài lòng',
+      'alert.reasons': 'Lý do: {list}',
+      'reason.long_wait': 'chờ lâu',
+      'reason.attitude': 'thái độ chưa tốt',
+      'reason.unclear': 'hướng dẫn chưa rõ',
+      'reason.paperwork': 'thủ tục rườm rà',
+      'reason.other': 'lý do khác',
       'err.not_started': 'Số hiện tại đã được gọi nhưng chưa bắt đầu phục vụ: bấm “Bắt đầu” hoặc “Vắng mặt”.',
       'err.no_current': 'Quầy chưa có số nào đang gọi hoặc đang phục vụ.',
       'err.not_recallable': 'Số này không còn gọi lại được (quá 15 phút hoặc đã xử lý).',
@@ -109,6 +126,23 @@
       'err.bad_request': 'Invalid request. Please check the details.',
       'err.nobody_waiting': 'Nobody is waiting in this counter’s queues.',
       'err.paused': 'The counter is paused. Press “Resume” to call tickets.',
+      'err.note_required': 'A note is required.',
+      'err.note_too_long': 'A note is at most 500 characters.',
+      'err.bad_rules': 'The alert thresholds are not valid.',
+      'err.no_alert': 'This site has no such alert.',
+      'err.already_acknowledged': 'This alert was acknowledged already.',
+      'err.already_followed_up': 'This rating was followed up already.',
+      'alert.long_wait': 'Queue {queue}: someone has waited {value} min (threshold {threshold})',
+      'alert.many_waiting': 'Queue {queue}: {value} people waiting (threshold {threshold})',
+      'alert.paused_long': 'Counter {counter} paused for {value} min (threshold {threshold})',
+      'alert.idle_long': 'Counter {counter} open but calling no one for {value} min while people wait (threshold {threshold})',
+      'alert.rating': 'Ticket {label}, counter {counter}: the citizen was unsatisfied',
+      'alert.reasons': 'Reasons: {list}',
+      'reason.long_wait': 'long wait',
+      'reason.attitude': 'attitude',
+      'reason.unclear': 'unclear guidance',
+      'reason.paperwork': 'too much paperwork',
+      'reason.other': 'other',
       'err.not_started': 'The current ticket was called but not started: press “Start” or “No-show”.',
       'err.no_current': 'There is no ticket called or being served at this counter.',
       'err.not_recallable': 'This ticket can no longer be recalled (over 15 minutes, or already handled).',
@@ -504,7 +538,23 @@
     user.focus();
   }
 
+  // ---- Alerts (docs/alerts.md) ----------------------------------------------
+
+  /** A condition alert ({kind, queue, counter, value, threshold}) as a sentence. */
+  function alertText(a) {
+    return t('alert.' + a.kind, { queue: a.queue || '', counter: a.counter || '', value: a.value, threshold: a.threshold });
+  }
+
+  /** A rating alert ({label, counter, reasons}) as a sentence, with its reasons if any. */
+  function ratingAlertText(r) {
+    const text = t('alert.rating', { label: r.label, counter: r.counter });
+    const reasons = (r.reasons || []).map((x) => t('reason.' + x)).join(', ');
+    return reasons ? text + '. ' + t('alert.reasons', { list: reasons }) : text;
+  }
+
   const Motcua = {
+    alertText,
+    ratingAlertText,
     readingLogin,
     t,
     addStrings,

@@ -56,7 +56,10 @@
       'sec.bookings': 'Lịch hẹn', 'col.booked': 'Đã đặt', 'col.kept': 'Đã đến', 'col.cancelled': 'Đã hủy', 'col.missed': 'Lỡ hẹn',
       'rules.link': 'Quy định đặt lịch',
       'radar.link': 'Hồ sơ cần chú ý (quá hạn, sắp đến hạn)',
+      'alerts.link': 'Cảnh báo (đánh giá không hài lòng, chờ lâu)',
       'scorecard.link': 'Bảng điểm tháng',
+      'sec.followups': 'Đánh giá không hài lòng và liên hệ lại',
+      'col.negative': 'Không hài lòng', 'col.followed_up': 'Đã liên hệ lại', 'col.followed_up_on_time': 'Đúng hạn', 'col.followed_up_share': 'Tỷ lệ đúng hạn',
       'no_rows': 'Không có dữ liệu trong kỳ.',
       'note.wait': 'Thời gian chờ: từ lúc lấy số đến lần gọi đầu tiên. Thời gian phục vụ: từ lúc bắt đầu đến lúc xong. Đơn vị: phút.',
       'note.p90': 'P90: 90% số phiếu có thời gian không vượt quá giá trị này.',
@@ -114,7 +117,10 @@
       'sec.bookings': 'Bookings', 'col.booked': 'Booked', 'col.kept': 'Kept', 'col.cancelled': 'Cancelled', 'col.missed': 'Missed',
       'rules.link': 'Booking rules',
       'radar.link': 'Dossiers to watch (overdue, due soon)',
+      'alerts.link': 'Alerts (unsatisfied ratings, long waits)',
       'scorecard.link': 'Monthly scorecard',
+      'sec.followups': 'Unsatisfied ratings and follow-ups',
+      'col.negative': 'Unsatisfied', 'col.followed_up': 'Followed up', 'col.followed_up_on_time': 'On time', 'col.followed_up_share': 'Share on time',
       'no_rows': 'No data in this period.',
       'note.wait': 'Wait: from taking the ticket to the first call. Service: from start to finish. In minutes.',
       'note.p90': 'P90: 90% of tickets took no longer than this.',
@@ -209,6 +215,17 @@
         num(fmtInt(b.booked)), num(fmtInt(b.kept)), num(fmtInt(b.cancelled)), num(fmtInt(b.missed)))));
   }
 
+  /** Negative ratings, followed up, on time by the due time, and the share (docs/alerts.md). */
+  function renderFollowups(f, shareOnTime) {
+    const cols = ['col.negative', 'col.followed_up', 'col.followed_up_on_time', 'col.followed_up_share'];
+    f = f || {};
+    $('followups').replaceChildren(
+      el('thead', {}, el('tr', {}, ...cols.map((k) => el('th', { class: 'num', scope: 'col', text: t(k) })))),
+      el('tbody', {}, el('tr', {},
+        num(fmtInt(f.negative_ratings)), num(fmtInt(f.followed_up)), num(fmtInt(f.followed_up_on_time)),
+        num(share(shareOnTime)))));
+  }
+
   function render() {
     if (!report) return;
     const r = report;
@@ -221,6 +238,7 @@
     statTable($('clerks'), 'col.clerk', r.clerks || [], (x) => (x.name ? x.name + ' (' + x.key + ')' : String(x.key)));
     renderDossiers(r.dossiers);
     renderBookings(r.bookings);
+    renderFollowups(r.follow_ups, r.follow_up_on_time_share);
     $('results').hidden = false;
   }
 
