@@ -1,6 +1,6 @@
 //! The monthly scorecard (docs/scorecard.md) on SQLite and on PostgreSQL: this month's
 //! figures from dossiers, served and rated tickets set relative to the run equal the
-//! hand-computed shares; an empty month says "no data" in JSON and CSV, never 0 % or 100 %;
+//! hand-computed shares (the unsatisfied one's follow-up too, before and after it is made); an empty month says "no data" in JSON and CSV, never 0 % or 100 %;
 //! the official score and rank a lead types in are checked, kept across a reopen and
 //! charted; only a lead reads or writes any of it; nothing personal is exported.
 
@@ -215,6 +215,40 @@ fn the_month_s_figures_equal_hand_counts_and_only_leads_see_them(b: Backend) {
     assert!(figure(&card, "dossier_satisfaction")["share"].is_null());
     assert!(card["official"].is_null());
     assert_eq!(card["groups"].as_array().unwrap().len(), 5);
+    // The unsatisfied rating opened a follow-up, not yet made: 0 of 1 on time.
+    let follow = figure(&card, "follow_up_on_time");
+    assert_eq!(
+        (
+            follow["part"].as_u64(),
+            follow["whole"].as_u64(),
+            follow["share"].as_f64()
+        ),
+        (Some(0), Some(1), Some(0.0))
+    );
+    let (status, alerts, _) = get("/api/v1/alerts", Some(&lead));
+    assert_eq!(status, 200, "{alerts}");
+    let id = alerts["follow_ups"][0]["id"].as_i64().unwrap();
+    let (status, v, _) = call(
+        &a,
+        "POST",
+        &format!("{base}/api/v1/alerts/{id}/follow-up"),
+        Some(&lead),
+        Some(json!({"note": "Đã gọi lại"})),
+    );
+    assert_eq!(status, 204, "{v}");
+    let (_, card, _) = get(
+        &format!("/api/v1/scorecard?month={this_month}"),
+        Some(&lead),
+    );
+    let follow = figure(&card, "follow_up_on_time");
+    assert_eq!(
+        (
+            follow["part"].as_u64(),
+            follow["whole"].as_u64(),
+            follow["share"].as_f64()
+        ),
+        (Some(1), Some(1), Some(1.0))
+    );
 
     // An empty month: every figure says no data.
     let (status, empty, _) = get("/api/v1/scorecard?month=2001-01", Some(&lead));

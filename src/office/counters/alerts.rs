@@ -433,22 +433,31 @@ impl OfficeStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<FollowupFigures> {
-        self.read(|tx| {
-            let mut f = FollowupFigures::default();
-            for r in tx.query(
-                "SELECT follow_up_due, followed_up_at FROM rating_alert
-                 WHERE site_id = ?1 AND business_date >= ?2 AND business_date <= ?3",
-                sql_params![site.0, &day(from), &day(to)],
-            )? {
-                f.negative_ratings += 1;
-                if let Some(done) = r.opt_text(1)? {
-                    f.followed_up += 1;
-                    if on_time(parse_ts(&done)?, parse_ts(&r.text(0)?)?) {
-                        f.followed_up_on_time += 1;
-                    }
-                }
-            }
-            Ok(f)
-        })
+        self.read(|tx| followup_figures_in(tx, site, from, to))
     }
+}
+
+/// [`OfficeStore::followup_figures`] in the caller's transaction (the scorecard reads a
+/// month's counts in one).
+pub(super) fn followup_figures_in(
+    tx: &mut Tx,
+    site: SiteId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<FollowupFigures> {
+    let mut f = FollowupFigures::default();
+    for r in tx.query(
+        "SELECT follow_up_due, followed_up_at FROM rating_alert
+         WHERE site_id = ?1 AND business_date >= ?2 AND business_date <= ?3",
+        sql_params![site.0, &day(from), &day(to)],
+    )? {
+        f.negative_ratings += 1;
+        if let Some(done) = r.opt_text(1)? {
+            f.followed_up += 1;
+            if on_time(parse_ts(&done)?, parse_ts(&r.text(0)?)?) {
+                f.followed_up_on_time += 1;
+            }
+        }
+    }
+    Ok(f)
 }

@@ -172,6 +172,9 @@ fn month_counts(
             c.satisfied += n;
         }
     }
+    let follow = super::alerts::followup_figures_in(tx, site, month.first_day(), month.last_day())?;
+    c.negative_ratings = count(follow.negative_ratings as i64);
+    c.followed_up_on_time = count(follow.followed_up_on_time as i64);
     c.visits = count(
         tx.query_one(
             "SELECT COUNT(*) FROM ticket
