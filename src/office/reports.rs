@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::db::sql_params;
-use super::store::{day, parse_ts, ts, OfficeStore, SiteId};
+use super::store::{day, parse_ts, ts, OfficeStore, OnlineFieldFigures, SiteId};
 use crate::domain::dossier::{timeliness, DossierStatus, Timeliness};
 use crate::domain::hours::Hours;
 use crate::domain::numbering::format_ticket_number;
@@ -125,6 +125,8 @@ pub struct Report {
     pub dossiers: DossierFigures,
     /// Bookings.
     pub bookings: BookingFigures,
+    /// Citizens the kiosks routed online, per field (docs/online-routing.md).
+    pub online: Vec<OnlineFieldFigures>,
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted samples.
@@ -228,6 +230,7 @@ pub fn summarise(
         }),
         dossiers,
         bookings: BookingFigures::default(),
+        online: Vec::new(),
     }
 }
 
@@ -328,6 +331,7 @@ impl OfficeStore {
         })?;
         let mut report = summarise(from, to, &tickets, dossiers);
         report.bookings = bookings;
+        report.online = self.online_by_field(site, from, to)?;
         Ok(report)
     }
 
@@ -473,6 +477,15 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
     let b = &report.bookings;
     w.write_record(["bookings", "kept", "cancelled", "missed"])?;
     w.write_record([b.booked, b.kept, b.cancelled, b.missed].map(|n| n.to_string()))?;
+    w.write_record([""])?;
+    w.write_record(["online_field", "routed_online", "assisted_tickets"])?;
+    for f in &report.online {
+        w.write_record([
+            safe_cell(&f.field).into_owned(),
+            f.routed_online.to_string(),
+            f.assisted_tickets.to_string(),
+        ])?;
+    }
     w.write_record([""])?;
     w.write_record([
         "business_date",
