@@ -265,10 +265,8 @@ mod tests {
         assert!(!plain.procedures[0].no_paper);
         assert!(!plain.procedures[0].routes_online());
         let url = r#","online_url":"https://dichvucong.gov.vn/x""#;
-        let full = Catalogue::from_json(&one_procedure(&format!(
-            r#"{url},"online_level":"full""#
-        )))
-        .unwrap();
+        let full = Catalogue::from_json(&one_procedure(&format!(r#"{url},"online_level":"full""#)))
+            .unwrap();
         assert_eq!(full.procedures[0].online_level, Some(OnlineLevel::Full));
         assert!(full.procedures[0].routes_online());
         let partial = Catalogue::from_json(&one_procedure(&format!(
@@ -287,7 +285,10 @@ mod tests {
         );
         // Written back, an absent level and a false flag stay absent (older readers).
         let json = serde_json::to_string(&plain).unwrap();
-        assert!(!json.contains("online_level") && !json.contains("no_paper"), "{json}");
+        assert!(
+            !json.contains("online_level") && !json.contains("no_paper"),
+            "{json}"
+        );
         let json = serde_json::to_string(&full).unwrap();
         assert!(json.contains(r#""online_level":"full""#), "{json}");
     }
@@ -295,7 +296,10 @@ mod tests {
     #[test]
     fn online_marks_need_an_address_and_unknown_levels_are_refused() {
         for extra in [r#","no_paper":true"#, r#","online_level":"full""#] {
-            let msg = format!("{:#}", Catalogue::from_json(&one_procedure(extra)).unwrap_err());
+            let msg = format!(
+                "{:#}",
+                Catalogue::from_json(&one_procedure(extra)).unwrap_err()
+            );
             assert!(msg.contains("Cấp bản sao trích lục"), "{msg}");
             assert!(msg.contains("online_url"), "{msg}");
         }

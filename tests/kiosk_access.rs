@@ -780,10 +780,16 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
         ]
     );
     press(app, DOWN);
-    said(&speaker, &["In hướng dẫn này, có mã để quét.", "1", "trên", "5"]);
+    said(
+        &speaker,
+        &["In hướng dẫn này, có mã để quét.", "1", "trên", "5"],
+    );
     assert_eq!(focus(), "print-steps");
     press(app, DOWN);
-    said(&speaker, &["Lấy số để được hỗ trợ nộp trực tuyến.", "2", "trên", "5"]);
+    said(
+        &speaker,
+        &["Lấy số để được hỗ trợ nộp trực tuyến.", "2", "trên", "5"],
+    );
     press(app, DOWN);
     said(&speaker, &["Xem chi tiết thủ tục.", "3", "trên", "5"]);
     press(app, ENTER);

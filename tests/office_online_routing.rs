@@ -58,8 +58,14 @@ fn routings_are_counted_per_field_and_bad_ones_kept_aside(b: Backend) {
     let db = TestDb::new(b);
     let (kiosk, other_kiosk) = {
         let mut s = OfficeStore::open(db.target()).unwrap();
-        s.set_queues(S1, &[QueueDef::new("A", &["HT", "LT"]), QueueDef::new("D", &["CT"])])
-            .unwrap();
+        s.set_queues(
+            S1,
+            &[
+                QueueDef::new("A", &["HT", "LT"]),
+                QueueDef::new("D", &["CT"]),
+            ],
+        )
+        .unwrap();
         s.add_clerk(
             Some(S1),
             "lan",
@@ -81,8 +87,7 @@ fn routings_are_counted_per_field_and_bad_ones_kept_aside(b: Backend) {
             .1;
         (kiosk, other_kiosk)
     };
-    let office =
-        motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
+    let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
 
     // One event as the kiosk's own store writes it, the rest by the wire type.
@@ -120,7 +125,11 @@ fn routings_are_counted_per_field_and_bad_ones_kept_aside(b: Backend) {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(rejected, ["bad-1", "bad-2", "bad-3", "bad-4", "bad-5"], "{v}");
+    assert_eq!(
+        rejected,
+        ["bad-1", "bad-2", "bad-3", "bad-4", "bad-5"],
+        "{v}"
+    );
     let reason = |i: usize| v["rejected"][i]["reason"].as_str().unwrap().to_string();
     assert!(reason(0).contains("not in the catalogue"), "{v}");
     assert!(reason(1).contains("belongs to field HT"), "{v}");
@@ -128,7 +137,11 @@ fn routings_are_counted_per_field_and_bad_ones_kept_aside(b: Backend) {
     let again = push(&base, &kiosk, &events);
     assert_eq!(again["applied"], 0, "{again}");
     // Another commune's routing is its own.
-    let v = push(&base, &other_kiosk, &[routed("b1", "HT", "2.000635", Some("t-9"))]);
+    let v = push(
+        &base,
+        &other_kiosk,
+        &[routed("b1", "HT", "2.000635", Some("t-9"))],
+    );
     assert_eq!(v["applied"], 1, "{v}");
 
     let day = today();
@@ -184,7 +197,11 @@ fn routings_are_counted_per_field_and_bad_ones_kept_aside(b: Backend) {
         .call()
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
-    let csv = resp.body_mut().read_to_string().unwrap().replace("\r\n", "\n");
+    let csv = resp
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+        .replace("\r\n", "\n");
     assert!(
         csv.contains("\nonline_field,routed_online,assisted_tickets\nHT,3,2\nLT,1,0\n"),
         "{csv}"

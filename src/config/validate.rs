@@ -15,8 +15,8 @@ use super::raw::{
     RawAdmin, RawConfig, RawKiosk, RawLookup, RawOffice, RawOnline, RawPrinter, RawSync,
 };
 use super::types::{
-    AdminConfig, KioskConfig, LookupConfig, OfficeConfig, OnlineConfig, PrinterConfig,
-    PrinterKind, QueueConfig, SyncConfig,
+    AdminConfig, KioskConfig, LookupConfig, OfficeConfig, OnlineConfig, PrinterConfig, PrinterKind,
+    QueueConfig, SyncConfig,
 };
 use super::{Config, ConfigError};
 use crate::domain::text::nfc;

@@ -11,10 +11,12 @@ use std::path::Path;
 use slint::{ComponentHandle, Model};
 
 use super::{
-    demo_config, exists, kiosk, page, read_qr, screen_text, snapshot, tap, wait_until_printed,
-    App, KioskApp, Page, TestClock,
+    demo_config, exists, kiosk, page, read_qr, screen_text, snapshot, tap, wait_until_printed, App,
+    KioskApp, Page, TestClock,
 };
-use super::{printed_file, screenshots_dir, wednesday_morning, CatalogueAdapter, NavigationAdapter};
+use super::{
+    printed_file, screenshots_dir, wednesday_morning, CatalogueAdapter, NavigationAdapter,
+};
 use motcua::protocol::{RoutedOnline, EVENT_ROUTING_ONLINE};
 use motcua::ui::{OnlineAdapter, SlipState};
 
@@ -88,12 +90,19 @@ pub(super) fn online_routing(clock: &TestClock) {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     for (from, to) in [
         ("online-routing-1080x1920.png", "kiosk-online-routing.png"),
-        ("online-routing-800x480.png", "kiosk-online-routing-800x480.png"),
+        (
+            "online-routing-800x480.png",
+            "kiosk-online-routing-800x480.png",
+        ),
     ] {
         std::fs::copy(shots.join(from), docs.join(to)).unwrap();
     }
     // Three showings so far (one per size), each recorded as it was left.
-    assert_eq!(routings(data.path()).len(), 2, "the page on screen is not recorded yet");
+    assert_eq!(
+        routings(data.path()).len(),
+        2,
+        "the page on screen is not recorded yet"
+    );
 
     // The slip: the procedure, the steps, the portal's address as a QR code.
     tap(app, "In hướng dẫn này");
@@ -126,23 +135,29 @@ pub(super) fn online_routing(clock: &TestClock) {
         .unwrap();
     let tickets = store.tickets_on(day).unwrap();
     assert_eq!(tickets.len(), 1);
-    assert_eq!((tickets[0].queue.as_str(), tickets[0].field.as_str()), ("D", "HT"));
+    assert_eq!(
+        (tickets[0].queue.as_str(), tickets[0].field.as_str()),
+        ("D", "HT")
+    );
     let seen = routings(data.path());
     assert_eq!(seen.len(), 3);
     assert!(seen[..2].iter().all(|r| r.assisted_ticket.is_none()));
     let last = &seen[2];
-    assert_eq!((last.field.as_str(), last.procedure.as_str()), ("HT", "2.000635"));
-    assert_eq!(last.assisted_ticket.as_deref(), Some(tickets[0].id.as_str()));
+    assert_eq!(
+        (last.field.as_str(), last.procedure.as_str()),
+        ("HT", "2.000635")
+    );
+    assert_eq!(
+        last.assisted_ticket.as_deref(),
+        Some(tickets[0].id.as_str())
+    );
     assert_eq!(last.business_date, day);
 
     // The usual details are one tap away; going on to them ends the showing.
     open(app, NAME);
     tap(app, "Xem chi tiết thủ tục");
     assert_eq!(page(app), Page::Procedure);
-    assert_eq!(
-        app.global::<CatalogueAdapter>().get_procedure().name,
-        NAME
-    );
+    assert_eq!(app.global::<CatalogueAdapter>().get_procedure().name, NAME);
     assert_eq!(routings(data.path()).len(), 4);
     // Home forgets the page.
     app.global::<NavigationAdapter>().invoke_go_home();

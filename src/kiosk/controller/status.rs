@@ -260,7 +260,8 @@ impl Controller {
                                 self.say_print_outcome(ok);
                             }
                             (JobKind::Checklist, Page::Online) => {
-                                app.global::<crate::ui::OnlineAdapter>().set_slip_state(said);
+                                app.global::<crate::ui::OnlineAdapter>()
+                                    .set_slip_state(said);
                                 self.say_print_outcome(ok);
                             }
                             _ => {}

@@ -2,12 +2,12 @@
 
 use super::devices::Device;
 use super::event_check::{keep_aside, ticket_problem, IssuedTicket, Known};
+use super::online_routing::{record_routing, routing_problem};
 use super::revs::{lock_rev, queues_changed};
 use super::sites::SiteId;
 use super::values::{day, ts};
 use super::OfficeStore;
 use crate::office::db::{sql_params, Tx};
-use super::online_routing::{record_routing, routing_problem};
 use crate::protocol::{RoutedOnline, EVENT_ROUTING_ONLINE, EVENT_TICKET_ISSUED};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};

@@ -77,12 +77,7 @@ pub(super) fn routing_problem(
         ));
     }
     match catalogue.procedure(&r.procedure) {
-        None => {
-            return Some(format!(
-                "procedure {} is not in the catalogue",
-                r.procedure
-            ))
-        }
+        None => return Some(format!("procedure {} is not in the catalogue", r.procedure)),
         Some(p) if p.field != r.field => {
             return Some(format!(
                 "procedure {} belongs to field {}, not {}",
@@ -127,7 +122,12 @@ pub(super) fn record_routing(
 impl OfficeStore {
     /// The site's online-routing figures for business days `from` to `to` (included): the
     /// routing page's showings, and those after which the citizen took an assisted ticket.
-    pub fn online_figures(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<OnlineFigures> {
+    pub fn online_figures(
+        &self,
+        site: SiteId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<OnlineFigures> {
         let by_field = self.online_by_field(site, from, to)?;
         Ok(by_field.iter().fold(OnlineFigures::default(), |mut t, f| {
             t.routed_online += f.routed_online;
