@@ -70,6 +70,51 @@ pub struct Procedure {
     /// a dossier lookup never shows it on the public screen.
     #[serde(default)]
     pub sensitive: bool,
+    /// How much of it the national portal does online (absent: not online); the kiosk
+    /// routes a `full` one to the portal first (docs/online-routing.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_level: Option<OnlineLevel>,
+    /// The desk no longer takes paper for it ("không nhận hồ sơ giấy"): it is filed online
+    /// only, so the kiosk routes it online whatever its level.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_paper: bool,
+}
+
+/// How much of a procedure the national public-service portal does online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnlineLevel {
+    /// Filed, paid and returned online ("toàn trình").
+    Full,
+    /// Part of it online; the citizen still comes to the desk ("một phần").
+    Partial,
+}
+
+impl OnlineLevel {
+    /// The code stored and sent: "full" or "partial".
+    pub fn code(self) -> &'static str {
+        match self {
+            OnlineLevel::Full => "full",
+            OnlineLevel::Partial => "partial",
+        }
+    }
+
+    /// The level of a stored code; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<OnlineLevel> {
+        match code {
+            "full" => Some(OnlineLevel::Full),
+            "partial" => Some(OnlineLevel::Partial),
+            _ => None,
+        }
+    }
+}
+
+impl Procedure {
+    /// Whether the kiosk sends the citizen online first: the portal does all of it, or the
+    /// desk takes no paper for it.
+    pub fn routes_online(&self) -> bool {
+        self.online_url.is_some() && (self.no_paper || self.online_level == Some(OnlineLevel::Full))
+    }
 }
 
 /// Fields and procedures, in display order.
@@ -99,6 +144,13 @@ impl Catalogue {
         cat.normalise();
         cat.check()?;
         Ok(cat)
+    }
+
+    /// Looks up a procedure by its national code.
+    pub fn procedure(&self, code: &str) -> Option<&Procedure> {
+        self.procedures
+            .iter()
+            .find(|p| p.code.as_deref() == Some(code))
     }
 
     /// Looks up a field by code.
@@ -156,6 +208,19 @@ impl Catalogue {
                     p.field
                 );
             }
+            if p.online_url.is_none() && (p.no_paper || p.online_level.is_some()) {
+                bail!(
+                    "catalogue: procedure #{} ({:?}) is marked {} but has no online_url to send \
+                     citizens to",
+                    i + 1,
+                    p.name_vi,
+                    if p.no_paper {
+                        "no_paper".to_string()
+                    } else {
+                        format!("online_level {:?}", p.online_level.map_or("", |l| l.code()))
+                    }
+                );
+            }
         }
         Ok(())
     }
@@ -174,6 +239,78 @@ mod tests {
         assert_eq!(c.fields[0].icon_char(), Some('\u{f1a2}'));
         assert!(c.procedures.iter().any(|p| p.code.is_none()));
         assert!(c.field("CT").is_some());
+        // The demo routes at least one procedure online, with and without paper.
+        assert!(c
+            .procedures
+            .iter()
+            .any(|p| p.no_paper && p.online_level == Some(OnlineLevel::Full)));
+        assert!(c
+            .procedures
+            .iter()
+            .any(|p| p.online_level == Some(OnlineLevel::Partial) && !p.routes_online()));
+    }
+
+    fn one_procedure(extra: &str) -> String {
+        format!(
+            r#"{{"fields":[{{"code":"HT","name_vi":"Hộ tịch","name_en":"x","icon":"f1a2"}}],
+            "procedures":[{{"field":"HT","code":"2.000635","name_vi":"Cấp bản sao trích lục","name_en":"x",
+            "processing_days":"0","fee_vi":"","sourced":false{extra}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn online_level_and_no_paper_are_optional_and_read() {
+        let plain = Catalogue::from_json(&one_procedure("")).unwrap();
+        assert_eq!(plain.procedures[0].online_level, None);
+        assert!(!plain.procedures[0].no_paper);
+        assert!(!plain.procedures[0].routes_online());
+        let url = r#","online_url":"https://dichvucong.gov.vn/x""#;
+        let full = Catalogue::from_json(&one_procedure(&format!(r#"{url},"online_level":"full""#)))
+            .unwrap();
+        assert_eq!(full.procedures[0].online_level, Some(OnlineLevel::Full));
+        assert!(full.procedures[0].routes_online());
+        let partial = Catalogue::from_json(&one_procedure(&format!(
+            r#"{url},"online_level":"partial""#
+        )))
+        .unwrap();
+        assert!(!partial.procedures[0].routes_online());
+        let no_paper = Catalogue::from_json(&one_procedure(&format!(
+            r#"{url},"online_level":"partial","no_paper":true"#
+        )))
+        .unwrap();
+        assert!(no_paper.procedures[0].routes_online());
+        assert_eq!(
+            no_paper.procedure("2.000635").map(|p| p.no_paper),
+            Some(true)
+        );
+        // Written back, an absent level and a false flag stay absent (older readers).
+        let json = serde_json::to_string(&plain).unwrap();
+        assert!(
+            !json.contains("online_level") && !json.contains("no_paper"),
+            "{json}"
+        );
+        let json = serde_json::to_string(&full).unwrap();
+        assert!(json.contains(r#""online_level":"full""#), "{json}");
+    }
+
+    #[test]
+    fn online_marks_need_an_address_and_unknown_levels_are_refused() {
+        for extra in [r#","no_paper":true"#, r#","online_level":"full""#] {
+            let msg = format!(
+                "{:#}",
+                Catalogue::from_json(&one_procedure(extra)).unwrap_err()
+            );
+            assert!(msg.contains("Cấp bản sao trích lục"), "{msg}");
+            assert!(msg.contains("online_url"), "{msg}");
+        }
+        let msg = format!(
+            "{:#}",
+            Catalogue::from_json(&one_procedure(
+                r#","online_url":"https://x","online_level":"total""#
+            ))
+            .unwrap_err()
+        );
+        assert!(msg.contains("total"), "{msg}");
     }
 
     #[test]

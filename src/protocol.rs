@@ -10,6 +10,28 @@ use serde_json::value::RawValue;
 /// The event kind a kiosk sends with every ticket it issues.
 pub const EVENT_TICKET_ISSUED: &str = "ticket.issued";
 
+/// The event kind a kiosk sends each time it routed a citizen to the online services.
+pub const EVENT_ROUTING_ONLINE: &str = "routing.online";
+
+/// The payload of a `routing.online` event: one showing of the kiosk's routing page for a
+/// procedure the national portal does online (docs/online-routing.md). Nothing personal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutedOnline {
+    /// The visit's own id (a uuid), also the event's id: the office counts it once.
+    pub id: String,
+    /// The procedure's field code.
+    pub field: String,
+    /// The procedure's national code.
+    pub procedure: String,
+    /// When the page was shown (the kiosk's effective time).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The business date at the kiosk.
+    pub business_date: NaiveDate,
+    /// The id of the ticket the citizen took from the page for assisted online filing, if any.
+    #[serde(default)]
+    pub assisted_ticket: Option<String>,
+}
+
 /// The protocol this build speaks.
 pub const PROTOCOL: u32 = 1;
 /// Requests larger than this are refused with 413.

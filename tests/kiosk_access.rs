@@ -105,6 +105,8 @@ fn kiosk_access() {
     }
     let mut config = Config::default();
     config.kiosk.idle_timeout_seconds = 30;
+    // The routing page with its ticket button, as the demo shows it.
+    config.online.assisted_queue = Some("D".into());
     let kiosk = KioskApp::new(config, data.path(), clock).unwrap();
     let app = &kiosk.app;
     kiosk::set_size(app, 1080, 1920);
@@ -330,6 +332,10 @@ fn every_page_in_each_mode(app: &App, at: &Arc<Mutex<DateTime<Utc>>>) {
             open_procedure(app, "Đăng ký khai sinh");
             assert_eq!(page(app), Page::Procedure);
             shot("procedure");
+            app.global::<NavigationAdapter>().invoke_go_back();
+            open_procedure(app, "Cấp bản sao trích lục hộ tịch");
+            assert_eq!(page(app), Page::Online);
+            shot("online");
             app.global::<NavigationAdapter>().invoke_go_home();
         }
     }
@@ -437,6 +443,9 @@ fn touch_targets_keep_15_mm(app: &App) {
         check("procedures");
         open_procedure(app, "Đăng ký khai sinh");
         check("procedure");
+        app.global::<NavigationAdapter>().invoke_go_back();
+        open_procedure(app, "Cấp bản sao trích lục hộ tịch");
+        check("online");
         app.global::<NavigationAdapter>().invoke_go_home();
         // The booking pages, in each of their states, in both languages (English labels
         // are longer).
@@ -546,6 +555,7 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
     let mut config = Config::default();
     config.kiosk.idle_timeout_seconds = 30;
     config.kiosk.wait_area = "hàng ghế chờ tầng một".into();
+    config.online.assisted_queue = Some("D".into());
     let speaker = RecordingSpeaker::new();
     let kiosk =
         KioskApp::with_speaker(config, data.path(), clock, Box::new(speaker.clone())).unwrap();
@@ -752,6 +762,38 @@ fn guided_by_voice_alone(at: &Arc<Mutex<DateTime<Utc>>>) {
     press(app, ENTER);
     let_print(app);
     said(&speaker, &["Xin nhận phiếu ở khe in bên dưới màn hình."]);
+
+    // A procedure done online: where to go, the steps, and the routing page's choices.
+    press(app, ESCAPE);
+    assert_eq!(page(app), Page::Procedures);
+    open_procedure(app, "Cấp bản sao trích lục hộ tịch");
+    assert_eq!(page(app), Page::Online);
+    assert_eq!(
+        last(&speaker),
+        [
+            "Cấp bản sao trích lục hộ tịch",
+            "Thủ tục này làm được trực tuyến, tại nhà, bằng điện thoại.",
+            "Bộ phận Một cửa không còn nhận hồ sơ giấy cho thủ tục này.",
+            "Một: quét mã trên màn hình bằng điện thoại. Hai: đăng nhập VNeID. Ba: điền tờ khai và nộp.",
+            "5",
+            "lựa chọn.",
+        ]
+    );
+    press(app, DOWN);
+    said(
+        &speaker,
+        &["In hướng dẫn này, có mã để quét.", "1", "trên", "5"],
+    );
+    assert_eq!(focus(), "print-steps");
+    press(app, DOWN);
+    said(
+        &speaker,
+        &["Lấy số để được hỗ trợ nộp trực tuyến.", "2", "trên", "5"],
+    );
+    press(app, DOWN);
+    said(&speaker, &["Xem chi tiết thủ tục.", "3", "trên", "5"]);
+    press(app, ENTER);
+    assert_eq!(page(app), Page::Procedure);
 
     booking_pages_are_spoken(app, &speaker);
     priority_only_is_spoken(app, &speaker);
@@ -1020,7 +1062,8 @@ fn has_guidance(page: Page) -> bool {
         | Page::Procedures
         | Page::Procedure
         | Page::Booking
-        | Page::BookingResult => true,
+        | Page::BookingResult
+        | Page::Online => true,
         // Known limits (docs/accessibility.md): typing with no way to hear the keys, and
         // staff's pages.
         Page::Factor | Page::Search | Page::AdminPin | Page::Admin => false,
@@ -1046,6 +1089,7 @@ fn every_citizen_page_has_guidance(app: &App, speaker: &RecordingSpeaker) {
         Page::Search,
         Page::Booking,
         Page::BookingResult,
+        Page::Online,
     ];
     for p in pages {
         app.global::<NavigationAdapter>().set_page(p);

@@ -901,20 +901,23 @@ fn a_store_of_schema_5_upgrades_keeping_its_tickets_and_new_ones_get_tokens() {
             .unwrap();
         vec![a, b]
     };
-    // Version 6 only adds the token column and 7 a dossier's new due time: without them
+    // Version 6 only adds the token column, 7 a dossier's new due time and 8 a procedure's
+    // online level and paper flag: without them
     // (and without the token in the events), the file is what a kiosk of schema 5 left.
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "ALTER TABLE ticket DROP COLUMN follow_token;
              ALTER TABLE dossier DROP COLUMN due_at_new;
+             ALTER TABLE procedure DROP COLUMN online_level;
+             ALTER TABLE procedure DROP COLUMN no_paper;
              UPDATE outbox SET payload = json_remove(payload, '$.follow_token');
              PRAGMA user_version = 5;",
         )
         .unwrap();
     }
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(store.pragma("user_version").unwrap(), "7");
+    assert_eq!(store.pragma("user_version").unwrap(), "8");
     store.integrity_check().unwrap();
     let kept = store.tickets_on(day).unwrap();
     assert_eq!(kept.len(), 2);

@@ -7,6 +7,8 @@
 
 #[path = "kiosk_ui/booking.rs"]
 mod booking;
+#[path = "kiosk_ui/online.rs"]
+mod online;
 #[path = "support/screenshots.rs"]
 mod screenshots;
 #[path = "support/simulated_printer.rs"]
@@ -459,6 +461,7 @@ fn kiosk_ui_flows() {
     booking::booking_check_in();
     booking::left_check_in_gets_its_ticket();
     walk_in::priority_only_walk_in();
+    online::online_routing(&clock);
     pinned_office_mismatch();
     logs_hold_nothing_personal();
 }

@@ -19,7 +19,7 @@ use crate::domain::hours::Hours;
 
 pub use types::{
     AdminConfig, AudioConfig, FlowControl, KioskConfig, Language, LookupConfig, OfficeConfig,
-    PrinterConfig, PrinterKind, QueueConfig, SyncConfig, DEMO_PIN_HASH,
+    OnlineConfig, PrinterConfig, PrinterKind, QueueConfig, SyncConfig, DEMO_PIN_HASH,
 };
 
 /// A refused configuration: where and what, displayed as `path:line:column: message`.
@@ -71,6 +71,8 @@ pub struct Config {
     pub admin: AdminConfig,
     /// Dossier lookup at the kiosk.
     pub lookup: LookupConfig,
+    /// Routing citizens to the online public services.
+    pub online: OnlineConfig,
     /// The office server this kiosk syncs with.
     pub sync: SyncConfig,
     /// Spoken guidance.
@@ -88,6 +90,7 @@ impl Default for Config {
             kiosk: KioskConfig::default(),
             admin: AdminConfig::default(),
             lookup: LookupConfig::default(),
+            online: OnlineConfig::default(),
             sync: SyncConfig::default(),
             audio: AudioConfig::default(),
         }

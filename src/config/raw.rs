@@ -17,6 +17,7 @@ pub(super) struct RawConfig {
     pub(super) kiosk: Option<RawKiosk>,
     pub(super) admin: Option<RawAdmin>,
     pub(super) lookup: Option<RawLookup>,
+    pub(super) online: Option<RawOnline>,
     pub(super) sync: Option<RawSync>,
     pub(super) audio: Option<RawAudio>,
 }
@@ -53,6 +54,13 @@ pub(super) struct RawLookup {
     pub(super) max_attempts: Option<Spanned<u32>>,
     pub(super) attempt_window_minutes: Option<Spanned<u32>>,
     pub(super) result_queue: Option<Spanned<String>>,
+}
+
+/// `[online]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOnline {
+    pub(super) assisted_queue: Option<Spanned<String>>,
 }
 
 /// `[admin]` as written.

@@ -191,6 +191,18 @@ impl Config {
              # result_queue = \"A\"\n",
         );
         s.push_str(
+            "\n[online]\n\
+             # Prefix of the queue whose counter helps citizens file online (VNeID, the national\n\
+             # portal). A procedure the portal does wholly online, or that the desk takes no\n\
+             # paper for, opens a page that sends the citizen online first; with this set, that\n\
+             # page also offers a ticket for this queue. Left out: no ticket is offered there.\n",
+        );
+        if demo {
+            s.push_str("assisted_queue = \"D\"\n");
+        } else {
+            s.push_str("# assisted_queue = \"D\"\n");
+        }
+        s.push_str(
             "\n[sync]\n\
              # The office server this kiosk syncs with (tickets, dossiers, catalogue, clock).\n\
              # Make the token at the office: motcua office enroll-device --db office.sqlite3 --name \"Kiosk sảnh\"\n\
@@ -281,6 +293,7 @@ mod tests {
         let mut expected = Config::default();
         expected.hours.always_open = true;
         expected.admin.pin_hash = Some(DEMO_PIN_HASH.to_string());
+        expected.online.assisted_queue = Some("D".to_string());
         assert_eq!(c, expected);
         assert!(crate::auth::verify_pin(DEMO_PIN_HASH, "1234"));
     }

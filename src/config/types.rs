@@ -77,6 +77,14 @@ impl Default for LookupConfig {
     }
 }
 
+/// `[online]`: procedures the national portal does online (docs/online-routing.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OnlineConfig {
+    /// Prefix of the queue that helps citizens file online (VNeID, the portal); `None`:
+    /// the routing page offers no ticket.
+    pub assisted_queue: Option<String>,
+}
+
 /// `[admin]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdminConfig {

@@ -11,10 +11,12 @@ use std::path::Path;
 use chrono_tz::Tz;
 use toml::Spanned;
 
-use super::raw::{RawAdmin, RawConfig, RawKiosk, RawLookup, RawOffice, RawPrinter, RawSync};
+use super::raw::{
+    RawAdmin, RawConfig, RawKiosk, RawLookup, RawOffice, RawOnline, RawPrinter, RawSync,
+};
 use super::types::{
-    AdminConfig, KioskConfig, LookupConfig, OfficeConfig, PrinterConfig, PrinterKind, QueueConfig,
-    SyncConfig,
+    AdminConfig, KioskConfig, LookupConfig, OfficeConfig, OnlineConfig, PrinterConfig, PrinterKind,
+    QueueConfig, SyncConfig,
 };
 use super::{Config, ConfigError};
 use crate::domain::text::nfc;
@@ -60,6 +62,7 @@ impl Ctx<'_> {
         let kiosk = self.kiosk(raw.kiosk)?;
         let admin = self.admin(raw.admin)?;
         let lookup = self.lookup(raw.lookup, &queues)?;
+        let online = self.online(raw.online, &queues)?;
         let sync = self.sync(raw.sync)?;
         let audio = self.audio(raw.audio)?;
         Ok(Config {
@@ -70,6 +73,7 @@ impl Ctx<'_> {
             kiosk,
             admin,
             lookup,
+            online,
             sync,
             audio,
         })
@@ -187,6 +191,27 @@ impl Ctx<'_> {
             l.result_queue = Some(q.into_inner());
         }
         Ok(l)
+    }
+
+    fn online(&self, raw: Option<RawOnline>, queues: &[QueueConfig]) -> Res<OnlineConfig> {
+        let mut o = OnlineConfig::default();
+        let Some(raw) = raw else { return Ok(o) };
+        if let Some(q) = raw.assisted_queue {
+            let prefix = q.get_ref().trim();
+            if !queues.iter().any(|x| x.prefix == prefix) {
+                let known: Vec<&str> = queues.iter().map(|x| x.prefix.as_str()).collect();
+                return Err(self.error(
+                    q.span(),
+                    format!(
+                        "online.assisted_queue {:?} is not the prefix of a queue (the queues are {})",
+                        q.get_ref(),
+                        known.join(", ")
+                    ),
+                ));
+            }
+            o.assisted_queue = Some(prefix.to_string());
+        }
+        Ok(o)
     }
 
     fn admin(&self, raw: Option<RawAdmin>) -> Res<AdminConfig> {
@@ -422,6 +447,22 @@ mod tests {
         );
         let c = Config::parse("[lookup]\nresult_queue = \"B\"\n", "t.toml").unwrap();
         assert_eq!(c.lookup.result_queue.as_deref(), Some("B"));
+    }
+
+    #[test]
+    fn the_assisted_online_queue_must_be_a_configured_queue() {
+        let e = err("[office]\nname = \"x\"\n\n[online]\nassisted_queue = \"Z\"\n");
+        assert_eq!((e.line, e.column), (5, 18), "{e}");
+        assert!(e.message.contains("online.assisted_queue \"Z\""), "{e}");
+        assert!(e.message.contains("A, B, C, D"), "{e}");
+        assert_err("[online]\nassisted_queue = 3\n", 2, "");
+        assert_err("[online]\nassisted = \"A\"\n", 2, "assisted");
+        let c = Config::parse("[online]\nassisted_queue = \"D\"\n", "t.toml").unwrap();
+        assert_eq!(c.online.assisted_queue.as_deref(), Some("D"));
+        // Unset: the routing page offers no ticket.
+        let c = Config::parse("[online]\n", "t.toml").unwrap();
+        assert_eq!(c.online.assisted_queue, None);
+        assert_eq!(Config::default().online.assisted_queue, None);
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub enum JobKind {
     },
     /// A dossier's status slip (no ticket behind it).
     StatusSlip,
-    /// A procedure's checklist (no ticket behind it).
+    /// A procedure's checklist or its online-routing slip (no ticket behind either).
     Checklist,
     /// The admin view's sample receipt (no ticket in the store).
     TestPrint,

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::db::{sql_params, Tx};
-use super::store::{day, parse_ts, ts, OfficeStore, SiteId};
+use super::store::{day, parse_ts, ts, OfficeStore, OnlineFieldFigures, SiteId};
 use crate::domain::dossier::{timeliness, DossierStatus, Timeliness};
 use crate::domain::hours::Hours;
 use crate::domain::numbering::format_ticket_number;
@@ -129,6 +129,8 @@ pub struct Report {
     pub follow_ups: crate::office::counters::FollowupFigures,
     /// Followed up on time ÷ negative ratings; None without negative ratings.
     pub follow_up_on_time_share: Option<f64>,
+    /// Citizens the kiosks routed online, per field (docs/online-routing.md).
+    pub online: Vec<OnlineFieldFigures>,
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted samples.
@@ -234,6 +236,7 @@ pub fn summarise(
         bookings: BookingFigures::default(),
         follow_ups: Default::default(),
         follow_up_on_time_share: None,
+        online: Vec::new(),
     }
 }
 
@@ -305,6 +308,7 @@ impl OfficeStore {
         report.bookings = bookings;
         report.follow_ups = self.followup_figures(site, from, to)?;
         report.follow_up_on_time_share = report.follow_ups.on_time_share();
+        report.online = self.online_by_field(site, from, to)?;
         Ok(report)
     }
 
@@ -507,6 +511,15 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
         .follow_up_on_time_share
         .map_or_else(String::new, |s| format!("{:.1}", s * 100.0));
     w.write_record([n.to_string(), done.to_string(), on_time.to_string(), pct])?;
+    w.write_record([""])?;
+    w.write_record(["online_field", "routed_online", "assisted_tickets"])?;
+    for f in &report.online {
+        w.write_record([
+            safe_cell(&f.field).into_owned(),
+            f.routed_online.to_string(),
+            f.assisted_tickets.to_string(),
+        ])?;
+    }
     w.write_record([""])?;
     w.write_record([
         "business_date",

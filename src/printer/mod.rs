@@ -30,7 +30,8 @@ pub use escpos::{Align, EscPos};
 pub use profile::{Profile, TextMode};
 /// The queue ticket layout.
 pub use receipt::{
-    checklist_bytes, status_slip_bytes, ticket_bytes, ChecklistSlip, StatusSlip, TicketSlip,
+    checklist_bytes, online_slip_bytes, status_slip_bytes, ticket_bytes, ChecklistSlip, OnlineSlip,
+    StatusSlip, TicketSlip,
 };
 /// Decoded job → picture.
 pub use render::{render, render_png, Bitmap};

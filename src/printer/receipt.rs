@@ -287,6 +287,71 @@ pub fn checklist_bytes(slip: &ChecklistSlip, profile: &Profile) -> Vec<u8> {
     p.into_bytes()
 }
 
+/// What the online-routing slip carries: the way to a procedure's online service, with
+/// nothing personal on it (docs/online-routing.md).
+#[derive(Debug, Clone)]
+pub struct OnlineSlip {
+    /// Name of the office.
+    pub office: String,
+    /// The procedure's name.
+    pub procedure: String,
+    /// Its national code, if any.
+    pub code: Option<String>,
+    /// The desk no longer takes paper for it.
+    pub no_paper: bool,
+    /// The steps, in order, numbered on the slip.
+    pub steps: Vec<String>,
+    /// The online service's address, printed as a QR code.
+    pub online_url: String,
+}
+
+/// The complete ESC/POS job for an online-routing slip: the procedure, that it is done
+/// online, the numbered steps and the QR code, in the checklist's layout and text mode.
+pub fn online_slip_bytes(slip: &OnlineSlip, profile: &Profile) -> Vec<u8> {
+    let columns = usize::from(profile.columns().max(1));
+    let mut p = EscPos::with_paper(&profile.text_mode, profile.dots);
+    p.init().cancel_kanji().align(Align::Center);
+    p.bold(true);
+    lines(&mut p, &slip.office, columns);
+    p.lf();
+    lines(&mut p, &slip.procedure, columns);
+    p.bold(false);
+    if let Some(code) = &slip.code {
+        lines(&mut p, &format!("Mã thủ tục: {code}"), columns);
+    }
+    p.lf().bold(true);
+    lines(&mut p, "Làm được trực tuyến, tại nhà", columns);
+    p.bold(false);
+    if slip.no_paper {
+        lines(&mut p, "Không nhận hồ sơ giấy tại Bộ phận Một cửa", columns);
+    }
+    p.lf().align(Align::Left);
+    for (i, step) in slip.steps.iter().enumerate() {
+        // "1. " then the step; continuation lines are indented under its text.
+        let wrapped = wrap(step, columns.saturating_sub(3).max(8));
+        for (j, line) in wrapped.iter().enumerate() {
+            if j == 0 {
+                p.line(&format!("{}. {line}", i + 1));
+            } else {
+                p.line(&format!("   {line}"));
+            }
+        }
+    }
+    p.lf().align(Align::Center);
+    let module = qr_module(&slip.online_url, profile.dots);
+    if profile.native_qr {
+        p.qr(&slip.online_url, module);
+    } else {
+        p.qr_raster(&slip.online_url, module);
+    }
+    if profile.cutter {
+        p.cut(CUT_EXTRA_DOTS);
+    } else {
+        p.feed(TEAR_OFF_FEED_LINES);
+    }
+    p.into_bytes()
+}
+
 /// Prints `text` word-wrapped, one LF-terminated line each.
 fn lines(p: &mut EscPos, text: &str, columns: usize) {
     for line in wrap(text, columns) {

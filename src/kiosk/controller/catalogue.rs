@@ -200,7 +200,16 @@ impl Controller {
             .set_procedures(self.procedure_items(hits));
     }
 
+    /// A procedure the citizen chose: one the portal does online goes to the routing page
+    /// first (`online`), any other to its details.
     pub(super) fn open_procedure(&self, id: i64) {
+        if !self.route_online(id) {
+            self.show_procedure(id);
+        }
+    }
+
+    /// A procedure's details: papers, time, fee, where, and the online QR code if any.
+    pub(super) fn show_procedure(&self, id: i64) {
         let cat = self.cat.borrow();
         let Some((_, p)) = cat.procedures.iter().find(|(i, _)| *i == id) else {
             return;

@@ -15,7 +15,7 @@ use crate::domain::priority::PriorityGroup;
 use crate::kiosk::audio::Utterance::{self, Clip, Label, Number, Pause, Text};
 use crate::ui::{
     self, AccessAdapter, BookingAdapter, BookingResult, CatalogueAdapter, LookupAdapter,
-    LookupError, NavigationAdapter, Page, PrintState, TicketAdapter,
+    LookupError, NavigationAdapter, OnlineAdapter, Page, PrintState, TicketAdapter,
 };
 
 /// Where guidance stands on the current page.
@@ -40,6 +40,9 @@ enum Act {
     CatalogueField(String),
     Procedure(i64),
     PrintChecklist,
+    PrintOnline,
+    AssistedTicket,
+    OnlineDetails,
     PrintStatus,
     ResultTicket,
     Back,
@@ -231,6 +234,9 @@ impl Controller {
             Act::CatalogueField(code) => self.open_field(&code),
             Act::Procedure(id) => self.open_procedure(id),
             Act::PrintChecklist => self.print_checklist(),
+            Act::PrintOnline => self.print_online_steps(),
+            Act::AssistedTicket => self.take_assisted_ticket(),
+            Act::OnlineDetails => self.show_online_details(),
             Act::PrintStatus => self.print_status(),
             Act::ResultTicket => self.take_result_ticket(),
             Act::Back => self.go_back(),
@@ -374,6 +380,27 @@ impl Controller {
                 ));
                 out.extend([back(), home()]);
             }
+            Page::Online => {
+                // In screen order: print, the ticket when a queue helps, the details.
+                out.push(Choice::new(
+                    "print-steps",
+                    vec![Clip("c_print_online")],
+                    Act::PrintOnline,
+                ));
+                if app.global::<OnlineAdapter>().get_assisted() {
+                    out.push(Choice::new(
+                        "assisted-ticket",
+                        vec![Clip("c_assisted_ticket")],
+                        Act::AssistedTicket,
+                    ));
+                }
+                out.push(Choice::new(
+                    "details",
+                    vec![Clip("c_details")],
+                    Act::OnlineDetails,
+                ));
+                out.extend([back(), home()]);
+            }
             Page::BookingResult => {
                 out.push(Choice::new(
                     "take-ticket",
@@ -435,6 +462,19 @@ impl Controller {
                 Clip("g_procedures"),
             ],
             Page::Procedure => self.procedure_speech(),
+            Page::Online => {
+                let g = app.global::<OnlineAdapter>();
+                let mut s = vec![
+                    Text(g.get_procedure_name().to_string()),
+                    Pause(300),
+                    Clip("g_online"),
+                ];
+                if g.get_no_paper() {
+                    s.push(Clip("g_no_paper"));
+                }
+                s.push(Clip("g_online_steps"));
+                s
+            }
             Page::Booking => booking_entry_speech(app.global::<BookingAdapter>().get_result()),
             Page::BookingResult => self.booking_result_speech(),
             // No recorded guidance for these yet: say so, and offer home.

@@ -1,6 +1,7 @@
 //! The kiosk's behaviour behind the UI, one flow per file, each driving its adapter global
 //! (`ui/globals/`): `nav` (pages, language, clock, hours), `status` (printer, sync, the
-//! office's notice and "now serving"), `ticket`, `booking` (a booking's check-in), `lookup` (with its second factor in `factor`), `catalogue` and `admin`. This file
+//! office's notice and "now serving"), `ticket`, `booking` (a booking's check-in), `lookup` (with its second factor in `factor`), `catalogue`, `online` (routing a
+//! procedure done online) and `admin`. This file
 //! wires them: the shared context, the callbacks, the tick and the timers, and going home,
 //! which resets every flow's state and properties. All state lives here; the .slint side
 //! only shows it.
@@ -13,6 +14,7 @@ mod factor;
 mod guide;
 mod lookup;
 mod nav;
+mod online;
 mod status;
 mod ticket;
 
@@ -36,7 +38,7 @@ use crate::kiosk::sync::SyncHandle;
 use crate::printer::Profile;
 use crate::ui::{
     AccessAdapter, AdminAdapter, App, BookingAdapter, CatalogueAdapter, FieldItem, LookupAdapter,
-    NavigationAdapter, Page, TicketAdapter,
+    NavigationAdapter, OnlineAdapter, Page, TicketAdapter,
 };
 use access::AccessState;
 use admin::AdminState;
@@ -44,6 +46,7 @@ use booking::{Abandoned, BookingState};
 use catalogue::{CatalogueState, CatalogueView};
 use guide::GuideState;
 use lookup::LookupState;
+use online::OnlineState;
 use status::{printer_line, PrinterSeen, StatusState};
 use ticket::TicketState;
 
@@ -84,6 +87,7 @@ pub struct Controller {
     abandoned: RefCell<Abandoned>,
     lookup: RefCell<LookupState>,
     catalogue: RefCell<CatalogueState>,
+    online: RefCell<OnlineState>,
     admin: RefCell<AdminState>,
     /// The citizen's own modes; the end of the session turns them off.
     access: Cell<AccessState>,
@@ -171,6 +175,7 @@ impl Controller {
             abandoned: RefCell::default(),
             lookup: RefCell::default(),
             catalogue: RefCell::default(),
+            online: RefCell::default(),
             admin: RefCell::default(),
             access: Cell::default(),
             guide: RefCell::default(),
@@ -278,6 +283,11 @@ impl Controller {
         catalogue.on_search_key(with_arg(&w, |c, k: SharedString| c.search_key(&k)));
         catalogue.on_print_checklist(with(&w, |c| c.print_checklist()));
 
+        let online = app.global::<OnlineAdapter>();
+        online.on_print_steps(with(&w, |c| c.print_online_steps()));
+        online.on_take_assisted_ticket(with(&w, |c| c.take_assisted_ticket()));
+        online.on_show_details(with(&w, |c| c.show_online_details()));
+
         let admin = app.global::<AdminAdapter>();
         admin.on_admin_requested(with(&w, |c| c.admin_requested()));
         admin.on_pin_key(with_arg(&w, |c, key: SharedString| c.pin_key(&key)));
@@ -297,6 +307,10 @@ impl Controller {
     }
 
     pub(super) fn set_page(&self, page: Page) {
+        if page != Page::Online {
+            // The routing page is left: its visit is recorded, with the ticket it gave.
+            self.end_online_visit();
+        }
         if let Some(app) = self.ui() {
             app.global::<NavigationAdapter>().set_page(page);
         }
@@ -369,6 +383,7 @@ impl Controller {
     /// forgotten without a line here. The citizen's modes stay until the session ends
     /// (`end_session`): pressing Home must not take away large text or guidance.
     pub(super) fn go_home(&self) {
+        self.end_online_visit();
         self.confirmation.stop();
         self.tap_guard.stop();
         // A ticket taken meanwhile changed the waits: show them afresh.
@@ -380,12 +395,14 @@ impl Controller {
         *self.booking.borrow_mut() = BookingState::default();
         *self.lookup.borrow_mut() = LookupState::default();
         *self.catalogue.borrow_mut() = CatalogueState::default();
+        *self.online.borrow_mut() = OnlineState::default();
         *self.admin.borrow_mut() = AdminState::default();
         if let Some(app) = self.ui() {
             ticket::reset_ui(&app);
             booking::reset_ui(&app);
             lookup::reset_ui(&app);
             catalogue::reset_ui(&app);
+            online::reset_ui(&app);
             admin::reset_ui(&app);
             app.global::<NavigationAdapter>().set_page(Page::Home);
         }

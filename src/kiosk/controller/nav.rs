@@ -22,7 +22,7 @@ impl Controller {
             Page::Priority => self.set_page(Page::Fields),
             Page::Dossier => self.set_page(Page::Lookup),
             Page::Procedures | Page::Search => self.open_catalogue(),
-            Page::Procedure => {
+            Page::Procedure | Page::Online => {
                 let from = self.catalogue.borrow().procedure_from;
                 self.set_page(from)
             }
@@ -80,9 +80,10 @@ impl Controller {
             Page::Search => self.run_search(),
             Page::Procedure => {
                 if let Some(id) = procedure {
-                    self.open_procedure(id)
+                    self.show_procedure(id)
                 }
             }
+            Page::Online => self.refresh_online(),
             _ => {}
         }
         let last = self.ticket.borrow().last_ticket.clone();

@@ -259,6 +259,11 @@ impl Controller {
                                 app.global::<CatalogueAdapter>().set_checklist_state(said);
                                 self.say_print_outcome(ok);
                             }
+                            (JobKind::Checklist, Page::Online) => {
+                                app.global::<crate::ui::OnlineAdapter>()
+                                    .set_slip_state(said);
+                                self.say_print_outcome(ok);
+                            }
                             _ => {}
                         }
                     }

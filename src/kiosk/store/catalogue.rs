@@ -69,7 +69,7 @@ impl Store {
         let mut st = self.conn.prepare(&format!(
             "SELECT {PROCEDURE_COLUMNS}, id FROM procedure ORDER BY id"
         ))?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(12)?, procedure_from_row(r)?)))?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(14)?, procedure_from_row(r)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (id, p) = row?;
@@ -106,8 +106,8 @@ pub(super) fn insert_catalogue(tx: &Connection, cat: &Catalogue) -> Result<()> {
         }
         let mut ins_proc = tx.prepare(
             "INSERT INTO procedure(id, field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi,
-                                   submit_at_vi, online_url, sensitive, processing_vi)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                   submit_at_vi, online_url, sensitive, processing_vi, online_level, no_paper)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?;
         for (i, p) in cat.procedures.iter().enumerate() {
             let docs = p
@@ -128,14 +128,16 @@ pub(super) fn insert_catalogue(tx: &Connection, cat: &Catalogue) -> Result<()> {
                 p.submit_at_vi,
                 p.online_url,
                 p.sensitive,
-                p.processing_vi
+                p.processing_vi,
+                p.online_level.map(|l| l.code()),
+                p.no_paper
             ])?;
         }
     }
     Ok(())
 }
 
-const PROCEDURE_COLUMNS: &str = "field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi, submit_at_vi, online_url, sensitive, processing_vi";
+const PROCEDURE_COLUMNS: &str = "field, code, name_vi, name_en, processing_days, fee_vi, sourced, documents_vi, submit_at_vi, online_url, sensitive, processing_vi, online_level, no_paper";
 
 fn procedure_from_row(r: &Row) -> rusqlite::Result<Result<crate::catalogue::Procedure>> {
     let docs: Option<String> = r.get(7)?;
@@ -152,6 +154,12 @@ fn procedure_from_row(r: &Row) -> rusqlite::Result<Result<crate::catalogue::Proc
         online_url: r.get(9)?,
         sensitive: r.get(10)?,
         processing_vi: r.get(11)?,
+        // A level this build does not know is no level: the procedure is not routed.
+        online_level: r
+            .get::<_, Option<String>>(12)?
+            .as_deref()
+            .and_then(crate::catalogue::OnlineLevel::from_code),
+        no_paper: r.get(13)?,
     };
     Ok(
         match docs.as_deref().map(serde_json::from_str).transpose() {

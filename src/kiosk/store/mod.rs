@@ -7,6 +7,7 @@
 mod catalogue;
 mod dossiers;
 mod retention;
+mod routing;
 mod schema;
 mod sync;
 

@@ -4,13 +4,13 @@ use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema version this build writes; a file with a higher one is refused.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Marks the file as ours ("MOTC") so another program's SQLite file is not mistaken for a store.
 pub const APPLICATION_ID: i64 = 0x4D4F_5443;
 
 /// Migration `i` brings a file from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 const V1: &str = "
 CREATE TABLE field (
@@ -161,6 +161,14 @@ ALTER TABLE ticket ADD COLUMN follow_token TEXT;
 /// A late dossier's new due time, from the office's apology letter: the lookup shows it.
 const V7: &str = "
 ALTER TABLE dossier ADD COLUMN due_at_new TEXT;
+";
+
+/// A procedure's online level and "no paper at the desk" flag, for routing citizens online
+/// (docs/online-routing.md); procedures of before have neither until the office's next
+/// catalogue replaces them.
+const V8: &str = "
+ALTER TABLE procedure ADD COLUMN online_level TEXT;
+ALTER TABLE procedure ADD COLUMN no_paper INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// Reads the file's schema version, refusing files we must not touch.

@@ -117,6 +117,11 @@ impl Known {
         Ok(known)
     }
 
+    /// Whether a field code may be counted: one the office knows, or any while it knows none.
+    pub(super) fn knows_field(&self, field: &str) -> bool {
+        self.fields.as_ref().is_none_or(|f| f.contains(field))
+    }
+
     /// Known exactly these queues and fields (tests).
     #[cfg(test)]
     fn of(prefixes: &[&str], fields: &[&str]) -> Known {
@@ -178,7 +183,7 @@ pub(super) fn ticket_problem(t: &IssuedTicket, known: &Known) -> Option<String> 
 }
 
 /// A value quoted in a reason: escaped, at most 40 characters.
-fn quoted(value: &str) -> String {
+pub(super) fn quoted(value: &str) -> String {
     match value.char_indices().nth(40) {
         Some((cut, _)) => format!("{:?}…", &value[..cut]),
         None => format!("{value:?}"),

@@ -2,12 +2,13 @@
 
 use super::devices::Device;
 use super::event_check::{keep_aside, ticket_problem, IssuedTicket, Known};
+use super::online_routing::{record_routing, routing_problem};
 use super::revs::{lock_rev, queues_changed};
 use super::sites::SiteId;
 use super::values::{day, ts};
 use super::OfficeStore;
 use crate::office::db::{sql_params, Tx};
-use crate::protocol::EVENT_TICKET_ISSUED;
+use crate::protocol::{RoutedOnline, EVENT_ROUTING_ONLINE, EVENT_TICKET_ISSUED};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
@@ -25,7 +26,9 @@ pub enum Applied {
 
 impl OfficeStore {
     /// Records a kiosk event once: a second delivery of the same id is a replay. A new
-    /// `ticket.issued` also lands in the ticket table, in the same transaction.
+    /// `ticket.issued` also lands in the ticket table, a new `routing.online` in
+    /// `online_routing`, in the same transaction; either is checked first and kept aside
+    /// when refused.
     pub fn apply_event(
         &mut self,
         device: &Device,
@@ -58,26 +61,47 @@ impl OfficeStore {
             lock_rev(tx, site)?;
             let catalogue = self.stored_catalogue(tx)?;
             let known = Known::load(tx, site, catalogue.as_deref())?;
+            // Kiosks without the office's catalogue use the shipped one.
+            let shipped;
+            let procedures = match catalogue.as_deref() {
+                Some(c) => c,
+                None => {
+                    shipped = crate::catalogue::Catalogue::default_embedded();
+                    &shipped
+                }
+            };
             let mut out = Vec::with_capacity(events.len());
             for (event_id, kind, payload) in events {
-                if *kind == EVENT_TICKET_ISSUED {
-                    let problem = match serde_json::from_str::<IssuedTicket>(payload) {
+                let mut routed = None;
+                let problem = if *kind == EVENT_TICKET_ISSUED {
+                    match serde_json::from_str::<IssuedTicket>(payload) {
                         Ok(t) => ticket_problem(&t, &known),
                         Err(e) => Some(format!("unreadable ticket.issued payload ({e})")),
-                    };
-                    if let Some(why) = problem {
-                        let seen = tx
-                            .query_opt("SELECT 1 FROM event WHERE id = ?1", sql_params![*event_id])?
-                            .is_some();
-                        let kept = !seen
-                            && keep_aside(tx, &device.id, event_id, kind, payload, &why, &now)?;
-                        out.push(if kept {
-                            Applied::Rejected(why)
-                        } else {
-                            Applied::Replay
-                        });
-                        continue;
                     }
+                } else if *kind == EVENT_ROUTING_ONLINE {
+                    match serde_json::from_str::<RoutedOnline>(payload) {
+                        Ok(r) => {
+                            let why = routing_problem(event_id, &r, &known, procedures);
+                            routed = Some(r);
+                            why
+                        }
+                        Err(e) => Some(format!("unreadable routing.online payload ({e})")),
+                    }
+                } else {
+                    None
+                };
+                if let Some(why) = problem {
+                    let seen = tx
+                        .query_opt("SELECT 1 FROM event WHERE id = ?1", sql_params![*event_id])?
+                        .is_some();
+                    let kept =
+                        !seen && keep_aside(tx, &device.id, event_id, kind, payload, &why, &now)?;
+                    out.push(if kept {
+                        Applied::Rejected(why)
+                    } else {
+                        Applied::Replay
+                    });
+                    continue;
                 }
                 let inserted = tx.execute(
                     "INSERT INTO event (id, device_id, kind, payload, received_at)
@@ -86,6 +110,9 @@ impl OfficeStore {
                 )?;
                 if inserted == 1 && *kind == EVENT_TICKET_ISSUED {
                     record_ticket(tx, site, device, payload)?;
+                }
+                if let (1, Some(r)) = (inserted, &routed) {
+                    record_routing(tx, site, device, r)?;
                 }
                 out.push(if inserted == 1 {
                     Applied::New

@@ -53,6 +53,8 @@
       'col.on_time': 'Đúng hạn',
       'col.late': 'Trễ hạn',
       'col.on_time_share': 'Tỉ lệ đúng hạn',
+      'sec.online': 'Hướng dẫn nộp trực tuyến (tại kiosk)', 'col.field': 'Lĩnh vực', 'col.routed_online': 'Lượt được hướng dẫn nộp trực tuyến', 'col.assisted_tickets': 'Số lấy để được hỗ trợ nộp trực tuyến',
+      'note.online': 'Lượt hướng dẫn nộp trực tuyến: mỗi lần kiosk hiện trang hướng dẫn cho một thủ tục làm được toàn trình trực tuyến hoặc không nhận hồ sơ giấy. Số hỗ trợ: số lấy từ chính trang đó.',
       'sec.bookings': 'Lịch hẹn', 'col.booked': 'Đã đặt', 'col.kept': 'Đã đến', 'col.cancelled': 'Đã hủy', 'col.missed': 'Lỡ hẹn',
       'rules.link': 'Quy định đặt lịch',
       'radar.link': 'Hồ sơ cần chú ý (quá hạn, sắp đến hạn)',
@@ -114,6 +116,8 @@
       'col.on_time': 'On time',
       'col.late': 'Late',
       'col.on_time_share': 'On-time share',
+      'sec.online': 'Routed to online filing (at the kiosk)', 'col.field': 'Field', 'col.routed_online': 'Visits routed online', 'col.assisted_tickets': 'Tickets for assisted online filing',
+      'note.online': 'Visits routed online: each time a kiosk showed its routing page for a procedure done wholly online or that the desk takes no paper for. Assisted tickets: tickets taken from that page.',
       'sec.bookings': 'Bookings', 'col.booked': 'Booked', 'col.kept': 'Kept', 'col.cancelled': 'Cancelled', 'col.missed': 'Missed',
       'rules.link': 'Booking rules',
       'radar.link': 'Dossiers to watch (overdue, due soon)',
@@ -226,6 +230,22 @@
         num(share(shareOnTime)))));
   }
 
+  function renderOnline(rows) {
+    const cols = ['col.routed_online', 'col.assisted_tickets'];
+    const body = el('tbody', {});
+    for (const r of rows) {
+      const name = M.lang() === 'en' ? r.name_en : r.name_vi;
+      body.append(el('tr', { dataset: { key: String(r.field) } },
+        el('th', { scope: 'row', text: name ? r.field + ' — ' + name : String(r.field) }),
+        num(fmtInt(r.routed_online)), num(fmtInt(r.assisted_tickets))));
+    }
+    if (!rows.length) body.append(el('tr', {}, el('td', { class: 'empty', colspan: 3, text: t('no_rows') })));
+    $('online').replaceChildren(
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('col.field') }),
+        ...cols.map((k) => el('th', { class: 'num', scope: 'col', text: t(k) })))),
+      body);
+  }
+
   function render() {
     if (!report) return;
     const r = report;
@@ -239,6 +259,7 @@
     renderDossiers(r.dossiers);
     renderBookings(r.bookings);
     renderFollowups(r.follow_ups, r.follow_up_on_time_share);
+    renderOnline(r.online || []);
     $('results').hidden = false;
   }
 
