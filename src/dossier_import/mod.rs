@@ -192,6 +192,9 @@ pub struct Parsed {
     /// The `site` an accepted JSON object named (not a dossier field: which commune's the
     /// row is, for the integration API), by the record's index in `records`.
     pub sites: Vec<(usize, String)>,
+    /// The `ticket_id` an accepted JSON object carried (not a dossier field: the visit the
+    /// integration links the dossier to, docs/dossier-link.md), by the record's index.
+    pub tickets: Vec<(usize, String)>,
 }
 
 /// Why a whole file cannot be imported.

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::db::sql_params;
 use super::store::{day, parse_ts, ts, OfficeStore, SiteId};
 use crate::domain::dossier::{timeliness, DossierStatus, Timeliness};
+use crate::domain::dossier_link::LinkReport;
 use crate::domain::hours::Hours;
 use crate::domain::numbering::format_ticket_number;
 
@@ -125,6 +126,8 @@ pub struct Report {
     pub dossiers: DossierFigures,
     /// Bookings.
     pub bookings: BookingFigures,
+    /// The ticket ↔ dossier link (docs/dossier-link.md).
+    pub links: LinkReport,
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted samples.
@@ -228,6 +231,7 @@ pub fn summarise(
         }),
         dossiers,
         bookings: BookingFigures::default(),
+        links: LinkReport::default(),
     }
 }
 
@@ -328,6 +332,7 @@ impl OfficeStore {
         })?;
         let mut report = summarise(from, to, &tickets, dossiers);
         report.bookings = bookings;
+        report.links = self.link_report(site, from, to)?;
         Ok(report)
     }
 
@@ -474,6 +479,7 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
     w.write_record(["bookings", "kept", "cancelled", "missed"])?;
     w.write_record([b.booked, b.kept, b.cancelled, b.missed].map(|n| n.to_string()))?;
     w.write_record([""])?;
+    link_csv(&mut w, &report.links)?;
     w.write_record([
         "business_date",
         "ticket",
@@ -491,6 +497,43 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
         w.write_record(row.iter().map(|c| safe_cell(c).into_owned()))?;
     }
     Ok(w.into_inner()?)
+}
+
+/// The link's section of the report's CSV: its figures, then assisted filings per field.
+fn link_csv(w: &mut csv::Writer<Vec<u8>>, l: &LinkReport) -> Result<()> {
+    let f = &l.figures;
+    let ratio = |v: Option<f64>, scale: f64| v.map(|v| format!("{:.1}", v * scale)).unwrap_or_default();
+    w.write_record([
+        "visits_served",
+        "linked_visits",
+        "dossiers_linked",
+        "visits_per_dossier",
+        "multi_visit_dossiers",
+        "multi_visit_share_pct",
+        "arrival_to_receipt_median_min",
+        "linked_ratings",
+        "linked_satisfied",
+        "assisted_online",
+    ])?;
+    w.write_record([
+        f.visits.to_string(),
+        f.linked_visits.to_string(),
+        f.dossiers.to_string(),
+        ratio(l.visits_per_dossier, 1.0),
+        f.dossiers_multi_visit.to_string(),
+        ratio(l.multi_visit_share, 100.0),
+        ratio(l.arrival_to_receipt_median_min, 1.0),
+        f.linked_ratings.to_string(),
+        f.linked_satisfied.to_string(),
+        f.assisted_online.to_string(),
+    ])?;
+    w.write_record([""])?;
+    w.write_record(["assisted_field", "assisted_online"])?;
+    for c in &l.assisted_by_field {
+        w.write_record([safe_cell(&c.field).into_owned(), c.count.to_string()])?;
+    }
+    w.write_record([""])?;
+    Ok(())
 }
 
 #[cfg(test)]

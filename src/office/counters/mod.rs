@@ -12,6 +12,7 @@ mod actions;
 mod bookings;
 mod clerk_accounts;
 mod clerks;
+mod dossier_links;
 #[cfg(test)]
 pub(super) mod fixtures;
 mod follow;
@@ -33,6 +34,9 @@ pub use bookings::{
 };
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
 pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
+pub use dossier_links::{
+    DossierLink, ExportVisit, LinkFigures, LinkReport, LinkSource, Visit,
+};
 pub use follow::{FollowState, FollowView};
 pub use gauges::{Gauges, KioskName, QueueGauge};
 pub use office_config::{QueueDef, QueueOption};

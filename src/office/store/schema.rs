@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = migrations![
     12 => "0012_bookings",
     13 => "0013_walk_in",
     14 => "0014_due_at_new",
+    15 => "0015_dossier_link",
 ];
 
 /// Schema version this build writes.
@@ -82,6 +83,7 @@ const TABLES: &[&str] = &[
     "waiting_count",
     "booking",
     "office_secret",
+    "dossier_link",
 ];
 
 /// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;
