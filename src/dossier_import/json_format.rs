@@ -209,3 +209,36 @@ fn json_row(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, Format};
+
+    #[test]
+    fn a_json_row_may_carry_a_ticket_id_kept_beside_the_record() {
+        let long = "t".repeat(65);
+        let text = format!(
+            r#"[
+{{"code": "H15.50.05.13-261008-0001", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": "5d1c-1"}},
+{{"code": "H15.50.05.13-261008-0002", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": null}},
+{{"code": "H15.50.05.13-261008-0003", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": 7}},
+{{"code": "H15.50.05.13-261008-0004", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": "{long}"}}
+]"#
+        );
+        let parsed = parse(&text, Format::Json).unwrap();
+        assert_eq!(parsed.records.len(), 2);
+        assert_eq!(parsed.tickets, [(0, "5d1c-1".to_string())]);
+        let errors: Vec<(usize, &str)> = parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                (4, "ticket_id: must be a ticket id as a string, or null"),
+                (5, "ticket_id: longer than 64 characters (the limit)"),
+            ]
+        );
+    }
+}

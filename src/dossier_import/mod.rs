@@ -36,6 +36,9 @@
 //! - `due_at_new`, the new date of an apology letter, needs a `due_at` and must be later than
 //!   it. [`write_json`] leaves it out when empty, so kiosks older than the column still take
 //!   every dossier without one.
+//! - A JSON object may carry `site` (which commune's it is) and `ticket_id` (the visit the
+//!   integration links it to, docs/dossier-link.md): not dossier fields, kept in
+//!   [`Parsed::sites`] and [`Parsed::tickets`] beside the record.
 //! - Whether `finished_at` agrees with `status` is not checked: exports disagree on when they
 //!   fill it, and the timeliness rules only read it for resolved dossiers.
 
