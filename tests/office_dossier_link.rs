@@ -122,7 +122,8 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
     let post = |path: &str, cookie: Option<&str>, body: Value| {
         call(&a, "POST", &format!("{base}{path}"), cookie, Some(body))
     };
-    let get = |path: &str, cookie: Option<&str>| call(&a, "GET", &format!("{base}{path}"), cookie, None);
+    let get =
+        |path: &str, cookie: Option<&str>| call(&a, "GET", &format!("{base}{path}"), cookie, None);
     let login = |user: &str, counter: u32| {
         let (status, v, cookie) = post(
             "/api/v1/clerk/login",
@@ -134,7 +135,11 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
     };
     let clerk = login("ca", 1);
     let act = |action: &str| {
-        let (status, v, _) = post(&format!("/api/v1/counter/{action}"), Some(&clerk), json!({}));
+        let (status, v, _) = post(
+            &format!("/api/v1/counter/{action}"),
+            Some(&clerk),
+            json!({}),
+        );
         assert_eq!(status, 200, "{action}: {v}");
         v
     };
@@ -143,14 +148,26 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
     let tablet = tablet.unwrap();
 
     // Nothing served yet: nothing to link.
-    let (status, v, _) = post("/api/v1/counter/dossier", Some(&clerk), json!({"code": code(1)}));
-    assert_eq!((status, v["code"].as_str()), (409, Some("no_current")), "{v}");
+    let (status, v, _) = post(
+        "/api/v1/counter/dossier",
+        Some(&clerk),
+        json!({"code": code(1)}),
+    );
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (409, Some("no_current")),
+        "{v}"
+    );
 
     // t1: served, linked at the console (typed in lower case with a stray space), rated.
     assert_eq!(act("next")["current"]["id"], "ta1");
     act("start");
     for bad in ["1.001193", "H15-2612-01", "not a code", ""] {
-        let (status, v, _) = post("/api/v1/counter/dossier", Some(&clerk), json!({ "code": bad }));
+        let (status, v, _) = post(
+            "/api/v1/counter/dossier",
+            Some(&clerk),
+            json!({ "code": bad }),
+        );
         assert_eq!(
             (status, v["code"].as_str()),
             (400, Some("bad_dossier_code")),
@@ -158,7 +175,11 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
         );
     }
     let typed = format!(" {} ", code(1).to_lowercase());
-    let (status, v, _) = post("/api/v1/counter/dossier", Some(&clerk), json!({ "code": typed }));
+    let (status, v, _) = post(
+        "/api/v1/counter/dossier",
+        Some(&clerk),
+        json!({ "code": typed }),
+    );
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["current"]["dossier"]["code"], code(1), "{v}");
     assert_eq!(v["current"]["dossier"]["assisted_online"], false);
@@ -210,7 +231,11 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
         &token,
         json!({"protocol": 1, "dossier": dossier(3, "tb1")}),
     );
-    assert_eq!((status, v["code"].as_str()), (404, Some("unknown_ticket")), "{v}");
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (404, Some("unknown_ticket")),
+        "{v}"
+    );
 
     // The lead reads dossier 1's two visits, with the rating of the first.
     let lead = {
@@ -227,20 +252,32 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
     let list = visits["visits"].as_array().unwrap();
     assert_eq!(list.len(), 2, "{visits}");
     assert_eq!(list[0]["rating"], "very_satisfied");
-    assert_eq!((list[0]["source"].as_str(), list[1]["source"].as_str()), (Some("console"), Some("api")));
+    assert_eq!(
+        (list[0]["source"].as_str(), list[1]["source"].as_str()),
+        (Some("console"), Some("api"))
+    );
     assert_eq!(list[0]["counter"], 1);
     assert_eq!(list[0]["field"], "HT");
 
     // Both exports: dossier 1 twice with its rating, dossier 2 once and assisted.
-    let (status, csv) = text(&format!("{base}/api/v1/export/dossier-ratings.csv"), Some(&lead));
+    let (status, csv) = text(
+        &format!("{base}/api/v1/export/dossier-ratings.csv"),
+        Some(&lead),
+    );
     assert_eq!(status, 200, "{csv}");
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains(&code(1))).collect();
     assert_eq!(rows.len(), 2, "{csv}");
-    assert!(rows[0].contains(",1.001193,HT,") && rows[0].contains(",very_satisfied,"), "{csv}");
+    assert!(
+        rows[0].contains(",1.001193,HT,") && rows[0].contains(",very_satisfied,"),
+        "{csv}"
+    );
     let two: Vec<&str> = csv.lines().filter(|l| l.contains(&code(2))).collect();
     assert_eq!(two.len(), 1, "{csv}");
     assert!(two[0].contains(",1,console,"), "assisted: {csv}");
-    let (status, json_text) = text(&format!("{base}/api/v1/export/dossier-ratings.json"), Some(&lead));
+    let (status, json_text) = text(
+        &format!("{base}/api/v1/export/dossier-ratings.json"),
+        Some(&lead),
+    );
     assert_eq!(status, 200, "{json_text}");
     let export: Value = serde_json::from_str(&json_text).unwrap();
     let ones: Vec<&Value> = export["rows"]
@@ -269,12 +306,18 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
     assert_eq!(l["arrival_to_receipt_samples"], 2, "{l}");
     let median = l["arrival_to_receipt_median_min"].as_f64().unwrap();
     assert!((median - 25.0).abs() < 0.02, "{l}");
-    assert_eq!((l["linked_ratings"].as_u64(), l["linked_satisfied"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (l["linked_ratings"].as_u64(), l["linked_satisfied"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(l["assisted_online"], 1);
     assert_eq!(l["assisted_by_field"], json!([{"field": "HT", "count": 1}]));
     let (status, report_csv) = text(&format!("{base}/api/v1/reports.csv"), Some(&lead));
     assert_eq!(status, 200);
-    assert!(report_csv.contains("\n3,3,2,1.5,1,50.0,25.0,1,1,1\n"), "{report_csv}");
+    assert!(
+        report_csv.contains("\n3,3,2,1.5,1,50.0,25.0,1,1,1\n"),
+        "{report_csv}"
+    );
     assert!(report_csv.contains("\nHT,1\n"), "{report_csv}");
 
     // Nothing personal anywhere a lead reads.
@@ -296,13 +339,21 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
         Some(&clerk_b),
         json!({"ticket_id": "ta1", "code": code(9)}),
     );
-    assert_eq!((status, v["code"].as_str()), (404, Some("unknown_ticket")), "{v}");
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (404, Some("unknown_ticket")),
+        "{v}"
+    );
     let (status, v, _) = post(
         "/api/v1/counter/dossier?site=10105",
         Some(&clerk_b),
         json!({"ticket_id": "ta1", "code": code(9)}),
     );
-    assert_eq!((status, v["code"].as_str()), (403, Some("wrong_site")), "{v}");
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (403, Some("wrong_site")),
+        "{v}"
+    );
     let lead_b = {
         let (_, _, cookie) = post(
             "/api/v1/reports/login",
@@ -311,11 +362,28 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
         );
         cookie.unwrap()
     };
-    let (status, v, _) = get(&format!("/api/v1/dossiers/{}/visits", code(1)), Some(&lead_b));
-    assert_eq!((status, v["visits"].as_array().map(Vec::len)), (200, Some(0)), "{v}");
-    let (status, v, _) = get(&format!("/api/v1/dossiers/{}/visits?site=10105", code(1)), Some(&lead_b));
-    assert_eq!((status, v["code"].as_str()), (403, Some("wrong_site")), "{v}");
-    let (status, csv_b) = text(&format!("{base}/api/v1/export/dossier-ratings.csv"), Some(&lead_b));
+    let (status, v, _) = get(
+        &format!("/api/v1/dossiers/{}/visits", code(1)),
+        Some(&lead_b),
+    );
+    assert_eq!(
+        (status, v["visits"].as_array().map(Vec::len)),
+        (200, Some(0)),
+        "{v}"
+    );
+    let (status, v, _) = get(
+        &format!("/api/v1/dossiers/{}/visits?site=10105", code(1)),
+        Some(&lead_b),
+    );
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (403, Some("wrong_site")),
+        "{v}"
+    );
+    let (status, csv_b) = text(
+        &format!("{base}/api/v1/export/dossier-ratings.csv"),
+        Some(&lead_b),
+    );
     assert_eq!(status, 200);
     assert!(!csv_b.contains(&code(1)), "{csv_b}");
     // The link A's clerk made is as it was.
@@ -329,12 +397,23 @@ fn a_dossier_linked_twice_shows_two_visits_its_rating_and_the_figures(b: Backend
         "/api/v1/export/dossier-ratings.json".to_string(),
     ] {
         let (status, v, _) = get(&path, Some(&clerk));
-        assert_eq!((status, v["code"].as_str()), (403, Some("not_lead")), "{path}: {v}");
+        assert_eq!(
+            (status, v["code"].as_str()),
+            (403, Some("not_lead")),
+            "{path}: {v}"
+        );
         let (status, _, _) = get(&path, None);
         assert_eq!(status, 401, "{path}");
     }
     let (status, v, _) = get("/api/v1/dossiers/1.001193/visits", Some(&lead));
-    assert_eq!((status, v["code"].as_str()), (400, Some("bad_dossier_code")), "{v}");
-    let (status, v, _) = get("/api/v1/export/dossier-ratings.json?from=2026-13-01", Some(&lead));
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (400, Some("bad_dossier_code")),
+        "{v}"
+    );
+    let (status, v, _) = get(
+        "/api/v1/export/dossier-ratings.json?from=2026-13-01",
+        Some(&lead),
+    );
     assert_eq!(status, 400, "{v}");
 }

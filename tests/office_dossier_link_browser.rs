@@ -54,10 +54,19 @@ fn a_clerk_scans_the_receipts_code_and_the_lead_finds_the_visit() {
     assert_eq!(b.find("#dossier-code").prop("value"), "");
     assert_eq!(b.find("#dossier-error").text(), "");
     obeys_the_policy(&b);
+    // The toast saying so would cover the linked line in the picture.
+    b.exec("document.getElementById('message').hidden = true", vec![]);
+    let height = b.exec("return document.documentElement.scrollHeight", vec![]);
+    b.set_window_size(1280, (height.as_u64().unwrap() as u32).clamp(900, 1400));
     b.screenshot_png(doc_shot("console-dossier-link.png"));
+    b.set_window_size(1280, 900);
     // The keys typed into the box called no one: A001 is still served here.
     assert_eq!(b.find("#current-label").text(), "A001");
     click(&b, "#btn-finish");
+    b.wait_text("#current-state", "Chưa gọi số nào");
+    assert!(!b.find("#dossier-form").is_displayed());
+    click(&b, "#btn-logout");
+    wait_shown(&b, "#login");
 
     // The lead looks the dossier up on the reports page.
     b.goto(&office.url("/reports"));
@@ -70,6 +79,9 @@ fn a_clerk_scans_the_receipts_code_and_the_lead_finds_the_visit() {
     click(&b, "#visits-run");
     b.wait_text("#visits-status", &format!("Hồ sơ {CODE}: 1 lượt đến."));
     let row = b.find("#visits tbody tr").text();
-    assert!(row.contains("Hộ tịch") && row.contains("Có") && row.contains("Quầy"), "{row}");
+    assert!(
+        row.contains("Hộ tịch") && row.contains("Có") && row.contains("Quầy"),
+        "{row}"
+    );
     obeys_the_policy(&b);
 }

@@ -129,7 +129,10 @@ pub fn link_report(visits: &[VisitFact]) -> LinkReport {
         .map(|d| d.num_seconds() as f64 / 60.0)
         .collect();
     let mut by_field: BTreeMap<&str, u64> = BTreeMap::new();
-    for v in visits.iter().filter(|v| v.code.is_some() && v.assisted_online) {
+    for v in visits
+        .iter()
+        .filter(|v| v.code.is_some() && v.assisted_online)
+    {
         *by_field.entry(v.field.as_str()).or_default() += 1;
     }
     LinkReport {

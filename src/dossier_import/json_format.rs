@@ -154,11 +154,25 @@ fn json_row(
         // Not a dossier's fields: which site the row is for (the integration API routes by
         // it), and the visit to link it to.
         if key == "site" {
-            extra_text(&key, "a site's code", value, MAX_SITE, &mut site, &mut errors);
+            extra_text(
+                &key,
+                "a site's code",
+                value,
+                MAX_SITE,
+                &mut site,
+                &mut errors,
+            );
             continue;
         }
         if key == "ticket_id" {
-            extra_text(&key, "a ticket id", value, MAX_TICKET_ID, &mut ticket, &mut errors);
+            extra_text(
+                &key,
+                "a ticket id",
+                value,
+                MAX_TICKET_ID,
+                &mut ticket,
+                &mut errors,
+            );
             continue;
         }
         let Some(col) = COLUMNS.iter().position(|c| *c == key) else {

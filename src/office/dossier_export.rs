@@ -149,7 +149,10 @@ mod tests {
             rows: vec![row("H15-261207-0001", Some("unsatisfied"))],
         };
         let csv = String::from_utf8(ratings_csv(&e).unwrap()).unwrap();
-        assert!(csv.starts_with("\u{feff}site,dossier_code,procedure_code,"), "{csv}");
+        assert!(
+            csv.starts_with("\u{feff}site,dossier_code,procedure_code,"),
+            "{csv}"
+        );
         assert!(
             csv.contains("10105,H15-261207-0001,'=1.001193,HT,Hộ tịch,2026-12-07,2026-12-07T01:00:00Z,2,1,console,unsatisfied,long_wait;unclear,"),
             "{csv}"

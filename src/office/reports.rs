@@ -502,7 +502,8 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
 /// The link's section of the report's CSV: its figures, then assisted filings per field.
 fn link_csv(w: &mut csv::Writer<Vec<u8>>, l: &LinkReport) -> Result<()> {
     let f = &l.figures;
-    let ratio = |v: Option<f64>, scale: f64| v.map(|v| format!("{:.1}", v * scale)).unwrap_or_default();
+    let ratio =
+        |v: Option<f64>, scale: f64| v.map(|v| format!("{:.1}", v * scale)).unwrap_or_default();
     w.write_record([
         "visits_served",
         "linked_visits",

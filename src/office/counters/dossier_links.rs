@@ -14,8 +14,8 @@ use super::clerks::ClerkSession;
 use super::office_config::built_in;
 use super::refused::refuse;
 use crate::domain::dossier_code::DossierCode;
-pub use crate::domain::dossier_link::{LinkFigures, LinkReport};
 use crate::domain::dossier_link::{link_figures, link_report, VisitFact};
+pub use crate::domain::dossier_link::{LinkFigures, LinkReport};
 use crate::office::db::{sql_params, Row, Tx};
 use crate::office::store::{day, parse_ts, to_u32, ts, OfficeStore, SiteId};
 
@@ -122,7 +122,11 @@ fn visit(store: &OfficeStore, tx: &mut Tx, r: &Row) -> Result<Visit> {
 }
 
 /// The link of a ticket of `site`, if it has one.
-pub(super) fn ticket_link(tx: &mut Tx, site: SiteId, ticket_id: &str) -> Result<Option<DossierLink>> {
+pub(super) fn ticket_link(
+    tx: &mut Tx,
+    site: SiteId,
+    ticket_id: &str,
+) -> Result<Option<DossierLink>> {
     tx.query_opt(
         "SELECT code, source, assisted_online, linked_at FROM dossier_link
          WHERE ticket_id = ?1 AND site_id = ?2",
@@ -335,7 +339,12 @@ impl OfficeStore {
 
     /// What the link's figures read: each ticket of `site` in `from..=to` (business days,
     /// included) with its link, its dossier's receipt and its rating.
-    pub fn visit_facts(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitFact>> {
+    pub fn visit_facts(
+        &self,
+        site: SiteId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<VisitFact>> {
         self.read(|tx| {
             tx.query(
                 "SELECT t.field, t.state, t.issued_at, l.code, d.received_at, l.assisted_online, r.score
@@ -364,7 +373,12 @@ impl OfficeStore {
 
     /// The link's counts for `site` over business days `from..=to` (included), for the
     /// scorecard; each is defined in docs/dossier-link.md.
-    pub fn link_figures(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<LinkFigures> {
+    pub fn link_figures(
+        &self,
+        site: SiteId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<LinkFigures> {
         Ok(link_figures(&self.visit_facts(site, from, to)?))
     }
 
@@ -394,7 +408,11 @@ impl OfficeStore {
 
 /// 404 `unknown_ticket`: the site has no such ticket (another site's is as unknown).
 fn unknown_ticket() -> anyhow::Error {
-    refuse(404, "unknown_ticket", "this site has no ticket with that id")
+    refuse(
+        404,
+        "unknown_ticket",
+        "this site has no ticket with that id",
+    )
 }
 
 #[cfg(test)]

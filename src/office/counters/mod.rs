@@ -34,9 +34,7 @@ pub use bookings::{
 };
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
 pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
-pub use dossier_links::{
-    DossierLink, ExportVisit, LinkFigures, LinkReport, LinkSource, Visit,
-};
+pub use dossier_links::{DossierLink, ExportVisit, LinkFigures, LinkReport, LinkSource, Visit};
 pub use follow::{FollowState, FollowView};
 pub use gauges::{Gauges, KioskName, QueueGauge};
 pub use office_config::{QueueDef, QueueOption};

@@ -133,7 +133,9 @@ async fn put_dossier(
         .with_store(move |s| {
             // An unknown ticket refuses the whole request before anything is written.
             if let Some(id) = &ticket {
-                if crate::office::store::ticket_id_problem(id).is_some() || !s.has_ticket(site, id)? {
+                if crate::office::store::ticket_id_problem(id).is_some()
+                    || !s.has_ticket(site, id)?
+                {
                     return Ok(Err(()));
                 }
             }
@@ -214,11 +216,12 @@ async fn post_dossiers(
             },
         };
         match site {
-            Ok(site) => by_site.entry(site).or_default().push((
-                line + before,
-                record,
-                tickets.remove(&i),
-            )),
+            Ok(site) => {
+                by_site
+                    .entry(site)
+                    .or_default()
+                    .push((line + before, record, tickets.remove(&i)))
+            }
             Err(why) => errors.push(format!("line {}: {why}", line + before)),
         }
     }
