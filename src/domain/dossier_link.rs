@@ -3,7 +3,7 @@
 //! visits each needed, how long from arrival to the dossier's receipt, how many were assisted
 //! online filings, and the ratings those visits got. Pure: the office reads the rows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -151,11 +151,6 @@ pub fn link_report(visits: &[VisitFact]) -> LinkReport {
     }
 }
 
-/// The distinct codes of a period's linked tickets (sorted).
-pub fn linked_codes(visits: &[VisitFact]) -> BTreeSet<&str> {
-    visits.iter().filter_map(|v| v.code.as_deref()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,7 +211,6 @@ mod tests {
                 count: 1
             }]
         );
-        assert_eq!(linked_codes(&v).len(), 2);
     }
 
     #[test]

@@ -4,14 +4,11 @@
 //! scorecard, and the rows of the ratings export. Everything is read and written within one
 //! site: a ticket of another site is unknown here.
 
-use std::collections::BTreeMap;
-
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::clerks::ClerkSession;
-use super::office_config::built_in;
 use super::refused::refuse;
 use crate::domain::dossier_code::DossierCode;
 use crate::domain::dossier_link::{link_figures, link_report, VisitFact};
@@ -385,24 +382,6 @@ impl OfficeStore {
     /// The report's section on the link for the same range.
     pub fn link_report(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<LinkReport> {
         Ok(link_report(&self.visit_facts(site, from, to)?))
-    }
-
-    /// Field names for the report's "assisted online per field" (Vietnamese, English), by code.
-    pub fn field_names(&self, codes: &[String]) -> Result<BTreeMap<String, (String, String)>> {
-        self.read(|tx| {
-            let stored = self.stored_catalogue(tx)?;
-            let catalogue = stored.as_deref().unwrap_or_else(|| built_in());
-            Ok(codes
-                .iter()
-                .map(|c| {
-                    let names = catalogue.field(c).map_or_else(
-                        || (c.clone(), c.clone()),
-                        |f| (f.name_vi.clone(), f.name_en.clone()),
-                    );
-                    (c.clone(), names)
-                })
-                .collect())
-        })
     }
 }
 

@@ -460,6 +460,7 @@
         { ticket_id: cur.id, code, assisted_online: $('dossier-assisted').checked });
       $('dossier-error').textContent = '';
       input.value = '';
+      input.blur(); // the shortcuts (N, Enter: next) work again at once
       applySnapshot(s, true);
       const linked = s.current && s.current.dossier;
       M.showMessage($('message'), t('dossier.saved', { code: linked ? linked.code : code, label: cur.label }), 'success');
