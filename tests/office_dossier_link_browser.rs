@@ -13,7 +13,7 @@ mod office_pages;
 use std::path::PathBuf;
 
 use browser::Browser;
-use office_pages::{click, console, obeys_the_policy, password, serial, wait_shown, Office};
+use office_pages::{click, console, fits, obeys_the_policy, password, serial, wait_shown, Office};
 
 const CODE: &str = "H15.50.05.13-261207-0042";
 
@@ -31,6 +31,8 @@ fn a_clerk_scans_the_receipts_code_and_the_lead_finds_the_visit() {
     assert!(!b.find("#dossier-form").is_displayed());
     click(&b, "#btn-next");
     b.wait_text("#current-label", "A001");
+    // Called, not yet at the counter: still no box.
+    assert!(!b.find("#dossier-form").is_displayed());
     click(&b, "#btn-start");
     wait_shown(&b, "#dossier-form");
 
@@ -48,7 +50,7 @@ fn a_clerk_scans_the_receipts_code_and_the_lead_finds_the_visit() {
     input.send_keys(&format!("{}\u{E007}", CODE.to_lowercase()));
     let linked = b.wait_text(
         "#dossier-linked",
-        &format!("Đã gắn hồ sơ {CODE} · hỗ trợ nộp trực tuyến"),
+        &format!("Hồ sơ {CODE} · hỗ trợ nộp trực tuyến"),
     );
     assert!(linked.contains(CODE));
     assert_eq!(b.find("#dossier-code").prop("value"), "");
@@ -60,6 +62,7 @@ fn a_clerk_scans_the_receipts_code_and_the_lead_finds_the_visit() {
     b.set_window_size(1280, (height.as_u64().unwrap() as u32).clamp(900, 1400));
     b.screenshot_png(doc_shot("console-dossier-link.png"));
     b.set_window_size(1280, 900);
+    assert!(fits(&b), "the console with its dossier box fits 1280×900");
     // The keys typed into the box called no one: A001 is still served here.
     assert_eq!(b.find("#current-label").text(), "A001");
     click(&b, "#btn-finish");

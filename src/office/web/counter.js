@@ -77,8 +77,8 @@
       'dossier.save': 'Lưu mã',
       'dossier.assisted': 'Hỗ trợ nộp trực tuyến',
       'dossier.help': 'Gõ hoặc quét mã trên giấy tiếp nhận (máy quét tự nhấn Enter).',
-      'dossier.linked': 'Đã gắn hồ sơ {code}',
-      'dossier.linked_assisted': 'Đã gắn hồ sơ {code} · hỗ trợ nộp trực tuyến',
+      'dossier.linked': 'Hồ sơ {code}',
+      'dossier.linked_assisted': 'Hồ sơ {code} · hỗ trợ nộp trực tuyến',
       'dossier.saved': 'Đã lưu mã hồ sơ {code} cho số {label}.',
       'dossier.empty': 'Hãy gõ hoặc quét mã hồ sơ.',
       'err.bad_dossier_code': 'Mã hồ sơ không đúng định dạng (ví dụ H15.50.05.13-261008-0975). Kiểm tra lại: đây có thể là mã thủ tục.',
@@ -158,8 +158,8 @@
       'dossier.save': 'Save code',
       'dossier.assisted': 'Assisted online filing',
       'dossier.help': 'Type or scan the code on the receipt (a scanner presses Enter itself).',
-      'dossier.linked': 'Linked to dossier {code}',
-      'dossier.linked_assisted': 'Linked to dossier {code} · assisted online filing',
+      'dossier.linked': 'Dossier {code}',
+      'dossier.linked_assisted': 'Dossier {code} · assisted online filing',
       'dossier.saved': 'Dossier code {code} saved for ticket {label}.',
       'dossier.empty': 'Type or scan a dossier code.',
       'err.bad_dossier_code': 'Not a dossier code (one looks like H15.50.05.13-261008-0975). Check it: this may be a procedure code.',
@@ -432,7 +432,9 @@
 
   function renderDossier(cur) {
     const form = $('dossier-form');
-    form.hidden = !cur;
+    // Shown while serving (the citizen is at the counter with the receipt): a called
+    // ticket's console keeps its 1366×768 fit.
+    form.hidden = !cur || cur.state !== 'serving';
     if (!cur) { dossierTicket = null; return; }
     if (cur.id !== dossierTicket) {
       dossierTicket = cur.id;
