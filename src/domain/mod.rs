@@ -8,6 +8,7 @@ pub mod collate;
 pub mod contrast;
 pub mod dossier;
 pub mod dossier_code;
+pub mod dossier_link;
 pub mod guide;
 pub mod hours;
 pub mod mask;

@@ -8,7 +8,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::limits::{MAX_SITE, UNKNOWN_SHOWN};
+use super::limits::{MAX_SITE, MAX_TICKET_ID, UNKNOWN_SHOWN};
 use super::lines::LineCounter;
 use super::row::build;
 use super::{echo, push_row, DossierRecord, FileError, Parsed, RawRow, COLUMNS};
@@ -37,9 +37,12 @@ pub(super) fn parse_json(text: &str) -> Result<Parsed, FileError> {
         // Borrowed raw values are slices of `text`, starting at the value's first character.
         let start = (element.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
         let line = lines.line_at(start);
-        let result = json_row(element.get(), line, &mut seen).map(|(record, site)| {
-            if let Some(site) = site {
+        let result = json_row(element.get(), line, &mut seen).map(|(record, extra)| {
+            if let Some(site) = extra.site {
                 parsed.sites.push((parsed.records.len(), site));
+            }
+            if let Some(ticket) = extra.ticket_id {
+                parsed.tickets.push((parsed.records.len(), ticket));
             }
             record
         });
@@ -93,11 +96,46 @@ impl<'de> Deserialize<'de> for Entries {
     }
 }
 
+/// What a JSON row may carry besides the dossier's fields.
+#[derive(Default)]
+struct Extra {
+    /// Which site the row is for.
+    site: Option<String>,
+    /// The ticket (visit) the integration links the dossier to.
+    ticket_id: Option<String>,
+}
+
+/// A string key that is not a dossier field, at most `max` characters, or null.
+fn extra_text(
+    key: &str,
+    what: &str,
+    value: Value,
+    max: usize,
+    slot: &mut Option<Option<String>>,
+    errors: &mut Vec<String>,
+) {
+    if slot.is_some() {
+        errors.push(format!("{key}: given twice"));
+    }
+    *slot = Some(match value {
+        Value::String(s) if s.chars().count() <= max => Some(s),
+        Value::String(_) => {
+            errors.push(format!("{key}: longer than {max} characters (the limit)"));
+            None
+        }
+        Value::Null => None,
+        _ => {
+            errors.push(format!("{key}: must be {what} as a string, or null"));
+            None
+        }
+    });
+}
+
 fn json_row(
     element: &str,
     line: usize,
     seen: &mut HashMap<DossierCode, usize>,
-) -> Result<(DossierRecord, Option<String>), Vec<String>> {
+) -> Result<(DossierRecord, Extra), Vec<String>> {
     if !element.starts_with('{') {
         return Err(vec![format!(
             "expected a JSON object, found {}",
@@ -111,26 +149,30 @@ fn json_row(
     let mut errors = Vec::new();
     let mut unknown = 0usize;
     let mut site: Option<Option<String>> = None;
+    let mut ticket: Option<Option<String>> = None;
     for (key, value) in entries {
-        // Not a dossier's field: which site the row is for (the integration API routes by it).
+        // Not a dossier's fields: which site the row is for (the integration API routes by
+        // it), and the visit to link it to.
         if key == "site" {
-            if site.is_some() {
-                errors.push("site: given twice".into());
-            }
-            site = Some(match value {
-                Value::String(s) if s.chars().count() <= MAX_SITE => Some(s),
-                Value::String(_) => {
-                    errors.push(format!(
-                        "site: longer than {MAX_SITE} characters (the limit)"
-                    ));
-                    None
-                }
-                Value::Null => None,
-                _ => {
-                    errors.push("site: must be a site's code as a string, or null".into());
-                    None
-                }
-            });
+            extra_text(
+                &key,
+                "a site's code",
+                value,
+                MAX_SITE,
+                &mut site,
+                &mut errors,
+            );
+            continue;
+        }
+        if key == "ticket_id" {
+            extra_text(
+                &key,
+                "a ticket id",
+                value,
+                MAX_TICKET_ID,
+                &mut ticket,
+                &mut errors,
+            );
             continue;
         }
         let Some(col) = COLUMNS.iter().position(|c| *c == key) else {
@@ -167,11 +209,50 @@ fn json_row(
     }
     // Still validate the rest, so every problem in the object is reported at once.
     match build(&raw, line, seen) {
-        Ok(record) if errors.is_empty() => Ok((record, site.flatten())),
+        Ok(record) if errors.is_empty() => Ok((
+            record,
+            Extra {
+                site: site.flatten(),
+                ticket_id: ticket.flatten(),
+            },
+        )),
         Ok(_) => Err(errors),
         Err(more) => {
             errors.extend(more);
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, Format};
+
+    #[test]
+    fn a_json_row_may_carry_a_ticket_id_kept_beside_the_record() {
+        let long = "t".repeat(65);
+        let text = format!(
+            r#"[
+{{"code": "H15.50.05.13-261008-0001", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": "5d1c-1"}},
+{{"code": "H15.50.05.13-261008-0002", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": null}},
+{{"code": "H15.50.05.13-261008-0003", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": 7}},
+{{"code": "H15.50.05.13-261008-0004", "status": "received", "received_at": "2026-10-08T08:00:00+07:00", "ticket_id": "{long}"}}
+]"#
+        );
+        let parsed = parse(&text, Format::Json).unwrap();
+        assert_eq!(parsed.records.len(), 2);
+        assert_eq!(parsed.tickets, [(0, "5d1c-1".to_string())]);
+        let errors: Vec<(usize, &str)> = parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                (4, "ticket_id: must be a ticket id as a string, or null"),
+                (5, "ticket_id: longer than 64 characters (the limit)"),
+            ]
+        );
     }
 }

@@ -30,6 +30,9 @@ pub const MAX_HEADER_COLUMNS: usize = 64;
 /// The longest `site` a JSON row may name (a site's code is at most 16 characters).
 pub const MAX_SITE: usize = 16;
 
+/// The longest `ticket_id` a JSON row may carry (the office's ticket ids are at most 64).
+pub const MAX_TICKET_ID: usize = 64;
+
 /// Unknown column or key names quoted in a message at most; the rest are counted.
 pub const UNKNOWN_SHOWN: usize = 5;
 

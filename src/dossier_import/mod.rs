@@ -36,6 +36,9 @@
 //! - `due_at_new`, the new date of an apology letter, needs a `due_at` and must be later than
 //!   it. [`write_json`] leaves it out when empty, so kiosks older than the column still take
 //!   every dossier without one.
+//! - A JSON object may carry `site` (which commune's it is) and `ticket_id` (the visit the
+//!   integration links it to, docs/dossier-link.md): not dossier fields, kept in
+//!   [`Parsed::sites`] and [`Parsed::tickets`] beside the record.
 //! - Whether `finished_at` agrees with `status` is not checked: exports disagree on when they
 //!   fill it, and the timeliness rules only read it for resolved dossiers.
 
@@ -192,6 +195,9 @@ pub struct Parsed {
     /// The `site` an accepted JSON object named (not a dossier field: which commune's the
     /// row is, for the integration API), by the record's index in `records`.
     pub sites: Vec<(usize, String)>,
+    /// The `ticket_id` an accepted JSON object carried (not a dossier field: the visit the
+    /// integration links the dossier to, docs/dossier-link.md), by the record's index.
+    pub tickets: Vec<(usize, String)>,
 }
 
 /// Why a whole file cannot be imported.

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod counters;
 mod db;
 pub mod doctor;
+pub mod dossier_export;
 pub mod http;
 pub mod province;
 pub mod province_charts;

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::db::{sql_params, Tx};
 use super::store::{day, parse_ts, ts, OfficeStore, OnlineFieldFigures, SiteId};
 use crate::domain::dossier::{timeliness, DossierStatus, Timeliness};
+use crate::domain::dossier_link::LinkReport;
 use crate::domain::hours::Hours;
 use crate::domain::numbering::format_ticket_number;
 
@@ -131,6 +132,8 @@ pub struct Report {
     pub follow_up_on_time_share: Option<f64>,
     /// Citizens the kiosks routed online, per field (docs/online-routing.md).
     pub online: Vec<OnlineFieldFigures>,
+    /// The ticket ↔ dossier link (docs/dossier-link.md).
+    pub links: LinkReport,
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted samples.
@@ -237,6 +240,7 @@ pub fn summarise(
         follow_ups: Default::default(),
         follow_up_on_time_share: None,
         online: Vec::new(),
+        links: LinkReport::default(),
     }
 }
 
@@ -309,6 +313,7 @@ impl OfficeStore {
         report.follow_ups = self.followup_figures(site, from, to)?;
         report.follow_up_on_time_share = report.follow_ups.on_time_share();
         report.online = self.online_by_field(site, from, to)?;
+        report.links = self.link_report(site, from, to)?;
         Ok(report)
     }
 
@@ -521,6 +526,7 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
         ])?;
     }
     w.write_record([""])?;
+    link_csv(&mut w, &report.links)?;
     w.write_record([
         "business_date",
         "ticket",
@@ -538,6 +544,44 @@ pub fn report_csv(report: &Report, tickets: &[Vec<String>]) -> Result<Vec<u8>> {
         w.write_record(row.iter().map(|c| safe_cell(c).into_owned()))?;
     }
     Ok(w.into_inner()?)
+}
+
+/// The link's section of the report's CSV: its figures, then assisted filings per field.
+fn link_csv(w: &mut csv::Writer<Vec<u8>>, l: &LinkReport) -> Result<()> {
+    let f = &l.figures;
+    let ratio =
+        |v: Option<f64>, scale: f64| v.map(|v| format!("{:.1}", v * scale)).unwrap_or_default();
+    w.write_record([
+        "visits_served",
+        "linked_visits",
+        "dossiers_linked",
+        "visits_per_dossier",
+        "multi_visit_dossiers",
+        "multi_visit_share_pct",
+        "arrival_to_receipt_median_min",
+        "linked_ratings",
+        "linked_satisfied",
+        "assisted_online",
+    ])?;
+    w.write_record([
+        f.visits.to_string(),
+        f.linked_visits.to_string(),
+        f.dossiers.to_string(),
+        ratio(l.visits_per_dossier, 1.0),
+        f.dossiers_multi_visit.to_string(),
+        ratio(l.multi_visit_share, 100.0),
+        ratio(l.arrival_to_receipt_median_min, 1.0),
+        f.linked_ratings.to_string(),
+        f.linked_satisfied.to_string(),
+        f.assisted_online.to_string(),
+    ])?;
+    w.write_record([""])?;
+    w.write_record(["assisted_field", "assisted_online"])?;
+    for c in &l.assisted_by_field {
+        w.write_record([safe_cell(&c.field).into_owned(), c.count.to_string()])?;
+    }
+    w.write_record([""])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod alerts;
 mod bookings;
 mod clerk_accounts;
 mod clerks;
+mod dossier_links;
 #[cfg(test)]
 pub(super) mod fixtures;
 mod follow;
@@ -36,6 +37,7 @@ pub use bookings::{
 };
 pub use clerk_accounts::{ClerkAccount, ClerkLogin};
 pub use clerks::{Clerk, ClerkRole, ClerkSession, MAX_COUNTER, READING, SESSION_LIFETIME};
+pub use dossier_links::{DossierLink, ExportVisit, LinkFigures, LinkReport, LinkSource, Visit};
 pub use follow::{FollowState, FollowView};
 pub use gauges::{Gauges, KioskName, QueueGauge};
 pub use office_config::{QueueDef, QueueOption};

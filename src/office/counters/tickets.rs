@@ -34,6 +34,8 @@ pub struct TicketView {
     pub started_at: Option<String>,
     /// Calls and recalls so far.
     pub calls: u32,
+    /// The dossier code it is linked to (docs/dossier-link.md); the console's own ticket only.
+    pub dossier: Option<super::DossierLink>,
 }
 
 /// The columns [`ticket_view`] reads, in its order.
@@ -53,6 +55,7 @@ pub(super) fn ticket_view(r: &Row) -> Result<TicketView> {
         called_at: r.opt_text(8)?,
         started_at: r.opt_text(9)?,
         calls: to_u32(r.int(10)?),
+        dossier: None,
     })
 }
 

@@ -146,7 +146,10 @@ impl OfficeStore {
                 )?
                 .context("the session's counter has no state")?;
             let queues = split_queues(&row.text(0)?);
-            let current = held_ticket(tx, site, row.opt_text(2)?, c)?;
+            let mut current = held_ticket(tx, site, row.opt_text(2)?, c)?;
+            if let Some(t) = current.as_mut() {
+                t.dossier = super::dossier_links::ticket_link(tx, site, &t.id)?;
+            }
             let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
             for r in tx.query(
                 // Kept by triggers as tickets come and go (schema 9): a few rows, however

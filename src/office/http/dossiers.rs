@@ -20,6 +20,7 @@ use super::site::site_named;
 use super::state::App;
 use crate::domain::dossier_code::parse_code;
 use crate::dossier_import::{parse, DossierRecord, FileError, Format, ImportCounts, Parsed};
+use crate::office::counters::LinkSource;
 use crate::office::store::{Device, OfficeStore, SiteId};
 use crate::protocol::Upserted;
 
@@ -125,11 +126,29 @@ async fn put_dossier(
     }
     // The object's own `site` first, then the request's, the token's or the office's.
     let named = parsed.sites.into_iter().next().map(|(_, code)| code);
+    let ticket = parsed.tickets.into_iter().next().map(|(_, id)| id);
     let site = target_site(&app, &dev, named.or(req.site.clone())).await?;
     let now = Utc::now();
     let (counts, errors) = app
-        .with_store(move |s| upsert_own(s, site, vec![(1, record)], now))
-        .await?;
+        .with_store(move |s| {
+            // An unknown ticket refuses the whole request before anything is written.
+            if let Some(id) = &ticket {
+                if crate::office::store::ticket_id_problem(id).is_some()
+                    || !s.has_ticket(site, id)?
+                {
+                    return Ok(Err(()));
+                }
+            }
+            upsert_own(s, site, vec![(1, record, ticket)], now).map(Ok)
+        })
+        .await?
+        .map_err(|()| {
+            HttpError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_ticket",
+                "ticket_id: this site has no ticket with that id; nothing was written",
+            )
+        })?;
     if !errors.is_empty() {
         return Err(HttpError::new(
             StatusCode::FORBIDDEN,
@@ -171,6 +190,7 @@ async fn post_dossiers(
     let offset = (raw.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     let before = text.get(..offset).map_or(0, |b| b.matches('\n').count());
     let named: BTreeMap<usize, String> = parsed.sites.iter().cloned().collect();
+    let mut tickets: BTreeMap<usize, String> = parsed.tickets.iter().cloned().collect();
     let codes: BTreeSet<String> = named.values().cloned().collect();
     let sites: BTreeMap<String, Option<SiteId>> = app
         .with_store(move |s| {
@@ -180,7 +200,8 @@ async fn post_dossiers(
                 .collect()
         })
         .await?;
-    let mut by_site: BTreeMap<SiteId, Vec<(usize, DossierRecord)>> = BTreeMap::new();
+    let mut by_site: BTreeMap<SiteId, Vec<(usize, DossierRecord, Option<String>)>> =
+        BTreeMap::new();
     for (i, (line, record)) in parsed.records.into_iter().enumerate() {
         let site = match named.get(&i) {
             None => default.ok_or_else(|| {
@@ -195,10 +216,12 @@ async fn post_dossiers(
             },
         };
         match site {
-            Ok(site) => by_site
-                .entry(site)
-                .or_default()
-                .push((line + before, record)),
+            Ok(site) => {
+                by_site
+                    .entry(site)
+                    .or_default()
+                    .push((line + before, record, tickets.remove(&i)))
+            }
             Err(why) => errors.push(format!("line {}: {why}", line + before)),
         }
     }
@@ -244,28 +267,46 @@ async fn target_site(app: &App, dev: &Device, named: Option<String>) -> Result<S
 }
 
 /// Writes the records of `site`, leaving out (as row errors `line N: …`) those whose code
-/// another site holds.
+/// another site holds and those whose `ticket_id` the site has no ticket for; then links
+/// each written dossier to its ticket (source `api`, docs/dossier-link.md).
 fn upsert_own(
     s: &mut OfficeStore,
     site: SiteId,
-    records: Vec<(usize, DossierRecord)>,
+    records: Vec<(usize, DossierRecord, Option<String>)>,
     now: chrono::DateTime<Utc>,
 ) -> anyhow::Result<(ImportCounts, Vec<String>)> {
-    let codes: Vec<&str> = records.iter().map(|(_, r)| r.code.as_str()).collect();
+    let codes: Vec<&str> = records.iter().map(|(_, r, _)| r.code.as_str()).collect();
     let foreign = s.foreign_dossiers(site, &codes)?;
     let mut errors = Vec::new();
     let mut own = Vec::with_capacity(records.len());
-    for (line, r) in records {
+    let mut links = Vec::new();
+    for (line, r, ticket) in records {
         if foreign.iter().any(|c| c == r.code.as_str()) {
             errors.push(format!(
                 "line {line}: dossier {} belongs to another site",
                 r.code
             ));
-        } else {
-            own.push(r);
+            continue;
         }
+        if let Some(id) = ticket {
+            let known = crate::office::store::ticket_id_problem(&id).is_none()
+                && s.has_ticket(site, &id)?;
+            if !known {
+                errors.push(format!(
+                    "line {line}: ticket_id: this site has no ticket with that id (dossier {} not written)",
+                    r.code
+                ));
+                continue;
+            }
+            links.push((id, r.code.clone()));
+        }
+        own.push(r);
     }
-    Ok((s.upsert_dossiers(site, &own, now)?, errors))
+    let counts = s.upsert_dossiers(site, &own, now)?;
+    for (ticket, code) in links {
+        s.link_ticket(site, &ticket, &code, LinkSource::Api, None, now)?;
+    }
+    Ok((counts, errors))
 }
 
 #[cfg(test)]

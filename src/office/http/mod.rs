@@ -25,6 +25,7 @@ mod booking;
 mod conn_pool;
 mod connections;
 mod console;
+mod dossier_link;
 mod dossiers;
 mod error;
 mod extract;
@@ -75,6 +76,7 @@ fn build(app: App) -> Router {
     Router::new()
         .merge(sync::routes())
         .merge(dossiers::routes())
+        .merge(dossier_link::routes())
         .merge(console::routes())
         .merge(board::routes())
         .merge(rating::routes())

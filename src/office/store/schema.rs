@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = migrations![
     12 => "0012_bookings",
     13 => "0013_walk_in",
     14 => "0014_due_at_new",
+    15 => "0015_dossier_link",
     16 => "0016_online_routing",
     17 => "0017_alerts",
     18 => "0018_official_scores",
@@ -88,6 +89,7 @@ const TABLES: &[&str] = &[
     "rating_alert",
     "official_score",
     "online_routing",
+    "dossier_link",
 ];
 
 /// Brings the office database to [`SCHEMA_VERSION`], creating its tables when it is new;

@@ -73,6 +73,19 @@
       'transfer.done': 'Đã chuyển số {label}.',
       'cancel': 'Hủy',
       'done.logout': 'Đã đăng xuất.',
+      'dossier.title': 'Hồ sơ của lượt này',
+      'dossier.code': 'Mã hồ sơ',
+      'dossier.save': 'Lưu mã',
+      'dossier.assisted': 'Hỗ trợ nộp trực tuyến',
+      'dossier.help': 'Gõ hoặc quét mã trên giấy tiếp nhận (máy quét tự nhấn Enter).',
+      'dossier.linked': 'Hồ sơ {code}',
+      'dossier.linked_assisted': 'Hồ sơ {code} · hỗ trợ nộp trực tuyến',
+      'dossier.saved': 'Đã lưu mã hồ sơ {code} cho số {label}.',
+      'dossier.empty': 'Hãy gõ hoặc quét mã hồ sơ.',
+      'err.bad_dossier_code': 'Mã hồ sơ không đúng định dạng (ví dụ H15.50.05.13-261008-0975). Kiểm tra lại: đây có thể là mã thủ tục.',
+      'err.unknown_ticket': 'Không tìm thấy số này ở đơn vị của bạn.',
+      'err.not_at_counter': 'Chỉ gắn được hồ sơ cho số đang gọi, đang phục vụ hoặc vừa xong ở quầy này hôm nay.',
+      'err.foreign_dossier': 'Hồ sơ này thuộc đơn vị khác.',
     },
     en: {
       'page.title': 'One-stop counter',
@@ -142,6 +155,19 @@
       'transfer.done': 'Ticket {label} transferred.',
       'cancel': 'Cancel',
       'done.logout': 'Signed out.',
+      'dossier.title': 'Dossier of this visit',
+      'dossier.code': 'Dossier code',
+      'dossier.save': 'Save code',
+      'dossier.assisted': 'Assisted online filing',
+      'dossier.help': 'Type or scan the code on the receipt (a scanner presses Enter itself).',
+      'dossier.linked': 'Dossier {code}',
+      'dossier.linked_assisted': 'Dossier {code} · assisted online filing',
+      'dossier.saved': 'Dossier code {code} saved for ticket {label}.',
+      'dossier.empty': 'Type or scan a dossier code.',
+      'err.bad_dossier_code': 'Not a dossier code (one looks like H15.50.05.13-261008-0975). Check it: this may be a procedure code.',
+      'err.unknown_ticket': 'Your site has no such ticket.',
+      'err.not_at_counter': 'Only a ticket called, served or just finished at this counter today can be linked.',
+      'err.foreign_dossier': 'This dossier belongs to another site.',
     },
   });
 
@@ -365,6 +391,7 @@
 
     renderAlerts();
     renderCurrent(cur);
+    renderDossier(cur);
     renderButtons();
     renderWaiting();
     renderNoShows();
@@ -410,6 +437,57 @@
     else if (cur.called_at) items.push(item('current.called_at', M.hhmm(cur.called_at)));
     meta.replaceChildren(...items);
   }
+
+  // ---------------------------------------------------------------- dossier link
+
+  let dossierTicket = null; // the ticket the code box is for: a new one clears the box
+
+  function renderDossier(cur) {
+    const form = $('dossier-form');
+    // Shown while serving (the citizen is at the counter with the receipt): a called
+    // ticket's console keeps its 1366×768 fit.
+    form.hidden = !cur || cur.state !== 'serving';
+    if (!cur) { dossierTicket = null; return; }
+    if (cur.id !== dossierTicket) {
+      dossierTicket = cur.id;
+      $('dossier-code').value = '';
+      $('dossier-error').textContent = '';
+      $('dossier-assisted').checked = !!(cur.dossier && cur.dossier.assisted_online);
+    }
+    const linked = $('dossier-linked');
+    linked.hidden = !cur.dossier;
+    linked.textContent = cur.dossier
+      ? t(cur.dossier.assisted_online ? 'dossier.linked_assisted' : 'dossier.linked', { code: cur.dossier.code })
+      : '';
+  }
+
+  $('dossier-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const cur = snap && snap.current;
+    const input = $('dossier-code');
+    const code = input.value.trim();
+    if (!cur) return;
+    if (!code) { $('dossier-error').textContent = t('dossier.empty'); return input.focus(); }
+    $('dossier-save').disabled = true;
+    try {
+      const s = await api('POST', '/api/v1/counter/dossier',
+        { ticket_id: cur.id, code, assisted_online: $('dossier-assisted').checked });
+      $('dossier-error').textContent = '';
+      input.value = '';
+      input.blur(); // the shortcuts (N, Enter: next) work again at once
+      applySnapshot(s, true);
+      const linked = s.current && s.current.dossier;
+      M.showMessage($('message'), t('dossier.saved', { code: linked ? linked.code : code, label: cur.label }), 'success');
+    } catch (err) {
+      if (err.status === 401) return showLogin(err);
+      // The typed code stays in the box: nothing is lost, the clerk corrects it.
+      $('dossier-error').textContent = M.errorText(err);
+      input.focus();
+      input.select();
+    } finally {
+      $('dossier-save').disabled = false;
+    }
+  });
 
   function renderButtons() {
     const cur = snap && snap.current;

@@ -55,6 +55,18 @@
       'col.on_time_share': 'Tỉ lệ đúng hạn',
       'sec.online': 'Hướng dẫn nộp trực tuyến (tại kiosk)', 'col.field': 'Lĩnh vực', 'col.routed_online': 'Lượt được hướng dẫn nộp trực tuyến', 'col.assisted_tickets': 'Số lấy để được hỗ trợ nộp trực tuyến',
       'note.online': 'Lượt hướng dẫn nộp trực tuyến: mỗi lần kiosk hiện trang hướng dẫn cho một thủ tục làm được toàn trình trực tuyến hoặc không nhận hồ sơ giấy. Số hỗ trợ: số lấy từ chính trang đó.',
+      'sec.links': 'Lượt đến gắn với hồ sơ',
+      'col.linked_visits': 'Lượt đến gắn hồ sơ', 'col.dossiers_linked': 'Số hồ sơ',
+      'col.visits_per_dossier': 'Lượt đến / hồ sơ', 'col.multi_share': 'Hồ sơ phải đến > 1 lần',
+      'col.arrival_receipt': 'Từ lúc đến tới tiếp nhận (phút, trung vị)', 'col.linked_ratings': 'Đánh giá gắn hồ sơ',
+      'col.linked_satisfied': 'Hài lòng', 'col.assisted': 'Hỗ trợ nộp trực tuyến', 'col.field': 'Lĩnh vực',
+      'export.csv': 'Tải đánh giá theo hồ sơ (CSV)', 'export.json': 'Tải đánh giá theo hồ sơ (JSON)',
+      'sec.visits': 'Lượt đến theo hồ sơ', 'visits.code': 'Mã hồ sơ', 'visits.run': 'Xem lượt đến',
+      'visits.none': 'Chưa có lượt đến nào gắn với hồ sơ {code}.', 'visits.count': 'Hồ sơ {code}: {n} lượt đến.',
+      'visits.empty': 'Hãy nhập mã hồ sơ.', 'col.date': 'Ngày', 'col.time': 'Giờ lấy số', 'col.source': 'Gắn bởi',
+      'col.rating': 'Đánh giá', 'source.console': 'Quầy', 'source.api': 'Hệ thống tích hợp', 'yes': 'Có', 'no': '',
+      'rating.very_satisfied': 'Rất hài lòng', 'rating.satisfied': 'Hài lòng', 'rating.unsatisfied': 'Không hài lòng',
+      'err.bad_dossier_code': 'Mã hồ sơ không đúng định dạng (ví dụ H15.50.05.13-261008-0975).',
       'sec.bookings': 'Lịch hẹn', 'col.booked': 'Đã đặt', 'col.kept': 'Đã đến', 'col.cancelled': 'Đã hủy', 'col.missed': 'Lỡ hẹn',
       'rules.link': 'Quy định đặt lịch',
       'radar.link': 'Hồ sơ cần chú ý (quá hạn, sắp đến hạn)',
@@ -118,6 +130,18 @@
       'col.on_time_share': 'On-time share',
       'sec.online': 'Routed to online filing (at the kiosk)', 'col.field': 'Field', 'col.routed_online': 'Visits routed online', 'col.assisted_tickets': 'Tickets for assisted online filing',
       'note.online': 'Visits routed online: each time a kiosk showed its routing page for a procedure done wholly online or that the desk takes no paper for. Assisted tickets: tickets taken from that page.',
+      'sec.links': 'Visits linked to dossiers',
+      'col.linked_visits': 'Linked visits', 'col.dossiers_linked': 'Dossiers',
+      'col.visits_per_dossier': 'Visits per dossier', 'col.multi_share': 'Dossiers needing > 1 visit',
+      'col.arrival_receipt': 'Arrival to receipt (min, median)', 'col.linked_ratings': 'Ratings linked',
+      'col.linked_satisfied': 'Satisfied', 'col.assisted': 'Assisted online filings', 'col.field': 'Field',
+      'export.csv': 'Download ratings by dossier (CSV)', 'export.json': 'Download ratings by dossier (JSON)',
+      'sec.visits': 'Visits by dossier', 'visits.code': 'Dossier code', 'visits.run': 'Show visits',
+      'visits.none': 'No visit is linked to dossier {code} yet.', 'visits.count': 'Dossier {code}: {n} visit(s).',
+      'visits.empty': 'Type a dossier code.', 'col.date': 'Date', 'col.time': 'Ticket taken', 'col.source': 'Linked by',
+      'col.rating': 'Rating', 'source.console': 'Counter', 'source.api': 'Integration', 'yes': 'Yes', 'no': '',
+      'rating.very_satisfied': 'Very satisfied', 'rating.satisfied': 'Satisfied', 'rating.unsatisfied': 'Unsatisfied',
+      'err.bad_dossier_code': 'Not a dossier code (one looks like H15.50.05.13-261008-0975).',
       'sec.bookings': 'Bookings', 'col.booked': 'Booked', 'col.kept': 'Kept', 'col.cancelled': 'Cancelled', 'col.missed': 'Missed',
       'rules.link': 'Booking rules',
       'radar.link': 'Dossiers to watch (overdue, due soon)',
@@ -130,6 +154,7 @@
       'note.p90': 'P90: 90% of tickets took no longer than this.',
       'note.rating': 'Satisfaction shares are of the ratings given.',
       'note.ontime': 'On-time share = (early + on time) ÷ dossiers resolved.',
+      'note.links': 'Linked visits: tickets of the period linked to a dossier code (at a counter or by the integration). Arrival to receipt: the median, over dossiers the office holds and visits before the receipt.',
     },
   });
 
@@ -246,6 +271,24 @@
       body);
   }
 
+  function renderLinks(l) {
+    l = l || {};
+    const head = (cols) => el('thead', {}, el('tr', {}, ...cols.map((k) => el('th', { class: 'num', scope: 'col', text: t(k) }))));
+    const dec = (v) => (typeof v === 'number' ? fmt1(v) : t('none'));
+    $('links').replaceChildren(
+      head(['col.served', 'col.linked_visits', 'col.dossiers_linked', 'col.visits_per_dossier', 'col.multi_share',
+        'col.arrival_receipt', 'col.linked_ratings', 'col.linked_satisfied', 'col.assisted']),
+      el('tbody', {}, el('tr', {},
+        num(fmtInt(l.visits)), num(fmtInt(l.linked_visits)), num(fmtInt(l.dossiers)), num(dec(l.visits_per_dossier)),
+        num(share(l.multi_visit_share)), num(dec(l.arrival_to_receipt_median_min)), num(fmtInt(l.linked_ratings)),
+        num(fmtInt(l.linked_satisfied)), num(fmtInt(l.assisted_online)))));
+    const rows = l.assisted_by_field || [];
+    $('assisted').parentElement.hidden = rows.length === 0;
+    $('assisted').replaceChildren(
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('col.field') }), el('th', { class: 'num', scope: 'col', text: t('col.assisted') }))),
+      el('tbody', {}, ...rows.map((r) => el('tr', {}, el('th', { scope: 'row', text: r.field }), num(fmtInt(r.count))))));
+  }
+
   function render() {
     if (!report) return;
     const r = report;
@@ -260,6 +303,7 @@
     renderBookings(r.bookings);
     renderFollowups(r.follow_ups, r.follow_up_on_time_share);
     renderOnline(r.online || []);
+    renderLinks(r.links);
     $('results').hidden = false;
   }
 
@@ -309,8 +353,49 @@
 
   function updateCsvLink() {
     const { from, to } = range();
-    $('csv').href = M.withSite('/api/v1/reports.csv?' + new URLSearchParams({ from, to }).toString());
+    const q = new URLSearchParams({ from, to }).toString();
+    $('csv').href = M.withSite('/api/v1/reports.csv?' + q);
+    $('export-csv').href = M.withSite('/api/v1/export/dossier-ratings.csv?' + q);
+    $('export-json').href = M.withSite('/api/v1/export/dossier-ratings.json?' + q);
   }
+
+  // ---------------------------------------------------------------- visits by dossier
+
+  let visits = null; // the last lookup's answer, re-rendered on a language change
+
+  function renderVisits() {
+    if (!visits) return;
+    const list = visits.visits || [];
+    $('visits-status').textContent = t(list.length ? 'visits.count' : 'visits.none', { code: visits.code, n: list.length });
+    $('visits-wrap').hidden = list.length === 0;
+    const cols = ['col.date', 'col.time', 'col.counter', 'col.field', 'col.assisted', 'col.source', 'col.rating'];
+    $('visits').replaceChildren(
+      el('thead', {}, el('tr', {}, ...cols.map((k) => el('th', { scope: 'col', text: t(k) })))),
+      el('tbody', {}, ...list.map((v) => el('tr', {},
+        el('td', { text: dmy(v.date) }), el('td', { text: M.hhmm(v.issued_at) }),
+        el('td', { text: v.counter == null ? '—' : String(v.counter) }),
+        el('td', { text: M.lang() === 'en' ? v.field_en : v.field_vi }),
+        el('td', { text: t(v.assisted_online ? 'yes' : 'no') }),
+        el('td', { text: t('source.' + v.source) }),
+        el('td', { text: v.rating ? t('rating.' + v.rating) : '—' })))));
+  }
+
+  $('visits-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const code = $('visits-code').value.trim();
+    if (!code) return ($('visits-status').textContent = t('visits.empty'));
+    $('visits-run').disabled = true;
+    try {
+      visits = await M.api('GET', '/api/v1/dossiers/' + encodeURIComponent(code) + '/visits');
+      renderVisits();
+    } catch (err) {
+      visits = null;
+      $('visits-wrap').hidden = true;
+      $('visits-status').textContent = M.errorText(err);
+    } finally {
+      $('visits-run').disabled = false;
+    }
+  });
 
   function showAuth(kind) {
     const box = $('auth');
@@ -382,6 +467,7 @@
     document.title = t('page.title') + ' — ' + t('app.name');
     if (!$('auth').hidden) showAuth($('auth').dataset.kind);
     render();
+    renderVisits();
     if (report) loadCharts(report.from, report.to);
   });
 
