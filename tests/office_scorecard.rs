@@ -15,11 +15,13 @@ mod ticket_events;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use http_client::{agent, call};
+use motcua::domain::dossier_code::parse_code;
 use motcua::domain::scorecard::Month;
 use motcua::dossier_import::{parse, Format};
-use motcua::office::counters::{ClerkRole, QueueDef};
+use motcua::office::counters::{ClerkRole, LinkSource, QueueDef};
 use motcua::office::store::{Role, SiteId};
 use motcua::office::OfficeStore;
+use motcua::protocol::{RoutedOnline, EVENT_ROUTING_ONLINE};
 use office_db::{both_backends, Backend, TestDb};
 use serde_json::{json, Value};
 
@@ -50,7 +52,8 @@ fn dossier(
     })
 }
 
-fn seed(db: &TestDb) {
+/// The office of the test; returns its kiosk's token.
+fn seed(db: &TestDb) -> String {
     let mut s = OfficeStore::open(db.target()).unwrap();
     let now = Utc::now();
     let done = now - TimeDelta::seconds(1);
@@ -73,7 +76,7 @@ fn seed(db: &TestDb) {
     let records: Vec<_> = records.records.into_iter().map(|r| r.1).collect();
     s.upsert_dossiers(S1, &records, now).unwrap();
     s.set_queues(S1, &[QueueDef::new("A", &["HT"])]).unwrap();
-    let kiosk = s.enroll_device("Kiosk", Role::Kiosk, &[S1], now).unwrap().0;
+    let (kiosk, token) = s.enroll_device("Kiosk", Role::Kiosk, &[S1], now).unwrap();
     let today = now.with_timezone(&TZ).date_naive();
     let events: Vec<(String, String)> = (1..=5u32)
         .map(|n| {
@@ -91,6 +94,7 @@ fn seed(db: &TestDb) {
         s.add_clerk(Some(S1), user, user, "mat-khau-dai-1", role, false, now)
             .unwrap();
     }
+    token
 }
 
 /// The figure `key` of a card's JSON.
@@ -105,7 +109,7 @@ fn figure<'a>(card: &'a Value, key: &str) -> &'a Value {
 
 fn the_month_s_figures_equal_hand_counts_and_only_leads_see_them(b: Backend) {
     let db = TestDb::new(b);
-    seed(&db);
+    let token = seed(&db);
     let office = motcua::office::http::spawn_with_shutdown(db.target(), "127.0.0.1:0", TZ).unwrap();
     let base = office.url();
     let a = agent();
@@ -147,7 +151,46 @@ fn the_month_s_figures_equal_hand_counts_and_only_leads_see_them(b: Backend) {
             .rate(S1, 1, &format!("t{n}"), score, &reasons, Utc::now())
             .unwrap();
     }
+    // The clerk linked t1 and t3 to dossier 2, and t2 to dossier 1 as an assisted online
+    // filing; t5 came from the kiosk's routing page for help filing online, and one more
+    // citizen routed online took no ticket.
+    for (ticket, n, assisted) in [("t1", 2, false), ("t2", 1, true), ("t3", 2, false)] {
+        let code = parse_code(&code(n)).unwrap();
+        rater
+            .link_ticket(
+                S1,
+                ticket,
+                &code,
+                LinkSource::Console,
+                Some(assisted),
+                Utc::now(),
+            )
+            .unwrap();
+    }
     drop(rater);
+    let routed = |id: &str, ticket: Option<&str>| {
+        let r = RoutedOnline {
+            id: id.into(),
+            field: "HT".into(),
+            procedure: "2.000635".into(),
+            at: Utc::now(),
+            business_date: Utc::now().with_timezone(&TZ).date_naive(),
+            assisted_ticket: ticket.map(str::to_string),
+        };
+        json!({"id": id, "kind": EVENT_ROUTING_ONLINE, "payload": r})
+    };
+    let events = json!({"protocol": 1, "events": [
+        routed("5d1c2e3f-0000-4000-8000-0000000000a1", Some("t5")),
+        routed("5d1c2e3f-0000-4000-8000-0000000000a2", None),
+    ]});
+    let mut resp = a
+        .post(&format!("{base}/api/v1/events"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send_json(events)
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let pushed: Value = resp.body_mut().read_json().unwrap();
+    assert!(pushed.to_string().contains("a2"), "{pushed}");
 
     let (status, _, lead) = call(
         &a,
@@ -201,7 +244,8 @@ fn the_month_s_figures_equal_hand_counts_and_only_leads_see_them(b: Backend) {
     );
     assert_eq!(satisfaction["share"].as_f64(), Some(0.75));
     assert_eq!(satisfaction["group"], "satisfaction");
-    // Five tickets, none routed online.
+    // Visits: five tickets and the routing that took none; online: t5 (routed, with a
+    // ticket for help), t2 (filed online with the clerk's help) and that routing: 3 of 6.
     let online = figure(&card, "online_share");
     assert_eq!(
         (
@@ -209,10 +253,16 @@ fn the_month_s_figures_equal_hand_counts_and_only_leads_see_them(b: Backend) {
             online["whole"].as_u64(),
             online["share"].as_f64()
         ),
-        (Some(0), Some(5), Some(0.0))
+        (Some(3), Some(6), Some(0.5))
     );
-    // No ticket is linked to a dossier: no data, not 0 %.
-    assert!(figure(&card, "dossier_satisfaction")["share"].is_null());
+    assert_eq!(online["group"], "online");
+    // Linked ratings: t1 very satisfied, t2 satisfied, t3 unsatisfied: 2 of 3.
+    let linked = figure(&card, "dossier_satisfaction");
+    assert_eq!(
+        (linked["part"].as_u64(), linked["whole"].as_u64()),
+        (Some(2), Some(3)),
+        "{linked}"
+    );
     assert!(card["official"].is_null());
     assert_eq!(card["groups"].as_array().unwrap().len(), 5);
     // The unsatisfied rating opened a follow-up, not yet made: 0 of 1 on time.

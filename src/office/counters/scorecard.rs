@@ -175,14 +175,42 @@ fn month_counts(
     let follow = super::alerts::followup_figures_in(tx, site, month.first_day(), month.last_day())?;
     c.negative_ratings = count(follow.negative_ratings as i64);
     c.followed_up_on_time = count(follow.followed_up_on_time as i64);
-    c.visits = count(
+    for r in tx.query(
+        "SELECT r.score, COUNT(*) FROM rating r JOIN ticket t ON t.id = r.ticket_id
+         JOIN dossier_link l ON l.ticket_id = t.id
+         WHERE t.site_id = ?1 AND t.business_date >= ?2 AND t.business_date <= ?3
+         GROUP BY r.score",
+        sql_params![site.0, &first, &last],
+    )? {
+        let n = count(r.int(1)?);
+        c.linked_ratings += n;
+        if satisfied(&r.text(0)?) {
+            c.linked_satisfied += n;
+        }
+    }
+    // A visit is a ticket, or a routing online that took none; it went online when the
+    // kiosk routed it (with or without a ticket for help) or a clerk marked the filing.
+    let row = tx.query_one(
+        "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM online_routing o WHERE o.assisted_ticket = t.id)
+                    OR EXISTS (SELECT 1 FROM dossier_link l WHERE l.ticket_id = t.id AND l.assisted_online = 1)
+                    THEN 1 ELSE 0 END), 0)
+         FROM ticket t
+         WHERE t.site_id = ?1 AND t.business_date >= ?2 AND t.business_date <= ?3",
+        sql_params![site.0, &first, &last],
+    )?;
+    let (tickets, online_tickets) = (count(row.int(0)?), count(row.int(1)?));
+    let routed_alone = count(
         tx.query_one(
-            "SELECT COUNT(*) FROM ticket
-             WHERE site_id = ?1 AND business_date >= ?2 AND business_date <= ?3",
+            "SELECT COUNT(*) FROM online_routing
+             WHERE site_id = ?1 AND business_date >= ?2 AND business_date <= ?3
+               AND assisted_ticket IS NULL",
             sql_params![site.0, &first, &last],
         )?
         .int(0)?,
     );
+    c.visits = tickets.saturating_add(routed_alone);
+    c.online_visits = online_tickets.saturating_add(routed_alone);
     Ok(c)
 }
 
