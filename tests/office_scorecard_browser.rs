@@ -15,8 +15,8 @@ use browser::Browser;
 use motcua::domain::scorecard::Month;
 use motcua::office::OfficeStore;
 use office_pages::{
-    click, obeys_the_policy, password, seed_radar, serial, shot, today, wait_for, wait_shown,
-    Office, S1,
+    click, obeys_the_policy, password, seed_history, seed_radar, serial, shot, today, wait_for,
+    wait_shown, Office, S1,
 };
 use serde_json::json;
 
@@ -208,4 +208,41 @@ fn a_lead_reads_the_scorecard_and_types_the_official_score() {
     sign_in(&clerk, "nam");
     clerk.wait_text("#auth", "Chỉ cán bộ phụ trách");
     assert!(!clerk.find("#card").is_displayed());
+}
+
+/// A month with two weeks of tickets, ratings and dossiers behind it, and the official
+/// scores of the months before: what docs/scorecard.md shows.
+#[test]
+fn a_busy_month_shows_its_shares_beside_the_official_score() {
+    let _serial = serial();
+    let office = Office::simple("");
+    seed_history(&office.db, today() - chrono::TimeDelta::days(13));
+    let mut s = OfficeStore::open(&office.db).unwrap();
+    let mut m = Month::of(today());
+    for (score, rank) in [(74.1, 35), (70.25, 48), (68.0, 60), (63.5, 77), (61.2, 90)] {
+        m = m.prev();
+        s.set_official_score(
+            S1,
+            m,
+            (score * 100.0_f64).round() as i64,
+            Some((rank, 120)),
+            "lan",
+        )
+        .unwrap();
+    }
+    drop(s);
+    let b = Browser::start_with_size(1280, 800);
+    b.goto(&office.url("/scorecard"));
+    sign_in(&b, "lan");
+    wait_shown(&b, "#card");
+    // Every day has ratings: the counters' satisfaction is a share, not "no data".
+    b.wait_text("#figure-counter_satisfaction .value", "%");
+    b.wait_text("#figure-on_time_share .value", "%");
+    charts_drawn(&b);
+    full_page(&b, 1280, 800, "month");
+    b.exec(
+        "document.querySelector('#charts-title').scrollIntoView()",
+        vec![],
+    );
+    b.screenshot_png(shot("scorecard-month-chart.png"));
 }
