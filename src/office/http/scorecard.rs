@@ -130,9 +130,8 @@ async fn cards(
     q: &RangeQuery,
 ) -> Result<Vec<Scorecard>, HttpError> {
     let (last, count, tz) = (month(app, q.to.as_deref())?, months(q.months)?, app.tz);
-    Ok(app
-        .read_store(move |s| s.scorecard_history(site, last, count, Utc::now(), tz))
-        .await?)
+    app.read_store(move |s| s.scorecard_history(site, last, count, Utc::now(), tz))
+        .await
 }
 
 async fn history(
