@@ -35,6 +35,7 @@
       'err.bad_login': 'Sai tên đăng nhập hoặc mật khẩu.',
       'err.not_lead': 'Chỉ lãnh đạo (đơn vị hoặc tỉnh) mới xem được báo cáo.',
       'read.title': 'Đăng nhập để xem báo cáo',
+      'chart.failed': 'Không tải được biểu đồ.',
       'read.username': 'Tên đăng nhập',
       'read.password': 'Mật khẩu',
       'read.submit': 'Đăng nhập',
@@ -108,6 +109,7 @@
       'err.bad_login': 'Wrong username or password.',
       'err.not_lead': 'Only a lead (a site\u2019s or the province\u2019s) sees the reports.',
       'read.title': 'Sign in to read the reports',
+      'chart.failed': 'The chart could not be loaded.',
       'read.username': 'Username',
       'read.password': 'Password',
       'read.submit': 'Sign in',
@@ -538,6 +540,48 @@
     user.focus();
   }
 
+  // ---- Charts drawn by the office --------------------------------------------
+
+  // They go inline, not in <img>, so screen readers get each one's title and summary; they
+  // carry presentation attributes only (no style, no script), which the pages' CSP allows.
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  let chartsAsked = '';  // the charts last asked for: an older answer is dropped
+
+  /**
+   * Fills every `.chart[data-chart]` box of the page with the office's drawing at
+   * `base + NAME + '.svg'`, asked with `params` and the page's language.
+   */
+  function drawCharts(base, params) {
+    const query = new URLSearchParams({ ...params, lang: current }).toString();
+    const asked = base + '?' + query;
+    chartsAsked = asked;
+    for (const box of document.querySelectorAll('.chart[data-chart]')) {
+      box.setAttribute('aria-busy', 'true');
+      drawChart(box, withSite(base + box.dataset.chart + '.svg?' + query), asked);
+    }
+  }
+
+  async function drawChart(box, url, asked) {
+    const current = () => chartsAsked === asked;
+    try {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      const doc = new DOMParser().parseFromString(await res.text(), 'image/svg+xml');
+      const svg = doc.documentElement;
+      const broken = doc.getElementsByTagName('parsererror').length > 0;
+      if (broken || svg.namespaceURI !== SVG_NS || svg.localName !== 'svg') throw new Error('not an SVG');
+      if (!current()) return;
+      box.replaceChildren(document.importNode(svg, true));
+      box.dataset.state = 'shown';
+    } catch (_) {
+      if (!current()) return;
+      box.replaceChildren(el('p', { class: 'muted', text: t('chart.failed') }));
+      box.dataset.state = 'failed';
+    } finally {
+      if (current()) box.removeAttribute('aria-busy');
+    }
+  }
+
   // ---- Alerts (docs/alerts.md) ----------------------------------------------
 
   /** A condition alert ({kind, queue, counter, value, threshold}) as a sentence. */
@@ -556,6 +600,7 @@
     alertText,
     ratingAlertText,
     readingLogin,
+    drawCharts,
     t,
     addStrings,
     lang,

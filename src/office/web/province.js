@@ -32,7 +32,6 @@
       'col.resolved': 'HS giải quyết',
       'col.on_time': 'Đúng hạn',
       'no_rows': 'Chưa có xã nào.',
-      'chart.failed': 'Không tải được biểu đồ.',
       'auth.lead': 'Chỉ lãnh đạo (đơn vị hoặc tỉnh) mới xem được tổng hợp.',
       'note.wait': 'Thời gian chờ: từ lúc lấy số đến lần gọi đầu tiên, tính bằng phút; P90: 90% số phiếu không chờ lâu hơn.',
       'note.rating': 'Tỉ lệ hài lòng tính trên số lượt đánh giá.',
@@ -65,7 +64,6 @@
       'col.resolved': 'Dossiers resolved',
       'col.on_time': 'On time',
       'no_rows': 'No communes yet.',
-      'chart.failed': 'The chart could not be loaded.',
       'auth.lead': 'Only a lead (a site\u2019s or the province\u2019s) sees the roll-up.',
       'note.wait': 'Wait: from taking the ticket to the first call, in minutes; P90: 90% of tickets waited no longer.',
       'note.rating': 'Satisfaction shares are of the ratings given.',
@@ -142,36 +140,6 @@
     $('results').hidden = false;
   }
 
-  // The office draws the charts; they go inline so screen readers get title and summary.
-  const SVG_NS = 'http://www.w3.org/2000/svg';
-  let chartsQuery = '';
-
-  function loadCharts(from, to) {
-    const query = new URLSearchParams({ from, to, lang: M.lang() }).toString();
-    chartsQuery = query;
-    for (const box of document.querySelectorAll('.chart[data-chart]')) loadChart(box, query);
-  }
-
-  async function loadChart(box, query) {
-    box.setAttribute('aria-busy', 'true');
-    try {
-      const res = await fetch('/api/v1/province/chart/' + box.dataset.chart + '.svg?' + query);
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      const doc = new DOMParser().parseFromString(await res.text(), 'image/svg+xml');
-      const svg = doc.documentElement;
-      if (doc.getElementsByTagName('parsererror').length || svg.namespaceURI !== SVG_NS) throw new Error('not an SVG');
-      if (chartsQuery !== query) return;
-      box.replaceChildren(document.importNode(svg, true));
-      box.dataset.state = 'shown';
-    } catch (_) {
-      if (chartsQuery !== query) return;
-      box.replaceChildren(el('p', { class: 'muted', text: t('chart.failed') }));
-      box.dataset.state = 'failed';
-    } finally {
-      box.removeAttribute('aria-busy');
-    }
-  }
-
   function query() {
     const q = { from: $('from').value, to: $('to').value, sort };
     if (dir) q.dir = dir;
@@ -192,7 +160,7 @@
       dir = data.dir;
       $('status').textContent = '';
       render();
-      loadCharts(data.from, data.to);
+      M.drawCharts('/api/v1/province/chart/', { from: data.from, to: data.to });
     } catch (err) {
       $('status').textContent = '';
       data = null;
@@ -213,7 +181,7 @@
   M.onLangChange(() => {
     document.title = t('page.title') + ' — ' + t('app.name');
     render();
-    if (data) loadCharts(data.from, data.to);
+    if (data) M.drawCharts('/api/v1/province/chart/', { from: data.from, to: data.to });
   });
 
   const q = new URLSearchParams(location.search);

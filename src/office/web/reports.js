@@ -29,7 +29,6 @@
       'sec.clerks': 'Theo cán bộ',
       'sec.dossiers': 'Hồ sơ',
       'sec.charts': 'Biểu đồ',
-      'chart.failed': 'Không tải được biểu đồ.',
       'col.total': 'Tổng cộng',
       'col.blank': '',
       'col.queue': 'Hàng',
@@ -104,7 +103,6 @@
       'sec.clerks': 'By clerk',
       'sec.dossiers': 'Dossiers',
       'sec.charts': 'Charts',
-      'chart.failed': 'The chart could not be loaded.',
       'col.total': 'Total',
       'col.blank': '',
       'col.queue': 'Queue',
@@ -307,44 +305,6 @@
     $('results').hidden = false;
   }
 
-  // ---------------------------------------------------------------- charts
-
-  // The office draws the charts (titles, axes and a summary in the page's language); they go
-  // inline, not in <img>, so screen readers get each one's title and summary. They carry
-  // presentation attributes only (no style, no script), which the page's CSP allows.
-  const SVG_NS = 'http://www.w3.org/2000/svg';
-  let chartsQuery = '';  // the charts being shown or fetched; an older answer is dropped
-
-  function loadCharts(from, to) {
-    const query = new URLSearchParams({ from, to, lang: M.lang() }).toString();
-    chartsQuery = query;
-    for (const box of document.querySelectorAll('.chart[data-chart]')) {
-      box.setAttribute('aria-busy', 'true');
-      loadChart(box, query);
-    }
-  }
-
-  async function loadChart(box, query) {
-    const current = () => chartsQuery === query;
-    try {
-      const res = await fetch(M.withSite('/api/v1/reports/chart/' + box.dataset.chart + '.svg?' + query));
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      const doc = new DOMParser().parseFromString(await res.text(), 'image/svg+xml');
-      const svg = doc.documentElement;
-      const broken = doc.getElementsByTagName('parsererror').length > 0;
-      if (broken || svg.namespaceURI !== SVG_NS || svg.localName !== 'svg') throw new Error('not an SVG');
-      if (!current()) return;
-      box.replaceChildren(document.importNode(svg, true));
-      box.dataset.state = 'shown';
-    } catch (_) {
-      if (!current()) return;
-      box.replaceChildren(el('p', { class: 'muted', text: t('chart.failed') }));
-      box.dataset.state = 'failed';
-    } finally {
-      if (current()) box.removeAttribute('aria-busy');
-    }
-  }
-
   // ---------------------------------------------------------------- loading
 
   function range() {
@@ -430,7 +390,7 @@
       report = await M.api('GET', '/api/v1/reports?' + new URLSearchParams({ from, to }).toString());
       $('status').textContent = '';
       render();
-      loadCharts(from, to);
+      M.drawCharts('/api/v1/reports/chart/', { from, to });
     } catch (err) {
       $('status').textContent = '';
       report = null;
@@ -468,7 +428,7 @@
     if (!$('auth').hidden) showAuth($('auth').dataset.kind);
     render();
     renderVisits();
-    if (report) loadCharts(report.from, report.to);
+    if (report) M.drawCharts('/api/v1/reports/chart/', { from: report.from, to: report.to });
   });
 
   // Defaults: the first day of this month → today (local dates), unless the address says otherwise.

@@ -41,7 +41,6 @@
       'official.bad_rank': 'Nhập cả xếp hạng và tổng số đơn vị (xếp hạng từ 1 đến tổng số), hoặc bỏ trống cả hai.',
       'official.future': 'Tháng chưa đến thì chưa có điểm chính thức.',
       'charts': 'Theo thời gian (12 tháng)',
-      'chart.failed': 'Không tải được biểu đồ.',
     },
     en: {
       'page.title': 'Monthly scorecard',
@@ -76,12 +75,10 @@
       'official.bad_rank': 'Give both the rank and the number ranked (rank 1 to that number), or neither.',
       'official.future': 'A month still to come has no official score.',
       'charts': 'Over time (12 months)',
-      'chart.failed': 'The chart could not be loaded.',
     },
   });
 
   const $ = (id) => document.getElementById(id);
-  const SVG_NS = 'http://www.w3.org/2000/svg';
   let card = null;   // the last answer, drawn again on a language switch
 
   /** "YYYY-MM" of today in the browser (the office checks again). */
@@ -142,38 +139,8 @@
     $('official-msg').textContent = '';
   }
 
-  // ---------------------------------------------------------------- charts
-
-  let chartsQuery = '';
-  function loadCharts(month) {
-    const query = new URLSearchParams({ to: month, months: 12, lang: M.lang() }).toString();
-    chartsQuery = query;
-    for (const box of document.querySelectorAll('.chart[data-chart]')) {
-      box.setAttribute('aria-busy', 'true');
-      loadChart(box, query);
-    }
-  }
-
-  async function loadChart(box, query) {
-    const current = () => chartsQuery === query;
-    try {
-      const res = await fetch(M.withSite('/api/v1/scorecard/chart/' + box.dataset.chart + '.svg?' + query));
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      const doc = new DOMParser().parseFromString(await res.text(), 'image/svg+xml');
-      const svg = doc.documentElement;
-      const broken = doc.getElementsByTagName('parsererror').length > 0;
-      if (broken || svg.namespaceURI !== SVG_NS || svg.localName !== 'svg') throw new Error('not an SVG');
-      if (!current()) return;
-      box.replaceChildren(document.importNode(svg, true));
-      box.dataset.state = 'shown';
-    } catch (_) {
-      if (!current()) return;
-      box.replaceChildren(el('p', { class: 'muted', text: t('chart.failed') }));
-      box.dataset.state = 'failed';
-    } finally {
-      if (current()) box.removeAttribute('aria-busy');
-    }
-  }
+  /** The charts of the 12 months up to `month`. */
+  const drawCharts = (month) => M.drawCharts('/api/v1/scorecard/chart/', { to: month, months: 12 });
 
   // ---------------------------------------------------------------- loading
 
@@ -204,7 +171,7 @@
       $('card').hidden = false;
       render();
       fillOfficial();
-      loadCharts(month);
+      drawCharts(month);
     } catch (err) {
       $('status').textContent = '';
       $('card').hidden = true;
@@ -253,7 +220,7 @@
       card.official = saved.official;
       render();
       msg.textContent = t('official.saved');
-      loadCharts(card.month);
+      drawCharts(card.month);
     } catch (err) {
       if (err.status === 401) { signIn(); return; }
       msg.className = 'error';
@@ -274,7 +241,7 @@
     const title = document.querySelector('#read-login h2');
     if (title) title.textContent = t('read.title.scorecard');
     render();
-    if (card) loadCharts(card.month);
+    if (card) drawCharts(card.month);
   });
 
   M.applyI18n(document);
