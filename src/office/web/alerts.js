@@ -212,17 +212,7 @@
 
   // ---------------------------------------------------------------- loading
 
-  function signIn() {
-    M.readingLogin($('read'), start, { title: t('read.title.alerts'), notLead: refuse });
-  }
-
-  function refuse() {
-    $('alerts').hidden = true;
-    $('read').hidden = true;
-    $('auth').dataset.kind = 'lead';
-    $('auth').textContent = t('auth.lead');
-    $('auth').hidden = false;
-  }
+  const gate = M.leadPage({ content: $('alerts'), title: 'read.title.alerts', signedIn: start });
 
   async function load() {
     try {
@@ -242,13 +232,7 @@
       return true;
     } catch (err) {
       $('status').textContent = '';
-      if (err.status === 401) { stop(); signIn(); }
-      else if (err.status === 403 && err.code !== 'wrong_site') { stop(); refuse(); }
-      else {
-        $('auth').dataset.kind = 'error';
-        $('auth').textContent = M.errorText(err);
-        $('auth').hidden = false;
-      }
+      if (gate.failed(err)) stop();
       return false;
     }
   }
@@ -266,9 +250,6 @@
   M.langToggle($('btn-lang'));
   M.onLangChange(() => {
     document.title = t('page.title') + ' — ' + t('app.name');
-    if ($('auth').dataset.kind === 'lead') $('auth').textContent = t('auth.lead');
-    const title = document.querySelector('#read-login h2');
-    if (title) title.textContent = t('read.title.alerts');
     render();
     if (data) renderRules();
   });

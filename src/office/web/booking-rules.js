@@ -286,8 +286,8 @@
       render({ ...DEFAULTS, ...saved });
       $('off').hidden = saved.queues.length > 0;
     } catch (err) {
-      if (err.status === 401) return signIn();
-      if (err.status === 403 && err.code !== 'wrong_site') return refuse();
+      if (err.status === 401) return gate.signIn();
+      if (err.status === 403 && err.code !== 'wrong_site') return gate.refuse();
       result = err.status === 400
         ? { kind: 'error', ...refusal(err.detail) }
         : { kind: 'error', text: M.errorText(err) };
@@ -300,18 +300,7 @@
 
   // ---------------------------------------------------------------- loading
 
-  /** The sign-in form; a clerk who is no lead is refused there (403 `not_lead`) and told why. */
-  function signIn() {
-    M.readingLogin($('read'), load, { title: t('read.title.rules'), notLead: refuse });
-  }
-
-  function refuse() {
-    $('rules').hidden = true;
-    $('read').hidden = true;
-    $('auth').dataset.kind = 'lead';
-    $('auth').textContent = t('auth.lead');
-    $('auth').hidden = false;
-  }
+  const gate = M.leadPage({ content: $('rules'), title: 'read.title.rules', signedIn: load });
 
   async function load() {
     $('auth').hidden = true;
@@ -327,13 +316,7 @@
       $('rules').hidden = false;
     } catch (err) {
       $('rules').hidden = true;
-      if (err.status === 401) signIn();
-      else if (err.status === 403 && err.code !== 'wrong_site') refuse();
-      else {
-        $('auth').dataset.kind = 'error';
-        $('auth').textContent = M.errorText(err);
-        $('auth').hidden = false;
-      }
+      gate.failed(err);
     } finally {
       $('status').textContent = '';
     }
@@ -347,9 +330,6 @@
   M.langToggle($('btn-lang'));
   M.onLangChange(() => {
     document.title = t('page.title') + ' — ' + t('app.name');
-    if ($('auth').dataset.kind === 'lead') $('auth').textContent = t('auth.lead');
-    const title = document.querySelector('#read-login h2');
-    if (title) title.textContent = t('read.title.rules');
     if (!$('rules').hidden && draft) render(collect(false));
   });
 

@@ -540,6 +540,45 @@
     user.focus();
   }
 
+  /**
+   * The sign-in and the refusals of a lead's own page (booking rules, radar, alerts,
+   * scorecard), shown in its `#read` and `#auth`: `opts.content` is what the page shows
+   * once signed in, `opts.title` the key of the form's heading, `opts.signedIn` runs after
+   * a sign-in and `opts.refused` (if any) after a refusal, in the page's `auth.lead` words.
+   * `failed(err)` answers a failed call: 401 asks to sign in, 403 (not `wrong_site`) says
+   * only a lead may, anything else is said in `#auth`; true when the page is now signed
+   * out or refused.
+   */
+  function leadPage(opts) {
+    const auth = document.getElementById('auth');
+    const read = document.getElementById('read');
+    function refuse() {
+      opts.content.hidden = true;
+      read.hidden = true;
+      auth.dataset.kind = 'lead';
+      auth.textContent = t('auth.lead');
+      auth.hidden = false;
+      if (opts.refused) opts.refused();
+    }
+    function signIn() {
+      readingLogin(read, opts.signedIn, { title: t(opts.title), notLead: refuse });
+    }
+    function failed(err) {
+      if (err.status === 401) { signIn(); return true; }
+      if (err.status === 403 && err.code !== 'wrong_site') { refuse(); return true; }
+      auth.dataset.kind = 'error';
+      auth.textContent = errorText(err);
+      auth.hidden = false;
+      return false;
+    }
+    onLangChange(() => {
+      if (auth.dataset.kind === 'lead') auth.textContent = t('auth.lead');
+      const title = document.querySelector('#read-login h2');
+      if (title) title.textContent = t(opts.title);
+    });
+    return { signIn, refuse, failed };
+  }
+
   // ---- Charts drawn by the office --------------------------------------------
 
   // They go inline, not in <img>, so screen readers get each one's title and summary; they
@@ -600,6 +639,7 @@
     alertText,
     ratingAlertText,
     readingLogin,
+    leadPage,
     drawCharts,
     t,
     addStrings,

@@ -256,18 +256,7 @@
     if (q) $('csv').href = M.withSite('/api/v1/radar.csv?' + q);
   }
 
-  function signIn() {
-    M.readingLogin($('read'), load, { title: t('read.title.radar'), notLead: refuse });
-  }
-
-  function refuse() {
-    $('radar').hidden = true;
-    $('read').hidden = true;
-    closeLetter();
-    $('auth').dataset.kind = 'lead';
-    $('auth').textContent = t('auth.lead');
-    $('auth').hidden = false;
-  }
+  const gate = M.leadPage({ content: $('radar'), title: 'read.title.radar', signedIn: load, refused: closeLetter });
 
   async function load() {
     const q = thresholds();
@@ -286,13 +275,7 @@
     } catch (err) {
       $('status').textContent = '';
       $('radar').hidden = true;
-      if (err.status === 401) signIn();
-      else if (err.status === 403 && err.code !== 'wrong_site') refuse();
-      else {
-        $('auth').dataset.kind = 'error';
-        $('auth').textContent = M.errorText(err);
-        $('auth').hidden = false;
-      }
+      gate.failed(err);
     }
   }
 
@@ -314,9 +297,6 @@
   M.langToggle($('btn-lang'));
   M.onLangChange(() => {
     document.title = t('page.title') + ' — ' + t('app.name');
-    if ($('auth').dataset.kind === 'lead') $('auth').textContent = t('auth.lead');
-    const title = document.querySelector('#read-login h2');
-    if (title) title.textContent = t('read.title.radar');
     render();
   });
 

@@ -144,17 +144,7 @@
 
   // ---------------------------------------------------------------- loading
 
-  function signIn() {
-    M.readingLogin($('read'), load, { title: t('read.title.scorecard'), notLead: refuse });
-  }
-
-  function refuse() {
-    $('card').hidden = true;
-    $('read').hidden = true;
-    $('auth').dataset.kind = 'lead';
-    $('auth').textContent = t('auth.lead');
-    $('auth').hidden = false;
-  }
+  const gate = M.leadPage({ content: $('card'), title: 'read.title.scorecard', signedIn: load });
 
   async function load() {
     const month = $('month').value;
@@ -175,13 +165,7 @@
     } catch (err) {
       $('status').textContent = '';
       $('card').hidden = true;
-      if (err.status === 401) signIn();
-      else if (err.status === 403 && err.code !== 'wrong_site') refuse();
-      else {
-        $('auth').dataset.kind = 'error';
-        $('auth').textContent = M.errorText(err);
-        $('auth').hidden = false;
-      }
+      gate.failed(err);
     }
   }
 
@@ -222,7 +206,7 @@
       msg.textContent = t('official.saved');
       drawCharts(card.month);
     } catch (err) {
-      if (err.status === 401) { signIn(); return; }
+      if (err.status === 401) { gate.signIn(); return; }
       msg.className = 'error';
       msg.textContent = M.errorText(err);
     }
@@ -237,9 +221,6 @@
   M.langToggle($('btn-lang'));
   M.onLangChange(() => {
     document.title = t('page.title') + ' — ' + t('app.name');
-    if ($('auth').dataset.kind === 'lead') $('auth').textContent = t('auth.lead');
-    const title = document.querySelector('#read-login h2');
-    if (title) title.textContent = t('read.title.scorecard');
     render();
     if (card) drawCharts(card.month);
   });
