@@ -357,15 +357,7 @@ impl OfficeStore {
         note: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.close_alert(
-            site,
-            id,
-            note,
-            now,
-            "acked_at",
-            "ack_note",
-            "already_acknowledged",
-        )
+        self.close_alert(site, id, note, now, AlertStep::Ack)
     }
 
     /// Marks the follow-up of the site's rating alert `id` done, with a note.
@@ -376,28 +368,20 @@ impl OfficeStore {
         note: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.close_alert(
-            site,
-            id,
-            note,
-            now,
-            "followed_up_at",
-            "follow_up_note",
-            "already_followed_up",
-        )
+        self.close_alert(site, id, note, now, AlertStep::FollowUp)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Records `step` of the site's rating alert `id` once: 404 for an alert the site does
+    /// not have, 409 for a step already done.
     fn close_alert(
         &mut self,
         site: SiteId,
         id: i64,
         note: &str,
         now: DateTime<Utc>,
-        at_column: &str,
-        note_column: &str,
-        done: &'static str,
+        step: AlertStep,
     ) -> Result<()> {
+        let (at_column, note_column, done) = step.columns();
         let note = clean_note(note)?;
         self.write(|tx| {
             let Some(r) = tx.query_opt(
@@ -434,6 +418,25 @@ impl OfficeStore {
         to: NaiveDate,
     ) -> Result<FollowupFigures> {
         self.read(|tx| followup_figures_in(tx, site, from, to))
+    }
+}
+
+/// What a lead records of a rating alert.
+#[derive(Debug, Clone, Copy)]
+enum AlertStep {
+    /// Seen, with a note.
+    Ack,
+    /// The citizen contacted again, with a note.
+    FollowUp,
+}
+
+impl AlertStep {
+    /// Its time and note columns, and the refusal's code once it is done.
+    fn columns(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            AlertStep::Ack => ("acked_at", "ack_note", "already_acknowledged"),
+            AlertStep::FollowUp => ("followed_up_at", "follow_up_note", "already_followed_up"),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use super::error::HttpError;
 use super::extract::{PathParams, RawBody};
 use super::state::App;
 use crate::domain::alerts::AlertRules;
+use crate::office::store::{OfficeStore, SiteId};
 
 /// The alerts' routes.
 pub(super) fn routes() -> Router<App> {
@@ -92,11 +93,7 @@ async fn ack(
     PathParams(id): PathParams<String>,
     RawBody(body): RawBody,
 ) -> Result<Response, HttpError> {
-    let (id, note) = (alert_id(&id)?, note(&body)?);
-    app.with_store(move |s| s.ack_alert(site, id, &note, Utc::now()))
-        .await?;
-    app.changed(site);
-    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+    close(app, site, &id, &body, OfficeStore::ack_alert).await
 }
 
 async fn follow_up(
@@ -105,8 +102,20 @@ async fn follow_up(
     PathParams(id): PathParams<String>,
     RawBody(body): RawBody,
 ) -> Result<Response, HttpError> {
-    let (id, note) = (alert_id(&id)?, note(&body)?);
-    app.with_store(move |s| s.follow_up_alert(site, id, &note, Utc::now()))
+    close(app, site, &id, &body, OfficeStore::follow_up_alert).await
+}
+
+/// Acknowledges or follows up (`step`) an alert, with the body's note; 204, and the site's
+/// consoles and lead pages told.
+async fn close(
+    app: App,
+    site: SiteId,
+    id: &str,
+    body: &[u8],
+    step: fn(&mut OfficeStore, SiteId, i64, &str, chrono::DateTime<Utc>) -> anyhow::Result<()>,
+) -> Result<Response, HttpError> {
+    let (id, note) = (alert_id(id)?, note(body)?);
+    app.with_store(move |s| step(s, site, id, &note, Utc::now()))
         .await?;
     app.changed(site);
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
