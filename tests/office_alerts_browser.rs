@@ -15,18 +15,9 @@ use browser::Browser;
 use chrono::Utc;
 use motcua::office::OfficeStore;
 use office_pages::{
-    click, console, obeys_the_policy, password, serial, shot, wait_shown, Office, S1, TZ,
+    click, console, full_page, obeys_the_policy, password, serial, shot, wait_shown, Office, S1, TZ,
 };
 use serde_json::json;
-
-/// The whole page's length as a PNG at `width`, for a person to look at.
-fn full_page(b: &Browser, width: u32, height: u32, name: &str) {
-    let length = b.exec("return document.documentElement.scrollHeight", vec![]);
-    let length = (length.as_u64().unwrap() as u32).clamp(height, 4000);
-    b.set_window_size(width, length);
-    b.screenshot_png(shot(&format!("alerts-{name}.png")));
-    b.set_window_size(width, height);
-}
 
 fn page_width(b: &Browser) -> u64 {
     let width = b.exec("return document.documentElement.scrollWidth", vec![]);
@@ -69,11 +60,11 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
         "the console is {} px wide",
         page_width(&b)
     );
-    full_page(&b, 360, 640, "console-360");
+    full_page(&b, 360, 640, "alerts-console-360");
     click(&b, "#btn-lang");
     b.wait_text("#alert-list", "Queue A: someone has waited");
     b.wait_text("#alert-list", "the citizen was unsatisfied");
-    full_page(&b, 360, 640, "console-360-en");
+    full_page(&b, 360, 640, "alerts-console-360-en");
     click(&b, "#btn-lang");
     b.set_window_size(1280, 800);
     // Calling A001 clears the wait alert live.
@@ -117,7 +108,7 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
     )
     .unwrap();
     lead.wait_text("#active", "Hàng A: có người đã chờ 35 phút");
-    full_page(&lead, 1280, 900, "page");
+    full_page(&lead, 1280, 900, "alerts-page");
     obeys_the_policy(&lead);
 
     // An empty note is refused; a note acknowledges it.
@@ -158,7 +149,7 @@ fn the_console_shows_alerts_and_the_lead_acknowledges_them() {
         "the page is {} px wide",
         page_width(&lead)
     );
-    full_page(&lead, 360, 640, "page-360");
+    full_page(&lead, 360, 640, "alerts-page-360");
 
     // A clerk who is not a lead is refused.
     let clerk = Browser::start_with_size(360, 640);

@@ -15,7 +15,7 @@ use chrono::TimeDelta;
 use motcua::domain::booking::BookingRules;
 use motcua::office::OfficeStore;
 use office_pages::{
-    click, obeys_the_policy, password, serial, shot, today, wait_shown, Office, S1,
+    click, full_page, obeys_the_policy, password, serial, today, wait_shown, Office, S1,
 };
 use serde_json::{json, Value};
 
@@ -54,15 +54,6 @@ fn tomorrow_slots(office: &Office) -> Vec<(String, u64)> {
         )
     };
     slots.map(slot).collect()
-}
-
-/// The whole page's length as a PNG at `width`, for a person to look at.
-fn full_page(b: &Browser, width: u32, height: u32, name: &str) {
-    let length = b.exec("return document.documentElement.scrollHeight", vec![]);
-    let length = (length.as_u64().unwrap() as u32).clamp(height, 4000);
-    b.set_window_size(width, length);
-    b.screenshot_png(shot(&format!("booking-rules-{name}.png")));
-    b.set_window_size(width, height);
 }
 
 fn no_sideways_scrolling(b: &Browser) {
@@ -115,7 +106,7 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
         .text()
         .contains("theo giờ lấy số tại ki-ốt"));
     no_sideways_scrolling(&b);
-    full_page(&b, 360, 640, "360");
+    full_page(&b, 360, 640, "booking-rules-360");
 
     // A time added (typed without its leading zero) and 5 places a slot.
     retype(&b, "#times-A", "08:00, 09:00, 9:30");
@@ -143,7 +134,7 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
     assert!(said.contains("Hàng A"), "{said}");
     assert!(b.try_find(".queue.bad[data-queue=A]").is_some());
     no_sideways_scrolling(&b);
-    full_page(&b, 360, 640, "360-refused");
+    full_page(&b, 360, 640, "booking-rules-360-refused");
     assert_eq!(stored_rules(&office), saved);
     // No places at all: the same.
     retype(&b, "#times-A", "08:00, 09:00, 09:30");
@@ -157,7 +148,7 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
     click(&b, "#btn-lang");
     b.wait_text("#result", "people per slot must be 1 to 100");
     b.wait_text("#order", "By registration time");
-    full_page(&b, 360, 640, "360-en");
+    full_page(&b, 360, 640, "booking-rules-360-en");
     click(&b, "#btn-lang");
     b.wait_text("#result", "từ 1 đến 100");
 
@@ -178,7 +169,7 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
         motcua::domain::booking::BookedOrder::Registration
     );
     b.set_window_size(1280, 800);
-    full_page(&b, 1280, 800, "desktop");
+    full_page(&b, 1280, 800, "booking-rules-desktop");
     obeys_the_policy(&b);
 
     // A clerk who is not a lead signs in and is told only a lead can; nothing shown to change.
@@ -187,7 +178,7 @@ fn a_lead_changes_the_booking_rules_on_the_form() {
     sign_in(&clerk, "nam");
     clerk.wait_text("#auth", "Chỉ cán bộ phụ trách");
     assert!(!clerk.find("#rules").is_displayed());
-    full_page(&clerk, 360, 640, "360-clerk");
+    full_page(&clerk, 360, 640, "booking-rules-360-clerk");
     obeys_the_policy(&clerk);
 }
 

@@ -15,8 +15,8 @@ use browser::Browser;
 use motcua::domain::mask::mask_name;
 use motcua::office::OfficeStore;
 use office_pages::{
-    click, obeys_the_policy, password, radar_code, seed_radar, serial, shot, wait_shown, Office,
-    RADAR_NAME, RADAR_PHONE, RADAR_SECRET, S1,
+    click, full_page, obeys_the_policy, password, radar_code, seed_radar, serial, wait_shown,
+    Office, RADAR_NAME, RADAR_PHONE, RADAR_SECRET, S1,
 };
 use serde_json::json;
 
@@ -24,15 +24,6 @@ fn office() -> Office {
     let office = Office::simple("");
     seed_radar(&office.db);
     office
-}
-
-/// The whole page's length as a PNG at `width`, for a person to look at.
-fn full_page(b: &Browser, width: u32, height: u32, name: &str) {
-    let length = b.exec("return document.documentElement.scrollHeight", vec![]);
-    let length = (length.as_u64().unwrap() as u32).clamp(height, 4000);
-    b.set_window_size(width, length);
-    b.screenshot_png(shot(&format!("radar-{name}.png")));
-    b.set_window_size(width, height);
 }
 
 fn sign_in(b: &Browser, user: &str) {
@@ -108,7 +99,7 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
     assert_eq!(b.find("#list-uncollected td.amount").text(), "10 ngày");
     nothing_personal(&b, "the radar");
     obeys_the_policy(&b);
-    full_page(&b, 1280, 800, "desktop");
+    full_page(&b, 1280, 800, "radar-desktop");
 
     // A threshold of 1 working hour leaves nothing due soon, and the CSV link follows.
     let hours = b.find("#due-soon-hours");
@@ -130,7 +121,7 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
         assert!(!b.find("#thresholds").is_displayed());
         assert!(!b.find(".topbar").is_displayed());
         assert!(b.find("#list-overdue").is_displayed());
-        full_page(&b, 794, 1123, "digest-print");
+        full_page(&b, 794, 1123, "radar-digest-print");
         b.emulate_media("");
     }
 
@@ -168,11 +159,11 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
     assert!(!letter.contains("Nguyễn"), "{letter}");
     assert!(b.find("#draft-note").text().contains("Bản nháp"));
     nothing_personal(&b, "the letter");
-    full_page(&b, 1280, 800, "letter-screen");
+    full_page(&b, 1280, 800, "radar-letter-screen");
     if b.emulate_media("print") {
         assert!(!b.find("#radar").is_displayed(), "the letter prints alone");
         assert!(!b.find("#draft-note").is_displayed());
-        full_page(&b, 794, 1123, "letter-print");
+        full_page(&b, 794, 1123, "radar-letter-print");
         b.emulate_media("");
     }
     click(&b, "#letter-close");
@@ -184,11 +175,11 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
         width.as_u64().unwrap() <= 360,
         "the page is {width} px wide"
     );
-    full_page(&b, 360, 640, "360");
+    full_page(&b, 360, 640, "radar-360");
     click(&b, "#btn-lang");
     b.wait_text("#list-uncollected", "Ready, not collected");
     b.wait_text("#list-uncollected td.amount", "10 days");
-    full_page(&b, 360, 640, "360-en");
+    full_page(&b, 360, 640, "radar-360-en");
     obeys_the_policy(&b);
 
     // A clerk who is not a lead is refused, and sees no dossier.
@@ -202,7 +193,7 @@ fn a_lead_reads_the_radar_prints_the_digest_and_drafts_a_letter() {
         !text.contains(&radar_code(1)) && !text.contains(&masked),
         "{text}"
     );
-    full_page(&clerk, 360, 640, "360-clerk");
+    full_page(&clerk, 360, 640, "radar-360-clerk");
 }
 
 /// The site's own page under /s/{code}/ names the site in its calls and its CSV link.

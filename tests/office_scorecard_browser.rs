@@ -15,8 +15,8 @@ use browser::Browser;
 use motcua::domain::scorecard::Month;
 use motcua::office::OfficeStore;
 use office_pages::{
-    click, obeys_the_policy, password, seed_history, seed_radar, serial, shot, today, wait_for,
-    wait_shown, Office, S1,
+    click, full_page, obeys_the_policy, password, seed_history, seed_radar, serial, shot, today,
+    wait_for, wait_shown, Office, S1,
 };
 use serde_json::json;
 
@@ -39,15 +39,6 @@ fn office() -> Office {
         .unwrap();
     }
     office
-}
-
-/// The whole page's length as a PNG at `width`, for a person to look at.
-fn full_page(b: &Browser, width: u32, height: u32, name: &str) {
-    let length = b.exec("return document.documentElement.scrollHeight", vec![]);
-    let length = (length.as_u64().unwrap() as u32).clamp(height, 4000);
-    b.set_window_size(width, length);
-    b.screenshot_png(shot(&format!("scorecard-{name}.png")));
-    b.set_window_size(width, height);
 }
 
 fn sign_in(b: &Browser, user: &str) {
@@ -153,7 +144,7 @@ fn a_lead_reads_the_scorecard_and_types_the_official_score() {
         ),
         (Some(41), Some(120))
     );
-    full_page(&b, 1280, 800, "desktop");
+    full_page(&b, 1280, 800, "scorecard-desktop");
     // The charts alone, as the lead scrolls to them.
     b.exec(
         "document.querySelector('#charts-title').scrollIntoView()",
@@ -193,13 +184,13 @@ fn a_lead_reads_the_scorecard_and_types_the_official_score() {
         width.as_u64().unwrap() <= 360,
         "the page is {width} px wide"
     );
-    full_page(&b, 360, 640, "360");
+    full_page(&b, 360, 640, "scorecard-360");
     click(&b, "#btn-lang");
     b.wait_text("#group-progress", "On-time resolution share");
     b.wait_text("#official-now", "72.5 points, rank 41 of 120");
     charts_drawn(&b);
     b.wait_text(".chart[data-chart=score]", "Official score");
-    full_page(&b, 360, 640, "360-en");
+    full_page(&b, 360, 640, "scorecard-360-en");
     obeys_the_policy(&b);
 
     // A clerk who is not a lead is refused, and sees no figure.
@@ -239,7 +230,7 @@ fn a_busy_month_shows_its_shares_beside_the_official_score() {
     b.wait_text("#figure-counter_satisfaction .value", "%");
     b.wait_text("#figure-on_time_share .value", "%");
     charts_drawn(&b);
-    full_page(&b, 1280, 800, "month");
+    full_page(&b, 1280, 800, "scorecard-month");
     b.exec(
         "document.querySelector('#charts-title').scrollIntoView()",
         vec![],

@@ -45,6 +45,16 @@ pub fn password(user: &str) -> String {
     format!("mat-khau-{user}")
 }
 
+/// The whole page's length as `target/screenshots/{name}.png` at `width` (`height` after),
+/// for a person to look at.
+pub fn full_page(b: &Browser, width: u32, height: u32, name: &str) {
+    let length = b.exec("return document.documentElement.scrollHeight", vec![]);
+    let length = (length.as_u64().unwrap() as u32).clamp(height, 4000);
+    b.set_window_size(width, length);
+    b.screenshot_png(shot(&format!("{name}.png")));
+    b.set_window_size(width, height);
+}
+
 pub fn shot(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots")).join(name)
 }
